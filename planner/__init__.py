@@ -1,0 +1,3 @@
+"""Offline-mode licence reservation planner for Cisco estates."""
+
+__version__ = "0.1.0"

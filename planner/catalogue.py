@@ -1,0 +1,172 @@
+"""The licence and product catalogues (models/licences.yaml, models/products.yaml), typed.
+
+Loaded once per process. Every reader normalises licence names through `canonical_tag`, and
+every stage that needs to know what a PID is asks `family_for_pid`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from planner.model import TermType, Tier
+from planner.resources import models_dir
+
+
+@dataclass(frozen=True, slots=True)
+class LicenceDef:
+    tag: str
+    name: str
+    track: str
+    tier: Tier
+    term: TermType
+    list_price: float
+    export_controlled: bool
+    aliases: tuple[str, ...]
+    source: str
+
+    def covers(self, other: LicenceDef) -> bool:
+        """True when one unit of this licence may stand in for one of `other`."""
+        if self.tag == other.tag:
+            return True
+        if self.tier is Tier.ADDON or other.tier is Tier.ADDON or self.track != other.track:
+            return False
+        return self.tier.rank > other.tier.rank
+
+
+@dataclass(frozen=True, slots=True)
+class ProductFamily:
+    id: str
+    name: str
+    pid_prefixes: tuple[str, ...]
+    os: str
+    kind: str
+    slr: bool
+    plr: bool
+    slup_from: str | None
+    new_slr_under_slup: bool
+    stackable: bool
+    modular: bool
+    tracks: tuple[str, ...]
+    current_train: str
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class Catalogue:
+    version: str
+    licences: dict[str, LicenceDef]
+    families: dict[str, ProductFamily]
+    _aliases: dict[str, str]
+    _prefixes: tuple[tuple[str, str], ...]  # (upper-case prefix, family id), longest first
+
+    def canonical_tag(self, name: str) -> str | None:
+        """The canonical short tag for any spelling of a licence, or None when unknown.
+
+        Accepts a canonical tag, an alias, a full entitlement tag (`regid....com.cisco.X,1.0_u`),
+        or a device line such as `network-advantage (C9300-24 Network Advantage)`.
+        """
+        text = name.strip()
+        if not text:
+            return None
+        match = _REGID.search(text)
+        if match:
+            text = match.group(1)
+        hit = self._aliases.get(_fold(text))
+        if hit is None and "(" in text:
+            hit = self._aliases.get(_fold(text.split("(", 1)[0]))
+        return hit
+
+    def licence(self, tag: str) -> LicenceDef:
+        return self.licences[tag]
+
+    def family_for_pid(self, pid: str) -> ProductFamily | None:
+        upper = pid.strip().upper()
+        for prefix, family_id in self._prefixes:
+            if upper.startswith(prefix):
+                return self.families[family_id]
+        return None
+
+
+_REGID = re.compile(r"com\.cisco\.([^,\s]+)(?:,|$)")
+_FOLD = re.compile(r"[\s_\-]+")
+
+
+def _fold(text: str) -> str:
+    return _FOLD.sub("", text).casefold()
+
+
+def _load_yaml(path: Path) -> dict[str, Any]:
+    with open(path, encoding="utf-8") as fh:
+        data = yaml.safe_load(fh)
+    if not isinstance(data, dict):
+        raise ValueError(f"{path}: expected a mapping at the top level")
+    return data
+
+
+@cache
+def load_catalogue(root: Path | None = None) -> Catalogue:
+    base = root or models_dir()
+    lic_doc = _load_yaml(base / "licences.yaml")
+    prod_doc = _load_yaml(base / "products.yaml")
+    licences: dict[str, LicenceDef] = {}
+    aliases: dict[str, str] = {}
+    for tag, raw in sorted(lic_doc["licences"].items()):
+        entry = LicenceDef(
+            tag=tag,
+            name=str(raw["name"]),
+            track=str(raw["track"]),
+            tier=Tier(raw["tier"]),
+            term=TermType(raw["term"]),
+            list_price=float(raw.get("list_price", 0)),
+            export_controlled=bool(raw.get("export_controlled", False)),
+            aliases=tuple(str(a) for a in raw.get("aliases", ())),
+            source=str(raw.get("source", "")),
+        )
+        licences[tag] = entry
+        for spelling in (tag, entry.name, *entry.aliases):
+            aliases.setdefault(_fold(spelling), tag)
+    families: dict[str, ProductFamily] = {}
+    prefixes: list[tuple[str, str]] = []
+    for fid, raw in sorted(prod_doc["families"].items()):
+        fam = ProductFamily(
+            id=fid,
+            name=str(raw["name"]),
+            pid_prefixes=tuple(str(p) for p in raw["pids"]),
+            os=str(raw["os"]),
+            kind=str(raw["kind"]),
+            slr=bool(raw.get("slr", False)),
+            plr=bool(raw.get("plr", False)),
+            slup_from=None if raw.get("slup_from") is None else str(raw["slup_from"]),
+            new_slr_under_slup=bool(raw.get("new_slr_under_slup", True)),
+            stackable=bool(raw.get("stackable", False)),
+            modular=bool(raw.get("modular", False)),
+            tracks=tuple(str(t) for t in raw.get("tracks", ())),
+            current_train=str(raw.get("current_train", "")),
+            source=str(raw.get("source", "")),
+        )
+        families[fid] = fam
+        prefixes.extend((p.upper(), fid) for p in fam.pid_prefixes)
+    prefixes.sort(key=lambda item: (-len(item[0]), item[0]))
+    version = f"licences {lic_doc.get('version', '?')}, products {prod_doc.get('version', '?')}"
+    return Catalogue(version, licences, families, aliases, tuple(prefixes))
+
+
+_VERSION_PART = re.compile(r"\d+")
+
+
+def version_key(version: str) -> tuple[int, ...]:
+    """A sortable key for Cisco version strings: `17.3.2`, `17.03.02a`, `10.2(1)F`, `9.16(3)`."""
+    return tuple(int(p) for p in _VERSION_PART.findall(version)[:4])
+
+
+def runs_slup(family: ProductFamily, version: str) -> bool:
+    """Whether a device of this family on this software runs Smart Licensing Using Policy."""
+    if family.slup_from is None or not version:
+        return False
+    return version_key(version) >= version_key(family.slup_from)

@@ -1,0 +1,3 @@
+"""Estate commands: validate, example, generate."""
+
+from __future__ import annotations
