@@ -1,0 +1,234 @@
+"""The optimiser's result types: a Plan and everything in it, as frozen data.
+
+The optimiser (`planner.optimise`) produces these; the plan writers, the CLI (`plan`, `compare`,
+`explain`), the reports and the runbooks only read them. Every collection is a tuple sorted by id
+so that the same inputs always give the same plan, byte for byte, once written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from planner.model import DataElement, Estate, LicenceUse, Mode, StackMember
+
+
+class SolveStatus(StrEnum):
+    """What the solve proved. FEASIBLE means the time limit ended the search with a proven gap:
+    a usable plan, never to be presented as optimal."""
+
+    OPTIMAL = "optimal"
+    FEASIBLE = "feasible"
+    INFEASIBLE = "infeasible"
+    ERROR = "error"
+
+
+class Strategy(StrEnum):
+    """The optimal mix, or one licensing mode forced on every site (`planner compare`)."""
+
+    OPTIMAL = "optimal"
+    ALL_CSSM = "all-cssm-direct"
+    ALL_CSLU = "all-cslu"
+    ALL_ONPREM_NETWORK = "all-onprem-network"
+    ALL_ONPREM_MANUAL = "all-onprem-manual"
+    ALL_OFFLINE = "all-offline"
+    ALL_SLR = "all-slr"
+    ALL_PLR = "all-plr"
+
+    @property
+    def forced_mode(self) -> Mode | None:
+        """The mode this strategy forces on every site; None for the optimal mix."""
+        return _STRATEGY_MODE.get(self)
+
+    @classmethod
+    def for_mode(cls, mode: Mode) -> Strategy:
+        for strategy, forced in _STRATEGY_MODE.items():
+            if forced is mode:
+                return strategy
+        raise KeyError(mode)
+
+
+_STRATEGY_MODE: dict[Strategy, Mode] = {
+    Strategy.ALL_CSSM: Mode.CSSM_DIRECT,
+    Strategy.ALL_CSLU: Mode.CSLU,
+    Strategy.ALL_ONPREM_NETWORK: Mode.ONPREM_NETWORK,
+    Strategy.ALL_ONPREM_MANUAL: Mode.ONPREM_MANUAL,
+    Strategy.ALL_OFFLINE: Mode.OFFLINE,
+    Strategy.ALL_SLR: Mode.SLR,
+    Strategy.ALL_PLR: Mode.PLR,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceClass:
+    """Identical devices aggregated: same site, Virtual Account, family, licence set, software
+    train and licensing state. The model grows with classes, not with devices."""
+
+    id: str
+    site: str
+    family: str  # product family id, "" when the PID is not in the catalogue
+    licences: tuple[LicenceUse, ...]  # per device, sorted by tag
+    train: str  # software train (major.minor), "" when unknown
+    devices: int
+    members: int  # stack / HA members over all devices of the class (0 for standalone devices)
+    virtual_account: str
+    device_serials: tuple[str, ...]  # sorted
+    version: str = ""  # the representative version eligibility was judged on (lowest in class)
+    state: str = ""  # LicensingState value shared by the class
+    runs_slup: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ClassDecision:
+    class_id: str
+    site: str
+    mode: Mode
+    server_site: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SiteDecision:
+    """A site's outcome and what it costs over the horizon (parts sum over its classes)."""
+
+    site: str
+    modes: tuple[Mode, ...]
+    server_site: str | None
+    devices: int
+    labour: float = 0.0
+    exposure: float = 0.0
+    flexibility: float = 0.0
+    reservation_uplift: float = 0.0
+    labour_hours_per_year: float = 0.0
+    excluded: tuple[tuple[Mode, tuple[str, ...]], ...] = ()  # why the other modes were out
+
+    @property
+    def total(self) -> float:
+        return self.labour + self.exposure + self.flexibility + self.reservation_uplift
+
+
+@dataclass(frozen=True, slots=True)
+class Transfer:
+    """One CSSM transfer request: at most 10 licence types (domain.md section 2)."""
+
+    batch: int
+    source_va: str
+    target_va: str
+    items: tuple[tuple[str, int], ...]  # (tag, quantity), sorted by tag, at most 10
+
+
+@dataclass(frozen=True, slots=True)
+class Purchase:
+    """A true-forward purchase into a Virtual Account."""
+
+    virtual_account: str
+    tag: str
+    quantity: int
+    unit_price: float  # per unit; for term licences per year
+    total: float  # over the horizon (term licences: unit_price x quantity x years)
+
+
+@dataclass(frozen=True, slots=True)
+class Reservation:
+    """What an operator enters in CSSM for one device: its UDI, every member, tags and counts."""
+
+    virtual_account: str
+    hostname: str
+    pid: str
+    serial: str
+    members: tuple[StackMember, ...]
+    licences: tuple[tuple[str, int], ...]  # (tag reserved, count), sorted by tag
+    mode: Mode
+    site: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ServerPlacement:
+    """SSM On-Prem servers at one site, for one sync mode."""
+
+    site: str
+    mode: Mode  # onprem-network or onprem-manual
+    servers: int  # servers (each an HA pair when `ha`)
+    ha: bool
+    sites_served: tuple[str, ...]
+    devices: int
+    virtual_accounts: tuple[str, ...]  # local accounts to create, one per Virtual Account
+
+
+@dataclass(frozen=True, slots=True)
+class CostBreakdown:
+    """Money over the planning horizon. `total` is the sum of the parts (tested)."""
+
+    purchases: float = 0.0
+    servers: float = 0.0
+    labour: float = 0.0
+    exposure: float = 0.0
+    flexibility: float = 0.0
+    transfers: float = 0.0
+    reservation_uplift: float = 0.0  # PLR SKU uplift per device
+
+    @property
+    def total(self) -> float:
+        return (self.purchases + self.servers + self.labour + self.exposure + self.flexibility
+                + self.transfers + self.reservation_uplift)
+
+    @property
+    def controllable(self) -> float:
+        """What the mode and placement decisions move: everything but licence purchases."""
+        return self.total - self.purchases
+
+
+@dataclass(frozen=True, slots=True)
+class ExposureItem:
+    """One licence data element leaving one site's boundary under the plan."""
+
+    site: str
+    element: DataElement
+    devices: int
+    transfers_per_year: float
+    cost: float  # over the horizon
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    estate: Estate
+    strategy: Strategy
+    status: SolveStatus
+    objective: float  # = costs.total for a solved plan; 0.0 when infeasible
+    gap: float  # proven relative gap on the objective (0.0 when optimal)
+    gap_money: float  # objective minus the proven lower bound, in the estate's currency
+    solver: str
+    solve_seconds: float
+    classes: tuple[DeviceClass, ...] = ()
+    class_decisions: tuple[ClassDecision, ...] = ()
+    sites: tuple[SiteDecision, ...] = ()
+    servers: tuple[ServerPlacement, ...] = ()
+    transfers: tuple[Transfer, ...] = ()
+    purchases: tuple[Purchase, ...] = ()
+    reservations: tuple[Reservation, ...] = ()
+    costs: CostBreakdown = CostBreakdown()
+    labour_hours_per_year: float = 0.0  # recurring: syncs, round trips, reservation changes
+    labour_hours_initial: float = 0.0  # one-off: setup, reservations, transfers
+    devices_reserved: int = 0
+    exposure: tuple[ExposureItem, ...] = ()
+    infeasible: tuple[tuple[str, tuple[str, ...]], ...] = ()  # site -> reasons
+    assumptions: tuple[str, ...] = ()
+    model_size: tuple[int, int, int] = (0, 0, 0)  # rows, columns, nonzeros
+    build_seconds: float = 0.0
+
+    @property
+    def gap_controllable(self) -> float:
+        """The money gap as a share of the controllable spend (purchases dominate the total)."""
+        base = self.costs.controllable
+        return self.gap_money / base if base > 0 else 0.0
+
+    def decision_for(self, class_id: str) -> ClassDecision:
+        for decision in self.class_decisions:
+            if decision.class_id == class_id:
+                return decision
+        raise KeyError(class_id)
+
+    def site_decision(self, site_id: str) -> SiteDecision:
+        for decision in self.sites:
+            if decision.site == site_id:
+                return decision
+        raise KeyError(site_id)
