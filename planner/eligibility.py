@@ -1,0 +1,167 @@
+"""Which licensing modes a site's devices may take, and in plain sentences why the others not.
+
+Every Mode gets a tuple of reasons; an empty tuple means allowed. Rules (domain.md section 2):
+- policy: the site's classification must allow the mode;
+- connectivity: cssm-direct and connected CSLU need the site's own internet path; On-Prem needs a
+  server candidate reaching the site without crossing a boundary; network sync needs that server's
+  site to reach CSSM;
+- SLUP: offline reporting and CSLU need Smart Licensing Using Policy software;
+- SLR: Smart Account pre-approval, family support, and no *new* SLR once a Catalyst-9000-style
+  family (`new_slr_under_slup: false`) runs SLUP; a device already in state `slr` keeps its
+  reservation (the family and version rules then do not apply; pre-approval still does, because
+  every later change is a new reservation request);
+- PLR: pre-approval, export authorisation, family support (a device already in state `plr` keeps
+  its reservation whatever the family entry says);
+- unknown family: only modes that need no family facts stay open (cssm-direct, On-Prem network
+  and manual sync; CSLU and offline too when the device state says it runs SLUP; SLR/PLR when the
+  device already holds that reservation).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from planner.catalogue import ProductFamily, runs_slup
+from planner.graph import Reach
+from planner.model import ClassificationPolicy, Estate, LicensingState, Mode, Site
+from planner.modes import ModeSpec
+
+
+def _allowed_text(policy: ClassificationPolicy) -> str:
+    allowed = [m.value for m in Mode if m in policy.allowed_modes]
+    return ", ".join(allowed) if allowed else "none"
+
+
+def _software(family: ProductFamily | None, version: str,
+              state: LicensingState) -> tuple[bool | None, str]:
+    """Whether the device runs SLUP (None: cannot tell) and a phrase naming what it runs."""
+    label = family.id if family else "device"
+    shown = f"{label} on {version}" if version else f"{label} (version unknown)"
+    if state is LicensingState.SLUP:
+        return True, shown
+    if family is None:
+        return None, shown
+    if family.slup_from is None:
+        return False, shown
+    if not version:
+        return None, shown
+    return runs_slup(family, version), shown
+
+
+def _policy_reasons(estate: Estate, site: Site, mode: Mode) -> list[str]:
+    try:
+        policy = estate.policy(site.classification)
+    except KeyError:
+        return [f"site {site.id} has classification {site.classification!r}, which has no "
+                "policy: add it under `policies:` or pick a preset"]
+    if mode in policy.allowed_modes:
+        return []
+    return [f"policy {policy.name!r} forbids {mode.value} (allowed: {_allowed_text(policy)})"]
+
+
+def _connectivity_reasons(site: Site, spec: ModeSpec, reach: Reach) -> list[str]:
+    reasons = []
+    if spec.needs_internet and site.id not in reach.cssm:
+        reasons.append(f"site {site.id} has no internet path (internet: {site.internet.value}); "
+                       f"{spec.mode.value} needs the site to reach CSSM directly or via a proxy")
+    if spec.needs_server:
+        servers = reach.servers_for(site.id)
+        if not servers:
+            reasons.append(f"no SSM On-Prem server can reach site {site.id} without crossing a "
+                           "boundary: tag a site on its side `server` or use carried media")
+        elif spec.server_needs_internet and not any(s in reach.cssm for s in servers):
+            reasons.append(f"no On-Prem server site that reaches {site.id} has an internet path "
+                           f"(candidates: {', '.join(servers)}), so network sync is impossible: "
+                           "use manual sync or give a server site internet")
+    return reasons
+
+
+def _slup_reasons(spec: ModeSpec, family: ProductFamily | None, version: str,
+                  state: LicensingState) -> list[str]:
+    if not spec.needs_slup:
+        return []
+    slup, shown = _software(family, version, state)
+    if slup:
+        return []
+    if family is None:
+        return [f"product family unknown and state {state.value}: cannot tell whether it runs "
+                f"SLUP, which {spec.mode.value} needs; add the PID to products.yaml or record "
+                "state `slup`"]
+    if family.slup_from is None:
+        return [f"{family.id} has no Smart Licensing Using Policy software; {spec.mode.value} "
+                "needs SLUP"]
+    if slup is None:
+        return [f"{shown}: cannot confirm SLUP (from {family.slup_from}), which "
+                f"{spec.mode.value} needs; record the software version"]
+    return [f"{shown} does not run SLUP (from {family.slup_from}); upgrade to use "
+            f"{spec.mode.value}"]
+
+
+def _slr_reasons(estate: Estate, family: ProductFamily | None, version: str,
+                 state: LicensingState) -> list[str]:
+    reasons = []
+    if not estate.account.slr_preapproved:
+        reasons.append("Smart Account not pre-approved for SLR: ask Cisco to pre-approve SLR on "
+                       f"Smart Account {estate.account.name!r}")
+    if state is LicensingState.SLR:
+        return reasons  # the reservation exists: family and version rules are moot
+    if family is None:
+        reasons.append("product family unknown: cannot tell whether it supports SLR; add the PID "
+                       "to products.yaml")
+        return reasons
+    if not family.slr:
+        reasons.append(f"family {family.id} has no SLR (products.yaml; override under "
+                       "`products:` if Cisco documents it)")
+        return reasons
+    if not family.new_slr_under_slup:
+        slup, shown = _software(family, version, state)
+        if slup:
+            reasons.append(f"{shown} runs SLUP: new SLR is not possible on {family.name} "
+                           "(Catalyst 9400 17.4 guide, SLUP chapter)")
+        elif slup is None:
+            reasons.append(f"{shown}: new SLR is not possible on {family.name} once it runs SLUP "
+                           f"(from {family.slup_from}); record the software version")
+    return reasons
+
+
+def _plr_reasons(estate: Estate, family: ProductFamily | None,
+                 state: LicensingState) -> list[str]:
+    reasons = []
+    if not estate.account.plr_preapproved:
+        reasons.append("Smart Account not pre-approved for PLR: ask Cisco to pre-approve PLR on "
+                       f"Smart Account {estate.account.name!r}")
+    if not estate.account.export_authorised:
+        reasons.append("export not authorised (PLR): obtain export authorisation for the Smart "
+                       "Account")
+    if state is LicensingState.PLR:
+        return reasons
+    if family is None:
+        reasons.append("product family unknown: cannot tell whether it supports PLR; add the PID "
+                       "to products.yaml")
+    elif not family.plr:
+        reasons.append(f"family {family.id} has no PLR (products.yaml; override under "
+                       "`products:` if Cisco documents it)")
+    return reasons
+
+
+def mode_exclusions(estate: Estate, site: Site, family: ProductFamily | None, version: str,
+                    state: LicensingState, reach: Reach, modes: Mapping[Mode, ModeSpec],
+                    ) -> dict[Mode, tuple[str, ...]]:
+    """For every Mode, the reasons it is excluded for this site and device kind (empty: allowed)."""
+    result: dict[Mode, tuple[str, ...]] = {}
+    for mode in Mode:
+        spec = modes[mode]
+        reasons = _policy_reasons(estate, site, mode)
+        reasons += _connectivity_reasons(site, spec, reach)
+        reasons += _slup_reasons(spec, family, version, state)
+        if mode is Mode.SLR:
+            reasons += _slr_reasons(estate, family, version, state)
+        elif mode is Mode.PLR:
+            reasons += _plr_reasons(estate, family, state)
+        result[mode] = tuple(reasons)
+    return result
+
+
+def allowed_modes(exclusions: Mapping[Mode, tuple[str, ...]]) -> frozenset[Mode]:
+    """The modes with no exclusion reason."""
+    return frozenset(m for m, reasons in exclusions.items() if not reasons)

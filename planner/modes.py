@@ -1,0 +1,108 @@
+"""The licensing-mode catalogue (models/modes.yaml), typed: what each mode needs and costs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from planner.model import ClassificationPolicy, DataElement, Mode
+from planner.resources import models_dir
+
+
+@dataclass(frozen=True, slots=True)
+class ModeSpec:
+    """One licensing mode, as the optimiser and the eligibility rules read it.
+
+    The first fields are the engine contract; the fields after `source` were added later with
+    defaults (backward compatible): per-site setup, recurring per-device labour, and the work an
+    SSM On-Prem server needs per year (manual syncs are per server, not per site served).
+    """
+
+    mode: Mode
+    name: str
+    needs_internet: bool  # the site itself must reach CSSM (cssm-direct; cslu connected)
+    needs_server: bool  # an SSM On-Prem server must serve the site (onprem-*)
+    server_needs_internet: bool  # the server site must reach CSSM (onprem-network)
+    needs_slup: bool  # offline reporting (and CSLU) needs SLUP software
+    reservation: bool  # slr/plr: licences locked to the device
+    pooled: bool
+    data_leaving: frozenset[DataElement]  # what leaves the site's boundary in this mode
+    transfers_per_year: float  # how often that data leaves (automatic or carried)
+    manual_trips_per_year: float  # trips across an air gap per site (0 for networked modes)
+    hours_initial_per_device: float
+    hours_initial_per_member: float  # extra per stack member / supervisor (reservation codes)
+    hours_per_site_year: float  # recurring per site: report round trips, collector upkeep
+    hours_per_change: float  # per reservation change (device churn)
+    source: str
+    hours_initial_per_site: float = 0.0
+    hours_per_device_year: float = 0.0  # recurring per device: saving reports, importing acks
+    hours_per_server_year: float = 0.0  # recurring per On-Prem server: manual syncs
+    server_trips_per_year: float = 0.0  # air-gap trips per On-Prem server
+
+    @property
+    def networked(self) -> bool:
+        """True when licence data leaves over a network path, without anyone carrying it."""
+        return self.needs_internet or self.server_needs_internet
+
+
+def data_leaving_for(spec: ModeSpec, policy: ClassificationPolicy) -> frozenset[DataElement]:
+    """What leaves a site of this policy in this mode: hostnames stay in when privacy is set."""
+    if policy.hostname_privacy:
+        return spec.data_leaving - {DataElement.HOSTNAME}
+    return spec.data_leaving
+
+
+_BOOL_FIELDS = ("needs_internet", "needs_server", "server_needs_internet", "needs_slup",
+                "reservation", "pooled")
+_FLOAT_FIELDS = tuple(
+    f.name for f in fields(ModeSpec)
+    if f.name.startswith(("hours_", "transfers_", "manual_trips", "server_trips"))
+)
+
+
+def _spec(mode: Mode, raw: dict[str, Any], where: str) -> ModeSpec:
+    missing = [k for k in ("name", "data_leaving", "source", *_BOOL_FIELDS) if k not in raw]
+    if missing:
+        raise ValueError(f"{where}: mode {mode} lacks {', '.join(missing)}")
+    values: dict[str, Any] = {name: bool(raw[name]) for name in _BOOL_FIELDS}
+    for name in _FLOAT_FIELDS:
+        value = float(raw.get(name, 0.0))
+        if value < 0:
+            raise ValueError(f"{where}: mode {mode} has negative {name}")
+        values[name] = value
+    return ModeSpec(
+        mode=mode,
+        name=str(raw["name"]),
+        data_leaving=frozenset(DataElement(e) for e in raw["data_leaving"]),
+        source=" ".join(str(raw["source"]).split()),
+        **values,
+    )
+
+
+def read_modes(path: Path) -> dict[Mode, ModeSpec]:
+    """Read a mode catalogue file; every Mode must appear exactly once."""
+    with open(path, encoding="utf-8") as fh:
+        doc = yaml.safe_load(fh)
+    if not isinstance(doc, dict) or not isinstance(doc.get("modes"), dict):
+        raise ValueError(f"{path}: expected a mapping with a `modes:` mapping")
+    specs: dict[Mode, ModeSpec] = {}
+    for key, raw in doc["modes"].items():
+        try:
+            mode = Mode(key)
+        except ValueError:
+            raise ValueError(f"{path}: unknown mode {key!r}") from None
+        specs[mode] = _spec(mode, raw, str(path))
+    absent = sorted(m.value for m in Mode if m not in specs)
+    if absent:
+        raise ValueError(f"{path}: modes missing from the catalogue: {', '.join(absent)}")
+    return {m: specs[m] for m in Mode}
+
+
+@cache
+def load_modes() -> dict[Mode, ModeSpec]:
+    """The bundled mode catalogue, read once per process."""
+    return read_modes(models_dir() / "modes.yaml")

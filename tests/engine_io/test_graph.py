@@ -1,0 +1,83 @@
+"""Reach rules: boundary links block server reach; internet `none` never reaches CSSM."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from planner.graph import INTERNET, analyse_reach, build_graph
+from planner.model import Estate, InternetAccess, Link, Site
+from planner.problems import InputError
+
+
+def test_graph_has_sites_internet_and_typed_edges(estate: Estate) -> None:
+    g = build_graph(estate)
+    assert set(g.nodes) == {s.id for s in estate.sites} | {INTERNET}
+    assert g.edges["DC1", "SCIF"]["crosses_boundary"] is True
+    assert g.edges["HQ", "DC1"]["crosses_boundary"] is False
+    assert g.edges["HQ", INTERNET]["via"] == "direct"
+    assert g.edges["DC1", INTERNET]["via"] == "proxy"
+    assert not g.has_edge("BR1", INTERNET)
+
+
+def test_cssm_reach_is_the_sites_own_internet(estate: Estate) -> None:
+    reach = analyse_reach(estate)
+    # BR1 links to DC1, which has a proxy, but internet: none never reaches CSSM
+    assert reach.cssm == {"HQ", "DC1"}
+
+
+def test_boundary_links_block_server_reach(estate: Estate) -> None:
+    reach = analyse_reach(estate)
+    assert reach.serves["DC1"] == {"HQ", "DC1", "BR1"}
+    assert "SCIF" not in reach.serves["DC1"] and "OT1" not in reach.serves["DC1"]
+    # the OT component has no dc tag: its largest site (OT2, 2 devices) becomes the candidate
+    assert reach.serves["OT2"] == {"OT1", "OT2"}
+    assert reach.candidates == ("DC1", "OT2")
+    # SCIF's policy forbids On-Prem, so it gets no candidate and nothing reaches it
+    assert reach.isolated == {"SCIF"}
+    assert reach.enclaves == {"ot-net": {"OT1", "OT2"}, "scif-1": {"SCIF"}}
+    assert reach.servers_for("BR1") == ("DC1",)
+    assert reach.servers_for("SCIF") == ()
+
+
+def test_a_second_boundary_free_link_joins_the_pair(estate: Estate) -> None:
+    merged = replace(estate, links=(*estate.links, Link("SCIF", "DC1")))
+    assert build_graph(merged).edges["DC1", "SCIF"]["crosses_boundary"] is False
+    assert "SCIF" in analyse_reach(merged).serves["DC1"]
+
+
+def test_server_tag_adds_a_candidate_without_the_largest_site_rule(estate: Estate) -> None:
+    sites = tuple(replace(s, tags=("server",)) if s.id == "OT1" else s for s in estate.sites)
+    reach = analyse_reach(replace(estate, sites=sites))
+    assert reach.candidates == ("DC1", "OT1")
+
+
+def test_unknown_link_end_and_reserved_id_are_input_errors(estate: Estate) -> None:
+    bad = replace(estate, links=(*estate.links, Link("HQ", "NOWHERE")))
+    with pytest.raises(InputError, match="unknown site 'NOWHERE'"):
+        build_graph(bad)
+    clash = replace(estate, sites=(*estate.sites,
+                                   Site(INTERNET, "x", "unclassified", InternetAccess.NONE)))
+    with pytest.raises(InputError, match="reserved"):
+        build_graph(clash)
+
+
+def test_reach_on_2000_sites_serves_whole_components(estate: Estate) -> None:
+    # 20 boundary-separated regions of 100 sites in a chain; the first of each is a dc
+    sites, links = [], []
+    for r in range(20):
+        for i in range(100):
+            sid = f"R{r:02d}S{i:03d}"
+            sites.append(Site(sid, sid, "regulated", InternetAccess.NONE,
+                              tags=("dc",) if i == 0 else ()))
+            if i:
+                links.append(Link(f"R{r:02d}S{i - 1:03d}", sid))
+        if r:
+            links.append(Link(f"R{r - 1:02d}S099", f"R{r:02d}S000", crosses_boundary=True))
+    big = replace(estate, sites=tuple(sites), links=tuple(links), devices=())
+    reach = analyse_reach(big)
+    assert len(reach.candidates) == 20
+    assert all(len(reach.serves[c]) == 100 for c in reach.candidates)
+    assert reach.servers_for("R07S055") == ("R07S000",)
+    assert reach.isolated == frozenset()
