@@ -1,0 +1,76 @@
+"""Read-only aggregates the renewal read needs from the history: series, units, VA activity."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import date
+
+from planner.history.store import SnapshotInfo
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesPoint:
+    """Entitled quantity and active units of one licence on one snapshot date."""
+
+    taken: date
+    tag: str
+    entitled: int
+    consumed: int
+
+
+@dataclass(frozen=True, slots=True)
+class VaActivity:
+    """One Virtual Account in one snapshot: its devices and a fingerprint of its holdings."""
+
+    taken: date
+    virtual_account: str
+    devices: int
+    holdings: str  # `tag:quantity;...`, sorted: equal strings mean nothing changed
+
+
+_SERIES = """
+WITH e AS (SELECT tag, SUM(quantity) AS q FROM entitlements WHERE snapshot_id = ? GROUP BY tag),
+     u AS (SELECT tag, SUM(units) AS n FROM usage WHERE snapshot_id = ? GROUP BY tag)
+SELECT COALESCE(e.tag, u.tag) AS t, COALESCE(e.q, 0), COALESCE(u.n, 0)
+FROM e FULL OUTER JOIN u ON e.tag = u.tag ORDER BY t
+"""
+
+
+def series(conn: sqlite3.Connection, snapshots: list[SnapshotInfo]) -> list[SeriesPoint]:
+    """Entitlement against consumption per licence over the given snapshots, by date then tag."""
+    points = []
+    for info in snapshots:
+        for tag, entitled, consumed in conn.execute(_SERIES, (info.id, info.id)):
+            points.append(SeriesPoint(info.taken, tag, int(entitled), int(consumed)))
+    return points
+
+
+def units_by_tag_site(conn: sqlite3.Connection, info: SnapshotInfo) -> dict[tuple[str, str], int]:
+    rows = conn.execute(
+        "SELECT tag, site, SUM(units) FROM usage WHERE snapshot_id = ? GROUP BY tag, site",
+        (info.id,))
+    return {(tag, site): int(n) for tag, site, n in rows}
+
+
+def site_tags(conn: sqlite3.Connection, info: SnapshotInfo) -> dict[str, tuple[str, ...]]:
+    rows = conn.execute("SELECT id, tags FROM sites WHERE snapshot_id = ?", (info.id,))
+    return {sid: tuple(t for t in tags.split(";") if t) for sid, tags in rows}
+
+
+_ACTIVITY = """
+SELECT v.name,
+       (SELECT COUNT(*) FROM devices AS d WHERE d.snapshot_id = v.snapshot_id AND d.va = v.name),
+       COALESCE((SELECT GROUP_CONCAT(tag || ':' || quantity, ';') FROM (
+           SELECT tag, quantity FROM entitlements AS e
+           WHERE e.snapshot_id = v.snapshot_id AND e.va = v.name ORDER BY tag)), '')
+FROM virtual_accounts AS v WHERE v.snapshot_id = ? ORDER BY v.name
+"""
+
+
+def va_activity(conn: sqlite3.Connection, snapshots: list[SnapshotInfo]) -> list[VaActivity]:
+    out = []
+    for info in snapshots:
+        for name, devices, holdings in conn.execute(_ACTIVITY, (info.id,)):
+            out.append(VaActivity(info.taken, name, int(devices), str(holdings)))
+    return out

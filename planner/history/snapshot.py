@@ -1,0 +1,89 @@
+"""What one snapshot stores: an estate's licence and device state as plain rows.
+
+Rows are tuples in the tables' column order (no per-row objects), because a snapshot of a
+100k-device estate is written with `executemany` and a dataclass per row would triple the cost.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from planner.model import Device, Estate, LicenceUse
+
+# (key, hostname, pid, serial, site, va, version, state, licences)
+DeviceRow = tuple[str, str, str, str, str, str, str, str, str]
+# (va, tag, quantity, in_use, reserved)
+EntitlementRow = tuple[str, str, int, int, int]
+# (id, name, tags)
+SiteRow = tuple[str, str, str]
+# (name, is_default)
+VaRow = tuple[str, int]
+
+
+@dataclass(frozen=True, slots=True)
+class SnapshotData:
+    """Everything `add_snapshot` writes for one date. `devices` may be any iterable (streamed)."""
+
+    taken: date
+    estate: str
+    source: str
+    virtual_accounts: tuple[VaRow, ...]
+    sites: tuple[SiteRow, ...]
+    devices: Iterable[DeviceRow]
+    entitlements: tuple[EntitlementRow, ...]
+
+
+def device_key(device: Device) -> str:
+    """A device's identity across snapshots: its serial (domain.md section 6 join keys)."""
+    return device.serial or f"host:{device.hostname}"
+
+
+def licences_text(licences: Iterable[LicenceUse]) -> str:
+    """`tag:count;...`, merged per tag and sorted, so equal licence sets compare equal."""
+    counts: dict[str, int] = defaultdict(int)
+    for use in licences:
+        counts[use.tag] += use.count
+    return ";".join(f"{tag}:{counts[tag]}" for tag in sorted(counts))
+
+
+def parse_licences(text: str) -> list[tuple[str, int]]:
+    """The inverse of `licences_text`."""
+    out = []
+    for part in text.split(";"):
+        if part:
+            tag, _, count = part.rpartition(":")
+            out.append((tag, int(count)))
+    return out
+
+
+def device_row(device: Device) -> DeviceRow:
+    return (device_key(device), device.hostname, device.pid, device.serial, device.site,
+            device.virtual_account, device.version, str(device.state),
+            licences_text(device.licences))
+
+
+def entitlement_rows(estate: Estate) -> tuple[EntitlementRow, ...]:
+    """Entitlements summed per (VA, licence): term lines of one licence count together."""
+    sums: dict[tuple[str, str], list[int]] = {}
+    for ent in estate.entitlements:
+        acc = sums.setdefault((ent.virtual_account, ent.tag), [0, 0, 0])
+        acc[0] += ent.quantity
+        acc[1] += ent.in_use
+        acc[2] += ent.reserved
+    return tuple((va, tag, q, u, r) for (va, tag), (q, u, r) in sorted(sums.items()))
+
+
+def from_estate(estate: Estate, taken: date) -> SnapshotData:
+    return SnapshotData(
+        taken=taken,
+        estate=estate.name,
+        source=estate.path,
+        virtual_accounts=tuple(sorted((va.name, int(va.is_default))
+                                      for va in estate.virtual_accounts)),
+        sites=tuple(sorted((s.id, s.name, ";".join(sorted(s.tags))) for s in estate.sites)),
+        devices=tuple(device_row(d) for d in estate.devices),
+        entitlements=entitlement_rows(estate),
+    )
