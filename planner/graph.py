@@ -10,6 +10,7 @@ take milliseconds.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -136,3 +137,128 @@ def analyse_reach(estate: Estate, graph: nx.Graph | None = None) -> Reach:
         enclaves={k: frozenset(v) for k, v in sorted(enclaves.items())},
         isolated=frozenset(s.id for s in estate.sites) - cssm - served,
     )
+
+
+# --- The account tree and exports -----------------------------------------------------------
+
+GRAPH_FORMATS = ("graphml", "dot", "json")
+GRAPH_SCHEMA = "planner.graph/1"
+
+
+def build_account_tree(estate: Estate) -> nx.DiGraph:
+    """Smart Account > Virtual Account > entitlement line, as a directed tree.
+
+    Node ids: `sa:<domain>`, `va:<name>`, `ent:<va>:<tag>:<n>` (n counts that VA's lines of one
+    tag in sorted order). Virtual Accounts named only by devices or entitlements appear too.
+    """
+    tree = nx.DiGraph()
+    root = f"sa:{estate.account.domain}"
+    tree.add_node(root, kind="smart-account", name=estate.account.name,
+                  holder=estate.account.holder.value,
+                  slr_preapproved=estate.account.slr_preapproved,
+                  plr_preapproved=estate.account.plr_preapproved,
+                  export_authorised=estate.account.export_authorised)
+    declared = {va.name: va for va in estate.virtual_accounts}
+    names = sorted(set(declared) | {e.virtual_account for e in estate.entitlements}
+                   | {d.virtual_account for d in estate.devices})
+    devices = Counter(d.virtual_account for d in estate.devices)
+    for name in names:
+        va = declared.get(name)
+        tree.add_node(f"va:{name}", kind="virtual-account", name=name,
+                      description=va.description if va else "",
+                      default=bool(va and va.is_default), declared=va is not None,
+                      devices=devices[name])
+        tree.add_edge(root, f"va:{name}", kind="contains")
+    lines = sorted(estate.entitlements, key=lambda e: (
+        e.virtual_account, e.tag, e.term.value, str(e.end or ""), e.subscription_id, e.quantity))
+    seen: Counter[tuple[str, str]] = Counter()
+    for ent in lines:
+        n = seen[(ent.virtual_account, ent.tag)]
+        seen[(ent.virtual_account, ent.tag)] += 1
+        node = f"ent:{ent.virtual_account}:{ent.tag}:{n}"
+        tree.add_node(node, kind="entitlement", name=ent.name, tag=ent.tag, tier=ent.tier.value,
+                      quantity=ent.quantity, in_use=ent.in_use, reserved=ent.reserved,
+                      available=ent.available, term=ent.term.value,
+                      start=ent.start.isoformat() if ent.start else "",
+                      end=ent.end.isoformat() if ent.end else "",
+                      subscription_id=ent.subscription_id)
+        tree.add_edge(f"va:{ent.virtual_account}", node, kind="holds")
+    return tree
+
+
+def _combined(estate: Estate) -> nx.DiGraph:
+    """Network and account tree in one directed graph; network links carry directed=False."""
+    network = build_graph(estate)
+    tree = build_account_tree(estate)
+    out = nx.DiGraph(name=estate.name, schema=GRAPH_SCHEMA)
+    for node, data in sorted([*network.nodes(data=True), *tree.nodes(data=True)],
+                             key=lambda item: str(item[0])):
+        out.add_node(node, **data)
+    edges = [(min(a, b), max(a, b), {**d, "directed": False})
+             for a, b, d in network.edges(data=True)]
+    edges += [(a, b, {**d, "crosses_boundary": False, "via": "", "directed": True})
+              for a, b, d in tree.edges(data=True)]
+    out.add_edges_from(sorted(edges, key=lambda e: (e[0], e[1])))
+    return out
+
+
+def _node_link(graph: nx.Graph) -> dict[str, object]:
+    try:
+        data: dict[str, object] = nx.node_link_data(graph, edges="links")
+    except TypeError:  # networkx < 3.4 names the keyword `link`
+        data = nx.node_link_data(graph, link="links")
+    return data
+
+
+def _dot_id(value: object) -> str:
+    text = str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    return f'"{text}"'
+
+
+def _dot_attrs(data: dict[str, object]) -> str:
+    parts = []
+    for key in sorted(data):
+        value = data[key]
+        if isinstance(value, bool):
+            value = "true" if value else "false"
+        parts.append(f"{key}={_dot_id(value)}")
+    return ", ".join(parts)
+
+
+def _to_dot(graph: nx.DiGraph) -> str:
+    """DOT written by hand (no pydot/graphviz): sorted nodes and edges, styled by kind."""
+    shapes = {"internet": "cloud", "site": "box", "smart-account": "folder",
+              "virtual-account": "tab", "entitlement": "note"}
+    lines = [f"digraph {_dot_id(graph.graph.get('name', 'estate'))} {{",
+             "  graph [rankdir=LR];"]
+    for node, data in graph.nodes(data=True):
+        label = str(node) if data.get("kind") != "entitlement" else (
+            f"{data['tag']} x{data['quantity']}")
+        attrs = {**data, "label": label, "shape": shapes.get(str(data.get("kind")), "ellipse")}
+        lines.append(f"  {_dot_id(node)} [{_dot_attrs(attrs)}];")
+    for a, b, data in graph.edges(data=True):
+        attrs = dict(data)
+        if not data.get("directed"):
+            attrs["dir"] = "none"
+        if data.get("crosses_boundary"):
+            attrs.update(style="dashed", color="red", label="boundary")
+        elif data.get("via"):
+            attrs.update(style="dotted", label=str(data["via"]))
+        lines.append(f"  {_dot_id(a)} -> {_dot_id(b)} [{_dot_attrs(attrs)}];")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def export_graph(estate: Estate, fmt: str) -> str:
+    """The estate graph and account tree as GraphML, DOT or JSON; same estate, same bytes."""
+    if fmt == "json":
+        doc = {"schema": GRAPH_SCHEMA, "name": estate.name,
+               "network": _node_link(build_graph(estate)),
+               "accounts": _node_link(build_account_tree(estate))}
+        return json.dumps(doc, indent=2, sort_keys=True) + "\n"
+    combined = _combined(estate)
+    if fmt == "graphml":
+        return "\n".join(nx.generate_graphml(combined)) + "\n"
+    if fmt == "dot":
+        return _to_dot(combined)
+    raise ValueError(f"unknown graph format {fmt!r}; expected one of {', '.join(GRAPH_FORMATS)}")
