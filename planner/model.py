@@ -10,6 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # annotation only: the catalogue module imports this one
+    from planner.catalogue import Catalogue
 
 
 class Holder(StrEnum):
@@ -239,6 +243,9 @@ class Estate:
     agreement: EnterpriseAgreement | None = None
     sources: tuple[SourceFile, ...] = ()
     path: str = ""  # the estate file itself; relative paths inside it resolve against its folder
+    # The catalogue as this estate sees it (models/ plus the file's `prices:` and `products:`),
+    # set by the loader; None means the shipped catalogue. Derived data, so not compared.
+    catalogue: Catalogue | None = field(default=None, compare=False, repr=False)
 
     def site(self, site_id: str) -> Site:
         for s in self.sites:

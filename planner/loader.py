@@ -1,0 +1,310 @@
+"""Load an estate: the estate YAML, presets merged with its overrides, every inventory file read,
+joined and validated, every problem collected before anything is refused.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import gc
+import os
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from planner.catalogue import Catalogue, LicenceDef, ProductFamily, load_catalogue
+from planner.fileio import sha256_file
+from planner.join import DeviceSource, join_devices
+from planner.model import (
+    ClassificationPolicy,
+    CostAssumptions,
+    DataElement,
+    Device,
+    Entitlement,
+    Estate,
+    Mode,
+    SourceFile,
+    VirtualAccount,
+)
+from planner.problems import InputError, Problem, Severity, UsageError, error
+from planner.readers import ESTATE_KIND, ReadContext, SourceKind, reader_for
+from planner.readers.estate_yaml import EVIDENCE, EstateDoc, read_estate_document
+from planner.resources import models_dir
+from planner.summary import EstateSummary, summarise
+from planner.validate import validate_estate
+
+
+@dataclass(frozen=True, slots=True)
+class LoadResult:
+    estate: Estate
+    warnings: tuple[Problem, ...]
+    # The catalogue as this estate sees it: models/ plus the file's `prices:` and `products:`.
+    catalogue: Catalogue
+
+
+def reference_date(text: str | None = None) -> date:
+    """The date expiry is judged against: `--date`, else SOURCE_DATE_EPOCH, else today (UTC)."""
+    if text:
+        try:
+            return date.fromisoformat(text.strip())
+        except ValueError:
+            raise UsageError(f"--date {text!r} is not a date (expected YYYY-MM-DD)") from None
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            return datetime.fromtimestamp(int(epoch), tz=UTC).date()
+        except (ValueError, OverflowError, OSError):
+            raise UsageError(f"SOURCE_DATE_EPOCH={epoch!r} is not a Unix timestamp") from None
+    return datetime.now(tz=UTC).date()
+
+
+def load_estate(path: str | Path, *, strict: bool = False,
+                today: date | None = None) -> LoadResult:
+    """Read, merge, join and validate an estate; raise InputError listing every problem.
+
+    Warnings are returned; under `strict` they are errors. `today` is the reference date for
+    expired terms (default: `reference_date()`).
+    """
+    estate_path = Path(path)
+    display = str(path)
+    doc = read_estate_document(estate_path, display)
+    problems: list[Problem] = list(doc.problems)
+    catalogue = _catalogue(doc, display, problems)
+    policies = _policies(doc, display, problems)
+    costs = _costs(doc, display, problems)
+    base = estate_path.parent
+    sources = [SourceFile(estate_path.name, ESTATE_KIND, sha256_file(estate_path))]
+    ctx = ReadContext(catalogue, _site_ids(doc))
+    device_sources: list[DeviceSource] = []
+    entitlements: list[Entitlement] = []
+    cssm_vas: set[str] = set()
+    was_enabled = gc.isenabled()
+    gc.disable()  # bulk object construction: the cyclic GC would rescan millions of records
+    try:
+        for kind in SourceKind:
+            for rel in doc.inventory.get(kind.value, ()):
+                file_display = str(Path(display).parent / rel)
+                try:
+                    got = reader_for(kind).read(base / rel, file_display, ctx)
+                except InputError as exc:
+                    problems.extend(exc.problems)
+                    continue
+                sources.append(SourceFile(Path(rel).as_posix(), kind.value,
+                                          sha256_file(base / rel)))
+                problems.extend(got.problems)
+                if got.devices or kind in (SourceKind.DEVICES, SourceKind.NETBOX):
+                    device_sources.append(DeviceSource(file_display, got.devices))
+                entitlements.extend(got.entitlements)
+                cssm_vas.update(got.virtual_accounts)
+        for rel in doc.inventory.get(EVIDENCE, ()):
+            problems.append(_evidence_note(base / rel, display, rel, doc))
+        joined = join_devices(device_sources)
+        problems.extend(joined.problems)
+        vas = _virtual_accounts(doc.virtual_accounts, cssm_vas)
+        default_va = next(va.name for va in vas if va.is_default)
+        devices = _with_default_va(joined.devices, default_va)
+        entitlements = [e if e.virtual_account else dataclasses.replace(
+            e, virtual_account=default_va) for e in entitlements]
+        estate = Estate(
+            name=doc.name, account=doc.account, virtual_accounts=vas, sites=doc.sites,
+            links=doc.links, devices=tuple(devices), entitlements=tuple(entitlements),
+            policies=policies, costs=costs, agreement=doc.agreement, sources=tuple(sources),
+            path=display, catalogue=catalogue)
+        problems.extend(validate_estate(estate, catalogue=catalogue, lines=doc.lines,
+                                        today=today or reference_date()))
+    finally:
+        if was_enabled:
+            gc.enable()
+    if strict:
+        problems = [dataclasses.replace(p, severity=Severity.ERROR) for p in problems]
+    if any(p.severity is Severity.ERROR for p in problems):
+        raise InputError(problems)
+    warnings = tuple(sorted(problems, key=Problem.sort_key))
+    return LoadResult(estate, warnings, catalogue)
+
+
+def estate_catalogue(estate: Estate) -> Catalogue:
+    """The catalogue view an estate was loaded with (the shipped one if it was built by hand)."""
+    return estate.catalogue if estate.catalogue is not None else load_catalogue()
+
+
+def _with_default_va(devices: list[Device], default_va: str) -> list[Device]:
+    if all(d.virtual_account for d in devices):
+        return devices
+    return [d if d.virtual_account else dataclasses.replace(d, virtual_account=default_va)
+            for d in devices]
+
+
+def _virtual_accounts(declared: tuple[VirtualAccount, ...],
+                      from_cssm: set[str]) -> tuple[VirtualAccount, ...]:
+    # CSSM data is authoritative for the Virtual Accounts that exist: add those not declared.
+    known = {va.name for va in declared}
+    extra = [VirtualAccount(name, "from CSSM data") for name in sorted(from_cssm - known)]
+    return (*declared, *extra)
+
+
+def _site_ids(doc: EstateDoc) -> dict[str, str]:
+    ids: dict[str, str] = {}
+    for site in doc.sites:
+        ids.setdefault(site.name.casefold(), site.id)
+    for site in doc.sites:
+        ids[site.id.casefold()] = site.id
+    return ids
+
+
+def _evidence_note(folder: Path, display: str, rel: str, doc: EstateDoc) -> Problem:
+    line = doc.lines.get("inventory.evidence")
+    if not folder.is_dir():
+        return error(display, f"evidence folder {rel!r} not found", line=line,
+                     column="inventory.evidence", expected="a folder of device captures")
+    return dataclasses.replace(
+        error(display, f"evidence folder {rel!r} is not read by `validate`; the evidence "
+              "command reads device captures", line=line, column="inventory.evidence"),
+        severity=Severity.WARNING)
+
+
+def _yaml_doc(name: str) -> dict[str, Any]:
+    with open(models_dir() / name, encoding="utf-8") as fh:
+        data = yaml.safe_load(fh)
+    return data if isinstance(data, dict) else {}
+
+
+def _catalogue(doc: EstateDoc, display: str, problems: list[Problem]) -> Catalogue:
+    base = load_catalogue()
+    if not doc.prices and not doc.products:
+        return base
+    licences: dict[str, LicenceDef] = dict(base.licences)
+    for name, value in sorted(doc.prices.items()):
+        where = f"prices.{name}"
+        tag = base.canonical_tag(name)
+        if tag is None:
+            problems.append(error(display, f"unknown licence {name!r}", column=where,
+                                  line=doc.lines.get(where), expected="a licence tag"))
+        elif isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+            problems.append(error(display, f"price {value!r} is not a price", column=where,
+                                  line=doc.lines.get(where), expected="a number >= 0"))
+        else:
+            licences[tag] = dataclasses.replace(licences[tag], list_price=float(value))
+    families: dict[str, ProductFamily] = dict(base.families)
+    editable = {f.name: f.type for f in dataclasses.fields(ProductFamily)
+                if f.name not in ("id", "pid_prefixes", "tracks")}
+    for fid, changes in sorted(doc.products.items()):
+        where = f"products.{fid}"
+        if fid not in families:
+            problems.append(error(display, f"unknown product family {fid!r}", column=where,
+                                  line=doc.lines.get(where),
+                                  expected="a family id from models/products.yaml, e.g. C9300"))
+            continue
+        if not isinstance(changes, dict):
+            problems.append(error(display, "is not a mapping", column=where,
+                                  line=doc.lines.get(where), expected="{field: value}"))
+            continue
+        good: dict[str, Any] = {}
+        for key, value in changes.items():
+            kind = editable.get(str(key))
+            ok = kind is not None and (isinstance(value, bool) if kind == "bool" else
+                                       isinstance(value, str) or value is None)
+            if not ok:
+                problems.append(error(
+                    display, f"cannot set {key!r} to {value!r}", column=f"{where}.{key}",
+                    line=doc.lines.get(f"{where}.{key}"),
+                    expected="one of " + ", ".join(sorted(editable)) + " with true/false or text"))
+            else:
+                good[str(key)] = value
+        families[fid] = dataclasses.replace(families[fid], **good)
+    return Catalogue(f"{base.version} + estate overrides", licences, families,
+                     base._aliases, base._prefixes)
+
+
+_POLICY_FIELDS = ("description", "allowed_modes", "telemetry_may_leave",
+                  "exposure_cost_per_device_year", "hostname_privacy", "allow_mixed_modes")
+
+
+def _policies(doc: EstateDoc, display: str,
+              problems: list[Problem]) -> tuple[ClassificationPolicy, ...]:
+    presets: dict[str, dict[str, Any]] = dict(_yaml_doc("policies.yaml").get("policies", {}))
+    merged: dict[str, dict[str, Any]] = {}
+    for name in sorted(set(presets) | set(doc.policies)):
+        fields = dict(presets.get(name, {}))
+        override = doc.policies.get(name)
+        where = f"policies.{name}"
+        if override is not None and not isinstance(override, dict):
+            problems.append(error(display, "is not a mapping", column=where,
+                                  line=doc.lines.get(where), expected="{field: value}"))
+            override = {}
+        for key, value in (override or {}).items():
+            if key not in _POLICY_FIELDS:
+                problems.append(error(display, f"unknown policy field {key!r}",
+                                      column=f"{where}.{key}", line=doc.lines.get(f"{where}.{key}"),
+                                      expected="one of " + ", ".join(_POLICY_FIELDS)))
+            else:
+                fields[key] = value
+        merged[name] = fields
+    out = []
+    for name, f in merged.items():
+        where = f"policies.{name}"
+        line = doc.lines.get(where)
+        try:
+            modes = frozenset(Mode(str(m)) for m in f.get("allowed_modes") or ())
+            elements = frozenset(DataElement(str(e)) for e in f.get("telemetry_may_leave") or ())
+            cost = f.get("exposure_cost_per_device_year", 0.0)
+            if isinstance(cost, bool) or not isinstance(cost, (int, float)) or cost < 0:
+                raise ValueError(f"exposure_cost_per_device_year {cost!r} is not a number >= 0")
+        except (ValueError, TypeError) as exc:
+            problems.append(error(display, f"policy {name!r}: {exc}", column=where, line=line,
+                                  expected="modes from " + "|".join(Mode) + ", elements from "
+                                  + "|".join(DataElement)))
+            continue
+        if not modes:
+            problems.append(error(display, f"policy {name!r} allows no licensing mode",
+                                  column=f"{where}.allowed_modes", line=line,
+                                  expected="at least one of " + "|".join(Mode)))
+            continue
+        out.append(ClassificationPolicy(
+            name=name, allowed_modes=modes, telemetry_may_leave=elements,
+            exposure_cost_per_device_year=float(cost),
+            hostname_privacy=bool(f.get("hostname_privacy", True)),
+            allow_mixed_modes=bool(f.get("allow_mixed_modes", False)),
+            description=" ".join(str(f.get("description", "")).split())))
+    return tuple(out)
+
+
+def _costs(doc: EstateDoc, display: str, problems: list[Problem]) -> CostAssumptions:
+    defaults = {k: v.get("value") if isinstance(v, dict) else v
+                for k, v in _yaml_doc("costs.yaml").get("costs", {}).items()}
+    types = {f.name: f.type for f in dataclasses.fields(CostAssumptions)}
+    values: dict[str, Any] = {}
+    for key, value in [*defaults.items(), *doc.costs.items()]:
+        where = f"costs.{key}"
+        kind = types.get(str(key))
+        if kind is None:
+            problems.append(error(display, f"unknown cost field {key!r}", column=where,
+                                  line=doc.lines.get(where), expected="one of " + ", ".join(types)))
+            continue
+        if kind == "bool":
+            ok = isinstance(value, bool)
+        elif kind == "str":
+            ok = isinstance(value, str) and bool(value.strip())
+        else:
+            ok = (isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0
+                  and (kind == "float" or float(value).is_integer()))
+        if not ok:
+            problems.append(error(display, f"{key} {value!r} is not valid", column=where,
+                                  line=doc.lines.get(where),
+                                  expected={"bool": "true or false", "str": "text",
+                                            "int": "a whole number >= 0"}.get(str(kind),
+                                                                              "a number >= 0")))
+            continue
+        values[str(key)] = int(value) if kind == "int" else (
+            float(value) if kind == "float" else value)
+    if values.get("horizon_years") == 0:
+        problems.append(error(display, "horizon_years is 0", column="costs.horizon_years",
+                              line=doc.lines.get("costs.horizon_years"), expected="1 or more"))
+        values.pop("horizon_years")
+    return CostAssumptions(**values)
+
+
+__all__ = ["EstateSummary", "LoadResult", "estate_catalogue", "load_estate", "reference_date",
+           "summarise"]

@@ -1,0 +1,156 @@
+"""CSSM REST API licence JSON: a list of accounts with `roles[].licenses[]`, or `{licenses: []}`.
+
+Field names as the API prints them: license, quantity, inUse, available, reserved,
+virtualAccount, licenseDetails[{licenseType, quantity, startDate, endDate, subscriptionId,
+status}] (domain.md section 3). Problems name the JSON path, e.g. `[0].roles[1].licenses[2]`.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from planner.fileio import read_text
+from planner.model import Origin
+from planner.problems import Problem, error
+from planner.readers import ReadContext, ReadResult, SourceKind
+from planner.readers._common import parse_count, parse_loose_date
+from planner.readers._cssm import Term, entitlements_for, term_type
+
+
+class CssmJsonReader:
+    kind = SourceKind.CSSM_JSON
+
+    def read(self, path: Path, display: str, ctx: ReadContext) -> ReadResult:
+        text = read_text(path, display)
+        result = ReadResult()
+        if not text.strip():
+            result.problems.append(error(display, "file is empty", line=1,
+                                         expected="CSSM licence JSON"))
+            return result
+        try:
+            doc = json.loads(text)
+        except json.JSONDecodeError as exc:
+            result.problems.append(error(display, f"not valid JSON: {exc.msg}", line=exc.lineno,
+                                         expected="CSSM licence JSON"))
+            return result
+        lines = _Lines(text)
+        for where, lic in _licence_entries(doc, display, result.problems):
+            self._licence(lic, where, lines, ctx, display, result)
+        return result
+
+    def _licence(self, lic: Any, where: str, lines: _Lines, ctx: ReadContext, display: str,
+                 result: ReadResult) -> None:
+        problems = result.problems
+        line = lines.find(lic.get("license") if isinstance(lic, dict) else None)
+        if not isinstance(lic, dict):
+            problems.append(error(display, "licence entry is not an object", column=where,
+                                  expected="{license, quantity, inUse, ...}"))
+            return
+        name = lic.get("license")
+        if not isinstance(name, str) or not name.strip():
+            problems.append(error(display, "licence has no `license` name", line=line,
+                                  column=f"{where}.license", expected="a licence name"))
+            return
+        before = len(problems)
+        counts = {}
+        for key in ("quantity", "inUse", "reserved"):
+            counts[key] = _count(lic.get(key, 0 if key != "quantity" else None), display, line,
+                                 f"{where}.{key}", problems)
+        va = lic.get("virtualAccount") or ""
+        if not isinstance(va, str):
+            problems.append(error(display, "virtualAccount is not text", line=line,
+                                  column=f"{where}.virtualAccount", expected="a name"))
+            va = ""
+        terms = []
+        details = lic.get("licenseDetails") or []
+        if not isinstance(details, list):
+            problems.append(error(display, "licenseDetails is not a list", line=line,
+                                  column=f"{where}.licenseDetails", expected="a list"))
+            details = []
+        for j, d in enumerate(details):
+            dwhere = f"{where}.licenseDetails[{j}]"
+            if not isinstance(d, dict):
+                problems.append(error(display, "licence detail is not an object", line=line,
+                                      column=dwhere, expected="{licenseType, quantity, ...}"))
+                continue
+            qty = _count(d.get("quantity"), display, line, f"{dwhere}.quantity", problems)
+            dates = {}
+            for key in ("startDate", "endDate"):
+                raw = d.get(key)
+                dates[key] = parse_loose_date(raw) if isinstance(raw, str) else None
+                if raw not in (None, "") and dates[key] is None:
+                    problems.append(error(display, f"bad date {raw!r}", line=line,
+                                          column=f"{dwhere}.{key}",
+                                          expected="YYYY-MM-DD or an ISO timestamp"))
+            if qty is not None:
+                end = dates["endDate"]
+                terms.append(Term(qty, term_type(str(d.get("licenseType") or ""), end),
+                                  dates["startDate"], end, str(d.get("subscriptionId") or "")))
+        if len(problems) > before:
+            return
+        quantity, in_use, reserved = counts["quantity"], counts["inUse"], counts["reserved"]
+        assert quantity is not None and in_use is not None and reserved is not None
+        if va:
+            result.virtual_accounts.append(va)
+        result.entitlements.extend(entitlements_for(
+            name, va, quantity, in_use, reserved, terms, ctx, Origin(display, line), where,
+            problems))
+
+
+def _licence_entries(doc: Any, display: str, problems: list[Problem]) -> list[tuple[str, Any]]:
+    """(JSON path, licence object) for every licence, whichever of the two shapes `doc` has."""
+    if isinstance(doc, dict) and isinstance(doc.get("licenses"), list):
+        return [(f"licenses[{i}]", lic) for i, lic in enumerate(doc["licenses"])]
+    if isinstance(doc, list):
+        out = []
+        for i, account in enumerate(doc):
+            roles = account.get("roles") if isinstance(account, dict) else None
+            if isinstance(account, dict) and isinstance(account.get("licenses"), list):
+                out += [(f"[{i}].licenses[{k}]", lic) for k, lic in enumerate(account["licenses"])]
+            if not isinstance(roles, list):
+                continue
+            for j, role in enumerate(roles):
+                lics = role.get("licenses") if isinstance(role, dict) else None
+                if isinstance(lics, list):
+                    out += [(f"[{i}].roles[{j}].licenses[{k}]", lic) for k, lic in enumerate(lics)]
+        if out or all(isinstance(a, dict) and ("roles" in a or "licenses" in a) for a in doc):
+            return out
+    problems.append(error(display, "no licences found", line=1,
+                          expected='a list of accounts with roles[].licenses[], or '
+                                   '{"licenses": [...]}'))
+    return []
+
+
+def _count(value: Any, display: str, line: int | None, where: str,
+           problems: list[Problem]) -> int | None:
+    got = parse_count(str(value)) if isinstance(value, (int, float, str)) and \
+        not isinstance(value, bool) else None
+    if got is None:
+        what = "missing" if value is None else (
+            "negative" if str(value).strip().startswith("-") else "not a whole number")
+        problems.append(error(display, f"{where.rsplit('.', 1)[-1]} {value!r} is {what}",
+                              line=line, column=where, expected="a whole number >= 0"))
+    return got
+
+
+class _Lines:
+    """Best-effort line numbers for JSON values: the line where a licence name first appears."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._seen: dict[str, int] = {}
+
+    def find(self, name: object) -> int | None:
+        if not isinstance(name, str):
+            return None
+        needle = json.dumps(name)
+        start = self._seen.get(needle, 0)
+        pos = self._text.find(needle, start)
+        if pos < 0:
+            pos = self._text.find(needle)
+            if pos < 0:
+                return None
+        self._seen[needle] = pos + 1
+        return self._text.count("\n", 0, pos) + 1

@@ -1,0 +1,321 @@
+"""The estate YAML: the human-written file naming the account, sites, links and inventory files.
+
+Read with PyYAML's SafeLoader only (one parse: compose the node tree for line numbers, then
+construct plain values from it). Every problem carries the YAML path (`sites[3].internet`) and
+the line. Aliases are allowed, but a document that expands to too many nodes (an alias bomb) is
+refused, as is one larger than MAX_BYTES.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+
+from planner.fileio import read_text
+from planner.model import (
+    EnterpriseAgreement,
+    Holder,
+    InternetAccess,
+    Link,
+    Site,
+    SmartAccount,
+    VirtualAccount,
+)
+from planner.problems import InputError, Problem, error
+from planner.readers import SourceKind
+
+MAX_BYTES = 10 * 1024 * 1024  # a hand-written estate file is kilobytes; refuse anything absurd
+MAX_NODES = 1_000_000  # nodes after alias expansion
+EVIDENCE = "evidence"  # inventory key for device capture folders (read by the evidence stage)
+INVENTORY_KEYS = (*(k.value for k in SourceKind), EVIDENCE)
+TOP_KEYS = ("name", "description", "account", "virtual_accounts", "sites", "links", "policies",
+            "costs", "agreement", "prices", "products", "inventory")
+DEFAULT_VA = "DEFAULT"
+
+E = TypeVar("E", bound=StrEnum)
+
+
+@dataclass(slots=True)
+class EstateDoc:
+    """The estate file's own content, typed; presets and inventory are merged by the loader."""
+
+    name: str = ""
+    account: SmartAccount = field(default_factory=lambda: SmartAccount("", ""))
+    virtual_accounts: tuple[VirtualAccount, ...] = ()
+    sites: tuple[Site, ...] = ()
+    links: tuple[Link, ...] = ()
+    policies: dict[str, dict[str, Any]] = field(default_factory=dict)
+    costs: dict[str, Any] = field(default_factory=dict)
+    agreement: EnterpriseAgreement | None = None
+    prices: dict[str, Any] = field(default_factory=dict)
+    products: dict[str, dict[str, Any]] = field(default_factory=dict)
+    inventory: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    lines: dict[str, int] = field(default_factory=dict)  # YAML path -> 1-based line
+    problems: list[Problem] = field(default_factory=list)
+
+
+def read_estate_document(path: Path, display: str) -> EstateDoc:
+    """Parse and type the estate file; raises InputError only when it cannot be parsed at all."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        size = 0
+    if size > MAX_BYTES:
+        raise InputError([error(display, f"file is {size} bytes; an estate file is expected to "
+                                f"be under {MAX_BYTES} bytes", expected="a hand-written estate")])
+    text = read_text(path, display)
+    if not text.strip():
+        raise InputError([error(display, "file is empty", line=1,
+                                expected="an estate YAML mapping (name, account, sites, ...)")])
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise InputError([error(display, "file holds no YAML document", line=1,
+                                    expected="an estate YAML mapping")])
+        lines: dict[str, int] = {}
+        _walk(node, "", lines, [0], display)
+        data = loader.construct_document(node)
+    except RecursionError:
+        raise InputError([error(display, "document is nested too deeply",
+                                expected="a plain estate file")]) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        raise InputError([error(display, f"not valid YAML: {getattr(exc, 'problem', exc)}",
+                                line=line, expected="YAML (see docs/estate-format.md)")]) from None
+    finally:
+        loader.dispose()
+    if not isinstance(data, dict):
+        raise InputError([error(display, f"top level is a {type(data).__name__}, not a mapping",
+                                line=1, expected="a mapping with name, account, sites, ...")])
+    doc = EstateDoc(lines=lines)
+    _Typer(display, doc).fill(data)
+    return doc
+
+
+def _walk(node: yaml.Node, path: str, lines: dict[str, int], budget: list[int],
+          display: str) -> None:
+    """Record the line of every path; count nodes so an alias bomb is refused, not expanded."""
+    budget[0] += 1
+    if budget[0] > MAX_NODES:
+        raise InputError([error(display, f"document expands to more than {MAX_NODES} nodes "
+                                "(nested aliases?)", expected="a plain estate file")])
+    lines.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            name = str(key.value) if isinstance(key, yaml.ScalarNode) else "?"
+            _walk(value, f"{path}.{name}" if path else name, lines, budget, display)
+            lines[f"{path}.{name}" if path else name] = key.start_mark.line + 1
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _walk(item, f"{path}[{i}]", lines, budget, display)
+
+
+class _Typer:
+    """Typed access to the loaded mapping; every problem names the YAML path and line."""
+
+    def __init__(self, display: str, doc: EstateDoc) -> None:
+        self.display = display
+        self.doc = doc
+
+    def bad(self, path: str, message: str, expected: str) -> None:
+        self.doc.problems.append(error(self.display, message, line=self.line(path),
+                                       column=path, expected=expected))
+
+    def line(self, path: str) -> int | None:
+        while path:
+            if path in self.doc.lines:
+                return self.doc.lines[path]
+            path = path.rsplit(".", 1)[0] if "." in path else (
+                path.rsplit("[", 1)[0] if "[" in path else "")
+        return None
+
+    def mapping(self, value: Any, path: str, keys: tuple[str, ...]) -> dict[str, Any]:
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            self.bad(path, f"is a {type(value).__name__}, not a mapping", "a mapping")
+            return {}
+        for key in value:
+            if keys and key not in keys:
+                self.bad(f"{path}.{key}" if path else str(key), f"unknown key {key!r}",
+                         "one of " + ", ".join(keys))
+        return value
+
+    def text(self, m: dict[str, Any], key: str, path: str, *, required: bool = False,
+             default: str = "") -> str:
+        value = m.get(key)
+        where = f"{path}.{key}" if path else key
+        if value is None or value == "":
+            if required:
+                self.bad(where, f"{key} is missing", f"a {key}")
+            return default
+        if isinstance(value, (str, int)) and not isinstance(value, bool):
+            return str(value).strip()
+        self.bad(where, f"{key} is a {type(value).__name__}, not text", "text")
+        return default
+
+    def flag(self, m: dict[str, Any], key: str, path: str, default: bool = False) -> bool:
+        value = m.get(key, default)
+        if isinstance(value, bool):
+            return value
+        self.bad(f"{path}.{key}", f"{key} {value!r} is not true/false", "true or false")
+        return default
+
+    def choice(self, m: dict[str, Any], key: str, path: str, enum: type[E],
+               default: E | None = None) -> E | None:
+        value = m.get(key)
+        if value is None:
+            if default is None:
+                self.bad(f"{path}.{key}", f"{key} is missing",
+                         "|".join(e.value for e in enum))
+            return default
+        try:
+            return enum(str(value).strip().lower())
+        except ValueError:
+            self.bad(f"{path}.{key}", f"{key} {value!r} is not allowed",
+                     "|".join(e.value for e in enum))
+            return default
+
+    def day(self, m: dict[str, Any], key: str, path: str) -> date | None:
+        value = m.get(key)
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value).strip())
+        except ValueError:
+            self.bad(f"{path}.{key}", f"bad date {value!r}" if value is not None
+                     else f"{key} is missing", "YYYY-MM-DD")
+            return None
+
+    def items(self, data: dict[str, Any], key: str) -> list[Any]:
+        value = data.get(key)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.bad(key, f"{key} is a {type(value).__name__}, not a list", "a YAML list")
+            return []
+        return value
+
+    def fill(self, data: dict[str, Any]) -> None:
+        doc = self.doc
+        self.mapping(data, "", TOP_KEYS)
+        doc.name = self.text(data, "name", "", required=True)
+        doc.account = self._account(data.get("account"))
+        doc.virtual_accounts = self._virtual_accounts(self.items(data, "virtual_accounts"))
+        doc.sites = tuple(s for i, raw in enumerate(self.items(data, "sites"))
+                          if (s := self._site(raw, f"sites[{i}]")) is not None)
+        doc.links = tuple(x for i, raw in enumerate(self.items(data, "links"))
+                          if (x := self._link(raw, f"links[{i}]")) is not None)
+        doc.policies = {str(k): v for k, v in self.mapping(data.get("policies"), "policies",
+                                                           ()).items()}
+        doc.costs = self.mapping(data.get("costs"), "costs", ())
+        doc.prices = {str(k): v for k, v in self.mapping(data.get("prices"), "prices",
+                                                         ()).items()}
+        doc.products = {str(k): v for k, v in self.mapping(data.get("products"), "products",
+                                                           ()).items()}
+        if data.get("agreement") is not None:
+            m = self.mapping(data["agreement"], "agreement", ("start", "end", "growth_allowance"))
+            start, end = self.day(m, "start", "agreement"), self.day(m, "end", "agreement")
+            growth = m.get("growth_allowance", 0.20)
+            if isinstance(growth, bool) or not isinstance(growth, (int, float)) or growth < 0:
+                self.bad("agreement.growth_allowance", f"growth_allowance {growth!r} is not a "
+                         "share", "a number >= 0, e.g. 0.2 for 20%")
+                growth = 0.20
+            if start and end and end <= start:
+                self.bad("agreement.end", f"end {end} is not after start {start}",
+                         "an end after the start")
+            elif start and end:
+                doc.agreement = EnterpriseAgreement(start, end, float(growth))
+        inv = self.mapping(data.get("inventory"), "inventory", INVENTORY_KEYS)
+        for key in INVENTORY_KEYS:
+            value = inv.get(key)
+            paths = [value] if isinstance(value, str) else value
+            if paths is None:
+                continue
+            if not isinstance(paths, list) or not all(isinstance(p, str) for p in paths):
+                self.bad(f"inventory.{key}", f"inventory.{key} is not a list of paths",
+                         "a list of file paths relative to the estate file")
+                continue
+            doc.inventory[key] = tuple(paths)
+
+    def _account(self, raw: Any) -> SmartAccount:
+        keys = ("name", "domain", "holder", "slr_preapproved", "plr_preapproved",
+                "export_authorised")
+        if raw is None:
+            self.bad("account", "account is missing", "account: {name, domain, holder, ...}")
+            return SmartAccount("", "")
+        m = self.mapping(raw, "account", keys)
+        return SmartAccount(
+            name=self.text(m, "name", "account", required=True),
+            domain=self.text(m, "domain", "account"),
+            holder=self.choice(m, "holder", "account", Holder, Holder.CUSTOMER) or Holder.CUSTOMER,
+            slr_preapproved=self.flag(m, "slr_preapproved", "account"),
+            plr_preapproved=self.flag(m, "plr_preapproved", "account"),
+            export_authorised=self.flag(m, "export_authorised", "account"))
+
+    def _virtual_accounts(self, raws: list[Any]) -> tuple[VirtualAccount, ...]:
+        out: list[VirtualAccount] = []
+        seen: set[str] = set()
+        for i, raw in enumerate(raws):
+            path = f"virtual_accounts[{i}]"
+            m = {"name": raw} if isinstance(raw, str) else self.mapping(
+                raw, path, ("name", "description", "default"))
+            name = self.text(m, "name", path, required=True)
+            if not name:
+                continue
+            if name in seen:
+                self.bad(f"{path}.name", f"Virtual Account {name!r} is listed twice",
+                         "unique names")
+                continue
+            seen.add(name)
+            out.append(VirtualAccount(name, self.text(m, "description", path),
+                                      self.flag(m, "default", path)))
+        defaults = [va.name for va in out if va.is_default]
+        if len(defaults) > 1:
+            self.bad("virtual_accounts", f"{len(defaults)} Virtual Accounts are marked default: "
+                     + ", ".join(defaults), "exactly one default")
+        if not defaults:
+            # CSSM always has a Default Virtual Account; name it when the file does not.
+            match = [va for va in out if va.name.casefold() == DEFAULT_VA.casefold()]
+            if match:
+                out = [VirtualAccount(v.name, v.description, v is match[0]) for v in out]
+            else:
+                out.insert(0, VirtualAccount(DEFAULT_VA, "Default Virtual Account", True))
+        return tuple(out)
+
+    def _site(self, raw: Any, path: str) -> Site | None:
+        m = self.mapping(raw, path, ("id", "name", "classification", "internet", "enclave",
+                                     "tags", "description"))
+        if not m:
+            return None
+        site_id = self.text(m, "id", path, required=True)
+        classification = self.text(m, "classification", path, required=True)
+        internet = self.choice(m, "internet", path, InternetAccess)
+        tags_raw = m.get("tags") or []
+        if not isinstance(tags_raw, list) or not all(isinstance(t, (str, int)) for t in tags_raw):
+            self.bad(f"{path}.tags", "tags is not a list of words", "a list such as [hq, dc]")
+            tags_raw = []
+        if not (site_id and classification and internet):
+            return None
+        enclave = self.text(m, "enclave", path) or None
+        return Site(site_id, self.text(m, "name", path, default=site_id), classification,
+                    internet, enclave, tuple(sorted({str(t) for t in tags_raw})))
+
+    def _link(self, raw: Any, path: str) -> Link | None:
+        m = self.mapping(raw, path, ("a", "b", "crosses_boundary", "description"))
+        if not m:
+            return None
+        a = self.text(m, "a", path, required=True)
+        b = self.text(m, "b", path, required=True)
+        crosses = self.flag(m, "crosses_boundary", path)
+        if a and b and a == b:
+            self.bad(path, f"link joins site {a!r} to itself", "two different sites")
+            return None
+        return Link(a, b, crosses) if a and b else None

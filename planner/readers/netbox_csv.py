@@ -1,0 +1,67 @@
+"""NetBox device export CSV (Name, Site, Device type, Serial number, Platform, Status, Tenant ...).
+
+NetBox knows what is racked where but nothing about licences, so its rows become devices with
+blank Virtual Account, version, state and licences; the join fills those from other sources.
+Site names are mapped to estate site ids by id or name, case-insensitively.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from planner.fileio import read_text
+from planner.model import Device, Origin
+from planner.problems import error
+from planner.readers import ReadContext, ReadResult, SourceKind
+from planner.readers._common import csv_rows, empty_file, match_header
+
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "Name": ("device", "hostname"),
+    "Site": (),
+    "Device type": ("type", "model", "device_type"),
+    "Serial number": ("serial", "serial_number", "serial no"),
+    "Platform": (),
+    "Status": (),
+    "Tenant": (),
+}
+REQUIRED = ("Name", "Site", "Device type", "Serial number")
+
+
+class NetboxCsvReader:
+    kind = SourceKind.NETBOX
+
+    def read(self, path: Path, display: str, ctx: ReadContext) -> ReadResult:
+        text = read_text(path, display)
+        result = ReadResult()
+        problems = result.problems
+        rows = csv_rows(text)
+        header = next(rows, None)
+        if header is None or not any(h.strip() for h in header):
+            problems.append(empty_file(display, "a NetBox device export with a header line"))
+            return result
+        cols, missing = match_header(header, COLUMNS, REQUIRED, display)
+        if missing:
+            problems.extend(missing)
+            return result
+        last = 1
+        for row in rows:
+            line = last + 1
+            last = rows.line_num  # type: ignore[attr-defined]
+            if not row or (len(row) == 1 and not row[0].strip()):
+                continue
+            cell = {name: (row[i].strip() if i < len(row) else "") for name, i in cols.items()}
+            blank = [c for c in ("Device type", "Serial number", "Site") if not cell[c]]
+            for column in blank:
+                problems.append(error(display, f"{column} is blank", line=line, column=column,
+                                      expected=f"a {column.lower()}"))
+            if blank:
+                continue
+            # An unmapped site stays as written; validation then names it as unknown.
+            site = ctx.site_ids.get(cell["Site"].casefold(), cell["Site"])
+            result.devices.append(Device(
+                hostname=cell["Name"], pid=cell["Device type"], serial=cell["Serial number"],
+                site=site, virtual_account="", origin=Origin(display, line)))
+        if last == 1 and not problems:
+            problems.append(error(display, "file has a header but no devices", line=1,
+                                  expected="at least one device row"))
+        return result

@@ -1,0 +1,190 @@
+"""Cross-record validation of a loaded estate: every rule, every problem, one O(n) pass each.
+
+Readers check each row on its own (numbers, dates, licence names, columns); this module checks
+what needs the whole estate: references between records, duplicates, reachability, expiry and
+consumption. Nothing here raises: it returns the problems and the loader decides.
+
+Enclave rule (documented in docs/estate-format.md): a site that names an enclave with more than
+one site must be reached by at least one link (to a site inside or outside its enclave) when any
+other site of that enclave is linked; otherwise it is an ERROR (a site cut off from its own
+enclave is almost always a missing link). When NO site of a multi-site enclave has any link, the
+enclave is air-gapped site by site and this is a WARNING. A one-site enclave needs no link.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable, Mapping
+from datetime import date
+
+from planner.catalogue import Catalogue
+from planner.model import Device, Entitlement, Estate, LicenceUse
+from planner.problems import Problem, error, warning
+
+
+def validate_estate(estate: Estate, *, catalogue: Catalogue, lines: Mapping[str, int],
+                    today: date) -> list[Problem]:
+    """Every cross-record problem in `estate`; `lines` maps YAML paths to estate-file lines."""
+    problems: list[Problem] = []
+    problems += _sites_and_links(estate, lines)
+    problems += _devices(estate, catalogue)
+    problems += _entitlements(estate, today)
+    problems += _consumption(estate)
+    return problems
+
+
+def _sites_and_links(estate: Estate, lines: Mapping[str, int]) -> list[Problem]:
+    file = estate.path
+    out: list[Problem] = []
+    known_policies = sorted(p.name for p in estate.policies)
+    seen: dict[str, int] = {}
+    for i, site in enumerate(estate.sites):
+        where = f"sites[{i}]"
+        if site.id in seen:
+            out.append(error(file, f"site id {site.id!r} is used twice "
+                             f"(also sites[{seen[site.id]}])",
+                             line=lines.get(f"{where}.id"), column=f"{where}.id",
+                             expected="unique site ids"))
+        seen.setdefault(site.id, i)
+        if site.classification not in known_policies:
+            out.append(error(file, f"unknown classification {site.classification!r}",
+                             line=lines.get(f"{where}.classification"),
+                             column=f"{where}.classification",
+                             expected="one of " + ", ".join(known_policies)
+                             + " (or add it under policies:)"))
+    linked: set[str] = set()
+    for i, link in enumerate(estate.links):
+        for end in ("a", "b"):
+            site_id = getattr(link, end)
+            if site_id not in seen:
+                out.append(error(file, f"link names unknown site {site_id!r}",
+                                 line=lines.get(f"links[{i}].{end}"), column=f"links[{i}].{end}",
+                                 expected="a site id from sites:"))
+        linked.update((link.a, link.b))
+    enclaves: dict[str, list[int]] = defaultdict(list)
+    for i, site in enumerate(estate.sites):
+        if site.enclave:
+            enclaves[site.enclave].append(i)
+    for name, members in sorted(enclaves.items()):
+        if len(members) < 2:
+            continue
+        cut_off = [i for i in members if estate.sites[i].id not in linked]
+        if len(cut_off) == len(members):
+            i = members[0]
+            out.append(warning(file, f"enclave {name!r} has {len(members)} sites and no link "
+                               "reaches any of them; each is planned as an isolated site",
+                               line=lines.get(f"sites[{i}].enclave"),
+                               column=f"sites[{i}].enclave",
+                               expected="links between the sites of an enclave"))
+            continue
+        for i in cut_off:
+            site = estate.sites[i]
+            out.append(error(file, f"site {site.id!r} is in enclave {name!r} but no link "
+                             "reaches it, while other sites of that enclave are linked",
+                             line=lines.get(f"sites[{i}].enclave"), column=f"sites[{i}].enclave",
+                             expected=f"a link from {site.id!r} to another site"))
+    return out
+
+
+def _devices(estate: Estate, catalogue: Catalogue) -> list[Problem]:
+    out: list[Problem] = []
+    sites = {s.id for s in estate.sites}
+    vas = {va.name for va in estate.virtual_accounts}
+    site_list = ", ".join(sorted(sites)[:10]) + (" ..." if len(sites) > 10 else "")
+    va_list = ", ".join(sorted(vas)[:10]) + (" ..." if len(vas) > 10 else "")
+    serials: dict[str, Device] = {}
+    families: dict[str, bool] = {}
+    for device in estate.devices:
+        if device.site not in sites:
+            out.append(_at(error, device, estate, f"device {device.serial} names unknown site "
+                           f"{device.site!r}", "site", "a site id from the estate file: "
+                           + site_list))
+        if device.virtual_account not in vas:
+            out.append(_at(error, device, estate, f"device {device.serial} names unknown "
+                           f"Virtual Account {device.virtual_account!r}", "virtual_account",
+                           "one of " + va_list))
+        known = families.get(device.pid)
+        if known is None:
+            known = families[device.pid] = catalogue.family_for_pid(device.pid) is not None
+        if not known:
+            out.append(_at(warning, device, estate, f"PID {device.pid!r} matches no product "
+                           "family; the device is planned without family rules", "pid",
+                           "a PID from models/products.yaml (or add its family)"))
+        key = device.serial.upper()
+        other = serials.setdefault(key, device)
+        if other is not device:
+            out.append(_duplicate(device, other, key, estate))
+        if device.members:
+            own = {key}
+            for member in device.members:
+                mkey = member.serial.upper()
+                if mkey in own:
+                    continue  # a stack lists its own serial as member 1
+                own.add(mkey)
+                other = serials.setdefault(mkey, device)
+                if other is not device:
+                    out.append(_duplicate(device, other, mkey, estate))
+    return out
+
+
+def _duplicate(device: Device, other: Device, serial: str, estate: Estate) -> Problem:
+    return _at(error, device, estate, f"duplicate serial {serial} (also on device "
+               f"{other.hostname or other.serial} at {other.origin or 'an earlier source'})",
+               "serial", "each serial once across devices and stack members")
+
+
+def _at(make: Callable[..., Problem], device: Device, estate: Estate, message: str, column: str,
+        expected: str) -> Problem:
+    file, line = (device.origin.file, device.origin.line) if device.origin else (estate.path, None)
+    return make(file, message, line=line, column=column, expected=expected)
+
+
+def _entitlements(estate: Estate, today: date) -> list[Problem]:
+    out: list[Problem] = []
+    vas = {va.name for va in estate.virtual_accounts}
+    for ent in estate.entitlements:
+        file, line = (ent.origin.file, ent.origin.line) if ent.origin else (estate.path, None)
+        if ent.virtual_account not in vas:
+            out.append(error(file, f"entitlement names unknown Virtual Account "
+                             f"{ent.virtual_account!r}", line=line, column="virtual_account",
+                             expected="one of " + ", ".join(sorted(vas))))
+        if ent.end is not None and ent.end < today:
+            out.append(warning(file, f"{ent.tag} x{ent.quantity} in {ent.virtual_account} "
+                               f"ended on {ent.end} (reference date {today})", line=line,
+                               column="end", expected="a current term, or renew it"))
+    return out
+
+
+def _consumption(estate: Estate) -> list[Problem]:
+    """Devices using more of a licence than the account holds (informational warning)."""
+    per_cell: Counter[int] = Counter()
+    cells: dict[int, tuple[LicenceUse, ...]] = {}
+    first_device: dict[str, Device] = {}
+    for device in estate.devices:
+        if device.licences:
+            # Readers share one tuple per distinct licences cell: count tuples, not uses.
+            per_cell[id(device.licences)] += 1
+            if id(device.licences) not in cells:
+                cells[id(device.licences)] = device.licences
+                for use in device.licences:
+                    first_device.setdefault(use.tag, device)
+    used: Counter[str] = Counter()
+    for key, n in per_cell.items():
+        for use in cells[key]:
+            used[use.tag] += use.count * n
+    held: Counter[str] = Counter()
+    first_ent: dict[str, Entitlement] = {}
+    for ent in estate.entitlements:
+        held[ent.tag] += ent.quantity
+        first_ent.setdefault(ent.tag, ent)
+    out = []
+    for tag in sorted(used):
+        if used[tag] > held[tag]:
+            anchor = first_ent.get(tag)
+            origin = anchor.origin if anchor else first_device[tag].origin
+            file, line = (origin.file, origin.line) if origin else (estate.path, None)
+            out.append(warning(file, f"over-consumption of {tag}: devices use {used[tag]}, "
+                               f"entitlements hold {held[tag]} (short {used[tag] - held[tag]})",
+                               line=line, column="quantity",
+                               expected="entitlements covering use (informational)"))
+    return out
