@@ -1,0 +1,109 @@
+"""Which command (and so which parser) a block is: from the typed command, else from content."""
+
+from __future__ import annotations
+
+import re
+
+# Canonical commands this package reads, as full words; typed commands may abbreviate any word
+# (`sh lic sum`) and carry pipes or annotations (`| include`, `(active)`).
+KNOWN_COMMANDS: tuple[str, ...] = (
+    "show license summary",
+    "show license usage",
+    "show license all",
+    "show license status",
+    "show license udi",
+    "show license tech support",
+    "show license reservation",
+    "show license platform summary",
+    "show license platform detail",
+    "show license",
+    "show version",
+    "license smart reservation request local",
+    "license smart reservation request all",
+    "license smart reservation return local",
+    "license smart reservation return all",
+    "license smart reservation install file",
+    "license smart reservation install",
+    "license smart reservation",
+)
+
+_PIPE = re.compile(r"\s*[|].*$")
+_PAREN = re.compile(r"\s*\([^)]*\)\s*$")
+
+
+def canonical_command(typed: str) -> str | None:
+    """The canonical command `typed` abbreviates, or None when it is not one we read."""
+    text = _PAREN.sub("", _PIPE.sub("", typed.strip())).strip().lower()
+    words = text.split()
+    if not words:
+        return None
+    best: str | None = None
+    for known in KNOWN_COMMANDS:
+        parts = known.split()
+        if len(words) < len(parts):
+            continue
+        if all(p.startswith(w) for w, p in zip(words, parts, strict=False)):
+            # Extra words are arguments only for the install/request forms; `show license
+            # eventlog` must not pass as `show license`.
+            if len(words) > len(parts) and not known.startswith("license smart reservation"):
+                continue
+            if best is None or len(parts) > len(best.split()):
+                best = known
+    # `show license tech-support` spelling
+    if best is None and text.replace("-", " ") != text:
+        return canonical_command(text.replace("-", " "))
+    return best
+
+
+_CONTENT_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("slr-authorization", re.compile(r"<specificPLR>|<authorizationCode>", re.IGNORECASE)),
+    ("rum-report", re.compile(r"<RUMReport|\"asset_identification\"")),
+    ("show license tech support", re.compile(r"^Smart Licensing Tech Support info", re.M)),
+    ("show license platform summary", re.compile(r"^Feature/Area\s+Entitlement", re.M)),
+    ("show license platform detail", re.compile(r"^Collection:\s+LAST:", re.M)),
+    ("show license", re.compile(r"^Index \d+ Feature:", re.M)),
+    ("show license usage", re.compile(r"^Feature\s+Ins\s+Lic", re.M)),  # NX-OS table form
+    ("show license summary", re.compile(r"^\s*License\s+Entitlement [Tt]ag\s+Count\s+Status",
+                                        re.M)),
+    ("show license all", re.compile(r"^Product Information\s*\n=+", re.M)),
+    ("show license reservation", re.compile(r"^License reservation:\s+\w+", re.M)),
+    ("show license status", re.compile(
+        r"^(?:Smart Licensing Using Policy|Utility|Registration|Usage Reporting):\s*$", re.M)),
+    ("show license usage", re.compile(r"^\S[^\n]*\):\s*\n\s+Description:", re.M)),
+    ("show license udi", re.compile(r"^(?:UDI: PID:\S+|SlotID\s+PID\s+SN\s+UDI)", re.M)),
+    ("show version", re.compile(r"^Cisco (?:IOS|IOS XE|IOS-XE) Software|^Cisco Nexus Operating",
+                                re.M)),
+    ("slr-syslog", re.compile(r"%SMART_LIC-\d-\w+:.*udi PID:")),
+    ("slr-request-code", re.compile(r"\b[A-Z]{2}-Z[A-Z0-9][\w\-]*:[A-Z0-9]+-\w+-[0-9A-F]{2}\b")),
+)
+
+
+def detect_command(text: str) -> str | None:
+    """The command whose output `text` looks like, or None."""
+    head = text[:200_000]
+    for command, pattern in _CONTENT_RULES:
+        if pattern.search(head):
+            return command
+    return None
+
+
+_NXOS_V10 = re.compile(r"^\s+(?:Enforcement Type|License Type):", re.M)
+_ASA = re.compile(r"PID:ASA|Adaptive Security Appliance|Firepower", re.IGNORECASE)
+
+
+def detect_os(command: str, text: str, hostname: str = "") -> str:
+    """The operating system that printed `text` for `command` (best effort, for the record)."""
+    if command.startswith("show license platform") or hostname.startswith("RP/"):
+        return "ios-xr"
+    if command == "show license" and re.search(r"^Index \d+ Feature:", text, re.M):
+        return "ios"
+    if command == "show license usage" and (re.search(r"^Feature\s+Ins\s+Lic", text, re.M)
+                                            or _NXOS_V10.search(text)):
+        return "nx-os"
+    if command == "slr-authorization" and "P:UCM" in text:
+        return "cucm"
+    if _ASA.search(text):
+        return "asa"
+    if "Cisco Nexus Operating" in text:
+        return "nx-os"
+    return "ios-xe"

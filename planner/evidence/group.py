@@ -1,0 +1,80 @@
+"""Decide which parsed blocks describe the same device, and merge them.
+
+Inside one file part (a file, or one `==== ... ====` part of it) blocks run in time order from
+one terminal session: they join on serial or prompt hostname, and a block that names neither
+belongs to the device before it. Across files, blocks join on serial, then on hostname, but
+only on a hostname that identifies something (`Switch` and `Router` do not).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from planner.evidence.records import DeviceEvidence, merge
+from planner.evidence.split import Block
+
+GENERIC_HOSTNAMES = frozenset({"switch", "router", "device", "ciscoasa", "asa", "nexus",
+                               "localhost", "wlc", "controller", "host", "sw", "rtr"})
+
+
+def _conflict(a: str, b: str) -> bool:
+    return bool(a and b and a != b)
+
+
+def _group_scope(records: list[DeviceEvidence]) -> list[DeviceEvidence]:
+    groups: list[DeviceEvidence] = []
+    for rec in records:
+        target = None
+        for i, g in enumerate(groups):
+            strong = (rec.serial and rec.serial == g.serial) or (
+                rec.hostname and rec.hostname == g.hostname)
+            if strong and not _conflict(rec.serial, g.serial) and not _conflict(
+                    rec.hostname, g.hostname):
+                target = i
+        if target is None and groups:
+            last = groups[-1]
+            if not _conflict(rec.serial, last.serial) and not _conflict(rec.hostname,
+                                                                        last.hostname):
+                target = len(groups) - 1
+        if target is None:
+            groups.append(rec)
+        else:
+            groups[target] = merge(groups[target], rec)
+    return groups
+
+
+def group_records(items: Iterable[tuple[Block, DeviceEvidence]]) -> list[DeviceEvidence]:
+    """One merged record per device, in first-seen order."""
+    scopes: dict[tuple[str, int], list[DeviceEvidence]] = {}
+    for block, rec in items:
+        scopes.setdefault((rec.source, block.section), []).append(rec)
+    partials = [g for recs in scopes.values() for g in _group_scope(recs)]
+
+    merged: list[DeviceEvidence] = []
+    by_serial: dict[str, int] = {}
+    by_host: dict[str, int] = {}
+    pending: list[DeviceEvidence] = []
+    for rec in partials:
+        if rec.serial:
+            key = rec.serial.upper()
+            if key in by_serial:
+                idx = by_serial[key]
+                merged[idx] = merge(merged[idx], rec)
+            else:
+                by_serial[key] = len(merged)
+                merged.append(rec)
+                host = rec.hostname.casefold()
+                if host and host not in GENERIC_HOSTNAMES:
+                    by_host.setdefault(host, len(merged) - 1)
+        else:
+            pending.append(rec)
+    for rec in pending:
+        host = rec.hostname.casefold()
+        if host and host not in GENERIC_HOSTNAMES and host in by_host:
+            idx = by_host[host]
+            merged[idx] = merge(merged[idx], rec)
+        else:
+            if host and host not in GENERIC_HOSTNAMES:
+                by_host[host] = len(merged)
+            merged.append(rec)
+    return [r for r in merged if r.serial or r.pid or r.licences]

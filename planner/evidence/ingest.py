@@ -1,0 +1,185 @@
+"""Walk evidence folders, parse every capture, merge blocks per device, build Devices.
+
+Never fatal for the rest: an unreadable or unrecognised file or command becomes a WARNING
+naming the file and is skipped; a truncated output yields what it holds, with a WARNING.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from planner.evidence import asa, ios, iosxe, iosxr, nxos, rum, slr
+from planner.evidence.detect import canonical_command, detect_command, detect_os
+from planner.evidence.records import DeviceEvidence, merge
+from planner.evidence.split import Block, split_text
+from planner.fileio import decode_bytes
+from planner.model import Device, LicenceUse, Origin
+from planner.problems import InputError, Problem, warning
+
+_MAX_BYTES = 50 * 1024 * 1024  # a capture larger than this is not a capture
+_SKIP_SUFFIXES = (".yml", ".yaml", ".csv", ".md", ".zip", ".gz", ".tar", ".png", ".jpg",
+                  ".pdf")
+
+
+@dataclass(frozen=True, slots=True)
+class FileReport:
+    """What happened to one file, for `planner ingest`'s per-file summary."""
+
+    file: str
+    blocks: int
+    parsed: int
+    skipped: int
+    warnings: int
+
+
+def _parser(command: str, text: str, os_name: str) -> Callable[[], DeviceEvidence] | None:
+    table: dict[str, Callable[[], DeviceEvidence]] = {
+        "show license summary": lambda: iosxe.parse_summary(text),
+        "show license udi": lambda: iosxe.parse_udi(text),
+        "show version": lambda: iosxe.parse_version(text),
+        "show license platform summary": lambda: iosxr.parse_platform(text, command),
+        "show license platform detail": lambda: iosxr.parse_platform(text, command),
+        "rum-report": lambda: rum.parse_rum(text),
+        "slr-authorization": lambda: slr.parse_authorization(text),
+        "show license": lambda: ios.parse_show_license(text),
+    }
+    if command in table:
+        return table[command]
+    if command == "show license usage":
+        return (lambda: nxos.parse_usage(text)) if os_name == "nx-os" else (
+            lambda: iosxe.parse_usage(text))
+    if command == "show license all" and os_name == "asa":
+        return lambda: asa.parse_show_license_all(text)
+    if command in {"show license all", "show license status", "show license tech support",
+                   "show license reservation"}:
+        return lambda: iosxe.parse_report(text, command)
+    if command.startswith("license smart reservation") or command.startswith("slr-"):
+        if "<specificPLR" in text:
+            return lambda: slr.parse_authorization(text)
+        return lambda: slr.parse_codes(text, command)
+    return None
+
+
+def parse_block(block: Block, source: str) -> tuple[DeviceEvidence | None, list[Problem]]:
+    """Parse one block; (None, [warning]) when it is not a command this package reads."""
+    problems: list[Problem] = []
+    if block.config_mode:
+        return None, []  # configuration commands carry no evidence
+    typed = block.command
+    command = canonical_command(typed) if typed else None
+    if command == "show license" and not block.text.lstrip().startswith("Index"):
+        command = detect_command(block.text) or command  # `show license` on XE 16+ = status
+    if command is None:
+        command = detect_command(block.text) if (not typed or block.text.strip()) else None
+        if typed and command is None:
+            return None, [warning(source, f"command `{typed}` is not one planner reads; skipped",
+                                  line=block.line)]
+    if command is None:
+        if not block.text.strip():
+            return None, []
+        return None, [warning(source, "no recognised `show license` output here; skipped",
+                              line=block.line, expected="a command listed in docs/evidence.md")]
+    os_name = detect_os(command, block.text, block.hostname)
+    parse = _parser(command, block.text, os_name)
+    if parse is None:
+        return None, [warning(source, f"no parser for `{command}`; skipped", line=block.line)]
+    try:
+        record = parse()
+    except (rum.RumError, slr.SlrError) as exc:
+        return None, [warning(source, f"{command}: {exc}; skipped", line=block.line)]
+    record = replace(record, source=source, line=block.line, hostname=record.hostname or
+                     block.hostname, os=record.os or os_name,
+                     blocks=(f"{source}:{block.line} {command}",))
+    if record.truncated:
+        problems.append(warning(source, f"`{command}` output looks truncated; kept what it "
+                                "holds", line=block.line))
+    for lic in record.licences:
+        if not lic.known and (lic.in_use or lic.status == "RESERVED"):
+            problems.append(warning(source, f"licence `{lic.raw}` is not in the licence "
+                                    f"catalogue; kept as `{lic.tag}`", line=block.line,
+                                    expected="a licence in models/licences.yaml"))
+    return record, problems
+
+
+def parse_file_text(text: str, source: str) -> tuple[list[tuple[Block, DeviceEvidence]],
+                                                     list[Problem], int]:
+    """Every evidence record in one file's text, with the problems met and the block count."""
+    problems: list[Problem] = []
+    stripped = text.lstrip()
+    if stripped.startswith(("<RUMReport", "{", "<?xml", "<specificPLR", "<!--")):
+        blocks = [Block(text, 1)]  # XML/JSON artefacts are never split on prompts
+    else:
+        blocks = split_text(text)
+    out: list[tuple[Block, DeviceEvidence]] = []
+    for block in blocks:
+        record, found = parse_block(block, source)
+        problems.extend(found)
+        if record is not None:
+            out.append((block, record))
+    return out, problems, len(blocks)
+
+
+def walk(paths: Sequence[Path], base: Path) -> Iterator[tuple[Path, str]]:
+    """Every file under `paths` (recursively, sorted, hidden files skipped), with its name
+    relative to `base` for messages."""
+    for root in paths:
+        if root.is_file():
+            yield root, _rel(root, base)
+            continue
+        for dirpath, dirnames, filenames in os.walk(root):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            for name in sorted(filenames):
+                if not name.startswith("."):
+                    path = Path(dirpath) / name
+                    yield path, _rel(path, base)
+
+
+def _rel(path: Path, base: Path) -> str:
+    try:
+        return path.resolve().relative_to(base.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def read_file(path: Path, source: str) -> tuple[str | None, list[Problem]]:
+    if path.suffix.lower() in _SKIP_SUFFIXES:
+        return None, [warning(source, f"`{path.suffix}` files are not captures; skipped")]
+    try:
+        size = path.stat().st_size
+        if size > _MAX_BYTES:
+            return None, [warning(source, f"{size} bytes is too large for a capture; skipped")]
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, [warning(source, f"cannot read: {exc.strerror}; skipped")]
+    try:
+        return decode_bytes(data, source), []
+    except InputError as exc:
+        return None, [replace(p, severity=warning(source, "").severity,
+                              message=p.message + "; skipped") for p in exc.problems]
+
+
+def licence_uses(record: DeviceEvidence) -> tuple[LicenceUse, ...]:
+    """Licences in use, summed per canonical tag (a stack prints one line per member model)."""
+    counts: dict[str, int] = {}
+    for lic in record.licences:
+        if lic.in_use:
+            counts[lic.tag] = counts.get(lic.tag, 0) + lic.count
+    return tuple(LicenceUse(tag, n) for tag, n in sorted(counts.items()))
+
+
+def to_device(record: DeviceEvidence, *, site: str = "", virtual_account: str = "") -> Device:
+    members = tuple(m for m in record.members if m.serial)
+    if len(members) <= 1 and all(m.serial == record.serial for m in members):
+        members = ()  # a stand-alone device prints itself as its only HA member
+    hostname = record.hostname
+    return Device(hostname=hostname, pid=record.pid, serial=record.serial, site=site,
+                  virtual_account=virtual_account or record.virtual_account,
+                  version=record.version, state=record.state, licences=licence_uses(record),
+                  members=members, origin=Origin(record.source, record.line))
+
+
+__all__ = ["FileReport", "licence_uses", "merge", "parse_block",
+           "parse_file_text", "read_file", "to_device", "walk"]

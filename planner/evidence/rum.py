@@ -1,0 +1,94 @@
+"""SLUP RUM reports: `<RUMReport>` XML wrapping JSON whose `payload` is itself JSON text.
+
+The XML is untrusted input, so it is parsed with defusedxml (no entity expansion, no external
+entities), never with the standard library parser.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import defusedxml.ElementTree as SafeET
+from defusedxml import DefusedXmlException
+
+from planner.evidence.normalise import canonical_licence
+from planner.evidence.records import DeviceEvidence, Era, LicenceEvidence
+from planner.model import StackMember
+
+
+class RumError(ValueError):
+    """The report cannot be read; the message says why."""
+
+
+def _sudi(obj: Any) -> StackMember | None:
+    if isinstance(obj, dict):
+        sudi = obj.get("sudi", obj)
+        if isinstance(sudi, dict) and sudi.get("udi_serial_number"):
+            return StackMember(str(sudi.get("udi_pid", "")), str(sudi["udi_serial_number"]))
+    return None
+
+
+def _payload(text: str) -> dict[str, Any]:
+    body = text.strip()
+    if body.startswith("<"):
+        try:
+            root = SafeET.fromstring(body)
+        except (SafeET.ParseError, DefusedXmlException) as exc:
+            raise RumError(f"not well-formed RUM XML ({exc})") from None
+        body = (root.text or "").strip()
+    try:
+        outer = json.loads(body)
+    except json.JSONDecodeError as exc:
+        raise RumError(f"RUM report JSON is cut off or malformed ({exc.msg} at "
+                       f"character {exc.pos})") from None
+    payload = outer.get("payload", outer) if isinstance(outer, dict) else None
+    if isinstance(payload, str):
+        try:
+            payload = json.loads(payload)
+        except json.JSONDecodeError as exc:
+            raise RumError(f"RUM payload is not JSON ({exc.msg})") from None
+    if not isinstance(payload, dict) or "asset_identification" not in payload:
+        raise RumError("no asset_identification in the RUM payload")
+    return payload
+
+
+def parse_rum(text: str) -> DeviceEvidence:
+    """The reporting device, its software, the entitlement and its latest measured count.
+
+    The counted consumers (access points on a 9800 controller) come from the measurements'
+    added/removed SUDI lists, applied in time order.
+    """
+    payload = _payload(text)
+    ident = payload.get("asset_identification", {})
+    device = _sudi(ident.get("instance", {})) or StackMember("", "")
+    meta = payload.get("meta", {}) if isinstance(payload.get("meta"), dict) else {}
+    members = tuple(m for m in (_sudi(h) for h in meta.get("ha_udi", [])) if m)
+    consumers: dict[StackMember, None] = {}
+    count = 0
+    measurements = sorted((m for m in payload.get("measurements", []) if isinstance(m, dict)),
+                          key=lambda m: (m.get("start_time", 0), m.get("log_time", 0)))
+    for m in measurements:
+        mmeta = m.get("meta", {}) if isinstance(m.get("meta"), dict) else {}
+        for added in mmeta.get("added_sudi_list", []) or []:
+            s = _sudi(added)
+            if s:
+                consumers.setdefault(s, None)
+        for removed in mmeta.get("removed_sudi_list", []) or []:
+            s = _sudi(removed)
+            if s:
+                consumers.pop(s, None)
+        value = m.get("value", {})
+        if isinstance(value, dict) and str(value.get("value", "")).isdigit():
+            count = int(value["value"])
+    licences: tuple[LicenceEvidence, ...] = ()
+    tag_text = str(meta.get("entitlement_tag", ""))
+    if tag_text:
+        tag, known = canonical_licence(tag_text)
+        licences = (LicenceEvidence(tag=tag, raw=tag_text, count=count,
+                                    status="IN USE" if count else "NOT IN USE", known=known,
+                                    entitlement=tag_text),)
+    return DeviceEvidence(source="", line=0, command="rum-report", os="ios-xe",
+                          pid=device.pid, serial=device.serial, members=members,
+                          version=str(meta.get("software_version", "")), licences=licences,
+                          era=Era.SLUP, consumers=tuple(consumers), detail=2)
