@@ -109,3 +109,57 @@ def estate() -> Estate:
 @pytest.fixture
 def make_estate() -> Callable[..., Estate]:
     return sample_estate
+
+
+def sample_plan(estate: Estate | None = None, **changes: Any) -> Any:
+    """A hand-built Plan over sample_estate(): the writers' tests need no solver."""
+    from planner.plan import (
+        ClassDecision,
+        CostBreakdown,
+        DeviceClass,
+        ExposureItem,
+        Plan,
+        Purchase,
+        Reservation,
+        ServerPlacement,
+        SiteDecision,
+        SolveStatus,
+        Strategy,
+        Transfer,
+    )
+
+    est = estate or sample_estate()
+    classes, decisions = [], []
+    chosen = {"HQ": Mode.CSSM_DIRECT, "DC1": Mode.ONPREM_NETWORK, "BR1": Mode.ONPREM_NETWORK,
+              "SCIF": Mode.SLR, "OT1": Mode.OFFLINE, "OT2": Mode.OFFLINE}
+    for i, dev in enumerate(sorted(est.devices, key=lambda d: d.serial)):
+        cid = f"k{i:02d}"
+        classes.append(DeviceClass(cid, dev.site, "C9300", dev.licences, dev.version[:4], 1,
+                                   len(dev.members), dev.virtual_account, (dev.serial,),
+                                   dev.version, dev.state.value))
+        mode = chosen[dev.site]
+        decisions.append(ClassDecision(cid, dev.site, mode,
+                                       "DC1" if mode is Mode.ONPREM_NETWORK else None))
+    scif = next(d for d in est.devices if d.site == "SCIF")
+    plan = Plan(
+        estate=est, strategy=Strategy.OPTIMAL, status=SolveStatus.OPTIMAL, objective=1234.5,
+        gap=0.0, gap_money=0.0, solver="highs", solve_seconds=0.123,
+        classes=tuple(classes), class_decisions=tuple(decisions),
+        sites=tuple(SiteDecision(s, (m,), "DC1" if m is Mode.ONPREM_NETWORK else None,
+                                 sum(1 for d in est.devices if d.site == s), labour=10.0)
+                    for s, m in sorted(chosen.items())),
+        servers=(ServerPlacement("DC1", Mode.ONPREM_NETWORK, 1, False, ("BR1", "DC1"), 2,
+                                 ("DEFAULT",)),),
+        transfers=(Transfer(1, "DEFAULT", "HQ-Network", (("dna-advantage", 1),)),),
+        purchases=(Purchase("DEFAULT", "dna-advantage", 4, 300.0, 1200.0),),
+        reservations=(Reservation("DEFAULT", scif.hostname, scif.pid, scif.serial, scif.members,
+                                  (("dna-advantage", 1), ("network-advantage", 1)), Mode.SLR,
+                                  "SCIF"),),
+        costs=CostBreakdown(purchases=1200.0, servers=24.5, labour=10.0),
+        labour_hours_per_year=3.0, labour_hours_initial=5.0, devices_reserved=1,
+        exposure=(ExposureItem("HQ", DataElement.PID_SERIAL, 1, 12.17, 0.0),),
+        model_size=(10, 20, 30), build_seconds=0.01,
+    )
+    from dataclasses import replace
+
+    return replace(plan, **changes)

@@ -1,0 +1,312 @@
+"""Plan files: plan.json (schema planner.plan/1), device list, reservation manifests, On-Prem
+deployment, transfer batches, purchases and a summary; same plan, same bytes.
+
+Everything is rendered in memory first and only then written (fileio.write_files_atomic), so a
+failure while rendering writes nothing. Timings are left out on purpose: they differ run to run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from planner.fileio import csv_text, write_files_atomic
+from planner.model import Device, Mode
+from planner.plan import ClassDecision, DeviceClass, Plan, Transfer
+from planner.problems import UsageError
+
+PLAN_SCHEMA = "planner.plan/1"
+MAX_TYPES_PER_TRANSFER = 10  # a CSSM transfer request carries at most 10 licence types
+
+_SAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def generated_date(option: str | None = None) -> date | None:
+    """The date to stamp on outputs: `--date`, else SOURCE_DATE_EPOCH, else none at all."""
+    if option:
+        try:
+            return date.fromisoformat(option)
+        except ValueError:
+            raise UsageError(f"--date {option!r} is not an ISO date (YYYY-MM-DD)") from None
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            return datetime.fromtimestamp(int(epoch), tz=UTC).date()
+        except (ValueError, OverflowError):
+            raise UsageError(f"SOURCE_DATE_EPOCH {epoch!r} is not a Unix timestamp") from None
+    return None
+
+
+def _money(value: float) -> float:
+    return round(value + 0.0, 2)
+
+
+def _hours(value: float) -> float:
+    return round(value + 0.0, 2)
+
+
+def _licences(uses: Iterable[tuple[str, int]]) -> str:
+    return ";".join(f"{tag}:{count}" for tag, count in sorted(uses))
+
+
+def file_stem(name: str) -> str:
+    """A file-name-safe stem for a Virtual Account name; a short hash keeps mangled names apart."""
+    stem = _SAFE.sub("_", name).strip("._") or "va"
+    if stem != name:
+        stem += "-" + hashlib.sha256(name.encode("utf-8")).hexdigest()[:6]
+    return stem
+
+
+# --- device-level views -----------------------------------------------------------------------
+
+def device_assignments(plan: Plan) -> list[tuple[Device, DeviceClass | None,
+                                                 ClassDecision | None]]:
+    """Every device of the estate with its class and that class's decision, sorted."""
+    by_serial: dict[tuple[str, str], DeviceClass] = {}
+    for klass in plan.classes:
+        for serial in klass.device_serials:
+            by_serial[(klass.site, serial)] = klass
+    decisions = {d.class_id: d for d in plan.class_decisions}
+    rows: list[tuple[Device, DeviceClass | None, ClassDecision | None]] = []
+    for device in sorted(plan.estate.devices, key=lambda d: (d.site, d.hostname, d.serial)):
+        cls = by_serial.get((device.site, device.serial))
+        rows.append((device, cls, decisions.get(cls.id) if cls else None))
+    return rows
+
+
+def rebatch_transfers(transfers: Iterable[Transfer]) -> list[Transfer]:
+    """Transfers regrouped per (source, target) in batches of at most 10 licence types.
+
+    Quantities of one tag between the same pair add up; batches are numbered from 1 in
+    (source, target, tag) order so the list is deterministic whatever the solver returned.
+    """
+    totals: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    for transfer in transfers:
+        for tag, qty in transfer.items:
+            totals[(transfer.source_va, transfer.target_va)][tag] += qty
+    out: list[Transfer] = []
+    for (source, target), counter in sorted(totals.items()):
+        items = sorted((t, q) for t, q in counter.items() if q > 0)
+        for start in range(0, len(items), MAX_TYPES_PER_TRANSFER):
+            out.append(Transfer(len(out) + 1, source, target,
+                                tuple(items[start:start + MAX_TYPES_PER_TRANSFER])))
+    return out
+
+
+# --- plan.json --------------------------------------------------------------------------------
+
+def plan_document(plan: Plan, generated: date | None = None) -> dict[str, Any]:
+    """The plan as plain data, per docs/plan-schema.md and models/plan.schema.json."""
+    estate = plan.estate
+    decisions = {d.class_id: d for d in plan.class_decisions}
+    costs = plan.costs
+    return {
+        "schema": PLAN_SCHEMA,
+        "generated": generated.isoformat() if generated else None,
+        "estate": {
+            "name": estate.name,
+            "smart_account": {"name": estate.account.name, "domain": estate.account.domain},
+            "currency": estate.costs.currency,
+            "horizon_years": estate.costs.horizon_years,
+            "sources": [{"path": s.path, "kind": s.kind, "sha256": s.sha256}
+                        for s in sorted(estate.sources, key=lambda s: (s.path, s.kind))],
+        },
+        "strategy": plan.strategy.value,
+        "status": plan.status.value,
+        "solver": plan.solver,
+        "objective": _money(plan.objective),
+        "gap": round(plan.gap, 6),
+        "gap_money": _money(plan.gap_money),
+        "costs": {
+            "purchases": _money(costs.purchases), "servers": _money(costs.servers),
+            "labour": _money(costs.labour), "exposure": _money(costs.exposure),
+            "flexibility": _money(costs.flexibility), "transfers": _money(costs.transfers),
+            "reservation_uplift": _money(costs.reservation_uplift),
+            "total": _money(costs.total), "controllable": _money(costs.controllable),
+        },
+        "labour_hours_per_year": _hours(plan.labour_hours_per_year),
+        "labour_hours_initial": _hours(plan.labour_hours_initial),
+        "devices": len(estate.devices),
+        "devices_reserved": plan.devices_reserved,
+        "model": dict(zip(("rows", "columns", "nonzeros"), plan.model_size, strict=True)),
+        "sites": [{
+            "site": s.site, "modes": [m.value for m in s.modes], "server_site": s.server_site,
+            "devices": s.devices, "labour": _money(s.labour), "exposure": _money(s.exposure),
+            "flexibility": _money(s.flexibility),
+            "reservation_uplift": _money(s.reservation_uplift), "total": _money(s.total),
+            "labour_hours_per_year": _hours(s.labour_hours_per_year),
+            "excluded": {m.value: list(r) for m, r in s.excluded},
+        } for s in sorted(plan.sites, key=lambda s: s.site)],
+        "classes": [{
+            "id": c.id, "site": c.site, "family": c.family, "train": c.train,
+            "version": c.version, "state": c.state, "devices": c.devices, "members": c.members,
+            "virtual_account": c.virtual_account,
+            "licences": [{"tag": u.tag, "count": u.count} for u in c.licences],
+            "mode": decisions[c.id].mode.value if c.id in decisions else None,
+            "server_site": decisions[c.id].server_site if c.id in decisions else None,
+        } for c in sorted(plan.classes, key=lambda c: c.id)],
+        "servers": [{
+            "site": p.site, "mode": p.mode.value, "servers": p.servers, "ha": p.ha,
+            "vms": p.servers * (2 if p.ha else 1), "sites_served": list(p.sites_served),
+            "devices": p.devices, "local_accounts": [
+                {"local_account": va, "virtual_account": va} for va in p.virtual_accounts],
+        } for p in sorted(plan.servers, key=lambda p: (p.site, p.mode.value))],
+        "transfers": [{
+            "batch": t.batch, "source_va": t.source_va, "target_va": t.target_va,
+            "items": [{"tag": tag, "quantity": qty} for tag, qty in t.items],
+        } for t in rebatch_transfers(plan.transfers)],
+        "purchases": [{
+            "virtual_account": p.virtual_account, "tag": p.tag, "quantity": p.quantity,
+            "unit_price": _money(p.unit_price), "total": _money(p.total),
+        } for p in sorted(plan.purchases, key=lambda p: (p.virtual_account, p.tag))],
+        "reservations": [{
+            "virtual_account": r.virtual_account, "mode": r.mode.value, "site": r.site,
+            "hostname": r.hostname, "pid": r.pid, "serial": r.serial,
+            "members": [{"pid": m.pid, "serial": m.serial} for m in r.members],
+            "licences": [{"tag": tag, "count": n} for tag, n in r.licences],
+        } for r in sorted(plan.reservations,
+                          key=lambda r: (r.virtual_account, r.mode.value, r.hostname, r.serial))],
+        "exposure": [{
+            "site": e.site, "element": e.element.value, "devices": e.devices,
+            "transfers_per_year": round(e.transfers_per_year, 4), "cost": _money(e.cost),
+        } for e in sorted(plan.exposure, key=lambda e: (e.site, e.element.value))],
+        "infeasible": [{"site": site, "reasons": list(reasons)}
+                       for site, reasons in sorted(plan.infeasible)],
+        "assumptions": list(plan.assumptions),
+    }
+
+
+# --- CSV files --------------------------------------------------------------------------------
+
+def _devices_csv(plan: Plan) -> str:
+    header = ("hostname", "pid", "serial", "site", "mode", "server_site", "virtual_account",
+              "licences", "members", "class")
+    rows = []
+    for device, cls, decision in device_assignments(plan):
+        rows.append((device.hostname, device.pid, device.serial, device.site,
+                     decision.mode.value if decision else "", (decision.server_site or "")
+                     if decision else "", device.virtual_account,
+                     _licences((u.tag, u.count) for u in device.licences),
+                     ";".join(f"{m.pid}:{m.serial}" for m in device.members),
+                     cls.id if cls else ""))
+    return csv_text(header, rows)
+
+
+def _reservation_files(plan: Plan) -> dict[str, str]:
+    """One manifest per Virtual Account and reservation mode: the device row per tag to reserve,
+    then one row per further stack member or supervisor (each needs its own codes)."""
+    header = ("virtual_account", "mode", "site", "hostname", "role", "pid", "serial",
+              "member_of", "tag", "count")
+    groups: dict[tuple[str, Mode], list[tuple[object, ...]]] = defaultdict(list)
+    for r in sorted(plan.reservations, key=lambda r: (r.virtual_account, r.mode.value,
+                                                      r.site, r.hostname, r.serial)):
+        rows = groups[(r.virtual_account, r.mode)]
+        for tag, count in r.licences:
+            rows.append((r.virtual_account, r.mode.value, r.site, r.hostname, "device", r.pid,
+                         r.serial, "", tag, count))
+        for member in r.members:
+            if (member.pid, member.serial) == (r.pid, r.serial):
+                continue  # the device row already names the active member
+            rows.append((r.virtual_account, r.mode.value, r.site, r.hostname, "member",
+                         member.pid, member.serial, r.serial, "", ""))
+    return {f"reservations/{file_stem(va)}.{mode.value}.csv": csv_text(header, rows)
+            for (va, mode), rows in groups.items()}
+
+
+def _onprem_csv(plan: Plan) -> str:
+    header = ("site", "mode", "servers", "ha", "vms", "sites_served", "devices",
+              "local_account", "virtual_account")
+    rows = []
+    for p in sorted(plan.servers, key=lambda p: (p.site, p.mode.value)):
+        for va in p.virtual_accounts or ("",):
+            rows.append((p.site, p.mode.value, p.servers, str(p.ha).lower(),
+                         p.servers * (2 if p.ha else 1), ";".join(p.sites_served), p.devices,
+                         va, va))
+    return csv_text(header, rows)
+
+
+def _transfers_csv(doc: dict[str, Any]) -> str:
+    header = ("batch", "source_va", "target_va", "tag", "quantity")
+    rows = [(t["batch"], t["source_va"], t["target_va"], i["tag"], i["quantity"])
+            for t in doc["transfers"] for i in t["items"]]
+    return csv_text(header, rows)
+
+
+def _purchases_csv(doc: dict[str, Any]) -> str:
+    header = ("virtual_account", "tag", "quantity", "unit_price", "total", "currency")
+    currency = doc["estate"]["currency"]
+    rows = [(p["virtual_account"], p["tag"], p["quantity"], f"{p['unit_price']:.2f}",
+             f"{p['total']:.2f}", currency) for p in doc["purchases"]]
+    return csv_text(header, rows)
+
+
+# --- summary ----------------------------------------------------------------------------------
+
+def summary_text(plan: Plan, doc: dict[str, Any]) -> str:
+    """A page a person reads first: status, cost parts, sites by mode, what to do next."""
+    cur = doc["estate"]["currency"]
+    lines = [f"Plan for {plan.estate.name} ({doc['schema']})"]
+    if doc["generated"]:
+        lines.append(f"Generated: {doc['generated']}")
+    lines += [f"Strategy: {plan.strategy.value}   Status: {plan.status.value}   "
+              f"Solver: {plan.solver}",
+              f"Proven gap: {plan.gap:.4%} ({cur} {plan.gap_money:,.2f})",
+              f"Horizon: {doc['estate']['horizon_years']} years", "",
+              f"Total cost: {cur} {doc['costs']['total']:,.2f}"]
+    for part in ("purchases", "servers", "labour", "exposure", "flexibility", "transfers",
+                 "reservation_uplift"):
+        lines.append(f"  {part:<20}{doc['costs'][part]:>16,.2f}")
+    by_mode: Counter[str] = Counter()
+    devices_by_mode: Counter[str] = Counter()
+    for decided in plan.sites:
+        for chosen in decided.modes:
+            by_mode[chosen.value] += 1
+    for _device, _cls, decision in device_assignments(plan):
+        devices_by_mode[decision.mode.value if decision else "unassigned"] += 1
+    lines += ["", "Sites and devices by mode:"]
+    for name in sorted(set(by_mode) | set(devices_by_mode)):
+        lines.append(f"  {name:<20}{by_mode[name]:>6} sites{devices_by_mode[name]:>9} devices")
+    lines += ["", f"On-Prem servers: {sum(p.servers for p in plan.servers)} at "
+              f"{len(plan.servers)} site(s)",
+              f"Devices reserved (SLR/PLR): {plan.devices_reserved}",
+              f"Transfers: {len(doc['transfers'])} batch(es); purchases: "
+              f"{len(doc['purchases'])} line(s)",
+              f"Labour: {plan.labour_hours_initial:,.1f} h initial, "
+              f"{plan.labour_hours_per_year:,.1f} h a year"]
+    if plan.infeasible:
+        lines += ["", "Infeasible sites:"]
+        for site_id, reasons in sorted(plan.infeasible):
+            lines.append(f"  {site_id}: " + "; ".join(reasons))
+    if plan.assumptions:
+        lines += ["", "Assumptions:"] + [f"  - {a}" for a in plan.assumptions]
+    return "\n".join(lines) + "\n"
+
+
+def render_plan_files(plan: Plan, generated: date | None = None) -> dict[str, str | bytes]:
+    """Every plan file, rendered in memory: relative path -> content."""
+    doc = plan_document(plan, generated)
+    files: dict[str, str | bytes] = {
+        "plan.json": json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
+        "devices.csv": _devices_csv(plan),
+        "onprem.csv": _onprem_csv(plan),
+        "onprem.json": json.dumps({"schema": PLAN_SCHEMA, "servers": doc["servers"]},
+                                  indent=2, sort_keys=True, ensure_ascii=False) + "\n",
+        "transfers.csv": _transfers_csv(doc),
+        "purchases.csv": _purchases_csv(doc),
+        "summary.txt": summary_text(plan, doc),
+    }
+    files.update(_reservation_files(plan))
+    return files
+
+
+def write_plan_files(plan: Plan, outdir: Path | str,
+                     generated: date | None = None) -> list[Path]:
+    """Render every plan file, then write them atomically under `outdir`."""
+    return write_files_atomic(outdir, render_plan_files(plan, generated))
