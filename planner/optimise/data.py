@@ -1,0 +1,342 @@
+"""The model's sets and parameters (docs/model.md sections 1-2), computed once from the estate.
+
+Everything the MILP reads is here, already priced in money over the horizon: decision units and
+their eligible modes, per-unit costs, per-site costs, On-Prem server groups, and the allocation
+network (supplies, demands, prices). `formulation.py` only arranges these numbers into rows.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from planner.catalogue import Catalogue, load_catalogue
+from planner.eligibility import mode_exclusions
+from planner.graph import Reach, analyse_reach
+from planner.model import DataElement, Estate, LicensingState, Mode, Site, TermType
+from planner.modes import ModeSpec, data_leaving_for, load_modes
+from planner.optimise.classes import Classes, build_classes
+
+ONPREM = (Mode.ONPREM_NETWORK, Mode.ONPREM_MANUAL)
+RESERVED_STATES = frozenset({LicensingState.SLR.value, LicensingState.PLR.value})
+SYNC_CLOCK_PER_YEAR = 365 / 30  # CSSM warns after 30 days without a manual sync (domain.md s2)
+TRANSFER_BATCH = 10  # licence types per CSSM transfer request (domain.md section 2)
+
+
+@dataclass(frozen=True, slots=True)
+class UnitCost:
+    """What one decision unit costs in one mode over the horizon, by part (money)."""
+
+    hours_initial: float
+    hours_per_year: float
+    labour: float
+    exposure: float
+    flexibility: float
+    uplift: float
+
+    @property
+    def total(self) -> float:
+        return self.labour + self.exposure + self.flexibility + self.uplift
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """A decision unit u: a whole site (its policy forbids mixing) or one class (mixing allowed)."""
+
+    id: str
+    site: str
+    class_ids: tuple[str, ...]
+    devices: int
+    members: int
+    vas: tuple[str, ...]
+    modes: tuple[Mode, ...]  # E_u: eligible modes, in Mode order
+    cost: Mapping[Mode, UnitCost]
+    excluded: Mapping[Mode, tuple[str, ...]]  # why the other modes are out
+
+
+@dataclass(frozen=True, slots=True)
+class SiteCharge:
+    """A per-site (per site and Virtual Account for CSLU) charge paid when any unit uses mode m."""
+
+    key: str
+    site: str
+    mode: Mode
+    units: tuple[int, ...]  # indices of the units whose choice of `mode` triggers it
+    hours_initial: float
+    hours_per_year: float
+    cost: float
+
+
+@dataclass(frozen=True, slots=True)
+class ServerGroup:
+    """Interchangeable candidate server sites for one sync mode: same sites served, so a server
+    anywhere in the group does the same job; servers go to `site`, the first in sorted order."""
+
+    id: str
+    site: str
+    mode: Mode
+    serves: frozenset[str]
+    capacity: int
+    cost: float  # per server (an HA pair when costs.onprem_ha) over the horizon
+    hours_initial: float
+    hours_per_year: float
+    max_servers: int
+
+
+@dataclass(frozen=True, slots=True)
+class Allocation:
+    """The licence network: supplies S[v,t], demands D[v,u], who covers whom, unit prices."""
+
+    vas: tuple[str, ...]
+    supply: Mapping[tuple[str, str], int]
+    demand: Mapping[tuple[str, str], int]
+    covers: Mapping[str, tuple[str, ...]]  # need tag u -> supply tags t that cover it (u first)
+    price: Mapping[tuple[str, str], float]  # (v, u) -> money per unit over the horizon
+    unit_price: Mapping[tuple[str, str], float]  # (v, u) -> quoted unit price (per year if term)
+    transfer_cost: float  # per batch
+
+
+@dataclass(frozen=True, slots=True)
+class ModelData:
+    estate: Estate
+    classes: Classes
+    reach: Reach
+    units: tuple[Unit, ...]
+    charges: tuple[SiteCharge, ...]
+    groups: tuple[ServerGroup, ...]
+    unit_groups: Mapping[tuple[int, Mode], tuple[int, ...]]  # (unit, onprem mode) -> groups
+    allocation: Allocation
+    infeasible: Mapping[str, tuple[str, ...]]  # site -> reasons, when a site has no mode left
+    assumptions: tuple[str, ...] = field(default=())
+
+
+def exposure_share(hostname_privacy: bool, leaving: frozenset[DataElement]) -> float:
+    """sigma(m, P): the share of the policy's sensitive elements E_P that mode m sends out.
+
+    E_P is every licence data element, less the hostname when the policy sets hostname privacy
+    (then the hostname never leaves, whatever the mode): docs/model.md, exposure."""
+    sensitive = len(DataElement) - (1 if hostname_privacy else 0)
+    return len(leaving) / sensitive if sensitive else 0.0
+
+
+def _unit_cost(estate: Estate, site: Site, spec: ModeSpec, devices: int, members: int) -> UnitCost:
+    costs = estate.costs
+    years = costs.horizon_years
+    policy = estate.policy(site.classification)
+    hours_initial = (spec.hours_initial_per_device * devices
+                     + spec.hours_initial_per_member * members)
+    per_year = spec.hours_per_device_year * devices
+    if spec.reservation:
+        # Each replaced or moved device is a new reservation: codes per device and per member.
+        per_year += costs.device_churn_per_year * (spec.hours_per_change * devices
+                                                   + spec.hours_initial_per_member * members)
+    leaving = data_leaving_for(spec, policy)
+    exposure = (policy.exposure_cost_per_device_year * devices * years
+                * exposure_share(policy.hostname_privacy, leaving))
+    flexibility = (costs.flexibility_cost_per_locked_device_year * devices * years
+                   if spec.reservation else 0.0)
+    uplift = costs.plr_uplift_per_device * devices if spec.mode is Mode.PLR else 0.0
+    labour = (hours_initial + per_year * years) * costs.labour_rate_per_hour
+    return UnitCost(hours_initial, per_year, labour, exposure, flexibility, uplift)
+
+
+def build_data(estate: Estate, *, forced: Mapping[str, Mode] | None = None,
+               only: Mode | None = None, catalogue: Catalogue | None = None,
+               modes: Mapping[Mode, ModeSpec] | None = None) -> ModelData:
+    """Sets and parameters for the estate; `only` forces one mode everywhere, `forced` per site."""
+    cat = catalogue or load_catalogue()
+    specs = modes or load_modes()
+    reach = analyse_reach(estate)
+    classes = build_classes(estate, cat)
+    sites = {s.id: s for s in estate.sites}
+    by_site: dict[str, list[int]] = defaultdict(list)
+    for i, cls in enumerate(classes.classes):
+        by_site[cls.site].append(i)
+    units: list[Unit] = []
+    infeasible: dict[str, tuple[str, ...]] = {}
+    memo: dict[tuple[str, str, str, str], dict[Mode, tuple[str, ...]]] = {}
+    for site_id in sorted(by_site):
+        site = sites[site_id]
+        mixing = estate.policy(site.classification).allow_mixed_modes
+        members = by_site[site_id]
+        bundles = [[i] for i in members] if mixing else [members]
+        pinned = only if only is not None else (forced or {}).get(site_id)
+        for group in bundles:
+            excluded: dict[Mode, list[str]] = {m: [] for m in Mode}
+            for i in group:
+                cls = classes.classes[i]
+                fam = classes.families[cls.id]
+                key = (site_id, cls.family, cls.version, cls.state)
+                if key not in memo:
+                    memo[key] = mode_exclusions(estate, site, fam, cls.version,
+                                                LicensingState(cls.state), reach, specs)
+                for mode, reasons in memo[key].items():
+                    excluded[mode].extend(r for r in reasons if r not in excluded[mode])
+            if pinned is not None:
+                for mode in Mode:
+                    if mode is not pinned and not excluded[mode]:
+                        excluded[mode].append(f"strategy pins site {site_id} to {pinned.value}")
+            eligible = tuple(m for m in Mode if not excluded[m])
+            cls_ids = tuple(classes.classes[i].id for i in group)
+            n_dev = sum(classes.classes[i].devices for i in group)
+            n_mem = sum(classes.classes[i].members for i in group)
+            vas = tuple(sorted({classes.classes[i].virtual_account for i in group}))
+            if not eligible:
+                want = [pinned] if pinned is not None else list(Mode)
+                why = tuple(f"{m.value}: {r}" for m in want for r in excluded[m])
+                infeasible[site_id] = tuple(dict.fromkeys(infeasible.get(site_id, ()) + why))
+            units.append(Unit(
+                id=site_id if not mixing else cls_ids[0], site=site_id, class_ids=cls_ids,
+                devices=n_dev, members=n_mem, vas=vas, modes=eligible,
+                cost={m: _unit_cost(estate, site, specs[m], n_dev, n_mem) for m in eligible},
+                excluded={m: tuple(r) for m, r in excluded.items() if r},
+            ))
+    charges = _site_charges(estate, units, specs)
+    groups, unit_groups = _server_groups(estate, reach, units, specs)
+    allocation = _allocation(estate, classes, cat)
+    notes = _assumptions(estate, classes, cat)
+    return ModelData(estate, classes, reach, tuple(units), charges, groups, unit_groups,
+                     allocation, infeasible, notes)
+
+
+def _site_charges(estate: Estate, units: list[Unit],
+                  specs: Mapping[Mode, ModeSpec]) -> tuple[SiteCharge, ...]:
+    rate, years = estate.costs.labour_rate_per_hour, estate.costs.horizon_years
+    touched: dict[tuple[str, Mode, str], list[int]] = defaultdict(list)
+    for u, unit in enumerate(units):
+        for mode in unit.modes:
+            # Connected CSLU serves one Smart Account/Virtual Account pair (domain.md section 2):
+            # a site pays one collector per Virtual Account that uses it.
+            for va in (unit.vas if mode is Mode.CSLU else ("",)):
+                touched[(unit.site, mode, va)].append(u)
+    charges = []
+    for (site, mode, va), idx in sorted(touched.items()):
+        spec = specs[mode]
+        h0, h1 = spec.hours_initial_per_site, spec.hours_per_site_year
+        if h0 == 0 and h1 == 0:
+            continue
+        key = f"{site}|{mode.value}" + (f"|{va}" if va else "")
+        charges.append(SiteCharge(key, site, mode, tuple(idx), h0, h1, (h0 + h1 * years) * rate))
+    return tuple(charges)
+
+
+def _server_groups(estate: Estate, reach: Reach, units: list[Unit],
+                   specs: Mapping[Mode, ModeSpec],
+                   ) -> tuple[tuple[ServerGroup, ...], dict[tuple[int, Mode], tuple[int, ...]]]:
+    costs = estate.costs
+    rate, years = costs.labour_rate_per_hour, costs.horizon_years
+    pair = 2 if costs.onprem_ha else 1
+    site_load: dict[tuple[str, Mode], int] = defaultdict(int)
+    for unit in units:
+        for mode in ONPREM:
+            if mode in unit.modes:
+                site_load[(unit.site, mode)] += unit.devices
+    groups: list[ServerGroup] = []
+    site_groups: dict[tuple[str, Mode], list[int]] = defaultdict(list)
+    for mode in ONPREM:
+        spec = specs[mode]
+        syncs = spec.server_trips_per_year
+        sync_hours = spec.hours_per_server_year
+        if mode is Mode.ONPREM_MANUAL and 0 < syncs < SYNC_CLOCK_PER_YEAR:
+            # The 30-day clock binds: at least 365/30 manual syncs a year per server.
+            sync_hours *= SYNC_CLOCK_PER_YEAR / syncs
+        by_serves: dict[frozenset[str], str] = {}
+        for cand in reach.candidates:
+            if spec.server_needs_internet and cand not in reach.cssm:
+                continue
+            by_serves.setdefault(reach.serves[cand], cand)
+        for serves, site in sorted(by_serves.items(), key=lambda kv: kv[1]):
+            load = sum(site_load.get((s, mode), 0) for s in serves)
+            if load == 0:
+                continue
+            hours0 = pair * costs.onprem_server_setup_hours
+            cost = (pair * costs.onprem_server_cost_per_year * years
+                    + (hours0 + sync_hours * years) * rate)
+            for s in serves:
+                site_groups[(s, mode)].append(len(groups))
+            groups.append(ServerGroup(
+                id=f"{site}|{mode.value}", site=site, mode=mode, serves=serves,
+                capacity=costs.onprem_server_capacity, cost=cost, hours_initial=hours0,
+                hours_per_year=sync_hours,
+                max_servers=max(1, math.ceil(load / max(costs.onprem_server_capacity, 1))),
+            ))
+    unit_groups: dict[tuple[int, Mode], tuple[int, ...]] = {}
+    for u, unit in enumerate(units):
+        for mode in ONPREM:
+            if mode in unit.modes:
+                unit_groups[(u, mode)] = tuple(site_groups.get((unit.site, mode), ()))
+    return tuple(groups), unit_groups
+
+
+def _allocation(estate: Estate, classes: Classes, cat: Catalogue) -> Allocation:
+    costs = estate.costs
+    demand: dict[tuple[str, str], int] = defaultdict(int)
+    reserved_need: dict[tuple[str, str], int] = defaultdict(int)
+    for cls in classes.classes:
+        for use in cls.licences:
+            demand[(cls.virtual_account, use.tag)] += use.count * cls.devices
+            if cls.state in RESERVED_STATES:
+                reserved_need[(cls.virtual_account, use.tag)] += use.count * cls.devices
+    held: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
+    quoted: dict[tuple[str, str], float] = {}
+    quoted_any: dict[str, float] = {}
+    for ent in estate.entitlements:
+        acc = held[(ent.virtual_account, ent.tag)]
+        acc[0] += ent.quantity
+        acc[1] += ent.in_use
+        acc[2] += ent.reserved
+        if ent.unit_price is not None:
+            key = (ent.virtual_account, ent.tag)
+            quoted[key] = min(quoted.get(key, ent.unit_price), ent.unit_price)
+            quoted_any[ent.tag] = min(quoted_any.get(ent.tag, ent.unit_price), ent.unit_price)
+    supply: dict[tuple[str, str], int] = {}
+    for (va, tag), (qty, in_use, reserved) in sorted(held.items()):
+        # in_use and reserved units are taken to be the estate's own devices (re-planned here)
+        # up to their demand; any excess belongs to devices outside the estate and is not free.
+        pooled_need = demand.get((va, tag), 0) - reserved_need.get((va, tag), 0)
+        free = (qty - max(0, reserved - reserved_need.get((va, tag), 0))
+                - max(0, in_use - pooled_need))
+        if free > 0:
+            supply[(va, tag)] = free
+    tags = sorted({t for _, t in demand} | {t for _, t in supply})
+    covers: dict[str, tuple[str, ...]] = {}
+    for need in sorted({t for _, t in demand}):
+        lic = cat.licences.get(need)
+        others = [t for t in tags if t != need and lic is not None and t in cat.licences
+                  and cat.licences[t].covers(lic)]
+        others.sort(key=lambda t: (cat.licences[t].tier.rank, t))
+        covers[need] = (need, *others)
+    prices = getattr(estate, "prices", None) or {}
+    price: dict[tuple[str, str], float] = {}
+    unit_price: dict[tuple[str, str], float] = {}
+    for (va, tag) in sorted(demand):
+        lic = cat.licences.get(tag)
+        each = quoted.get((va, tag), quoted_any.get(tag))
+        if each is None:
+            each = float(prices[tag]) if tag in prices else (lic.list_price if lic else 0.0)
+        unit_price[(va, tag)] = each
+        term = lic is not None and lic.term is TermType.TERM
+        price[(va, tag)] = each * (costs.horizon_years if term else 1)
+    vas = tuple(sorted({v.name for v in estate.virtual_accounts} | {v for v, _ in demand}
+                       | {v for v, _ in supply}))
+    batch = costs.transfer_hours_per_batch * costs.labour_rate_per_hour
+    return Allocation(vas, dict(sorted(supply.items())), dict(sorted(demand.items())), covers,
+                      price, unit_price, batch)
+
+
+def _assumptions(estate: Estate, classes: Classes, cat: Catalogue) -> tuple[str, ...]:
+    notes = [
+        "Every device consumes its licences whatever its mode; PLR devices also pay "
+        "costs.plr_uplift_per_device (ASSUMPTION).",
+        "Entitlement in_use and reserved counts are taken to be the estate's own devices up to "
+        "their demand; any excess is held by devices outside the estate (ASSUMPTION).",
+        "Term licences are priced per year over the horizon; perpetual ones once.",
+    ]
+    unknown = sorted({u.tag for c in classes.classes for u in c.licences
+                      if u.tag not in cat.licences})
+    if unknown:
+        notes.append("Licences not in the catalogue (no tier substitution, priced from `prices:` "
+                      f"or 0): {', '.join(unknown)}")
+    return tuple(notes)

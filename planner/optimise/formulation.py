@@ -1,0 +1,203 @@
+"""The MILP, in one place, written as docs/model.md states it (same symbols, same numbering).
+
+    min  sum_u sum_m c[u,m] z[u,m] + sum_k c_k w[k] + sum_g c_g n[g]
+         + sum_(v,u) pi[v,u] p[v,u] + c_tr sum_(v,w) b[v,w]                      (objective)
+    (1) sum_{m in E_u} z[u,m] = 1                                every unit takes one mode
+    (2) z[u,m] <= w[k]                                           site charge k paid when used
+    (3) sum_{g in G_m(u)} a[u,g] = z[u,m]                        On-Prem unit -> one server group
+    (4) a[u,g] <= n[g]                                           disaggregated opening
+    (5) sum_u N_u a[u,g] <= Cap n[g]                             server capacity
+    (6) sum_{t covers u} f[v,t,u] + p[v,u] = D[v,u]              every licence need is met
+    (7) sum_u f[v,t,u] + sum_w r[v,w,t] - sum_w r[w,v,t] <= S[v,t]   no VA gives more than it has
+    (8) r[v,w,t] <= Rbar[v,w,t] o[v,w,t]                         a transfer line is a licence type
+    (9) sum_t o[v,w,t] <= 10 b[v,w]                              batches of at most 10 types
+Aliases keep the model small: w[k] is z[u,m] itself when one unit triggers k, and a[u,g] is
+z[u,m] itself when one server group can serve u. Tiny costs EPS (below a cent per decision) break
+ties deterministically: earlier modes, exact tags before substitutes, no needless transfers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from planner.model import Mode
+from planner.optimise.data import ONPREM, TRANSFER_BATCH, ModelData
+from planner.optimise.linear import LinearModel
+
+EPS = 1e-4  # tie-break cost per decision step; far below any real cost (a cent)
+_MODE_RANK = {m: i for i, m in enumerate(Mode)}
+
+
+@dataclass(slots=True)
+class Variables:
+    """Column indices of every variable, keyed like the mathematics."""
+
+    z: dict[tuple[int, Mode], int] = field(default_factory=dict)
+    w: dict[int, int] = field(default_factory=dict)  # site charge k -> column (maybe a z column)
+    a: dict[tuple[int, int], int] = field(default_factory=dict)  # (unit, group) -> column
+    n: dict[int, int] = field(default_factory=dict)
+    f: dict[tuple[str, str, str], int] = field(default_factory=dict)  # (v, t supplied, u needed)
+    p: dict[tuple[str, str], int] = field(default_factory=dict)
+    r: dict[tuple[str, str, str], int] = field(default_factory=dict)  # (from v, to w, tag t)
+    o: dict[tuple[str, str, str], int] = field(default_factory=dict)
+    b: dict[tuple[str, str], int] = field(default_factory=dict)
+
+
+def build_model(data: ModelData) -> tuple[LinearModel, Variables]:
+    """The MILP for these sets and parameters."""
+    lm = LinearModel()
+    xs = Variables()
+    define_variables(data, lm, xs)
+    define_constraints(data, lm, xs)
+    define_objective(data, lm, xs)
+    return lm, xs
+
+
+def define_variables(data: ModelData, lm: LinearModel, xs: Variables) -> None:
+    _mode_variables(data, lm, xs)
+    _server_variables(data, lm, xs)
+    _allocation_variables(data, lm, xs)
+
+
+def _mode_variables(data: ModelData, lm: LinearModel, xs: Variables) -> None:
+    if not data.units:
+        return
+    for u, unit in enumerate(data.units):
+        single = len(unit.modes) == 1
+        for m in unit.modes:
+            xs.z[(u, m)] = lm.var(f"z[{unit.id},{m.value}]", lb=1.0 if single else 0.0, ub=1.0,
+                                  integer=True)
+    for k, charge in enumerate(data.charges):
+        if len(charge.units) == 1:
+            xs.w[k] = xs.z[(charge.units[0], charge.mode)]
+        else:  # continuous suffices: the objective pushes w[k] down onto max_u z[u,m]
+            xs.w[k] = lm.var(f"w[{charge.key}]", ub=1.0)
+
+
+def _server_variables(data: ModelData, lm: LinearModel, xs: Variables) -> None:
+    if not data.groups:
+        return
+    for g, group in enumerate(data.groups):
+        xs.n[g] = lm.var(f"n[{group.id}]", ub=float(group.max_servers), integer=True)
+    for (u, m), groups in sorted(data.unit_groups.items(), key=lambda kv: (kv[0][0], kv[0][1])):
+        for g in groups:
+            if len(groups) == 1:
+                xs.a[(u, g)] = xs.z[(u, m)]
+            else:
+                xs.a[(u, g)] = lm.var(f"a[{data.units[u].id},{data.groups[g].id}]", ub=1.0,
+                                      integer=True)
+
+
+def _allocation_variables(data: ModelData, lm: LinearModel, xs: Variables) -> None:
+    alloc = data.allocation
+    if not alloc.demand:
+        return
+    held: dict[str, int] = {}
+    for (_, t), qty in alloc.supply.items():
+        held[t] = held.get(t, 0) + qty
+    for (v, u), need in alloc.demand.items():
+        for t in alloc.covers[u]:
+            if held.get(t, 0) > 0:
+                xs.f[(v, t, u)] = lm.var(f"f[{v},{t},{u}]", ub=float(min(need, held[t])),
+                                         integer=True)
+        xs.p[(v, u)] = lm.var(f"p[{v},{u}]", ub=float(need), integer=True)
+    need_by: dict[tuple[str, str], int] = {}  # (w, t) -> demand in w that tag t can cover
+    for (w, u), need in alloc.demand.items():
+        for t in alloc.covers[u]:
+            need_by[(w, t)] = need_by.get((w, t), 0) + need
+    for (v, t), qty in alloc.supply.items():
+        for w in alloc.vas:
+            cap = min(qty, need_by.get((w, t), 0))
+            if w == v or cap <= 0:
+                continue
+            xs.r[(v, w, t)] = lm.var(f"r[{v},{w},{t}]", ub=float(cap), integer=True)
+            xs.o[(v, w, t)] = lm.var(f"o[{v},{w},{t}]", ub=1.0, integer=True)
+            if (v, w) not in xs.b:
+                xs.b[(v, w)] = -1  # placeholder; sized below once the types are known
+    for (v, w) in sorted(xs.b):
+        types = sum(1 for (a, b_, _) in xs.o if (a, b_) == (v, w))
+        xs.b[(v, w)] = lm.var(f"b[{v},{w}]", ub=float(-(-types // TRANSFER_BATCH)),
+                              integer=True)
+
+
+def define_constraints(data: ModelData, lm: LinearModel, xs: Variables) -> None:
+    _mode_constraints(data, lm, xs)
+    _server_constraints(data, lm, xs)
+    _allocation_constraints(data, lm, xs)
+
+
+def _mode_constraints(data: ModelData, lm: LinearModel, xs: Variables) -> None:
+    if not data.units:
+        return
+    for u, unit in enumerate(data.units):  # (1)
+        lm.row(f"assign[{unit.id}]", ((xs.z[(u, m)], 1.0) for m in unit.modes), lo=1.0, hi=1.0)
+    for k, charge in enumerate(data.charges):  # (2)
+        if len(charge.units) > 1:
+            for u in charge.units:
+                lm.row(f"charge[{charge.key},{data.units[u].id}]",
+                       ((xs.z[(u, charge.mode)], 1.0), (xs.w[k], -1.0)), hi=0.0)
+
+
+def _server_constraints(data: ModelData, lm: LinearModel, xs: Variables) -> None:
+    if not data.groups:
+        return
+    load: dict[int, list[tuple[int, float]]] = {g: [] for g in xs.n}
+    for (u, m), groups in sorted(data.unit_groups.items(), key=lambda kv: (kv[0][0], kv[0][1])):
+        unit = data.units[u]
+        if len(groups) > 1:  # (3)
+            lm.row(f"server[{unit.id},{m.value}]",
+                   [(xs.a[(u, g)], 1.0) for g in groups] + [(xs.z[(u, m)], -1.0)], lo=0.0, hi=0.0)
+        for g in groups:  # (4)
+            lm.row(f"open[{unit.id},{data.groups[g].id}]", ((xs.a[(u, g)], 1.0), (xs.n[g], -1.0)),
+                   hi=0.0)
+            load[g].append((xs.a[(u, g)], float(unit.devices)))
+    for g, terms in load.items():  # (5)
+        group = data.groups[g]
+        lm.row(f"capacity[{group.id}]", [*terms, (xs.n[g], -float(group.capacity))], hi=0.0)
+
+
+def _allocation_constraints(data: ModelData, lm: LinearModel, xs: Variables) -> None:
+    alloc = data.allocation
+    if not alloc.demand:
+        return
+    for (v, u), need in alloc.demand.items():  # (6)
+        terms = [(xs.f[(v, t, u)], 1.0) for t in alloc.covers[u] if (v, t, u) in xs.f]
+        lm.row(f"demand[{v},{u}]", [*terms, (xs.p[(v, u)], 1.0)], lo=float(need), hi=float(need))
+    out: dict[tuple[str, str], list[tuple[int, float]]] = {}
+    for (v, t, _), col in xs.f.items():
+        out.setdefault((v, t), []).append((col, 1.0))
+    for (v, w, t), col in xs.r.items():
+        out.setdefault((v, t), []).append((col, 1.0))
+        out.setdefault((w, t), []).append((col, -1.0))
+    for (v, t), terms in sorted(out.items()):  # (7)
+        lm.row(f"balance[{v},{t}]", terms, hi=float(alloc.supply.get((v, t), 0)))
+    for (v, w, t), col in xs.r.items():  # (8)
+        lm.row(f"line[{v},{w},{t}]", ((col, 1.0), (xs.o[(v, w, t)], -lm.ub[col])), hi=0.0)
+    for (v, w), col in xs.b.items():  # (9)
+        terms = [(xs.o[key], 1.0) for key in xs.o if key[:2] == (v, w)]
+        lm.row(f"batches[{v},{w}]", [*terms, (col, -float(TRANSFER_BATCH))], hi=0.0)
+
+
+def define_objective(data: ModelData, lm: LinearModel, xs: Variables) -> None:
+    for (u, m), col in xs.z.items():
+        lm.add_cost(col, data.units[u].cost[m].total + EPS * _MODE_RANK[m])
+    for k, col in xs.w.items():
+        lm.add_cost(col, data.charges[k].cost)
+    for g, col in xs.n.items():
+        lm.add_cost(col, data.groups[g].cost)
+    for (u, g), col in xs.a.items():
+        if col != xs.z.get((u, data.groups[g].mode)):
+            lm.add_cost(col, EPS * g)
+    alloc = data.allocation
+    for (_v, t, need), col in xs.f.items():
+        lm.add_cost(col, EPS * alloc.covers[need].index(t))
+    for key, col in xs.p.items():
+        lm.add_cost(col, alloc.price[key])
+    for col in xs.r.values():
+        lm.add_cost(col, EPS)
+    for col in xs.b.values():
+        lm.add_cost(col, alloc.transfer_cost)
+
+
+__all__ = ["EPS", "ONPREM", "Variables", "build_model", "define_constraints",
+           "define_objective", "define_variables"]

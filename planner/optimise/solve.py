@@ -1,0 +1,172 @@
+"""Solve a LinearModel: HiGHS straight from arrays by default, CBC through PuLP as the fallback.
+
+PuLP does not raise when a solve fails, and HiGHS reports a time-limited search as a status, not
+an error: every outcome is mapped to a SolveStatus here and checked. A time-limited search that
+found a plan returns it as FEASIBLE with the proven gap, never as OPTIMAL.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import os
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from planner.optimise.linear import INF, LinearModel
+from planner.plan import SolveStatus
+from planner.problems import SolverError
+
+SOLVERS = ("highs", "cbc")
+SEED = 20261129  # fixed: the same inputs give the same plan
+
+
+@dataclass(frozen=True, slots=True)
+class SolveResult:
+    status: SolveStatus
+    values: list[float] | None
+    objective: float  # of the model (including tie-break costs)
+    bound: float  # proven lower bound on the objective
+    seconds: float
+    solver: str
+
+    @property
+    def gap(self) -> float:
+        if self.values is None:
+            return 0.0
+        return max(0.0, self.objective - self.bound) / max(abs(self.objective), 1e-9)
+
+
+@contextlib.contextmanager
+def _quiet_stdout() -> Iterator[None]:
+    """HiGHS prints its banner on fd 1 from C++; plan data goes to stdout, so hide it."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):
+        yield
+        return
+    sys.stdout.flush()
+    saved = os.dup(fd)
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), fd)
+            yield
+    finally:
+        os.dup2(saved, fd)
+        os.close(saved)
+
+
+def solve(lm: LinearModel, *, solver: str = "highs", time_limit: float = 60.0, gap: float = 1e-3,
+          threads: int = 1) -> SolveResult:
+    """Solve; raises SolverError only when the solver itself fails (not for infeasibility)."""
+    if solver not in SOLVERS:
+        raise SolverError(f"unknown solver {solver!r} (expected one of: {', '.join(SOLVERS)})")
+    if not lm.col_names:
+        return SolveResult(SolveStatus.OPTIMAL, [], 0.0, 0.0, 0.0, solver)
+    if solver == "highs":
+        return _solve_highs(lm, time_limit, gap, threads)
+    return _solve_cbc(lm, time_limit, gap, threads)
+
+
+def _solve_highs(lm: LinearModel, time_limit: float, gap: float, threads: int) -> SolveResult:
+    import highspy
+    import numpy as np
+
+    start = time.perf_counter()
+    with _quiet_stdout():
+        h = highspy.Highs()  # type: ignore[no-untyped-call]
+    for name, value in (("output_flag", False), ("time_limit", float(time_limit)),
+                        ("mip_rel_gap", float(gap)), ("random_seed", SEED % 2147483647),
+                        ("threads", int(threads)), ("mip_feasibility_tolerance", 1e-7)):
+        h.setOptionValue(name, value)
+    model = highspy.HighsLp()
+    model.num_col_ = len(lm.col_names)
+    model.num_row_ = len(lm.row_names)
+    model.col_cost_ = np.asarray(lm.cost, dtype=np.float64)
+    model.col_lower_ = np.asarray(lm.lb, dtype=np.float64)
+    model.col_upper_ = np.asarray([highspy.kHighsInf if u == INF else u for u in lm.ub])
+    model.row_lower_ = np.asarray([-highspy.kHighsInf if v == -INF else v for v in lm.row_lo])
+    model.row_upper_ = np.asarray([highspy.kHighsInf if v == INF else v for v in lm.row_hi])
+    model.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+    model.a_matrix_.start_ = np.asarray(lm.starts, dtype=np.int32)
+    model.a_matrix_.index_ = np.asarray(lm.index, dtype=np.int32)
+    model.a_matrix_.value_ = np.asarray(lm.value, dtype=np.float64)
+    model.integrality_ = [highspy.HighsVarType.kInteger if i else highspy.HighsVarType.kContinuous
+                          for i in lm.integer]
+    with _quiet_stdout():
+        if h.passModel(model) != highspy.HighsStatus.kOk:
+            raise SolverError("HiGHS rejected the model (passModel failed)")
+        run = h.run()
+    seconds = time.perf_counter() - start
+    if run == highspy.HighsStatus.kError:
+        raise SolverError(f"HiGHS failed: {h.modelStatusToString(h.getModelStatus())}")
+    status = h.getModelStatus()
+    info = h.getInfo()
+    has_plan = info.primal_solution_status == 2  # kSolutionStatusFeasible
+    if status == highspy.HighsModelStatus.kInfeasible:
+        return SolveResult(SolveStatus.INFEASIBLE, None, 0.0, 0.0, seconds, "highs")
+    if not has_plan:
+        reason = h.modelStatusToString(status)
+        raise SolverError(f"HiGHS found no plan ({reason}) within {time_limit:g} s: raise "
+                          "--time-limit or check the estate")
+    values = list(h.getSolution().col_value)
+    objective = float(info.objective_function_value)
+    bound = float(info.mip_dual_bound) if math.isfinite(info.mip_dual_bound) else objective
+    optimal = status == highspy.HighsModelStatus.kOptimal
+    return SolveResult(SolveStatus.OPTIMAL if optimal else SolveStatus.FEASIBLE, values, objective,
+                       min(bound, objective), seconds, "highs")
+
+
+def _solve_cbc(lm: LinearModel, time_limit: float, gap: float, threads: int) -> SolveResult:
+    import pulp
+
+    start = time.perf_counter()
+    prob, cols = _to_pulp(lm, relax=False)
+    cmd = pulp.PULP_CBC_CMD(msg=False, timeLimit=time_limit, gapRel=gap, threads=threads,
+                            options=[f"randomSeed {SEED % 2147483647}",
+                                     f"randomCbcSeed {SEED % 2147483647}"])
+    prob.solve(cmd)
+    if prob.status == pulp.LpStatusInfeasible or prob.sol_status == pulp.LpSolutionInfeasible:
+        return SolveResult(SolveStatus.INFEASIBLE, None, 0.0, 0.0,
+                           time.perf_counter() - start, "cbc")
+    if prob.sol_status not in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible):
+        raise SolverError(f"CBC found no plan ({pulp.LpStatus[prob.status]}) within "
+                          f"{time_limit:g} s")
+    values = [float(c.varValue or 0.0) for c in cols]
+    objective = lm.objective(values)
+    # CBC through PuLP reports no dual bound: the LP relaxation is a proven (if loose) one.
+    relaxed, rcols = _to_pulp(lm, relax=True)
+    relaxed.solve(pulp.PULP_CBC_CMD(msg=False, timeLimit=time_limit, threads=threads))
+    bound = objective
+    if relaxed.status == pulp.LpStatusOptimal:
+        bound = min(objective, lm.objective([float(c.varValue or 0.0) for c in rcols]))
+    optimal = prob.sol_status == pulp.LpSolutionOptimal
+    if optimal:  # CBC stopped within gapRel: the proven gap is at most that
+        bound = max(bound, objective - gap * abs(objective))
+    return SolveResult(SolveStatus.OPTIMAL if optimal else SolveStatus.FEASIBLE, values, objective,
+                       bound, time.perf_counter() - start, "cbc")
+
+
+def _to_pulp(lm: LinearModel, *, relax: bool) -> tuple[Any, list[Any]]:
+    import pulp
+
+    prob = pulp.LpProblem("planner", pulp.LpMinimize)
+    cols = [pulp.LpVariable(f"x{j}", lowBound=lm.lb[j], upBound=None if lm.ub[j] == INF
+                            else lm.ub[j], cat=pulp.LpInteger if lm.integer[j] and not relax
+                            else pulp.LpContinuous) for j in range(len(lm.col_names))]
+    prob += pulp.LpAffineExpression([(cols[j], c) for j, c in enumerate(lm.cost) if c != 0.0])
+    for i in range(len(lm.row_names)):
+        s, e = lm.starts[i], lm.starts[i + 1]
+        expr = pulp.LpAffineExpression([(cols[lm.index[k]], lm.value[k]) for k in range(s, e)])
+        lo, hi = lm.row_lo[i], lm.row_hi[i]
+        if lo == hi:
+            prob += expr == lo, f"r{i}"
+        else:
+            if lo > -INF:
+                prob += expr >= lo, f"r{i}lo"
+            if hi < INF:
+                prob += expr <= hi, f"r{i}hi"
+    return prob, cols
