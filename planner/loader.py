@@ -80,20 +80,32 @@ def load_estate(path: str | Path, *, strict: bool = False,
     device_sources: list[DeviceSource] = []
     entitlements: list[Entitlement] = []
     cssm_vas: set[str] = set()
+    read_failed = False  # a source that did not load makes consumption totals meaningless
     was_enabled = gc.isenabled()
     gc.disable()  # bulk object construction: the cyclic GC would rescan millions of records
     try:
         for kind in SourceKind:
             for rel in doc.inventory.get(kind.value, ()):
                 file_display = str(Path(display).parent / rel)
+                if not (base / rel).is_file():
+                    where = f"inventory.{kind.value}"
+                    problems.append(error(display, f"{kind.value} file {rel!r} not found next to "
+                                          "the estate file", line=doc.lines.get(where),
+                                          column=where, expected="a path relative to "
+                                          "the estate file's folder"))
+                    read_failed = True
+                    continue
                 try:
                     got = reader_for(kind).read(base / rel, file_display, ctx)
                 except InputError as exc:
                     problems.extend(exc.problems)
+                    read_failed = True
                     continue
                 sources.append(SourceFile(Path(rel).as_posix(), kind.value,
                                           sha256_file(base / rel)))
                 problems.extend(got.problems)
+                read_failed = read_failed or any(p.severity is Severity.ERROR
+                                                 for p in got.problems)
                 if got.devices or kind in (SourceKind.DEVICES, SourceKind.NETBOX):
                     device_sources.append(DeviceSource(file_display, got.devices))
                 entitlements.extend(got.entitlements)
@@ -113,7 +125,8 @@ def load_estate(path: str | Path, *, strict: bool = False,
             policies=policies, costs=costs, agreement=doc.agreement, sources=tuple(sources),
             path=display, catalogue=catalogue)
         problems.extend(validate_estate(estate, catalogue=catalogue, lines=doc.lines,
-                                        today=today or reference_date()))
+                                        today=today or reference_date(),
+                                        consumption=not read_failed))
     finally:
         if was_enabled:
             gc.enable()

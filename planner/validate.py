@@ -23,13 +23,18 @@ from planner.problems import Problem, error, warning
 
 
 def validate_estate(estate: Estate, *, catalogue: Catalogue, lines: Mapping[str, int],
-                    today: date) -> list[Problem]:
-    """Every cross-record problem in `estate`; `lines` maps YAML paths to estate-file lines."""
+                    today: date, consumption: bool = True) -> list[Problem]:
+    """Every cross-record problem in `estate`; `lines` maps YAML paths to estate-file lines.
+
+    `consumption=False` skips the over-consumption totals (the loader does so when an inventory
+    file failed to load, since the totals would then be wrong and only add noise).
+    """
     problems: list[Problem] = []
     problems += _sites_and_links(estate, lines)
     problems += _devices(estate, catalogue)
     problems += _entitlements(estate, today)
-    problems += _consumption(estate)
+    if consumption:
+        problems += _consumption(estate)
     return problems
 
 
@@ -185,6 +190,6 @@ def _consumption(estate: Estate) -> list[Problem]:
             file, line = (origin.file, origin.line) if origin else (estate.path, None)
             out.append(warning(file, f"over-consumption of {tag}: devices use {used[tag]}, "
                                f"entitlements hold {held[tag]} (short {used[tag] - held[tag]})",
-                               line=line, column="quantity",
+                               line=line, column="quantity" if anchor else "licences",
                                expected="entitlements covering use (informational)"))
     return out

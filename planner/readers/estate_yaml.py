@@ -29,6 +29,8 @@ from planner.model import (
 from planner.problems import InputError, Problem, error
 from planner.readers import SourceKind
 
+# libyaml's loader when PyYAML was built with it (same safe constructors, much faster).
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_BYTES = 10 * 1024 * 1024  # a hand-written estate file is kilobytes; refuse anything absurd
 MAX_NODES = 1_000_000  # nodes after alias expansion
 EVIDENCE = "evidence"  # inventory key for device capture folders (read by the evidence stage)
@@ -72,7 +74,7 @@ def read_estate_document(path: Path, display: str) -> EstateDoc:
     if not text.strip():
         raise InputError([error(display, "file is empty", line=1,
                                 expected="an estate YAML mapping (name, account, sites, ...)")])
-    loader = yaml.SafeLoader(text)
+    loader = _Loader(text)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -302,11 +304,14 @@ class _Typer:
         if not isinstance(tags_raw, list) or not all(isinstance(t, (str, int)) for t in tags_raw):
             self.bad(f"{path}.tags", "tags is not a list of words", "a list such as [hq, dc]")
             tags_raw = []
-        if not (site_id and classification and internet):
+        if not site_id:
             return None
+        # A site with a bad field is kept (its errors are recorded, so the estate is refused)
+        # so that devices and links naming it do not add a cascade of "unknown site" errors.
         enclave = self.text(m, "enclave", path) or None
         return Site(site_id, self.text(m, "name", path, default=site_id), classification,
-                    internet, enclave, tuple(sorted({str(t) for t in tags_raw})))
+                    internet or InternetAccess.NONE, enclave,
+                    tuple(sorted({str(t) for t in tags_raw})))
 
     def _link(self, raw: Any, path: str) -> Link | None:
         m = self.mapping(raw, path, ("a", "b", "crosses_boundary", "description"))
