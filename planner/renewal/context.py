@@ -1,0 +1,184 @@
+"""The renewal read's inputs in one place: estate, dates, prices, history, consumption per VA.
+
+Consumption of a licence in a Virtual Account is the larger of what the devices report and what
+CSSM counts (`in_use + reserved` on the entitlement rows): the renewal team reads the larger.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from planner.catalogue import Catalogue, LicenceDef
+from planner.history.queries import SeriesPoint, VaActivity
+from planner.model import Device, Estate, TermType
+from planner.renewal.findings import RenewalSettings
+
+
+@dataclass(frozen=True, slots=True)
+class Churn:
+    """Devices changed between the last two stored snapshots."""
+
+    before: date
+    after: date
+    changed: int
+    devices: int
+
+    @property
+    def rate(self) -> float:
+        return self.changed / self.devices if self.devices else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryView:
+    """What the history database contributes; built by `planner.renewal.read`."""
+
+    snapshots: tuple[date, ...]
+    since: date | None  # snapshot growth is measured from
+    units_then: Mapping[tuple[str, str], int]  # (tag, site) -> active units at `since`
+    keys_then: frozenset[str]  # device keys present at `since`
+    activity: tuple[VaActivity, ...]
+    series: tuple[SeriesPoint, ...]
+    churn: Churn | None
+
+
+@dataclass(frozen=True, slots=True)
+class Holding:
+    quantity: int = 0
+    in_use: int = 0
+    reserved: int = 0
+    unit_price: float | None = None
+    term: bool = False  # any line of it is a term (subscription) licence
+
+
+@dataclass(frozen=True, slots=True)
+class RenewalContext:
+    estate: Estate
+    catalogue: Catalogue
+    reference: date
+    renewal: date
+    prices: Mapping[str, float]
+    settings: RenewalSettings
+    history: HistoryView | None
+    holdings: Mapping[tuple[str, str], Holding] = field(default_factory=dict)
+    device_units: Mapping[tuple[str, str], int] = field(default_factory=dict)
+    users: Mapping[tuple[str, str], tuple[Device, ...]] = field(default_factory=dict)
+
+    @property
+    def currency(self) -> str:
+        return self.estate.costs.currency
+
+    def demand(self, va: str, tag: str) -> int:
+        held = self.holdings.get((va, tag), Holding())
+        return max(self.device_units.get((va, tag), 0), held.in_use + held.reserved)
+
+    def licence(self, tag: str) -> LicenceDef | None:
+        return self.catalogue.licences.get(tag)
+
+    def unit_price(self, tag: str, va: str | None = None) -> float:
+        """Entitlement line price, else the estate's `prices:`, else the catalogue list price."""
+        if va is not None:
+            held = self.holdings.get((va, tag))
+            if held is not None and held.unit_price is not None:
+                return held.unit_price
+        else:
+            # No VA in question (growth per site, shelfware across VAs): the first VA, by
+            # name, whose entitlement line carries a price for this licence.
+            for key in sorted(k for k in self.holdings if k[1] == tag):
+                price = self.holdings[key].unit_price
+                if price is not None:
+                    return price
+        if tag in self.prices:
+            return float(self.prices[tag])
+        lic = self.licence(tag)
+        return lic.list_price if lic else 0.0
+
+    def is_term(self, tag: str, va: str | None = None) -> bool:
+        held = self.holdings.get((va, tag)) if va is not None else None
+        if held is not None and held.term:
+            return True
+        lic = self.licence(tag)
+        return lic is not None and lic.term is TermType.TERM
+
+    def yearly_or_once(self, tag: str, units: int, va: str | None = None) -> float:
+        """Units priced for one year (term licences) or once (perpetual)."""
+        return units * self.unit_price(tag, va)
+
+    def true_forward_months(self, tag: str, va: str | None = None) -> int:
+        """Months a term true-forward bills: renewal date to EA end, or one year without EA.
+
+        A true-forward bills from that point on, not retroactively (domain.md section 3).
+        Perpetual licences are billed once; they return 0 here.
+        """
+        if not self.is_term(tag, va):
+            return 0
+        ea = self.estate.agreement
+        if ea is not None and self.renewal <= ea.end:
+            return billing_months(self.renewal, ea.end)
+        return 12
+
+    def tag_for_site(self, site: str) -> str | None:
+        """The user's usage tag of a site (`seasonal` or `project:<name>`), if any."""
+        try:
+            tags = self.estate.site(site).tags
+        except KeyError:
+            return None
+        for tag in sorted(tags):
+            if tag == "seasonal" or tag.startswith("project:"):
+                return tag
+        return None
+
+
+def billing_months(start: date, end: date) -> int:
+    """Whole months from `start` to the day after `end`; a part month bills as a whole one."""
+    stop = end + timedelta(days=1)
+    months = (stop.year - start.year) * 12 + (stop.month - start.month)
+    if stop.day > start.day:
+        months += 1
+    return max(months, 0)
+
+
+def add_months(day: date, months: int) -> date:
+    """`day` shifted by whole months, clamped to the month's last day."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    for dom in (day.day, 30, 29, 28):
+        try:
+            return date(year, month, dom)
+        except ValueError:
+            continue
+    raise ValueError(day)  # pragma: no cover - day 28 exists in every month
+
+
+def build_context(estate: Estate, catalogue: Catalogue, *, reference: date, renewal: date,
+                  prices: Mapping[str, float] | None = None,
+                  settings: RenewalSettings | None = None,
+                  history: HistoryView | None = None) -> RenewalContext:
+    holdings: dict[tuple[str, str], Holding] = {}
+    for ent in estate.entitlements:
+        key = (ent.virtual_account, ent.tag)
+        old = holdings.get(key, Holding())
+        price = old.unit_price if ent.unit_price is None else ent.unit_price
+        holdings[key] = Holding(old.quantity + ent.quantity, old.in_use + ent.in_use,
+                                old.reserved + ent.reserved, price,
+                                old.term or ent.term is TermType.TERM)
+    units: dict[tuple[str, str], int] = defaultdict(int)
+    users: dict[tuple[str, str], list[Device]] = defaultdict(list)
+    for dev in estate.devices:
+        for use in dev.licences:
+            units[(dev.virtual_account, use.tag)] += use.count
+            users[(dev.virtual_account, use.tag)].append(dev)
+    return RenewalContext(
+        estate=estate, catalogue=catalogue, reference=reference, renewal=renewal,
+        prices=dict(prices or {}), settings=settings or RenewalSettings(), history=history,
+        holdings=holdings, device_units=dict(units),
+        users={k: tuple(sorted(v, key=lambda d: d.hostname)) for k, v in users.items()},
+    )
+
+
+def named(devices: tuple[Device, ...] | list[Device], limit: int) -> tuple[str, ...]:
+    """Hostnames for evidence: sorted, unique, at most `limit`."""
+    return tuple(sorted({d.hostname for d in devices})[:limit])

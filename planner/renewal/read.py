@@ -1,0 +1,140 @@
+"""Run the renewal read: estate (+ optional history) -> every finding, the plan, the brief."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import defaultdict
+from collections.abc import Mapping
+from datetime import date
+
+from planner.catalogue import Catalogue, load_catalogue
+from planner.history.diff import diff_snapshots
+from planner.history.queries import series, units_by_tag_site, va_activity
+from planner.history.store import list_snapshots, snapshot_at_or_before
+from planner.model import Estate
+from planner.problems import UsageError
+from planner.renewal import accounts, consumption, growth, software, tiers
+from planner.renewal.brief import ChartPoint, RenewalBrief
+from planner.renewal.context import Churn, HistoryView, RenewalContext, build_context
+from planner.renewal.findings import Finding, RenewalSettings, sort_findings
+from planner.renewal.plan import build_plan
+
+
+def history_view(conn: sqlite3.Connection, reference: date,
+                 since: date | None = None) -> HistoryView | None:
+    """What the stored snapshots up to `reference` say; None when there are none."""
+    infos = [i for i in list_snapshots(conn) if i.taken <= reference]
+    if not infos:
+        if since is not None:
+            raise UsageError(f"--since {since.isoformat()}: no snapshot stored on or before "
+                             f"{reference.isoformat()}; run `planner snapshot add` first")
+        return None
+    base = infos[0]
+    if since is not None:
+        found = snapshot_at_or_before(conn, since)
+        if found is None:
+            raise UsageError(f"--since {since.isoformat()}: no snapshot on or before that date "
+                             f"(first is {infos[0].taken.isoformat()})")
+        base = found
+    keys = frozenset(r[0] for r in conn.execute(
+        "SELECT key FROM devices WHERE snapshot_id = ?", (base.id,)))
+    churn = None
+    if len(infos) >= 2:
+        d = diff_snapshots(conn, infos[-2].taken, infos[-1].taken)
+        churn = Churn(d.before, d.after, d.churned, max(d.devices_before, d.devices_after))
+    return HistoryView(
+        snapshots=tuple(i.taken for i in infos), since=base.taken,
+        units_then=units_by_tag_site(conn, base), keys_then=keys,
+        activity=tuple(va_activity(conn, infos)), series=tuple(series(conn, infos)),
+        churn=churn)
+
+
+def find_all(ctx: RenewalContext) -> tuple[Finding, ...]:
+    bal = consumption.balances(ctx)
+    found: list[Finding] = []
+    found += consumption.over_consumption(ctx, bal)
+    found += growth.growth(ctx)
+    found += tiers.upgrade_pitch(ctx)
+    found += consumption.shelfware(ctx, bal)
+    found += software.refresh(ctx)
+    found += software.licensing_era(ctx)
+    found += accounts.va_findings(ctx)
+    found += accounts.default_va_stranded(ctx, bal)
+    found += accounts.va_count(ctx)
+    found += accounts.reseller_held(ctx)
+    return sort_findings(found)
+
+
+def chart_series(ctx: RenewalContext) -> tuple[ChartPoint, ...]:
+    points = []
+    if ctx.history is not None:
+        points = [ChartPoint(p.taken, p.tag, p.entitled, p.consumed, "snapshot")
+                  for p in ctx.history.series if p.taken < ctx.reference]
+    entitled: dict[str, int] = defaultdict(int)
+    consumed: dict[str, int] = defaultdict(int)
+    for (_, tag), h in ctx.holdings.items():
+        entitled[tag] += h.quantity
+    for (_, tag), n in ctx.device_units.items():
+        consumed[tag] += n
+    for tag in sorted(set(entitled) | set(consumed)):
+        points.append(ChartPoint(ctx.reference, tag, entitled[tag], consumed[tag], "estate"))
+    return tuple(sorted(points, key=lambda p: (p.tag, p.taken)))
+
+
+def assumptions(ctx: RenewalContext) -> tuple[str, ...]:
+    s = ctx.settings
+    ea = ctx.estate.agreement
+    out = [
+        "Unit prices: the entitlement line's unit_price, else the estate's prices:, else the "
+        "catalogue list price (models/licences.yaml; a planning assumption, not a quote).",
+        "Term licences are priced per year, perpetual ones once.",
+        "Consumption per licence and VA is the larger of the devices' reports and CSSM's "
+        "in use + reserved; a higher tier held in the same VA covers a lower-tier shortfall.",
+        f"Priority: high from {s.high_money:,.0f}, medium from {s.medium_money:,.0f} "
+        f"{ctx.currency} at stake, never below the signal's own risk.",
+        f"Software is far below current at a lower major version or {s.refresh_minor_gap}+ "
+        "minor trains behind the family's current_train (models/products.yaml).",
+        f"More Virtual Accounts than max({s.va_count_floor}, number of sites) is unusual.",
+        f"High churn: more than {s.high_churn_rate:.0%} of devices changed between the last "
+        f"two snapshots, or collaboration/security products above {s.dominant_share:.0%} of "
+        "devices; high churn means monthly reviews, otherwise quarterly.",
+        "Site tags `seasonal` and `project:<name>` mark usage shown apart from growth.",
+    ]
+    if ea is not None:
+        out.append(f"Enterprise Agreement {ea.start.isoformat()} to {ea.end.isoformat()}: a "
+                   f"growth allowance of {ea.growth_allowance:.0%} of the entitled quantity "
+                   "applies before true-forward; term true-forwards bill from the renewal date "
+                   "to the agreement end, not retroactively.")
+    else:
+        out.append("No Enterprise Agreement declared: a term true-forward is priced for one "
+                   "year from the renewal date.")
+    return tuple(out)
+
+
+def run_renewal(estate: Estate, *, reference: date, renewal: date, since: date | None = None,
+                conn: sqlite3.Connection | None = None,
+                prices: Mapping[str, float] | None = None,
+                settings: RenewalSettings | None = None,
+                catalogue: Catalogue | None = None) -> RenewalBrief:
+    if renewal < reference:
+        raise UsageError(f"--renewal-date {renewal.isoformat()} is before the reference date "
+                         f"{reference.isoformat()}")
+    if since is not None and since > reference:
+        raise UsageError(f"--since {since.isoformat()} is after the reference date "
+                         f"{reference.isoformat()}")
+    hist = history_view(conn, reference, since) if conn is not None else None
+    ctx = build_context(estate, catalogue or load_catalogue(), reference=reference,
+                        renewal=renewal, prices=prices, settings=settings, history=hist)
+    findings = find_all(ctx)
+    notes = []
+    if hist is None:
+        notes.append("No snapshot history: growth, dormant Virtual Accounts and churn need "
+                     "stored snapshots (`planner snapshot add`).")
+    elif hist.churn is None:
+        notes.append("One snapshot stored: churn needs two.")
+    return RenewalBrief(
+        estate=estate.name, account=estate.account.name, holder=str(estate.account.holder),
+        reference=reference, renewal=renewal, since=hist.since if hist else None,
+        currency=ctx.currency, findings=findings, plan=build_plan(ctx, list(findings)),
+        series=chart_series(ctx), snapshots=hist.snapshots if hist else (),
+        assumptions=assumptions(ctx), notes=tuple(notes))

@@ -1,0 +1,98 @@
+"""The renewal brief and checklist as Markdown, and the findings as table rows.
+
+Rendering only formats; every number and sentence comes from the `RenewalBrief`.
+"""
+
+from __future__ import annotations
+
+from planner.renewal.brief import RenewalBrief
+from planner.renewal.findings import Finding, Priority
+
+FINDING_HEADERS = ("priority", "kind", "subject", "money", "currency", "signal", "counter_move")
+
+
+def finding_rows(brief: RenewalBrief) -> list[tuple[object, ...]]:
+    return [(str(f.priority), str(f.kind), f.subject, round(f.money, 2), f.currency, f.signal,
+             f.counter_move) for f in brief.findings]
+
+
+def _cell(text: object) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def _money(value: float, currency: str) -> str:
+    return f"{value:,.2f} {currency}"
+
+
+def _finding_md(f: Finding) -> list[str]:
+    ev = f.evidence
+    lines = [f"### {f.priority.upper()} · {f.kind} · {f.subject}", "",
+             f"- **Signal:** {f.signal}",
+             f"- **How the renewal team reads it:** {f.reading}",
+             f"- **Counter-move:** {f.counter_move}",
+             f"- **Money at stake:** {_money(f.money, f.currency)}"]
+    if ev.devices:
+        more = f" (and {ev.devices_total - len(ev.devices)} more)" if (
+            ev.devices_total > len(ev.devices)) else ""
+        lines.append(f"- **Devices ({ev.devices_total}):** {', '.join(ev.devices)}{more}")
+    if ev.licences:
+        lines.append(f"- **Licences:** {', '.join(ev.licences)}")
+    if ev.virtual_accounts:
+        lines.append(f"- **Virtual Accounts:** {', '.join(ev.virtual_accounts)}")
+    if ev.sites:
+        lines.append(f"- **Sites:** {', '.join(ev.sites)}")
+    if ev.numbers:
+        lines.append("- **Numbers:** " + ", ".join(f"{k} = {v:g}" for k, v in ev.numbers))
+    lines += [f"- _{n}_" for n in f.notes]
+    return [*lines, ""]
+
+
+def render_brief_md(brief: RenewalBrief) -> str:
+    out = [f"# Renewal brief: {brief.estate}", "",
+           f"Smart Account **{brief.account}** (held by {brief.holder}). Reference date "
+           f"{brief.reference.isoformat()}, renewal {brief.renewal.isoformat()}, hygiene pack "
+           f"due {brief.plan.pack_due.isoformat()}; growth measured since "
+           f"{brief.since.isoformat() if brief.since else 'n/a (no snapshots)'}.", "",
+           "## Summary", "",
+           "| kind | findings | money at stake |", "|---|---:|---:|"]
+    out += [f"| {t.kind} | {t.findings} | {_money(t.money, brief.currency)} |"
+            for t in brief.totals]
+    out += ["", "Kinds overlap (an upgrade pitch is also a true-forward on the same units): "
+            "the money is not added up across kinds.", ""]
+    for priority in Priority:
+        hits = brief.by_priority(priority)
+        if hits:
+            out += [f"## {priority.title()} priority ({len(hits)})", ""]
+            for f in hits:
+                out += _finding_md(f)
+    out += ["## Consumption against entitlement", ""]
+    for tag in brief.chart_tags():
+        out += [f"**{tag}**", "", "| date | entitled | consumed | source |", "|---|---:|---:|---|"]
+        out += [f"| {p.taken.isoformat()} | {p.entitled} | {p.consumed} | {p.source} |"
+                for p in brief.series if p.tag == tag]
+        out.append("")
+    out += ["## Hygiene plan", "", f"Review cadence: **{brief.plan.cadence}**"
+            + (f" (high churn: {'; '.join(brief.plan.churn_reasons)})"
+               if brief.plan.high_churn else "") + ".", "",
+            "| due | step | detail |", "|---|---|---|"]
+    out += [f"| {s.due.isoformat()}{' (overdue)' if s.overdue else ''} | {_cell(s.title)} | "
+            f"{_cell(s.detail)} |" for s in brief.plan.steps]
+    out += ["", "## Assumptions", ""] + [f"- {a}" for a in brief.assumptions]
+    if brief.notes:
+        out += ["", "## Notes", ""] + [f"- {n}" for n in brief.notes]
+    return "\n".join(out) + "\n"
+
+
+def render_checklist_md(brief: RenewalBrief) -> str:
+    plan = brief.plan
+    out = [f"# Renewal hygiene checklist: {brief.estate}", "",
+           f"Renewal {plan.renewal.isoformat()}; consolidated pack due "
+           f"{plan.pack_due.isoformat()}; reviews {plan.cadence}.", "", "## By date", ""]
+    for s in plan.steps:
+        flag = " **(overdue)**" if s.overdue else ""
+        out.append(f"- [ ] {s.due.isoformat()}{flag}: {s.title}. {s.detail}")
+    out += ["", "## From the findings", ""]
+    for f in brief.findings:
+        out.append(f"- [ ] ({f.priority}) {f.kind} {f.subject}: {f.counter_move} "
+                   f"[{_money(f.money, f.currency)}]")
+    return "\n".join(out) + "\n"
