@@ -99,7 +99,8 @@ def parse_block(block: Block, source: str) -> tuple[DeviceEvidence | None, list[
     for lic in record.licences:
         if not lic.known and (lic.in_use or lic.status == "RESERVED"):
             problems.append(warning(source, f"licence `{lic.raw}` is not in the licence "
-                                    f"catalogue; kept as `{lic.tag}`", line=block.line,
+                                    "catalogue; recorded as evidence, left out of the device's "
+                                    "licences", line=block.line,
                                     expected="a licence in models/licences.yaml"))
     return record, problems
 
@@ -162,10 +163,11 @@ def read_file(path: Path, source: str) -> tuple[str | None, list[Problem]]:
 
 
 def licence_uses(record: DeviceEvidence) -> tuple[LicenceUse, ...]:
-    """Licences in use, summed per canonical tag (a stack prints one line per member model)."""
+    """Catalogue licences in use, summed per canonical tag (a stack prints one line per member
+    model, e.g. `C9300-24 Network Advantage` 2 and `C9300-48 Network Advantage` 1)."""
     counts: dict[str, int] = {}
     for lic in record.licences:
-        if lic.in_use:
+        if lic.in_use and lic.known:
             counts[lic.tag] = counts.get(lic.tag, 0) + lic.count
     return tuple(LicenceUse(tag, n) for tag, n in sorted(counts.items()))
 

@@ -103,15 +103,12 @@ def parse_udi(text: str) -> DeviceEvidence:
 def parse_version(text: str) -> DeviceEvidence:
     rows = fsm.parse("iosxe_show_version", text)
     row = rows[-1] if rows else {}
-    models = row.get("stack_models") or []
-    members: tuple[StackMember, ...] = ()
-    if isinstance(models, list) and len(models) > 1:
-        # `show version` lists member models, not serials: keep them for the record only.
-        members = tuple(StackMember(m, "") for m in models)
+    # `show version` names member models but not their serials (`show license udi` does), so
+    # it contributes the version, hostname, chassis model and the active member's serial.
     return DeviceEvidence(source="", line=0, command="show version",
                           hostname=str(row.get("hostname", "")), pid=str(row.get("model", "")),
                           serial=str(row.get("serial", "")), version=str(row.get("version", "")),
-                          members=members, truncated=not row.get("version"))
+                          truncated=not row.get("version"))
 
 
 def _unique(members: Iterable[StackMember]) -> tuple[StackMember, ...]:
@@ -204,8 +201,10 @@ def _sections(text: str) -> _Fields:
                     sub == "HA UDI List":
                 f.members.append(member)
             udi_owner = (member.pid, member.serial)
-            if top == "Reservation Info" or sub == "Overall status":
-                pass
+            if key == "Active" and top != "Specified license reservations":
+                # `show license reservation` names the device only in its Active line.
+                f.set("pid", member.pid)
+                f.set("serial", member.serial)
             continue
         if not kv:
             if top == "Reservation Info" and stripped.startswith("Specified license"):
@@ -227,6 +226,8 @@ def _sections(text: str) -> _Fields:
             f.set("authorization", status)
             if status == "EVAL MODE":
                 f.set("evaluation", True)
+            elif status == "NOT APPLICABLE":
+                f.set("era", Era.SLUP)  # only SLUP prints authorization as not applicable
         elif key == "Type" and top == "Transport":
             f.set("transport", _clean(value))
         elif key in {"URL", "Cslu address"} and top == "Transport":
@@ -259,7 +260,7 @@ def _sections(text: str) -> _Fields:
             last = f.reserved[-1]
             f.reserved[-1] = _licence(last.raw.split(" (")[0], last.entitlement,
                                       to_int(value), "RESERVED")
-        if sub == "Specified license reservations":
+        if "Specified license reservations" in (top, sub):
             reserved = _RESERVED.match(line)
             if reserved:
                 f.reserved.append(_licence(reserved.group("name"), reserved.group("ent"), 0,

@@ -34,8 +34,9 @@ class LicenceEvidence:
         return self.status in _IN_USE_STATUSES and self.count > 0
 
 
+# RESERVED counts: an SLR device holds what its authorization code reserves, whatever it runs.
 _IN_USE_STATUSES = frozenset({"IN USE", "AUTHORIZED", "EVAL MODE", "OUT OF COMPLIANCE",
-                              "AUTHORIZATION EXPIRED", "RESERVED IN USE"})
+                              "AUTHORIZATION EXPIRED", "RESERVED", "RESERVED IN USE"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +126,7 @@ def merge(a: DeviceEvidence, b: DeviceEvidence) -> DeviceEvidence:
         detail = b.detail
     else:
         licences, detail = a.licences, a.detail
+    # The fuller member list wins: `show license udi` lists every member with its serial.
     members = b.members if len(b.members) > len(a.members) else a.members
     codes = a.reservation_codes + tuple(c for c in b.reservation_codes
                                         if c not in a.reservation_codes)

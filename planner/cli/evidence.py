@@ -1,0 +1,86 @@
+"""`planner ingest`: read a folder of device captures and write a planner devices.csv."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from planner.cli import main
+from planner.cli._output import dump_json, render_rows
+from planner.evidence import EvidenceResult, read_evidence_detailed
+from planner.fileio import csv_text, write_atomic
+from planner.model import Device
+from planner.problems import UsageError
+
+DEVICE_COLUMNS = ("hostname", "pid", "serial", "site", "virtual_account", "version", "state",
+                  "licences", "members")
+
+
+def devices_csv(devices: tuple[Device, ...]) -> str:
+    """The devices in the planner's devices.csv format, sorted by serial then hostname."""
+    rows = []
+    for d in sorted(devices, key=lambda d: (d.serial, d.hostname, d.pid)):
+        rows.append((d.hostname, d.pid, d.serial, d.site, d.virtual_account, d.version,
+                     d.state.value, ";".join(f"{u.tag}:{u.count}" for u in d.licences),
+                     ";".join(f"{m.pid}:{m.serial}" for m in d.members)))
+    return csv_text(DEVICE_COLUMNS, rows)
+
+
+def _report(result: EvidenceResult, fmt: str, output: Path) -> str:
+    files = [(f.file, f.blocks, f.parsed, f.skipped, f.warnings) for f in result.files]
+    devices = [(d.hostname, d.pid, d.serial, d.state.value,
+                ";".join(f"{u.tag}:{u.count}" for u in d.licences), len(d.members),
+                str(d.origin or "")) for d in result.devices]
+    if fmt == "json":
+        return dump_json({
+            "output": str(output),
+            "files": [dict(zip(("file", "blocks", "parsed", "skipped", "warnings"), f,
+                               strict=True)) for f in files],
+            "devices": [dict(zip(("hostname", "pid", "serial", "state", "licences", "members",
+                                  "origin"), d, strict=True)) for d in devices],
+            "warnings": [str(p) for p in result.problems],
+        })
+    text = render_rows(("file", "blocks", "parsed", "skipped", "warnings"), files, "table",
+                       title="Files read")
+    text += render_rows(("hostname", "pid", "serial", "state", "licences", "members",
+                         "origin"), devices, "table", title="\nDevices found")
+    return text + (f"\n{len(result.devices)} device(s) from {len(result.files)} file(s), "
+                   f"{len(result.problems)} warning(s); wrote {output}\n")
+
+
+@main.command("ingest")
+@click.argument("folder", type=click.Path(path_type=Path, exists=True))
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+              required=True, help="The devices.csv to write (replaced atomically).")
+@click.option("--site", default="", help="Site id for every device (default: blank, to fill "
+              "in before `planner validate`).")
+@click.option("--virtual-account", "virtual_account", default="",
+              help="Virtual Account for every device (default: the one the device prints).")
+@click.option("--format", "fmt", type=click.Choice(("table", "json")), default="table",
+              show_default=True, help="Report format: a table for people or JSON.")
+def ingest(folder: Path, output: Path, site: str, virtual_account: str, fmt: str) -> None:
+    """Read device captures under FOLDER (recursively) and write a planner devices.csv.
+
+    \b
+    Example:
+      planner ingest captures/ -o devices.csv --site HQ
+
+    Reads IOS XE `show license summary|usage|all|status|udi|tech support|reservation`,
+    `show version`, IOS `show license`, NX-OS `show license usage`, ASA `show license all`,
+    IOS-XR `show license platform summary|detail`, SLUP RUM reports and SLR codes (see
+    docs/evidence.md). Files may hold one output or a whole terminal session; blocks of the
+    same device are merged. Unrecognised files and commands are reported on stderr and
+    skipped. Exit 0 when the CSV is written, 2 when nothing usable was found.
+    """
+    if output.exists() and output.is_dir():
+        raise UsageError(f"{output} is a folder; give a file name for the devices CSV")
+    base = folder if folder.is_dir() else folder.parent
+    result = read_evidence_detailed([folder], base=base, site=site,
+                                    virtual_account=virtual_account)
+    for problem in result.problems:
+        click.echo(str(problem), err=True)
+    if not result.devices:
+        raise UsageError(f"no device evidence found under {folder}; nothing was written")
+    write_atomic(output, devices_csv(result.devices))
+    click.echo(_report(result, fmt, output), nl=False)
