@@ -191,8 +191,8 @@ def define_objective(data: ModelData, lm: LinearModel, xs: Variables) -> None:
     alloc = data.allocation
     for (_v, t, need), col in xs.f.items():
         lm.add_cost(col, EPS * alloc.covers[need].index(t))
-    for key, col in xs.p.items():
-        lm.add_cost(col, alloc.price[key])
+    for (v, need), col in xs.p.items():  # after every held unit, even at a price of 0
+        lm.add_cost(col, alloc.price[(v, need)] + EPS * len(alloc.covers[need]))
     for col in xs.r.values():
         lm.add_cost(col, EPS)
     for col in xs.b.values():

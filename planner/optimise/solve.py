@@ -12,6 +12,7 @@ import math
 import os
 import sys
 import time
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -125,7 +126,7 @@ def _solve_cbc(lm: LinearModel, time_limit: float, gap: float, threads: int) -> 
 
     start = time.perf_counter()
     prob, cols = _to_pulp(lm, relax=False)
-    cmd = pulp.PULP_CBC_CMD(msg=False, timeLimit=time_limit, gapRel=gap, threads=threads,
+    cmd = _cbc(msg=False, timeLimit=time_limit, gapRel=gap, threads=threads,
                             options=[f"randomSeed {SEED % 2147483647}",
                                      f"randomCbcSeed {SEED % 2147483647}"])
     prob.solve(cmd)
@@ -139,7 +140,7 @@ def _solve_cbc(lm: LinearModel, time_limit: float, gap: float, threads: int) -> 
     objective = lm.objective(values)
     # CBC through PuLP reports no dual bound: the LP relaxation is a proven (if loose) one.
     relaxed, rcols = _to_pulp(lm, relax=True)
-    relaxed.solve(pulp.PULP_CBC_CMD(msg=False, timeLimit=time_limit, threads=threads))
+    relaxed.solve(_cbc(msg=False, timeLimit=time_limit, threads=threads))
     bound = objective
     if relaxed.status == pulp.LpStatusOptimal:
         bound = min(objective, lm.objective([float(c.varValue or 0.0) for c in rcols]))
@@ -150,13 +151,22 @@ def _solve_cbc(lm: LinearModel, time_limit: float, gap: float, threads: int) -> 
                        bound, time.perf_counter() - start, "cbc")
 
 
+def _cbc(**options: Any) -> Any:
+    """PuLP's bundled CBC; PuLP 3.3 warns it moves to an extra in 4.0, which we pin below."""
+    import pulp
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return pulp.PULP_CBC_CMD(**options)
+
+
 def _to_pulp(lm: LinearModel, *, relax: bool) -> tuple[Any, list[Any]]:
     import pulp
 
     prob = pulp.LpProblem("planner", pulp.LpMinimize)
-    cols = [pulp.LpVariable(f"x{j}", lowBound=lm.lb[j], upBound=None if lm.ub[j] == INF
-                            else lm.ub[j], cat=pulp.LpInteger if lm.integer[j] and not relax
-                            else pulp.LpContinuous) for j in range(len(lm.col_names))]
+    cols = [prob.add_variable(f"x{j}", lowBound=lm.lb[j], upBound=None if lm.ub[j] == INF
+                              else lm.ub[j], cat=pulp.LpInteger if lm.integer[j] and not relax
+                              else pulp.LpContinuous) for j in range(len(lm.col_names))]
     prob += pulp.LpAffineExpression([(cols[j], c) for j, c in enumerate(lm.cost) if c != 0.0])
     for i in range(len(lm.row_names)):
         s, e = lm.starts[i], lm.starts[i + 1]
