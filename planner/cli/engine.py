@@ -1,0 +1,256 @@
+"""Engine commands: graph, plan, compare, explain."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from planner.cli import main
+from planner.cli._output import dump_json, output_option, render_rows
+from planner.fileio import write_atomic
+from planner.graph import GRAPH_FORMATS, export_graph
+from planner.model import Estate
+from planner.plan import Plan, SolveStatus
+from planner.problems import SolverError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+COST_PARTS = ("purchases", "servers", "labour", "exposure", "flexibility", "transfers",
+              "reservation_uplift")
+
+
+def _load(path: Path, strict: bool) -> Estate:
+    from planner.loader import load_estate
+
+    result = load_estate(path, strict=strict)
+    for problem in result.warnings:
+        click.echo(str(problem), err=True)
+    return result.estate
+
+
+def solver_options(func: F) -> F:
+    """--solver, --time-limit, --gap, --threads: the same on plan, compare and explain."""
+    options = [
+        click.option("--solver", type=click.Choice(("highs", "cbc")), default="highs",
+                     show_default=True, help="MILP solver: HiGHS, or PuLP's CBC as fallback."),
+        click.option("--time-limit", type=click.FloatRange(min=0.1), default=60.0,
+                     show_default=True, help="Seconds per solve; the best plan found and its "
+                     "proven gap are reported when it runs out."),
+        click.option("--gap", type=click.FloatRange(min=0.0, max=1.0), default=1e-3,
+                     show_default=True, help="Relative optimality gap at which to stop."),
+        click.option("--threads", type=click.IntRange(min=1), default=1, show_default=True,
+                     help="Solver threads (1 keeps results reproducible)."),
+        click.option("--strict", is_flag=True, help="Treat input warnings as errors (exit 2)."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _solve_kwargs(solver: str, time_limit: float, gap: float, threads: int) -> dict[str, Any]:
+    return {"solver": solver, "time_limit": time_limit, "gap": gap, "threads": threads}
+
+
+@main.command("graph")
+@click.argument("estate", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(GRAPH_FORMATS), default="graphml",
+              show_default=True, help="GraphML (yEd, Gephi), DOT (Graphviz) or node-link JSON.")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write to this file instead of standard output.")
+@click.option("--strict", is_flag=True, help="Treat input warnings as errors (exit 2).")
+def graph_cmd(estate: Path, fmt: str, output: Path | None, strict: bool) -> None:
+    """Export the estate graph: sites, links, the internet, and the account tree.
+
+    \b
+    Example:
+      planner graph demo/estate.yaml --format dot -o estate.dot
+      dot -Tsvg estate.dot > estate.svg
+
+    Boundary links are marked `crosses_boundary`; the Smart Account > Virtual Account >
+    entitlement tree comes with it. Same estate, same bytes.
+    """
+    text = export_graph(_load(estate, strict), fmt)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        write_atomic(output, text)
+        click.echo(f"wrote {output}", err=True)
+
+
+def _summary_rows(plan: Plan) -> list[tuple[str, Any]]:
+    cur = plan.estate.costs.currency
+    sites: Counter[str] = Counter()
+    for decision in plan.sites:
+        sites[",".join(m.value for m in decision.modes)] += 1
+    rows: list[tuple[str, Any]] = [
+        ("strategy", plan.strategy.value), ("status", plan.status.value),
+        ("solver", plan.solver), ("gap", f"{plan.gap:.4%}"),
+        ("gap_money", f"{cur} {plan.gap_money:,.2f}"),
+        ("solve_seconds", f"{plan.solve_seconds:.2f}"),
+    ]
+    rows += [(f"sites {mode}", n) for mode, n in sorted(sites.items())]
+    rows += [("on-prem servers", sum(p.servers for p in plan.servers)),
+             ("server sites", ",".join(p.site for p in plan.servers) or "-"),
+             ("devices", len(plan.estate.devices)),
+             ("devices reserved", plan.devices_reserved),
+             ("labour hours/year", round(plan.labour_hours_per_year, 1))]
+    rows += [(f"cost {part}", f"{getattr(plan.costs, part):,.2f}") for part in COST_PARTS]
+    rows.append((f"cost total ({cur})", f"{plan.costs.total:,.2f}"))
+    return rows
+
+
+@main.command("plan")
+@click.argument("estate", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("-o", "--output", "outdir", required=True,
+              type=click.Path(path_type=Path, file_okay=False),
+              help="Folder for plan.json, devices.csv, reservations/, onprem, transfers, ...")
+@solver_options
+@output_option
+@click.option("--date", "date_text", metavar="YYYY-MM-DD",
+              help="Date stamped in plan.json (default: SOURCE_DATE_EPOCH, else none).")
+def plan_cmd(estate: Path, outdir: Path, solver: str, time_limit: float, gap: float,
+             threads: int, strict: bool, fmt: str, date_text: str | None) -> None:
+    """Choose a licensing mode per site at least total cost and write the plan files.
+
+    \b
+    Example:
+      planner plan demo/estate.yaml -o demo/plan
+      planner plan demo/estate.yaml -o demo/plan --solver cbc --time-limit 30
+
+    Writes plan.json (schema planner.plan/1, docs/plan-schema.md), devices.csv, one
+    reservation manifest per Virtual Account, onprem.csv/json, transfers.csv, purchases.csv and
+    summary.txt; prints a summary. Exit 3 when no plan is possible or the solver fails.
+    """
+    from planner.optimise import plan_estate
+    from planner.writers.plan_files import generated_date, write_plan_files
+
+    when = generated_date(date_text)  # a bad --date fails before any solving
+    plan = plan_estate(_load(estate, strict), **_solve_kwargs(solver, time_limit, gap, threads))
+    if plan.status in (SolveStatus.INFEASIBLE, SolveStatus.ERROR):
+        raise SolverError(_infeasible_text(plan))
+    write_plan_files(plan, outdir, when)
+    rows = _summary_rows(plan)
+    if fmt == "json":
+        click.echo(dump_json(dict(rows)), nl=False)
+    else:
+        click.echo(render_rows(("item", "value"), rows, fmt), nl=False)
+    click.echo(f"wrote plan files to {outdir}", err=True)
+
+
+def _infeasible_text(plan: Plan) -> str:
+    lines = [f"{plan.strategy.value}: no feasible plan ({plan.status.value})"]
+    lines += [f"  {site}: {'; '.join(reasons)}" for site, reasons in plan.infeasible]
+    return "\n".join(lines)
+
+
+COMPARE_HEADERS = ("strategy", "status", "total", *COST_PARTS, "devices_reserved",
+                   "onprem_servers", "labour_hours_per_year", "exposed_devices", "gap",
+                   "infeasible_sites")
+
+
+def compare_rows(plans: tuple[Plan, ...]) -> list[list[Any]]:
+    """One row per strategy: feasibility, cost and its parts, reservations, servers, labour."""
+    rows = []
+    for plan in plans:
+        solved = plan.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
+        exposed = Counter[str]()
+        for item in plan.exposure:
+            exposed[item.site] = max(exposed[item.site], item.devices)
+        rows.append([
+            plan.strategy.value, plan.status.value,
+            round(plan.costs.total, 2) if solved else None,
+            *[round(getattr(plan.costs, part), 2) if solved else None for part in COST_PARTS],
+            plan.devices_reserved if solved else None,
+            sum(p.servers for p in plan.servers) if solved else None,
+            round(plan.labour_hours_per_year, 1) if solved else None,
+            sum(exposed.values()) if solved else None,
+            round(plan.gap, 6) if solved else None,
+            len(plan.infeasible),
+        ])
+    return rows
+
+
+@main.command("compare")
+@click.argument("estate", type=click.Path(path_type=Path, dir_okay=False))
+@solver_options
+@output_option
+def compare_cmd(estate: Path, solver: str, time_limit: float, gap: float, threads: int,
+                strict: bool, fmt: str) -> None:
+    """Price every single-mode strategy beside the optimal mix.
+
+    \b
+    Example:
+      planner compare demo/estate.yaml
+      planner compare demo/estate.yaml --format json > strategies.json
+
+    Columns: feasibility, total cost and its parts, devices reserved, On-Prem servers, labour
+    hours a year, devices whose licence data leaves their site. An infeasible strategy names the
+    sites that break it and why (below the table, or under `infeasible` in JSON).
+    """
+    from planner.optimise import compare_strategies
+
+    plans = compare_strategies(_load(estate, strict),
+                               **_solve_kwargs(solver, time_limit, gap, threads))
+    rows = compare_rows(plans)
+    if fmt == "json":
+        data = [dict(zip(COMPARE_HEADERS, row, strict=True)) for row in rows]
+        for entry, plan in zip(data, plans, strict=True):
+            entry["infeasible"] = {site: list(r) for site, r in plan.infeasible}
+        click.echo(dump_json(data), nl=False)
+        return
+    # infeasible strategies leave their cost cells empty (tabulate prints None as blank)
+    click.echo(render_rows(COMPARE_HEADERS, rows, fmt), nl=False)
+    if fmt == "table":
+        for plan in plans:
+            if plan.infeasible:
+                click.echo("\n" + _infeasible_text(plan))
+
+
+@main.command("explain")
+@click.argument("estate", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--site", "site_id", required=True, help="The site id to explain.")
+@solver_options
+@click.option("--format", "fmt", type=click.Choice(("table", "json")), default="table",
+              show_default=True, help="Text for people or JSON for machines.")
+def explain_cmd(estate: Path, site_id: str, solver: str, time_limit: float, gap: float,
+                threads: int, strict: bool, fmt: str) -> None:
+    """Say why a site got its mode, what the others would cost, and what would flip it.
+
+    \b
+    Example:
+      planner explain demo/estate.yaml --site SCIF-1
+
+    Re-solves with the site pinned to each other eligible mode to price it; modes blocked only
+    by inputs you control (policy, SLR/PLR pre-approval, export authorisation) are priced as if
+    you changed them.
+    """
+    from planner.explain import explain_site
+
+    result = explain_site(_load(estate, strict), site_id,
+                          **_solve_kwargs(solver, time_limit, gap, threads))
+    if fmt == "json":
+        click.echo(dump_json(result.as_dict()), nl=False)
+        return
+    cur = result.currency
+    lines = [f"Site {result.site} ({result.classification}, {result.devices} devices): "
+             f"{', '.join(m.value for m in result.modes)}"
+             + (f" served by the On-Prem server at {result.server_site}"
+                if result.server_site else ""),
+             f"Plan total: {cur} {result.cost:,.2f}", ""]
+    rows = [[a.mode.value,
+             "eligible" if a.eligible else ("with a change" if a.lever else "excluded"),
+             "-" if a.delta is None else f"{a.delta:+,.2f}",
+             a.lever or ("see below" if a.reasons else "-")] for a in result.alternatives]
+    lines.append(render_rows(("mode", "status", f"cost vs plan ({cur})", "why / what to change"),
+                             rows, "table").rstrip("\n"))
+    blocked = [a for a in result.alternatives if a.reasons]
+    if blocked:
+        lines += ["", "Why the other modes are out:"]
+        for alt in blocked:
+            lines += [f"  {alt.mode.value}: {reason}" for reason in alt.reasons]
+    lines += ["", "What would flip the choice:"] + [f"  - {f}" for f in result.flips]
+    click.echo("\n".join(lines))

@@ -1,0 +1,71 @@
+"""explain: on small estates where the answer is known by hand."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import pytest
+
+from planner.explain import explain_site, site_exclusions
+from planner.model import Estate, Mode
+from planner.plan import CostBreakdown, Plan, SiteDecision, SolveStatus
+
+from .conftest import sample_plan
+
+
+def fake_planner(estate: Estate, *, forced: dict[str, Mode] | None = None,
+                 **_: Any) -> Plan:
+    """DC1 (regulated, exposure price 8): cssm-direct costs 1000 with 10 device-years of exposure
+    (80); SLR costs 1050 with none; cslu 1200; everything else is infeasible."""
+    costs = {Mode.CSSM_DIRECT: (1000.0, 80.0), Mode.SLR: (1050.0, 0.0), Mode.CSLU: (1200.0, 80.0)}
+    mode = (forced or {}).get("DC1", Mode.CSSM_DIRECT)
+    if mode not in costs:
+        return sample_plan(estate, status=SolveStatus.INFEASIBLE,
+                           infeasible=(("DC1", (f"{mode.value}: fake says no",)),))
+    total, exposure = costs[mode]
+    sites = (SiteDecision("DC1", (mode,), None, 1, exposure=exposure),)
+    return sample_plan(estate, sites=sites, costs=CostBreakdown(purchases=total))
+
+
+def test_break_even_exposure_price_is_exact_for_two_plans(estate: Estate) -> None:
+    result = explain_site(estate, "DC1", planner=fake_planner)
+    assert result.modes == (Mode.CSSM_DIRECT,)
+    alts = {a.mode: a for a in result.alternatives}
+    assert alts[Mode.SLR].delta == pytest.approx(50.0)
+    assert alts[Mode.CSLU].delta == pytest.approx(200.0)
+    assert alts[Mode.OFFLINE].cost is None and alts[Mode.OFFLINE].reasons == (
+        "offline: fake says no",)
+    # 8 + 50 / (80/8 - 0/8) = 13: above that exposure price SLR is at least as cheap
+    assert any("above 13.00 per device-year (now 8.00) and slr" in f for f in result.flips)
+    assert any("nearest eligible alternative: slr, USD 50.00 more" in f for f in result.flips)
+
+
+def test_lever_prices_a_mode_the_policy_forbids(estate: Estate) -> None:
+    result = explain_site(estate, "DC1", planner=fake_planner)
+    plr = next(a for a in result.alternatives if a.mode is Mode.PLR)
+    # ISR at DC1 supports PLR: only pre-approval and export block it, both user levers
+    assert plr.lever == ("pre-approve PLR on the Smart Account; obtain export authorisation "
+                         "(PLR)")
+
+
+def test_real_solver_delta_matches_a_forced_resolve(estate: Estate) -> None:
+    from planner.optimise import plan_estate
+
+    result = explain_site(estate, "BR1")
+    best = plan_estate(estate)
+    for alt in result.alternatives:
+        if alt.eligible:
+            forced = plan_estate(estate, forced={"BR1": alt.mode})
+            assert alt.delta == pytest.approx(forced.costs.total - best.costs.total)
+            assert alt.delta is not None and alt.delta >= -1e-6  # the plan is optimal
+    excluded = {a.mode for a in result.alternatives if not a.eligible and not a.lever}
+    assert Mode.CSSM_DIRECT in excluded  # BR1 has no internet
+
+
+def test_site_exclusions_merge_device_kinds(estate: Estate) -> None:
+    # OT2 has two identical devices: reasons are not repeated
+    reasons = site_exclusions(estate, "OT2")[Mode.SLR]
+    assert len(reasons) == len(set(reasons)) == 1
+    empty = replace(estate, devices=tuple(d for d in estate.devices if d.site != "HQ"))
+    assert site_exclusions(empty, "HQ")[Mode.CSSM_DIRECT] == ()
