@@ -14,6 +14,11 @@ import textfsm
 
 from planner.resources import models_dir
 
+
+class ParseError(ValueError):
+    """A template refused the text (ntc-templates raise on lines they do not expect)."""
+
+
 _NTC_DIR = Path(ntc_templates.__file__).resolve().parent / "templates"
 _COMPILED: dict[str, textfsm.TextFSM] = {}
 
@@ -38,7 +43,10 @@ def parse(name: str, text: str) -> list[dict[str, str | list[str]]]:
     """Rows of `text` parsed with template `name`, as dicts keyed by lower-case value names."""
     fsm = _compiled(name)
     fsm.Reset()
-    rows = fsm.ParseText(text if text.endswith("\n") else text + "\n")
+    try:
+        rows = fsm.ParseText(text if text.endswith("\n") else text + "\n")
+    except textfsm.TextFSMError as exc:
+        raise ParseError(f"unexpected line for this command ({exc})") from None
     header = [h.lower() for h in fsm.header]
     return [dict(zip(header, row, strict=True)) for row in rows]
 

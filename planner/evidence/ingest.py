@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from planner.evidence import asa, ios, iosxe, iosxr, nxos, rum, slr
+from planner.evidence import asa, fsm, ios, iosxe, iosxr, nxos, rum, slr
 from planner.evidence.detect import canonical_command, detect_command, detect_os
 from planner.evidence.records import DeviceEvidence, merge
 from planner.evidence.split import Block, split_text
@@ -88,7 +88,7 @@ def parse_block(block: Block, source: str) -> tuple[DeviceEvidence | None, list[
         return None, [warning(source, f"no parser for `{command}`; skipped", line=block.line)]
     try:
         record = parse()
-    except (rum.RumError, slr.SlrError) as exc:
+    except (rum.RumError, slr.SlrError, fsm.ParseError) as exc:
         return None, [warning(source, f"{command}: {exc}; skipped", line=block.line)]
     record = replace(record, source=source, line=block.line, hostname=record.hostname or
                      block.hostname, os=record.os or os_name,
