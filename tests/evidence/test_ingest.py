@@ -1,0 +1,169 @@
+"""Reading a folder of captures end to end, and the `planner ingest` command."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from planner.cli import main
+from planner.evidence import read_evidence, read_evidence_detailed
+from planner.model import LicenceUse, LicensingState, StackMember
+from planner.problems import Severity
+
+
+def _device(devices, serial):  # type: ignore[no-untyped-def]
+    return next(d for d in devices if d.serial == serial)
+
+
+def test_folder_read_devices(fixtures: Path) -> None:
+    devices, problems, records = read_evidence([fixtures], base=fixtures)
+    assert all(p.severity is Severity.WARNING for p in problems)
+    serials = {d.serial for d in devices if d.serial}
+    assert serials == {"9AB1CDE2F3G", "JAE24090XYZ", "FDO21520TGH", "FXS2330Q1AB",
+                       "FOC2301Z0LB", "TTM2415002X", "JAE23120ABC", "FOC2233X0AB",
+                       "FOC2311V0AB", "FOC2311V0AA", "CAT2311L4KM"}
+    assert len(records) == len(devices)
+
+
+def test_blocks_of_one_device_merge_across_commands_and_files(fixtures: Path) -> None:
+    devices, _problems, records = read_evidence([fixtures], base=fixtures)
+    hq = _device(devices, "FOC2233X0AB")
+    assert (hq.hostname, hq.pid, hq.version, hq.virtual_account) == (
+        "sw-hq-01", "C9300-48P", "17.09.04a", "HQ-Network")
+    assert hq.state is LicensingState.SLUP
+    assert hq.licences == (LicenceUse("dna-advantage", 3), LicenceUse("network-advantage", 3))
+    assert hq.members == (StackMember("C9300-48P", "FOC2233X0AB"),
+                          StackMember("C9300-48P", "FOC2233X0AC"),
+                          StackMember("C9300-24T", "FOC2240Y1QZ"))
+    rec = next(r for r in records if r.serial == "FOC2233X0AB")
+    # version, summary, udi and status from one file; usage (more detailed) from another
+    assert len(rec.blocks) == 5
+    assert any(b.startswith("site-hq/sw-hq-01-usage.log:1") for b in rec.blocks)
+    assert rec.detail == 3
+
+
+def test_states_and_single_member_ha(fixtures: Path) -> None:
+    devices, _p, _r = read_evidence([fixtures], base=fixtures)
+    assert _device(devices, "JAE24090XYZ").state is LicensingState.EVALUATION
+    assert _device(devices, "JAE23120ABC").state is LicensingState.CLASSIC
+    assert _device(devices, "FOC2311V0AA").state is LicensingState.SLR
+    assert _device(devices, "FOC2311V0AA").licences == (LicenceUse("dna-advantage", 1),
+                                                        LicenceUse("network-advantage", 1))
+    # a chassis printing itself as active and standby has no members to list
+    assert _device(devices, "FXS2330Q1AB").members == ()
+
+
+def test_utf16_capture_is_read(fixtures: Path) -> None:
+    devices, _p, _r = read_evidence([fixtures / "misc"], base=fixtures)
+    dc = _device(devices, "FXS2330Q1AB")
+    assert (dc.hostname, dc.pid) == ("sw-dc-02", "C9410R")
+    assert dc.licences == (LicenceUse("network-advantage", 2),)
+
+
+def test_problems_name_the_file_and_are_never_fatal(fixtures: Path) -> None:
+    result = read_evidence_detailed([fixtures], base=fixtures)
+    text = [str(p) for p in result.problems]
+    assert any(t.startswith("misc/junk.txt:1: warning: no recognised") for t in text)
+    assert any(t.startswith("misc/archive.bin: warning:") and "skipped" in t for t in text)
+    assert any(t.startswith("misc/truncated-sw-lab-5.txt:3: warning: `show license all` "
+                            "output looks truncated") for t in text)
+    assert any("command `enable` is not one planner reads" in t for t in text)
+    assert any("not in the licence catalogue" in t and t.startswith("xr/pe-dc1-01.txt")
+               for t in text)
+    files = {f.file: f for f in result.files}
+    assert files["misc/junk.txt"].skipped == 1 and files["misc/junk.txt"].parsed == 0
+    assert files["site-hq/sw-hq-01.txt"].parsed == 4
+
+
+def test_devices_without_serial_are_kept_with_a_warning(fixtures: Path) -> None:
+    devices, problems, _r = read_evidence([fixtures / "nexus"], base=fixtures)
+    assert sorted(d.hostname for d in devices) == ["n9k-leaf-01", "n9k-spine-01"]
+    assert all(d.serial == "" for d in devices)
+    assert sum("has no serial number" in p.message for p in problems) == 2
+
+
+def test_generic_hostnames_do_not_merge_across_files(tmp_path: Path) -> None:
+    summary = ("Router#show license summary\nLicense Usage:\n  License                 "
+               "Entitlement Tag               Count Status\n  -------------------------------"
+               "----------------------------------------------\n  network-advantage       "
+               "(C9300-24 Network Advantage)      1 IN USE\n")
+    (tmp_path / "a.txt").write_text(summary)
+    (tmp_path / "b.txt").write_text(summary)
+    (tmp_path / "c.txt").write_text(summary.replace("Router#", "edge-7#"))
+    (tmp_path / "d.txt").write_text(summary.replace("Router#", "edge-7#"))
+    devices, _p, _r = read_evidence([tmp_path], base=tmp_path)
+    assert sorted(d.hostname for d in devices) == ["Router", "Router", "edge-7"]
+
+
+def test_missing_folder_is_a_warning(tmp_path: Path) -> None:
+    devices, problems, _r = read_evidence([tmp_path / "nope"], base=tmp_path)
+    assert devices == [] and problems[0].message == "evidence folder not found; skipped"
+
+
+def test_ingest_command_writes_devices_csv(fixtures: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out" / "devices.csv"
+    result = CliRunner().invoke(main, ["ingest", str(fixtures), "-o", str(out), "--site", "HQ",
+                                       "--virtual-account", "Imported"])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(out.read_text())))
+    assert list(rows[0]) == ["hostname", "pid", "serial", "site", "virtual_account", "version",
+                             "state", "licences", "members"]
+    hq = next(r for r in rows if r["serial"] == "FOC2233X0AB")
+    assert hq == {"hostname": "sw-hq-01", "pid": "C9300-48P", "serial": "FOC2233X0AB",
+                  "site": "HQ", "virtual_account": "Imported", "version": "17.09.04a",
+                  "state": "slup", "licences": "dna-advantage:3;network-advantage:3",
+                  "members": "C9300-48P:FOC2233X0AB;C9300-48P:FOC2233X0AC;"
+                             "C9300-24T:FOC2240Y1QZ"}
+    assert "misc/junk.txt" in result.output and "Devices found" in result.output
+
+
+def test_ingest_json_report_and_byte_stable_output(fixtures: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    first = runner.invoke(main, ["ingest", str(fixtures), "-o", str(tmp_path / "a.csv"),
+                                 "--format", "json"])
+    second = runner.invoke(main, ["ingest", str(fixtures), "-o", str(tmp_path / "b.csv")])
+    assert first.exit_code == 0 and second.exit_code == 0
+    assert (tmp_path / "a.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()
+    payload = json.loads(first.stdout)
+    assert {f["file"] for f in payload["files"]} >= {"misc/junk.txt", "tech/core-dc1.tech"}
+    assert any(d["serial"] == "CAT2311L4KM" for d in payload["devices"])
+
+
+def test_ingest_nothing_found_writes_nothing(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("nothing to see\n")
+    out = tmp_path / "devices.csv"
+    out.write_text("previous\n")
+    result = CliRunner().invoke(main, ["ingest", str(tmp_path), "-o", str(out)])
+    assert result.exit_code == 2
+    assert "no device evidence found" in result.output
+    assert out.read_text() == "previous\n"
+
+
+def test_ingest_single_file(fixtures: Path, tmp_path: Path) -> None:
+    src = tmp_path / "capture"
+    src.mkdir()
+    shutil.copy(fixtures / "tech" / "core-dc1.tech", src / "x")
+    result = CliRunner().invoke(main, ["ingest", str(src / "x"), "-o", str(tmp_path / "d.csv")])
+    assert result.exit_code == 0, result.output
+    assert "CAT2311L4KM" in (tmp_path / "d.csv").read_text()
+
+
+def test_ingested_csv_loads_as_an_estate(fixtures: Path, tmp_path: Path) -> None:
+    from planner.loader import load_estate
+
+    result = CliRunner().invoke(main, ["ingest", str(fixtures / "site-hq"), "-o",
+                                       str(tmp_path / "devices.csv"), "--site", "HQ"])
+    assert result.exit_code == 0, result.output
+    (tmp_path / "estate.yaml").write_text(
+        "name: T\naccount: {name: N, domain: n.gov, holder: customer}\n"
+        "virtual_accounts:\n  - {name: DEFAULT, default: true}\n  - {name: HQ-Network}\n"
+        "  - {name: Branches}\n"
+        "sites:\n  - {id: HQ, name: HQ, classification: regulated, internet: proxy}\n"
+        "links: []\ninventory:\n  devices: [devices.csv]\n")
+    estate = load_estate(tmp_path / "estate.yaml").estate
+    assert sorted(d.serial for d in estate.devices) == ["FOC2233X0AB", "JAE23120ABC"]
