@@ -77,6 +77,7 @@ def run() -> None:
 
 # Command modules register themselves on `main` when imported.
 from planner.cli import estate as _estate  # noqa: E402,F401
+from planner.cli import renewal as _renewal  # noqa: E402,F401
 from planner.cli import examples as _examples  # noqa: E402,F401
 from planner.cli import evidence as _evidence  # noqa: E402,F401
 from planner.cli import engine as _engine  # noqa: E402,F401

@@ -162,7 +162,11 @@ def build_context(estate: Estate, catalogue: Catalogue, *, reference: date, rene
         key = (ent.virtual_account, ent.tag)
         old = holdings.get(key, Holding())
         price = old.unit_price if ent.unit_price is None else ent.unit_price
-        holdings[key] = Holding(old.quantity + ent.quantity, old.in_use + ent.in_use,
+        # A term that ended before the reference date entitles nothing any more; what it
+        # still shows in use stays consumption.
+        lapsed = ent.term is TermType.TERM and ent.end is not None and ent.end < reference
+        holdings[key] = Holding(old.quantity + (0 if lapsed else ent.quantity),
+                                old.in_use + ent.in_use,
                                 old.reserved + ent.reserved, price,
                                 old.term or ent.term is TermType.TERM)
     units: dict[tuple[str, str], int] = defaultdict(int)

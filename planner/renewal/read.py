@@ -87,7 +87,8 @@ def assumptions(ctx: RenewalContext) -> tuple[str, ...]:
     out = [
         "Unit prices: the entitlement line's unit_price, else the estate's prices:, else the "
         "catalogue list price (models/licences.yaml; a planning assumption, not a quote).",
-        "Term licences are priced per year, perpetual ones once.",
+        "Term licences are priced per year, perpetual ones once; a term line that ended "
+        "before the reference date entitles nothing.",
         "Consumption per licence and VA is the larger of the devices' reports and CSSM's "
         "in use + reserved; a higher tier held in the same VA covers a lower-tier shortfall.",
         f"Priority: high from {s.high_money:,.0f}, medium from {s.medium_money:,.0f} "
@@ -122,9 +123,13 @@ def run_renewal(estate: Estate, *, reference: date, renewal: date, since: date |
     if since is not None and since > reference:
         raise UsageError(f"--since {since.isoformat()} is after the reference date "
                          f"{reference.isoformat()}")
+    if since is not None and conn is None:
+        raise UsageError(f"--since {since.isoformat()}: no snapshot stored (no history "
+                         "database); run `planner snapshot add` first")
     hist = history_view(conn, reference, since) if conn is not None else None
-    ctx = build_context(estate, catalogue or load_catalogue(), reference=reference,
-                        renewal=renewal, prices=prices, settings=settings, history=hist)
+    cat = catalogue or estate.catalogue or load_catalogue()  # the loader's merged view first
+    ctx = build_context(estate, cat, reference=reference, renewal=renewal, prices=prices,
+                        settings=settings, history=hist)
     findings = find_all(ctx)
     notes = []
     if hist is None:

@@ -8,12 +8,13 @@ from __future__ import annotations
 from planner.renewal.brief import RenewalBrief
 from planner.renewal.findings import Finding, Priority
 
-FINDING_HEADERS = ("priority", "kind", "subject", "money", "currency", "signal", "counter_move")
+# The table keeps to what fits a terminal; readings and counter-moves are in --format md/json.
+FINDING_HEADERS = ("priority", "kind", "subject", "money", "currency", "signal")
 
 
 def finding_rows(brief: RenewalBrief) -> list[tuple[object, ...]]:
-    return [(str(f.priority), str(f.kind), f.subject, round(f.money, 2), f.currency, f.signal,
-             f.counter_move) for f in brief.findings]
+    return [(str(f.priority), str(f.kind), f.subject, round(f.money, 2), f.currency, f.signal)
+            for f in brief.findings]
 
 
 def _cell(text: object) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from renewal_builders import REFERENCE, RENEWAL, dev, ent, estate
@@ -130,3 +131,10 @@ def test_estate_prices_override_catalogue() -> None:
     assert f.money == 1100.0
     (g,) = only(read(e), FindingKind.OVER_CONSUMPTION)
     assert g.money == 1200.0  # catalogue list price
+
+
+def test_lapsed_term_entitles_nothing() -> None:
+    lapsed = replace(ent("NET", "dna-advantage", 5), end=date(2026, 5, 1))
+    (f,) = only(read(estate([dev("a1", "dna-advantage")], [lapsed])),
+                FindingKind.OVER_CONSUMPTION)
+    assert (f.evidence.number("entitled"), f.evidence.number("over")) == (0, 1)

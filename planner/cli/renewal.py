@@ -1,0 +1,228 @@
+"""Renewal commands: `snapshot add|list|diff` (history) and `renewal` (the renewal read)."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import asdict
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+from planner.cli import main
+from planner.cli._output import dump_json, output_option, render_rows
+from planner.fileio import write_files_atomic
+from planner.history import (
+    add_snapshot,
+    default_db_path,
+    diff_snapshots,
+    from_estate,
+    list_snapshots,
+    open_history,
+)
+from planner.history.diff import SnapshotDiff
+from planner.loader import load_estate, reference_date
+from planner.problems import UsageError
+from planner.renewal import run_renewal
+from planner.renewal.ics import render_ics
+from planner.renewal.render import (
+    FINDING_HEADERS,
+    finding_rows,
+    render_brief_md,
+    render_checklist_md,
+)
+
+_DB_HELP = "History database (default: .planner/history.db beside the estate file)."
+_SHOWN = 50  # device changes printed in a table; JSON carries them all
+
+
+def _date(option: str, text: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise UsageError(f"{option} {text!r} is not a date (expected YYYY-MM-DD)") from None
+
+
+def _db_path(db: Path | None, estate: Path | None) -> Path:
+    if db is not None:
+        return db
+    if estate is not None:
+        return default_db_path(estate)
+    return Path(".planner") / "history.db"
+
+
+def _load(estate: Path, when: date) -> Any:
+    result = load_estate(estate, today=when)
+    for problem in result.warnings:
+        click.echo(str(problem), err=True)
+    return result
+
+
+@main.group("snapshot")
+def snapshot() -> None:
+    """Snapshot history: store an estate's licence and device state by date, list, diff.
+
+    \b
+    Example:
+      planner snapshot add demo/estate.yaml --date 2026-03-01
+      planner snapshot list demo/estate.yaml
+      planner snapshot diff 2026-03-01 2026-06-01 --estate demo/estate.yaml
+    """
+
+
+@snapshot.command("add")
+@click.argument("estate", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--date", "date_text", metavar="YYYY-MM-DD",
+              help="Date the snapshot describes (default: SOURCE_DATE_EPOCH, else today).")
+@click.option("--db", type=click.Path(path_type=Path, dir_okay=False), help=_DB_HELP)
+def snapshot_add(estate: Path, date_text: str | None, db: Path | None) -> None:
+    """Store the estate as of a date; a snapshot already stored for that date is replaced.
+
+    \b
+    Example:
+      planner snapshot add demo/estate.yaml --date 2026-03-01
+    """
+    when = reference_date(date_text)
+    result = _load(estate, when)
+    path = _db_path(db, estate)
+    conn = open_history(path)
+    info = add_snapshot(conn, from_estate(result.estate, when))
+    conn.close()
+    click.echo(f"stored snapshot {info.taken.isoformat()} of {info.estate!r}: "
+               f"{info.devices:,} devices in {path}")
+
+
+@snapshot.command("list")
+@click.argument("estate", required=False, type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--db", type=click.Path(path_type=Path, dir_okay=False), help=_DB_HELP)
+@output_option
+def snapshot_list(estate: Path | None, db: Path | None, fmt: str) -> None:
+    """List the stored snapshots (from --db, or the database beside ESTATE).
+
+    \b
+    Example:
+      planner snapshot list demo/estate.yaml
+    """
+    conn = open_history(_db_path(db, estate), create=False)
+    rows = [(i.taken.isoformat(), i.estate, i.devices, i.source) for i in list_snapshots(conn)]
+    click.echo(render_rows(("date", "estate", "devices", "source"), rows, fmt), nl=False)
+
+
+def _diff_dict(d: SnapshotDiff) -> dict[str, Any]:
+    return {
+        "before": d.before.isoformat(), "after": d.after.isoformat(),
+        "devices_before": d.devices_before, "devices_after": d.devices_after,
+        "churned": d.churned,
+        "added": [asdict(x) for x in d.added], "removed": [asdict(x) for x in d.removed],
+        "moved": [asdict(x) for x in d.moved], "relicensed": list(d.relicensed),
+        "units": [{"licence": u.tag, "site": u.site, "before": u.before, "after": u.after,
+                   "change": u.change} for u in d.units],
+        "holdings": [asdict(h) for h in d.holdings],
+    }
+
+
+def _diff_tables(d: SnapshotDiff) -> str:
+    parts = [f"Snapshot {d.before.isoformat()} -> {d.after.isoformat()}: "
+             f"{d.devices_before:,} -> {d.devices_after:,} devices; {len(d.added):,} added, "
+             f"{len(d.removed):,} removed, {len(d.moved):,} moved, "
+             f"{len(d.relicensed):,} relicensed\n"]
+    parts.append(render_rows(("licence", "site", "before", "after", "change"),
+                             [(u.tag, u.site, u.before, u.after, u.change) for u in d.units],
+                             "table", title="\nActive units per licence and site"))
+    parts.append(render_rows(("virtual account", "licence", "before", "after"),
+                             [(h.virtual_account, h.tag, h.before, h.after) for h in d.holdings],
+                             "table", title="\nEntitlements per Virtual Account"))
+    rows: list[tuple[str, str, str, str, str]] = []
+    rows += [("added", x.hostname, x.key, "", f"{x.site} / {x.virtual_account}") for x in d.added]
+    rows += [("removed", x.hostname, x.key, f"{x.site} / {x.virtual_account}", "")
+             for x in d.removed]
+    rows += [("moved", m.hostname, m.key, f"{m.from_site} / {m.from_va}",
+              f"{m.to_site} / {m.to_va}") for m in d.moved]
+    more = len(rows) - _SHOWN
+    parts.append(render_rows(("change", "hostname", "key", "from", "to"), rows[:_SHOWN],
+                             "table", title="\nDevices"))
+    if more > 0:
+        parts.append(f"... and {more:,} more (use --format json for all)\n")
+    return "".join(parts)
+
+
+@snapshot.command("diff")
+@click.argument("d1", metavar="D1")
+@click.argument("d2", metavar="D2")
+@click.option("--db", type=click.Path(path_type=Path, dir_okay=False), help=_DB_HELP)
+@click.option("--estate", "estate", type=click.Path(path_type=Path, dir_okay=False),
+              help="Find the database beside this estate file.")
+@click.option("--format", "fmt", type=click.Choice(("table", "json")), default="table",
+              show_default=True, help="Tables for people, JSON for machines.")
+def snapshot_diff(d1: str, d2: str, db: Path | None, estate: Path | None, fmt: str) -> None:
+    """Compare two stored snapshots: devices added, removed, moved; units per licence and site.
+
+    \b
+    Example:
+      planner snapshot diff 2026-03-01 2026-06-01 --estate demo/estate.yaml
+
+    Without --db or --estate the database is .planner/history.db in the current folder.
+    """
+    conn = open_history(_db_path(db, estate), create=False)
+    diff = diff_snapshots(conn, _date("D1", d1), _date("D2", d2))
+    click.echo(dump_json(_diff_dict(diff)) if fmt == "json" else _diff_tables(diff), nl=False)
+
+
+@main.command("renewal")
+@click.argument("estate", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--renewal-date", "renewal_text", required=True, metavar="YYYY-MM-DD",
+              help="The renewal or true-forward date the plan counts back from.")
+@click.option("--since", "since_text", metavar="YYYY-MM-DD",
+              help="Measure growth from the snapshot on or before this date "
+                   "(default: the oldest).")
+@click.option("--date", "date_text", metavar="YYYY-MM-DD",
+              help="Reference date (default: SOURCE_DATE_EPOCH, else today).")
+@click.option("--db", type=click.Path(path_type=Path, dir_okay=False), help=_DB_HELP)
+@click.option("--format", "fmt", type=click.Choice(("table", "json", "md")), default="table",
+              show_default=True, help="Findings table, the JSON brief, or the Markdown brief.")
+@click.option("-o", "--output", "outdir", type=click.Path(path_type=Path, file_okay=False),
+              help="Write renewal.json, renewal.md, hygiene.ics and checklist.md here.")
+def renewal(estate: Path, renewal_text: str, since_text: str | None, date_text: str | None,
+            db: Path | None, fmt: str, outdir: Path | None) -> None:
+    """Read the estate as the vendor's renewal team will, and plan the hygiene before it.
+
+    \b
+    Example:
+      planner snapshot add demo/estate.yaml --date 2026-03-01
+      planner renewal demo/estate.yaml --renewal-date 2027-01-31 -o renewal/
+
+    Findings: true-forward, growth uplift (seasonal/project usage apart), upgrade pitch,
+    shelfware, refresh, licensing era and Smart Account hygiene, each with evidence, the
+    team's reading, the counter-move and the money at stake. The history database is used
+    when it exists (or --db names it).
+    """
+    when = reference_date(date_text)
+    renewal_day = _date("--renewal-date", renewal_text)
+    since = _date("--since", since_text) if since_text else None
+    result = _load(estate, when)
+    path = _db_path(db, estate)
+    conn: sqlite3.Connection | None = None
+    if db is not None or path.is_file():
+        conn = open_history(path, create=False)
+    brief = run_renewal(result.estate, reference=when, renewal=renewal_day, since=since,
+                        conn=conn)
+    if outdir is not None:
+        files: dict[str, str | bytes] = {
+            "renewal.json": dump_json(brief.to_dict()),
+            "renewal.md": render_brief_md(brief),
+            "hygiene.ics": render_ics(brief.plan, brief.estate).encode("utf-8"),
+            "checklist.md": render_checklist_md(brief),
+        }
+        for written in write_files_atomic(outdir, files):
+            click.echo(f"wrote {written}")
+        return
+    if fmt == "json":
+        click.echo(dump_json(brief.to_dict()), nl=False)
+    elif fmt == "md":
+        click.echo(render_brief_md(brief), nl=False)
+    else:
+        click.echo(render_rows(FINDING_HEADERS, finding_rows(brief), "table",
+                               title=f"Renewal read: {brief.estate} (renewal "
+                                     f"{brief.renewal.isoformat()}, pack due "
+                                     f"{brief.plan.pack_due.isoformat()})"), nl=False)
