@@ -58,7 +58,10 @@ def canonical_command(typed: str) -> str | None:
 _CONTENT_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("slr-authorization", re.compile(r"<specificPLR>|<authorizationCode>", re.IGNORECASE)),
     ("rum-report", re.compile(r"<RUMReport|\"asset_identification\"")),
-    ("show license tech support", re.compile(r"^Smart Licensing Tech Support info", re.M)),
+    # Some captures lack the banner; the Handle entries and job/statistics sections remain.
+    ("show license tech support", re.compile(
+        r"^Smart Licensing Tech Support info|^Handle: \d+\s*$|^Upcoming Scheduled Jobs\s*$",
+        re.M)),
     ("show license platform summary", re.compile(r"^Feature/Area\s+Entitlement", re.M)),
     ("show license platform detail", re.compile(r"^Collection:\s+LAST:", re.M)),
     ("show license", re.compile(r"^Index \d+ Feature:", re.M)),
