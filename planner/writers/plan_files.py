@@ -12,13 +12,13 @@ import json
 import os
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 from planner.fileio import csv_text, write_files_atomic
-from planner.model import Device, Mode
+from planner.model import Device, LicenceUse, Mode
 from planner.plan import ClassDecision, DeviceClass, Plan, Transfer
 from planner.problems import UsageError
 
@@ -26,6 +26,8 @@ PLAN_SCHEMA = "planner.plan/1"
 MAX_TYPES_PER_TRANSFER = 10  # a CSSM transfer request carries at most 10 licence types
 
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+Assignment = tuple[Device, DeviceClass | None, ClassDecision | None]
 
 
 def generated_date(option: str | None = None) -> date | None:
@@ -66,15 +68,14 @@ def file_stem(name: str) -> str:
 
 # --- device-level views -----------------------------------------------------------------------
 
-def device_assignments(plan: Plan) -> list[tuple[Device, DeviceClass | None,
-                                                 ClassDecision | None]]:
+def device_assignments(plan: Plan) -> list[Assignment]:
     """Every device of the estate with its class and that class's decision, sorted."""
     by_serial: dict[tuple[str, str], DeviceClass] = {}
     for klass in plan.classes:
         for serial in klass.device_serials:
             by_serial[(klass.site, serial)] = klass
     decisions = {d.class_id: d for d in plan.class_decisions}
-    rows: list[tuple[Device, DeviceClass | None, ClassDecision | None]] = []
+    rows: list[Assignment] = []
     for device in sorted(plan.estate.devices, key=lambda d: (d.site, d.hostname, d.serial)):
         cls = by_serial.get((device.site, device.serial))
         rows.append((device, cls, decisions.get(cls.id) if cls else None))
@@ -185,18 +186,26 @@ def plan_document(plan: Plan, generated: date | None = None) -> dict[str, Any]:
 
 # --- CSV files --------------------------------------------------------------------------------
 
-def _devices_csv(plan: Plan) -> str:
-    header = ("hostname", "pid", "serial", "site", "mode", "server_site", "virtual_account",
-              "licences", "members", "class")
-    rows = []
-    for device, cls, decision in device_assignments(plan):
-        rows.append((device.hostname, device.pid, device.serial, device.site,
-                     decision.mode.value if decision else "", (decision.server_site or "")
-                     if decision else "", device.virtual_account,
-                     _licences((u.tag, u.count) for u in device.licences),
-                     ";".join(f"{m.pid}:{m.serial}" for m in device.members),
-                     cls.id if cls else ""))
-    return csv_text(header, rows)
+DEVICE_HEADER = ("hostname", "pid", "serial", "site", "mode", "server_site", "virtual_account",
+                 "licences", "members", "class")
+
+
+def device_rows(assignments: list[Assignment]) -> Iterator[tuple[str, ...]]:
+    """devices.csv rows, raw (not yet neutralised): one per device, in assignment order."""
+    licence_text: dict[tuple[LicenceUse, ...], str] = {}
+    for device, cls, decision in assignments:
+        lic = licence_text.get(device.licences)
+        if lic is None:
+            lic = licence_text[device.licences] = _licences(
+                (u.tag, u.count) for u in device.licences)
+        yield (device.hostname, device.pid, device.serial, device.site,
+               decision.mode.value if decision else "",
+               (decision.server_site or "") if decision else "", device.virtual_account, lic,
+               ";".join(f"{m.pid}:{m.serial}" for m in device.members), cls.id if cls else "")
+
+
+def _devices_csv(assignments: list[Assignment]) -> str:
+    return csv_text(DEVICE_HEADER, device_rows(assignments))
 
 
 def _reservation_files(plan: Plan) -> dict[str, str]:
@@ -249,7 +258,8 @@ def _purchases_csv(doc: dict[str, Any]) -> str:
 
 # --- summary ----------------------------------------------------------------------------------
 
-def summary_text(plan: Plan, doc: dict[str, Any]) -> str:
+def summary_text(plan: Plan, doc: dict[str, Any],
+                 assignments: list[Assignment] | None = None) -> str:
     """A page a person reads first: status, cost parts, sites by mode, what to do next."""
     cur = doc["estate"]["currency"]
     lines = [f"Plan for {plan.estate.name} ({doc['schema']})"]
@@ -268,7 +278,7 @@ def summary_text(plan: Plan, doc: dict[str, Any]) -> str:
     for decided in plan.sites:
         for chosen in decided.modes:
             by_mode[chosen.value] += 1
-    for _device, _cls, decision in device_assignments(plan):
+    for _device, _cls, decision in (assignments or device_assignments(plan)):
         devices_by_mode[decision.mode.value if decision else "unassigned"] += 1
     lines += ["", "Sites and devices by mode:"]
     for name in sorted(set(by_mode) | set(devices_by_mode)):
@@ -289,18 +299,38 @@ def summary_text(plan: Plan, doc: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def json_text(doc: dict[str, Any]) -> str:
+    """JSON with sorted keys, one top-level key per line and one list record per line.
+
+    Readable and diff-friendly, and it keeps to the C encoder (json's `indent` switches to the
+    pure-Python one, several times slower on a plan with a hundred thousand classes).
+    """
+    def one(value: Any) -> str:
+        return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+    parts = []
+    for key in sorted(doc):
+        value = doc[key]
+        if isinstance(value, list) and value:
+            body = ",\n".join(f"    {one(item)}" for item in value)
+            parts.append(f"  {one(key)}: [\n{body}\n  ]")
+        else:
+            parts.append(f"  {one(key)}: {one(value)}")
+    return "{\n" + ",\n".join(parts) + "\n}\n"
+
+
 def render_plan_files(plan: Plan, generated: date | None = None) -> dict[str, str | bytes]:
     """Every plan file, rendered in memory: relative path -> content."""
     doc = plan_document(plan, generated)
+    assignments = device_assignments(plan)
     files: dict[str, str | bytes] = {
-        "plan.json": json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
-        "devices.csv": _devices_csv(plan),
+        "plan.json": json_text(doc),
+        "devices.csv": _devices_csv(assignments),
         "onprem.csv": _onprem_csv(plan),
-        "onprem.json": json.dumps({"schema": PLAN_SCHEMA, "servers": doc["servers"]},
-                                  indent=2, sort_keys=True, ensure_ascii=False) + "\n",
+        "onprem.json": json_text({"schema": PLAN_SCHEMA, "servers": doc["servers"]}),
         "transfers.csv": _transfers_csv(doc),
         "purchases.csv": _purchases_csv(doc),
-        "summary.txt": summary_text(plan, doc),
+        "summary.txt": summary_text(plan, doc, assignments),
     }
     files.update(_reservation_files(plan))
     return files

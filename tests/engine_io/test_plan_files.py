@@ -121,3 +121,4 @@ def test_unsafe_va_names_become_distinct_file_names() -> None:
     assert file_stem("DEFAULT") == "DEFAULT"
     assert file_stem("../etc/passwd") != file_stem("etc_passwd")
     assert "/" not in file_stem("a/b") and file_stem("a/b") != file_stem("a b")
+

@@ -1,0 +1,88 @@
+"""Benchmark engine I/O around the solver: reach, eligibility, graph export, plan files.
+
+On generated estates (planner.generate) of 100k devices over 1,000 sites and 1M devices over
+2,000 sites: load the estate, then time `analyse_reach`, eligibility for every (site, device kind),
+`export_graph` (JSON), `plan_estate` (the optimiser, for context) and `render_plan_files` +
+write. Prints a Markdown table with wall times and the process's peak RSS.
+
+    .venv/bin/python benchmarks/bench_engine_io.py                  # 100k/1,000 and 1M/2,000
+    .venv/bin/python benchmarks/bench_engine_io.py 10000:200         # chosen devices:sites
+"""
+
+from __future__ import annotations
+
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from planner import generate
+from planner.eligibility import mode_exclusions
+from planner.fileio import write_files_atomic
+from planner.graph import analyse_reach, build_graph, export_graph
+from planner.loader import estate_catalogue, load_estate
+from planner.model import Estate
+from planner.modes import load_modes
+from planner.optimise import plan_estate
+from planner.writers import render_plan_files
+
+SIZES = ((100_000, 1_000), (1_000_000, 2_000))
+
+
+def _eligibility(estate: Estate) -> int:
+    reach = analyse_reach(estate)
+    modes = load_modes()
+    catalogue = estate_catalogue(estate)
+    sites = {s.id: s for s in estate.sites}
+    kinds = {(d.site, d.pid, d.version, d.state) for d in estate.devices}
+    for site, pid, version, state in kinds:
+        mode_exclusions(estate, sites[site], catalogue.family_for_pid(pid), version, state,
+                        reach, modes)
+    return len(kinds)
+
+
+def bench(devices: int, sites: int, root: Path) -> list[str]:
+    folder = root / f"e{devices}"
+    generate.write_estate(folder, generate.generate_estate(devices, sites, seed=7))
+    times: dict[str, float] = {}
+    start = time.perf_counter()
+    estate = load_estate(folder / "estate.yaml").estate
+    times["load"] = time.perf_counter() - start
+    start = time.perf_counter()
+    graph = build_graph(estate)
+    reach = analyse_reach(estate, graph)
+    times["reach"] = time.perf_counter() - start
+    start = time.perf_counter()
+    kinds = _eligibility(estate)
+    times["eligibility"] = time.perf_counter() - start
+    start = time.perf_counter()
+    export_graph(estate, "json")
+    times["export"] = time.perf_counter() - start
+    start = time.perf_counter()
+    plan = plan_estate(estate, time_limit=120.0)
+    times["solve"] = time.perf_counter() - start
+    start = time.perf_counter()
+    files = render_plan_files(plan)
+    write_files_atomic(root / f"p{devices}", files)
+    times["plan files"] = time.perf_counter() - start
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    return [f"| {devices:,} | {len(estate.sites):,} | {len(reach.candidates):,} | {kinds:,} | "
+            + " | ".join(f"{times[k]:.2f}" for k in ("load", "reach", "eligibility", "export",
+                                                       "solve", "plan files"))
+            + f" | {plan.status.value} | {rss:,.0f} |"]
+
+
+def main(argv: list[str]) -> None:
+    sizes = [tuple(int(x) for x in a.split(":")) for a in argv] or list(SIZES)
+    print("| devices | sites | server candidates | device kinds | load s | reach s | "
+          "eligibility s | graph export s | solve s | plan files s | status | peak RSS MiB |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    with tempfile.TemporaryDirectory() as tmp:
+        for devices, sites in sizes:
+            for line in bench(devices, sites, Path(tmp)):
+                print(line, flush=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
