@@ -189,7 +189,7 @@ def regional_bank() -> tuple[EstatePlan, str]:
         dormant_va="Cascade-Trust-Legacy", stray_share=0.05,
         agreement=(date(2024, 7, 1), date(2027, 6, 30)),
         header=(
-            "Cascade Mutual Bank (fictional): about 120 regulated branches across Washington,\n"
+            "Cascade Mutual Bank (fictional): 93 regulated branches across Washington,\n"
             "Oregon and Idaho, two data centres and a headquarters behind the bank's proxy,\n"
             "a PCI card environment, and a Smart Account still held by the reseller.\n"
             "Regenerate with: python examples/build_examples.py"),
@@ -204,7 +204,7 @@ def regional_bank() -> tuple[EstatePlan, str]:
                    ("Security", "fpr-url", 80),
                    ("Wireless", "cisco-wireless-advantage", 150)),
     )
-    return plan, ("Cascade Mutual Bank (fictional): about 120 regulated branches, two data "
+    return plan, ("Cascade Mutual Bank (fictional): 93 regulated branches, two data "
                   "centres behind a proxy, a PCI enclave, and a reseller-held Smart Account.")
 
 

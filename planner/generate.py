@@ -19,10 +19,11 @@ import json
 import math
 import random
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
+from itertools import accumulate
 from pathlib import Path
 
 from planner.catalogue import ProductFamily, load_catalogue, runs_slup
@@ -296,79 +297,84 @@ def _state(fam: ProductFamily, slup: bool, kind: SiteKind, r: float,
     return LicensingState.SLUP if slup else LicensingState.CLASSIC
 
 
-class _Draw:
-    """A weighted choice by bisection: `random.choices` costs ~5x more per call."""
-
-    __slots__ = ("_cum", "_items", "_random", "_total")
-
-    def __init__(self, pairs: Sequence[tuple[object, float]], rng: random.Random) -> None:
-        self._items, self._cum = _cum(pairs)
-        self._total = self._cum[-1]
-        self._random = rng.random
-
-    def __call__(self) -> object:
-        return self._items[bisect.bisect(self._cum, self._random() * self._total)]
-
-
 def _devices(plan: EstatePlan, rng: random.Random) -> tuple[str, dict[tuple[str, str], _Use]]:
     """devices.csv and the licence use it implies, per (VA, tag)."""
     cat = load_catalogue()
-    serials = _Serials(rng)
+    serial_of = _Serials(rng).next
     random_ = rng.random
+    bisect_ = bisect.bisect
     mix = {k: _cum(v) for k, v in _MIX.items()}
-    draw_version = {f: _Draw(v, rng) for f, v in _VERSIONS.items()}
-    draw_bundle = {f: _Draw(v, rng) for f, v in _BUNDLES.items()}
-    fams = {f.id: f for f in cat.families.values()}
-    fam_of = {p: cat.family_for_pid(p) for m in _MIX.values() for p, _ in m}
-    fam_of.update({p: cat.family_for_pid(p) for ps in _ROUTER_SWAP.values() for p in ps})
-    slup = {(fid, v): runs_slup(fams[fid], v) for fid, vs in _VERSIONS.items() for v, _ in vs}
+    pids_used = {p for m in _MIX.values() for p, _ in m} | {
+        p for ps in _ROUTER_SWAP.values() for p in ps}
+    info: dict[str, _PidInfo] = {p: _pid_info(cat.family_for_pid(p), p) for p in pids_used}
+    slup = {(fid, v): runs_slup(cat.families[fid], v)
+            for fid, vs in _VERSIONS.items() for v, _ in vs}
     cells: dict[tuple[tuple[str, ...], int], str] = {}
     # (VA, bundle, units, state) -> devices; expanded into per-(VA, tag) use at the end.
     tally: dict[tuple[str, tuple[str, ...], int, str], int] = {}
     default_va = safe_cell(plan.virtual_accounts[0][0])
+    stray = plan.stray_share
     acc = plan.account
     counts = allocate(plan.devices, [s.weight for s in plan.sites])
     rows: list[tuple[str, ...]] = []
+    append = rows.append
+    pads: dict[int, list[str]] = {}  # zero-padded host numbers by width, built once
     for site, n in zip(plan.sites, counts, strict=True):
         if n == 0:
             continue
         anchors = list(_ANCHORS[site.kind][:n])
         items, cum = mix[site.kind]
         drawn = rng.choices(items, cum_weights=cum, k=n - len(anchors))
-        pids = [rng.choice(_ROUTER_SWAP[p]) if p in _ROUTER_SWAP else str(p)
-                for p in anchors + drawn]
         by_role: dict[str, list[str]] = {}
-        for pid in pids:
-            by_role.setdefault(_ROLE[fam_of[pid].id], []).append(pid)  # type: ignore[union-attr]
+        for p in anchors + drawn:
+            pid = rng.choice(_ROUTER_SWAP[p]) if p in _ROUTER_SWAP else str(p)
+            by_role.setdefault(info[pid].role, []).append(pid)
         # Per-site text is the only plan-supplied text in the rows: neutralise it once here.
         prefix, site_id = safe_cell(site.id.lower()), safe_cell(site.id)
         kind = site.kind
+        stacks = kind is not SiteKind.DC
         reserve = (acc.slr_preapproved, acc.plr_preapproved and acc.export_authorised,
                    site.classification != "secret")
         for role in sorted(by_role):
             role_pids = by_role[role]
             width = max(2, len(str(len(role_pids))))
+            numbers = pads.get(width)
+            if numbers is None or len(numbers) <= len(role_pids):
+                numbers = pads[width] = [str(i).zfill(width) for i in range(len(role_pids) * 2 + 2)]
+            head = f"{prefix}-{role}"
             va_role = safe_cell(site.virtual_account or plan.role_va.get(role, default_va))
             for idx, pid in enumerate(role_pids, 1):
-                fam = fam_of[pid]
-                assert fam is not None
-                fid = fam.id
-                version = str(draw_version[fid]())
-                state = _state(fam, slup[(fid, version)], kind, random_(), reserve)
-                va = default_va if random_() < plan.stray_share else va_role
-                serial = serials.next(fid)
-                units, members = _units(fam, pid, kind, rng, serials)
-                if fid == "N9K" and version.startswith("9."):
+                pi = info[pid]
+                fid = pi.fid
+                version = pi.versions[bisect_(pi.version_cum, random_() * pi.version_total)]
+                state = _state(pi.family, slup[(fid, version)], kind, random_(), reserve)
+                va = default_va if random_() < stray else va_role
+                serial = serial_of(fid)
+                if pi.stackable and stacks:
+                    size = _STACK_SIZES[bisect_(_STACK_CUM, random_())]
+                    if size == 1:
+                        units, members = 1, ""
+                    else:
+                        sib, own = pi.sibling, pid
+                        units = size
+                        members = ";".join(
+                            f"{sib if random_() < 0.2 else own}:{serial_of(fid)}"
+                            for _ in range(size - 1))
+                elif pi.plain:
+                    units, members = 1, ""
+                else:
+                    units, members = _units(pi, pid, kind, rng, serial_of)
+                if pi.classic_nxos and version.startswith("9."):
                     tags: tuple[str, ...] = _NXOS_CLASSIC
                 else:
-                    tags = draw_bundle[fid]()  # type: ignore[assignment]
+                    tags = pi.bundles[bisect_(pi.bundle_cum, random_() * pi.bundle_total)]
                 cell = cells.get((tags, units))
                 if cell is None:
                     cell = cells[(tags, units)] = ";".join(f"{t}:{units}" for t in tags)
                 key = (va, tags, units, state)
                 tally[key] = tally.get(key, 0) + 1
-                rows.append((f"{prefix}-{role}{idx:0{width}d}", pid, serial, site_id, va,
-                             version, state, cell, members))
+                append((head + numbers[idx], pid, serial, site_id, va, version, state, cell,
+                        members))
     rows.sort()
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
@@ -394,35 +400,61 @@ def _use_from(tally: dict[tuple[str, tuple[str, ...], int, str], int]) -> dict[
     return use
 
 
-def _units(fam: ProductFamily, pid: str, kind: SiteKind, rng: random.Random,
-           serials: _Serials) -> tuple[int, str]:
-    """Licensed units (stack members, HA pair, access points, endpoints) and the members cell."""
-    fid = fam.id
-    r = rng.random()
-    if fam.stackable and kind is not SiteKind.DC:
-        # Access closets: about a third standalone, the rest stacks of 2-8 members.
-        if r < 0.35:
-            return 1, ""
-        size = 2 + min(int(rng.expovariate(0.55)), 6)
-        sibling = pid.replace("-48", "-24") if "-48" in pid else pid.replace("-24", "-48")
-        members = []
-        for _ in range(size - 1):
-            mpid = sibling if rng.random() < 0.2 else pid
-            members.append(f"{mpid}:{serials.next(fid)}")
-        return size, ";".join(members)
-    if fid in ("C9500", "C9600", "C9800") and not pid.startswith("C9800-CL") and r < 0.6:
+# Access closets: about a third standalone, the rest stacks of 2-8 members, smaller ones commoner.
+_STACK_SIZES = (1, 2, 3, 4, 5, 6, 7, 8)
+_STACK_CUM = list(accumulate((0.35, 0.27, 0.16, 0.09, 0.05, 0.035, 0.025, 0.02)))
+_STACK_CUM[-1] = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class _PidInfo:
+    """Everything the device loop needs to know about a PID, looked up once."""
+
+    family: ProductFamily
+    fid: str
+    role: str
+    versions: tuple[str, ...]
+    version_cum: tuple[float, ...]
+    version_total: float
+    bundles: tuple[tuple[str, ...], ...]
+    bundle_cum: tuple[float, ...]
+    bundle_total: float
+    stackable: bool
+    sibling: str  # the 24-port model for a 48-port one and back: stacks mix them
+    plain: bool  # one licensed unit, no members: no further draws
+    classic_nxos: bool
+
+
+def _pid_info(fam: ProductFamily | None, pid: str) -> _PidInfo:
+    if fam is None:
+        raise ValueError(f"generator PID {pid} matches no product family in products.yaml")
+    versions, vcum = _cum(_VERSIONS[fam.id])
+    bundles, bcum = _cum(_BUNDLES[fam.id])
+    sibling = pid.replace("-48", "-24") if "-48" in pid else pid.replace("-24", "-48")
+    return _PidInfo(fam, fam.id, _ROLE[fam.id], tuple(map(str, versions)), tuple(vcum), vcum[-1],
+                    tuple(bundles), tuple(bcum), bcum[-1],  # type: ignore[arg-type]
+                    fam.stackable, sibling,
+                    not fam.stackable and fam.id not in ("C9500", "C9600", "C9800", "ISE"),
+                    fam.id == "N9K")
+
+
+def _units(pi: _PidInfo, pid: str, kind: SiteKind, rng: random.Random,
+           serial_of: Callable[[str], str]) -> tuple[int, str]:
+    """Licensed units (HA pair, access points, endpoints) and the members cell."""
+    fid = pi.fid
+    if pi.stackable:  # a stackable switch in a data centre: standalone top-of-rack
+        return 1, ""
+    if fid != "ISE" and not pid.startswith("C9800-CL") and rng.random() < 0.6:
         # StackWise Virtual pairs and SSO controller pairs: one standby member.
-        standby = f"{pid}:{serials.next(fid)}"
-        if fid == "C9800":
-            return _aps(pid, rng), standby
-        return 2, standby
+        standby = f"{pid}:{serial_of(fid)}"
+        return (_aps(pid, rng) if fid == "C9800" else 2), standby
     if fid == "C9800":
         return _aps(pid, rng), ""
-    if fid == "ISE":
-        # Endpoints this node's persona counts (ISE licenses endpoints, not nodes).
-        big = kind in (SiteKind.DC, SiteKind.HQ)
-        return (250 if big else 50) * (1 + int(rng.random() * (16 if big else 6))), ""
-    return 1, ""
+    if fid != "ISE":
+        return 1, ""
+    # ISE: endpoints this node's persona counts (ISE licenses endpoints, not nodes).
+    big = kind in (SiteKind.DC, SiteKind.HQ)
+    return (250 if big else 50) * (1 + int(rng.random() * (16 if big else 6))), ""
 
 
 def _aps(pid: str, rng: random.Random) -> int:
