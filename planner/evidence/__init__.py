@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from planner.evidence.group import group_records
-from planner.evidence.ingest import FileReport, parse_file_text, read_file, to_device, walk
+from planner.evidence.ingest import FileReport, map_files, to_device, walk
 from planner.evidence.records import (
     DeviceEvidence,
     Era,
@@ -37,29 +37,24 @@ class EvidenceResult:
 
 
 def read_evidence_detailed(paths: Sequence[Path], *, base: Path, site: str = "",
-                           virtual_account: str = "") -> EvidenceResult:
-    """Read every capture under `paths`; see `read_evidence`."""
+                           virtual_account: str = "", workers: int | None = None
+                           ) -> EvidenceResult:
+    """Read every capture under `paths`; see `read_evidence`.
+
+    `workers` parse files in parallel processes (default: one per CPU, for large folders);
+    results are merged in file order, so the output does not depend on it.
+    """
     items: list[tuple[Block, DeviceEvidence]] = []
     problems: list[Problem] = []
     reports: list[FileReport] = []
     for root in paths:
         if not root.exists():
             problems.append(warning(_display(root, base), "evidence folder not found; skipped"))
-    for path, source in walk([p for p in paths if p.exists()], base):
-        text, found = read_file(path, source)
-        problems.extend(found)
-        if text is None:
-            reports.append(FileReport(source, 0, 0, 1, len(found)))
-            continue
-        parsed, found, nblocks = parse_file_text(text, source)
-        problems.extend(found)
+    files = list(walk([p for p in paths if p.exists()], base))
+    for parsed, found, report in map_files(files, workers):
         items.extend(parsed)
-        skipped = sum(1 for p in found if p.message.endswith("skipped"))
-        if not parsed and not found:
-            found = [warning(source, "no `show license` output found; skipped")]
-            problems.extend(found)
-            skipped = 1
-        reports.append(FileReport(source, nblocks, len(parsed), skipped, len(found)))
+        problems.extend(found)
+        reports.append(report)
     records = group_records(items)
     devices = []
     for rec in records:

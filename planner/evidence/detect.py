@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 
 # Canonical commands this package reads, as full words; typed commands may abbreviate any word
 # (`sh lic sum`) and carry pipes or annotations (`| include`, `(active)`).
@@ -31,6 +32,7 @@ _PIPE = re.compile(r"\s*[|].*$")
 _PAREN = re.compile(r"\s*\([^)]*\)\s*$")
 
 
+@cache
 def canonical_command(typed: str) -> str | None:
     """The canonical command `typed` abbreviates, or None when it is not one we read."""
     text = _PAREN.sub("", _PIPE.sub("", typed.strip())).strip().lower()

@@ -6,11 +6,13 @@ naming the file and is skipped; a truncated output yields what it holds, with a 
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from planner.catalogue import load_catalogue
 from planner.evidence import asa, fsm, ios, iosxe, iosxr, nxos, rum, slr
 from planner.evidence.detect import canonical_command, detect_command, detect_os
 from planner.evidence.records import DeviceEvidence, merge
@@ -126,16 +128,23 @@ def parse_file_text(text: str, source: str) -> tuple[list[tuple[Block, DeviceEvi
 def walk(paths: Sequence[Path], base: Path) -> Iterator[tuple[Path, str]]:
     """Every file under `paths` (recursively, sorted, hidden files skipped), with its name
     relative to `base` for messages."""
+    base_text = str(base.resolve())
     for root in paths:
         if root.is_file():
             yield root, _rel(root, base)
             continue
-        for dirpath, dirnames, filenames in os.walk(root):
+        top = str(root.resolve())
+        for dirpath, dirnames, filenames in os.walk(top):
             dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            rel_dir = os.path.relpath(dirpath, base_text).replace(os.sep, "/")
+            inside = not rel_dir.startswith("..")
             for name in sorted(filenames):
                 if not name.startswith("."):
-                    path = Path(dirpath) / name
-                    yield path, _rel(path, base)
+                    path = Path(dirpath, name)
+                    if not inside:
+                        yield path, path.as_posix()
+                    else:
+                        yield path, name if rel_dir == "." else f"{rel_dir}/{name}"
 
 
 def _rel(path: Path, base: Path) -> str:
@@ -162,6 +171,38 @@ def read_file(path: Path, source: str) -> tuple[str | None, list[Problem]]:
                               message=p.message + "; skipped") for p in exc.problems]
 
 
+def read_one(item: tuple[Path, str]) -> tuple[list[tuple[Block, DeviceEvidence]],
+                                              list[Problem], FileReport]:
+    """Read and parse one file: its records, its problems and its line in the report."""
+    path, source = item
+    text, found = read_file(path, source)
+    if text is None:
+        return [], found, FileReport(source, 0, 0, 1, len(found))
+    parsed, found, nblocks = parse_file_text(text, source)
+    skipped = sum(1 for p in found if p.message.endswith("skipped"))
+    if not parsed and not found:
+        found = [warning(source, "no `show license` output found; skipped")]
+        skipped = 1
+    return parsed, found, FileReport(source, nblocks, len(parsed), skipped, len(found))
+
+
+_PARALLEL_FROM = 400  # below this many files, starting worker processes costs more than it saves
+
+
+def map_files(files: list[tuple[Path, str]], workers: int | None = None) -> Iterator[
+        tuple[list[tuple[Block, DeviceEvidence]], list[Problem], FileReport]]:
+    """`read_one` over every file, in order; in worker processes for large folders."""
+    count = workers if workers is not None else (os.cpu_count() or 1)
+    if count <= 1 or len(files) < _PARALLEL_FROM:
+        yield from map(read_one, files)
+        return
+    load_catalogue()  # loaded once here, inherited by forked workers
+    ctx = multiprocessing.get_context("fork" if "fork" in
+                                      multiprocessing.get_all_start_methods() else None)
+    with ctx.Pool(count) as pool:
+        yield from pool.imap(read_one, files, chunksize=64)
+
+
 def licence_uses(record: DeviceEvidence) -> tuple[LicenceUse, ...]:
     """Catalogue licences in use, summed per canonical tag (a stack prints one line per member
     model, e.g. `C9300-24 Network Advantage` 2 and `C9300-48 Network Advantage` 1)."""
@@ -183,5 +224,15 @@ def to_device(record: DeviceEvidence, *, site: str = "", virtual_account: str = 
                   members=members, origin=Origin(record.source, record.line))
 
 
-__all__ = ["FileReport", "licence_uses", "merge", "parse_block",
-           "parse_file_text", "read_file", "to_device", "walk"]
+__all__ = [
+    "FileReport",
+    "licence_uses",
+    "map_files",
+    "merge",
+    "parse_block",
+    "parse_file_text",
+    "read_file",
+    "read_one",
+    "to_device",
+    "walk",
+]

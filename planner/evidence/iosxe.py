@@ -31,6 +31,7 @@ _NONE = {"<none>", "<empty>", "none", "not configured", ""}
 _POLICY_CLASS = re.compile(r"^\s+(?P<cls>.+?) (?:License )?Attributes:\s*$")
 _DAYS = re.compile(r"^\s+(?P<key>First report requirement|Reporting frequency|Report on change)"
                    r" \(days\):\s*(?P<days>\d+)")
+_RULE = re.compile(r"^=+\s*$")  # the underline of a `Section\n=======` heading
 _RESERVED = re.compile(r"^\s{2,4}(?P<name>\S.*?)\s*\((?P<ent>[^()]*)\):\s*$")
 
 
@@ -54,10 +55,11 @@ def parse_summary(text: str) -> DeviceEvidence:
     rows = fsm.parse("iosxe_show_license_summary", text)
     licences = tuple(_licence(str(r["license"]), str(r["entitlement"]), to_int(str(r["count"])),
                               str(r["status"])) for r in rows)
+    fields = _sections(text)
     evaluation = any(lic.status == "EVAL MODE" for lic in licences)
-    return _record("show license summary", _sections(text), licences=licences, detail=2,
+    return _record("show license summary", fields, licences=licences, detail=2,
                    truncated=_summary_truncated(text),
-                   evaluation=evaluation or bool(_sections(text).values.get("evaluation")))
+                   evaluation=evaluation or bool(fields.values.get("evaluation")))
 
 
 def _summary_truncated(text: str) -> bool:
@@ -161,10 +163,10 @@ def _sections(text: str) -> _Fields:
         if not line.strip():
             continue
         nxt = lines[i + 1] if i + 1 < len(lines) else ""
-        if not line.startswith(" ") and re.match(r"^=+\s*$", nxt):
+        if not line.startswith(" ") and _RULE.match(nxt):
             top, sub = line.strip().rstrip(":"), ""
             continue
-        if re.match(r"^=+\s*$", line):
+        if _RULE.match(line):
             continue
         if not line.startswith(" "):
             heading = _HEADING.match(line)
@@ -178,16 +180,17 @@ def _sections(text: str) -> _Fields:
         if stripped == "Smart Licensing Using Policy:":
             top = "Smart Licensing Using Policy"
             continue
-        policy_class = _POLICY_CLASS.match(line)
-        if top == "Policy" and policy_class:
-            sub = policy_class.group("cls")
-            f.policy_rows.setdefault(sub, [])
-            continue
-        days = _DAYS.match(line)
-        if top == "Policy" and days and sub:
-            f.policy_rows[sub].append(int(days.group("days")))
-            continue
-        udi = _UDI.search(line)
+        if top == "Policy":
+            policy_class = _POLICY_CLASS.match(line)
+            if policy_class:
+                sub = policy_class.group("cls")
+                f.policy_rows.setdefault(sub, [])
+                continue
+            days = _DAYS.match(line)
+            if days and sub:
+                f.policy_rows[sub].append(int(days.group("days")))
+                continue
+        udi = _UDI.search(line) if "PID:" in line else None
         kv = _KV.match(line)
         key = kv.group("key") if kv else ""
         value = kv.group("value") if kv else ""
@@ -280,11 +283,11 @@ def _section_text(text: str, title: str) -> str:
     inside = False
     for i, line in enumerate(lines):
         nxt = lines[i + 1] if i + 1 < len(lines) else ""
-        underlined = not line.startswith(" ") and line.strip() and re.match(r"^=+\s*$", nxt)
+        underlined = not line.startswith(" ") and line.strip() and _RULE.match(nxt)
         if underlined:
             inside = line.strip() == title
             continue
-        if inside and not re.match(r"^=+\s*$", line):
+        if inside and not _RULE.match(line):
             out.append(line)
     return "\n".join(out)
 

@@ -76,7 +76,20 @@ def canonical_licence(name: str, entitlement: str = "",
     `name` is the feature name (`network-advantage`), `entitlement` the text in parentheses or
     the `regid...` entitlement tag. Unknown licences come back as the printed name, unchanged.
     """
-    cat = catalogue or load_catalogue()
+    if catalogue is None:
+        key = (name, entitlement)
+        hit = _CACHE.get(key)
+        if hit is None:
+            hit = _CACHE[key] = _canonical(name, entitlement, load_catalogue())
+        return hit
+    return _canonical(name, entitlement, catalogue)
+
+
+# Devices repeat the same few licence lines: resolve each spelling once per process.
+_CACHE: dict[tuple[str, str], tuple[str, bool]] = {}
+
+
+def _canonical(name: str, entitlement: str, cat: Catalogue) -> tuple[str, bool]:
     for text in (name, entitlement):
         hit = _direct(cat, text)
         if hit:

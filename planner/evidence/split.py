@@ -33,7 +33,8 @@ class Block:
 
 def _prompt(line: str) -> tuple[str, str, bool] | None:
     """(hostname, command, config mode) when `line` is a device prompt, else None."""
-    if not line or line[0] in " \t*%" or len(line) > 400:
+    if not line or line[0] in " \t*%" or len(line) > 400 or ("#" not in line and
+                                                             ">" not in line):
         return None
     match = _PROMPT.match(line)
     if match is None:
@@ -68,9 +69,10 @@ def split_text(text: str) -> list[Block]:
 
     for number, raw in enumerate(lines, 1):
         line = raw.rstrip("\r")
-        if _COMMENT.match(line):
+        first = line[:1]
+        if first == "#" and _COMMENT.match(line):
             continue
-        if _SEPARATOR.match(line):
+        if first == "=" and _SEPARATOR.match(line):
             flush()
             section += 1
             current, start, command, hostname, config = [], number + 1, "", "", False

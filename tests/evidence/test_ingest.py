@@ -8,6 +8,7 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from planner.cli import main
@@ -167,3 +168,15 @@ def test_ingested_csv_loads_as_an_estate(fixtures: Path, tmp_path: Path) -> None
         "links: []\ninventory:\n  devices: [devices.csv]\n")
     estate = load_estate(tmp_path / "estate.yaml").estate
     assert sorted(d.serial for d in estate.devices) == ["FOC2233X0AB", "JAE23120ABC"]
+
+
+def test_parallel_read_gives_the_same_result(fixtures: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    from planner.evidence import ingest
+
+    serial = read_evidence_detailed([fixtures], base=fixtures, workers=1)
+    monkeypatch.setattr(ingest, "_PARALLEL_FROM", 0)
+    parallel = read_evidence_detailed([fixtures], base=fixtures, workers=2)
+    assert parallel.devices == serial.devices
+    assert parallel.problems == serial.problems
+    assert parallel.files == serial.files
