@@ -129,6 +129,9 @@ def load_estate(path: str | Path, *, strict: bool = False,
                                         consumption=not read_failed))
     finally:
         if was_enabled:
+            # The records live as long as the process: move them out of the collector's sight
+            # so later full collections do not traverse millions of immutable objects.
+            gc.freeze()
             gc.enable()
     if strict:
         problems = [dataclasses.replace(p, severity=Severity.ERROR) for p in problems]

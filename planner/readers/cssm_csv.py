@@ -48,7 +48,8 @@ class CssmCsvReader:
         result = ReadResult()
         problems = result.problems
         rows = csv_rows(text)
-        header = next(rows, None)
+        first = next(rows, None)
+        header = first[1] if first else None
         if header is None or not any(h.strip() for h in header):
             problems.append(empty_file(display, "a CSSM export with a header line"))
             return result
@@ -56,10 +57,9 @@ class CssmCsvReader:
         if missing:
             problems.extend(missing)
             return result
-        last = 1
-        for row in rows:
-            line = last + 1
-            last = rows.line_num  # type: ignore[attr-defined]
+        seen_rows = False
+        for line, row in rows:
+            seen_rows = True
             if not row or (len(row) == 1 and not row[0].strip()):
                 continue
             cell = {name: (row[i].strip() if i < len(row) else "") for name, i in cols.items()}
@@ -101,7 +101,7 @@ class CssmCsvReader:
             result.entitlements.extend(entitlements_for(
                 cell["License"], va, counts["Quantity"], counts["In Use"], counts["Reserved"],
                 terms, ctx, Origin(display, line), None, problems))
-        if last == 1 and not problems:
+        if not seen_rows and not problems:
             problems.append(error(display, "file has a header but no licences", line=1,
                                   expected="at least one licence row"))
         return result

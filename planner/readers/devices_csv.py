@@ -8,6 +8,7 @@ distinct licences cell.
 
 from __future__ import annotations
 
+from operator import itemgetter
 from pathlib import Path
 
 from planner.catalogue import Catalogue
@@ -15,6 +16,7 @@ from planner.fileio import read_text
 from planner.model import Device, LicenceUse, LicensingState, Origin, StackMember
 from planner.problems import Problem, error
 from planner.readers import ReadContext, ReadResult, SourceKind
+from planner.readers._build import fast_constructor
 from planner.readers._common import csv_rows, empty_file, match_header
 
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -36,15 +38,20 @@ _STATE_LIST = "|".join(s.value for s in LicensingState)
 _Parsed = tuple[tuple[LicenceUse, ...], tuple[tuple[str, str], ...]]
 
 
+_make_device = fast_constructor(Device)
+_make_origin = fast_constructor(Origin)
+_make_member = fast_constructor(StackMember)
+
+
 class DevicesCsvReader:
     kind = SourceKind.DEVICES
 
     def read(self, path: Path, display: str, ctx: ReadContext) -> ReadResult:
-        text = read_text(path, display)
         result = ReadResult()
         problems = result.problems
-        rows = csv_rows(text)
-        header = next(rows, None)
+        rows = csv_rows(read_text(path, display))
+        first = next(rows, None)
+        header = first[1] if first else None
         if header is None or not any(h.strip() for h in header):
             problems.append(empty_file(display, "a header line: " + ",".join(COLUMNS)))
             return result
@@ -53,84 +60,82 @@ class DevicesCsvReader:
             problems.extend(missing)
             return result
         width = len(header)
-        i_host, i_pid, i_serial, i_site = (cols[c] for c in REQUIRED)
-        i_va, i_ver, i_state, i_lic, i_mem = (cols.get(c, -1) for c in
-                                              ("virtual_account", "version", "state",
-                                               "licences", "members"))
-        shared: dict[str, str] = {}  # raw cell -> stripped, interned value
+        # Optional columns that are absent read from one blank cell appended to each row.
+        pad = any(c not in cols for c in COLUMNS)
+        pick = itemgetter(*(cols.get(c, width) for c in COLUMNS))
+        shared: dict[str, str] = {}  # raw cell -> stripped value, one object per distinct cell
         states: dict[str, LicensingState | None] = {}
         licences: dict[str, _Parsed] = {}
         canon: dict[tuple[LicenceUse, ...], tuple[LicenceUse, ...]] = {}
         devices = result.devices
         append = devices.append
-        last = 1
-        for row in rows:
-            line = last + 1
-            last = rows.line_num  # type: ignore[attr-defined]
-            if not row:
-                continue
+        make_device, make_origin, make_member = _make_device, _make_origin, _make_member
+        seen_rows = False
+        for line, row in rows:
+            seen_rows = True
             if len(row) != width:
                 if len(row) == 1 and not row[0].strip():
-                    continue
+                    continue  # a blank line
                 problems.append(error(display, f"row has {len(row)} cells, header has {width}",
                                       line=line, expected="one cell per header column"))
                 continue
-            pid = shared.get(row[i_pid])
-            if pid is None:
-                pid = shared.setdefault(row[i_pid], row[i_pid].strip())
-            site = shared.get(row[i_site])
-            if site is None:
-                site = shared.setdefault(row[i_site], row[i_site].strip())
-            serial = row[i_serial].strip()
-            bad = not (pid and serial and site)
-            if bad:
+            if pad:
+                row.append("")
+            host, pid, serial, site, va, version, state_raw, lic_raw, mem_raw = pick(row)
+            got = shared.get(pid)
+            pid = shared.setdefault(pid, pid.strip()) if got is None else got
+            got = shared.get(site)
+            site = shared.setdefault(site, site.strip()) if got is None else got
+            got = shared.get(va)
+            va = shared.setdefault(va, va.strip()) if got is None else got
+            got = shared.get(version)
+            version = shared.setdefault(version, version.strip()) if got is None else got
+            serial = serial.strip()
+            bad = False
+            if not (pid and serial and site):
+                bad = True
                 for name, value in (("pid", pid), ("serial", serial), ("site", site)):
                     if not value:
                         problems.append(error(display, f"{name} is blank", line=line,
                                               column=name, expected=f"a {name}"))
-            va = ""
-            if i_va >= 0:
-                va = shared.get(row[i_va]) or shared.setdefault(row[i_va], row[i_va].strip())
-            version = ""
-            if i_ver >= 0:
-                version = (shared.get(row[i_ver])
-                           or shared.setdefault(row[i_ver], row[i_ver].strip()))
-            state = LicensingState.UNKNOWN
-            if i_state >= 0:
-                raw = row[i_state]
-                if raw in states:
-                    got = states[raw]
-                else:
-                    key = raw.strip().lower()
-                    got = states[raw] = _STATES.get(key) if key else LicensingState.UNKNOWN
-                if got is None:
+            state = states.get(state_raw)
+            if state is None:
+                if state_raw not in states:
+                    key = state_raw.strip().lower()
+                    states[state_raw] = _STATES.get(key) if key else LicensingState.UNKNOWN
+                    state = states[state_raw]
+                if state is None:
                     bad = True
-                    problems.append(error(display, f"unknown licensing state {raw.strip()!r}",
-                                          line=line, column="state", expected=_STATE_LIST))
-                else:
-                    state = got
+                    problems.append(error(display, f"unknown licensing state "
+                                          f"{state_raw.strip()!r}", line=line, column="state",
+                                          expected=_STATE_LIST))
             uses: tuple[LicenceUse, ...] = ()
-            if i_lic >= 0 and row[i_lic]:
-                parsed = licences.get(row[i_lic])
+            if lic_raw:
+                parsed = licences.get(lic_raw)
                 if parsed is None:
-                    parsed = _parse_licences(row[i_lic], ctx.catalogue, canon)
-                    licences[row[i_lic]] = parsed
+                    parsed = licences[lic_raw] = _parse_licences(lic_raw, ctx.catalogue, canon)
                 uses, wrong = parsed
-                for message, expected in wrong:
+                if wrong:
                     bad = True
-                    problems.append(error(display, message, line=line, column="licences",
-                                          expected=expected))
+                    problems.extend(error(display, message, line=line, column="licences",
+                                          expected=expected) for message, expected in wrong)
             members: tuple[StackMember, ...] = ()
-            if i_mem >= 0 and row[i_mem].strip():
-                members, member_problems = _parse_members(row[i_mem], shared, display, line)
-                if member_problems:
-                    bad = True
-                    problems.extend(member_problems)
-            if bad:
-                continue
-            append(Device(row[i_host].strip(), pid, serial, site, va, version, state, uses,
-                          members, Origin(display, line)))
-        if last == 1 and not devices and not problems:
+            if mem_raw:
+                # Fast path for the clean `PID:SERIAL;PID:SERIAL` cell; anything else is parsed
+                # (and reported) by _parse_members.
+                pairs = [part.split(":") for part in mem_raw.split(";")]
+                if " " not in mem_raw and all(len(p) == 2 and p[0] and p[1] for p in pairs):
+                    members = tuple([make_member(shared.get(p[0]) or shared.setdefault(p[0], p[0]),
+                                                 p[1]) for p in pairs])
+                else:
+                    members, member_problems = _parse_members(mem_raw, shared, display, line)
+                    if member_problems:
+                        bad = True
+                        problems.extend(member_problems)
+            if not bad:
+                append(make_device(host.strip(), pid, serial, site, va, version, state, uses,
+                                   members, make_origin(display, line)))
+        if not seen_rows:
             problems.append(error(display, "file has a header but no devices", line=1,
                                   expected="at least one device row"))
         return result
@@ -176,14 +181,15 @@ def _parse_members(cell: str, shared: dict[str, str], display: str,
     members: list[StackMember] = []
     problems: list[Problem] = []
     for part in cell.split(";"):
-        part = part.strip()
-        if not part:
-            continue
         pid, sep, serial = part.partition(":")
-        pid, serial = pid.strip(), serial.strip()
+        if " " in part:
+            pid, serial = pid.strip(), serial.strip()
         if not sep or not pid or not serial:
-            problems.append(error(display, f"stack member {part!r} is not PID:SERIAL", line=line,
-                                  column="members", expected="PID:SERIAL;PID:SERIAL"))
+            if part.strip():
+                problems.append(error(display, f"stack member {part.strip()!r} is not "
+                                      "PID:SERIAL", line=line, column="members",
+                                      expected="PID:SERIAL;PID:SERIAL"))
             continue
-        members.append(StackMember(shared.setdefault(pid, pid), serial))
+        got = shared.get(pid)
+        members.append(_make_member(shared.setdefault(pid, pid) if got is None else got, serial))
     return tuple(members), problems

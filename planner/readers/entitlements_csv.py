@@ -46,7 +46,8 @@ class EntitlementsCsvReader:
         text = read_text(path, display)
         result = ReadResult()
         rows = csv_rows(text)
-        header = next(rows, None)
+        first = next(rows, None)
+        header = first[1] if first else None
         if header is None or not any(h.strip() for h in header):
             result.problems.append(empty_file(display, "a header line: " + ",".join(COLUMNS)))
             return result
@@ -54,10 +55,9 @@ class EntitlementsCsvReader:
         if missing:
             result.problems.extend(missing)
             return result
-        last = 1
-        for row in rows:
-            line = last + 1
-            last = rows.line_num  # type: ignore[attr-defined]
+        seen_rows = False
+        for line, row in rows:
+            seen_rows = True
             if not row or (len(row) == 1 and not row[0].strip()):
                 continue
             if len(row) != len(header):
@@ -69,7 +69,7 @@ class EntitlementsCsvReader:
             ent = _entitlement(cell, ctx, display, line, result.problems)
             if ent is not None:
                 result.entitlements.append(ent)
-        if last == 1 and not result.problems:
+        if not seen_rows and not result.problems:
             result.problems.append(error(display, "file has a header but no entitlements",
                                          line=1, expected="at least one entitlement row"))
         return result

@@ -35,7 +35,8 @@ class NetboxCsvReader:
         result = ReadResult()
         problems = result.problems
         rows = csv_rows(text)
-        header = next(rows, None)
+        first = next(rows, None)
+        header = first[1] if first else None
         if header is None or not any(h.strip() for h in header):
             problems.append(empty_file(display, "a NetBox device export with a header line"))
             return result
@@ -43,10 +44,9 @@ class NetboxCsvReader:
         if missing:
             problems.extend(missing)
             return result
-        last = 1
-        for row in rows:
-            line = last + 1
-            last = rows.line_num  # type: ignore[attr-defined]
+        seen_rows = False
+        for line, row in rows:
+            seen_rows = True
             if not row or (len(row) == 1 and not row[0].strip()):
                 continue
             cell = {name: (row[i].strip() if i < len(row) else "") for name, i in cols.items()}
@@ -61,7 +61,7 @@ class NetboxCsvReader:
             result.devices.append(Device(
                 hostname=cell["Name"], pid=cell["Device type"], serial=cell["Serial number"],
                 site=site, virtual_account="", origin=Origin(display, line)))
-        if last == 1 and not problems:
+        if not seen_rows and not problems:
             problems.append(error(display, "file has a header but no devices", line=1,
                                   expected="at least one device row"))
         return result
