@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from planner.graph import INTERNET, analyse_reach, build_graph
 from planner.model import Estate, InternetAccess, Link, Site
@@ -81,3 +83,36 @@ def test_reach_on_2000_sites_serves_whole_components(estate: Estate) -> None:
     assert all(len(reach.serves[c]) == 100 for c in reach.candidates)
     assert reach.servers_for("R07S055") == ("R07S000",)
     assert reach.isolated == frozenset()
+
+
+def _random_estate(base: Estate, internet: list[int], edges: list[tuple[int, int, bool]]) -> Estate:
+    kinds = (InternetAccess.NONE, InternetAccess.DIRECT, InternetAccess.PROXY)
+    sites = tuple(Site(f"S{i}", f"S{i}", "regulated", kinds[k]) for i, k in enumerate(internet))
+    n = len(sites)
+    links = tuple(Link(f"S{a % n}", f"S{b % n}", crossing) for a, b, crossing in edges)
+    return replace(base, sites=sites, links=links, devices=())
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(internet=st.lists(st.integers(0, 2), min_size=1, max_size=9),
+       edges=st.lists(st.tuples(st.integers(0, 8), st.integers(0, 8), st.booleans()),
+                      max_size=14))
+def test_serves_is_exactly_boundary_free_reachability(internet: list[int],
+                                                      edges: list[tuple[int, int, bool]]) -> None:
+    import networkx as nx
+
+    from tests.engine_io.conftest import sample_estate
+
+    estate = _random_estate(sample_estate(), internet, edges)
+    g = build_graph(estate)
+    reach = analyse_reach(estate, g)
+    free = nx.Graph()
+    free.add_nodes_from(s.id for s in estate.sites)
+    free.add_edges_from((a, b) for a, b, d in g.edges(data=True)
+                        if d["kind"] == "link" and not d["crosses_boundary"])
+    for cand in reach.candidates:
+        for site in estate.sites:
+            assert (site.id in reach.serves[cand]) == nx.has_path(free, cand, site.id)
+    # every component gets a candidate (regulated allows On-Prem), so nothing is isolated
+    assert reach.isolated == frozenset()
+    assert reach.cssm == {s.id for s in estate.sites if s.internet is not InternetAccess.NONE}
