@@ -83,37 +83,32 @@ WHERE x.snapshot_id = ? AND NOT EXISTS (
 ORDER BY x.key
 """
 
-_MOVED = """
-SELECT a.key, b.hostname, a.site, b.site, a.va, b.va
+# One join for moves and licence changes: only changed rows come back to Python.
+_CHANGED = """
+SELECT a.key, b.hostname, a.site, b.site, a.va, b.va, a.licences != b.licences
 FROM devices AS a JOIN devices AS b ON b.snapshot_id = ? AND b.key = a.key
-WHERE a.snapshot_id = ? AND (a.site != b.site OR a.va != b.va)
+WHERE a.snapshot_id = ? AND (a.site != b.site OR a.va != b.va OR a.licences != b.licences)
 ORDER BY a.key
 """
 
-_RELICENSED = """
-SELECT a.key FROM devices AS a JOIN devices AS b ON b.snapshot_id = ? AND b.key = a.key
-WHERE a.snapshot_id = ? AND a.licences != b.licences
-ORDER BY a.key
-"""
-
+# One grouped pass over both snapshots' rows (a FULL OUTER JOIN of two aggregates would scan
+# one side per row of the other: quadratic in the number of (licence, site) pairs).
 _UNITS = """
-WITH u1 AS (SELECT tag, site, SUM(units) AS n FROM usage WHERE snapshot_id = ? GROUP BY tag, site),
-     u2 AS (SELECT tag, site, SUM(units) AS n FROM usage WHERE snapshot_id = ? GROUP BY tag, site)
-SELECT COALESCE(u1.tag, u2.tag) AS t, COALESCE(u1.site, u2.site) AS s,
-       COALESCE(u1.n, 0), COALESCE(u2.n, 0)
-FROM u1 FULL OUTER JOIN u2 ON u1.tag = u2.tag AND u1.site = u2.site
-WHERE COALESCE(u1.n, 0) != COALESCE(u2.n, 0)
-ORDER BY t, s
+SELECT tag, site,
+       SUM(CASE WHEN snapshot_id = ?1 THEN units ELSE 0 END) AS n1,
+       SUM(CASE WHEN snapshot_id = ?2 THEN units ELSE 0 END) AS n2
+FROM usage WHERE snapshot_id IN (?1, ?2)
+GROUP BY tag, site HAVING n1 != n2
+ORDER BY tag, site
 """
 
 _HOLDINGS = """
-WITH e1 AS (SELECT va, tag, quantity AS q FROM entitlements WHERE snapshot_id = ?),
-     e2 AS (SELECT va, tag, quantity AS q FROM entitlements WHERE snapshot_id = ?)
-SELECT COALESCE(e1.va, e2.va) AS v, COALESCE(e1.tag, e2.tag) AS t,
-       COALESCE(e1.q, 0), COALESCE(e2.q, 0)
-FROM e1 FULL OUTER JOIN e2 ON e1.va = e2.va AND e1.tag = e2.tag
-WHERE COALESCE(e1.q, 0) != COALESCE(e2.q, 0)
-ORDER BY v, t
+SELECT va, tag,
+       SUM(CASE WHEN snapshot_id = ?1 THEN quantity ELSE 0 END) AS q1,
+       SUM(CASE WHEN snapshot_id = ?2 THEN quantity ELSE 0 END) AS q2
+FROM entitlements WHERE snapshot_id IN (?1, ?2)
+GROUP BY va, tag HAVING q1 != q2
+ORDER BY va, tag
 """
 
 
@@ -124,8 +119,9 @@ def diff_snapshots(conn: sqlite3.Connection, before: date, after: date) -> Snaps
     a, b = old.id, new.id
     added = tuple(DeviceChange(*r) for r in conn.execute(_ONLY_IN, (b, a)))
     removed = tuple(DeviceChange(*r) for r in conn.execute(_ONLY_IN, (a, b)))
-    moved = tuple(DeviceMove(*r) for r in conn.execute(_MOVED, (b, a)))
-    relicensed = tuple(r[0] for r in conn.execute(_RELICENSED, (b, a)))
+    changed = conn.execute(_CHANGED, (b, a)).fetchall()
+    moved = tuple(DeviceMove(*r[:6]) for r in changed if r[2] != r[3] or r[4] != r[5])
+    relicensed = tuple(r[0] for r in changed if r[6])
     units = tuple(UnitDelta(*r) for r in conn.execute(_UNITS, (a, b)))
     holdings = tuple(HoldingDelta(*r) for r in conn.execute(_HOLDINGS, (a, b)))
     return SnapshotDiff(old.taken, new.taken, old.devices, new.devices, added, removed, moved,

@@ -30,10 +30,11 @@ class VaActivity:
 
 
 _SERIES = """
-WITH e AS (SELECT tag, SUM(quantity) AS q FROM entitlements WHERE snapshot_id = ? GROUP BY tag),
-     u AS (SELECT tag, SUM(units) AS n FROM usage WHERE snapshot_id = ? GROUP BY tag)
-SELECT COALESCE(e.tag, u.tag) AS t, COALESCE(e.q, 0), COALESCE(u.n, 0)
-FROM e FULL OUTER JOIN u ON e.tag = u.tag ORDER BY t
+SELECT tag, SUM(q), SUM(n) FROM (
+    SELECT tag, quantity AS q, 0 AS n FROM entitlements WHERE snapshot_id = ?1
+    UNION ALL
+    SELECT tag, 0, units FROM usage WHERE snapshot_id = ?1)
+GROUP BY tag ORDER BY tag
 """
 
 
@@ -41,7 +42,7 @@ def series(conn: sqlite3.Connection, snapshots: list[SnapshotInfo]) -> list[Seri
     """Entitlement against consumption per licence over the given snapshots, by date then tag."""
     points = []
     for info in snapshots:
-        for tag, entitled, consumed in conn.execute(_SERIES, (info.id, info.id)):
+        for tag, entitled, consumed in conn.execute(_SERIES, (info.id,)):
             points.append(SeriesPoint(info.taken, tag, int(entitled), int(consumed)))
     return points
 

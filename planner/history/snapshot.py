@@ -84,6 +84,8 @@ def from_estate(estate: Estate, taken: date) -> SnapshotData:
         virtual_accounts=tuple(sorted((va.name, int(va.is_default))
                                       for va in estate.virtual_accounts)),
         sites=tuple(sorted((s.id, s.name, ";".join(sorted(s.tags))) for s in estate.sites)),
-        devices=tuple(device_row(d) for d in estate.devices),
+        # Sorted by key: inserts then append to the primary-key B-tree instead of splitting
+        # pages all over it (several times faster for random serials).
+        devices=tuple(sorted(device_row(d) for d in estate.devices)),
         entitlements=entitlement_rows(estate),
     )

@@ -14,7 +14,7 @@ from datetime import date
 from itertools import islice
 from pathlib import Path
 
-from planner.history.schema import AGGREGATE_USAGE_SQL, migrate
+from planner.history.schema import migrate
 from planner.history.snapshot import DeviceRow, SnapshotData, parse_licences
 from planner.problems import InputError, UsageError, error
 
@@ -50,6 +50,7 @@ def open_history(path: str | Path, *, create: bool = True) -> sqlite3.Connection
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=FULL")
         conn.execute("PRAGMA busy_timeout=10000")
+        conn.execute("PRAGMA cache_size=-65536")  # 64 MiB: a 100k-device snapshot's B-trees
         migrate(conn, str(db))
     except sqlite3.DatabaseError as exc:
         raise UsageError(f"{db}: not a planner history database ({exc})") from None
@@ -85,9 +86,12 @@ def add_snapshot(conn: sqlite3.Connection, data: SnapshotData) -> SnapshotInfo:
         conn.executemany("INSERT INTO entitlements VALUES (?, ?, ?, ?, ?, ?)",
                          [(sid, *row) for row in data.entitlements])
         count = 0
+        usage: dict[tuple[str, str, str], list[int]] = {}
         for chunk in _chunks(data.devices, _CHUNK):
-            count += _insert_devices(conn, sid, chunk)
-        conn.execute(AGGREGATE_USAGE_SQL, (sid,))
+            count += _insert_devices(conn, sid, chunk, usage)
+        conn.executemany("INSERT INTO usage VALUES (?, ?, ?, ?, ?, ?)",
+                         [(sid, va, site, tag, n, d)
+                          for (va, site, tag), (n, d) in sorted(usage.items())])
         conn.execute("UPDATE snapshots SET device_count = ? WHERE id = ?", (count, sid))
         conn.execute("COMMIT")
     except sqlite3.IntegrityError as exc:
@@ -101,12 +105,26 @@ def add_snapshot(conn: sqlite3.Connection, data: SnapshotData) -> SnapshotInfo:
     return SnapshotInfo(sid, data.taken, data.estate, data.source, count)
 
 
-def _insert_devices(conn: sqlite3.Connection, sid: int, chunk: list[DeviceRow]) -> int:
+def _insert_devices(conn: sqlite3.Connection, sid: int, chunk: list[DeviceRow],
+                    usage: dict[tuple[str, str, str], list[int]]) -> int:
+    """Insert a chunk of devices and their licences; add their units to `usage`.
+
+    Summing here costs one dict update per licence; the same aggregate in SQL (schema's
+    AGGREGATE_USAGE_SQL, used to backfill old databases) re-reads every row it just wrote.
+    """
     conn.executemany("INSERT INTO devices VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                      [(sid, *row) for row in chunk])
-    conn.executemany(
-        "INSERT INTO device_licences VALUES (?, ?, ?, ?)",
-        [(sid, row[0], tag, n) for row in chunk for tag, n in parse_licences(row[8])])
+    rows = []
+    for row in chunk:
+        for tag, n in parse_licences(row[8]):
+            rows.append((sid, row[0], tag, n))
+            acc = usage.get((row[5], row[4], tag))
+            if acc is None:
+                usage[(row[5], row[4], tag)] = [n, 1]
+            else:
+                acc[0] += n
+                acc[1] += 1
+    conn.executemany("INSERT INTO device_licences VALUES (?, ?, ?, ?)", rows)
     return len(chunk)
 
 

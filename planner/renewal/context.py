@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from planner.catalogue import Catalogue, LicenceDef
+from planner.catalogue import Catalogue, LicenceDef, ProductFamily
 from planner.history.queries import SeriesPoint, VaActivity
 from planner.model import Device, Estate, TermType
 from planner.renewal.findings import RenewalSettings
@@ -65,6 +65,9 @@ class RenewalContext:
     holdings: Mapping[tuple[str, str], Holding] = field(default_factory=dict)
     device_units: Mapping[tuple[str, str], int] = field(default_factory=dict)
     users: Mapping[tuple[str, str], tuple[Device, ...]] = field(default_factory=dict)
+    # PID -> family, filled as asked: an estate has few distinct PIDs and many devices, and
+    # the catalogue's prefix lookup is a scan.
+    _families: dict[str, ProductFamily | None] = field(default_factory=dict)
 
     @property
     def currency(self) -> str:
@@ -73,6 +76,13 @@ class RenewalContext:
     def demand(self, va: str, tag: str) -> int:
         held = self.holdings.get((va, tag), Holding())
         return max(self.device_units.get((va, tag), 0), held.in_use + held.reserved)
+
+    def family(self, pid: str) -> ProductFamily | None:
+        try:
+            return self._families[pid]
+        except KeyError:
+            fam = self._families[pid] = self.catalogue.family_for_pid(pid)
+            return fam
 
     def licence(self, tag: str) -> LicenceDef | None:
         return self.catalogue.licences.get(tag)

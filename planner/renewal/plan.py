@@ -57,7 +57,7 @@ def churn(ctx: RenewalContext) -> tuple[bool, tuple[str, ...], float | None]:
     total = len(ctx.estate.devices)
     hot = 0
     for dev in ctx.estate.devices:
-        fam = ctx.catalogue.family_for_pid(dev.pid)
+        fam = ctx.family(dev.pid)
         if fam is not None and (fam.os in _COLLAB_SECURITY_OS or fam.kind == "firewall"):
             hot += 1
     if total and hot / total > ctx.settings.dominant_share:

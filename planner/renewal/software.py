@@ -9,6 +9,7 @@ runs classic Smart Licensing, and upgrading it moves it to Smart Licensing Using
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 
 from planner.catalogue import ProductFamily, runs_slup, version_key
 from planner.model import Device, LicensingState
@@ -31,10 +32,23 @@ def far_below(version: str, current: str, minor_gap: int) -> bool:
 def _by_family(ctx: RenewalContext) -> dict[str, tuple[ProductFamily, list[Device]]]:
     groups: dict[str, tuple[ProductFamily, list[Device]]] = {}
     for dev in ctx.estate.devices:
-        fam = ctx.catalogue.family_for_pid(dev.pid)
+        fam = ctx.family(dev.pid)
         if fam is not None and dev.version:
             groups.setdefault(fam.id, (fam, []))[1].append(dev)
     return groups
+
+
+def _per_version(devices: list[Device], test: Callable[[str], bool]) -> list[Device]:
+    """Devices whose version passes `test`, asking once per distinct version string."""
+    verdict: dict[str, bool] = {}
+    out = []
+    for dev in devices:
+        hit = verdict.get(dev.version)
+        if hit is None:
+            hit = verdict[dev.version] = test(dev.version)
+        if hit:
+            out.append(dev)
+    return out
 
 
 def refresh(ctx: RenewalContext) -> list[Finding]:
@@ -43,8 +57,8 @@ def refresh(ctx: RenewalContext) -> list[Finding]:
     for fid, (fam, devices) in sorted(_by_family(ctx).items()):
         if not fam.current_train:
             continue
-        old = [d for d in devices
-               if far_below(d.version, fam.current_train, ctx.settings.refresh_minor_gap)]
+        train, gap = fam.current_train, ctx.settings.refresh_minor_gap
+        old = _per_version(devices, lambda v: far_below(v, train, gap))  # noqa: B023
         if not old:
             continue
         versions: dict[str, int] = defaultdict(int)
@@ -76,8 +90,10 @@ def licensing_era(ctx: RenewalContext) -> list[Finding]:
     for fid, (fam, devices) in sorted(_by_family(ctx).items()):
         if fam.slup_from is None:
             continue
-        classic = [d for d in devices if not runs_slup(fam, d.version)]
-        mismatched = sorted(d.hostname for d in devices if _state_disagrees(fam, d))
+        classic = _per_version(devices, lambda v: not runs_slup(fam, v))  # noqa: B023
+        classic_keys = {id(d) for d in classic}
+        mismatched = sorted(d.hostname for d in devices
+                            if _state_disagrees(d, id(d) not in classic_keys))
         if not classic and not mismatched:
             continue
         door = not fam.new_slr_under_slup
@@ -106,8 +122,7 @@ def licensing_era(ctx: RenewalContext) -> list[Finding]:
     return out
 
 
-def _state_disagrees(fam: ProductFamily, device: Device) -> bool:
-    slup = runs_slup(fam, device.version)
+def _state_disagrees(device: Device, slup: bool) -> bool:
     if device.state is LicensingState.CLASSIC:
         return slup
     if device.state is LicensingState.SLUP:
