@@ -8,11 +8,16 @@ number is fictional. This script is tooling for maintainers, not part of the pla
 
 from __future__ import annotations
 
+import csv
+import dataclasses
+import io
+import json
 import sys
 from datetime import date
 from pathlib import Path
 
-from planner.fileio import write_files_atomic
+from planner.catalogue import load_catalogue
+from planner.fileio import csv_text, write_files_atomic
 from planner.generate import EstatePlan, SiteKind, SiteSpec, render_plan
 from planner.model import Holder, InternetAccess, Link, SmartAccount
 
@@ -205,7 +210,8 @@ def regional_bank() -> tuple[EstatePlan, str]:
                    ("Wireless", "cisco-wireless-advantage", 150)),
     )
     return plan, ("Cascade Mutual Bank (fictional): 93 regulated branches, two data "
-                  "centres behind a proxy, a PCI enclave, and a reseller-held Smart Account.")
+                  "centres behind a proxy, a PCI enclave, a reseller-held Smart Account; two "
+                  "Virtual Accounts' licences come from a CSSM API export.")
 
 
 _SUBSTATIONS = (
@@ -290,7 +296,96 @@ def utility() -> tuple[EstatePlan, str]:
                    ("IT-Security", "fpr-malware", 30)),
     )
     return plan, ("Blue River Power & Water (fictional): OT control centres and 40 substations "
-                  "behind an IT/OT boundary, air-gapped plants, IT offices unclassified.")
+                  "behind an IT/OT boundary, air-gapped plants, IT offices unclassified; "
+                  "data-centre inventory joined with a NetBox export.")
+
+
+# CSSM's display names for the licences it exports (as in shared/realdata/catalog); others use
+# the catalogue's name, which the planner's alias table also knows.
+_CSSM_NAMES = {
+    "air-dna-advantage": "Aironet DNA Advantage Term Licenses",
+    "air-dna-essentials": "Aironet DNA Essentials Term Licenses",
+    "air-network-advantage": "AP Perpetual Networkstack Advantage",
+    "air-network-essentials": "AP Perpetual Networkstack Essentials",
+    "asav-standard": "ASAv10 Standard - 1G",
+    "ise-essentials": "ISE Essentials", "ise-advantage": "ISE Advantage",
+    "ise-premier": "ISE Premier",
+}
+
+
+def _rows(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def move_to_cssm_json(files: dict[str, str], account: SmartAccount, vas: tuple[str, ...],
+                      as_of: date) -> None:
+    """Move some Virtual Accounts' entitlements out of entitlements.csv into a CSSM API export.
+
+    Shows the CSSM JSON reader on a real shape: `roles[].licenses[]` with per-term
+    `licenseDetails`, display names instead of short tags.
+    """
+    cat = load_catalogue()
+    keep, moved = [], []
+    for row in _rows(files["entitlements.csv"]):
+        (moved if row["virtual_account"] in vas else keep).append(row)
+    header = list(_rows(files["entitlements.csv"])[0])
+    files["entitlements.csv"] = csv_text(header, [[r[h] for h in header] for r in keep])
+    lines: dict[tuple[str, str], list[dict[str, str]]] = {}
+    for row in moved:
+        lines.setdefault((row["virtual_account"], row["licence"]), []).append(row)
+    licenses = []
+    for (va, tag), rows in sorted(lines.items()):
+        qty = sum(int(r["quantity"]) for r in rows)
+        used = sum(int(r["in_use"]) for r in rows)
+        reserved = sum(int(r["reserved"]) for r in rows)
+        details = []
+        for r in rows:
+            detail: dict[str, object] = {"licenseType": r["term"].upper(),
+                                         "quantity": int(r["quantity"])}
+            if r["term"] == "term":
+                ended = date.fromisoformat(r["end"]) < as_of
+                detail |= {"startDate": r["start"], "endDate": r["end"],
+                           "subscriptionId": r["subscription_id"],
+                           "status": "EXPIRED" if ended else "ACTIVE"}
+            details.append(detail)
+        licenses.append({
+            "license": _CSSM_NAMES.get(tag, cat.licences[tag].name), "virtualAccount": va,
+            "quantity": qty, "inUse": used, "reserved": reserved,
+            "available": max(qty - used - reserved, 0), "pendingQuantity": 0,
+            "billingType": "PREPAID" if cat.licences[tag].term.value == "term" else "PERPETUAL",
+            "status": "In Compliance" if qty >= used + reserved else "Out of Compliance",
+            "licenseDetails": details, "licenseSubstitutions": []})
+    doc = [{"accountName": account.name, "accountDomain": account.domain,
+            "accountType": "CUSTOMER", "roles": [
+                {"role": "Smart Account Administrator", "licenses": licenses}]}]
+    files["cssm-licenses.json"] = json.dumps(doc, indent=2, sort_keys=True) + "\n"
+
+
+def netbox_export(files: dict[str, str], plan: EstatePlan, sites: tuple[str, ...],
+                  unseen: int) -> None:
+    """A NetBox device export of some sites: what is racked there, plus a few devices that
+    CSSM never saw (new spares): the loader joins them with devices.csv on PID and serial."""
+    names = {s.id: s.name for s in plan.sites}
+    header = ("Name", "Status", "Tenant", "Site", "Rack", "Role", "Manufacturer", "Device type",
+              "Platform", "Serial number")
+    roles = {"as": "Access Switch", "ds": "Distribution Switch", "cs": "Core Switch",
+             "nx": "Leaf Switch", "rtr": "Router", "wlc": "Wireless Controller",
+             "fw": "Firewall", "ise": "Server"}
+    out = []
+    for row in _rows(files["devices.csv"]):
+        if row["site"] not in sites:
+            continue
+        role = row["hostname"].rsplit("-", 1)[1].rstrip("0123456789")
+        platform = "Cisco IOS XE" if row["pid"].startswith(("C9", "C8", "ISR")) else ""
+        rack = f"R{(sum(map(ord, row['hostname'])) % 40) + 1:02d}"
+        out.append([row["hostname"], "Active", plan.account.name, names[row["site"]], rack,
+                    roles.get(role, "Network"), "Cisco", row["pid"], platform, row["serial"]])
+    for i in range(unseen):
+        site = sites[i % len(sites)]
+        out.append([f"{site.lower()}-as-spare{i + 1:02d}", "Inventory", plan.account.name,
+                    names[site], "Spares cage", "Access Switch", "Cisco", "C9300-48P",
+                    "Cisco IOS XE", f"FOC2851{'QRSTUVWXYZ'[i]}{i:03d}"])
+    files["netbox-devices.csv"] = csv_text(header, sorted(out))
 
 
 EXAMPLES = {"federal-agency": (federal_agency, 2401), "regional-bank": (regional_bank, 2402),
@@ -302,7 +397,16 @@ def build(root: Path = HERE) -> dict[str, dict[str, str]]:
     out = {}
     for name, (make, seed) in EXAMPLES.items():
         plan, readme = make()
+        if name == "regional-bank":
+            plan = dataclasses.replace(plan, extra_inventory=(("cssm_json",
+                                                               "cssm-licenses.json"),))
+        elif name == "utility":
+            plan = dataclasses.replace(plan, extra_inventory=(("netbox", "netbox-devices.csv"),))
         files = render_plan(plan, seed)
+        if name == "regional-bank":
+            move_to_cssm_json(files, plan.account, ("Security", "Wireless"), plan.as_of)
+        elif name == "utility":
+            netbox_export(files, plan, ("DC-RIV", "DC-CDF", "HQ"), unseen=3)
         files["README.md"] = readme + "\n"
         out[name] = files
     return out

@@ -86,6 +86,7 @@ class EstatePlan:
     extra_yaml: str = ""  # verbatim top-level YAML (policies:, costs:, prices: ...)
     as_of: date = REFERENCE_DATE
     shelfware: tuple[tuple[str, str, int], ...] = ()  # (VA, tag, quantity) bought, never used
+    extra_inventory: tuple[tuple[str, str], ...] = ()  # (inventory key, file) beyond the CSVs
 
 
 # --- What each kind of site holds -------------------------------------------------------------
@@ -602,6 +603,10 @@ def _estate_yaml(plan: EstatePlan) -> str:
     if plan.extra_yaml:
         out.append(plan.extra_yaml.rstrip("\n"))
     out += ["inventory:", "  devices: [devices.csv]", "  entitlements: [entitlements.csv]"]
+    extra: dict[str, list[str]] = {}
+    for key, rel in plan.extra_inventory:
+        extra.setdefault(key, []).append(rel)
+    out += [f"  {key}: {_y(rels)}" for key, rels in sorted(extra.items())]
     return "\n".join(out) + "\n"
 
 

@@ -121,3 +121,21 @@ def test_example_files_skip_caches(tmp_path: Path) -> None:
     files = example_files("utility")
     assert {"estate.yaml", "devices.csv", "entitlements.csv", "README.md"} <= set(files)
     assert not any("__pycache__" in rel for rel in files)
+
+
+def test_bank_licences_come_partly_from_a_cssm_export() -> None:
+    estate = load_estate(examples_dir() / "regional-bank" / "estate.yaml").estate
+    from_json = {e.virtual_account for e in estate.entitlements
+                 if e.origin and e.origin.file.endswith("cssm-licenses.json")}
+    assert from_json == {"Security", "Wireless"}
+    assert any(e.tag == "air-dna-advantage" for e in estate.entitlements)
+    assert {s.kind for s in estate.sources} >= {"devices", "entitlements", "cssm_json"}
+
+
+def test_utility_joins_a_netbox_export() -> None:
+    estate = load_estate(examples_dir() / "utility" / "estate.yaml").estate
+    rows = len(_rows("utility", "devices.csv"))
+    assert len(estate.devices) == rows + 3  # three spares only NetBox knows
+    spares = [d for d in estate.devices if "spare" in d.hostname]
+    assert {d.site for d in spares} <= {"DC-RIV", "DC-CDF", "HQ"}
+    assert all(not d.licences for d in spares)
