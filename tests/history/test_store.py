@@ -116,3 +116,21 @@ def test_usage_and_site_tags_stored(tmp_path: Path) -> None:
                      ("NET", "HQ", "network-advantage", 1, 1)]
     tags = dict(conn.execute("SELECT id, tags FROM sites").fetchall())
     assert tags == {"FAIR": "seasonal", "HQ": "hq"}
+
+
+def test_usage_written_on_add_equals_the_sql_backfill(tmp_path: Path) -> None:
+    from planner.history.schema import AGGREGATE_USAGE_SQL
+
+    conn = open_history(tmp_path / "h.db")
+    devs = [device(n, site=("HQ", "FAIR")[n % 2], va=("NET", "DEFAULT")[n % 3 == 0],
+                   licences=("network-advantage", "network-advantage,dna-advantage")[n % 5 == 0])
+            for n in range(1, 200)]
+    info = add_snapshot(conn, from_estate(estate(devs), D1))
+    written = conn.execute("SELECT va, site, tag, units, devices FROM usage "
+                           "ORDER BY va, site, tag").fetchall()
+    conn.execute("DELETE FROM usage")
+    conn.execute(AGGREGATE_USAGE_SQL, (info.id,))
+    again = conn.execute("SELECT va, site, tag, units, devices FROM usage "
+                         "ORDER BY va, site, tag").fetchall()
+    assert written == again
+    assert len(written) == 8  # 2 VAs x 2 sites x 2 licences
