@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from planner.evidence.group import group_records
-from planner.evidence.ingest import FileReport, map_files, to_device, walk
+from planner.evidence.ingest import FileReport, infer_era, map_files, to_device, walk
 from planner.evidence.records import (
     DeviceEvidence,
     Era,
@@ -55,7 +55,7 @@ def read_evidence_detailed(paths: Sequence[Path], *, base: Path, site: str = "",
         items.extend(parsed)
         problems.extend(found)
         reports.append(report)
-    records = group_records(items)
+    records = [infer_era(rec) for rec in group_records(items, problems)]
     devices = []
     for rec in records:
         if not rec.serial:

@@ -109,6 +109,6 @@ def detect_os(command: str, text: str, hostname: str = "") -> str:
         return "cucm"
     if _ASA.search(text):
         return "asa"
-    if "Cisco Nexus Operating" in text:
+    if "Cisco Nexus Operating" in text or "NX-OS" in text[:2000]:
         return "nx-os"
     return "ios-xe"

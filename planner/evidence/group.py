@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 from planner.evidence.records import DeviceEvidence, merge
 from planner.evidence.split import Block
+from planner.problems import Problem, warning
 
 GENERIC_HOSTNAMES = frozenset({"switch", "router", "device", "ciscoasa", "asa", "nexus",
                                "localhost", "wlc", "controller", "host", "sw", "rtr"})
@@ -43,8 +44,35 @@ def _group_scope(records: list[DeviceEvidence]) -> list[DeviceEvidence]:
     return groups
 
 
-def group_records(items: Iterable[tuple[Block, DeviceEvidence]]) -> list[DeviceEvidence]:
-    """One merged record per device, in first-seen order."""
+def _uses(rec: DeviceEvidence) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for lic in rec.licences:
+        if lic.in_use and lic.known:
+            counts[lic.tag] = counts.get(lic.tag, 0) + lic.count
+    return counts
+
+
+def _merge_checked(a: DeviceEvidence, b: DeviceEvidence,
+                   problems: list[Problem] | None) -> DeviceEvidence:
+    """Merge, reporting captures of one serial that disagree on the licences in use."""
+    if problems is not None and a.serial and a.licences and b.licences and a.source != b.source:
+        ua, ub = _uses(a), _uses(b)
+        if ua != ub:
+            kept = b if b.detail >= a.detail else a
+            problems.append(warning(
+                b.source, f"captures of {a.serial} disagree on licences in use: {a.where} "
+                f"says {_show(ua)}, {b.where} says {_show(ub)}; kept {kept.where} "
+                "(the more detailed, else the later capture)", line=b.line))
+    return merge(a, b)
+
+
+def _show(uses: dict[str, int]) -> str:
+    return ";".join(f"{t}:{n}" for t, n in sorted(uses.items())) or "none"
+
+
+def group_records(items: Iterable[tuple[Block, DeviceEvidence]],
+                  problems: list[Problem] | None = None) -> list[DeviceEvidence]:
+    """One merged record per device, in first-seen order; disagreements go to `problems`."""
     scopes: dict[tuple[str, int], list[DeviceEvidence]] = {}
     for block, rec in items:
         scopes.setdefault((rec.source, block.section), []).append(rec)
@@ -59,7 +87,7 @@ def group_records(items: Iterable[tuple[Block, DeviceEvidence]]) -> list[DeviceE
             key = rec.serial.upper()
             if key in by_serial:
                 idx = by_serial[key]
-                merged[idx] = merge(merged[idx], rec)
+                merged[idx] = _merge_checked(merged[idx], rec, problems)
             else:
                 by_serial[key] = len(merged)
                 merged.append(rec)

@@ -12,10 +12,10 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from planner.catalogue import load_catalogue
+from planner.catalogue import load_catalogue, runs_slup
 from planner.evidence import asa, fsm, ios, iosxe, iosxr, nxos, rum, slr
 from planner.evidence.detect import canonical_command, detect_command, detect_os
-from planner.evidence.records import DeviceEvidence, merge
+from planner.evidence.records import DeviceEvidence, Era, merge
 from planner.evidence.split import Block, split_text
 from planner.fileio import decode_bytes
 from planner.model import Device, LicenceUse, Origin
@@ -41,7 +41,6 @@ def _parser(command: str, text: str, os_name: str) -> Callable[[], DeviceEvidenc
     table: dict[str, Callable[[], DeviceEvidence]] = {
         "show license summary": lambda: iosxe.parse_summary(text),
         "show license udi": lambda: iosxe.parse_udi(text),
-        "show version": lambda: iosxe.parse_version(text),
         "show license platform summary": lambda: iosxr.parse_platform(text, command),
         "show license platform detail": lambda: iosxr.parse_platform(text, command),
         "rum-report": lambda: rum.parse_rum(text),
@@ -50,6 +49,9 @@ def _parser(command: str, text: str, os_name: str) -> Callable[[], DeviceEvidenc
     }
     if command in table:
         return table[command]
+    if command == "show version":
+        return (lambda: nxos.parse_version(text)) if os_name == "nx-os" else (
+            lambda: iosxe.parse_version(text))
     if command == "show license usage":
         return (lambda: nxos.parse_usage(text)) if os_name == "nx-os" else (
             lambda: iosxe.parse_usage(text))
@@ -211,6 +213,17 @@ def licence_uses(record: DeviceEvidence) -> tuple[LicenceUse, ...]:
         if lic.in_use and lic.known:
             counts[lic.tag] = counts.get(lic.tag, 0) + lic.count
     return tuple(LicenceUse(tag, n) for tag, n in sorted(counts.items()))
+
+
+def infer_era(record: DeviceEvidence) -> DeviceEvidence:
+    """Fill an unknown era from the software version (e.g. IOS XE 17.3.2+ runs SLUP) when the
+    captures name a version but no command that prints the era (summary + show version)."""
+    if record.era is not Era.UNKNOWN or not (record.version and record.pid):
+        return record
+    family = load_catalogue().family_for_pid(record.pid)
+    if family is not None and runs_slup(family, record.version):
+        return replace(record, era=Era.SLUP)
+    return record
 
 
 def to_device(record: DeviceEvidence, *, site: str = "", virtual_account: str = "") -> Device:

@@ -25,3 +25,18 @@ def parse_usage(text: str) -> DeviceEvidence:
                           licences=tuple(licences), detail=3,
                           era=Era.SLUP if block_form and rows else Era.TRADITIONAL,
                           truncated=not rows and "No licenses" not in text)
+
+
+def parse_version(text: str) -> DeviceEvidence:
+    """NX-OS `show version` (ntc-templates): version, device name, chassis and serial."""
+    rows = fsm.parse("ntc:cisco_nxos_show_version", text)
+    row = rows[0] if rows else {}
+    platform = str(row.get("platform", ""))
+    # The chassis line names the model without the family prefix the PID carries
+    # (`cisco Nexus9000 C93180YC-EX Chassis` is PID N9K-C93180YC-EX).
+    pid = f"N9K-{platform}" if platform.startswith("C9") else platform
+    version = str(row.get("os", "")).split()[0] if row.get("os") else ""
+    return DeviceEvidence(source="", line=0, command="show version", os="nx-os",
+                          hostname=str(row.get("hostname", "")).strip(), pid=pid,
+                          serial=str(row.get("serial", "")), version=version,
+                          truncated=not version)

@@ -27,7 +27,7 @@ def test_folder_read_devices(fixtures: Path) -> None:
     serials = {d.serial for d in devices if d.serial}
     assert serials == {"9AB1CDE2F3G", "JAE24090XYZ", "FDO21520TGH", "FXS2330Q1AB",
                        "FOC2301Z0LB", "TTM2415002X", "JAE23120ABC", "FOC2233X0AB",
-                       "FOC2311V0AB", "FOC2311V0AA", "CAT2311L4KM"}
+                       "FOC2311V0AB", "FOC2311V0AA", "CAT2311L4KM", "FDO22340PXL"}
     assert len(records) == len(devices)
 
 
@@ -83,9 +83,10 @@ def test_problems_name_the_file_and_are_never_fatal(fixtures: Path) -> None:
 
 def test_devices_without_serial_are_kept_with_a_warning(fixtures: Path) -> None:
     devices, problems, _r = read_evidence([fixtures / "nexus"], base=fixtures)
-    assert sorted(d.hostname for d in devices) == ["n9k-leaf-01", "n9k-spine-01"]
-    assert all(d.serial == "" for d in devices)
-    assert sum("has no serial number" in p.message for p in problems) == 2
+    assert [(d.hostname, d.serial) for d in devices] == [("n9k-leaf-01", "FDO22340PXL"),
+                                                         ("n9k-spine-01", "")]
+    assert [p.file for p in problems if "has no serial number" in p.message] == [
+        "nexus/n9k-spine-01.txt"]
 
 
 def test_generic_hostnames_do_not_merge_across_files(tmp_path: Path) -> None:
@@ -180,3 +181,39 @@ def test_parallel_read_gives_the_same_result(fixtures: Path,
     assert parallel.devices == serial.devices
     assert parallel.problems == serial.problems
     assert parallel.files == serial.files
+
+
+def test_nxos_show_version_gives_identity(fixtures: Path) -> None:
+    devices, _p, _r = read_evidence([fixtures / "nexus"], base=fixtures)
+    leaf = devices[0]
+    assert (leaf.pid, leaf.version) == ("N9K-C93180YC-EX", "9.3(12)")
+    assert leaf.licences == (LicenceUse("nxos-lan-enterprise", 1),)
+    assert leaf.state is LicensingState.UNKNOWN  # 9.3 predates SLUP on Nexus (10.2(1)F)
+
+
+def test_era_inferred_from_version_when_no_command_prints_it(tmp_path: Path) -> None:
+    (tmp_path / "c.txt").write_text(
+        "edge-9#show version\nCisco IOS XE Software, Version 17.06.05\n"
+        "edge-9 uptime is 3 weeks\ncisco C9300-24T (X86) processor with 1K bytes of memory.\n"
+        "Processor board ID FOC2222X0ZZ\nedge-9#show license summary\nLicense Usage:\n"
+        "  License                 Entitlement Tag               Count Status\n"
+        "  -----------------------------------------------------------------------------\n"
+        "  network-essentials      (C9300-24 Network Essentials)     1 IN USE\n")
+    devices, _p, _records = read_evidence([tmp_path], base=tmp_path)
+    assert devices[0].state is LicensingState.SLUP
+    assert devices[0].licences == (LicenceUse("network-essentials", 1),)
+
+
+def test_captures_that_disagree_are_reported(tmp_path: Path) -> None:
+    udi = "UDI: PID:C9300-24T,SN:FOC3333X0AA\n"
+    row = ("License Usage:\n  License                 Entitlement Tag               Count "
+           "Status\n  ------------------------------------------------------------------\n"
+           "  network-advantage       (C9300-24 Network Advantage)      {n} IN USE\n")
+    (tmp_path / "a.txt").write_text(f"sw#show license udi\n{udi}sw#show license summary\n"
+                                    + row.format(n=1))
+    (tmp_path / "b.txt").write_text(f"sw#show license udi\n{udi}sw#show license summary\n"
+                                    + row.format(n=2))
+    devices, problems, _r = read_evidence([tmp_path], base=tmp_path)
+    assert devices[0].licences == (LicenceUse("network-advantage", 2),)
+    (p,) = [p for p in problems if "disagree" in p.message]
+    assert p.file == "b.txt" and "a.txt:1 says network-advantage:1" in p.message

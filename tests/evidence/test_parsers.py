@@ -191,7 +191,9 @@ def test_rum_truncated_json() -> None:
 
 
 def test_nxos_table_and_block_forms(fixtures: Path) -> None:
-    table = _records(fixtures, "nexus/n9k-leaf-01.txt")[0]
+    version, table = _records(fixtures, "nexus/n9k-leaf-01.txt")
+    assert (version.pid, version.serial, version.hostname) == ("N9K-C93180YC-EX", "FDO22340PXL",
+                                                               "n9k-leaf-01")
     assert table.os == "nx-os" and table.era is Era.TRADITIONAL
     assert licence_uses(table) == (LicenceUse("nxos-lan-enterprise", 1),)
     block = _records(fixtures, "nexus/n9k-spine-01.txt")[0]
