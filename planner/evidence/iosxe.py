@@ -26,7 +26,6 @@ from planner.model import StackMember
 _UDI = re.compile(r"PID:\s*(?P<pid>[^,\s]+)\s*,\s*SN:\s*(?P<sn>[^,\s]+)")
 _AS_OF = re.compile(r"\s+As of\s+.*$")
 _HEADING = re.compile(r"^(?P<name>[A-Z][\w /()\-]*?):?\s*$")
-_KV = re.compile(r"^(?P<indent>\s*)(?P<key>[A-Za-z][\w /()\-.]*?):\s*(?P<value>.*?)\s*$")
 _NONE = {"<none>", "<empty>", "none", "not configured", ""}
 _POLICY_CLASS = re.compile(r"^\s+(?P<cls>.+?) (?:License )?Attributes:\s*$")
 _DAYS = re.compile(r"^\s+(?P<key>First report requirement|Reporting frequency|Report on change)"
@@ -191,9 +190,10 @@ def _sections(text: str) -> _Fields:
                 f.policy_rows[sub].append(int(days.group("days")))
                 continue
         udi = _UDI.search(line) if "PID:" in line else None
-        kv = _KV.match(line)
-        key = kv.group("key") if kv else ""
-        value = kv.group("value") if kv else ""
+        # `Key: value` split by hand: this loop runs on every line of every capture.
+        key, sep, value = stripped.partition(":")
+        kv = bool(sep) and key[:1].isalpha()
+        key, value = (key.rstrip(), value.strip()) if kv else ("", "")
         if udi and key in {"UDI"}:
             f.set("pid", udi.group("pid"))
             f.set("serial", udi.group("sn"))
