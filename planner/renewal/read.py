@@ -20,10 +20,14 @@ from planner.renewal.findings import Finding, RenewalSettings, sort_findings
 from planner.renewal.plan import build_plan
 
 
-def history_view(conn: sqlite3.Connection, reference: date,
-                 since: date | None = None) -> HistoryView | None:
+def history_view(conn: sqlite3.Connection, reference: date, since: date | None = None,
+                 estate: str | None = None) -> HistoryView | None:
     """What the stored snapshots up to `reference` say; None when there are none."""
     infos = [i for i in list_snapshots(conn) if i.taken <= reference]
+    foreign = sorted({i.estate for i in infos if estate is not None and i.estate != estate})
+    if foreign:
+        raise UsageError(f"the history database holds snapshots of {foreign[0]!r}, not "
+                         f"{estate!r}; name the right one with --db")
     if not infos:
         if since is not None:
             raise UsageError(f"--since {since.isoformat()}: no snapshot stored on or before "
@@ -126,7 +130,7 @@ def run_renewal(estate: Estate, *, reference: date, renewal: date, since: date |
     if since is not None and conn is None:
         raise UsageError(f"--since {since.isoformat()}: no snapshot stored (no history "
                          "database); run `planner snapshot add` first")
-    hist = history_view(conn, reference, since) if conn is not None else None
+    hist = history_view(conn, reference, since, estate.name) if conn is not None else None
     cat = catalogue or estate.catalogue or load_catalogue()  # the loader's merged view first
     ctx = build_context(estate, cat, reference=reference, renewal=renewal, prices=prices,
                         settings=settings, history=hist)

@@ -25,6 +25,10 @@ def _money(value: float, currency: str) -> str:
     return f"{value:,.2f} {currency}"
 
 
+def _use(consumed: int, entitled: int) -> str:
+    return f"{consumed / entitled:.0%}" if entitled else ("n/a" if not consumed else "over")
+
+
 def _finding_md(f: Finding) -> list[str]:
     ev = f.evidence
     lines = [f"### {f.priority.upper()} · {f.kind} · {f.subject}", "",
@@ -68,8 +72,10 @@ def render_brief_md(brief: RenewalBrief) -> str:
                 out += _finding_md(f)
     out += ["## Consumption against entitlement", ""]
     for tag in brief.chart_tags():
-        out += [f"**{tag}**", "", "| date | entitled | consumed | source |", "|---|---:|---:|---|"]
-        out += [f"| {p.taken.isoformat()} | {p.entitled} | {p.consumed} | {p.source} |"
+        out += [f"**{tag}**", "", "| date | entitled | consumed | use | source |",
+                "|---|---:|---:|---:|---|"]
+        out += [f"| {p.taken.isoformat()} | {p.entitled} | {p.consumed} | "
+                f"{_use(p.consumed, p.entitled)} | {p.source} |"
                 for p in brief.series if p.tag == tag]
         out.append("")
     out += ["## Hygiene plan", "", f"Review cadence: **{brief.plan.cadence}**"

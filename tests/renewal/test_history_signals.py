@@ -114,3 +114,26 @@ def test_series_joins_snapshots_and_the_estate(tmp_path: Path) -> None:
         (JAN, "network-advantage", 10, 1, "snapshot"),
         (REFERENCE, "network-advantage", 10, 2, "estate"),
     ]
+
+
+def test_history_of_another_estate_is_refused(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    conn = history(tmp_path, (JAN, replace(estate([dev("h1")], HOLD), name="Someone Else")))
+    with pytest.raises(UsageError, match="'Someone Else', not 'Hand Estate'"):
+        run_renewal(estate([dev("h1")], HOLD), reference=REFERENCE, renewal=RENEWAL, conn=conn)
+
+
+def test_markdown_brief_carries_findings_chart_and_plan(tmp_path: Path) -> None:
+    from planner.renewal.render import render_brief_md
+
+    conn = history(tmp_path, (JAN, estate([dev("h1")], HOLD)))
+    brief = run_renewal(estate([dev("h1"), dev("h2")], HOLD), reference=REFERENCE,
+                        renewal=RENEWAL, conn=conn)
+    text = render_brief_md(brief)
+    assert "| 2026-01-01 | 10 | 1 | 10% | snapshot |" in text
+    assert "| 2026-06-01 | 10 | 2 | 20% | estate |" in text
+    assert "### MEDIUM · growth · HQ/network-advantage" in text
+    assert "- **Devices (1):** h2" in text
+    assert "| 2026-09-02 | Consolidated hygiene pack due |" in text
+    assert "Review cadence: **quarterly**." in text
