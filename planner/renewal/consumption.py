@@ -136,10 +136,17 @@ def shelfware(ctx: RenewalContext, bal: dict[tuple[str, str], Balance]) -> list[
         money = sum(ctx.yearly_or_once(tag, b.quantity, b.virtual_account) for b in rows)
         term = any(ctx.is_term(tag, v) for v in vas)
         name = _name(ctx, tag)
+        # Substitution candidates: licences of the same track that are over-consumed.
+        lic = ctx.licence(tag)
+        subs = sorted({b.tag for b in bal.values() if b.over > 0 and b.tag != tag
+                       and lic is not None and (other := ctx.licence(b.tag)) is not None
+                       and other.track == lic.track})
+        swap = (f" Substitute toward {', '.join(subs)}, which is over-consumed." if subs
+                else "")
         out.append(Finding(
             kind=FindingKind.SHELFWARE, subject=tag,
             signal=f"{quantity} unit(s) of {name} entitled, none in use",
-            evidence=Evidence(licences=(tag,), virtual_accounts=vas, numbers=(
+            evidence=Evidence(licences=(tag, *subs), virtual_accounts=vas, numbers=(
                 ("entitled", quantity), ("in_use", 0), ("term", 1 if term else 0),
                 ("unit_price", ctx.unit_price(tag)))),
             reading=("The renewal team will defend these units against a drop and renew them "
@@ -147,7 +154,8 @@ def shelfware(ctx: RenewalContext, bal: dict[tuple[str, str], Balance]) -> list[
                      "count them in the support renewal and the installed base."),
             counter_move=("Push a drop of the idle units or a substitution toward a licence "
                           "in use; do not pay for shelfware." if term else "Drop them from the "
-                          "support renewal or trade them for a licence in use; buy no more."),
+                          "support renewal or trade them for a licence in use; buy no more.")
+            + swap,
             money=money, currency=ctx.currency, priority=priority_for(money, ctx.settings),
         ))
     return out

@@ -101,6 +101,9 @@ def test_upgrade_pitch_names_devices_and_prices_the_step() -> None:
     assert over.money == 840.0
     (shelf,) = only(brief, FindingKind.SHELFWARE)
     assert (shelf.subject, shelf.money) == ("dna-essentials", 900.0)
+    assert shelf.evidence.licences == ("dna-essentials", "dna-advantage")
+    assert shelf.counter_move.endswith("Substitute toward dna-advantage, which is "
+                                       "over-consumed.")
 
 
 def test_shelfware_priced_per_year_for_term() -> None:
