@@ -14,15 +14,14 @@ import yaml
 
 from planner.catalogue import load_catalogue
 from planner.generate import (
-    _SUFFIX_SPACE,
-    _SUFFIX_STEP,
     DEVICE_HEADER,
     ENTITLEMENT_HEADER,
-    _Serials,
     allocate,
     generate_estate,
     synthetic_plan,
 )
+from planner.generate.devices import Serials
+from planner.generate.profiles import SUFFIX_SPACE, SUFFIX_STEP
 from planner.loader import load_estate
 from planner.model import InternetAccess, LicensingState, TermType
 from planner.resources import models_dir
@@ -107,11 +106,11 @@ def test_serials_are_unique_and_cisco_shaped(medium: dict[str, str]) -> None:
 
 
 def test_serials_stay_unique_past_the_suffix_space() -> None:
-    assert math.gcd(_SUFFIX_STEP, 36) == 1  # the suffix map is a permutation
-    first = _Serials(random.Random(1))
+    assert math.gcd(SUFFIX_STEP, 36) == 1  # the suffix map is a permutation
+    first = Serials(random.Random(1))
     early = {first.next("C9300") for _ in range(2000)}
-    late_gen = _Serials(random.Random(1))
-    late_gen._n = _SUFFIX_SPACE  # the first serial of the second block
+    late_gen = Serials(random.Random(1))
+    late_gen._n = SUFFIX_SPACE  # the first serial of the second block
     late = {late_gen.next("C9300") for _ in range(2000)}
     assert not early & late
     assert all(SERIAL.match(s) for s in late)
@@ -190,3 +189,23 @@ def test_allocate_splits_exactly(total: int, weights: list[float]) -> None:
     assert sum(counts) == total
     if total >= len(weights):
         assert min(counts) >= 1
+
+
+def test_output_does_not_depend_on_the_hash_seed() -> None:
+    import hashlib
+    import os
+    import subprocess
+    import sys
+
+    code = ("import hashlib; from planner.generate import generate_estate; "
+            "f = generate_estate(300, 25, 9); "
+            "print(hashlib.sha256(repr(sorted(f.items())).encode()).hexdigest())")
+    digests = set()
+    for seed in ("0", "12345"):
+        env = dict(os.environ, PYTHONHASHSEED=seed)
+        out = subprocess.run([sys.executable, "-c", code], env=env, check=True,
+                             capture_output=True, text=True).stdout.strip()
+        digests.add(out)
+    files = generate_estate(300, 25, 9)
+    digests.add(hashlib.sha256(repr(sorted(files.items())).encode()).hexdigest())
+    assert len(digests) == 1
