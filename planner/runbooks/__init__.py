@@ -1,1 +1,36 @@
-"""Device-side runbooks: per-device licensing steps and CLI from a plan (issue 8)."""
+"""Device-side runbooks: per-device licensing steps and CLI from a plan (issue 8).
+
+`build_runbooks` turns what the plan decided per device into ordered steps and carry trips;
+`runbook_files` renders them (Markdown per site, a command file per device, ansible-vars.yml).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from planner.runbooks.carry import Trip, site_trips
+from planner.runbooks.catalogue import load_command_catalogue
+from planner.runbooks.planned import PlannedEstate, catalogue_of
+from planner.runbooks.render import render_files
+from planner.runbooks.steps import device_runbook
+from planner.runbooks.types import DeviceRunbook, RunbookSettings
+
+__all__ = ["build_runbooks", "runbook_files"]
+
+
+def build_runbooks(planned: PlannedEstate, settings: RunbookSettings | None = None,
+                   ) -> tuple[list[DeviceRunbook], Mapping[str, tuple[Trip, ...]]]:
+    """Every device's runbook (sorted by site, hostname, serial) and each site's carry trips."""
+    chosen = settings or RunbookSettings()
+    catalogue = catalogue_of(planned.estate)
+    commands = load_command_catalogue()
+    runbooks = [device_runbook(planned.estate, p, catalogue, commands, chosen)
+                for p in planned.devices]
+    return runbooks, site_trips(runbooks, planned.manual_servers)
+
+
+def runbook_files(planned: PlannedEstate, settings: RunbookSettings | None = None,
+                  generated: str | None = None) -> dict[str, str | bytes]:
+    """Every runbook file, rendered in memory: relative path -> content."""
+    runbooks, trips = build_runbooks(planned, settings)
+    return render_files(planned.estate, runbooks, trips, planned.source, generated)

@@ -53,6 +53,7 @@ class Platform:
     min_version: str
     max_version: str  # exclusive; "" for no upper bound
     commands: Mapping[str, Command]
+    guide: Source  # where to obtain a step this platform has no confirmed command for
 
     def covers_version(self, version: str) -> bool:
         key = version_key(version)
@@ -154,16 +155,19 @@ def parse_catalogue(doc: Any, where: str = "commands.yaml") -> CommandCatalogue:
         at = f"{where}: platforms.{pid}"
         if not isinstance(raw, dict):
             raise _fail(at, "a platform must be a mapping")
-        for key in ("name", "os", "slup", "min_version", "commands"):
+        for key in ("name", "os", "slup", "min_version", "guide", "commands"):
             if key not in raw:
                 raise _fail(at, f"missing {key}")
+        guide = str(raw["guide"] or "").strip()
+        if guide not in sources:
+            raise _fail(f"{at}.guide", f"source {guide!r} is not listed under 'sources'")
         commands = {str(step): _command(str(step), entry, sources, f"{at}.commands.{step}")
                     for step, entry in sorted((raw["commands"] or {}).items())}
         platforms.append(Platform(
             id=str(pid), name=str(raw["name"]), os=str(raw["os"]),
             families=tuple(str(f) for f in raw.get("families") or ()), slup=bool(raw["slup"]),
             min_version=str(raw["min_version"]), max_version=str(raw.get("max_version") or ""),
-            commands=commands,
+            commands=commands, guide=sources[guide],
         ))
     no_cli: dict[str, NoCli] = {}
     for fid, raw in sorted((doc.get("no_cli") or {}).items()):

@@ -1,0 +1,92 @@
+"""`planner runbook`: device-side runbooks from a solved or saved plan."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from planner.cli import main
+from planner.cli.engine import _load, _solve_kwargs, solver_options
+from planner.fileio import write_files_atomic
+from planner.plan import SolveStatus
+from planner.problems import SolverError, UsageError
+
+
+def _server_urls(values: tuple[str, ...]) -> dict[str, str]:
+    urls: dict[str, str] = {}
+    for value in values:
+        site, sep, url = value.partition("=")
+        if not sep or not site.strip() or not url.strip():
+            raise UsageError(f"--server-url {value!r}: expected SITE=URL "
+                             "(the SSM On-Prem transport URL of the server at SITE)")
+        urls[site.strip()] = url.strip()
+    return urls
+
+
+def _proxy(value: str | None) -> tuple[str, str]:
+    if not value:
+        return "", ""
+    host, sep, port = value.rpartition(":")
+    if not sep or not host or not port.isdigit():
+        raise UsageError(f"--proxy {value!r}: expected HOST:PORT")
+    return host, port
+
+
+@main.command("runbook")
+@click.argument("estate", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("-o", "--output", "outdir", required=True,
+              type=click.Path(path_type=Path, file_okay=False),
+              help="Folder for the runbooks (one sub-folder per site).")
+@click.option("--plan", "plan_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="A plan.json written by 'planner plan' for this estate (no solve).")
+@click.option("--server-url", "server_urls", multiple=True, metavar="SITE=URL",
+              help="SSM On-Prem transport URL of the server at SITE (repeatable).")
+@click.option("--cslu-url", default="", metavar="URL",
+              help="CSLU URL for sites planned on CSLU, e.g. http://cslu:8182/cslu/v1/pi.")
+@click.option("--proxy", "proxy", metavar="HOST:PORT",
+              help="HTTPS proxy for cssm-direct sites whose internet access is 'proxy'.")
+@click.option("--date", "date_text", metavar="YYYY-MM-DD",
+              help="Date stamped in the runbooks (default: SOURCE_DATE_EPOCH, else none).")
+@solver_options
+def runbook_cmd(estate: Path, outdir: Path, plan_file: Path | None, server_urls: tuple[str, ...],
+                cslu_url: str, proxy: str | None, date_text: str | None, solver: str,
+                time_limit: float, gap: float, threads: int, strict: bool) -> None:
+    """Write device-side runbooks that put every device into its planned licensing mode.
+
+    \b
+    Example:
+      planner plan demo/estate.yaml -o demo/plan
+      planner runbook demo/estate.yaml --plan demo/plan/plan.json -o demo/runbooks
+      planner runbook demo/estate.yaml -o demo/runbooks --server-url DC1=https://onprem/cslu/v1/pi/T1
+
+    Writes README.md, one folder per site (runbook.md with the change-record header, steps,
+    carry trips and rollback; <hostname>.txt command files; carry.csv) and ansible-vars.yml.
+    Commands come from models/commands.yaml with their Cisco source; a command that could not
+    be confirmed is written commented out and marked for confirmation. Without --plan the estate
+    is solved first (same options as 'planner plan').
+    """
+    from planner.runbooks import runbook_files
+    from planner.runbooks.planned import from_plan, from_plan_file
+    from planner.runbooks.types import RunbookSettings
+    from planner.writers.plan_files import generated_date
+
+    when = generated_date(date_text)
+    host, port = _proxy(proxy)
+    settings = RunbookSettings(server_urls=_server_urls(server_urls), cslu_url=cslu_url,
+                               proxy_host=host, proxy_port=port)
+    loaded = _load(estate, strict)
+    if plan_file is not None:
+        planned = from_plan_file(loaded, plan_file)
+    else:
+        from planner.optimise import plan_estate
+
+        plan = plan_estate(loaded, **_solve_kwargs(solver, time_limit, gap, threads))
+        if plan.status in (SolveStatus.INFEASIBLE, SolveStatus.ERROR):
+            raise SolverError(f"no feasible plan ({plan.status.value}): no runbooks written")
+        planned = from_plan(plan)
+    files = runbook_files(planned, settings, when.isoformat() if when else None)
+    write_files_atomic(outdir, files)
+    devices = len(planned.devices)
+    sites = sum(1 for name in files if name.endswith("/runbook.md"))
+    click.echo(f"wrote runbooks for {devices} device(s) at {sites} site(s) to {outdir}", err=True)

@@ -1,0 +1,200 @@
+"""Runbook outputs, rendered in memory: a Markdown runbook and carry list per site, a command file
+per device, ansible-vars.yml and an index; same plan, same bytes."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+
+import yaml
+
+from planner.model import Estate
+from planner.runbooks.carry import Trip, carry_csv
+from planner.runbooks.types import DeviceRunbook, Step, StepKind
+from planner.writers.plan_files import file_stem
+
+BLANK = "________________"
+CHANGE_FIELDS = ("Change ID", "Planned window start (date, time, zone)",
+                 "Planned window end (date, time, zone)", "Implementer", "Approver",
+                 "Rollback decision point (time)")
+
+
+def _md_cell(value: object) -> str:
+    return str(value).replace("|", "\\|").replace("\n", " ")
+
+
+def _table(header: Iterable[str], rows: Iterable[Iterable[object]]) -> list[str]:
+    head = list(header)
+    out = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    out += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in rows]
+    return out
+
+
+def _step_md(number: int, step: Step, refs: Mapping[str, int]) -> list[str]:
+    tag = {StepKind.DEVICE: step.context or "device", StepKind.PORTAL: "portal",
+           StepKind.CARRY: "carry", StepKind.MANUAL: "MANUAL"}[step.kind]
+    member = f" [{step.member}]" if step.member else ""
+    out = [f"{number}. **{step.title}** ({tag}){member}"]
+    if step.lines:
+        body = ["configure terminal", *step.lines, "end"] if step.context == "config" \
+            else list(step.lines)
+        if not step.confirmed:
+            body = [f"! UNCONFIRMED: {line}" for line in body]
+        out += ["   ```", *(f"   {line}" for line in body), "   ```"]
+    if step.verify:
+        out.append(f"   - Verify: `{step.verify}`; must show: {step.expect}")
+    elif step.expect:
+        out.append(f"   - Expect: {step.expect}")
+    if step.note:
+        prefix = "**CONFIRM BEFORE THE WINDOW:** " if (not step.confirmed or
+                                                      step.kind is StepKind.MANUAL) else ""
+        out.append(f"   - {prefix}{step.note}")
+    if step.source:
+        out.append(f"   - Source: [{refs[step.source]}]")
+    return out
+
+
+def device_text(rb: DeviceRunbook) -> str:
+    """The plain-text command file for one device; unconfirmed lines stay commented out."""
+    mode = rb.mode.value if rb.mode else "none"
+    out = [f"! planner runbook: {rb.hostname} ({rb.pid} {rb.serial}), site {rb.site}",
+           f"! planned mode: {mode}; platform: {rb.platform or 'none (manual)'}",
+           "! Lines prefixed '! UNCONFIRMED' are not confirmed in a Cisco source: confirm them",
+           "! in the named document before use. Portal, carry and manual steps are comments.",
+           "!"]
+    sections = (("pre-check", rb.prechecks), ("step", rb.steps), ("rollback", rb.rollback))
+    for label, steps in sections:
+        for n, step in enumerate(steps, 1):
+            member = f" [{step.member}]" if step.member else ""
+            out.append(f"! --- {label} {n}: {step.title}{member}")
+            if step.kind is not StepKind.DEVICE or not step.lines:
+                if step.note:
+                    out.append(f"! {step.kind.value.upper()}: {step.note}")
+            else:
+                body = ["configure terminal", *step.lines, "end"] if step.context == "config" \
+                    else list(step.lines)
+                if step.confirmed:
+                    out += body
+                else:
+                    out.append(f"! UNCONFIRMED ({step.note})")
+                    out += [f"! UNCONFIRMED: {line}" for line in body]
+            if step.verify:
+                out.append(f"! verify: {step.verify} -> must show: {step.expect}")
+            if step.source:
+                out.append(f"! source: {step.source}")
+    return "\n".join(out) + "\n"
+
+
+def _sources(runbooks: Iterable[DeviceRunbook]) -> list[str]:
+    return sorted({s.source for rb in runbooks for s in (*rb.prechecks, *rb.steps, *rb.rollback)
+                   if s.source})
+
+
+def site_markdown(estate: Estate, site_id: str, runbooks: list[DeviceRunbook],
+                  trips: tuple[Trip, ...], generated: str | None) -> str:
+    site = estate.site(site_id)
+    modes = sorted({rb.mode.value for rb in runbooks if rb.mode})
+    servers = sorted({rb.server_site for rb in runbooks if rb.server_site})
+    pending = sum(len(rb.unconfirmed) for rb in runbooks)
+    sources = _sources(runbooks)
+    refs = {src: n for n, src in enumerate(sources, 1)}
+    out = [f"# Licensing change runbook: {site.name} ({site.id})", "",
+           f"Estate: {estate.name}. Classification: {site.classification}. Internet: "
+           f"{site.internet.value}. Planned modes: {', '.join(modes) or 'none'}. "
+           f"SSM On-Prem server site: {', '.join(servers) or 'none'}."]
+    if generated:
+        out.append(f"Generated: {generated}.")
+    out += ["", "## Change record", ""]
+    fields = list(CHANGE_FIELDS)
+    if trips:
+        fields.append("Media-transfer approval for the carry trips")
+    out += _table(("Field", "Value"), ((f, BLANK) for f in fields))
+    out += ["", f"Devices: {len(runbooks)}. Steps to confirm or obtain before the window: "
+            f"{pending} (marked CONFIRM BEFORE THE WINDOW below).", "", "## Devices", ""]
+    out += _table(("Hostname", "PID", "Serial", "Version", "Today", "Planned mode", "Members",
+                   "Platform", "To confirm"),
+                  ((rb.hostname, rb.pid, rb.serial, rb.version or "?", rb.state,
+                    rb.mode.value if rb.mode else "none",
+                    len(rb.units) - 1,
+                    rb.platform or "manual", len(rb.unconfirmed)) for rb in runbooks))
+    out += ["", "## Steps per device", ""]
+    for rb in runbooks:
+        mode = rb.mode.value if rb.mode else "none"
+        out += [f"### {rb.hostname} ({rb.pid} {rb.serial}): {rb.state} -> {mode}", ""]
+        for n, step in enumerate((*rb.prechecks, *rb.steps), 1):
+            out += _step_md(n, step, refs)
+        out.append("")
+    if trips:
+        out += ["## Carry trips across the boundary", ""]
+        for trip in trips:
+            out += [f"### Trip {trip.number} ({trip.purpose})", ""]
+            out += _table(("Device", "Member", "Kind", "Item", "Pick up", "Deliver"),
+                          ((i.hostname, i.member or "-", i.kind, i.item, i.pick_up, i.deliver)
+                           for i in trip.items))
+            out.append("")
+    out += ["## Rollback", ""]
+    for rb in runbooks:
+        if not rb.rollback:
+            continue
+        out += [f"### {rb.hostname}", ""]
+        for n, step in enumerate(rb.rollback, 1):
+            out += _step_md(n, step, refs)
+        out.append("")
+    out += ["## Sources", ""]
+    out += [f"{n}. {src}" for src, n in refs.items()] or ["none"]
+    return "\n".join(out) + "\n"
+
+
+def ansible_vars(runbooks: Iterable[DeviceRunbook]) -> str:
+    """ansible-vars.yml: one entry per hostname (host_vars style), sorted, YAML 1.1 safe."""
+    hosts: dict[str, dict[str, object]] = {}
+    for rb in runbooks:
+        key = rb.hostname if rb.hostname not in hosts else f"{rb.hostname}@{rb.serial}"
+        hosts[key] = {**rb.variables, "unconfirmed_steps": [s.title for s in rb.unconfirmed]}
+    doc = {"planner_runbook": {"schema": "planner.runbook-vars/1", "hosts": hosts}}
+    # libyaml's emitter when present: the pure-Python one takes half a minute at 3,000 devices.
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    text: str = yaml.dump(doc, Dumper=dumper, sort_keys=True, default_flow_style=False,
+                          allow_unicode=True, width=100)
+    return "# Per-device licensing variables for an Ansible playbook (planner runbook).\n" + text
+
+
+def render_files(estate: Estate, runbooks: list[DeviceRunbook],
+                 trips: Mapping[str, tuple[Trip, ...]], source: str,
+                 generated: str | None = None) -> dict[str, str | bytes]:
+    """Every runbook file: relative path -> content."""
+    by_site: dict[str, list[DeviceRunbook]] = defaultdict(list)
+    for rb in runbooks:
+        by_site[rb.site].append(rb)
+    files: dict[str, str | bytes] = {"ansible-vars.yml": ansible_vars(runbooks)}
+    index_rows = []
+    for site_id in sorted(set(by_site) | set(trips)):
+        rbs = by_site.get(site_id, [])
+        stem = file_stem(site_id)
+        site_trips = trips.get(site_id, ())
+        files[f"{stem}/runbook.md"] = site_markdown(estate, site_id, rbs, site_trips, generated)
+        used: set[str] = set()
+        for rb in rbs:
+            name = file_stem(rb.hostname)
+            if name in used:
+                name = file_stem(f"{rb.hostname}_{rb.serial}")
+            used.add(name)
+            files[f"{stem}/{name}.txt"] = device_text(rb)
+        if site_trips:
+            files[f"{stem}/carry.csv"] = carry_csv(site_trips)
+        modes = Counter(rb.mode.value if rb.mode else "none" for rb in rbs)
+        index_rows.append((site_id, len(rbs), ", ".join(f"{m} {n}" for m, n in
+                                                        sorted(modes.items())),
+                           len(site_trips), sum(len(rb.unconfirmed) for rb in rbs),
+                           f"{stem}/runbook.md"))
+    index = [f"# Licensing runbooks: {estate.name}", "", f"Plan: {source}."]
+    if generated:
+        index.append(f"Generated: {generated}.")
+    index += ["", "One folder per site: runbook.md (change record, steps, carry trips, rollback), "
+              "one command file per device, carry.csv when files cross the boundary. "
+              "ansible-vars.yml holds the per-device variables.", ""]
+    index += _table(("Site", "Devices", "Modes", "Carry trips", "To confirm", "Runbook"),
+                    index_rows)
+    index += ["", "## Sources", ""] + [f"- {s}" for s in _sources(runbooks)]
+    files["README.md"] = "\n".join(index) + "\n"
+    return files

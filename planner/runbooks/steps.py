@@ -1,0 +1,355 @@
+"""One device's ordered steps for its planned mode, per member where codes are per member, each
+verified; unknown platforms and unconfirmed text become steps marked for manual confirmation."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+
+from planner.catalogue import Catalogue, ProductFamily
+from planner.model import DataElement, Device, Estate, InternetAccess, Mode
+from planner.modes import load_modes
+from planner.optimise.classes import slup_state
+from planner.runbooks.catalogue import Command, CommandCatalogue, Platform
+from planner.runbooks.types import (
+    CarryItem,
+    DeviceRunbook,
+    Direction,
+    PlannedDevice,
+    RunbookSettings,
+    Step,
+    StepKind,
+)
+
+REPORTING_MODES = (Mode.CSSM_DIRECT, Mode.CSLU, Mode.ONPREM_NETWORK, Mode.ONPREM_MANUAL,
+                   Mode.OFFLINE)
+NETWORKED_MODES = (Mode.CSSM_DIRECT, Mode.CSLU, Mode.ONPREM_NETWORK, Mode.ONPREM_MANUAL)
+CSSM_WORKSTATION = "the CSSM workstation (internet side)"
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+
+
+def interval_days(mode: Mode) -> int | None:
+    """The reporting interval a networked mode implies (modes.yaml transfers per year)."""
+    if mode not in NETWORKED_MODES:
+        return None
+    per_year = load_modes()[mode].transfers_per_year
+    return max(1, round(365 / per_year)) if per_year > 0 else None
+
+
+def _fs(family: ProductFamily | None) -> str:
+    """Where licensing files are saved: flash: on Catalyst switches, else bootflash:."""
+    return "flash:" if family is not None and family.kind == "switch" and family.os == "ios-xe" \
+        else "bootflash:"
+
+
+def _units(device: Device) -> list[str]:
+    """Every unit that needs its own reservation codes: the device, then each further member."""
+    units = [f"{device.pid}:{device.serial}"]
+    units += [f"{m.pid}:{m.serial}" for m in device.members if m.serial != device.serial]
+    return units
+
+
+def _fill(text: str, values: Mapping[str, str]) -> str:
+    return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), f"<{m.group(1)}>"), text)
+
+
+class _Builder:
+    """Collects one device's steps; every device step comes from the command catalogue."""
+
+    def __init__(self, platform: Platform | None, values: dict[str, str], fallback: str) -> None:
+        self.platform = platform
+        self.values = values
+        self.fallback = fallback  # where to obtain commands the catalogue lacks
+        self.steps: list[Step] = []
+
+    def command(self, step_id: str, title: str, *, member: str = "",
+                extra: Mapping[str, str] | None = None) -> Command | None:
+        values = {**self.values, **(extra or {})}
+        cmd = self.platform.commands.get(step_id) if self.platform else None
+        if cmd is None:
+            name = self.platform.name if self.platform else "this platform"
+            self.steps.append(Step(
+                title=title, kind=StepKind.MANUAL, confirmed=False, member=member,
+                note=f"no confirmed command for '{step_id}' on {name}: obtain it from "
+                     f"{self.fallback} and confirm it before the change window",
+            ))
+            return None
+        note = cmd.evidence if cmd.confirmed else f"MANUAL CONFIRMATION REQUIRED: {cmd.reason}"
+        self.steps.append(Step(
+            title=title, kind=StepKind.DEVICE, context=cmd.context,
+            lines=tuple(_fill(line, values) for line in cmd.lines),
+            verify=_fill(cmd.verify, values), expect=_fill(cmd.expect, values),
+            source=str(cmd.source), confirmed=cmd.confirmed, note=note, member=member,
+        ))
+        return cmd
+
+    def other(self, kind: StepKind, title: str, note: str, source: str = "", *,
+              member: str = "") -> None:
+        self.steps.append(Step(title=title, kind=kind, note=note, source=source, member=member))
+
+
+def _values(planned: PlannedDevice, family: ProductFamily | None, settings: RunbookSettings,
+            mode: Mode) -> dict[str, str]:
+    device = planned.device
+    stem = _UNSAFE.sub("_", device.hostname).strip("._") or device.serial
+    fs = _fs(family)
+    server = planned.server_site or "?"
+    interval = interval_days(mode)
+    return {
+        "cslu_url": settings.cslu_url or "<CSLU URL, e.g. http://<cslu-host>:8182/cslu/v1/pi>",
+        "onprem_url": settings.server_urls.get(server)
+        or f"<SSM On-Prem transport URL of the server at {server}>",
+        "proxy_host": settings.proxy_host or "<proxy host>",
+        "proxy_port": settings.proxy_port or "<proxy port>",
+        "id_token": f"<ID token from the SSM On-Prem local account {device.virtual_account}>"
+        if mode in (Mode.ONPREM_NETWORK, Mode.ONPREM_MANUAL)
+        else f"<ID token from CSSM, Virtual Account {device.virtual_account}>",
+        "interval_days": str(interval) if interval else "<days>",
+        "usage_file": f"{fs}{stem}_usage.txt",
+        "ack_file": f"{fs}ACK_{stem}_usage.txt",
+        "auth_code": "<authorization code from CSSM>",
+        "scope": "all" if len(_units(device)) > 1 else "local",
+        "fs": fs,
+        "stem": stem,
+    }
+
+
+def _privacy(b: _Builder, estate: Estate, planned: PlannedDevice, mode: Mode) -> None:
+    if mode not in REPORTING_MODES:
+        return
+    policy = estate.policy(estate.site(planned.device.site).classification)
+    if policy.hostname_privacy:
+        b.command("privacy-hostname", f"Keep the hostname out of usage reports ({policy.name} "
+                  "policy: hostname_privacy)")
+    if DataElement.SOFTWARE_VERSION not in policy.telemetry_may_leave:
+        b.command("privacy-version", f"Keep the software version out of usage reports "
+                  f"({policy.name} policy: software-version may not leave)")
+
+
+def _carry(kind: str, trip: int, direction: Direction, planned: PlannedDevice, item: str,
+           pick_up: str, deliver: str, member: str = "") -> CarryItem:
+    d = planned.device
+    return CarryItem(trip, direction, kind, d.site, d.hostname, member, item, pick_up, deliver)
+
+
+def _reservation(b: _Builder, planned: PlannedDevice, family: ProductFamily | None,
+                 mode: Mode, carry: list[CarryItem]) -> None:
+    device = planned.device
+    units = _units(device)
+    tags = ", ".join(f"{t} x{n}" for t, n in planned.reserved) or "the licences the device uses"
+    reserve = "CSSM help 'Reserve Licenses' <https://software.cisco.com/web/fw/softwareworkspace/" \
+              "smartlicensing/ssmcompiledhelps/c_Reserve_Licenses.html>"
+    if mode is Mode.SLR and device.state.value == "slr":
+        b.command("reservation-verify", "Verify the existing reservation (kept: no new request)")
+        b.other(StepKind.PORTAL, "Compare the reservation with the plan in CSSM",
+                f"Virtual Account {device.virtual_account}: the reservation for "
+                f"{', '.join(units)} must hold {tags}. If it differs, use 'Update Reserved "
+                "Licenses' in CSSM and install the new authorization code as in an SLR request.",
+                reserve)
+        return
+    b.command("reservation-enable", "Enable licence reservation")
+    if family is not None and family.modular and len(units) == 1:
+        b.other(StepKind.MANUAL, "List the supervisors", "modular chassis: reservation codes are "
+                "per supervisor (and chassis); the inventory lists no supervisors, so read them "
+                "from 'show license udi' and repeat the per-member steps for each", "")
+    if mode is Mode.PLR:
+        b.command("plr-request", "Generate the PLR request code")
+    elif len(units) > 1:
+        b.command("reservation-request-all", "Generate one request code per member")
+    else:
+        b.command("reservation-request-local", "Generate the request code")
+    for unit in units:
+        carry.append(_carry("request-code", 1, Direction.OUT, planned,
+                            f"request code of {unit}", f"console of {device.hostname}",
+                            f"CSSM, Virtual Account {device.virtual_account}", unit))
+    what = "universal (PLR)" if mode is Mode.PLR else f"specific: {tags}"
+    for unit in units:
+        b.other(StepKind.PORTAL, f"Reserve in CSSM for {unit}",
+                f"Virtual Account {device.virtual_account}: Licenses > License Reservation, "
+                f"enter the request code, reserve {what}, download the authorization code",
+                reserve, member=unit)
+    for unit in units:
+        serial = unit.split(":", 1)[1]
+        auth_file = f"{b.values['fs']}{b.values['stem']}_{serial}_auth.txt"
+        carry.append(_carry("authorization-code", 2, Direction.IN, planned, auth_file,
+                            f"CSSM, Virtual Account {device.virtual_account}",
+                            f"{device.hostname} ({auth_file})", unit))
+        step = "plr-install" if mode is Mode.PLR else "reservation-install"
+        b.command(step, f"Install the authorization code for {unit}", member=unit,
+                  extra={"auth_file": auth_file})
+        if mode is Mode.SLR:
+            carry.append(_carry("confirmation-code", 3, Direction.OUT, planned,
+                                f"confirmation code of {unit}", f"console of {device.hostname}",
+                                f"CSSM, product instance {unit}", unit))
+    if mode is Mode.SLR:
+        b.other(StepKind.PORTAL, "Enter the confirmation codes in CSSM",
+                "each install prints a 'Last Confirmation code'; enter it for the product "
+                "instance in CSSM so the reservation is confirmed", reserve)
+
+
+def _offline(b: _Builder, planned: PlannedDevice, carry: list[CarryItem]) -> None:
+    device = planned.device
+    days = round(365 / load_modes()[Mode.OFFLINE].manual_trips_per_year)
+    b.command("transport-off", "Turn licence transport off (offline reporting)")
+    b.command("save-usage", "Save the usage (RUM) report to a file")
+    carry.append(_carry("usage-report", 1, Direction.OUT, planned, b.values["usage_file"],
+                        f"{device.hostname} ({b.values['usage_file']})",
+                        f"CSSM, Virtual Account {device.virtual_account}: upload usage data"))
+    b.other(StepKind.PORTAL, "Upload the usage report to CSSM and download the acknowledgement",
+            f"Virtual Account {device.virtual_account}: upload the usage data file, then download "
+            f"the ACK file. Repeat this round trip every {days} days (offline mode: "
+            f"{load_modes()[Mode.OFFLINE].manual_trips_per_year:g} trips a year).",
+            "Cisco tech note 217046 <https://www.cisco.com/c/en/us/support/docs/ios-nx-os-software"
+            "/ios-xe-17/217046-configure-smart-licensing-using-policy-o.html>")
+    carry.append(_carry("acknowledgement", 2, Direction.IN, planned, b.values["ack_file"],
+                        f"CSSM, Virtual Account {device.virtual_account}",
+                        f"{device.hostname} ({b.values['ack_file']})"))
+    b.command("import-ack", "Import the acknowledgement")
+
+
+def _networked(b: _Builder, estate: Estate, planned: PlannedDevice, mode: Mode,
+               slup: bool) -> None:
+    site = estate.site(planned.device.site)
+    if mode is Mode.CSSM_DIRECT:
+        b.command("transport-smart", "Send usage directly to CSSM (Smart transport)")
+        if site.internet is InternetAccess.PROXY:
+            b.command("proxy", f"Reach CSSM through the site proxy ({site.id})")
+    elif mode is Mode.CSLU:
+        b.command("transport-cslu", "Send usage to the CSLU collector")
+    else:
+        server = planned.server_site or "?"
+        b.other(StepKind.PORTAL, f"Prepare SSM On-Prem at {server}",
+                f"local account for Virtual Account {planned.device.virtual_account} exists; "
+                "copy the server's transport URL for the next step", "")
+        b.command("transport-onprem", f"Send usage to SSM On-Prem at {server}")
+    if slup:
+        b.command("usage-interval", "Set the reporting interval")
+        if mode is Mode.CSSM_DIRECT:
+            b.command("trust-token", "Install the trust code (ID token from CSSM)")
+        b.command("sync", "Report now and receive the acknowledgement")
+    elif mode is Mode.CSSM_DIRECT:
+        b.command("register-token", "Register with CSSM (ID token)")
+    else:
+        b.command("register-token", f"Register with SSM On-Prem at {planned.server_site} "
+                  "(ID token from the On-Prem local account)")
+
+
+def _rollback(b: _Builder, mode: Mode, state: str) -> list[Step]:
+    out = _Builder(b.platform, b.values, b.fallback)
+    if mode is Mode.SLR and state == "slr":
+        return []  # the existing reservation is only verified: nothing to undo
+    if mode in (Mode.SLR, Mode.PLR) and state not in ("slr", "plr"):
+        out.command("reservation-return", "Return the reservation (prints a return code)")
+        out.other(StepKind.PORTAL, "Enter the return code in CSSM",
+                  "the reserved licences go back to the Virtual Account", "")
+    out.other(StepKind.DEVICE, "Restore the licence configuration captured in the pre-checks",
+              "re-apply the 'license smart' lines saved before the change (and remove the "
+              "lines added by this runbook with their 'no' form)", "")
+    return out.steps
+
+
+def _prechecks(platform: Platform | None) -> list[Step]:
+    """Capture the licensing state first (the catalogue's 'precheck' entry for the platform)."""
+    if platform is None:
+        return []
+    b = _Builder(platform, {}, str(platform.guide))
+    b.command("precheck", "Capture the licensing state before the change")
+    return b.steps
+
+
+def _manual_reason(family: ProductFamily | None, device: Device, slup: bool | None,
+                   commands: CommandCatalogue) -> tuple[str, str, str]:
+    """Why no platform applies, where to obtain the procedure, and its Cisco source if known."""
+    if family is None:
+        return (f"PID {device.pid} is not in the product catalogue: no confirmed commands",
+                "the product's licensing configuration guide on cisco.com", "")
+    if family.id in commands.no_cli:
+        entry = commands.no_cli[family.id]
+        return entry.reason, str(entry.source), str(entry.source)
+    guide = f"the {family.name} Smart Licensing configuration guide on cisco.com"
+    if slup is None:
+        return (f"software version of {family.id} unknown: run 'show version' and rerun "
+                "'planner runbook' with the version in the inventory", guide, "")
+    return (f"no confirmed commands for {family.id} {device.version or '(version unknown)'} "
+            f"({family.os})", guide, "")
+
+
+def device_runbook(estate: Estate, planned: PlannedDevice, catalogue: Catalogue,
+                   commands: CommandCatalogue, settings: RunbookSettings) -> DeviceRunbook:
+    """The ordered steps that put one device into its planned mode."""
+    device = planned.device
+    family = catalogue.family_for_pid(device.pid)
+    slup = slup_state(family, device.version, device.state)
+    platform = commands.platform_for(family, device.version, slup)
+    mode = planned.mode
+    fallback = str(platform.guide) if platform else "the platform's licensing guide"
+    values = _values(planned, family, settings, mode or Mode.CSSM_DIRECT)
+    b = _Builder(platform, values, fallback)
+    carry: list[CarryItem] = []
+    rollback: list[Step] = []
+    if mode is None:
+        b.other(StepKind.MANUAL, "No planned mode",
+                "the plan assigns no licensing mode to this device (not in any device class)")
+    elif platform is None:
+        reason, where, source = _manual_reason(family, device, slup, commands)
+        b.other(StepKind.MANUAL, f"Put the device into {mode.value} by hand",
+                f"{reason}: obtain the procedure from {where}; never apply guessed commands",
+                source)
+    else:
+        _privacy(b, estate, planned, mode)
+        if mode in (Mode.SLR, Mode.PLR):
+            _reservation(b, planned, family, mode, carry)
+        elif mode is Mode.OFFLINE:
+            _offline(b, planned, carry)
+        else:
+            _networked(b, estate, planned, mode, bool(slup))
+        rollback = _rollback(b, mode, device.state.value)
+    return DeviceRunbook(
+        hostname=device.hostname, pid=device.pid, serial=device.serial, site=device.site,
+        virtual_account=device.virtual_account, family=family.id if family else "",
+        version=device.version, state=device.state.value, mode=mode,
+        server_site=planned.server_site, platform=platform.id if platform else "",
+        units=tuple(_units(device)),
+        variables=_variables(planned, platform, values, mode, estate),
+        prechecks=tuple(_prechecks(platform)), steps=tuple(b.steps),
+        rollback=tuple(rollback), carry=tuple(carry),
+    )
+
+
+def _variables(planned: PlannedDevice, platform: Platform | None, values: Mapping[str, str],
+               mode: Mode | None, estate: Estate) -> dict[str, object]:
+    """Per-device variables for the user's Ansible playbook (ansible-vars.yml)."""
+    device = planned.device
+    site = estate.site(device.site)
+    policy = estate.policy(site.classification)
+    transport = {Mode.CSSM_DIRECT: "smart", Mode.CSLU: "cslu", Mode.ONPREM_NETWORK: "cslu",
+                 Mode.ONPREM_MANUAL: "cslu", Mode.OFFLINE: "off"}.get(mode) if mode else None
+    url = {Mode.CSLU: values["cslu_url"], Mode.ONPREM_NETWORK: values["onprem_url"],
+           Mode.ONPREM_MANUAL: values["onprem_url"]}.get(mode) if mode else None
+    reporting = mode in REPORTING_MODES if mode else False
+    return {
+        "site": device.site, "pid": device.pid, "serial": device.serial,
+        "virtual_account": device.virtual_account, "mode": mode.value if mode else None,
+        "platform": platform.id if platform else None, "transport": transport,
+        "server_site": planned.server_site, "server_url": url,
+        "proxy": f"{values['proxy_host']}:{values['proxy_port']}"
+        if mode is Mode.CSSM_DIRECT and site.internet is InternetAccess.PROXY else None,
+        "interval_days": interval_days(mode) if mode else None,
+        "privacy_hostname": bool(reporting and policy.hostname_privacy),
+        "privacy_version": bool(reporting and DataElement.SOFTWARE_VERSION
+                                not in policy.telemetry_may_leave),
+        "reservation": {
+            "type": "universal" if mode is Mode.PLR else "specific",
+            "tags": [{"tag": t, "count": n} for t, n in planned.reserved],
+            "members": _units(device),
+            "scope": values["scope"],
+        } if mode in (Mode.SLR, Mode.PLR) else None,
+        "usage_file": values["usage_file"] if mode is Mode.OFFLINE else None,
+        "ack_file": values["ack_file"] if mode is Mode.OFFLINE else None,
+    }
+
+
+def placeholders(lines: Iterable[str]) -> set[str]:
+    """The {placeholder} names used in catalogue text (tests check each one is filled)."""
+    return {m.group(1) for line in lines for m in _PLACEHOLDER.finditer(line)}
