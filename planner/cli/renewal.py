@@ -22,7 +22,7 @@ from planner.history import (
     open_history,
 )
 from planner.history.diff import SnapshotDiff
-from planner.loader import load_estate, reference_date
+from planner.loader import LoadResult, load_estate, reference_date
 from planner.problems import UsageError
 from planner.renewal import run_renewal
 from planner.renewal.ics import render_ics
@@ -52,7 +52,7 @@ def _db_path(db: Path | None, estate: Path | None) -> Path:
     return Path(".planner") / "history.db"
 
 
-def _load(estate: Path, when: date) -> Any:
+def _load(estate: Path, when: date) -> LoadResult:
     result = load_estate(estate, today=when)
     for problem in result.warnings:
         click.echo(str(problem), err=True)
