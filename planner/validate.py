@@ -188,14 +188,13 @@ def _consumption(estate: Estate) -> list[Problem]:
     per_cell = Counter(map(id, map(attrgetter("licences"), estate.devices)))
     cells: dict[int, tuple[LicenceUse, ...]] = {}
     first_device: dict[str, Device] = {}
-    if len(per_cell) > 1 or (estate.devices and estate.devices[0].licences):
-        for device in estate.devices:
-            if len(cells) == len(per_cell):
-                break  # every distinct cell seen
-            if id(device.licences) not in cells:
-                cells[id(device.licences)] = device.licences
-                for use in device.licences:
-                    first_device.setdefault(use.tag, device)
+    for device in estate.devices:
+        if len(cells) == len(per_cell):
+            break  # every distinct cell seen
+        if id(device.licences) not in cells:
+            cells[id(device.licences)] = device.licences
+            for use in device.licences:
+                first_device.setdefault(use.tag, device)
     used: Counter[str] = Counter()
     for key, n in per_cell.items():
         for use in cells[key]:
