@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from operator import attrgetter
 
 from planner.catalogue import Catalogue, load_catalogue
-from planner.model import Estate
+from planner.model import Estate, LicenceUse
 
 TOP_SITES = 20  # devices-by-site rows shown before the rest are folded into one line
 
@@ -60,7 +60,7 @@ def summarise(estate: Estate, *, top: int = TOP_SITES,
     by_pid = Counter(map(attrgetter("pid"), devices))
     by_va = Counter(map(attrgetter("virtual_account"), devices))
     by_cell = Counter(map(id, map(attrgetter("licences"), devices)))
-    cells = {}
+    cells: dict[int, tuple[LicenceUse, ...]] = {}
     if by_cell:
         for d in devices:
             if len(cells) == len(by_cell):

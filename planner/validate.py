@@ -130,9 +130,9 @@ def _duplicate_serials(estate: Estate) -> list[Problem]:
     stacked = [d for d in devices if d.members]
     member_keys: list[str] = []
     for d in stacked:
-        own = d.serial.upper()
+        own_key = d.serial.upper()
         member_keys += [k for k in map(str.upper, map(attrgetter("serial"), d.members))
-                        if k != own]
+                        if k != own_key]
     if len(set(keys).union(member_keys)) == len(keys) + len(member_keys):
         return []  # the common case: nothing repeats
     out: list[Problem] = []
