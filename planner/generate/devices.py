@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import bisect
-import csv
-import io
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -151,7 +149,7 @@ def render_devices(plan: EstatePlan, rng: random.Random) -> tuple[str, dict[tupl
     stray = plan.stray_share
     acc = plan.account
     counts = allocate(plan.devices, [s.weight for s in plan.sites])
-    rows: list[tuple[str, ...]] = []
+    rows: list[str] = []
     append = rows.append
     pads: dict[int, list[str]] = {}  # zero-padded host numbers by width, built once
     for site, n in zip(plan.sites, counts, strict=True):
@@ -165,7 +163,7 @@ def render_devices(plan: EstatePlan, rng: random.Random) -> tuple[str, dict[tupl
             pid = rng.choice(ROUTER_SWAP[p]) if p in ROUTER_SWAP else str(p)
             by_role.setdefault(info[pid].role, []).append(pid)
         # Per-site text is the only plan-supplied text in the rows: neutralise it once here.
-        prefix, site_id = safe_cell(site.id.lower()), safe_cell(site.id)
+        prefix, site_cell = safe_cell(site.id.lower()), _csv_quoted(safe_cell(site.id))
         kind = site.kind
         stacks = kind is not SiteKind.DC
         reserve = (acc.slr_preapproved, acc.plr_preapproved and acc.export_authorised,
@@ -177,7 +175,9 @@ def render_devices(plan: EstatePlan, rng: random.Random) -> tuple[str, dict[tupl
             if numbers is None or len(numbers) <= len(role_pids):
                 numbers = pads[width] = [str(i).zfill(width) for i in range(len(role_pids) * 2 + 2)]
             head = f"{prefix}-{role}"
+            plain_head = _csv_quoted(head) == head
             va_role = safe_cell(site.virtual_account or plan.role_va.get(role, default_va))
+            va_cells = {va_role: _csv_quoted(va_role), default_va: _csv_quoted(default_va)}
             for idx, pid in enumerate(role_pids, 1):
                 pi = info[pid]
                 fid = pi.fid
@@ -192,9 +192,9 @@ def render_devices(plan: EstatePlan, rng: random.Random) -> tuple[str, dict[tupl
                     else:
                         sib, own = pi.sibling, pid
                         units = size
-                        members = ";".join(
+                        members = ";".join([
                             f"{sib if random_() < 0.2 else own}:{serial_of(fid)}"
-                            for _ in range(size - 1))
+                            for _ in range(size - 1)])
                 elif pi.plain:
                     units, members = 1, ""
                 else:
@@ -208,14 +208,22 @@ def render_devices(plan: EstatePlan, rng: random.Random) -> tuple[str, dict[tupl
                     cell = cells[(tags, units)] = ";".join(f"{t}:{units}" for t in tags)
                 key = (va, tags, units, state)
                 tally[key] = tally.get(key, 0) + 1
-                append((head + numbers[idx], pid, serial, site_id, va, version, state, cell,
-                        members))
+                host = head + numbers[idx]
+                # csv.writer costs ~5 us a row; only plan-supplied text can need quoting, and
+                # it was quoted once above, so a join writes the same bytes ~10x faster.
+                append(",".join((host if plain_head else _csv_quoted(host), pid, serial,
+                                  site_cell, va_cells[va], version, state, cell, members)))
     rows.sort()
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(DEVICE_HEADER)
-    writer.writerows(rows)
-    return buf.getvalue(), _use_from(tally)
+    rows.insert(0, ",".join(DEVICE_HEADER))
+    rows.append("")
+    return "\n".join(rows), _use_from(tally)
+
+
+def _csv_quoted(text: str) -> str:
+    """One CSV cell exactly as csv.writer (QUOTE_MINIMAL) would write it."""
+    if any(ch in text for ch in ',"\r\n'):
+        return '"' + text.replace('"', '""') + '"'
+    return text
 
 
 def _use_from(tally: dict[tuple[str, tuple[str, ...], int, str], int]) -> dict[

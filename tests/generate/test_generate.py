@@ -209,3 +209,28 @@ def test_output_does_not_depend_on_the_hash_seed() -> None:
     files = generate_estate(300, 25, 9)
     digests.add(hashlib.sha256(repr(sorted(files.items())).encode()).hexdigest())
     assert len(digests) == 1
+
+
+def test_plan_text_that_needs_quoting_is_quoted_and_neutralised() -> None:
+    from planner.generate import EstatePlan, SiteKind, SiteSpec, render_plan
+    from planner.model import SmartAccount
+
+    plan = EstatePlan(
+        name="Quoting, Inc.", account=SmartAccount("Q", "q.example"),
+        virtual_accounts=(("DEFAULT", ""), ('Ops, "East"', "")),
+        sites=(SiteSpec("=HYPERLINK(1)", "Formula Site", SiteKind.BRANCH, "unclassified",
+                        InternetAccess.DIRECT, 1.0, virtual_account='Ops, "East"'),
+               SiteSpec("A,B", "Comma Site", SiteKind.BRANCH, "unclassified",
+                        InternetAccess.DIRECT, 1.0)),
+        links=(), devices=12, role_va={}, stray_share=0.0)
+    files = render_plan(plan, 1)
+    rows = _rows(files["devices.csv"])
+    assert len(rows) == 12
+    assert {r["site"] for r in rows} == {"'=HYPERLINK(1)", "A,B"}
+    assert {r["virtual_account"] for r in rows} == {'Ops, "East"', "DEFAULT"}
+    assert all(r["hostname"].startswith(("'=hyperlink(1)-", "a,b-")) for r in rows)
+    ents = _rows(files["entitlements.csv"])
+    assert {r["virtual_account"] for r in ents} >= {'Ops, "East"'}
+    doc = yaml.safe_load(files["estate.yaml"])
+    assert doc["name"] == "Quoting, Inc."
+    assert [s["id"] for s in doc["sites"]] == ["=HYPERLINK(1)", "A,B"]
