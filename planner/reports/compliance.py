@@ -1,0 +1,365 @@
+"""Build the compliance pack's context: scope, inventory, data flows, clocks, controls, risks."""
+
+from __future__ import annotations
+
+import string
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+import yaml
+
+from planner.catalogue import Catalogue, load_catalogue
+from planner.fileio import read_text
+from planner.model import DataElement, Estate, Holder, InternetAccess, LicensingState, Mode
+from planner.modes import load_modes
+from planner.plan import Plan, SolveStatus
+from planner.reports.charts import site_map
+from planner.reports.context import (
+    Chart,
+    ClassificationRow,
+    Clock,
+    ComplianceReport,
+    Control,
+    Flow,
+    Inventory,
+    InventoryRow,
+    Risk,
+    Scope,
+)
+from planner.reports.exposure import CSSM, Group, cadence, groups, leaving, ordered, route
+from planner.reports.reproducibility import reproducibility
+from planner.reports.tradeoff import meta
+from planner.resources import models_dir
+
+SIGNOFF = ("System Owner", "Information System Security Officer (ISSO)",
+           "Authorizing Official or delegate", "Network Architect",
+           "Licensing and Procurement Lead")
+MEDIA_MODES = (Mode.ONPREM_MANUAL, Mode.OFFLINE, Mode.SLR, Mode.PLR)
+
+
+@dataclass(frozen=True, slots=True)
+class ControlDef:
+    id: str
+    title: str
+    statement: str
+    satisfied: str
+
+
+def load_controls() -> tuple[str, tuple[ControlDef, ...]]:
+    """models/controls.yaml: (source, controls)."""
+    doc = yaml.safe_load(read_text(models_dir() / "controls.yaml"))
+    controls = tuple(ControlDef(str(c["id"]), str(c["title"]),
+                                " ".join(str(c["statement"]).split()),
+                                " ".join(str(c["satisfied"]).split())) for c in doc["controls"])
+    return " ".join(str(doc["source"]).split()), controls
+
+
+def placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def _count_text(counter: Counter[str], limit: int = 6) -> str:
+    items = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))
+    text = ", ".join(f"{k} x{v}" for k, v in items[:limit])
+    return text + (f", +{len(items) - limit} more" if len(items) > limit else "")
+
+
+def scope(estate: Estate, plan: Plan) -> Scope:
+    devices = Counter(d.site for d in estate.devices)
+    classes = sorted({s.classification for s in estate.sites})
+    rows = []
+    for name in classes:
+        policy = estate.policy(name)
+        ids = [s.id for s in estate.sites if s.classification == name]
+        rows.append(ClassificationRow(
+            name=name, description=policy.description, sites=len(ids),
+            devices=sum(devices[i] for i in ids),
+            allowed_modes=", ".join(m.value for m in Mode if m in policy.allowed_modes),
+            may_leave=", ".join(e.value for e in DataElement if e in policy.telemetry_may_leave),
+            hostname_privacy=policy.hostname_privacy))
+    enclaves: dict[str, list[str]] = {}
+    for site in estate.sites:
+        if site.enclave:
+            enclaves.setdefault(site.enclave, []).append(site.id)
+    boundary = sorted({(min(ln.a, ln.b), max(ln.a, ln.b)) for ln in estate.links
+                       if ln.crosses_boundary})
+    offline = sum(1 for s in estate.sites if s.internet is InternetAccess.NONE)
+    statement = (
+        f"The system is the licence-management function of the Cisco estate of {estate.name}: "
+        f"{len(estate.sites)} sites, {len(estate.devices)} devices, the Smart Account "
+        f"{estate.account.name} ({estate.account.domain}) with {len(estate.virtual_accounts)} "
+        f"Virtual Accounts, the SSM On-Prem servers the plan places "
+        f"({sum(p.servers for p in plan.servers)}), and the media carried between sites and "
+        "Cisco. Cisco Smart Software Manager (cloud) is an external service outside the "
+        "boundary; every flow of licence data to it is in the data-flow register.")
+    return Scope(
+        estate=estate.name, account=estate.account.name, domain=estate.account.domain,
+        holder=estate.account.holder.value, statement=statement, classifications=tuple(rows),
+        enclaves=tuple((k, ", ".join(sorted(v))) for k, v in sorted(enclaves.items())),
+        boundary_links=tuple(boundary),
+        internet_sites=len(estate.sites) - offline, offline_sites=offline)
+
+
+def inventory(estate: Estate, plan: Plan, catalogue: Catalogue) -> Inventory:
+    by_site: dict[str, list[Any]] = {s.id: [] for s in estate.sites}
+    for device in estate.devices:
+        by_site.setdefault(device.site, []).append(device)
+    modes = {d.site: ", ".join(m.value for m in d.modes) for d in plan.sites}
+    families: Counter[str] = Counter()
+    states: Counter[str] = Counter()
+    rows = []
+    for site in sorted(estate.sites, key=lambda s: s.id):
+        fam: Counter[str] = Counter()
+        st: Counter[str] = Counter()
+        for device in by_site[site.id]:
+            family = catalogue.family_for_pid(device.pid)
+            fam[family.id if family else "unknown"] += 1
+            st[device.state.value] += 1
+        families.update(fam)
+        states.update(st)
+        rows.append(InventoryRow(
+            site=site.id, name=site.name, classification=site.classification,
+            devices=len(by_site[site.id]),
+            members=sum(len(d.members) for d in by_site[site.id]),
+            families=_count_text(fam), states=_count_text(st), modes=modes.get(site.id, "-")))
+    return Inventory(
+        devices=len(estate.devices), members=sum(len(d.members) for d in estate.devices),
+        sites=len(estate.sites), virtual_accounts=len(estate.virtual_accounts),
+        entitlement_lines=len(estate.entitlements),
+        families=tuple(sorted(families.items(), key=lambda kv: (-kv[1], kv[0]))),
+        states=tuple(sorted(states.items(), key=lambda kv: (-kv[1], kv[0]))), rows=tuple(rows))
+
+
+def flows(plan: Plan) -> tuple[Flow, ...]:
+    """Every flow of licence data out of a site, then each On-Prem server's flow to CSSM."""
+    estate, specs = plan.estate, load_modes()
+    rows: list[tuple[str, str, str, tuple[str, ...], str, str, str, int]] = []
+    served: dict[str, set[DataElement]] = {}
+    for group in groups(plan):
+        elements, _ = leaving(estate, group)
+        site = group.site
+        if group.mode in (Mode.ONPREM_NETWORK, Mode.ONPREM_MANUAL):
+            server = group.server_site or site.id
+            served.setdefault(f"{server}|{group.mode.value}", set()).update(elements)
+            if server == site.id:
+                continue  # devices and server share the site: nothing leaves it yet
+            rows.append((site.id, site.classification, group.mode.value, ordered(elements),
+                         f"SSM On-Prem server at {server}",
+                         "HTTPS over internal links that cross no boundary",
+                         "continuous (devices report to the server)", group.devices))
+            continue
+        destination, transport = route(group.mode, site, group.server_site)
+        rows.append((site.id, site.classification, group.mode.value, ordered(elements),
+                     destination, transport, cadence(specs[group.mode]), group.devices))
+    for placement in plan.servers:
+        site = estate.site(placement.site)
+        elements = frozenset(served.get(f"{site.id}|{placement.mode.value}", set()))
+        media = placement.mode is Mode.ONPREM_MANUAL
+        rows.append((f"{site.id} (SSM On-Prem server)", site.classification,
+                     placement.mode.value, ordered(elements), CSSM,
+                     "sync file carried on removable media" if media
+                     else "HTTPS scheduled sync from the server",
+                     cadence(specs[placement.mode]), placement.devices))
+    rows.sort(key=lambda r: (r[0], r[2], r[4]))
+    return tuple(Flow(f"F{i:02d}", *row) for i, row in enumerate(rows, start=1))
+
+
+def _due(when: date | None, days: int) -> str:
+    return (when + timedelta(days=days)).isoformat() if when else f"report date + {days} days"
+
+
+@dataclass(frozen=True, slots=True)
+class _Kind:
+    family: str
+    devices: int = 0
+    members: int = 0
+    slup: int = 0
+    classic: int = 0
+    subscription: bool = False
+    export: bool = False
+
+
+def _kinds(plan: Plan, group: Group, catalogue: Catalogue) -> list[_Kind]:
+    classes = {c.id: c for c in plan.classes}
+    acc: dict[str, dict[str, Any]] = {}
+    for cid in group.class_ids:
+        cls = classes[cid]
+        row = acc.setdefault(cls.family or "unknown", {"devices": 0, "members": 0, "slup": 0,
+                                                       "classic": 0, "subscription": False,
+                                                       "export": False})
+        row["devices"] += cls.devices
+        row["members"] += cls.members
+        slup = cls.runs_slup or cls.state == LicensingState.SLUP.value
+        row["slup" if slup else "classic"] += cls.devices
+        for use in cls.licences:
+            try:
+                lic = catalogue.licence(use.tag)
+            except KeyError:
+                continue
+            row["subscription"] |= lic.term.value == "term"
+            row["export"] |= lic.export_controlled
+    return [_Kind(family, **values) for family, values in sorted(acc.items())]
+
+
+def clocks(plan: Plan, when: date | None, catalogue: Catalogue) -> tuple[Clock, ...]:
+    """Licensing clocks per site and device class (domain.md sections 2 and 4)."""
+    out: list[Clock] = []
+    for group in groups(plan):
+        mode, site = group.mode, group.site.id
+        for kind in _kinds(plan, group, catalogue):
+            def add(clock: str, due: str, basis: str, k: _Kind = kind, at: str = site,
+                    m: Mode = mode) -> None:
+                out.append(Clock(at, k.family, k.devices, m.value, clock, due, basis))
+            if mode in (Mode.SLR, Mode.PLR):
+                codes = kind.devices + kind.members
+                add(f"keep {codes} authorization code(s) ({kind.devices} devices, "
+                    f"{kind.members} members)", "for the life of each device",
+                    "domain.md s2: codes per stack member; a replaced device needs its "
+                    "authorization returned (return code) and a new reservation")
+                continue
+            auto = mode in (Mode.CSSM_DIRECT, Mode.CSLU)
+            if kind.slup:
+                if kind.export:
+                    add("authorization code for export-controlled licence (enforced)",
+                        _due(when, 0), "domain.md s4: enforced/export-controlled: 0 days")
+                days = 90 if kind.subscription else 365
+                what = "subscription" if kind.subscription else "perpetual"
+                sent = ("sent automatically every 30 days; this is the policy backstop"
+                        if auto else "carried by hand" if mode is Mode.OFFLINE
+                        else "sent to the SSM On-Prem server")
+                add(f"next usage report ({kind.slup} SLUP devices, {what})", _due(when, days),
+                    f"domain.md s4: unenforced {what}: first report within {days} days, then "
+                    f"{'every 90 days' if kind.subscription else 'none'}; within 90 days of a "
+                    f"change; {sent}")
+                add("acknowledgement imported", _due(when, days),
+                    "domain.md s4: an acknowledgement from CSSM is required by default")
+            if kind.classic:
+                add(f"authorization renewal ({kind.classic} classic devices)", _due(when, 30),
+                    "domain.md s4: classic Smart Licensing renews authorization every 30 days; "
+                    f"expires without contact by {_due(when, 90)}")
+                add("registration renewal", _due(when, 182),
+                    "domain.md s4: registration renews every 6 months; lasts a year "
+                    f"(by {_due(when, 365)})")
+    for placement in plan.servers:
+        add_to = placement.site
+        if placement.mode is Mode.ONPREM_MANUAL:
+            out.append(Clock(add_to, "SSM On-Prem server", placement.devices,
+                             placement.mode.value, "manual sync with CSSM (warning after)",
+                             _due(when, 30), "domain.md s2: CSSM warns at 30 days without sync"))
+            out.append(Clock(add_to, "SSM On-Prem server", placement.devices,
+                             placement.mode.value, "instance removed from CSSM if not synced by",
+                             _due(when, 90), "domain.md s2: removal after 90 days without sync"))
+        else:
+            out.append(Clock(add_to, "SSM On-Prem server", placement.devices,
+                             placement.mode.value, "scheduled-sync token renewal",
+                             _due(when, 180), "domain.md s2: the scheduled-sync token lasts "
+                             "180 days (Cisco Community 4167182)"))
+    return tuple(out)
+
+
+def control_facts(plan: Plan, scope_: Scope, flows_: tuple[Flow, ...], clock_count: int,
+                  ) -> dict[str, object]:
+    estate = plan.estate
+    media = sum(1 for f in flows_ if f.mode in {m.value for m in MEDIA_MODES}
+                and ("removable media" in f.transport or "codes" in f.transport))
+    networked = {f.source for f in flows_ if f.destination == CSSM and "HTTPS" in f.transport}
+    kept = sum(1 for s in estate.sites if estate.policy(s.classification).hostname_privacy)
+    reseller = estate.account.holder is Holder.RESELLER
+    return {
+        "flows": len(flows_), "media_flows": media, "networked_sources": len(networked),
+        "sites": len(estate.sites), "hostname_kept_sites": kept,
+        "boundary_links": len(scope_.boundary_links), "offline_sites": scope_.offline_sites,
+        "devices": len(estate.devices), "members": sum(len(d.members) for d in estate.devices),
+        "reserved_devices": plan.devices_reserved,
+        "servers": sum(p.servers for p in plan.servers),
+        "server_sites": ", ".join(p.site for p in plan.servers) or "no site",
+        "account": estate.account.name, "holder": estate.account.holder.value,
+        "holder_note": ("The account is reseller-held: move it to the customer so oversight "
+                        "cannot lapse with the reseller relationship." if reseller else
+                        "The account is customer-held."),
+        "clocks": clock_count,
+    }
+
+
+def controls(facts: dict[str, object]) -> tuple[str, tuple[Control, ...]]:
+    source, defs = load_controls()
+    out = []
+    for c in defs:
+        missing = placeholders(c.satisfied) - set(facts)
+        if missing:
+            raise ValueError(f"models/controls.yaml {c.id}: unknown placeholder(s) "
+                             f"{', '.join(sorted(missing))}")
+        out.append(Control(c.id, c.title, c.statement, c.satisfied.format_map(facts), source))
+    return source, tuple(out)
+
+
+def risks(plan: Plan) -> tuple[Risk, ...]:
+    estate = plan.estate
+    out = []
+    if plan.status is SolveStatus.FEASIBLE:
+        out.append(Risk(f"The plan is not proven optimal (gap {plan.gap:.3%}).",
+                        "Re-run with a longer --time-limit before committing spend."))
+    if estate.account.holder is Holder.RESELLER:
+        out.append(Risk("The Smart Account is reseller-held: access and licences can vanish "
+                        "with the reseller relationship.",
+                        "Transfer the Smart Account to the customer before adopting the plan."))
+    modes = {d.mode for d in plan.class_decisions}
+    if Mode.ONPREM_MANUAL in modes:
+        out.append(Risk("A missed manual On-Prem sync: CSSM warns after 30 days and removes the "
+                        "instance after 90.", "Schedule the sync monthly (clocks table) and log "
+                        "each carry (AU-2, MP-5)."))
+    if Mode.OFFLINE in modes:
+        out.append(Risk("A usage report or acknowledgement missed at an offline site puts the "
+                        "device out of policy.", "Follow the report dates in the clocks table; "
+                        "re-report within 90 days of any licence change."))
+    if modes & {Mode.SLR, Mode.PLR}:
+        out.append(Risk("Lost authorization codes or an RMA without a return code strand "
+                        "reserved licences.", "Keep the codes with the reservation manifests; "
+                        "return codes before a device leaves the site."))
+    unknown = sum(1 for d in estate.devices
+                  if d.state in (LicensingState.UNKNOWN, LicensingState.EVALUATION))
+    if unknown:
+        out.append(Risk(f"{unknown} devices have an unknown or evaluation licensing state.",
+                        "Confirm with `show license summary` evidence (planner ingest) before "
+                        "the first report falls due."))
+    if any(not estate.policy(s.classification).hostname_privacy for s in estate.sites):
+        out.append(Risk("Some site policies let hostnames leave with the usage data.",
+                        "Set hostname_privacy on those policies if hostnames are sensitive."))
+    out.append(Risk("Cisco Smart Software Manager is an external service whose own controls "
+                    "are outside this plan.", "Rely on Cisco's published assurances under "
+                    "SA-9; limit what it receives to the register's elements."))
+    return tuple(out)
+
+
+def build_compliance(plan: Plan, *, when: date | None, date_source: str,
+                     command: str) -> ComplianceReport:
+    estate = plan.estate
+    catalogue = estate.catalogue if estate.catalogue is not None else load_catalogue()
+    scope_ = scope(estate, plan)
+    flows_ = flows(plan)
+    clocks_ = clocks(plan, when, catalogue)
+    source, controls_ = controls(control_facts(plan, scope_, flows_, len(clocks_)))
+    cur = estate.costs.currency
+    summary = (
+        ("strategy", plan.strategy.value), ("status", plan.status.value),
+        ("solver", plan.solver), ("proven gap", f"{plan.gap:.3%}"),
+        ("total cost over the horizon", f"{cur} {plan.costs.total:,.2f}"),
+        ("sites by mode", _count_text(Counter(", ".join(m.value for m in s.modes)
+                                              for s in plan.sites), 8)),
+        ("SSM On-Prem servers", ", ".join(f"{p.site} ({p.mode.value}, {p.servers})"
+                                          for p in plan.servers) or "none"),
+        ("devices reserved", str(plan.devices_reserved)),
+    )
+    return ComplianceReport(
+        meta=meta(plan, "compliance", f"Licensing compliance pack: {estate.name}", when),
+        plan_summary=summary, scope=scope_,
+        site_map=Chart("site-map", "System boundary: sites, enclaves and servers",
+                       site_map(estate, plan), "Boxes are segments reachable without crossing "
+                       "a boundary; dashed red lines are boundary links."),
+        inventory=inventory(estate, plan, catalogue), flows=flows_, clocks=clocks_,
+        report_date=when.isoformat() if when else "not stamped (dates are relative)",
+        controls=controls_, controls_source=source, assumptions=plan.assumptions,
+        risks=risks(plan), signoff=SIGNOFF,
+        reproducibility=reproducibility(estate, plan, when, date_source, command))

@@ -1,0 +1,137 @@
+"""Where each site's licence data goes under a plan: elements, destination, transport, cadence.
+
+Computed from the plan's class decisions and the mode catalogue (`data_leaving_for` applies the
+site policy's hostname privacy), so the trade-off register and the compliance data-flow register
+tell the same story.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from planner.model import DataElement, Estate, InternetAccess, Mode, Site
+from planner.modes import ModeSpec, data_leaving_for, load_modes
+from planner.plan import Plan, SolveStatus
+from planner.reports.context import ExposureRow
+
+CSSM = "Cisco Smart Software Manager (cloud)"
+
+# How often data leaves, in words; the number beside it comes from models/modes.yaml.
+_CADENCE = {
+    Mode.CSSM_DIRECT: "usage report every 30 days (automatic)",
+    Mode.CSLU: "usage report every 30 days, relayed by the collector",
+    Mode.ONPREM_NETWORK: "scheduled network sync of the server (monthly)",
+    Mode.ONPREM_MANUAL: "manual file sync of the server at least every 30 days",
+    Mode.OFFLINE: "usage report carried out, acknowledgement carried back (every 90 days)",
+    Mode.SLR: "once at reservation, then at each change (request/authorization codes)",
+    Mode.PLR: "once at reservation (request code)",
+}
+
+
+def solved(plan: Plan) -> bool:
+    return plan.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
+
+
+def route(mode: Mode, site: Site, server_site: str | None) -> tuple[str, str]:
+    """(destination, transport) of the licence data of a site in a mode."""
+    via = "through the site proxy" if site.internet is InternetAccess.PROXY else "direct"
+    server = server_site or "(unplaced)"
+    if mode is Mode.CSSM_DIRECT:
+        return CSSM, f"HTTPS {via}"
+    if mode is Mode.CSLU:
+        return f"CSLU collector at {site.id}, then {CSSM}", f"HTTPS {via} from the collector"
+    if mode is Mode.ONPREM_NETWORK:
+        return (f"SSM On-Prem server at {server}, then {CSSM}",
+                "HTTPS to the server inside the boundary; the server syncs over HTTPS")
+    if mode is Mode.ONPREM_MANUAL:
+        return (f"SSM On-Prem server at {server}, then {CSSM}",
+                "HTTPS to the server inside the boundary; sync files carried on removable media")
+    if mode is Mode.OFFLINE:
+        return CSSM, "removable media: usage report (RUM) out, acknowledgement back"
+    if mode is Mode.SLR:
+        return CSSM, "removable media or hand-typed codes: request code out, authorization in"
+    return CSSM, "removable media or hand-typed code: request code out, authorization in"
+
+
+def cadence(spec: ModeSpec) -> str:
+    return f"{_CADENCE[spec.mode]}; {spec.transfers_per_year:g} a year"
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """The devices of one site in one mode under a plan."""
+
+    site: Site
+    mode: Mode
+    server_site: str | None
+    devices: int
+    members: int
+    licences: tuple[tuple[str, int], ...]
+    families: tuple[str, ...]
+    class_ids: tuple[str, ...]
+
+
+def groups(plan: Plan) -> tuple[Group, ...]:
+    """The plan's devices grouped by (site, mode), sorted; empty for an unsolved plan."""
+    if not solved(plan):
+        return ()
+    classes = {c.id: c for c in plan.classes}
+    acc: dict[tuple[str, Mode], list[str]] = defaultdict(list)
+    server: dict[tuple[str, Mode], str | None] = {}
+    for decision in plan.class_decisions:
+        key = (decision.site, decision.mode)
+        acc[key].append(decision.class_id)
+        if decision.server_site:
+            server[key] = decision.server_site
+    out = []
+    for (site_id, mode), ids in sorted(acc.items(), key=lambda kv: (kv[0][0], kv[0][1].value)):
+        members = [classes[i] for i in ids]
+        tags: Counter[str] = Counter()
+        for cls in members:
+            for use in cls.licences:
+                tags[use.tag] += use.count * cls.devices
+        out.append(Group(
+            site=plan.estate.site(site_id), mode=mode, server_site=server.get((site_id, mode)),
+            devices=sum(c.devices for c in members), members=sum(c.members for c in members),
+            licences=tuple(sorted(tags.items())),
+            families=tuple(sorted({c.family or "unknown" for c in members})),
+            class_ids=tuple(sorted(ids)),
+        ))
+    return tuple(out)
+
+
+def leaving(estate: Estate, group: Group) -> tuple[frozenset[DataElement], bool]:
+    """The elements that leave the group's site, and whether its policy keeps hostnames in."""
+    policy = estate.policy(group.site.classification)
+    elements = data_leaving_for(load_modes()[group.mode], policy)
+    if group.members == 0:
+        elements = elements - {DataElement.HA_MEMBERS}  # nothing to send
+    return elements, policy.hostname_privacy
+
+
+def ordered(elements: frozenset[DataElement]) -> tuple[str, ...]:
+    return tuple(e.value for e in DataElement if e in elements)
+
+
+def licence_text(licences: tuple[tuple[str, int], ...]) -> str:
+    return ", ".join(f"{tag} x{count}" for tag, count in licences) or "none"
+
+
+def exposure_rows(plan: Plan) -> tuple[ExposureRow, ...]:
+    """The telemetry exposure register of one plan: one row per site and mode."""
+    specs = load_modes()
+    rows = []
+    for group in groups(plan):
+        elements, kept = leaving(plan.estate, group)
+        spec = specs[group.mode]
+        destination, transport = route(group.mode, group.site, group.server_site)
+        rows.append(ExposureRow(
+            strategy=plan.strategy.value, site=group.site.id, site_name=group.site.name,
+            classification=group.site.classification, mode=group.mode.value,
+            elements=ordered(elements), hostname_kept=kept, destination=destination,
+            transport=transport, cadence=cadence(spec), per_year=spec.transfers_per_year,
+            devices=group.devices, members=group.members,
+            licences=licence_text(group.licences),
+        ))
+    return tuple(rows)

@@ -1,0 +1,51 @@
+"""Golden structure of every report of every bundled example: headings, sections, tables, charts.
+
+Set PLANNER_UPDATE_GOLDEN=1 to rewrite the golden files after an intended change, then review
+the diff.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from planner.reports.render import ReportFormat, ReportKind
+from tests.reports.conftest import Built
+from tests.reports.structure import html_outline, md_outline, md_tables
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def _check(name: str, outline: str) -> None:
+    path = GOLDEN / name
+    if os.environ.get("PLANNER_UPDATE_GOLDEN"):
+        path.write_text(outline, encoding="utf-8")
+    assert path.is_file(), f"no golden file {path}; run with PLANNER_UPDATE_GOLDEN=1"
+    assert outline == path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("kind", list(ReportKind))
+def test_html_structure(example: Built, kind: ReportKind) -> None:
+    text = example.render(kind, ReportFormat.HTML)
+    outline = html_outline(text)
+    _check(f"{example.name}-{kind.value}.html.txt", outline)
+    assert "section #reproducibility" in outline
+    assert outline.count("svg .chart") >= 1
+
+
+@pytest.mark.parametrize("kind", list(ReportKind))
+def test_md_structure(example: Built, kind: ReportKind) -> None:
+    text = example.render(kind, ReportFormat.MD)
+    _check(f"{example.name}-{kind.value}.md.txt", md_outline(text))
+    for table in md_tables(text):  # every row has as many cells as its header
+        assert {len(row) for row in table} == {len(table[0])}, table[0]
+
+
+def test_every_example_site_in_the_reports(example: Built) -> None:
+    html = example.render(ReportKind.TRADEOFF, ReportFormat.HTML)
+    pack = example.render(ReportKind.COMPLIANCE, ReportFormat.MD)
+    for site in example.estate.sites:
+        assert f'id="site-{site.id}"' in html
+        assert f"| {site.id} |" in pack
