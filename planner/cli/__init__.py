@@ -81,6 +81,7 @@ from planner.cli import renewal as _renewal  # noqa: E402,F401
 from planner.cli import examples as _examples  # noqa: E402,F401
 from planner.cli import evidence as _evidence  # noqa: E402,F401
 from planner.cli import engine as _engine  # noqa: E402,F401
+from planner.cli import reports as _reports  # noqa: E402,F401
 from planner.cli import runbook as _runbook  # noqa: E402,F401
 
 __all__ = ["ExitCode", "main"]
