@@ -13,6 +13,7 @@ from planner.fileio import csv_text, write_atomic
 from planner.model import Device
 from planner.problems import UsageError
 
+TABLE_LIMIT = 200  # rows per table in the human report; the CSV and JSON hold everything
 DEVICE_COLUMNS = ("hostname", "pid", "serial", "site", "virtual_account", "version", "state",
                   "licences", "members")
 
@@ -41,12 +42,20 @@ def _report(result: EvidenceResult, fmt: str, output: Path) -> str:
                                   "origin"), d, strict=True)) for d in devices],
             "warnings": [str(p) for p in result.problems],
         })
-    text = render_rows(("file", "blocks", "parsed", "skipped", "warnings"), files, "table",
+    # A table of ten thousand clean files helps nobody: past TABLE_LIMIT rows, list the files
+    # that were skipped or warned about and count the rest (JSON always lists everything).
+    clean = [f for f in files if not f[3] and not f[4]]
+    shown = files if len(files) <= TABLE_LIMIT else [f for f in files if f[3] or f[4]]
+    text = render_rows(("file", "blocks", "parsed", "skipped", "warnings"), shown, "table",
                        title="Files read")
+    if len(shown) < len(files):
+        text += f"({len(clean):,} more file(s) parsed without warnings)\n"
     text += render_rows(("hostname", "pid", "serial", "state", "licences", "members",
-                         "origin"), devices, "table", title="\nDevices found")
-    return text + (f"\n{len(result.devices)} device(s) from {len(result.files)} file(s), "
-                   f"{len(result.problems)} warning(s); wrote {output}\n")
+                         "origin"), devices[:TABLE_LIMIT], "table", title="\nDevices found")
+    if len(devices) > TABLE_LIMIT:
+        text += f"({len(devices) - TABLE_LIMIT:,} more device(s): see {output})\n"
+    return text + (f"\n{len(result.devices):,} device(s) from {len(result.files):,} file(s), "
+                   f"{len(result.problems):,} warning(s); wrote {output}\n")
 
 
 @main.command("ingest")

@@ -217,3 +217,17 @@ def test_captures_that_disagree_are_reported(tmp_path: Path) -> None:
     assert devices[0].licences == (LicenceUse("network-advantage", 2),)
     (p,) = [p for p in problems if "disagree" in p.message]
     assert p.file == "b.txt" and "a.txt:1 says network-advantage:1" in p.message
+
+
+def test_table_report_collapses_clean_files_past_the_limit(fixtures: Path, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch
+                                                           ) -> None:
+    from planner.cli import evidence as cli_evidence
+
+    monkeypatch.setattr(cli_evidence, "TABLE_LIMIT", 3)
+    result = CliRunner().invoke(main, ["ingest", str(fixtures), "-o", str(tmp_path / "d.csv")])
+    assert result.exit_code == 0, result.output
+    assert "misc/junk.txt" in result.stdout  # skipped files are always listed
+    assert "tech/core-dc1.tech" not in result.stdout  # clean files are counted instead
+    assert "more file(s) parsed without warnings" in result.stdout
+    assert "more device(s): see" in result.stdout
