@@ -121,7 +121,7 @@ def exposure_share(hostname_privacy: bool, leaving: frozenset[DataElement]) -> f
     return len(leaving) / sensitive if sensitive else 0.0
 
 
-def _unit_cost(estate: Estate, site: Site, spec: ModeSpec, devices: int, members: int) -> UnitCost:
+def unit_cost(estate: Estate, site: Site, spec: ModeSpec, devices: int, members: int) -> UnitCost:
     costs = estate.costs
     years = costs.horizon_years
     policy = estate.policy(site.classification)
@@ -146,7 +146,8 @@ def build_data(estate: Estate, *, forced: Mapping[str, Mode] | None = None,
                only: Mode | None = None, catalogue: Catalogue | None = None,
                modes: Mapping[Mode, ModeSpec] | None = None) -> ModelData:
     """Sets and parameters for the estate; `only` forces one mode everywhere, `forced` per site."""
-    cat = catalogue or load_catalogue()
+    # The loader sets the estate's own catalogue view (models/ + its `prices:` and `products:`).
+    cat = catalogue or estate.catalogue or load_catalogue()
     specs = modes or load_modes()
     reach = analyse_reach(estate)
     classes = build_classes(estate, cat)
@@ -190,18 +191,18 @@ def build_data(estate: Estate, *, forced: Mapping[str, Mode] | None = None,
             units.append(Unit(
                 id=site_id if not mixing else cls_ids[0], site=site_id, class_ids=cls_ids,
                 devices=n_dev, members=n_mem, vas=vas, modes=eligible,
-                cost={m: _unit_cost(estate, site, specs[m], n_dev, n_mem) for m in eligible},
+                cost={m: unit_cost(estate, site, specs[m], n_dev, n_mem) for m in eligible},
                 excluded={m: tuple(r) for m, r in excluded.items() if r},
             ))
-    charges = _site_charges(estate, units, specs)
-    groups, unit_groups = _server_groups(estate, reach, units, specs)
+    charges = site_charges(estate, units, specs)
+    groups, unit_groups = server_groups(estate, reach, units, specs)
     allocation = _allocation(estate, classes, cat)
     notes = _assumptions(estate, classes, cat)
     return ModelData(estate, classes, reach, tuple(units), charges, groups, unit_groups,
                      allocation, infeasible, notes)
 
 
-def _site_charges(estate: Estate, units: list[Unit],
+def site_charges(estate: Estate, units: list[Unit],
                   specs: Mapping[Mode, ModeSpec]) -> tuple[SiteCharge, ...]:
     rate, years = estate.costs.labour_rate_per_hour, estate.costs.horizon_years
     touched: dict[tuple[str, Mode, str], list[int]] = defaultdict(list)
@@ -222,7 +223,7 @@ def _site_charges(estate: Estate, units: list[Unit],
     return tuple(charges)
 
 
-def _server_groups(estate: Estate, reach: Reach, units: list[Unit],
+def server_groups(estate: Estate, reach: Reach, units: list[Unit],
                    specs: Mapping[Mode, ModeSpec],
                    ) -> tuple[tuple[ServerGroup, ...], dict[tuple[int, Mode], tuple[int, ...]]]:
     costs = estate.costs
@@ -308,14 +309,13 @@ def _allocation(estate: Estate, classes: Classes, cat: Catalogue) -> Allocation:
                   and cat.licences[t].covers(lic)]
         others.sort(key=lambda t: (cat.licences[t].tier.rank, t))
         covers[need] = (need, *others)
-    prices = getattr(estate, "prices", None) or {}
     price: dict[tuple[str, str], float] = {}
     unit_price: dict[tuple[str, str], float] = {}
     for (va, tag) in sorted(demand):
         lic = cat.licences.get(tag)
         each = quoted.get((va, tag), quoted_any.get(tag))
-        if each is None:
-            each = float(prices[tag]) if tag in prices else (lic.list_price if lic else 0.0)
+        if each is None:  # the estate's `prices:` already replaced list prices in its catalogue
+            each = lic.list_price if lic else 0.0
         unit_price[(va, tag)] = each
         term = lic is not None and lic.term is TermType.TERM
         price[(va, tag)] = each * (costs.horizon_years if term else 1)

@@ -22,7 +22,7 @@ RESERVED = {LicensingState.SLR, LicensingState.PLR}
 def check_eligible(plan: Plan) -> None:
     """No device gets a mode its policy, connectivity or platform forbids."""
     estate = plan.estate
-    cat, modes = load_catalogue(), load_modes()
+    cat, modes = (estate.catalogue or load_catalogue()), load_modes()
     reach = analyse_reach(estate)
     by_class = {d.class_id: d for d in plan.class_decisions}
     serial_mode = {}
@@ -79,7 +79,7 @@ def supply(estate: Estate) -> dict[tuple[str, str], int]:
 def check_balances(plan: Plan) -> None:
     """No VA gives more than it holds plus purchases, and every need is covered (with tiers)."""
     estate = plan.estate
-    cat = load_catalogue()
+    cat = (estate.catalogue or load_catalogue())
     have: dict[tuple[str, str], int] = defaultdict(int, supply(estate))
     for t in plan.transfers:
         assert len(t.items) <= 10
@@ -116,7 +116,7 @@ def check_balances(plan: Plan) -> None:
 def check_reservations(plan: Plan) -> None:
     """Every reserved device has one reservation naming every member and covering its needs."""
     estate = plan.estate
-    cat = load_catalogue()
+    cat = (estate.catalogue or load_catalogue())
     mode_of = {}
     for cls in plan.classes:
         m = plan.decision_for(cls.id).mode
