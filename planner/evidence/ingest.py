@@ -76,11 +76,17 @@ def parse_block(block: Block, source: str) -> tuple[DeviceEvidence | None, list[
     command = canonical_command(typed) if typed else None
     if command == "show license" and not block.text.lstrip().startswith("Index"):
         command = detect_command(block.text) or command  # `show license` on XE 16+ = status
-    if command is None:
-        command = detect_command(block.text) if (not typed or block.text.strip()) else None
-        if typed and command is None:
+    if command is None and typed:
+        if typed.lower().startswith("sh"):
             return None, [warning(source, f"command `{typed}` is not one planner reads; skipped",
                                   line=block.line)]
+        # Session and configuration commands (`terminal length 0`, `enable`, `conf t`) carry
+        # no evidence; only what they print may (syslogs after a reservation install).
+        command = detect_command(block.text) if block.text.strip() else None
+        if command is None:
+            return None, []
+    if command is None:
+        command = detect_command(block.text)
     if command is None:
         if not block.text.strip():
             return None, []
