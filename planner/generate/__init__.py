@@ -5,10 +5,9 @@ campuses, branches, regulated offices, OT substations, classified enclaves, air-
 fills it with real PIDs weighted like a real estate, and renders `estate.yaml`, `devices.csv` and
 `entitlements.csv`. The bundled examples (examples/build_examples.py) call `render_plan` with
 hand-written site plans. Every draw comes from one `random.Random(seed)`, so the same arguments
-give byte-identical files; rows are written with `csv.writer` in one pass, so a million devices
-take seconds, not minutes.
+give byte-identical files. Rows are built as text in one pass with the cyclic GC paused, so a
+million devices take seconds (benchmarks/bench_generate.py).
 """
-
 
 from __future__ import annotations
 
@@ -50,6 +49,7 @@ __all__ = [
 
 def render_plan(plan: EstatePlan, seed: int) -> dict[str, str]:
     """The estate files of a plan: relative path -> content, identical for the same seed."""
+    _check(plan)
     rng = random.Random(seed)
     # Millions of short-lived tuples and no reference cycles: the cyclic collector would rescan
     # the growing heap again and again (measured: 1M devices 28 s with it, far less without).
@@ -65,10 +65,25 @@ def render_plan(plan: EstatePlan, seed: int) -> dict[str, str]:
             "entitlements.csv": entitlements_csv}
 
 
+def _check(plan: EstatePlan) -> None:
+    """A plan the renderer cannot honour is a programming error: say which part is wrong."""
+    vas = {name for name, _ in plan.virtual_accounts}
+    used = set(plan.role_va.values()) | {s.virtual_account for s in plan.sites
+                                         if s.virtual_account}
+    if not plan.virtual_accounts or not plan.sites:
+        raise ValueError("a plan needs at least one Virtual Account and one site")
+    if used - vas:
+        raise ValueError(f"plan assigns devices to undeclared VAs {sorted(used - vas)}")
+    if plan.dormant_va is not None and (plan.dormant_va not in vas or plan.dormant_va in used):
+        raise ValueError(f"dormant Virtual Account {plan.dormant_va!r} must be declared and hold "
+                         "no devices")
+    if {va for va, _, _ in plan.shelfware} - vas:
+        raise ValueError("plan puts shelfware in undeclared Virtual Accounts")
+
+
 def write_estate(outdir: Path | str, files: dict[str, str]) -> list[Path]:
     """Write rendered estate files (every file is rendered before the first is written)."""
     return write_files_atomic(outdir, dict(files))
-
 
 
 def generate_estate(devices: int, sites: int, seed: int, *,

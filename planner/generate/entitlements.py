@@ -16,7 +16,7 @@ from planner.model import TermType
 
 
 def render_entitlements(plan: EstatePlan, use: dict[tuple[str, str], Use],
-                  rng: random.Random) -> str:
+                        rng: random.Random) -> str:
     """entitlements.csv sized from use: mostly a little headroom, some shortfalls, shelfware."""
     cat = load_catalogue()
     default_va = safe_cell(plan.virtual_accounts[0][0])
@@ -51,7 +51,8 @@ def render_entitlements(plan: EstatePlan, use: dict[tuple[str, str], Use],
         else:
             k = 1 + (total > 40 and rng.random() < 0.6) + (total > 400 and rng.random() < 0.5)
             cuts = sorted(int(rng.random() * total) for _ in range(k - 1))
-            sizes = [b - a for a, b in zip([0, *cuts], [*cuts, total], strict=True)]
+            sizes = [b - a for a, b in zip([0, *cuts], [*cuts, total], strict=True) if b > a]
+            sizes = sizes or [total]
             parts = []
             for size in sizes:
                 sub += 1 + int(rng.random() * 900)

@@ -234,3 +234,15 @@ def test_plan_text_that_needs_quoting_is_quoted_and_neutralised() -> None:
     doc = yaml.safe_load(files["estate.yaml"])
     assert doc["name"] == "Quoting, Inc."
     assert [s["id"] for s in doc["sites"]] == ["=HYPERLINK(1)", "A,B"]
+
+
+def test_a_plan_with_undeclared_accounts_is_refused() -> None:
+    import dataclasses
+
+    from planner.generate import render_plan
+
+    plan = synthetic_plan(50, 5, 1)
+    with pytest.raises(ValueError, match="undeclared"):
+        render_plan(dataclasses.replace(plan, role_va={"as": "Nowhere"}), 1)
+    with pytest.raises(ValueError, match="dormant"):
+        render_plan(dataclasses.replace(plan, dormant_va="Campus-Network"), 1)
