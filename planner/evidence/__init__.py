@@ -21,7 +21,6 @@ from planner.evidence.records import (
     ReportingPolicy,
     ReservationCode,
 )
-from planner.evidence.split import Block
 from planner.model import Device
 from planner.problems import Problem, Severity, warning
 
@@ -44,7 +43,7 @@ def read_evidence_detailed(paths: Sequence[Path], *, base: Path, site: str = "",
     `workers` parse files in parallel processes (default: one per CPU, for large folders);
     results are merged in file order, so the output does not depend on it.
     """
-    items: list[tuple[Block, DeviceEvidence]] = []
+    items: list[tuple[int, DeviceEvidence]] = []
     problems: list[Problem] = []
     reports: list[FileReport] = []
     for root in paths:

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from planner.evidence.records import DeviceEvidence, merge
-from planner.evidence.split import Block
 from planner.problems import Problem, warning
 
 GENERIC_HOSTNAMES = frozenset({"switch", "router", "device", "ciscoasa", "asa", "nexus",
@@ -70,12 +69,12 @@ def _show(uses: dict[str, int]) -> str:
     return ";".join(f"{t}:{n}" for t, n in sorted(uses.items())) or "none"
 
 
-def group_records(items: Iterable[tuple[Block, DeviceEvidence]],
+def group_records(items: Iterable[tuple[int, DeviceEvidence]],
                   problems: list[Problem] | None = None) -> list[DeviceEvidence]:
     """One merged record per device, in first-seen order; disagreements go to `problems`."""
     scopes: dict[tuple[str, int], list[DeviceEvidence]] = {}
-    for block, rec in items:
-        scopes.setdefault((rec.source, block.section), []).append(rec)
+    for section, rec in items:
+        scopes.setdefault((rec.source, section), []).append(rec)
     partials = [g for recs in scopes.values() for g in _group_scope(recs)]
 
     merged: list[DeviceEvidence] = []

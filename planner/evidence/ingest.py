@@ -115,7 +115,7 @@ def parse_block(block: Block, source: str) -> tuple[DeviceEvidence | None, list[
     return record, problems
 
 
-def parse_file_text(text: str, source: str) -> tuple[list[tuple[Block, DeviceEvidence]],
+def parse_file_text(text: str, source: str) -> tuple[list[tuple[int, DeviceEvidence]],
                                                      list[Problem], int]:
     """Every evidence record in one file's text, with the problems met and the block count."""
     problems: list[Problem] = []
@@ -124,12 +124,14 @@ def parse_file_text(text: str, source: str) -> tuple[list[tuple[Block, DeviceEvi
         blocks = [Block(text, 1)]  # XML/JSON artefacts are never split on prompts
     else:
         blocks = split_text(text)
-    out: list[tuple[Block, DeviceEvidence]] = []
+    # (file part, record): the part (`==== ... ====` section) is all grouping needs, and the
+    # block text is not carried back from worker processes.
+    out: list[tuple[int, DeviceEvidence]] = []
     for block in blocks:
         record, found = parse_block(block, source)
         problems.extend(found)
         if record is not None:
-            out.append((block, record))
+            out.append((block.section, record))
     return out, problems, len(blocks)
 
 
@@ -179,7 +181,7 @@ def read_file(path: Path, source: str) -> tuple[str | None, list[Problem]]:
                               message=p.message + "; skipped") for p in exc.problems]
 
 
-def read_one(item: tuple[Path, str]) -> tuple[list[tuple[Block, DeviceEvidence]],
+def read_one(item: tuple[Path, str]) -> tuple[list[tuple[int, DeviceEvidence]],
                                               list[Problem], FileReport]:
     """Read and parse one file: its records, its problems and its line in the report."""
     path, source = item
@@ -198,7 +200,7 @@ _PARALLEL_FROM = 400  # below this many files, starting worker processes costs m
 
 
 def map_files(files: list[tuple[Path, str]], workers: int | None = None) -> Iterator[
-        tuple[list[tuple[Block, DeviceEvidence]], list[Problem], FileReport]]:
+        tuple[list[tuple[int, DeviceEvidence]], list[Problem], FileReport]]:
     """`read_one` over every file, in order; in worker processes for large folders."""
     count = workers if workers is not None else (os.cpu_count() or 1)
     if count <= 1 or len(files) < _PARALLEL_FROM:
