@@ -30,7 +30,8 @@ def render_entitlements(plan: EstatePlan, use: dict[tuple[str, str], Use],
             q = math.ceil(need * rng.uniform(1.2, 1.6))
         else:
             q = need + math.ceil(need * rng.uniform(0.0, 0.08))
-        qty[key] = qty.get(key, 0) + q
+        # CSSM reserves (SLR/PLR) only from what is available: reservations never exceed it.
+        qty[key] = qty.get(key, 0) + max(q, use[key].reserved)
         va, tag = key
         if va != default_va and cat.licences[tag].term is TermType.PERPETUAL and r > 0.7:
             # Orders land in the Default VA; nobody moved this part (stranded licences).

@@ -246,3 +246,13 @@ def test_a_plan_with_undeclared_accounts_is_refused() -> None:
         render_plan(dataclasses.replace(plan, role_va={"as": "Nowhere"}), 1)
     with pytest.raises(ValueError, match="dormant"):
         render_plan(dataclasses.replace(plan, dormant_va="Campus-Network"), 1)
+
+
+def test_reservations_never_exceed_the_entitlement(medium: dict[str, str]) -> None:
+    held: dict[tuple[str, str], list[int]] = {}
+    for row in _rows(medium["entitlements.csv"]):
+        got = held.setdefault((row["virtual_account"], row["licence"]), [0, 0])
+        got[0] += int(row["quantity"])
+        got[1] += int(row["reserved"])
+    assert any(r for _, r in held.values())
+    assert all(q >= r for q, r in held.values())
