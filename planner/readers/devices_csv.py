@@ -49,8 +49,18 @@ class DevicesCsvReader:
     def read(self, path: Path, display: str, ctx: ReadContext) -> ReadResult:
         result = ReadResult()
         problems = result.problems
-        rows = csv_rows(read_text(path, display))
-        first = next(rows, None)
+        # Records are split inline (not through csv_rows) because this loop runs a million
+        # times: a line without quotes is split on commas, one with quotes goes to csv.
+        text = read_text(path, display)
+        if "\r" in text:
+            text = text.replace("\r\n", "\n")
+        lines = text.split("\n")
+        del text
+        if lines and not lines[-1]:
+            lines.pop()
+        numbered = enumerate(lines, 1)
+        first = next(csv_rows(lines[0]), None) if lines else None
+        next(numbered, None)
         header = first[1] if first else None
         if header is None or not any(h.strip() for h in header):
             problems.append(empty_file(display, "a header line: " + ",".join(COLUMNS)))
@@ -71,8 +81,17 @@ class DevicesCsvReader:
         append = devices.append
         make_device, make_origin, make_member = _make_device, _make_origin, _make_member
         seen_rows = False
-        for line, row in rows:
+        for line, text_line in numbered:
             seen_rows = True
+            if '"' in text_line:
+                while text_line.count('"') % 2:  # a quoted field runs onto the next line
+                    more = next(numbered, None)
+                    if more is None:
+                        break
+                    text_line += "\n" + more[1]
+                row = next(csv_rows(text_line), (0, [""]))[1]
+            else:
+                row = text_line.split(",")
             if len(row) != width:
                 if len(row) == 1 and not row[0].strip():
                     continue  # a blank line

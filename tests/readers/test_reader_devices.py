@@ -82,3 +82,12 @@ def test_missing_columns_are_all_named(tmp_path: Path, ctx: ReadContext) -> None
 def test_empty_and_header_only(tmp_path: Path, ctx: ReadContext) -> None:
     assert "file is empty" in read(tmp_path, ctx, "").problems[0].message
     assert "no devices" in read(tmp_path, ctx, HEADER).problems[0].message
+
+
+def test_quoted_cells_and_crlf(tmp_path: Path, ctx: ReadContext) -> None:
+    text = (HEADER + '"sw,1",C9300-48P,F1,HQ,,,,"hseck9:1",\r\n'
+            + '"two\r\nlines",C9300-48P,F2,HQ,,,,,\r\n' + "x,C9300-48P,F3,HQ,,,,,\r\n")
+    got = read(tmp_path, ctx, text.replace("\n", "\r\n").replace("\r\r\n", "\r\n"))
+    assert got.problems == []
+    assert [(d.hostname, d.origin.line) for d in got.devices] == [  # type: ignore[union-attr]
+        ("sw,1", 2), ("two\nlines", 3), ("x", 5)]
