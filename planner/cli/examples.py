@@ -51,6 +51,7 @@ def example(name: str | None, directory: Path | None, list_: bool, force: bool) 
 @click.option("--seed", type=int, default=0, show_default=True,
               help="Random seed: the same arguments give byte-identical files.")
 @click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              metavar="YYYY-MM-DD",
               help=f"Date subscription terms are drawn around [default: {REFERENCE_DATE}].")
 @click.option("--force", is_flag=True,
               help="Write into a non-empty folder, overwriting files of the same name.")
