@@ -128,12 +128,11 @@ def _duplicate_serials(estate: Estate) -> list[Problem]:
     devices = estate.devices
     keys = list(map(str.upper, map(attrgetter("serial"), devices)))
     stacked = [d for d in devices if d.members]
-    member_keys: list[str] = []
-    for d in stacked:
-        own_key = d.serial.upper()
-        member_keys += [k for k in map(str.upper, map(attrgetter("serial"), d.members))
-                        if k != own_key]
-    if len(set(keys).union(member_keys)) == len(keys) + len(member_keys):
+    member_keys = list(map(str.upper, [m.serial for d in stacked for m in d.members]))
+    # A stack usually lists its own serial as member 1: each such listing is exactly one
+    # expected repeat. Any other repeat means a duplicate, found by the slow pass below.
+    own_first = sum(1 for d in stacked if d.members[0].serial.upper() == d.serial.upper())
+    if len(set(keys).union(member_keys)) == len(keys) + len(member_keys) - own_first:
         return []  # the common case: nothing repeats
     out: list[Problem] = []
     owner: dict[str, Device] = {}

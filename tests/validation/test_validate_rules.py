@@ -87,3 +87,11 @@ def test_unknown_pid_site_and_va() -> None:
     problems = run(estate((site("A"),), devices=(d,)))
     assert sorted((p.severity, p.column) for p in problems) == [
         ("error", "site"), ("error", "virtual_account"), ("warning", "pid")]
+
+
+def test_own_serial_anywhere_in_the_member_list_is_not_a_duplicate() -> None:
+    stack = Device("s", "C9300-48P", "S1", "A", "DEFAULT",
+                   members=(StackMember("C9300-48P", "S2"), StackMember("C9300-48P", "s1")))
+    plain = Device("p", "C9300-48P", "S3", "A", "DEFAULT",
+                   members=(StackMember("C9300-48P", "S3"), StackMember("C9300-48P", "S4")))
+    assert run(estate((site("A"),), devices=(stack, plain))) == []
