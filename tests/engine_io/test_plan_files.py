@@ -122,3 +122,12 @@ def test_unsafe_va_names_become_distinct_file_names() -> None:
     assert file_stem("../etc/passwd") != file_stem("etc_passwd")
     assert "/" not in file_stem("a/b") and file_stem("a/b") != file_stem("a b")
 
+
+
+def test_stale_reservation_manifests_are_removed(tmp_path: Path) -> None:
+    write_plan_files(sample_plan(), tmp_path)
+    assert (tmp_path / "reservations" / "DEFAULT.slr.csv").exists()
+    (tmp_path / "reservations" / "notes.txt").write_text("mine", encoding="utf-8")
+    write_plan_files(sample_plan(reservations=()), tmp_path)
+    assert not (tmp_path / "reservations" / "DEFAULT.slr.csv").exists()
+    assert (tmp_path / "reservations" / "notes.txt").read_text(encoding="utf-8") == "mine"
