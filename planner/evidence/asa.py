@@ -11,8 +11,13 @@ from planner.evidence.records import DeviceEvidence, LicenceEvidence
 
 
 def parse_show_license_all(text: str) -> DeviceEvidence:
-    rows = fsm.parse("ntc:cisco_asa_show_license_all", text)
     base = iosxe.parse_report(text, "show license all")
+    try:
+        rows = fsm.parse("ntc:cisco_asa_show_license_all", text)
+    except fsm.ParseError:
+        # Newer ASA releases add sections the template rejects; the Smart Agent section
+        # reader reads the same layout.
+        return replace(base, os="asa")
     licences: list[LicenceEvidence] = []
     for row in rows:
         name, ent = str(row["license"]), str(row["license_pid"])

@@ -247,3 +247,15 @@ def test_summary_truncated_after_header() -> None:
             "Status\n  ---------------------------------------------------------------------\n")
     rec = iosxe.parse_summary(text)
     assert rec.truncated and rec.licences == ()
+
+
+def test_asa_falls_back_when_the_template_rejects_a_line(fixtures: Path) -> None:
+    from planner.evidence import asa
+
+    text = (fixtures / "asa" / "fw-edge-01.txt").read_text().split("\n", 1)[1]
+    text = text.replace("Transport:\n", "Transport:\n  Some future field: x\n")
+    with pytest.raises(fsm.ParseError):  # the template itself refuses the new line
+        fsm.parse("ntc:cisco_asa_show_license_all", text)
+    rec = asa.parse_show_license_all(text)
+    assert (rec.os, rec.serial) == ("asa", "9AB1CDE2F3G")
+    assert licence_uses(rec) == (LicenceUse("asav-standard", 1),)
