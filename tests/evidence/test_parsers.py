@@ -259,3 +259,32 @@ def test_asa_falls_back_when_the_template_rejects_a_line(fixtures: Path) -> None
     rec = asa.parse_show_license_all(text)
     assert (rec.os, rec.serial) == ("asa", "9AB1CDE2F3G")
     assert licence_uses(rec) == (LicenceUse("asav-standard", 1),)
+
+
+TEMPLATE_SAMPLES = {  # shipped template -> (fixture, rows it must yield)
+    "iosxe_show_license_summary": ("site-hq/sw-hq-01.txt", 4),
+    "iosxe_show_license_usage": ("site-hq/sw-hq-01-usage.log", 4),
+    "iosxe_show_license_udi": ("misc/eval-closet-3.txt", 1),
+    "iosxe_show_version": ("misc/isr-branch-09.txt", 1),
+    "iosxr_show_license_platform_summary": ("xr/pe-dc1-01.txt", 2),
+}
+
+
+def test_every_shipped_template_is_tested() -> None:
+    from planner.resources import models_dir
+
+    shipped = {p.stem for p in (models_dir() / "textfsm").glob("*.textfsm")}
+    assert shipped == set(TEMPLATE_SAMPLES)
+
+
+@pytest.mark.parametrize(("template", "sample"), sorted(TEMPLATE_SAMPLES.items()))
+def test_template_rows(fixtures: Path, template: str, sample: tuple[str, int]) -> None:
+    rel, rows = sample
+    text = (fixtures / rel).read_text()
+    if template == "iosxe_show_license_summary":
+        text = text.split("sw-hq-01#show license summary\n", 1)[1].split("sw-hq-01#", 1)[0]
+    if template == "iosxe_show_license_udi":
+        text = text.split("closet-3#sh lic udi\n", 1)[1]
+    if template == "iosxr_show_license_platform_summary":
+        text = text.split("#show license platform detail", 1)[0]
+    assert len(fsm.parse(template, text)) == rows
