@@ -1,4 +1,4 @@
-"""Walk evidence folders, parse every capture, merge blocks per device, build Devices.
+"""Walk evidence folders, read and parse every capture, and turn records into Devices.
 
 Never fatal for the rest: an unreadable or unrecognised file or command becomes a WARNING
 naming the file and is skipped; a truncated output yields what it holds, with a WARNING.
@@ -19,7 +19,7 @@ from planner.evidence.records import DeviceEvidence, Era, merge
 from planner.evidence.split import Block, split_text
 from planner.fileio import decode_bytes
 from planner.model import Device, LicenceUse, Origin
-from planner.problems import InputError, Problem, warning
+from planner.problems import InputError, Problem, Severity, warning
 
 _MAX_BYTES = 50 * 1024 * 1024  # a capture larger than this is not a capture
 _SKIP_SUFFIXES = (".yml", ".yaml", ".csv", ".md", ".zip", ".gz", ".tar", ".png", ".jpg",
@@ -177,8 +177,10 @@ def read_file(path: Path, source: str) -> tuple[str | None, list[Problem]]:
     try:
         return decode_bytes(data, source), []
     except InputError as exc:
-        return None, [replace(p, severity=warning(source, "").severity,
-                              message=p.message + "; skipped") for p in exc.problems]
+        # Undecodable input is an error for a file the user named, but one file in an
+        # evidence folder must not stop the rest: downgrade it to a warning and skip.
+        return None, [replace(p, severity=Severity.WARNING, message=p.message + "; skipped")
+                      for p in exc.problems]
 
 
 def read_one(item: tuple[Path, str]) -> tuple[list[tuple[int, DeviceEvidence]],
