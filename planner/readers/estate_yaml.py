@@ -81,8 +81,7 @@ def read_estate_document(path: Path, display: str) -> EstateDoc:
             raise InputError([error(display, "file holds no YAML document", line=1,
                                     expected="an estate YAML mapping")])
         lines: dict[str, int] = {}
-        _walk(node, "", lines, [0], display)
-        data = loader.construct_document(node)
+        data = _Builder(loader, lines, display).build(node, "")
     except RecursionError:
         raise InputError([error(display, "document is nested too deeply",
                                 expected="a plain estate file")]) from None
@@ -101,22 +100,49 @@ def read_estate_document(path: Path, display: str) -> EstateDoc:
     return doc
 
 
-def _walk(node: yaml.Node, path: str, lines: dict[str, int], budget: list[int],
-          display: str) -> None:
-    """Record the line of every path; count nodes so an alias bomb is refused, not expanded."""
-    budget[0] += 1
-    if budget[0] > MAX_NODES:
-        raise InputError([error(display, f"document expands to more than {MAX_NODES} nodes "
-                                "(nested aliases?)", expected="a plain estate file")])
-    lines.setdefault(path, node.start_mark.line + 1)
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            name = str(key.value) if isinstance(key, yaml.ScalarNode) else "?"
-            _walk(value, f"{path}.{name}" if path else name, lines, budget, display)
-            lines[f"{path}.{name}" if path else name] = key.start_mark.line + 1
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            _walk(item, f"{path}[{i}]", lines, budget, display)
+_STR, _SEQ, _MAP = (f"tag:yaml.org,2002:{t}" for t in ("str", "seq", "map"))
+
+
+class _Builder:
+    """Plain values from the node tree, recording each YAML path's line on the way.
+
+    One pass instead of PyYAML's construct_document plus a separate walk. Scalars other than
+    strings go through the safe constructor (ints, floats, booleans, nulls, dates); merge keys
+    are flattened as safe_load does. Every node visit is counted, so an alias bomb is refused
+    instead of expanded.
+    """
+
+    def __init__(self, loader: Any, lines: dict[str, int], display: str) -> None:
+        self.loader = loader
+        self.lines = lines
+        self.display = display
+        self.visits = 0
+
+    def build(self, node: yaml.Node, path: str) -> Any:
+        self.visits += 1
+        if self.visits > MAX_NODES:
+            raise InputError([error(self.display, f"document expands to more than {MAX_NODES} "
+                                    "nodes (nested aliases?)", expected="a plain estate file")])
+        self.lines.setdefault(path, node.start_mark.line + 1)
+        if isinstance(node, yaml.ScalarNode):
+            return node.value if node.tag == _STR else self.loader.construct_object(node)
+        if isinstance(node, yaml.SequenceNode) and node.tag == _SEQ:
+            return [self.build(item, f"{path}[{i}]") for i, item in enumerate(node.value)]
+        if isinstance(node, yaml.MappingNode) and node.tag == _MAP:
+            self.loader.flatten_mapping(node)
+            out: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                key = self.build(key_node, path)
+                if isinstance(key, (dict, list)):
+                    raise InputError([error(self.display, "a mapping key is not a plain value",
+                                            line=key_node.start_mark.line + 1, column=path,
+                                            expected="text keys")])
+                name = f"{path}.{key}" if path else str(key)
+                out[key] = self.build(value_node, name)
+                self.lines[name] = key_node.start_mark.line + 1
+            return out
+        # Any other tag (!!set, !!omap, !!python/...): the safe constructor accepts or refuses.
+        return self.loader.construct_object(node)
 
 
 class _Typer:
@@ -145,6 +171,8 @@ class _Typer:
             self.bad(path, f"is a {type(value).__name__}, not a mapping", "a mapping")
             return {}
         for key in value:
+            if not path and str(key).startswith("x-"):
+                continue  # top-level `x-...` keys hold YAML anchors for reuse; not read
             if keys and key not in keys:
                 self.bad(f"{path}.{key}" if path else str(key), f"unknown key {key!r}",
                          "one of " + ", ".join(keys))

@@ -92,3 +92,12 @@ def test_alias_bomb_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
         load(tmp_path, "\n".join(lines) + "\n")
     assert "more than 10000 nodes" in str(info.value)
     assert MAX_NODES >= 100_000  # the real limit leaves room for estates of many thousand sites
+
+
+def test_anchors_and_merge_keys_work_like_safe_load(tmp_path: Path) -> None:
+    # Top-level `x-` keys hold anchors (as in docker-compose files) and are otherwise ignored.
+    anchor = "x-branch: &branch {classification: regulated, internet: proxy}\n"
+    text = GOOD.replace("sites:\n", anchor + "sites:\n  - {<<: *branch, id: BR9}\n")
+    doc = load(tmp_path, text)
+    assert doc.problems == []
+    assert doc.sites[0].id == "BR9" and doc.sites[0].classification == "regulated"
