@@ -194,6 +194,7 @@ def site_map(estate: Estate, plan: Plan | None) -> str:
             if server:
                 tiles.append(f'<text x="{_n(tx + TILE_W - 8)}" y="{_n(ty + 36)}" '
                              f'text-anchor="end" font-size="10" font-weight="bold">SRV</text>')
+            tiles.append("</g>")
     lines = []
     for link in sorted(estate.links, key=lambda ln: (ln.crosses_boundary, ln.a, ln.b)):
         if link.a not in centre or link.b not in centre or link.a == link.b:

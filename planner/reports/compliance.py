@@ -163,7 +163,12 @@ def flows(plan: Plan) -> tuple[Flow, ...]:
                      else "HTTPS scheduled sync from the server",
                      cadence(specs[placement.mode]), placement.devices))
     rows.sort(key=lambda r: (r[0], r[2], r[4]))
-    return tuple(Flow(f"F{i:02d}", *row) for i, row in enumerate(rows, start=1))
+    out = []
+    for i, row in enumerate(rows, start=1):
+        allowed = estate.policy(row[1]).telemetry_may_leave
+        beyond = tuple(e for e in row[3] if DataElement(e) not in allowed)
+        out.append(Flow(f"F{i:02d}", *row, beyond_policy=beyond))
+    return tuple(out)
 
 
 def _due(when: date | None, days: int) -> str:
@@ -280,7 +285,19 @@ def control_facts(plan: Plan, scope_: Scope, flows_: tuple[Flow, ...], clock_cou
                         "cannot lapse with the reseller relationship." if reseller else
                         "The account is customer-held."),
         "clocks": clock_count,
+        "beyond_policy_note": _beyond_note(flows_),
     }
+
+
+def _beyond_note(flows_: tuple[Flow, ...]) -> str:
+    beyond = [f for f in flows_ if f.beyond_policy]
+    if not beyond:
+        return ("No flow carries a data element its classification policy does not list as "
+                "allowed to leave (telemetry_may_leave).")
+    return (f"{len(beyond)} flow(s) carry data elements their classification policy does not "
+            f"list as allowed to leave ({', '.join(f.id for f in beyond[:12])}"
+            f"{', ...' if len(beyond) > 12 else ''}): the optimiser prices exposure but does not "
+            "forbid it, so these are accepted residual risks until the policy or mode changes.")
 
 
 def controls(facts: dict[str, object]) -> tuple[str, tuple[Control, ...]]:
@@ -324,6 +341,16 @@ def risks(plan: Plan) -> tuple[Risk, ...]:
         out.append(Risk(f"{unknown} devices have an unknown or evaluation licensing state.",
                         "Confirm with `show license summary` evidence (planner ingest) before "
                         "the first report falls due."))
+    beyond = [f for f in flows(plan) if f.beyond_policy]
+    if beyond:
+        elements = sorted({e for f in beyond for e in f.beyond_policy})
+        sites = sorted({f.source for f in beyond})
+        out.append(Risk(f"{len(beyond)} flow(s) from {len(sites)} source(s) carry "
+                        f"{', '.join(elements)} although the source's classification policy "
+                        "does not list them as allowed to leave (the mode requires them).",
+                        "Accept the exposure formally, or change the policy's allowed modes so "
+                        "the optimiser picks a mode that sends less (e.g. PLR sends only the "
+                        "UDI)."))
     if any(not estate.policy(s.classification).hostname_privacy for s in estate.sites):
         out.append(Risk("Some site policies let hostnames leave with the usage data.",
                         "Set hostname_privacy on those policies if hostnames are sensitive."))

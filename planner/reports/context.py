@@ -210,6 +210,7 @@ class Flow:
     transport: str
     cadence: str
     devices: int
+    beyond_policy: tuple[str, ...]  # elements the source's policy does not list as may-leave
 
 
 @dataclass(frozen=True, slots=True)

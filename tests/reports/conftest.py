@@ -12,6 +12,7 @@ import pytest
 from planner.loader import load_estate
 from planner.model import Estate
 from planner.optimise import compare_strategies, plan_estate
+from planner.plan import Plan
 from planner.reports.compliance import build_compliance
 from planner.reports.context import ComplianceReport, TradeoffReport
 from planner.reports.render import ReportFormat, ReportKind, render
@@ -84,6 +85,7 @@ class Built:
     estate: Estate
     tradeoff: TradeoffReport
     compliance: ComplianceReport
+    plan: Plan  # the optimal plan the compliance pack was built from
 
     def render(self, kind: ReportKind, fmt: ReportFormat) -> str:
         report = self.tradeoff if kind is ReportKind.TRADEOFF else self.compliance
@@ -98,9 +100,9 @@ def build(name: str, path: Path) -> Built:
     options: dict[str, Any] = {"time_limit": 60.0}
     tradeoff = build_tradeoff(compare_strategies(estate, **options), when=when,
                               date_source="--date", command="test")
-    compliance = build_compliance(plan_estate(estate, **options), when=when,
-                                  date_source="--date", command="test")
-    return Built(name, estate, tradeoff, compliance)
+    plan = plan_estate(estate, **options)
+    compliance = build_compliance(plan, when=when, date_source="--date", command="test")
+    return Built(name, estate, tradeoff, compliance, plan)
 
 
 @pytest.fixture(scope="session")

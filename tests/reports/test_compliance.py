@@ -1,0 +1,79 @@
+"""The compliance pack's content, pinned on the small estate where every answer is known."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from planner.reports import compliance
+from planner.reports.compliance import load_controls, placeholders
+from tests.reports.conftest import Built
+
+
+def test_flows_name_every_site_leaving_and_how(hostile: Built) -> None:
+    flows = {f.source: f for f in hostile.compliance.flows}
+    assert sorted(flows) == ["AIR", "BR1", "BR2", "ENC", "HQ"]
+    assert [f.id for f in hostile.compliance.flows] == ["F01", "F02", "F03", "F04", "F05"]
+    enc = flows["ENC"]
+    assert enc.mode == "slr" and enc.classification == "secret"
+    assert "removable media" in enc.transport
+    assert enc.elements == ("pid-serial", "entitlement-usage", "ha-member-serials")
+    # The secret policy lets only the UDI leave: the register says what exceeds it.
+    assert enc.beyond_policy == ("entitlement-usage", "ha-member-serials")
+    assert flows["HQ"].transport == "HTTPS through the site proxy"
+    assert flows["BR1"].transport == "HTTPS direct"
+    assert "hostname" not in flows["BR1"].elements  # unclassified preset keeps hostnames in
+    assert flows["AIR"].mode == "offline" and flows["AIR"].beyond_policy == ("software-version",)
+
+
+def test_clocks_count_from_the_report_date(hostile: Built) -> None:
+    clocks = {(c.site, c.clock.split(" (")[0]): c for c in hostile.compliance.clocks}
+    # dna-essentials is a subscription: first report within 90 days of 2026-12-01.
+    assert clocks[("AIR", "next usage report")].due == "2027-03-01"
+    assert clocks[("AIR", "acknowledgement imported")].due == "2027-03-01"
+    codes = [c for c in hostile.compliance.clocks if c.site == "ENC"]
+    assert len(codes) == 1 and codes[0].clock.startswith("keep 2 authorization code(s)")
+    assert hostile.compliance.report_date == "2026-12-01"
+
+
+def test_every_required_control_is_mapped(hostile: Built) -> None:
+    ids = [c.id for c in hostile.compliance.controls]
+    for required in ("AC-4", "SC-7", "CM-8", "CA-3", "SA-9", "AU-2"):
+        assert required in ids
+    for control in hostile.compliance.controls:
+        assert control.statement and control.satisfied and "{" not in control.satisfied
+    assert "NIST SP 800-53 Rev. 5" in hostile.compliance.controls_source
+    ac4 = next(c for c in hostile.compliance.controls if c.id == "AC-4")
+    assert "5 flows" in ac4.satisfied and "(F01, F04)" in ac4.satisfied
+
+
+def test_controls_file_uses_only_known_placeholders(hostile: Built) -> None:
+    pack = hostile.compliance
+    facts = compliance.control_facts(hostile.plan, pack.scope, pack.flows, len(pack.clocks))
+    _, defs = load_controls()
+    for c in defs:
+        assert placeholders(c.satisfied) <= set(facts), c.id
+    assert facts["flows"] == 5 and facts["media_flows"] == 2 and facts["networked_sources"] == 3
+
+
+def test_unknown_placeholder_is_an_error(monkeypatch: pytest.MonkeyPatch,
+                                         tmp_path: Path) -> None:
+    (tmp_path / "controls.yaml").write_text(
+        "version: x\nsource: test\ncontrols:\n  - {id: XX-1, title: t, statement: s, "
+        "satisfied: 'uses {nope}'}\n", encoding="utf-8")
+    monkeypatch.setattr(compliance, "models_dir", lambda: tmp_path)
+    with pytest.raises(ValueError, match="XX-1: unknown placeholder"):
+        compliance.controls({"flows": 1})
+
+
+def test_scope_risks_and_signoff(hostile: Built) -> None:
+    pack = hostile.compliance
+    assert pack.scope.boundary_links == (("ENC", "HQ"),)
+    assert pack.scope.offline_sites == 2 and pack.scope.internet_sites == 3
+    assert [name for name, _ in pack.scope.enclaves] == ["enc-{{7*7}}"]
+    assert pack.inventory.devices == 6 and pack.inventory.members == 2
+    risks = " ".join(r.risk for r in pack.risks)
+    assert "authorization codes" in risks and "offline site" in risks
+    assert "not list them as allowed to leave" in risks
+    assert "Authorizing Official or delegate" in pack.signoff
