@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from planner.cli import main
 from planner.cli._output import dump_json, render_rows
-from planner.loader import load_estate, reference_date, summarise
-from planner.summary import EstateSummary
+
+if TYPE_CHECKING:
+    from planner.summary import EstateSummary
 
 
 @main.command("validate")
@@ -31,6 +33,9 @@ def validate(estate: Path, strict: bool, fmt: str, date_text: str | None) -> Non
     expected. Exit 0 when the estate loads (warnings are printed), 2 on any error, or on any
     warning with --strict.
     """
+    # Imported here: every `planner` command imports this module, only validate needs these.
+    from planner.loader import load_estate, reference_date, summarise
+
     result = load_estate(estate, strict=strict, today=reference_date(date_text))
     for problem in result.warnings:
         click.echo(str(problem), err=True)
