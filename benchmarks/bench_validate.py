@@ -62,9 +62,13 @@ def _local_writer(devices: int, folder: Path) -> None:
                                 "entitlements.csv": csv_text(ent_header, ents)})
 
 
-def measure(estate: Path) -> tuple[float, int, int]:
-    """(wall seconds, peak RSS bytes, exit code) of one `planner validate` run."""
-    cmd = [sys.executable, "-m", "planner", "validate", str(estate), "--date", "2026-11-01"]
+def measure(estate: Path | None) -> tuple[float, int, int]:
+    """(wall seconds, peak RSS bytes, exit code) of one `planner validate` run.
+
+    With no estate, `planner --version`: the CLI's own start-up cost, included in every run.
+    """
+    cmd = [sys.executable, "-m", "planner", "--version"] if estate is None else [
+        sys.executable, "-m", "planner", "validate", str(estate), "--date", "2026-11-01"]
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _, status, usage = os.wait4(proc.pid, 0)
@@ -78,6 +82,8 @@ def main(argv: list[str]) -> int:
     sizes = tuple(int(a) for a in argv) or SIZES
     cache = Path(os.environ.get("PLANNER_BENCH_DIR", Path(tempfile.gettempdir()) / "planner-bench"))
     print(f"{'devices':>10}  {'wall s':>7}  {'peak RSS MiB':>12}  exit")
+    wall, peak, code = measure(None)
+    print(f"{'start-up':>10}  {wall:>7.2f}  {peak / 2**20:>12.0f}  {code}")
     ok = True
     for n in sizes:
         folder = cache / f"estate-{n}"
