@@ -1,0 +1,80 @@
+"""`planner runbook` end to end on a small estate file: solved, from plan.json, bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from planner.cli import main
+
+SMALL = Path(__file__).resolve().parent / "data" / "small" / "estate.yaml"
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture(scope="module")
+def plan_json(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("plan")
+    code, _, err = run("plan", str(SMALL), "-o", str(out))
+    assert code == 0, err
+    return out / "plan.json"
+
+
+def test_runbook_from_saved_plan(plan_json: Path, tmp_path: Path) -> None:
+    out = tmp_path / "rb"
+    code, _, err = run("runbook", str(SMALL), "--plan", str(plan_json), "-o", str(out),
+                       "--proxy", "proxy.run.example:3128", "--date", "2026-11-29")
+    assert code == 0, err
+    assert "4 device(s) at 3 site(s)" in err
+    names = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
+    assert names == ["HQ/hq-rtr1.txt", "HQ/hq-sw1.txt", "HQ/runbook.md", "OT1/carry.csv",
+                     "OT1/ot-sw1.txt", "OT1/runbook.md", "README.md", "VAULT/carry.csv",
+                     "VAULT/runbook.md", "VAULT/vault-sw1.txt", "ansible-vars.yml"]
+    hq = (out / "HQ" / "hq-sw1.txt").read_text(encoding="utf-8")
+    assert "license smart proxy address proxy.run.example" in hq
+    vault = (out / "VAULT" / "runbook.md").read_text(encoding="utf-8")
+    assert "Generated: 2026-11-29." in vault and "Trip 3" in vault
+    ot = (out / "OT1" / "ot-sw1.txt").read_text(encoding="utf-8")
+    assert "license smart transport off" in ot
+
+
+def test_solved_and_saved_plans_give_the_same_files(plan_json: Path, tmp_path: Path) -> None:
+    assert run("runbook", str(SMALL), "-o", str(tmp_path / "a"))[0] == 0
+    assert run("runbook", str(SMALL), "--plan", str(plan_json), "-o", str(tmp_path / "b"))[0] == 0
+    for path in (tmp_path / "a").rglob("*.txt"):
+        twin = tmp_path / "b" / path.relative_to(tmp_path / "a")
+        assert path.read_bytes() == twin.read_bytes()
+
+
+def test_plan_of_another_estate_is_refused_and_nothing_written(plan_json: Path,
+                                                               tmp_path: Path) -> None:
+    doc = json.loads(plan_json.read_text(encoding="utf-8"))
+    doc["classes"] = doc["classes"][1:]
+    other = tmp_path / "other.json"
+    other.write_text(json.dumps(doc), encoding="utf-8")
+    code, _, err = run("runbook", str(SMALL), "--plan", str(other), "-o", str(tmp_path / "x"))
+    assert code == 2 and "other.json" in err and "no decision for 1 device class" in err
+    assert not (tmp_path / "x").exists()
+
+
+def test_not_a_plan_file(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"schema": "something/else"}', encoding="utf-8")
+    code, _, err = run("runbook", str(SMALL), "--plan", str(bad), "-o", str(tmp_path / "x"))
+    assert code == 2 and "not a planner plan file" in err
+    bad.write_text("{not json", encoding="utf-8")
+    code, _, err = run("runbook", str(SMALL), "--plan", str(bad), "-o", str(tmp_path / "x"))
+    assert code == 2 and "not valid JSON" in err
+
+
+@pytest.mark.parametrize("args", [("--server-url", "no-equals-sign"), ("--proxy", "host-only")])
+def test_bad_options_exit_2(args: tuple[str, str], tmp_path: Path) -> None:
+    code, _, err = run("runbook", str(SMALL), "-o", str(tmp_path / "x"), *args)
+    assert code == 2 and args[0] in err
+    assert not (tmp_path / "x").exists()
