@@ -110,8 +110,8 @@ def load_estate(path: str | Path, *, strict: bool = False,
                     device_sources.append(DeviceSource(file_display, got.devices))
                 entitlements.extend(got.entitlements)
                 cssm_vas.update(got.virtual_accounts)
-        for rel in doc.inventory.get(EVIDENCE, ()):
-            problems.append(_evidence_note(base / rel, display, rel, doc))
+        if doc.inventory.get(EVIDENCE):
+            read_failed |= _read_evidence(doc, base, display, problems, sources, device_sources)
         joined = join_devices(device_sources)
         problems.extend(joined.problems)
         vas = _virtual_accounts(doc.virtual_accounts, cssm_vas)
@@ -170,15 +170,36 @@ def _site_ids(doc: EstateDoc) -> dict[str, str]:
     return ids
 
 
-def _evidence_note(folder: Path, display: str, rel: str, doc: EstateDoc) -> Problem:
-    line = doc.lines.get("inventory.evidence")
-    if not folder.is_dir():
-        return error(display, f"evidence folder {rel!r} not found", line=line,
-                     column="inventory.evidence", expected="a folder of device captures")
-    return dataclasses.replace(
-        error(display, f"evidence folder {rel!r} is not read by `validate`; the evidence "
-              "command reads device captures", line=line, column="inventory.evidence"),
-        severity=Severity.WARNING)
+def _read_evidence(doc: EstateDoc, base: Path, display: str, problems: list[Problem],
+                   sources: list[SourceFile], device_sources: list[DeviceSource]) -> bool:
+    """Device captures (`show license ...`) from the evidence folders, joined last.
+
+    Evidence fills what the inventory leaves blank (version, state, licences in use) and
+    disagreements are warned about by the join. Returns True when a folder was missing.
+    """
+    # Imported only when an estate lists evidence: the parsers pull in TextFSM templates.
+    from planner.evidence import read_evidence_detailed
+    from planner.evidence.ingest import walk
+
+    roots: list[Path] = []
+    missing = False
+    for rel in doc.inventory[EVIDENCE]:
+        if (base / rel).exists():
+            roots.append(base / rel)
+            continue
+        missing = True
+        problems.append(error(display, f"evidence folder {rel!r} not found next to the estate "
+                              "file", line=doc.lines.get("inventory.evidence"),
+                              column="inventory.evidence",
+                              expected="a folder or file of device captures"))
+    if roots:
+        result = read_evidence_detailed(roots, base=base)
+        problems.extend(result.problems)
+        for path, rel_name in walk(roots, base):
+            sources.append(SourceFile(rel_name, EVIDENCE, sha256_file(path)))
+        device_sources.append(DeviceSource(str(Path(display).parent / EVIDENCE),
+                                           list(result.devices)))
+    return missing
 
 
 def _yaml_doc(name: str) -> dict[str, Any]:

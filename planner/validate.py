@@ -107,7 +107,12 @@ def _devices(estate: Estate, catalogue: Catalogue) -> list[Problem]:
                 if catalogue.family_for_pid(pid) is None}
     if bad_sites or bad_vas or bad_pids:
         for device in devices:
-            if device.site in bad_sites:
+            if device.site in bad_sites and not device.site:
+                # Only device captures come without a site: they must join an inventory row.
+                out.append(_at(error, device, estate, f"device {device.serial or device.hostname}"
+                               " has no site (it is in no inventory file)", "site",
+                               "the device listed in a devices CSV or NetBox export"))
+            elif device.site in bad_sites:
                 out.append(_at(error, device, estate, f"device {device.serial} names unknown "
                                f"site {device.site!r}", "site",
                                "a site id from the estate file: " + site_list))

@@ -112,3 +112,41 @@ def test_summary_counts(tmp_path: Path) -> None:
     assert summary.other_sites == (1, 1)
     nwa = next(x for x in summary.licences if x.tag == "network-advantage")
     assert (nwa.entitled, nwa.used_by_devices, nwa.balance) == (5, 1, 4)
+
+
+EVIDENCE_FIXTURE = (Path(__file__).resolve().parents[1] / "evidence" / "fixtures" / "site-hq"
+                    / "sw-hq-01.txt")
+
+
+def test_evidence_captures_fill_the_inventory(tmp_path: Path) -> None:
+    if not EVIDENCE_FIXTURE.is_file():
+        pytest.skip("the evidence fixtures are not in this checkout")
+    (tmp_path / "captures").mkdir()
+    (tmp_path / "captures" / "sw-hq-01.txt").write_bytes(EVIDENCE_FIXTURE.read_bytes())
+    devices = ("hostname,pid,serial,site,virtual_account\n"
+               "sw-hq-01,C9300-48P,FOC2233X0AB,HQ,Campus\n")
+    estate = ESTATE.replace("  entitlements: [entitlements.csv]\n",
+                            "  entitlements: [entitlements.csv]\n  evidence: [captures]\n")
+    result = load_estate(write_estate(tmp_path, estate=estate, devices=devices), today=TODAY)
+    [device] = result.estate.devices
+    assert device.site == "HQ" and device.virtual_account == "Campus"  # the inventory wins
+    assert device.version and device.licences and len(device.members) == 3  # evidence fills
+    assert ("captures/sw-hq-01.txt", "evidence") in {(s.path, s.kind)
+                                                      for s in result.estate.sources}
+    # The capture names another Virtual Account: a warning naming both sources.
+    assert any(p.column == "virtual_account" and "HQ-Network" in p.message
+               for p in result.warnings)
+
+
+def test_evidence_only_device_needs_a_site(tmp_path: Path) -> None:
+    if not EVIDENCE_FIXTURE.is_file():
+        pytest.skip("the evidence fixtures are not in this checkout")
+    (tmp_path / "captures").mkdir()
+    (tmp_path / "captures" / "sw-hq-01.txt").write_bytes(EVIDENCE_FIXTURE.read_bytes())
+    estate = ESTATE.replace("  entitlements: [entitlements.csv]\n",
+                            "  entitlements: [entitlements.csv]\n  evidence: [captures, gone]\n")
+    with pytest.raises(InputError) as info:
+        load_estate(write_estate(tmp_path, estate=estate), today=TODAY)
+    text = str(info.value)
+    assert "device FOC2233X0AB has no site" in text
+    assert "evidence folder 'gone' not found" in text
