@@ -284,6 +284,9 @@ def _policies(doc: EstateDoc, display: str,
         where = f"policies.{name}"
         line = doc.lines.get(where)
         try:
+            for key in ("allowed_modes", "telemetry_may_leave"):
+                if not isinstance(f.get(key) or [], list):
+                    raise ValueError(f"{key} is not a list")
             modes = frozenset(Mode(str(m)) for m in f.get("allowed_modes") or ())
             elements = frozenset(DataElement(str(e)) for e in f.get("telemetry_may_leave") or ())
             cost = f.get("exposure_cost_per_device_year", 0.0)

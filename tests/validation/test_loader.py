@@ -150,3 +150,24 @@ def test_evidence_only_device_needs_a_site(tmp_path: Path) -> None:
     text = str(info.value)
     assert "device FOC2233X0AB has no site" in text
     assert "evidence folder 'gone' not found" in text
+
+
+@pytest.mark.parametrize(("override", "fragment"), [
+    ("policies: {secret: {allowed_modes: slr}}", "allowed_modes is not a list"),
+    ("policies: {secret: {allowed_modes: [teleport]}}", "'teleport' is not a valid Mode"),
+    ("policies: {lab: {telemetry_may_leave: []}}", "policy 'lab' allows no licensing mode"),
+    ("policies: {secret: {colour: red}}", "unknown policy field 'colour'"),
+    ("costs: {horizon_years: 2.5}", "horizon_years 2.5 is not valid"),
+    ("costs: {coffee: 3}", "unknown cost field 'coffee'"),
+    ("products: {C9999: {slr: true}}", "unknown product family 'C9999'"),
+    ("products: {C9300: {slr: maybe}}", "cannot set 'slr' to 'maybe'"),
+    ("agreement: {start: 2025-02-01, end: 2024-01-31}", "is not after start"),
+])
+def test_override_problems_name_the_yaml_path(tmp_path: Path, override: str,
+                                              fragment: str) -> None:
+    with pytest.raises(InputError) as info:
+        load_estate(write_estate(tmp_path, estate=ESTATE + override + "\n"), today=TODAY)
+    [problem] = info.value.problems
+    assert fragment in problem.message
+    assert problem.line == 12 and problem.column and problem.column.startswith(
+        override.split(":")[0])
