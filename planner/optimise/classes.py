@@ -58,7 +58,7 @@ def merged_licences(licences: Iterable[LicenceUse]) -> tuple[LicenceUse, ...]:
     return tuple(LicenceUse(tag, n) for tag, n in sorted(counts.items()) if n > 0)
 
 
-_Key = tuple[str, str, str, tuple[LicenceUse, ...], str, str, str]
+_Key = tuple[str, str, str, int, str, str, str]
 
 
 def _slup_text(value: bool | None) -> str:
@@ -68,54 +68,67 @@ def _slup_text(value: bool | None) -> str:
 def build_classes(estate: Estate, catalogue: Catalogue) -> Classes:
     """Group the estate's devices into classes (deterministic ids and order)."""
     groups: dict[_Key, list[Device]] = defaultdict(list)
-    family_of: dict[_Key, ProductFamily | None] = {}
-    # A million devices share a few hundred PIDs, versions and licence sets: memoise per value.
+    # A million devices share a few hundred PIDs, versions and licence sets: memoise per value,
+    # and key the groups on small ints and interned strings, never on dataclasses.
     pid_family: dict[str, ProductFamily | None] = {}
-    lic_sets: dict[tuple[LicenceUse, ...], tuple[LicenceUse, ...]] = {}
-    soft: dict[tuple[str, str, LicensingState], tuple[str, str]] = {}
+    lic_index: dict[tuple[LicenceUse, ...], int] = {}
+    lic_sets: list[tuple[LicenceUse, ...]] = []
+    soft: dict[tuple[str, str, str], tuple[str, str]] = {}
     for device in estate.devices:
-        if device.pid not in pid_family:
-            pid_family[device.pid] = catalogue.family_for_pid(device.pid)
-        family = pid_family[device.pid]
-        licences = lic_sets.get(device.licences)
-        if licences is None:
-            licences = lic_sets[device.licences] = merged_licences(device.licences)
-        fid = family.id if family else ""
-        sw = soft.get((fid, device.version, device.state))
+        family = pid_family.get(device.pid, _MISSING)
+        if family is _MISSING:
+            family = pid_family[device.pid] = catalogue.family_for_pid(device.pid)
+        lic = lic_index.get(device.licences)
+        if lic is None:
+            lic = lic_index[device.licences] = len(lic_sets)
+            lic_sets.append(merged_licences(device.licences))
+        fid = family.id if isinstance(family, ProductFamily) else ""
+        state = device.state.value
+        sw = soft.get((fid, device.version, state))
         if sw is None:
-            slup = slup_state(family, device.version, device.state)
-            sw = soft[(fid, device.version, device.state)] = (train_of(device.version),
-                                                              _slup_text(slup))
-        key: _Key = (device.site, device.virtual_account, fid, licences, sw[0],
-                     device.state.value, sw[1])
-        groups[key].append(device)
-        family_of[key] = family
+            fam = family if isinstance(family, ProductFamily) else None
+            slup = slup_state(fam, device.version, device.state)
+            sw = soft[(fid, device.version, state)] = (train_of(device.version), _slup_text(slup))
+        groups[(device.site, device.virtual_account, fid, lic, sw[0], state, sw[1])].append(device)
+    # The same merged licence set may come from different spellings: one id per merged set.
+    merged_id = {m: i for i, m in enumerate(dict.fromkeys(lic_sets))}
+    lic_text = {i: "+".join(f"{u.tag}x{u.count}" if u.count != 1 else u.tag for u in m)
+                for m, i in merged_id.items()}
+    regroup: dict[_Key, list[Device]] = defaultdict(list)
+    for (site, va, fid, lic, train, state, slup_text), found in groups.items():
+        regroup[(site, va, fid, merged_id[lic_sets[lic]], train, state, slup_text)].extend(found)
+    merged_sets = list(merged_id)
+    families = {f.id: f for f in pid_family.values() if f is not None}
+    vkey: dict[str, tuple[tuple[int, ...], str]] = {}
     classes: list[DeviceClass] = []
     members: dict[str, tuple[Device, ...]] = {}
-    families: dict[str, ProductFamily | None] = {}
-    for key in sorted(groups, key=_sort_key):
-        site, va, family_id, licences, train, state, slup_text = key
-        devs = tuple(sorted(groups[key], key=lambda d: (d.serial, d.hostname, d.pid)))
-        lic_text = "+".join(f"{u.tag}x{u.count}" if u.count != 1 else u.tag for u in licences)
+    family_of: dict[str, ProductFamily | None] = {}
+    for key in sorted(regroup, key=lambda k: _sort_key(k, lic_text)):
+        site, va, family_id, lic, train, state, slup_text = key
+        devs = tuple(sorted(regroup[key], key=lambda d: (d.serial, d.hostname, d.pid)))
         class_id = "/".join((site, va, family_id or "unknown", train or "-", state, slup_text,
-                             lic_text or "none"))
+                             lic_text[lic] or "none"))
         if class_id in members:  # ids containing "/" could collide: keep every id unique
             class_id += f"#{len(classes)}"
         # Eligibility is judged on the lowest version of the class: every version in it shares
         # the family, the train and the SLUP answer, which is all the rules read.
-        version = min({d.version for d in devs}, key=lambda v: (version_key(v), v))
+        for v in {d.version for d in devs} - vkey.keys():
+            vkey[v] = (version_key(v), v)
+        version = min({d.version for d in devs}, key=vkey.__getitem__)
         classes.append(DeviceClass(
-            id=class_id, site=site, family=family_id, licences=licences, train=train,
-            devices=len(devs), members=sum(extra_members(d) for d in devs),
+            id=class_id, site=site, family=family_id, licences=merged_sets[lic], train=train,
+            devices=len(devs), members=sum(extra_members(d) for d in devs if d.members),
             virtual_account=va, device_serials=tuple(d.serial for d in devs),
             version=version, state=state, runs_slup=slup_text == "slup",
         ))
         members[class_id] = devs
-        families[class_id] = family_of[key]
-    return Classes(tuple(classes), members, families)
+        family_of[class_id] = families.get(family_id)
+    return Classes(tuple(classes), members, family_of)
 
 
-def _sort_key(key: _Key) -> tuple[str, ...]:
-    site, va, family_id, licences, train, state, slup_text = key
-    lic_text = ";".join(f"{u.tag}:{u.count}" for u in licences)
-    return (site, va, family_id, train, state, slup_text, lic_text)
+_MISSING = object()
+
+
+def _sort_key(key: _Key, lic_text: dict[int, str]) -> tuple[str, ...]:
+    site, va, family_id, lic, train, state, slup_text = key
+    return (site, va, family_id, train, state, slup_text, lic_text[lic])

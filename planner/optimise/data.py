@@ -10,7 +10,8 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from fractions import Fraction
 
 from planner.catalogue import Catalogue, load_catalogue
 from planner.eligibility import mode_exclusions
@@ -19,6 +20,8 @@ from planner.model import DataElement, Estate, LicensingState, Mode, Site, TermT
 from planner.modes import ModeSpec, data_leaving_for, load_modes
 from planner.optimise.classes import Classes, build_classes
 
+MODES = tuple(Mode)  # iterating the enum itself is slow in a hot loop
+_RANK = {m: i for i, m in enumerate(MODES)}
 ONPREM = (Mode.ONPREM_NETWORK, Mode.ONPREM_MANUAL)
 RESERVED_STATES = frozenset({LicensingState.SLR.value, LicensingState.PLR.value})
 SYNC_CLOCK_PER_YEAR = 365 / 30  # CSSM warns after 30 days without a manual sync (domain.md s2)
@@ -144,8 +147,10 @@ def unit_cost(estate: Estate, site: Site, spec: ModeSpec, devices: int, members:
 
 def build_data(estate: Estate, *, forced: Mapping[str, Mode] | None = None,
                only: Mode | None = None, catalogue: Catalogue | None = None,
-               modes: Mapping[Mode, ModeSpec] | None = None) -> ModelData:
-    """Sets and parameters for the estate; `only` forces one mode everywhere, `forced` per site."""
+               modes: Mapping[Mode, ModeSpec] | None = None, prune: bool = True) -> ModelData:
+    """Sets and parameters for the estate; `only` forces one mode everywhere, `forced` per site.
+
+    `prune` drops modes no optimal plan can give a unit (see `prune_dominated`)."""
     # The loader sets the estate's own catalogue view (models/ + its `prices:` and `products:`).
     cat = catalogue or estate.catalogue or load_catalogue()
     specs = modes or load_modes()
@@ -157,49 +162,123 @@ def build_data(estate: Estate, *, forced: Mapping[str, Mode] | None = None,
         by_site[cls.site].append(i)
     units: list[Unit] = []
     infeasible: dict[str, tuple[str, ...]] = {}
-    memo: dict[tuple[str, str, str, str], dict[Mode, tuple[str, ...]]] = {}
+    memo: dict[tuple[str, str, str, str, bool], dict[Mode, tuple[str, ...]]] = {}
     for site_id in sorted(by_site):
         site = sites[site_id]
         mixing = estate.policy(site.classification).allow_mixed_modes
-        members = by_site[site_id]
-        bundles = [[i] for i in members] if mixing else [members]
         pinned = only if only is not None else (forced or {}).get(site_id)
-        for group in bundles:
-            excluded: dict[Mode, list[str]] = {m: [] for m in Mode}
+        reasons_of: dict[int, dict[Mode, tuple[str, ...]]] = {}
+        for i in by_site[site_id]:
+            cls = classes.classes[i]
+            # Eligibility reads family, state and the SLUP answer, all in the class key: one call
+            # per (site, family, train, state, SLUP) instead of one per device version.
+            key = (site_id, cls.family, cls.train, cls.state, cls.runs_slup)
+            if key not in memo:
+                memo[key] = mode_exclusions(estate, site, classes.families[cls.id], cls.version,
+                                            LicensingState(cls.state), reach, specs)
+            reasons_of[i] = memo[key]
+        for group in _bundles(classes, by_site[site_id], reasons_of, mixing):
+            excluded: dict[Mode, list[str]] = {m: [] for m in MODES}
             for i in group:
-                cls = classes.classes[i]
-                fam = classes.families[cls.id]
-                key = (site_id, cls.family, cls.version, cls.state)
-                if key not in memo:
-                    memo[key] = mode_exclusions(estate, site, fam, cls.version,
-                                                LicensingState(cls.state), reach, specs)
-                for mode, reasons in memo[key].items():
+                for mode, reasons in reasons_of[i].items():
                     excluded[mode].extend(r for r in reasons if r not in excluded[mode])
             if pinned is not None:
-                for mode in Mode:
+                for mode in MODES:
                     if mode is not pinned and not excluded[mode]:
                         excluded[mode].append(f"strategy pins site {site_id} to {pinned.value}")
-            eligible = tuple(m for m in Mode if not excluded[m])
+            eligible = tuple(m for m in MODES if not excluded[m])
             cls_ids = tuple(classes.classes[i].id for i in group)
             n_dev = sum(classes.classes[i].devices for i in group)
             n_mem = sum(classes.classes[i].members for i in group)
             vas = tuple(sorted({classes.classes[i].virtual_account for i in group}))
             if not eligible:
-                want = [pinned] if pinned is not None else list(Mode)
+                want = [pinned] if pinned is not None else list(MODES)
                 why = tuple(f"{m.value}: {r}" for m in want for r in excluded[m])
                 infeasible[site_id] = tuple(dict.fromkeys(infeasible.get(site_id, ()) + why))
             units.append(Unit(
-                id=site_id if not mixing else cls_ids[0], site=site_id, class_ids=cls_ids,
-                devices=n_dev, members=n_mem, vas=vas, modes=eligible,
+                id=site_id if not mixing else f"{site_id}#{len(units)}", site=site_id,
+                class_ids=cls_ids, devices=n_dev, members=n_mem, vas=vas, modes=eligible,
                 cost={m: unit_cost(estate, site, specs[m], n_dev, n_mem) for m in eligible},
                 excluded={m: tuple(r) for m, r in excluded.items() if r},
             ))
+    if prune:
+        units = prune_dominated(units, site_charges(estate, units, specs))
     charges = site_charges(estate, units, specs)
     groups, unit_groups = server_groups(estate, reach, units, specs)
     allocation = _allocation(estate, classes, cat)
     notes = _assumptions(estate, classes, cat)
     return ModelData(estate, classes, reach, tuple(units), charges, groups, unit_groups,
                      allocation, infeasible, notes)
+
+
+def prune_dominated(units: list[Unit], charges: tuple[SiteCharge, ...]) -> list[Unit]:
+    """Drop modes no optimal plan can give a unit (docs/model.md, section 3, dominance).
+
+    Site rule: at site s, mode m goes from every unit when a server-free mode m' is eligible for
+    every unit that may take m, costs each of them no more (c[u,m'] <= c[u,m]), and all of m''s
+    charges at s cost no more than m''s: moving every m unit to m' then frees m's charges and
+    servers and cannot cost more. Ties go to the earlier mode, as the tie-break costs do.
+    Unit rule: m goes from u when a server-free m' is strictly cheaper for u even if u alone pays
+    all of m''s charges. The modes stay eligible (no exclusion reason); they just cannot win."""
+    modes = [set(u.modes) for u in units]
+    charge_site: dict[tuple[str, Mode], float] = defaultdict(float)
+    charge_unit: dict[tuple[int, Mode], float] = defaultdict(float)
+    for c in charges:
+        charge_site[(c.site, c.mode)] += c.cost
+        for u in c.units:
+            charge_unit[(u, c.mode)] += c.cost
+    by_site: dict[str, list[int]] = defaultdict(list)
+    for u, unit in enumerate(units):
+        by_site[unit.site].append(u)
+    tol = 1e-9
+    for site, idx in by_site.items():
+        for m in MODES:
+            users = [u for u in idx if m in modes[u]]
+            if not users:
+                continue
+            for alt in MODES:
+                if alt is m or alt in ONPREM or any(alt not in modes[u] for u in users):
+                    continue
+                gaps = [units[u].cost[m].total - units[u].cost[alt].total for u in users]
+                spare = charge_site[(site, m)] - charge_site[(site, alt)]
+                if min(gaps) < -tol or spare < -tol:
+                    continue
+                if max(max(gaps), spare) > tol or _RANK[alt] < _RANK[m]:
+                    for u in users:
+                        modes[u].discard(m)
+                    break
+    out = []
+    for u, unit in enumerate(units):
+        best = min((unit.cost[m].total + charge_unit[(u, m)] for m in modes[u]
+                    if m not in ONPREM), default=math.inf)
+        keep = tuple(m for m in unit.modes if m in modes[u] and unit.cost[m].total <= best + 1e-6)
+        if keep == unit.modes:
+            out.append(unit)
+        else:
+            out.append(replace(unit, modes=keep,
+                               cost={m: c for m, c in unit.cost.items() if m in keep}))
+    return out
+
+
+def _bundles(classes: Classes, members: list[int],
+             reasons_of: Mapping[int, Mapping[Mode, tuple[str, ...]]],
+             mixing: bool) -> list[list[int]]:
+    """The decision units of one site, as lists of class indices (docs/model.md, set U).
+
+    Mixing forbidden: the whole site. Mixing allowed: classes that would always choose alike are
+    decided together: same eligible modes, same stack members per device (so their costs are
+    proportional in every mode) and, where connected CSLU is eligible, the same Virtual
+    Account (CSLU is charged per Virtual Account)."""
+    if not mixing:
+        return [members]
+    bundles: dict[tuple[object, ...], list[int]] = {}
+    for i in members:
+        cls = classes.classes[i]
+        eligible = tuple(m for m in MODES if not reasons_of[i][m])
+        va = cls.virtual_account if Mode.CSLU in eligible else ""
+        key = (eligible, Fraction(cls.members, max(cls.devices, 1)), va)
+        bundles.setdefault(key, []).append(i)
+    return list(bundles.values())
 
 
 def site_charges(estate: Estate, units: list[Unit],

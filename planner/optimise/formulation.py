@@ -25,6 +25,7 @@ from planner.optimise.data import ONPREM, TRANSFER_BATCH, ModelData
 from planner.optimise.linear import LinearModel
 
 EPS = 1e-4  # tie-break cost per decision step; far below any real cost (a cent)
+MODES_BLOCK, ALLOCATION_BLOCK = 0, 1  # no row links them: see LinearModel.blocks
 _MODE_RANK = {m: i for i, m in enumerate(Mode)}
 
 
@@ -99,8 +100,9 @@ def _allocation_variables(data: ModelData, lm: LinearModel, xs: Variables) -> No
         for t in alloc.covers[u]:
             if held.get(t, 0) > 0:
                 xs.f[(v, t, u)] = lm.var(f"f[{v},{t},{u}]", ub=float(min(need, held[t])),
-                                         integer=True)
-        xs.p[(v, u)] = lm.var(f"p[{v},{u}]", ub=float(need), integer=True)
+                                         integer=True, block=ALLOCATION_BLOCK)
+        xs.p[(v, u)] = lm.var(f"p[{v},{u}]", ub=float(need), integer=True,
+                              block=ALLOCATION_BLOCK)
     need_by: dict[tuple[str, str], int] = {}  # (w, t) -> demand in w that tag t can cover
     for (w, u), need in alloc.demand.items():
         for t in alloc.covers[u]:
@@ -110,14 +112,16 @@ def _allocation_variables(data: ModelData, lm: LinearModel, xs: Variables) -> No
             cap = min(qty, need_by.get((w, t), 0))
             if w == v or cap <= 0:
                 continue
-            xs.r[(v, w, t)] = lm.var(f"r[{v},{w},{t}]", ub=float(cap), integer=True)
-            xs.o[(v, w, t)] = lm.var(f"o[{v},{w},{t}]", ub=1.0, integer=True)
+            xs.r[(v, w, t)] = lm.var(f"r[{v},{w},{t}]", ub=float(cap), integer=True,
+                                     block=ALLOCATION_BLOCK)
+            xs.o[(v, w, t)] = lm.var(f"o[{v},{w},{t}]", ub=1.0, integer=True,
+                                     block=ALLOCATION_BLOCK)
             if (v, w) not in xs.b:
                 xs.b[(v, w)] = -1  # placeholder; sized below once the types are known
     for (v, w) in sorted(xs.b):
         types = sum(1 for (a, b_, _) in xs.o if (a, b_) == (v, w))
         xs.b[(v, w)] = lm.var(f"b[{v},{w}]", ub=float(-(-types // TRANSFER_BATCH)),
-                              integer=True)
+                              integer=True, block=ALLOCATION_BLOCK)
 
 
 def define_constraints(data: ModelData, lm: LinearModel, xs: Variables) -> None:

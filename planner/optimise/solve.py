@@ -67,9 +67,23 @@ def solve(lm: LinearModel, *, solver: str = "highs", time_limit: float = 60.0, g
         raise SolverError(f"unknown solver {solver!r} (expected one of: {', '.join(SOLVERS)})")
     if not lm.col_names:
         return SolveResult(SolveStatus.OPTIMAL, [], 0.0, 0.0, 0.0, solver)
-    if solver == "highs":
-        return _solve_highs(lm, time_limit, gap, threads)
-    return _solve_cbc(lm, time_limit, gap, threads)
+    start = time.perf_counter()
+    values = [0.0] * len(lm.col_names)
+    parts: list[SolveResult] = []
+    for sub, cols in lm.blocks():
+        left = max(time_limit - (time.perf_counter() - start), 1.0)
+        part = (_solve_highs(sub, left, gap, threads) if solver == "highs"
+                else _solve_cbc(sub, left, gap, threads))
+        if part.status is SolveStatus.INFEASIBLE or part.values is None:
+            return SolveResult(SolveStatus.INFEASIBLE, None, 0.0, 0.0,
+                               time.perf_counter() - start, solver)
+        for j, v in zip(cols, part.values, strict=True):
+            values[j] = v
+        parts.append(part)
+    optimal = all(p.status is SolveStatus.OPTIMAL for p in parts)
+    return SolveResult(SolveStatus.OPTIMAL if optimal else SolveStatus.FEASIBLE, values,
+                       math.fsum(p.objective for p in parts), math.fsum(p.bound for p in parts),
+                       time.perf_counter() - start, solver)
 
 
 def _solve_highs(lm: LinearModel, time_limit: float, gap: float, threads: int) -> SolveResult:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections import defaultdict
+from fractions import Fraction
 from functools import cache
 
 import pytest
@@ -28,17 +29,25 @@ MAX_ASSIGNMENTS = 4000
 
 
 def _units(plan: Plan) -> list[tuple[str, list[str]]]:
-    """Decision units: a whole site when its policy forbids mixing, else each class."""
+    """Decision units (docs/model.md, set U): a whole site when its policy forbids mixing; else
+    classes with the same eligible modes, members per device and (when CSLU is eligible) VA."""
     estate = plan.estate
     out: list[tuple[str, list[str]]] = []
     for site in sorted(estate.sites, key=lambda s: s.id):
         ids = sorted(c.id for c in plan.classes if c.site == site.id)
         if not ids:
             continue
-        if estate.policy(site.classification).allow_mixed_modes:
-            out.extend((site.id, [i]) for i in ids)
-        else:
+        if not estate.policy(site.classification).allow_mixed_modes:
             out.append((site.id, ids))
+            continue
+        bundles: dict[tuple[object, ...], list[str]] = {}
+        for cid in ids:
+            cls = next(c for c in plan.classes if c.id == cid)
+            modes = tuple(_eligible(estate, site.id, set(cls.device_serials)))
+            va = cls.virtual_account if Mode.CSLU in modes else ""
+            key = (modes, Fraction(cls.members, cls.devices), va)
+            bundles.setdefault(key, []).append(cid)
+        out.extend((site.id, group) for group in bundles.values())
     return out
 
 
