@@ -6,6 +6,7 @@ import bisect
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import count
 
 from planner.catalogue import ProductFamily, load_catalogue, runs_slup
 from planner.fileio import safe_cell
@@ -31,28 +32,30 @@ from planner.generate.profiles import (
 from planner.model import LicensingState
 
 
-class Serials:
-    """Unique serials by construction: a counter, permuted into the 4-character suffix."""
+def serial_maker(rng: random.Random, start: int = 0) -> Callable[[str], str]:
+    """Unique serials by construction: a counter, permuted into the 4-character suffix.
 
-    def __init__(self, rng: random.Random) -> None:
-        self._random = rng.random
-        self._n = 0
-        # Every location+year+week prefix a family's serials may start with, drawn uniformly.
-        self._prefixes = {
-            fid: [f"{loc}{yy:02d}{ww:02d}" for loc in locs
-                  for yy in range(YEARS[fid][0], YEARS[fid][1] + 1) for ww in range(1, 53)]
-            for fid, locs in LOCATIONS.items()}
+    Returns `next_serial(family_id)`; a closure over locals because it runs twice per device.
+    """
+    random_ = rng.random
+    counter = count(start)
+    # Every location+year+week prefix a family's serials may start with, drawn uniformly.
+    prefixes = {
+        fid: [f"{loc}{yy:02d}{ww:02d}" for loc in locs
+              for yy in range(YEARS[fid][0], YEARS[fid][1] + 1) for ww in range(1, 53)]
+        for fid, locs in LOCATIONS.items()}
+    sizes = {fid: len(p) for fid, p in prefixes.items()}
+    pairs, space, step = PAIRS, SUFFIX_SPACE, SUFFIX_STEP
 
-    def next(self, family: str) -> str:
-        n = self._n
-        self._n = n + 1
-        prefixes = self._prefixes[family]
-        prefix = prefixes[int(self._random() * len(prefixes))]
-        block, rest = divmod(n, SUFFIX_SPACE)
-        if block:  # past 1.68M serials: a location code no family uses keeps them unique
-            prefix = _overflow(block) + prefix[3:]
-        hi, lo = divmod((rest * SUFFIX_STEP + 7919) % SUFFIX_SPACE, 1296)
-        return prefix + PAIRS[hi] + PAIRS[lo]
+    def next_serial(family: str) -> str:
+        n = next(counter)
+        prefix = prefixes[family][int(random_() * sizes[family])]
+        if n >= space:  # past 1.68M serials: a location code no family uses keeps them unique
+            prefix = _overflow(n // space) + prefix[3:]
+        hi, lo = divmod((n % space * step + 7919) % space, 1296)
+        return prefix + pairs[hi] + pairs[lo]
+
+    return next_serial
 
 
 def _overflow(block: int) -> str:
@@ -98,6 +101,10 @@ class Use:
         return self.in_use + self.reserved + self.silent
 
 
+# Sites with a network path out: the state follows the software (must match `_state`).
+_ORDINARY = frozenset({SiteKind.DC, SiteKind.HQ, SiteKind.CAMPUS, SiteKind.BRANCH})
+
+
 def _state(fam: ProductFamily, slup: bool, kind: SiteKind, r: float,
            reserve: tuple[bool, bool, bool]) -> str:
     """The licensing state a device of this family, software and site would really be in.
@@ -133,7 +140,7 @@ def _state(fam: ProductFamily, slup: bool, kind: SiteKind, r: float,
 def render_devices(plan: EstatePlan, rng: random.Random) -> tuple[str, dict[tuple[str, str], Use]]:
     """devices.csv and the licence use it implies, per (VA, tag)."""
     cat = load_catalogue()
-    serial_of = Serials(rng).next
+    serial_of = serial_maker(rng)
     random_ = rng.random
     bisect_ = bisect.bisect
     mix = {k: _cum(v) for k, v in MIX.items()}
@@ -142,6 +149,8 @@ def render_devices(plan: EstatePlan, rng: random.Random) -> tuple[str, dict[tupl
     info: dict[str, _PidInfo] = {p: _pid_info(cat.family_for_pid(p), p) for p in pids_used}
     slup = {(fid, v): runs_slup(cat.families[fid], v)
             for fid, vs in VERSIONS.items() for v, _ in vs}
+    normal: dict[tuple[str, str], str] = {
+        k: LicensingState.SLUP if v else LicensingState.CLASSIC for k, v in slup.items()}
     cells: dict[tuple[tuple[str, ...], int], str] = {}
     # (VA, bundle, units, state) -> devices; expanded into per-(VA, tag) use at the end.
     tally: dict[tuple[str, tuple[str, ...], int, str], int] = {}
@@ -166,6 +175,7 @@ def render_devices(plan: EstatePlan, rng: random.Random) -> tuple[str, dict[tupl
         prefix, site_cell = safe_cell(site.id.lower()), _csv_quoted(safe_cell(site.id))
         kind = site.kind
         stacks = kind is not SiteKind.DC
+        ordinary = kind in _ORDINARY
         reserve = (acc.slr_preapproved, acc.plr_preapproved and acc.export_authorised,
                    site.classification != "secret")
         for role in sorted(by_role):
@@ -182,7 +192,12 @@ def render_devices(plan: EstatePlan, rng: random.Random) -> tuple[str, dict[tupl
                 pi = info[pid]
                 fid = pi.fid
                 version = pi.versions[bisect_(pi.version_cum, random_() * pi.version_total)]
-                state = _state(pi.family, slup[(fid, version)], kind, random_(), reserve)
+                r = random_()
+                if ordinary:  # most sites: the software decides, a few never registered
+                    state = (normal[(fid, version)] if r >= 0.016 else
+                             LicensingState.EVALUATION if r < 0.006 else LicensingState.UNKNOWN)
+                else:
+                    state = _state(pi.family, slup[(fid, version)], kind, r, reserve)
                 va = default_va if random_() < stray else va_role
                 serial = serial_of(fid)
                 if pi.stackable and stacks:

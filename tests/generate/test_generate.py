@@ -20,7 +20,7 @@ from planner.generate import (
     generate_estate,
     synthetic_plan,
 )
-from planner.generate.devices import Serials
+from planner.generate.devices import serial_maker
 from planner.generate.profiles import SUFFIX_SPACE, SUFFIX_STEP
 from planner.loader import load_estate
 from planner.model import InternetAccess, LicensingState, TermType
@@ -107,11 +107,10 @@ def test_serials_are_unique_and_cisco_shaped(medium: dict[str, str]) -> None:
 
 def test_serials_stay_unique_past_the_suffix_space() -> None:
     assert math.gcd(SUFFIX_STEP, 36) == 1  # the suffix map is a permutation
-    first = Serials(random.Random(1))
-    early = {first.next("C9300") for _ in range(2000)}
-    late_gen = Serials(random.Random(1))
-    late_gen._n = SUFFIX_SPACE  # the first serial of the second block
-    late = {late_gen.next("C9300") for _ in range(2000)}
+    first = serial_maker(random.Random(1))
+    early = {first("C9300") for _ in range(2000)}
+    late_gen = serial_maker(random.Random(1), start=SUFFIX_SPACE)  # the second block's first
+    late = {late_gen("C9300") for _ in range(2000)}
     assert not early & late
     assert all(SERIAL.match(s) for s in late)
 
