@@ -93,7 +93,7 @@ def detect_command(text: str) -> str | None:
 
 
 _NXOS_V10 = re.compile(r"^\s+(?:Enforcement Type|License Type):", re.M)
-_ASA = re.compile(r"PID:ASA|Adaptive Security Appliance|Firepower", re.IGNORECASE)
+_ASA_MARKS = ("PID:ASA", "Adaptive Security Appliance", "Firepower", "PID:FPR")
 
 
 def detect_os(command: str, text: str, hostname: str = "") -> str:
@@ -107,7 +107,9 @@ def detect_os(command: str, text: str, hostname: str = "") -> str:
         return "nx-os"
     if command == "slr-authorization" and "P:UCM" in text:
         return "cucm"
-    if _ASA.search(text):
+    # Plain substring tests: this runs on every block, and a case-insensitive regex over a
+    # whole tech-support output cost more than parsing it.
+    if any(mark in text for mark in _ASA_MARKS):
         return "asa"
     if "Cisco Nexus Operating" in text or "NX-OS" in text[:2000]:
         return "nx-os"
