@@ -26,18 +26,27 @@ def _load(path: Path, strict: bool, when: date | None) -> Estate:
 
 
 def _command(estate: Path, kind: ReportKind, fmt: ReportFormat, when: date | None,
-             options: dict[str, Any]) -> str:
+             options: dict[str, Any], renewal: str | None) -> str:
     parts = [f"planner report {estate.name} --kind {kind.value} --format {fmt.value}"]
     if when is not None:
         parts.append(f"--date {when.isoformat()}")
+    if kind is ReportKind.RENEWAL:
+        if renewal:
+            parts.append(f"--renewal-date {renewal}")
+        return " ".join(parts)  # no solver runs
     parts.append(f"--solver {options['solver']} --time-limit {options['time_limit']:g} "
                  f"--gap {options['gap']:g} --threads {options['threads']}")
     return " ".join(parts)
 
 
 def build_report(kind: ReportKind, estate: Estate, *, when: date | None, source: str,
-                 command: str, options: dict[str, Any]) -> Any:
+                 command: str, options: dict[str, Any], renewal: str | None = None) -> Any:
     """Solve what the kind needs and build its context."""
+    if kind is ReportKind.RENEWAL:
+        from planner.reports.renewal import build_renewal
+
+        return build_renewal(estate, when=when, date_source=source, command=command,
+                             renewal=renewal)
     if kind is ReportKind.TRADEOFF:
         from planner.optimise import compare_strategies
         from planner.reports.tradeoff import build_tradeoff
@@ -67,10 +76,12 @@ def build_report(kind: ReportKind, estate: Estate, *, when: date | None, source:
 @click.option("--date", "date_text", metavar="YYYY-MM-DD",
               help="Report date (clocks count from it). Default: SOURCE_DATE_EPOCH, else none: "
                    "the report is not stamped and clocks are relative.")
+@click.option("--renewal-date", "renewal_text", metavar="YYYY-MM-DD",
+              help="--kind renewal: the renewal date (default: the agreement's end).")
 @solver_options
 def report_cmd(estate: Path, kind: str, fmt: str, output: Path | None, templates: Path | None,
-               date_text: str | None, solver: str, time_limit: float, gap: float, threads: int,
-               strict: bool) -> None:
+               date_text: str | None, renewal_text: str | None, solver: str,
+               time_limit: float, gap: float, threads: int, strict: bool) -> None:
     """Render a report for an estate: trade-off, compliance pack or renewal brief.
 
     \b
@@ -78,6 +89,7 @@ def report_cmd(estate: Path, kind: str, fmt: str, output: Path | None, templates
       planner report demo/estate.yaml --kind tradeoff -o tradeoff.html --date 2026-12-01
       planner report demo/estate.yaml --kind compliance --format md -o pack.md
       planner report demo/estate.yaml --kind tradeoff --templates my-templates/
+      planner report demo/estate.yaml --kind renewal --date 2026-12-01 -o renewal.html
 
     The HTML is one file with inline CSS and SVG charts and makes no network request. Same
     inputs and date, same bytes. Exit 3 when no plan is possible.
@@ -86,9 +98,9 @@ def report_cmd(estate: Path, kind: str, fmt: str, output: Path | None, templates
     when, source = report_date(date_text)  # a bad --date fails before any solving
     options: dict[str, Any] = {"solver": solver, "time_limit": time_limit, "gap": gap,
                                "threads": threads}
-    command = _command(estate, report_kind, report_format, when, options)
+    command = _command(estate, report_kind, report_format, when, options, renewal_text)
     context = build_report(report_kind, _load(estate, strict, when), when=when, source=source,
-                           command=command, options=options)
+                           command=command, options=options, renewal=renewal_text)
     text = render(report_kind, report_format, context, user_dir=templates)
     if output is None:
         click.echo(text, nl=False)

@@ -27,6 +27,7 @@ from planner.resources import templates_dir
 class ReportKind(StrEnum):
     TRADEOFF = "tradeoff"
     COMPLIANCE = "compliance"
+    RENEWAL = "renewal"
 
 
 class ReportFormat(StrEnum):
@@ -40,6 +41,8 @@ TEMPLATES: dict[tuple[ReportKind, ReportFormat], str] = {
     (ReportKind.TRADEOFF, ReportFormat.MD): "tradeoff.md.j2",
     (ReportKind.COMPLIANCE, ReportFormat.HTML): "compliance.html.j2",
     (ReportKind.COMPLIANCE, ReportFormat.MD): "compliance.md.j2",
+    (ReportKind.RENEWAL, ReportFormat.HTML): "renewal.html.j2",
+    (ReportKind.RENEWAL, ReportFormat.MD): "renewal.md.j2",
 }
 
 # Characters a Markdown viewer would read as markup; `<`/`>` become entities so raw HTML in the

@@ -11,17 +11,19 @@ import pytest
 
 from planner.loader import load_estate
 from planner.model import Estate
-from planner.optimise import compare_strategies, plan_estate
+from planner.optimise import compare_strategies
 from planner.plan import Plan
 from planner.reports.compliance import build_compliance
 from planner.reports.context import ComplianceReport, TradeoffReport
 from planner.reports.render import ReportFormat, ReportKind, render
-from planner.reports.tradeoff import build_tradeoff
+from planner.reports.renewal import RenewalReport, build_renewal
+from planner.reports.tradeoff import build_tradeoff, optimal_of
 from planner.resources import examples_dir
 
 SCRIPT = "<script>alert(1)</script>"
 TEMPLATE = "{{7*7}}"
 WHEN = "2026-12-01"
+RENEWAL = "2027-06-30"
 
 ESTATE_YAML = f"""\
 name: "Acme {SCRIPT} {TEMPLATE}"
@@ -86,10 +88,14 @@ class Built:
     tradeoff: TradeoffReport
     compliance: ComplianceReport
     plan: Plan  # the optimal plan the compliance pack was built from
+    renewal: RenewalReport
+
+    def report(self, kind: ReportKind) -> Any:
+        return {ReportKind.TRADEOFF: self.tradeoff, ReportKind.COMPLIANCE: self.compliance,
+                ReportKind.RENEWAL: self.renewal}[kind]
 
     def render(self, kind: ReportKind, fmt: ReportFormat) -> str:
-        report = self.tradeoff if kind is ReportKind.TRADEOFF else self.compliance
-        return render(kind, fmt, report)
+        return render(kind, fmt, self.report(kind))
 
 
 def build(name: str, path: Path) -> Built:
@@ -98,11 +104,13 @@ def build(name: str, path: Path) -> Built:
     when = date.fromisoformat(WHEN)
     estate = load_estate(path, today=when).estate
     options: dict[str, Any] = {"time_limit": 60.0}
-    tradeoff = build_tradeoff(compare_strategies(estate, **options), when=when,
-                              date_source="--date", command="test")
-    plan = plan_estate(estate, **options)
+    plans = compare_strategies(estate, **options)
+    tradeoff = build_tradeoff(plans, when=when, date_source="--date", command="test")
+    plan = optimal_of(plans)  # the same solve `plan_estate` would make
     compliance = build_compliance(plan, when=when, date_source="--date", command="test")
-    return Built(name, estate, tradeoff, compliance, plan)
+    renewal = build_renewal(estate, when=when, date_source="--date", command="test",
+                            renewal=RENEWAL)
+    return Built(name, estate, tradeoff, compliance, plan, renewal)
 
 
 @pytest.fixture(scope="session")

@@ -67,11 +67,14 @@ def md_cells(line: str) -> list[str]:
     return [c.strip() for c in _PIPE.split(inner)]
 
 
-def md_outline(text: str) -> str:
+def md_outline(text: str, *, depth: int = 3) -> str:
+    """Headings down to `depth` and every table's header row."""
     lines = text.splitlines()
     out = []
     for i, line in enumerate(lines):
         if line.startswith("#"):
+            if len(line) - len(line.lstrip("#")) > depth:
+                continue
             out.append(line)
         elif (line.startswith("|") and i + 1 < len(lines)
               and re.fullmatch(r"\|(-{3}:?\||-{3}\|)+", lines[i + 1].replace("---:", "---"))):

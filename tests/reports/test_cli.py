@@ -86,3 +86,29 @@ def test_help_names_the_options() -> None:
     for option in ("--kind", "--format", "--output", "--templates", "--date", "--solver",
                    "--time-limit"):
         assert option in out
+
+
+def test_renewal_kind_needs_a_reference_date(hostile_path: Path) -> None:
+    code, _, err = _run(["report", str(hostile_path), "--kind", "renewal",
+                         "--renewal-date", "2027-06-30"])
+    assert code == 2
+    assert "needs a reference date" in err
+
+
+def test_renewal_kind_needs_a_renewal_date_without_an_agreement(hostile_path: Path) -> None:
+    code, _, err = _run(["report", str(hostile_path), "--kind", "renewal", "--date", WHEN])
+    assert code == 2
+    assert "--renewal-date" in err
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_renewal_kind_renders_the_brief(hostile_path: Path, tmp_path: Path, fmt: str) -> None:
+    outputs = []
+    for n in (1, 2):
+        out = tmp_path / f"{n}.{fmt}"
+        code, _, err = _run(["report", str(hostile_path), "--kind", "renewal", "--format", fmt,
+                             "--date", WHEN, "--renewal-date", "2027-06-30", "-o", str(out)])
+        assert code == 0, err
+        outputs.append(out.read_text(encoding="utf-8"))
+    assert outputs[0] == outputs[1]
+    assert "Renewal brief: Acme" in outputs[0] and "2027-04-01" in outputs[0]  # pack due

@@ -1,0 +1,204 @@
+"""Build the renewal report's context from helper F's `RenewalBrief` (planner.renewal).
+
+The brief already holds every finding, step and number; this module only flattens it into the
+report's frozen rows and draws the consumption-versus-entitlement chart. No solver runs.
+"""
+
+from __future__ import annotations
+
+import html
+import sqlite3
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from planner import __version__
+from planner.model import Estate
+from planner.problems import UsageError
+from planner.renewal.brief import ChartPoint, RenewalBrief
+from planner.renewal.findings import Finding
+from planner.reports.context import Chart, ReportMeta, Reproducibility
+from planner.reports.reproducibility import reproducibility
+
+
+@dataclass(frozen=True, slots=True)
+class FindingRow:
+    priority: str
+    kind: str
+    subject: str
+    signal: str
+    reading: str
+    counter_move: str
+    money: float
+    evidence: tuple[str, ...]  # "Devices (12): a, b, ...", "Licences: ...", ...
+    notes: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class StepRow:
+    id: str
+    due: str
+    title: str
+    detail: str
+    overdue: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesRow:
+    taken: str
+    tag: str
+    entitled: int
+    consumed: int
+    gap: int  # consumed minus entitled (positive: a true-forward)
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class RenewalReport:
+    meta: ReportMeta
+    summary: tuple[tuple[str, str], ...]
+    totals: tuple[tuple[str, int, float], ...]  # (kind, findings, money)
+    findings: tuple[FindingRow, ...]
+    steps: tuple[StepRow, ...]
+    chart: Chart
+    series: tuple[SeriesRow, ...]
+    assumptions: tuple[str, ...]
+    notes: tuple[str, ...]
+    reproducibility: Reproducibility
+
+
+def _esc(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def consumption_chart(points: tuple[ChartPoint, ...], when: date) -> str:
+    """Paired bars per licence at the latest date: entitled (light) against consumed (dark,
+    red where it exceeds the entitlement)."""
+    latest = max((p.taken for p in points), default=when)
+    rows = sorted((p for p in points if p.taken == latest), key=lambda p: p.tag)
+    label_w, bar_w, row_h = 220.0, 560.0, 30.0
+    peak = max((max(p.entitled, p.consumed) for p in rows), default=0) or 1
+    height = 40 + row_h * len(rows) + 40
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart consumption" role="img" '
+           f'viewBox="0 0 900 {height:g}" width="900" height="{height:g}" '
+           f'font-family="DejaVu Sans, Arial, sans-serif" font-size="12">',
+           f"<title>Consumption against entitlement on {latest.isoformat()}</title>"]
+    for i, p in enumerate(rows):
+        y = 30 + i * row_h
+        ent = bar_w * p.entitled / peak
+        use = bar_w * p.consumed / peak
+        over = p.consumed > p.entitled
+        out.append(f'<text x="{label_w - 8:g}" y="{y + 17:g}" text-anchor="end">'
+                   f"{_esc(p.tag)}</text>")
+        out.append(f'<rect x="{label_w:g}" y="{y + 2:g}" width="{round(ent, 1):g}" height="11" '
+                   f'fill="#9ecae1"><title>{_esc(p.tag)} entitled {p.entitled}</title></rect>')
+        out.append(f'<rect x="{label_w:g}" y="{y + 14:g}" width="{round(use, 1):g}" height="11" '
+                   f'fill="{"#c0392b" if over else "#08519c"}"><title>{_esc(p.tag)} consumed '
+                   f"{p.consumed}</title></rect>")
+        out.append(f'<text x="{label_w + max(ent, use) + 6:.1f}" y="{y + 17:g}">'
+                   f"{p.consumed} / {p.entitled}{' over' if over else ''}</text>")
+    y = 30 + row_h * len(rows) + 12
+    out.append(f'<rect x="{label_w:g}" y="{y:g}" width="14" height="12" fill="#9ecae1"/>'
+               f'<text x="{label_w + 20:g}" y="{y + 11:g}">entitled</text>'
+               f'<rect x="{label_w + 110:g}" y="{y:g}" width="14" height="12" fill="#08519c"/>'
+               f'<text x="{label_w + 130:g}" y="{y + 11:g}">consumed</text>'
+               f'<rect x="{label_w + 230:g}" y="{y:g}" width="14" height="12" fill="#c0392b"/>'
+               f'<text x="{label_w + 250:g}" y="{y + 11:g}">consumed beyond entitlement</text>')
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+def renewal_day(estate: Estate, option: str | None) -> date:
+    if option:
+        try:
+            return date.fromisoformat(option)
+        except ValueError:
+            raise UsageError(f"--renewal-date {option!r} is not an ISO date (YYYY-MM-DD)") \
+                from None
+    if estate.agreement is not None:
+        return estate.agreement.end
+    raise UsageError("the renewal report needs --renewal-date (the estate declares no "
+                     "agreement end to default to)")
+
+
+def history(estate: Estate) -> sqlite3.Connection | None:
+    """The snapshot history beside the estate file, when one was recorded."""
+    from planner.history.store import default_db_path, open_history
+
+    if not estate.path:
+        return None
+    path = default_db_path(estate.path)
+    return open_history(path, create=False) if Path(path).is_file() else None
+
+
+def build_renewal(estate: Estate, *, when: date | None, date_source: str, command: str,
+                  renewal: str | None = None) -> RenewalReport:
+    from planner.renewal.read import run_renewal
+
+    if when is None:
+        raise UsageError("the renewal report needs a reference date: pass --date YYYY-MM-DD "
+                         "or set SOURCE_DATE_EPOCH")
+    conn = history(estate)
+    try:
+        brief = run_renewal(estate, reference=when, renewal=renewal_day(estate, renewal),
+                            conn=conn)
+    finally:
+        if conn is not None:
+            conn.close()
+    return from_brief(estate, brief, date_source=date_source, command=command)
+
+
+def _evidence(f: Finding) -> tuple[str, ...]:
+    ev = f.evidence
+    out = []
+    if ev.devices:
+        more = ev.devices_total - len(ev.devices)
+        out.append(f"Devices ({ev.devices_total}): {', '.join(ev.devices)}"
+                   + (f" and {more} more" if more > 0 else ""))
+    for label, items in (("Licences", ev.licences), ("Virtual Accounts", ev.virtual_accounts),
+                         ("Sites", ev.sites)):
+        if items:
+            out.append(f"{label}: {', '.join(items)}")
+    if ev.numbers:
+        out.append("Numbers: " + ", ".join(f"{k} = {v:g}" for k, v in ev.numbers))
+    return tuple(out)
+
+
+def from_brief(estate: Estate, brief: RenewalBrief, *, date_source: str,
+               command: str) -> RenewalReport:
+    plan = brief.plan
+    summary = (
+        ("reference date", brief.reference.isoformat()),
+        ("renewal date", brief.renewal.isoformat()),
+        ("hygiene pack due", plan.pack_due.isoformat()),
+        ("review cadence", str(plan.cadence)
+         + (f" (high churn: {'; '.join(plan.churn_reasons)})" if plan.high_churn else "")),
+        ("growth measured since", brief.since.isoformat() if brief.since else
+         "n/a (no snapshots)"),
+        ("snapshots", str(len(brief.snapshots))),
+        ("findings", str(len(brief.findings))),
+        ("Smart Account holder", brief.holder),
+    )
+    findings = tuple(FindingRow(
+        priority=str(f.priority), kind=str(f.kind), subject=f.subject, signal=f.signal,
+        reading=f.reading, counter_move=f.counter_move, money=f.money,
+        evidence=_evidence(f), notes=f.notes) for f in brief.findings)
+    steps = tuple(StepRow(s.id, s.due.isoformat(), s.title, s.detail, s.overdue)
+                  for s in plan.steps)
+    series = tuple(SeriesRow(p.taken.isoformat(), p.tag, p.entitled, p.consumed,
+                             p.consumed - p.entitled, p.source)
+                   for p in sorted(brief.series, key=lambda p: (p.taken, p.tag)))
+    meta = ReportMeta(title=f"Renewal brief: {estate.name}", kind="renewal",
+                      estate=estate.name, account=estate.account.name,
+                      currency=brief.currency, generated=brief.reference.isoformat(),
+                      tool_version=__version__, horizon_years=estate.costs.horizon_years)
+    return RenewalReport(
+        meta=meta, summary=summary,
+        totals=tuple((str(t.kind), t.findings, t.money) for t in brief.totals),
+        findings=findings, steps=steps,
+        chart=Chart("consumption-chart", "Consumption against entitlement",
+                    consumption_chart(brief.series, brief.reference),
+                    "Per licence at the latest date: entitled units against consumed units "
+                    "(the larger of what devices report and what CSSM counts)."),
+        series=series, assumptions=brief.assumptions, notes=brief.notes,
+        reproducibility=reproducibility(estate, None, brief.reference, date_source, command))
