@@ -29,16 +29,23 @@ def _table(header: Iterable[str], rows: Iterable[Iterable[object]]) -> list[str]
     return out
 
 
+def step_body(step: Step) -> list[str]:
+    """The lines to type for a device step (config wrapped in configure terminal / end);
+    unconfirmed text is prefixed so it can never be pasted as a live command."""
+    if step.kind is not StepKind.DEVICE or not step.lines:
+        return []
+    body = ["configure terminal", *step.lines, "end"] if step.context == "config" \
+        else list(step.lines)
+    return body if step.confirmed else [f"! UNCONFIRMED: {line}" for line in body]
+
+
 def _step_md(number: int, step: Step, refs: Mapping[str, int]) -> list[str]:
     tag = {StepKind.DEVICE: step.context or "device", StepKind.PORTAL: "portal",
            StepKind.CARRY: "carry", StepKind.MANUAL: "MANUAL"}[step.kind]
     member = f" [{step.member}]" if step.member else ""
     out = [f"{number}. **{step.title}** ({tag}){member}"]
-    if step.lines:
-        body = ["configure terminal", *step.lines, "end"] if step.context == "config" \
-            else list(step.lines)
-        if not step.confirmed:
-            body = [f"! UNCONFIRMED: {line}" for line in body]
+    body = step_body(step)
+    if body:
         out += ["   ```", *(f"   {line}" for line in body), "   ```"]
     if step.verify:
         out.append(f"   - Verify: `{step.verify}`; must show: {step.expect}")
@@ -70,13 +77,9 @@ def device_text(rb: DeviceRunbook) -> str:
                 if step.note:
                     out.append(f"! {step.kind.value.upper()}: {step.note}")
             else:
-                body = ["configure terminal", *step.lines, "end"] if step.context == "config" \
-                    else list(step.lines)
-                if step.confirmed:
-                    out += body
-                else:
+                if not step.confirmed:
                     out.append(f"! UNCONFIRMED ({step.note})")
-                    out += [f"! UNCONFIRMED: {line}" for line in body]
+                out += step_body(step)
             if step.verify:
                 out.append(f"! verify: {step.verify} -> must show: {step.expect}")
             if step.source:
@@ -84,7 +87,7 @@ def device_text(rb: DeviceRunbook) -> str:
     return "\n".join(out) + "\n"
 
 
-def _sources(runbooks: Iterable[DeviceRunbook]) -> list[str]:
+def step_sources(runbooks: Iterable[DeviceRunbook]) -> list[str]:
     return sorted({s.source for rb in runbooks for s in (*rb.prechecks, *rb.steps, *rb.rollback)
                    if s.source})
 
@@ -95,7 +98,7 @@ def site_markdown(estate: Estate, site_id: str, runbooks: list[DeviceRunbook],
     modes = sorted({rb.mode.value for rb in runbooks if rb.mode})
     servers = sorted({rb.server_site for rb in runbooks if rb.server_site})
     pending = sum(len(rb.unconfirmed) for rb in runbooks)
-    sources = _sources(runbooks)
+    sources = step_sources(runbooks)
     refs = {src: n for n, src in enumerate(sources, 1)}
     out = [f"# Licensing change runbook: {site.name} ({site.id})", "",
            f"Estate: {estate.name}. Classification: {site.classification}. Internet: "
@@ -166,8 +169,8 @@ def ansible_vars(runbooks: Iterable[DeviceRunbook]) -> str:
 
 def render_files(estate: Estate, runbooks: list[DeviceRunbook],
                  trips: Mapping[str, tuple[Trip, ...]], source: str,
-                 generated: str | None = None) -> dict[str, str | bytes]:
-    """Every runbook file: relative path -> content."""
+                 generated: str | None = None, html: bool = True) -> dict[str, str | bytes]:
+    """Every runbook file: relative path -> content (runbook.html too unless `html` is off)."""
     by_site: dict[str, list[DeviceRunbook]] = defaultdict(list)
     for rb in runbooks:
         by_site[rb.site].append(rb)
@@ -178,6 +181,10 @@ def render_files(estate: Estate, runbooks: list[DeviceRunbook],
         stem = file_stem(site_id)
         site_trips = trips.get(site_id, ())
         files[f"{stem}/runbook.md"] = site_markdown(estate, site_id, rbs, site_trips, generated)
+        if html:
+            from planner.runbooks.html import site_html  # jinja2 only when HTML is asked for
+
+            files[f"{stem}/runbook.html"] = site_html(estate, site_id, rbs, site_trips, generated)
         used: set[str] = set()
         for rb in rbs:
             name = file_stem(rb.hostname)
@@ -195,11 +202,12 @@ def render_files(estate: Estate, runbooks: list[DeviceRunbook],
     index = [f"# Licensing runbooks: {estate.name}", "", f"Plan: {source}."]
     if generated:
         index.append(f"Generated: {generated}.")
-    index += ["", "One folder per site: runbook.md (change record, steps, carry trips, rollback), "
+    index += ["", "One folder per site: runbook.md and runbook.html (change record, steps, carry "
+              "trips, rollback), "
               "one command file per device, carry.csv when files cross the boundary. "
               "ansible-vars.yml holds the per-device variables.", ""]
     index += _table(("Site", "Devices", "Modes", "Carry trips", "To confirm", "Runbook"),
                     index_rows)
-    index += ["", "## Sources", ""] + [f"- {s}" for s in _sources(runbooks)]
+    index += ["", "## Sources", ""] + [f"- {s}" for s in step_sources(runbooks)]
     files["README.md"] = "\n".join(index) + "\n"
     return files

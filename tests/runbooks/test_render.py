@@ -93,3 +93,30 @@ def test_trips_group_by_site_in_order() -> None:
     trips = site_trips(rbs)
     assert [t.number for t in trips["VAULT"]] == [1, 2, 3]
     assert [len(t.items) for t in trips["VAULT"]] == [1, 1, 1]
+
+
+def test_html_runbook_through_the_report_environment() -> None:
+    files = runbook_files(_planned(), generated="2026-11-29")
+    page = str(files["VAULT/runbook.html"])
+    assert page.startswith("<!DOCTYPE html>") and "Change record" in page
+    assert '<pre class="unconfirmed">! UNCONFIRMED: license smart reservation request all' in page
+    assert "Trip 3 (out: reservation confirmation codes to CSSM)" in page
+    assert "http" not in page.split("<h2>Sources</h2>")[0].split("</style>")[0]  # nothing fetched
+
+
+def test_html_escapes_input_text() -> None:
+    device = make_device("<script>x</script>", "C9300-48P", "17.9.4", "slup", site="NET")
+    planned = PlannedEstate(make_estate([device]),
+                            (PlannedDevice(device, Mode.CSSM_DIRECT),), (), "test")
+    page = str(runbook_files(planned)["NET/runbook.html"])
+    assert "<script>" not in page and "&lt;script&gt;x&lt;/script&gt;" in page
+
+
+def test_html_can_be_left_out() -> None:
+    from planner.runbooks import build_runbooks
+    from planner.runbooks.render import render_files
+
+    planned = _planned()
+    runbooks, trips = build_runbooks(planned)
+    files = render_files(planned.estate, runbooks, trips, "test", html=False)
+    assert not any(name.endswith(".html") for name in files)

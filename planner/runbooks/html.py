@@ -1,0 +1,76 @@
+"""HTML site runbooks through the report machinery (planner.reports.render.environment: jinja2,
+autoescaped, StrictUndefined, user templates first) and templates/runbook.html.j2."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from jinja2 import TemplateError
+
+from planner.model import Estate
+from planner.problems import UsageError
+from planner.runbooks.carry import Trip
+from planner.runbooks.render import BLANK, CHANGE_FIELDS, step_body, step_sources
+from planner.runbooks.types import DeviceRunbook, Step, StepKind
+
+TEMPLATE = "runbook.html.j2"
+_TAG = {StepKind.PORTAL: "portal", StepKind.CARRY: "carry", StepKind.MANUAL: "MANUAL"}
+
+
+def _step(step: Step, refs: dict[str, int]) -> dict[str, Any]:
+    return {
+        "title": step.title, "tag": _TAG.get(step.kind, step.context or "device"),
+        "member": step.member, "body": step_body(step), "confirmed": step.confirmed,
+        "verify": step.verify, "expect": step.expect, "note": step.note,
+        "confirm": not step.confirmed or step.kind is StepKind.MANUAL,
+        "ref": refs.get(step.source, 0) if step.source else 0,
+    }
+
+
+def site_context(estate: Estate, site_id: str, runbooks: list[DeviceRunbook],
+                 trips: Iterable[Trip], generated: str | None) -> dict[str, Any]:
+    """Plain data for the template: no model objects reach jinja."""
+    site = estate.site(site_id)
+    sources = step_sources(runbooks)
+    refs = {src: n for n, src in enumerate(sources, 1)}
+    trips = tuple(trips)
+    fields = [*CHANGE_FIELDS, *(["Media-transfer approval for the carry trips"] if trips else [])]
+    return {
+        "site_id": site.id, "site_name": site.name, "estate": estate.name,
+        "classification": site.classification, "internet": site.internet.value,
+        "modes": ", ".join(sorted({rb.mode.value for rb in runbooks if rb.mode})) or "none",
+        "servers": ", ".join(sorted({rb.server_site for rb in runbooks if rb.server_site}))
+        or "none",
+        "generated": generated or "", "change_fields": fields, "blank": BLANK,
+        "pending": sum(len(rb.unconfirmed) for rb in runbooks),
+        "devices": [{
+            "hostname": rb.hostname, "pid": rb.pid, "serial": rb.serial,
+            "version": rb.version or "?", "state": rb.state,
+            "mode": rb.mode.value if rb.mode else "none", "members": len(rb.units) - 1,
+            "platform": rb.platform or "manual", "pending": len(rb.unconfirmed),
+            "anchor": f"d{n}",
+            "steps": [_step(s, refs) for s in (*rb.prechecks, *rb.steps)],
+            "rollback": [_step(s, refs) for s in rb.rollback],
+        } for n, rb in enumerate(runbooks, 1)],
+        "trips": [{"number": t.number, "purpose": t.purpose, "rows": [{
+            "hostname": i.hostname, "member": i.member, "kind": i.kind, "item": i.item,
+            "pick_up": i.pick_up, "deliver": i.deliver} for i in t.items]} for t in trips],
+        "sources": sources,
+    }
+
+
+def site_html(estate: Estate, site_id: str, runbooks: list[DeviceRunbook],
+              trips: Iterable[Trip], generated: str | None,
+              user_dir: Path | None = None) -> str:
+    """One site's runbook as a self-contained HTML page."""
+    from planner.reports.render import environment
+
+    context = site_context(estate, site_id, runbooks, trips, generated)
+    try:
+        text = environment(user_dir).get_template(TEMPLATE).render(s=context)
+    except TemplateError as exc:
+        where = getattr(exc, "filename", None) or TEMPLATE
+        raise UsageError(f"template {where}: {exc}") from None
+    return text if text.endswith("\n") else text + "\n"
