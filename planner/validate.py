@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping
 from datetime import date
-from operator import attrgetter
+from operator import attrgetter, eq
 
 from planner.catalogue import Catalogue
 from planner.model import Device, Entitlement, Estate, LicenceUse
@@ -136,7 +136,8 @@ def _duplicate_serials(estate: Estate) -> list[Problem]:
     member_keys = list(map(str.upper, [m.serial for d in stacked for m in d.members]))
     # A stack usually lists its own serial as member 1: each such listing is exactly one
     # expected repeat. Any other repeat means a duplicate, found by the slow pass below.
-    own_first = sum(1 for d in stacked if d.members[0].serial.upper() == d.serial.upper())
+    own_first = sum(map(eq, map(str.upper, [d.members[0].serial for d in stacked]),
+                        map(str.upper, [d.serial for d in stacked])))
     if len(set(keys).union(member_keys)) == len(keys) + len(member_keys) - own_first:
         return []  # the common case: nothing repeats
     out: list[Problem] = []
