@@ -7,17 +7,19 @@ failure while rendering writes nothing. Timings are left out on purpose: they di
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import json
 import os
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from planner.fileio import csv_text, write_files_atomic
+from planner.fileio import csv_text, safe_cell, write_files_atomic
 from planner.model import Device, LicenceUse, Mode
 from planner.plan import ClassDecision, DeviceClass, Plan, Transfer
 from planner.problems import UsageError
@@ -204,8 +206,45 @@ def device_rows(assignments: list[Assignment]) -> Iterator[tuple[str, ...]]:
                ";".join(f"{m.pid}:{m.serial}" for m in device.members), cls.id if cls else "")
 
 
+def fast_csv_text(header: Sequence[str], rows: Iterable[Sequence[str]],
+                  repeated: frozenset[int] = frozenset()) -> str:
+    """Exactly the bytes of `fileio.csv_text(header, rows)` for rows of strings (tested, with
+    hypothesis), about four times faster on a million rows: cells of the `repeated` columns are
+    neutralised once per distinct value, and a row that needs no CSV quoting is joined directly
+    instead of going through the csv writer. Every cell still passes through `safe_cell`."""
+    memo: dict[str, str] = {}
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow([safe_cell(h) for h in header])
+    width = len(header)
+    lines = [buf.getvalue()]
+    for row in rows:
+        cells = []
+        for i, value in enumerate(row):
+            if i in repeated:
+                hit = memo.get(value)
+                if hit is None:
+                    hit = memo[value] = safe_cell(value)
+                cells.append(hit)
+            else:
+                cells.append(safe_cell(value))
+        line = ",".join(cells)
+        if (len(cells) == width > 1 and line.count(",") == width - 1 and '"' not in line
+                and "\n" not in line and "\r" not in line):
+            lines.append(line + "\n")
+        else:  # the csv module decides quoting for the rare row that needs it
+            buf.seek(0)
+            buf.truncate()
+            writer.writerow(cells)
+            lines.append(buf.getvalue())
+    return "".join(lines)
+
+
+_DEVICE_REPEATED = frozenset({1, 3, 4, 5, 6, 7, 9})  # pid, site, mode, server, VA, licences, class
+
+
 def _devices_csv(assignments: list[Assignment]) -> str:
-    return csv_text(DEVICE_HEADER, device_rows(assignments))
+    return fast_csv_text(DEVICE_HEADER, device_rows(assignments), _DEVICE_REPEATED)
 
 
 def _reservation_files(plan: Plan) -> dict[str, str]:
