@@ -76,15 +76,17 @@ def consumption_chart(points: tuple[ChartPoint, ...], when: date) -> str:
     red where it exceeds the entitlement)."""
     latest = max((p.taken for p in points), default=when)
     rows = sorted((p for p in points if p.taken == latest), key=lambda p: p.tag)
+    # Each licence on its own scale: endpoint licences count in thousands beside switch
+    # licences in tens, and the ratio is what the renewal team reads.
     label_w, bar_w, row_h = 220.0, 560.0, 30.0
-    peak = max((max(p.entitled, p.consumed) for p in rows), default=0) or 1
     height = 40 + row_h * len(rows) + 40
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart consumption" role="img" '
-           f'viewBox="0 0 900 {height:g}" width="900" height="{height:g}" '
+           f'viewBox="0 0 960 {height:g}" width="960" height="{height:g}" '
            f'font-family="DejaVu Sans, Arial, sans-serif" font-size="12">',
            f"<title>Consumption against entitlement on {latest.isoformat()}</title>"]
     for i, p in enumerate(rows):
         y = 30 + i * row_h
+        peak = max(p.entitled, p.consumed) or 1
         ent = bar_w * p.entitled / peak
         use = bar_w * p.consumed / peak
         over = p.consumed > p.entitled
@@ -198,7 +200,8 @@ def from_brief(estate: Estate, brief: RenewalBrief, *, date_source: str,
         findings=findings, steps=steps,
         chart=Chart("consumption-chart", "Consumption against entitlement",
                     consumption_chart(brief.series, brief.reference),
-                    "Per licence at the latest date: entitled units against consumed units "
-                    "(the larger of what devices report and what CSSM counts)."),
+                    "Per licence at the latest date, each on its own scale: entitled units "
+                    "against consumed units (the larger of what devices report and what CSSM "
+                    "counts)."),
         series=series, assumptions=brief.assumptions, notes=brief.notes,
         reproducibility=reproducibility(estate, None, brief.reference, date_source, command))

@@ -22,7 +22,10 @@ def test_chart_marks_consumption_beyond_entitlement() -> None:
             if r.find(f"{ns}title") is not None}
     assert bars["network-advantage consumed 12"].get("fill") == "#c0392b"
     assert bars["<b>dna</b> consumed 5"].get("fill") == "#08519c"
-    assert float(bars["<b>dna</b> entitled 20"].get("width", "0")) == 560.0  # the peak
+    # each licence on its own scale: the larger of its two bars is full length
+    assert float(bars["<b>dna</b> entitled 20"].get("width", "0")) == 560.0
+    assert float(bars["<b>dna</b> consumed 5"].get("width", "0")) == 140.0
+    assert float(bars["network-advantage consumed 12"].get("width", "0")) == 560.0
     assert "old-only" not in svg  # only the latest date is drawn
     assert "<b>" not in svg and "12 / 10 over" in svg
 
