@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 from planner import generate
-from planner.eligibility import mode_exclusions
+from planner.eligibility import mode_exclusions, site_mode_exclusions
 from planner.fileio import write_files_atomic
 from planner.graph import analyse_reach, build_graph, export_graph
 from planner.loader import estate_catalogue, load_estate
@@ -36,9 +36,10 @@ def _eligibility(estate: Estate) -> int:
     catalogue = estate_catalogue(estate)
     sites = {s.id: s for s in estate.sites}
     kinds = {(d.site, d.pid, d.version, d.state) for d in estate.devices}
+    per_site = {s: site_mode_exclusions(estate, site, reach, modes) for s, site in sites.items()}
     for site, pid, version, state in kinds:
         mode_exclusions(estate, sites[site], catalogue.family_for_pid(pid), version, state,
-                        reach, modes)
+                        reach, modes, site_reasons=per_site[site])
     return len(kinds)
 
 

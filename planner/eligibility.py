@@ -48,10 +48,8 @@ def _software(family: ProductFamily | None, version: str,
     return runs_slup(family, version), shown
 
 
-def _policy_reasons(estate: Estate, site: Site, mode: Mode) -> list[str]:
-    try:
-        policy = estate.policy(site.classification)
-    except KeyError:
+def _policy_reason(site: Site, policy: ClassificationPolicy | None, mode: Mode) -> list[str]:
+    if policy is None:
         return [f"site {site.id} has classification {site.classification!r}, which has no "
                 "policy: add it under `policies:` or pick a preset"]
     if mode in policy.allowed_modes:
@@ -59,13 +57,13 @@ def _policy_reasons(estate: Estate, site: Site, mode: Mode) -> list[str]:
     return [f"policy {policy.name!r} forbids {mode.value} (allowed: {_allowed_text(policy)})"]
 
 
-def _connectivity_reasons(site: Site, spec: ModeSpec, reach: Reach) -> list[str]:
+def _connectivity_reasons(site: Site, spec: ModeSpec, reach: Reach,
+                          servers: tuple[str, ...]) -> list[str]:
     reasons = []
     if spec.needs_internet and site.id not in reach.cssm:
         reasons.append(f"site {site.id} has no internet path (internet: {site.internet.value}); "
                        f"{spec.mode.value} needs the site to reach CSSM directly or via a proxy")
     if spec.needs_server:
-        servers = reach.servers_for(site.id)
         if not servers:
             reasons.append(f"no SSM On-Prem server can reach site {site.id} without crossing a "
                            "boundary: tag a site on its side `server` or use carried media")
@@ -74,6 +72,23 @@ def _connectivity_reasons(site: Site, spec: ModeSpec, reach: Reach) -> list[str]
                            f"(candidates: {', '.join(servers)}), so network sync is impossible: "
                            "use manual sync or give a server site internet")
     return reasons
+
+
+def site_mode_exclusions(estate: Estate, site: Site, reach: Reach,
+                         modes: Mapping[Mode, ModeSpec]) -> dict[Mode, tuple[str, ...]]:
+    """The site-level reasons (policy, connectivity) per mode: the same for every device there.
+
+    Compute once per site and pass as `mode_exclusions(..., site_reasons=...)` when judging many
+    device classes of one site.
+    """
+    try:
+        policy: ClassificationPolicy | None = estate.policy(site.classification)
+    except KeyError:
+        policy = None
+    servers = reach.servers_for(site.id)
+    return {mode: tuple(_policy_reason(site, policy, mode)
+                        + _connectivity_reasons(site, modes[mode], reach, servers))
+            for mode in Mode}
 
 
 def _slup_reasons(spec: ModeSpec, family: ProductFamily | None, version: str,
@@ -146,19 +161,23 @@ def _plr_reasons(estate: Estate, family: ProductFamily | None,
 
 def mode_exclusions(estate: Estate, site: Site, family: ProductFamily | None, version: str,
                     state: LicensingState, reach: Reach, modes: Mapping[Mode, ModeSpec],
+                    *, site_reasons: Mapping[Mode, tuple[str, ...]] | None = None,
                     ) -> dict[Mode, tuple[str, ...]]:
-    """For every Mode, the reasons it is excluded for this site and device kind (empty: allowed)."""
+    """For every Mode, the reasons it is excluded for this site and device kind (empty: allowed).
+
+    `site_reasons` (from `site_mode_exclusions`) saves recomputing the site-level part.
+    """
+    base = site_reasons if site_reasons is not None else site_mode_exclusions(
+        estate, site, reach, modes)
     result: dict[Mode, tuple[str, ...]] = {}
     for mode in Mode:
         spec = modes[mode]
-        reasons = _policy_reasons(estate, site, mode)
-        reasons += _connectivity_reasons(site, spec, reach)
-        reasons += _slup_reasons(spec, family, version, state)
+        extra = _slup_reasons(spec, family, version, state)
         if mode is Mode.SLR:
-            reasons += _slr_reasons(estate, family, version, state)
+            extra += _slr_reasons(estate, family, version, state)
         elif mode is Mode.PLR:
-            reasons += _plr_reasons(estate, family, state)
-        result[mode] = tuple(reasons)
+            extra += _plr_reasons(estate, family, state)
+        result[mode] = (*base[mode], *extra) if extra else tuple(base[mode])
     return result
 
 

@@ -121,3 +121,17 @@ def test_unknown_family_keeps_only_modes_needing_no_family_facts(estate: Estate)
     # a device that says it runs SLUP may report offline even when its PID is not catalogued
     slup = excl(estate, "HQ", family=None, version="", state=LicensingState.SLUP)
     assert Mode.OFFLINE in allowed_modes(slup)
+
+
+def test_precomputed_site_reasons_give_the_same_answer(estate: Estate) -> None:
+    from planner.eligibility import site_mode_exclusions
+
+    reach, modes = analyse_reach(estate), load_modes()
+    for site in estate.sites:
+        cached = site_mode_exclusions(estate, site, reach, modes)
+        for family, version, state in ((C9300, "17.9.4", LicensingState.SLUP),
+                                       (ISR, "16.9.1", LicensingState.CLASSIC),
+                                       (None, "", LicensingState.UNKNOWN)):
+            assert mode_exclusions(estate, site, family, version, state, reach, modes,
+                                   site_reasons=cached) == mode_exclusions(
+                estate, site, family, version, state, reach, modes)
