@@ -258,7 +258,8 @@ def export_graph(estate: Estate, fmt: str) -> str:
         return json.dumps(doc, indent=2, sort_keys=True) + "\n"
     combined = _combined(estate)
     if fmt == "graphml":
-        return "\n".join(nx.generate_graphml(combined)) + "\n"
+        body = "\n".join(nx.generate_graphml(combined))
+        return '<?xml version="1.0" encoding="utf-8"?>\n' + body + "\n"
     if fmt == "dot":
         return _to_dot(combined)
     raise ValueError(f"unknown graph format {fmt!r}; expected one of {', '.join(GRAPH_FORMATS)}")
