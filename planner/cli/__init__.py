@@ -7,7 +7,6 @@ Nothing here knows licensing; the core never imports click.
 from __future__ import annotations
 
 import os
-import sys
 import traceback
 from typing import Any
 
@@ -42,7 +41,7 @@ class PlannerGroup(click.Group):
         except MemoryError:
             click.echo("planner: out of memory; try a smaller estate or more memory.", err=True)
             ctx.exit(INTERNAL_ERROR)
-        except Exception as exc:  # noqa: BLE001 - the last line of defence for the user
+        except Exception as exc:  # the last line of defence: no traceback reaches the user
             if os.environ.get("PLANNER_DEBUG"):
                 traceback.print_exc()
             click.echo(
@@ -65,22 +64,12 @@ def main() -> None:
     """
 
 
-def run() -> None:
-    """Console-script entry point that never lets click print a traceback for usage errors."""
-    try:
-        main(standalone_mode=True)
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
-        # click uses 2 for usage errors already; keep every other code as the command set it.
-        sys.exit(code)
-
-
 # Command modules register themselves on `main` when imported.
-from planner.cli import estate as _estate  # noqa: E402,F401
-from planner.cli import renewal as _renewal  # noqa: E402,F401
-from planner.cli import examples as _examples  # noqa: E402,F401
-from planner.cli import evidence as _evidence  # noqa: E402,F401
 from planner.cli import engine as _engine  # noqa: E402,F401
+from planner.cli import estate as _estate  # noqa: E402,F401
+from planner.cli import evidence as _evidence  # noqa: E402,F401
+from planner.cli import examples as _examples  # noqa: E402,F401
+from planner.cli import renewal as _renewal  # noqa: E402,F401
 from planner.cli import reports as _reports  # noqa: E402,F401
 from planner.cli import runbook as _runbook  # noqa: E402,F401
 
