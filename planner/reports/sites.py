@@ -1,11 +1,12 @@
 """Per-site decisions for the trade-off report: why each other mode lost, and what would flip it.
 
-Alternatives are priced at SITE level from the optimiser's own parameters (`build_data`): the
-unit costs of every device group at the site in that mode, the site's per-mode charges, and one
-SSM On-Prem server when the plan has none of that mode serving the site. Knock-on effects on
-licence transfers are left to `planner explain --site`, which re-solves. Because site-level
-costs are linear in the labour rate and in the policy's exposure price, the rate or price at
-which the nearest alternative ties is exact for that comparison.
+Alternatives are priced at SITE level with the optimiser's own cost function (`unit_cost`, which
+is linear in devices and members, so a site prices as one unit): device labour, exposure,
+flexibility and PLR uplift, the site's per-mode work, and one SSM On-Prem server when the plan
+has none of that mode serving the site. Knock-on effects on licence transfers are left to
+`planner explain --site`, which re-solves. Site-level costs are linear in the labour rate and in
+the policy's exposure price, so the rate or price at which the nearest alternative ties is exact
+for that comparison.
 """
 
 from __future__ import annotations
@@ -13,21 +14,17 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, replace
 
-from planner.explain import site_exclusions
-from planner.model import Estate, Mode
+from planner.catalogue import load_catalogue
+from planner.eligibility import mode_exclusions
+from planner.graph import Reach, analyse_reach
+from planner.model import Estate, LicensingState, Mode
 from planner.modes import data_leaving_for, load_modes
-from planner.optimise import build_data
-from planner.optimise.data import (
-    SYNC_CLOCK_PER_YEAR,
-    ModelData,
-    Unit,
-    exposure_share,
-    unit_cost,
-)
-from planner.plan import Plan
+from planner.optimise.data import SYNC_CLOCK_PER_YEAR, exposure_share, unit_cost
+from planner.plan import DeviceClass, Plan
 from planner.reports.context import Alternative, Flip, SiteRow
 
 _EPS = 0.005
+_ONPREM = (Mode.ONPREM_NETWORK, Mode.ONPREM_MANUAL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,88 +36,98 @@ class _Priced:
 
 
 class SitePricer:
-    """Site-level prices of every mode, from one `build_data` of the estate."""
+    """Site-level prices of every mode for a planned estate (no second model build)."""
 
     def __init__(self, estate: Estate, plan: Plan) -> None:
         self.estate, self.plan = estate, plan
-        self.data: ModelData = build_data(estate)
-        self.units: dict[str, list[Unit]] = defaultdict(list)
-        for unit in self.data.units:
-            self.units[unit.site].append(unit)
+        self.reach = analyse_reach(estate)
+        self.classes: dict[str, list[DeviceClass]] = defaultdict(list)
+        for cls in plan.classes:
+            self.classes[cls.site].append(cls)
         self.chosen = {d.class_id: d.mode for d in plan.class_decisions}
         self.served = {(p.mode, s) for p in plan.servers for s in p.sites_served}
+        self._levers: dict[tuple[str, Mode], tuple[Estate, list[str], Reach]] = {}
 
-    def _charges(self, site: str, mode: Mode) -> tuple[float, float]:
-        cost = hours = 0.0
-        years = self.estate.costs.horizon_years
-        for charge in self.data.charges:
-            if charge.site == site and charge.mode is mode:
-                cost += charge.cost
-                hours += charge.hours_initial + charge.hours_per_year * years
-        return cost, hours
+    def _charge(self, est: Estate, site: str, mode: Mode) -> float:
+        """Per-site hours of a mode over the horizon (CSLU: one collector per Virtual Account)."""
+        spec = load_modes()[mode]
+        per = spec.hours_initial_per_site + spec.hours_per_site_year * est.costs.horizon_years
+        vas = {c.virtual_account for c in self.classes[site]} if mode is Mode.CSLU else {""}
+        return per * len(vas)
 
-    def _server(self, site: str, mode: Mode) -> tuple[float, float, str]:
-        if mode not in (Mode.ONPREM_NETWORK, Mode.ONPREM_MANUAL) or (mode, site) in self.served:
+    def _server(self, est: Estate, site: str, mode: Mode) -> tuple[float, float, str]:
+        """A new SSM On-Prem server when none of the mode serves the site: (cost, hours, note)."""
+        if mode not in _ONPREM or (mode, site) in self.served:
             return 0.0, 0.0, ""
-        years = self.estate.costs.horizon_years
-        options = [g for g in self.data.groups if g.mode is mode and site in g.serves]
-        if options:
-            group = min(options, key=lambda g: (g.cost, g.site))
-            return (group.cost, group.hours_initial + group.hours_per_year * years,
-                    f"includes a new SSM On-Prem server at {group.site}")
-        # No candidate in the planned estate (a lever makes On-Prem possible): price one server
-        # the way the optimiser does (docs/model.md), at the site itself.
-        costs, spec = self.estate.costs, load_modes()[mode]
+        costs, spec = est.costs, load_modes()[mode]
+        years = costs.horizon_years
+        options = [c for c in self.reach.servers_for(site)
+                   if not spec.server_needs_internet or c in self.reach.cssm]
+        where = options[0] if options else site
         pair = 2 if costs.onprem_ha else 1
         sync = spec.hours_per_server_year
         if mode is Mode.ONPREM_MANUAL and 0 < spec.server_trips_per_year < SYNC_CLOCK_PER_YEAR:
-            sync *= SYNC_CLOCK_PER_YEAR / spec.server_trips_per_year
+            sync *= SYNC_CLOCK_PER_YEAR / spec.server_trips_per_year  # the 30-day clock binds
         hours = pair * costs.onprem_server_setup_hours + sync * years
         cost = pair * costs.onprem_server_cost_per_year * years + hours * costs.labour_rate_per_hour
-        return cost, hours, f"includes a new SSM On-Prem server at {site}"
+        return cost, hours, f"includes a new SSM On-Prem server at {where}"
 
-    def price(self, site: str, mode: Mode, estate: Estate | None = None) -> _Priced:
-        """Every device group of the site in `mode` (on `estate`, default the planned one)."""
-        est = estate or self.estate
+    def _price(self, est: Estate, site: str, mode: Mode, devices: int,
+               members: int) -> tuple[float, float, float]:
         spec = load_modes()[mode]
         policy = est.policy(est.site(site).classification)
         years = est.costs.horizon_years
-        cost = hours = weight = 0.0
-        share = exposure_share(policy.hostname_privacy, data_leaving_for(spec, policy))
-        for unit in self.units[site]:
-            uc = unit.cost.get(mode) if est is self.estate else None
-            if uc is None:
-                uc = unit_cost(est, est.site(site), spec, unit.devices, unit.members)
-            cost += uc.total
-            hours += uc.hours_initial + uc.hours_per_year * years
-            weight += unit.devices * years * share
-        if est is self.estate:
-            c_cost, c_hours = self._charges(site, mode)
-        else:  # a lever estate: the mode had no charge computed; price its per-site work
-            c_hours = spec.hours_initial_per_site + spec.hours_per_site_year * years
-            c_cost = c_hours * est.costs.labour_rate_per_hour
-        s_cost, s_hours, note = self._server(site, mode)
-        return _Priced(cost + c_cost + s_cost, hours + c_hours + s_hours, weight, note)
+        uc = unit_cost(est, est.site(site), spec, devices, members)
+        weight = devices * years * exposure_share(policy.hostname_privacy,
+                                                  data_leaving_for(spec, policy))
+        return uc.total, uc.hours_initial + uc.hours_per_year * years, weight
+
+    def price(self, site: str, mode: Mode, estate: Estate | None = None) -> _Priced:
+        """Every device of the site in `mode` (on `estate`, default the planned one)."""
+        est = estate or self.estate
+        classes = self.classes[site]
+        cost, hours, weight = self._price(est, site, mode, sum(c.devices for c in classes),
+                                          sum(c.members for c in classes))
+        c_hours = self._charge(est, site, mode)
+        s_cost, s_hours, note = self._server(est, site, mode)
+        return _Priced(cost + c_hours * est.costs.labour_rate_per_hour + s_cost,
+                       hours + c_hours + s_hours, weight, note)
 
     def chosen_price(self, site: str) -> _Priced:
         """The plan's own site-level cost (servers it already runs are shared, not counted)."""
-        years = self.estate.costs.horizon_years
-        specs = load_modes()
+        by_mode: dict[Mode, list[DeviceClass]] = defaultdict(list)
+        for cls in self.classes[site]:
+            by_mode[self.chosen[cls.id]].append(cls)
         cost = hours = weight = 0.0
-        modes = set()
-        for unit in self.units[site]:
-            mode = self.chosen[unit.class_ids[0]]
-            modes.add(mode)
-            uc = unit.cost[mode]
-            policy = self.estate.policy(self.estate.site(site).classification)
-            cost += uc.total
-            hours += uc.hours_initial + uc.hours_per_year * years
-            weight += unit.devices * years * exposure_share(
-                policy.hostname_privacy, data_leaving_for(specs[mode], policy))
-        for mode in modes:
-            c_cost, c_hours = self._charges(site, mode)
-            cost, hours = cost + c_cost, hours + c_hours
+        rate = self.estate.costs.labour_rate_per_hour
+        for mode, classes in by_mode.items():
+            c, h, w = self._price(self.estate, site, mode, sum(x.devices for x in classes),
+                                  sum(x.members for x in classes))
+            c_hours = self._charge(self.estate, site, mode)
+            cost, hours, weight = cost + c + c_hours * rate, hours + h + c_hours, weight + w
         return _Priced(cost, hours, weight, "")
+
+    def lever(self, site: str, mode: Mode) -> tuple[Estate, list[str]] | None:
+        """The estate with the user-controlled obstacles to `mode` removed, when that is enough
+        to make the mode eligible for every device at the site; None otherwise."""
+        classification = self.estate.site(site).classification
+        key = (classification, mode)
+        if key not in self._levers:
+            est, changes = _lever(self.estate, site, mode)
+            self._levers[key] = (est, changes, analyse_reach(est) if changes else self.reach)
+        est, changes, reach = self._levers[key]
+        if not changes:
+            return None
+        catalogue = est.catalogue if est.catalogue is not None else load_catalogue()
+        specs = load_modes()
+        kinds = {(c.family, c.version, c.state) for c in self.classes[site]}
+        for family, version, state in sorted(kinds):
+            fam = catalogue.families.get(family) if family else None
+            reasons = mode_exclusions(est, est.site(site), fam, version,
+                                      LicensingState(state or "unknown"), reach, specs)[mode]
+            if reasons:
+                return None
+        return est, changes
 
 
 def _lever(estate: Estate, site_id: str, mode: Mode) -> tuple[Estate, list[str]]:
@@ -153,6 +160,36 @@ def _break_even(now: float, delta: float, slope: float) -> float | None:
     return value if value >= 0 else None
 
 
+def _parameter_flips(site: str, priced: list[tuple[float, Mode, _Priced]], chosen: _Priced,
+                     rate: float, policy: str, price: float, cur: str) -> list[Flip]:
+    """The nearest alternative, and the labour rate and exposure price at which some eligible
+    alternative ties with the choice (the one needing the smallest change of each)."""
+    delta, mode, _ = min(priced, key=lambda p: (p[0], p[1].value))
+    out = [Flip(site, "nearest alternative",
+                f"nearest eligible alternative {mode.value} costs {cur} {delta:,.2f} more at "
+                "site level; a change worth more than that at this site flips it")]
+    rates, prices = [], []
+    for d, m, alt in priced:
+        if d <= _EPS:
+            continue
+        r = _break_even(rate, d, alt.hours - chosen.hours)
+        if r is not None and r > _EPS:
+            rates.append((abs(r - rate), m.value, r))
+        p = _break_even(price, d, alt.weight - chosen.weight)
+        if p is not None:
+            prices.append((abs(p - price), m.value, p))
+    if rates:
+        _, name, r = min(rates)
+        out.append(Flip(site, "labour rate", f"at a labour rate of {cur} {r:,.2f}/h (now "
+                        f"{rate:,.2f}) {name} costs the same as the choice at this site"))
+    if prices:
+        _, name, p = min(prices)
+        out.append(Flip(site, "exposure price", f"at an exposure price of {cur} {p:,.2f} per "
+                        f"device-year for policy '{policy}' (now {price:,.2f}) {name} costs "
+                        "the same as the choice at this site"))
+    return out
+
+
 def site_rows(pricer: SitePricer) -> tuple[tuple[SiteRow, ...], tuple[Flip, ...]]:
     estate, plan = pricer.estate, pricer.plan
     cur, rate = estate.costs.currency, estate.costs.labour_rate_per_hour
@@ -170,8 +207,9 @@ def site_rows(pricer: SitePricer) -> tuple[tuple[SiteRow, ...], tuple[Flip, ...]
                 continue
             if mode in excluded:
                 alts.append(Alternative(mode.value, "excluded", None, "; ".join(excluded[mode])))
-                lever_estate, changes = _lever(estate, site.id, mode)
-                if changes and not site_exclusions(lever_estate, site.id)[mode]:
+                unlocked = pricer.lever(site.id, mode)
+                if unlocked is not None:
+                    lever_estate, changes = unlocked
                     alt = pricer.price(site.id, mode, lever_estate)
                     delta = alt.cost - chosen.cost
                     verdict = (f"would save {cur} {-delta:,.2f}" if delta < -_EPS
@@ -191,18 +229,8 @@ def site_rows(pricer: SitePricer) -> tuple[tuple[SiteRow, ...], tuple[Flip, ...]
                                     else "loses on shared costs", delta, why))
             priced.append((delta, mode, alt))
         if priced:
-            delta, mode, alt = min(priced, key=lambda p: (p[0], p[1].value))
-            parts = [f"nearest eligible alternative {mode.value} costs {cur} {delta:,.2f} more"]
-            r = _break_even(rate, delta, alt.hours - chosen.hours)
-            if r is not None and delta > _EPS:
-                parts.append(f"it ties at a labour rate of {cur} {r:,.2f}/h (now {rate:,.2f})")
-            p = _break_even(policy.exposure_cost_per_device_year, delta,
-                            alt.weight - chosen.weight)
-            if p is not None and delta > _EPS:
-                parts.append(f"or at an exposure price for policy '{policy.name}' of {cur} "
-                             f"{p:,.2f} per device-year (now "
-                             f"{policy.exposure_cost_per_device_year:,.2f})")
-            flips.append(Flip(site.id, "nearest alternative", "; ".join(parts)))
+            flips += _parameter_flips(site.id, priced, chosen, rate, policy.name,
+                                      policy.exposure_cost_per_device_year, cur)
         elif not any(f.site == site.id for f in flips):
             flips.append(Flip(site.id, "none", "no other mode is possible here: only the "
                               "exclusions listed would change the choice"))

@@ -54,7 +54,7 @@ hostname,pid,serial,site,virtual_account,version,state,licences,members
 "{SCRIPT}",C9300-48P,FOC2201A001,HQ,"NET_[x](y)",17.9.4,slup,network-advantage:1;dna-advantage:1,C9300-48P:FOC2201A101
 "{TEMPLATE}",C9300-48P,FOC2201A002,HQ,"NET_[x](y)",17.9.4,slup,network-advantage:1;dna-advantage:1,
 br1-sw1,C9300-24P,FOC2201A003,BR1,"NET_[x](y)",17.9.4,slup,network-advantage:1;dna-advantage:1,
-br2-sw1,C9300-24P,FOC2201A004,BR2,"NET_[x](y)",17.9.4,slup,network-essentials:1;dna-essentials:1,
+br2-sw1,C9300-24P,FOC2201A004,BR2,"NET_[x](y)",16.12.10,classic,network-essentials:1;dna-essentials:1,
 enc-sw1,C9300-24P,FOC2201A005,ENC,"NET_[x](y)",16.12.10,slr,network-advantage:1;dna-advantage:1,C9300-24P:FOC2201A105
 air-sw1,C9300-24P,FOC2201A006,AIR,"NET_[x](y)",17.9.4,slup,network-essentials:1;dna-essentials:1,
 """
