@@ -82,8 +82,9 @@ def device_text(rb: DeviceRunbook) -> str:
                 out += step_body(step)
             if step.verify:
                 out.append(f"! verify: {step.verify} -> must show: {step.expect}")
-            if step.source:
-                out.append(f"! source: {step.source}")
+            if step.source:  # the URL only: README.md and runbook.md give the titles
+                url = step.source.rsplit("<", 1)[-1].rstrip(">")
+                out.append(f"! source: {url}")
     return "\n".join(out) + "\n"
 
 
