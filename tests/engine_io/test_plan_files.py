@@ -142,7 +142,7 @@ CELL = st.text(alphabet=st.sampled_from(list("ab,\"'\n\r\t =+-@ é;:|")), max_si
 @given(width=st.integers(1, 4), data=st.data())
 def test_fast_csv_text_is_byte_identical_to_csv_text(width: int, data: st.DataObject) -> None:
     from planner.fileio import csv_text
-    from planner.writers.plan_files import fast_csv_text
+    from planner.writers.fast_csv import fast_csv_text
 
     header = data.draw(st.lists(CELL, min_size=width, max_size=width))
     rows = data.draw(st.lists(st.lists(CELL, min_size=width, max_size=width), max_size=6))
