@@ -131,18 +131,26 @@ def _devices(estate: Estate, catalogue: Catalogue) -> list[Problem]:
 def _duplicate_serials(estate: Estate) -> list[Problem]:
     """Serials must be unique across devices and stack members (case-insensitive)."""
     devices = estate.devices
-    keys = list(map(str.upper, map(attrgetter("serial"), devices)))
     stacked = [d for d in devices if d.members]
-    member_keys = list(map(str.upper, [m.serial for d in stacked for m in d.members]))
+    keys = list(map(attrgetter("serial"), devices))
+    member_keys = [m.serial for d in stacked for m in d.members]
+    firsts = [d.members[0].serial for d in stacked]
+    owns = [d.serial for d in stacked]
+    # Serials compare case-insensitively, but upper-casing 2M strings costs more than the
+    # check itself: one join tells whether any serial has a lower-case letter at all.
+    blob = "".join(keys) + "".join(member_keys)
+    if blob != blob.upper():
+        keys, member_keys, firsts, owns = ([s.upper() for s in seq]
+                                           for seq in (keys, member_keys, firsts, owns))
     # A stack usually lists its own serial as member 1: each such listing is exactly one
     # expected repeat. Any other repeat means a duplicate, found by the slow pass below.
-    own_first = sum(map(eq, map(str.upper, [d.members[0].serial for d in stacked]),
-                        map(str.upper, [d.serial for d in stacked])))
+    own_first = sum(map(eq, firsts, owns))
     if len(set(keys).union(member_keys)) == len(keys) + len(member_keys) - own_first:
         return []  # the common case: nothing repeats
     out: list[Problem] = []
     owner: dict[str, Device] = {}
-    for device, key in zip(devices, keys, strict=True):
+    for device in devices:
+        key = device.serial.upper()
         other = owner.setdefault(key, device)
         if other is not device:
             out.append(_duplicate(device, other, key, estate))
