@@ -99,6 +99,29 @@ class Allocation:
     price: Mapping[tuple[str, str], float]  # (v, u) -> money per unit over the horizon
     unit_price: Mapping[tuple[str, str], float]  # (v, u) -> quoted unit price (per year if term)
     transfer_cost: float  # per batch
+    spare: Mapping[tuple[str, str], int]  # G[v,t]: units v holds beyond covering its own needs
+    lack: Mapping[tuple[str, str], int]  # L[v,u]: need u in v its own holdings cannot cover
+
+
+def own_cover(supply: Mapping[str, int], demand: Mapping[str, int],
+              covers: Mapping[str, tuple[str, ...]],
+              rank: Mapping[str, int]) -> tuple[dict[str, int], dict[str, int]]:
+    """A VA's own holdings against its own needs: (spare per tag, lack per need).
+
+    Highest-tier needs first, each from the lowest tier that covers it: in nested tiers this
+    covers as much as any order can, and leaves the cheapest needs uncovered."""
+    left = dict(supply)
+    lack: dict[str, int] = {}
+    for need in sorted(demand, key=lambda u: (-rank.get(u, 0), u)):
+        want = demand[need]
+        for t in sorted(covers[need], key=lambda t: (rank.get(t, 0), t)):
+            take = min(want, left.get(t, 0))
+            if take:
+                left[t] -= take
+                want -= take
+        if want:
+            lack[need] = want
+    return {t: n for t, n in left.items() if n > 0}, lack
 
 
 @dataclass(frozen=True, slots=True)
@@ -392,7 +415,9 @@ def _allocation(estate: Estate, classes: Classes, cat: Catalogue) -> Allocation:
     unit_price: dict[tuple[str, str], float] = {}
     for (va, tag) in sorted(demand):
         lic = cat.licences.get(tag)
-        each = quoted.get((va, tag), quoted_any.get(tag))
+        # One price per licence across the Smart Account (the lowest quoted): a purchase can land
+        # in any Virtual Account, so per-VA prices would only invite pointless swaps.
+        each = quoted_any.get(tag)
         if each is None:  # the estate's `prices:` already replaced list prices in its catalogue
             each = lic.list_price if lic else 0.0
         unit_price[(va, tag)] = each
@@ -401,8 +426,18 @@ def _allocation(estate: Estate, classes: Classes, cat: Catalogue) -> Allocation:
     vas = tuple(sorted({v.name for v in estate.virtual_accounts} | {v for v, _ in demand}
                        | {v for v, _ in supply}))
     batch = costs.transfer_hours_per_batch * costs.labour_rate_per_hour
+    rank = {t: cat.licences[t].tier.rank for t in tags if t in cat.licences}
+    spare: dict[tuple[str, str], int] = {}
+    lack: dict[tuple[str, str], int] = {}
+    for va in vas:
+        own_s = {t: n for (v, t), n in supply.items() if v == va}
+        own_d = {u: n for (v, u), n in demand.items() if v == va}
+        g, lk = own_cover(own_s, own_d, covers, rank)
+        spare.update(((va, t), n) for t, n in g.items())
+        lack.update(((va, u), n) for u, n in lk.items())
     return Allocation(vas, dict(sorted(supply.items())), dict(sorted(demand.items())), covers,
-                      price, unit_price, batch)
+                      price, unit_price, batch, dict(sorted(spare.items())),
+                      dict(sorted(lack.items())))
 
 
 def _assumptions(estate: Estate, classes: Classes, cat: Catalogue) -> tuple[str, ...]:

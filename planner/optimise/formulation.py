@@ -11,6 +11,7 @@
     (7) sum_u f[v,t,u] + sum_w r[v,w,t] - sum_w r[w,v,t] <= S[v,t]   no VA gives more than it has
     (8) r[v,w,t] <= Rbar[v,w,t] o[v,w,t]                         a transfer line is a licence type
     (9) sum_t o[v,w,t] <= 10 b[v,w]                              batches of at most 10 types
+    (10) o[v,w,t] <= b[v,w]                                      (valid; tightens the LP)
 Aliases keep the model small: w[k] is z[u,m] itself when one unit triggers k, and a[u,g] is
 z[u,m] itself when one server group can serve u. Tiny costs EPS (below a cent per decision) break
 ties deterministically: earlier modes, exact tags before substitutes, no needless transfers.
@@ -103,13 +104,16 @@ def _allocation_variables(data: ModelData, lm: LinearModel, xs: Variables) -> No
                                          integer=True, block=ALLOCATION_BLOCK)
         xs.p[(v, u)] = lm.var(f"p[{v},{u}]", ub=float(need), integer=True,
                               block=ALLOCATION_BLOCK)
-    need_by: dict[tuple[str, str], int] = {}  # (w, t) -> demand in w that tag t can cover
-    for (w, u), need in alloc.demand.items():
+    # Transfers move spare units to needs the receiver cannot cover itself (G and L, model.md):
+    # a plan never strips a VA below its own needs or shuffles licences in circles, and the
+    # small bounds keep the LP of the fixed-charge lines tight.
+    lacking: dict[tuple[str, str], int] = {}  # (w, t) -> w's uncovered need that t can cover
+    for (w, u), short in alloc.lack.items():
         for t in alloc.covers[u]:
-            need_by[(w, t)] = need_by.get((w, t), 0) + need
-    for (v, t), qty in alloc.supply.items():
+            lacking[(w, t)] = lacking.get((w, t), 0) + short
+    for (v, t), qty in alloc.spare.items():
         for w in alloc.vas:
-            cap = min(qty, need_by.get((w, t), 0))
+            cap = min(qty, lacking.get((w, t), 0))
             if w == v or cap <= 0:
                 continue
             xs.r[(v, w, t)] = lm.var(f"r[{v},{w},{t}]", ub=float(cap), integer=True,
@@ -175,11 +179,21 @@ def _allocation_constraints(data: ModelData, lm: LinearModel, xs: Variables) -> 
         out.setdefault((w, t), []).append((col, -1.0))
     for (v, t), terms in sorted(out.items()):  # (7)
         lm.row(f"balance[{v},{t}]", terms, hi=float(alloc.supply.get((v, t), 0)))
+    gives: dict[tuple[str, str], list[tuple[int, float]]] = {}
+    for (v, _w, t), col in xs.r.items():
+        gives.setdefault((v, t), []).append((col, 1.0))
+    for (v, t), terms in sorted(gives.items()):  # (7b) only spare units leave a VA
+        lm.row(f"spare[{v},{t}]", terms, hi=float(alloc.spare[(v, t)]))
     for (v, w, t), col in xs.r.items():  # (8)
         lm.row(f"line[{v},{w},{t}]", ((col, 1.0), (xs.o[(v, w, t)], -lm.ub[col])), hi=0.0)
+    lines: dict[tuple[str, str], list[int]] = {}
+    for key, col in xs.o.items():
+        lines.setdefault(key[:2], []).append(col)
     for (v, w), col in xs.b.items():  # (9)
-        terms = [(xs.o[key], 1.0) for key in xs.o if key[:2] == (v, w)]
+        terms = [(o, 1.0) for o in lines[(v, w)]]
         lm.row(f"batches[{v},{w}]", [*terms, (col, -float(TRANSFER_BATCH))], hi=0.0)
+        for o in lines[(v, w)]:  # (10) valid, and tighter than (9) alone in the LP
+            lm.row(f"batch[{lm.col_names[o]}]", ((o, 1.0), (col, -1.0)), hi=0.0)
 
 
 def define_objective(data: ModelData, lm: LinearModel, xs: Variables) -> None:
