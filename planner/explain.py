@@ -17,9 +17,9 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from planner.catalogue import Catalogue, load_catalogue
-from planner.eligibility import mode_exclusions
+from planner.eligibility import mode_exclusions, site_mode_exclusions
 from planner.graph import analyse_reach
-from planner.model import Estate, LicensingState, Mode
+from planner.model import Estate, Mode
 from planner.modes import load_modes
 from planner.plan import Plan, SolveStatus
 from planner.problems import SolverError, UsageError
@@ -79,18 +79,13 @@ def site_exclusions(estate: Estate, site_id: str) -> dict[Mode, tuple[str, ...]]
     catalogue = _catalogue(estate)
     reach = analyse_reach(estate)
     modes = load_modes()
+    base = site_mode_exclusions(estate, site, reach, modes)
+    merged: dict[Mode, list[str]] = {m: list(base[m]) for m in Mode}
     kinds = sorted({(d.pid, d.version, d.state) for d in estate.devices if d.site == site_id})
-    merged: dict[Mode, list[str]] = {m: [] for m in Mode}
-    judged = kinds or [("", "", LicensingState.UNKNOWN)]
-    for pid, version, state in judged:
-        family = catalogue.family_for_pid(pid) if pid else None
-        if not kinds:  # no devices: family facts do not apply
-            family_free = mode_exclusions(estate, site, family, version, state, reach, modes)
-            for mode, reasons in family_free.items():
-                merged[mode] += [r for r in reasons if "family" not in r and "SLUP" not in r]
-            continue
-        for mode, reasons in mode_exclusions(estate, site, family, version, state, reach,
-                                             modes).items():
+    for pid, version, state in kinds:
+        for mode, reasons in mode_exclusions(estate, site, catalogue.family_for_pid(pid),
+                                             version, state, reach, modes,
+                                             site_reasons=base).items():
             merged[mode] += [r for r in reasons if r not in merged[mode]]
     return {m: tuple(r) for m, r in merged.items()}
 
