@@ -76,6 +76,9 @@ def runbook_cmd(estate: Path, outdir: Path, plan_file: Path | None, server_urls:
     settings = RunbookSettings(server_urls=_server_urls(server_urls), cslu_url=cslu_url,
                                proxy_host=host, proxy_port=port)
     loaded = _load(estate, strict)
+    unknown = sorted(set(settings.server_urls) - {s.id for s in loaded.sites})
+    if unknown:
+        raise UsageError(f"--server-url names unknown site(s): {', '.join(unknown)}")
     if plan_file is not None:
         planned = from_plan_file(loaded, plan_file)
     else:

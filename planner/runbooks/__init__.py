@@ -30,7 +30,7 @@ def build_runbooks(planned: PlannedEstate, settings: RunbookSettings | None = No
 
 
 def runbook_files(planned: PlannedEstate, settings: RunbookSettings | None = None,
-                  generated: str | None = None) -> dict[str, str | bytes]:
+                  generated: str | None = None, html: bool = True) -> dict[str, str | bytes]:
     """Every runbook file, rendered in memory: relative path -> content."""
     runbooks, trips = build_runbooks(planned, settings)
-    return render_files(planned.estate, runbooks, trips, planned.source, generated)
+    return render_files(planned.estate, runbooks, trips, planned.source, generated, html)

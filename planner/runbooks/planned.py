@@ -89,10 +89,14 @@ def from_plan_file(estate: Estate, path: Path) -> PlannedEstate:
                                 f"class(es) of this estate: {shown}", column="classes",
                                 expected="a plan.json made from this estate by 'planner plan'")])
     reserved: dict[tuple[str, str], tuple[tuple[str, int], ...]] = {}
-    for raw in doc.get("reservations") or []:
-        key = (str(raw.get("hostname", "")), str(raw.get("serial", "")))
-        reserved[key] = tuple(sorted((str(x["tag"]), int(x["count"]))
-                                     for x in raw.get("licences") or []))
+    for i, raw in enumerate(doc.get("reservations") or []):
+        try:
+            key = (str(raw.get("hostname", "")), str(raw.get("serial", "")))
+            reserved[key] = tuple(sorted((str(x["tag"]), int(x["count"]))
+                                         for x in raw.get("licences") or []))
+        except (AttributeError, KeyError, TypeError, ValueError):
+            raise InputError([error(name, "reservation without hostname, serial and licences "
+                                    "(tag, count)", column=f"reservations[{i}]")]) from None
     rows: list[PlannedDevice] = []
     for klass in classes.classes:
         mode, server = decided[klass.id]

@@ -19,13 +19,18 @@ CHANGE_FIELDS = ("Change ID", "Planned window start (date, time, zone)",
 
 
 def _md_cell(value: object) -> str:
-    return str(value).replace("|", "\\|").replace("\n", " ")
+    """A table cell or heading text: input text (a hostname, a site name) never becomes markup."""
+    from planner.reports.render import md_escape
+
+    return md_escape(value)
 
 
-def _table(header: Iterable[str], rows: Iterable[Iterable[object]]) -> list[str]:
+def _table(header: Iterable[str], rows: Iterable[Iterable[object]],
+           escape: bool = True) -> list[str]:
     head = list(header)
+    cell = _md_cell if escape else str
     out = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    out += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in rows]
+    out += ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows]
     return out
 
 
@@ -101,8 +106,8 @@ def site_markdown(estate: Estate, site_id: str, runbooks: list[DeviceRunbook],
     pending = sum(len(rb.unconfirmed) for rb in runbooks)
     sources = step_sources(runbooks)
     refs = {src: n for n, src in enumerate(sources, 1)}
-    out = [f"# Licensing change runbook: {site.name} ({site.id})", "",
-           f"Estate: {estate.name}. Classification: {site.classification}. Internet: "
+    out = [f"# Licensing change runbook: {_md_cell(site.name)} ({_md_cell(site.id)})", "",
+           f"Estate: {_md_cell(estate.name)}. Classification: {site.classification}. Internet: "
            f"{site.internet.value}. Planned modes: {', '.join(modes) or 'none'}. "
            f"SSM On-Prem server site: {', '.join(servers) or 'none'}."]
     if generated:
@@ -111,7 +116,7 @@ def site_markdown(estate: Estate, site_id: str, runbooks: list[DeviceRunbook],
     fields = list(CHANGE_FIELDS)
     if trips:
         fields.append("Media-transfer approval for the carry trips")
-    out += _table(("Field", "Value"), ((f, BLANK) for f in fields))
+    out += _table(("Field", "Value"), ((f, BLANK) for f in fields), escape=False)
     out += ["", f"Devices: {len(runbooks)}. Steps to confirm or obtain before the window: "
             f"{pending} (marked CONFIRM BEFORE THE WINDOW below).", "", "## Devices", ""]
     out += _table(("Hostname", "PID", "Serial", "Version", "Today", "Planned mode", "Members",
@@ -123,7 +128,8 @@ def site_markdown(estate: Estate, site_id: str, runbooks: list[DeviceRunbook],
     out += ["", "## Steps per device", ""]
     for rb in runbooks:
         mode = rb.mode.value if rb.mode else "none"
-        out += [f"### {rb.hostname} ({rb.pid} {rb.serial}): {rb.state} -> {mode}", ""]
+        out += [f"### {_md_cell(rb.hostname)} ({_md_cell(rb.pid)} {_md_cell(rb.serial)}): "
+                f"{rb.state} -> {mode}", ""]
         for n, step in enumerate((*rb.prechecks, *rb.steps), 1):
             out += _step_md(n, step, refs)
         out.append("")
@@ -139,7 +145,7 @@ def site_markdown(estate: Estate, site_id: str, runbooks: list[DeviceRunbook],
     for rb in runbooks:
         if not rb.rollback:
             continue
-        out += [f"### {rb.hostname}", ""]
+        out += [f"### {_md_cell(rb.hostname)}", ""]
         for n, step in enumerate(rb.rollback, 1):
             out += _step_md(n, step, refs)
         out.append("")
@@ -200,7 +206,7 @@ def render_files(estate: Estate, runbooks: list[DeviceRunbook],
                                                         sorted(modes.items())),
                            len(site_trips), sum(len(rb.unconfirmed) for rb in rbs),
                            f"{stem}/runbook.md"))
-    index = [f"# Licensing runbooks: {estate.name}", "", f"Plan: {source}."]
+    index = [f"# Licensing runbooks: {_md_cell(estate.name)}", "", f"Plan: {_md_cell(source)}."]
     if generated:
         index.append(f"Generated: {generated}.")
     index += ["", "One folder per site: runbook.md and runbook.html (change record, steps, carry "

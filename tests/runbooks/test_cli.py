@@ -79,3 +79,18 @@ def test_bad_options_exit_2(args: tuple[str, str], tmp_path: Path) -> None:
     code, _, err = run("runbook", str(SMALL), "-o", str(tmp_path / "x"), *args)
     assert code == 2 and args[0] in err
     assert not (tmp_path / "x").exists()
+
+
+def test_server_url_for_an_unknown_site(tmp_path: Path) -> None:
+    code, _, err = run("runbook", str(SMALL), "-o", str(tmp_path / "x"),
+                       "--server-url", "NOWHERE=https://onprem/x")
+    assert code == 2 and "NOWHERE" in err and not (tmp_path / "x").exists()
+
+
+def test_malformed_reservation_in_plan_json(plan_json: Path, tmp_path: Path) -> None:
+    doc = json.loads(plan_json.read_text(encoding="utf-8"))
+    doc["reservations"] = [{"hostname": "vault-sw1", "serial": "X", "licences": [{"tag": 1}]}]
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(doc), encoding="utf-8")
+    code, _, err = run("runbook", str(SMALL), "--plan", str(bad), "-o", str(tmp_path / "x"))
+    assert code == 2 and "reservations[0]" in err

@@ -120,3 +120,11 @@ def test_html_can_be_left_out() -> None:
     runbooks, trips = build_runbooks(planned)
     files = render_files(planned.estate, runbooks, trips, "test", html=False)
     assert not any(name.endswith(".html") for name in files)
+
+
+def test_markdown_cells_cannot_become_markup() -> None:
+    device = make_device("a|b*c", "C9300-48P", "17.9.4", "slup", site="NET")
+    planned = PlannedEstate(make_estate([device]),
+                            (PlannedDevice(device, Mode.CSSM_DIRECT),), (), "test")
+    page = str(runbook_files(planned, html=False)["NET/runbook.md"])
+    assert "| a\\|b\\*c |" in page and "### a\\|b\\*c" in page
