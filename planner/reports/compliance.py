@@ -14,7 +14,7 @@ from planner.catalogue import Catalogue, load_catalogue
 from planner.fileio import read_text
 from planner.model import DataElement, Estate, Holder, InternetAccess, LicensingState, Mode
 from planner.modes import load_modes
-from planner.plan import Plan, SolveStatus
+from planner.plan import DeviceClass, Plan, SolveStatus
 from planner.reports.charts import site_map
 from planner.reports.context import (
     Chart,
@@ -110,12 +110,15 @@ def inventory(estate: Estate, plan: Plan, catalogue: Catalogue) -> Inventory:
     families: Counter[str] = Counter()
     states: Counter[str] = Counter()
     rows = []
+    family_of: dict[str, str] = {}
     for site in sorted(estate.sites, key=lambda s: s.id):
         fam: Counter[str] = Counter()
         st: Counter[str] = Counter()
         for device in by_site[site.id]:
-            family = catalogue.family_for_pid(device.pid)
-            fam[family.id if family else "unknown"] += 1
+            if device.pid not in family_of:  # a prefix scan per PID, not per device
+                found = catalogue.family_for_pid(device.pid)
+                family_of[device.pid] = found.id if found else "unknown"
+            fam[family_of[device.pid]] += 1
             st[device.state.value] += 1
         families.update(fam)
         states.update(st)
@@ -186,8 +189,7 @@ class _Kind:
     export: bool = False
 
 
-def _kinds(plan: Plan, group: Group, catalogue: Catalogue) -> list[_Kind]:
-    classes = {c.id: c for c in plan.classes}
+def _kinds(classes: dict[str, DeviceClass], group: Group, catalogue: Catalogue) -> list[_Kind]:
     acc: dict[str, dict[str, Any]] = {}
     for cid in group.class_ids:
         cls = classes[cid]
@@ -211,9 +213,10 @@ def _kinds(plan: Plan, group: Group, catalogue: Catalogue) -> list[_Kind]:
 def clocks(plan: Plan, when: date | None, catalogue: Catalogue) -> tuple[Clock, ...]:
     """Licensing clocks per site and device class (domain.md sections 2 and 4)."""
     out: list[Clock] = []
+    classes = {c.id: c for c in plan.classes}  # once: estates have tens of thousands
     for group in groups(plan):
         mode, site = group.mode, group.site.id
-        for kind in _kinds(plan, group, catalogue):
+        for kind in _kinds(classes, group, catalogue):
             def add(clock: str, due: str, basis: str, k: _Kind = kind, at: str = site,
                     m: Mode = mode) -> None:
                 out.append(Clock(at, k.family, k.devices, m.value, clock, due, basis))
@@ -312,7 +315,7 @@ def controls(facts: dict[str, object]) -> tuple[str, tuple[Control, ...]]:
     return source, tuple(out)
 
 
-def risks(plan: Plan) -> tuple[Risk, ...]:
+def risks(plan: Plan, flows_: tuple[Flow, ...]) -> tuple[Risk, ...]:
     estate = plan.estate
     out = []
     if plan.status is SolveStatus.FEASIBLE:
@@ -341,7 +344,7 @@ def risks(plan: Plan) -> tuple[Risk, ...]:
         out.append(Risk(f"{unknown} devices have an unknown or evaluation licensing state.",
                         "Confirm with `show license summary` evidence (planner ingest) before "
                         "the first report falls due."))
-    beyond = [f for f in flows(plan) if f.beyond_policy]
+    beyond = [f for f in flows_ if f.beyond_policy]
     if beyond:
         elements = sorted({e for f in beyond for e in f.beyond_policy})
         sites = sorted({f.source for f in beyond})
@@ -388,5 +391,5 @@ def build_compliance(plan: Plan, *, when: date | None, date_source: str,
         inventory=inventory(estate, plan, catalogue), flows=flows_, clocks=clocks_,
         report_date=when.isoformat() if when else "not stamped (dates are relative)",
         controls=controls_, controls_source=source, assumptions=plan.assumptions,
-        risks=risks(plan), signoff=SIGNOFF,
+        risks=risks(plan, flows_), signoff=SIGNOFF,
         reproducibility=reproducibility(estate, plan, when, date_source, command))

@@ -85,6 +85,7 @@ def groups(plan: Plan) -> tuple[Group, ...]:
         if decision.server_site:
             server[key] = decision.server_site
     out = []
+    sites = {s.id: s for s in plan.estate.sites}
     for (site_id, mode), ids in sorted(acc.items(), key=lambda kv: (kv[0][0], kv[0][1].value)):
         members = [classes[i] for i in ids]
         tags: Counter[str] = Counter()
@@ -92,7 +93,7 @@ def groups(plan: Plan) -> tuple[Group, ...]:
             for use in cls.licences:
                 tags[use.tag] += use.count * cls.devices
         out.append(Group(
-            site=plan.estate.site(site_id), mode=mode, server_site=server.get((site_id, mode)),
+            site=sites[site_id], mode=mode, server_site=server.get((site_id, mode)),
             devices=sum(c.devices for c in members), members=sum(c.members for c in members),
             licences=tuple(sorted(tags.items())),
             families=tuple(sorted({c.family or "unknown" for c in members})),
