@@ -50,3 +50,17 @@ def test_html_makes_no_external_request(hostile: Built, kind: ReportKind) -> Non
     # The only absolute URLs: the SVG namespace (never fetched) and cited sources as text.
     for url in re.findall(r"https?://[^\s\"'<)]+", text):
         assert url.startswith(("http://www.w3.org/2000/svg", "https://doi.org/")), url
+
+
+@pytest.mark.parametrize("kind", list(ReportKind))
+def test_markdown_viewer_renders_hostile_text_as_text(hostile: Built, kind: ReportKind) -> None:
+    """Through a CommonMark + tables renderer that passes raw HTML (as many viewers do)."""
+    from markdown_it import MarkdownIt
+
+    text = hostile.render(kind, ReportFormat.MD)
+    page = MarkdownIt("commonmark", {"html": True}).enable("table").render(text)
+    assert "<script" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert page.count("<table>") == len(md_tables(text))
+    assert "<em>" not in page and "<code>" not in page and "<a " not in page
+    assert "{{7*7}}" in page  # shown literally, never evaluated
