@@ -112,3 +112,20 @@ def test_renewal_kind_renders_the_brief(hostile_path: Path, tmp_path: Path, fmt:
         outputs.append(out.read_text(encoding="utf-8"))
     assert outputs[0] == outputs[1]
     assert "Renewal brief: Acme" in outputs[0] and "2027-04-01" in outputs[0]  # pack due
+
+
+def test_no_possible_plan_exits_3_and_writes_nothing(tmp_path: Path) -> None:
+    from tests.reports.conftest import write_hostile
+
+    path = write_hostile(tmp_path / "estate")
+    devices = path.parent / "devices.csv"
+    # A SLUP-era C9300 in the secret enclave: new SLR is impossible, PLR not pre-approved.
+    devices.write_text(devices.read_text(encoding="utf-8").replace(
+        "ENC,\"NET_[x](y)\",16.12.10,slr", "ENC,\"NET_[x](y)\",17.9.4,slup"), encoding="utf-8")
+    for kind in KINDS:
+        out = tmp_path / f"{kind}.html"
+        code, _, err = _run(["report", str(path), "--kind", kind, "-o", str(out),
+                             "--date", WHEN])
+        assert code == 3, err
+        assert "ENC" in err
+        assert not out.exists()
