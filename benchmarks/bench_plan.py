@@ -122,7 +122,7 @@ def _naive(estate: object, optimum: float, aggregated_s: float) -> dict[str, obj
                 lm.row(f"link[{u},{m.value}]", ((xs.z[(u, m)], 1.0), (ys[m], -1.0)), lo=0.0,
                        hi=0.0)
     built = time.perf_counter() - start
-    result = solve(lm, solver="cbc", gap=1e-6, time_limit=600.0)
+    result = solve(lm, solver="cbc", gap=1e-6, time_limit=300.0)
     seconds = time.perf_counter() - start
     # Tie-break costs differ per formulation (one per device vs one per class): compare money.
     tolerance = EPS * 10 * len(units) + 1e-6 * optimum

@@ -47,7 +47,8 @@ def slup_state(family: ProductFamily | None, version: str, state: LicensingState
 
 def extra_members(device: Device) -> int:
     """Stack/HA members beyond the device itself: each needs its own reservation codes."""
-    return sum(1 for m in device.members if m.serial != device.serial)
+    serial = device.serial
+    return len(device.members) - sum(m.serial == serial for m in device.members)
 
 
 def merged_licences(licences: Iterable[LicenceUse]) -> tuple[LicenceUse, ...]:
@@ -67,38 +68,43 @@ def _slup_text(value: bool | None) -> str:
 
 def build_classes(estate: Estate, catalogue: Catalogue) -> Classes:
     """Group the estate's devices into classes (deterministic ids and order)."""
-    groups: dict[_Key, list[Device]] = defaultdict(list)
-    # A million devices share a few hundred PIDs, versions and licence sets: memoise per value,
-    # and key the groups on small ints and interned strings, never on dataclasses.
-    pid_family: dict[str, ProductFamily | None] = {}
+    # A million devices share a few hundred PIDs, versions and licence sets: memoise per value
+    # (and per object: the loader interns licence tuples), and group on small ints first.
     lic_index: dict[tuple[LicenceUse, ...], int] = {}
+    lic_by_id: dict[int, int] = {}
     lic_sets: list[tuple[LicenceUse, ...]] = []
-    soft: dict[tuple[str, str, str], tuple[str, str]] = {}
+    meta_index: dict[tuple[str, str, int], int] = {}
+    metas: list[tuple[str, str, str, str]] = []  # (family id, train, state, SLUP text)
+    families: dict[str, ProductFamily] = {}
+    raw: dict[tuple[str, str, int, int], list[Device]] = defaultdict(list)
     for device in estate.devices:
-        family = pid_family.get(device.pid, _MISSING)
-        if family is _MISSING:
-            family = pid_family[device.pid] = catalogue.family_for_pid(device.pid)
-        lic = lic_index.get(device.licences)
+        lic = lic_by_id.get(id(device.licences))
         if lic is None:
-            lic = lic_index[device.licences] = len(lic_sets)
-            lic_sets.append(merged_licences(device.licences))
-        fid = family.id if isinstance(family, ProductFamily) else ""
-        state = device.state.value
-        sw = soft.get((fid, device.version, state))
-        if sw is None:
-            fam = family if isinstance(family, ProductFamily) else None
-            slup = slup_state(fam, device.version, device.state)
-            sw = soft[(fid, device.version, state)] = (train_of(device.version), _slup_text(slup))
-        groups[(device.site, device.virtual_account, fid, lic, sw[0], state, sw[1])].append(device)
+            lic = lic_index.get(device.licences)
+            if lic is None:
+                lic = lic_index[device.licences] = len(lic_sets)
+                lic_sets.append(merged_licences(device.licences))
+            lic_by_id[id(device.licences)] = lic
+        mkey = (device.pid, device.version, id(device.state))
+        meta = meta_index.get(mkey)
+        if meta is None:
+            family = catalogue.family_for_pid(device.pid)
+            if family is not None:
+                families[family.id] = family
+            slup = slup_state(family, device.version, device.state)
+            meta = meta_index[mkey] = len(metas)
+            metas.append((family.id if family else "", train_of(device.version),
+                          device.state.value, _slup_text(slup)))
+        raw[(device.site, device.virtual_account, lic, meta)].append(device)
     # The same merged licence set may come from different spellings: one id per merged set.
     merged_id = {m: i for i, m in enumerate(dict.fromkeys(lic_sets))}
     lic_text = {i: "+".join(f"{u.tag}x{u.count}" if u.count != 1 else u.tag for u in m)
                 for m, i in merged_id.items()}
     regroup: dict[_Key, list[Device]] = defaultdict(list)
-    for (site, va, fid, lic, train, state, slup_text), found in groups.items():
+    for (site, va, lic, meta), found in raw.items():
+        fid, train, state, slup_text = metas[meta]
         regroup[(site, va, fid, merged_id[lic_sets[lic]], train, state, slup_text)].extend(found)
     merged_sets = list(merged_id)
-    families = {f.id: f for f in pid_family.values() if f is not None}
     vkey: dict[str, tuple[tuple[int, ...], str]] = {}
     classes: list[DeviceClass] = []
     members: dict[str, tuple[Device, ...]] = {}
@@ -125,8 +131,6 @@ def build_classes(estate: Estate, catalogue: Catalogue) -> Classes:
         family_of[class_id] = families.get(family_id)
     return Classes(tuple(classes), members, family_of)
 
-
-_MISSING = object()
 
 
 def _sort_key(key: _Key, lic_text: dict[int, str]) -> tuple[str, ...]:

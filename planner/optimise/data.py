@@ -11,7 +11,6 @@ import math
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from fractions import Fraction
 
 from planner.catalogue import Catalogue, load_catalogue
 from planner.eligibility import mode_exclusions
@@ -22,6 +21,7 @@ from planner.optimise.classes import Classes, build_classes
 
 MODES = tuple(Mode)  # iterating the enum itself is slow in a hot loop
 _RANK = {m: i for i, m in enumerate(MODES)}
+N_ELEMENTS = len(DataElement)
 ONPREM = (Mode.ONPREM_NETWORK, Mode.ONPREM_MANUAL)
 RESERVED_STATES = frozenset({LicensingState.SLR.value, LicensingState.PLR.value})
 SYNC_CLOCK_PER_YEAR = 365 / 30  # CSSM warns after 30 days without a manual sync (domain.md s2)
@@ -143,7 +143,7 @@ def exposure_share(hostname_privacy: bool, leaving: frozenset[DataElement]) -> f
 
     E_P is every licence data element, less the hostname when the policy sets hostname privacy
     (then the hostname never leaves, whatever the mode): docs/model.md, exposure."""
-    sensitive = len(DataElement) - (1 if hostname_privacy else 0)
+    sensitive = N_ELEMENTS - (1 if hostname_privacy else 0)
     return len(leaving) / sensitive if sensitive else 0.0
 
 
@@ -202,8 +202,9 @@ def build_data(estate: Estate, *, forced: Mapping[str, Mode] | None = None,
             reasons_of[i] = memo[key]
         for group in _bundles(classes, by_site[site_id], reasons_of, mixing):
             excluded: dict[Mode, list[str]] = {m: [] for m in MODES}
-            for i in group:
-                for mode, reasons in reasons_of[i].items():
+            distinct = {id(reasons_of[i]): reasons_of[i] for i in group}  # few per bundle
+            for found in distinct.values():
+                for mode, reasons in found.items():
                     excluded[mode].extend(r for r in reasons if r not in excluded[mode])
             if pinned is not None:
                 for mode in MODES:
@@ -295,11 +296,16 @@ def _bundles(classes: Classes, members: list[int],
     if not mixing:
         return [members]
     bundles: dict[tuple[object, ...], list[int]] = {}
+    allowed: dict[int, tuple[Mode, ...]] = {}
     for i in members:
         cls = classes.classes[i]
-        eligible = tuple(m for m in MODES if not reasons_of[i][m])
+        found = reasons_of[i]
+        eligible = allowed.get(id(found))
+        if eligible is None:
+            eligible = allowed[id(found)] = tuple(m for m in MODES if not found[m])
         va = cls.virtual_account if Mode.CSLU in eligible else ""
-        key = (eligible, Fraction(cls.members, max(cls.devices, 1)), va)
+        # equal ratios give equal floats (division is correctly rounded)
+        key = (eligible, cls.members / max(cls.devices, 1), va)
         bundles.setdefault(key, []).append(i)
     return list(bundles.values())
 
