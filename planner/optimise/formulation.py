@@ -9,6 +9,7 @@
     (5) sum_u N_u a[u,g] <= Cap n[g]                             server capacity
     (6) sum_{t covers u} f[v,t,u] + p[v,u] = D[v,u]              every licence need is met
     (7) sum_u f[v,t,u] + sum_w r[v,w,t] - sum_w r[w,v,t] <= S[v,t]   no VA gives more than it has
+    (7b) sum_w r[v,w,t] <= G[v,t]                                only spare units leave a VA
     (8) r[v,w,t] <= Rbar[v,w,t] o[v,w,t]                         a transfer line is a licence type
     (9) sum_t o[v,w,t] <= 10 b[v,w]                              batches of at most 10 types
     (10) o[v,w,t] <= b[v,w]                                      (valid; tightens the LP)
