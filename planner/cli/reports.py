@@ -12,6 +12,7 @@ from planner.cli import main
 from planner.cli.engine import solver_options
 from planner.fileio import write_atomic
 from planner.model import Estate
+from planner.problems import UsageError
 from planner.reports.render import ReportFormat, ReportKind, render
 from planner.reports.reproducibility import report_date
 
@@ -96,6 +97,9 @@ def report_cmd(estate: Path, kind: str, fmt: str, output: Path | None, templates
     """
     report_kind, report_format = ReportKind(kind), ReportFormat(fmt)
     when, source = report_date(date_text)  # a bad --date fails before any solving
+    if report_kind is ReportKind.RENEWAL and when is None:
+        raise UsageError("the renewal report needs a reference date: pass --date YYYY-MM-DD "
+                         "or set SOURCE_DATE_EPOCH")
     options: dict[str, Any] = {"solver": solver, "time_limit": time_limit, "gap": gap,
                                "threads": threads}
     command = _command(estate, report_kind, report_format, when, options, renewal_text)
