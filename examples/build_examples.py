@@ -91,7 +91,8 @@ def federal_agency() -> tuple[EstatePlan, str]:
             ("HQ-Network", "Headquarters and regional office campus switching"),
             ("Data-Centre", "Ashburn and Denver data centres"),
             ("WAN-Edge", "WAN routers, TIC-compliant edge"),
-            ("Wireless", "Catalyst 9800 controllers"),
+            ("Wireless", "Catalyst 9800 controllers; the FY2024 refresh was ordered at "
+                         "Essentials, the controllers run Advantage"),
             ("Cyber-Security", "Firewalls, ASAv and ISE (Office of the CISO)"),
             ("Classified-Enclaves", "SCIF and SIPR enclaves: reservation codes only"),
             ("FY2019-Modernisation", "Network modernisation programme, closed 2021; never used"),
@@ -118,6 +119,9 @@ def federal_agency() -> tuple[EstatePlan, str]:
                    ("DEFAULT", "network-advantage", 60),
                    ("DEFAULT", "dna-advantage", 45),
                    ("Cyber-Security", "ise-premier", 1500)),
+        # The FY2024 wireless refresh was ordered at Essentials to fit the budget line; the
+        # controllers were configured at Advantage (the renewal team's upgrade pitch).
+        essentials_vas=("Wireless",),
     )
     return plan, ("Northwind Federal Agency (fictional): classified enclaves reached only across "
                   "boundary links, air-gapped sites, a regulated HQ behind a proxy; SLR "
@@ -173,6 +177,11 @@ def regional_bank() -> tuple[EstatePlan, str]:
             sites.append(SiteSpec(sid, name, K.BRANCH, "regulated", internet, weight,
                                   tags=("branch",)))
             links.append(Link("DC-SEA" if n % 3 else "DC-SPK", sid))
+    # Opened every September for the Washington State Fair, then packed away: usage the bank
+    # tags `seasonal`, so its growth is shown apart from the baseline.
+    sites.append(SiteSpec("POP-PUY", "Washington State Fair Pop-up Branch, Puyallup", K.BRANCH,
+                          "regulated", D, 1.5, tags=("branch", "seasonal")))
+    links.append(Link("DC-SEA", "POP-PUY"))
     plan = EstatePlan(
         name="Cascade Mutual Bank",
         account=SmartAccount("Cascade Mutual Bank", "cascademutual.com", holder=Holder.RESELLER,
@@ -195,8 +204,9 @@ def regional_bank() -> tuple[EstatePlan, str]:
         agreement=(date(2024, 7, 1), date(2027, 6, 30)),
         header=(
             "Cascade Mutual Bank (fictional): 93 regulated branches across Washington,\n"
-            "Oregon and Idaho, two data centres and a headquarters behind the bank's proxy,\n"
-            "a PCI card environment, and a Smart Account still held by the reseller.\n"
+            "Oregon and Idaho plus a seasonal state-fair pop-up branch, two data centres and a\n"
+            "headquarters behind the bank's proxy, a PCI card environment, and a Smart Account\n"
+            "still held by the reseller.\n"
             "Regenerate with: python examples/build_examples.py"),
         extra_yaml=(
             "policies:\n"
@@ -209,9 +219,10 @@ def regional_bank() -> tuple[EstatePlan, str]:
                    ("Security", "fpr-url", 80),
                    ("Wireless", "cisco-wireless-advantage", 150)),
     )
-    return plan, ("Cascade Mutual Bank (fictional): 93 regulated branches, two data "
-                  "centres behind a proxy, a PCI enclave, a reseller-held Smart Account; two "
-                  "Virtual Accounts' licences come from a CSSM API export.")
+    return plan, ("Cascade Mutual Bank (fictional): 93 regulated branches and a seasonal "
+                  "pop-up branch, two data centres behind a proxy, a PCI enclave, a "
+                  "reseller-held Smart Account; two Virtual Accounts' licences come from a "
+                  "CSSM API export.")
 
 
 _SUBSTATIONS = (
@@ -234,6 +245,12 @@ def utility() -> tuple[EstatePlan, str]:
                  tags=("hq",)),
     ]
     links = [Link("DC-RIV", "DC-CDF"), Link("DC-RIV", "HQ"), Link("DC-CDF", "HQ")]
+    # The data-centre migration to a colocation hall runs as a capital project with its own
+    # Virtual Account; the site is tagged with the project so its growth is shown apart.
+    sites.append(SiteSpec("DC-QRY", "Quarry Ridge Colocation Hall (DC migration)", K.DC,
+                          "unclassified", D, 8, tags=("dc", "project:dc-migration"),
+                          virtual_account="PRJ-2025-DC-Migration"))
+    links += [Link("DC-RIV", "DC-QRY"), Link("DC-CDF", "DC-QRY")]
     for i, area in enumerate(("North", "South", "East", "West", "Valley", "Lakes", "Highlands",
                               "Metro")):
         sid = f"SC-{area[:3].upper()}"
@@ -273,6 +290,14 @@ def utility() -> tuple[EstatePlan, str]:
             ("Generation-OT", "Hydro, gas and wind plants, water treatment (isolated)"),
             ("Wireless", "Catalyst 9800 controllers for offices"),
             ("AMI-Pilot-2020", "Smart-meter backhaul pilot, cancelled 2022"),
+            # A Virtual Account per capital project, the utility's habit: never closed.
+            ("PRJ-2019-Fibre-Backbone", "Capital project 2019-031, closed 2021"),
+            ("PRJ-2021-CIP-Remediation", "NERC CIP remediation, capital project 2021-007"),
+            ("PRJ-2023-Substation-Automation", "Capital project 2023-014, handed to Grid-OT"),
+            ("PRJ-2024-Wildfire-Cameras", "Wildfire camera backhaul, capital project 2024-022"),
+            ("PRJ-2025-DC-Migration", "Riverside to Quarry Ridge colocation, project 2025-003"),
+            ("PRJ-2027-Substation-Rebuild", "Five substations rebuilt from 2027; licences "
+                                            "ordered ahead"),
         ),
         sites=tuple(sites), links=tuple(links), devices=1600,
         role_va={"as": "IT-Infrastructure", "ds": "IT-Infrastructure",
@@ -283,7 +308,8 @@ def utility() -> tuple[EstatePlan, str]:
         header=(
             "Blue River Power & Water (fictional): IT offices with ordinary internet, and OT:\n"
             "two control centres and 40 transmission substations behind an IT/OT boundary,\n"
-            "plus generation and water plants with no network path out at all.\n"
+            "plus generation and water plants with no network path out at all. A data-centre\n"
+            "migration is under way, and every capital project got its own Virtual Account.\n"
             "Regenerate with: python examples/build_examples.py"),
         extra_yaml=(
             "policies:\n"
@@ -293,10 +319,16 @@ def utility() -> tuple[EstatePlan, str]:
                    ("AMI-Pilot-2020", "dna-advantage", 90),
                    ("AMI-Pilot-2020", "hseck9", 90),
                    ("DEFAULT", "network-advantage", 40),
-                   ("IT-Security", "fpr-malware", 30)),
+                   ("IT-Security", "fpr-malware", 30),
+                   ("PRJ-2024-Wildfire-Cameras", "network-essentials", 24)),
+        # Ordered ahead of the rebuild: the switches' perpetual licences are held already, the
+        # DNA subscription starts with the project (not entitled before then).
+        orders=(("PRJ-2027-Substation-Rebuild", "network-advantage", 60, date(2026, 10, 1)),
+                ("PRJ-2027-Substation-Rebuild", "dna-advantage", 60, date(2027, 1, 15))),
     )
     return plan, ("Blue River Power & Water (fictional): OT control centres and 40 substations "
-                  "behind an IT/OT boundary, air-gapped plants, IT offices unclassified; "
+                  "behind an IT/OT boundary, air-gapped plants, IT offices unclassified, a "
+                  "data-centre migration and a Virtual Account per capital project; "
                   "data-centre inventory joined with a NetBox export.")
 
 
@@ -325,7 +357,8 @@ def move_to_cssm_json(files: dict[str, str], account: SmartAccount, vas: tuple[s
     `licenseDetails`, display names instead of short tags.
     """
     cat = load_catalogue()
-    keep, moved = [], []
+    keep: list[dict[str, str]] = []
+    moved: list[dict[str, str]] = []
     for row in _rows(files["entitlements.csv"]):
         (moved if row["virtual_account"] in vas else keep).append(row)
     header = list(_rows(files["entitlements.csv"])[0])

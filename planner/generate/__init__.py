@@ -79,6 +79,8 @@ def _check(plan: EstatePlan) -> None:
                          "no devices")
     if {va for va, _, _ in plan.shelfware} - vas:
         raise ValueError("plan puts shelfware in undeclared Virtual Accounts")
+    if set(plan.essentials_vas) - vas or {va for va, _, _, _ in plan.orders} - vas:
+        raise ValueError("plan names undeclared Virtual Accounts in essentials_vas or orders")
 
 
 def write_estate(outdir: Path | str, files: dict[str, str]) -> list[Path]:

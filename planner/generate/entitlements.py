@@ -12,7 +12,7 @@ from planner.catalogue import load_catalogue
 from planner.fileio import safe_cell
 from planner.generate.devices import Use
 from planner.generate.plan import ENTITLEMENT_HEADER, EstatePlan
-from planner.model import TermType
+from planner.model import TermType, Tier
 
 
 def render_entitlements(plan: EstatePlan, use: dict[tuple[str, str], Use],
@@ -40,6 +40,8 @@ def render_entitlements(plan: EstatePlan, use: dict[tuple[str, str], Use],
     for va, tag, q in plan.shelfware:
         key = (safe_cell(va), tag)
         qty[key] = qty.get(key, 0) + q
+    if plan.essentials_vas:
+        _hold_at_lowest_tier(qty, use, {safe_cell(v) for v in plan.essentials_vas})
     rows: list[tuple[str, str, int, int, int, str, str, str, str, str]] = []
     sub = 200000 + int(rng.random() * 500000)
     for key in sorted(qty):
@@ -71,12 +73,51 @@ def render_entitlements(plan: EstatePlan, use: dict[tuple[str, str], Use],
             if lic.list_price and rng.random() < 0.35:
                 price = f"{lic.list_price * rng.uniform(0.45, 0.8):.2f}"
             rows.append((va, tag, size, iu, rs, str(lic.term), start, end, sid, price))
+    for va, tag, q, begins in plan.orders:
+        # Bought ahead of a project: no draws, so plans without orders keep their bytes.
+        lic = cat.licences[tag]
+        end, sid = "", ""
+        if lic.term is TermType.TERM:
+            sub += 1
+            end, sid = (begins + timedelta(days=365 * 3 - 1)).isoformat(), f"Sub{sub}"
+        rows.append((safe_cell(va), tag, q, 0, 0, str(lic.term), begins.isoformat(), end, sid,
+                     ""))
     rows.sort(key=lambda row: (row[0], row[1], row[7], row[8]))
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(ENTITLEMENT_HEADER)
     writer.writerows(rows)
     return buf.getvalue()
+
+
+def _hold_at_lowest_tier(qty: dict[tuple[str, str], int], use: dict[tuple[str, str], Use],
+                         vas: set[str]) -> None:
+    """In these VAs every tiered order was placed at its track's lowest tier (Essentials),
+    while the devices were configured higher: the upgrade pitch the renewal team will make.
+
+    Units that SLR/PLR devices reserve stay at their tier (CSSM reserves only what is held).
+    """
+    cat = load_catalogue()
+    lowest: dict[str, str] = {}
+    for tag, lic in sorted(cat.licences.items()):
+        if lic.tier is Tier.ADDON:
+            continue
+        cur = lowest.get(lic.track)
+        if cur is None or lic.tier.rank < cat.licences[cur].tier.rank:
+            lowest[lic.track] = tag
+    for key in sorted(qty):
+        va, tag = key
+        lic = cat.licences[tag]
+        base = lowest.get(lic.track)
+        if va not in vas or lic.tier is Tier.ADDON or base is None or base == tag:
+            continue
+        keep = min(qty[key], use[key].reserved if key in use else 0)
+        moved = qty[key] - keep
+        if keep:
+            qty[key] = keep
+        else:
+            del qty[key]  # no zero-quantity rows
+        qty[(va, base)] = qty.get((va, base), 0) + moved
 
 
 def _term(as_of: date, rng: random.Random) -> tuple[str, str]:

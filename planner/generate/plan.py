@@ -65,3 +65,8 @@ class EstatePlan:
     as_of: date = REFERENCE_DATE
     shelfware: tuple[tuple[str, str, int], ...] = ()  # (VA, tag, quantity) bought, never used
     extra_inventory: tuple[tuple[str, str], ...] = ()  # (inventory key, file) beyond the CSVs
+    # VAs that bought the lowest tier of every track while their devices run higher tiers
+    # (the upgrade pitch): their orders are held at that tier, beyond what reservations need.
+    essentials_vas: tuple[str, ...] = ()
+    # (VA, tag, quantity, start): licences ordered ahead of a project, in force from `start`.
+    orders: tuple[tuple[str, str, int, date], ...] = ()

@@ -26,7 +26,7 @@ class VaActivity:
     taken: date
     virtual_account: str
     devices: int
-    holdings: str  # `tag:quantity;...`, sorted: equal strings mean nothing changed
+    holdings: str  # `tag:quantity;...` of quantities above 0, sorted: equal means unchanged
 
 
 _SERIES = """
@@ -64,7 +64,8 @@ SELECT v.name,
        (SELECT COUNT(*) FROM devices AS d WHERE d.snapshot_id = v.snapshot_id AND d.va = v.name),
        COALESCE((SELECT GROUP_CONCAT(tag || ':' || quantity, ';') FROM (
            SELECT tag, quantity FROM entitlements AS e
-           WHERE e.snapshot_id = v.snapshot_id AND e.va = v.name ORDER BY tag)), '')
+           WHERE e.snapshot_id = v.snapshot_id AND e.va = v.name AND e.quantity > 0
+           ORDER BY tag)), '')
 FROM virtual_accounts AS v WHERE v.snapshot_id = ? ORDER BY v.name
 """
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from planner.model import Device, Estate, LicenceUse
+from planner.model import Device, Entitlement, Estate, LicenceUse, TermType
 
 # (key, hostname, pid, serial, site, va, version, state, licences)
 DeviceRow = tuple[str, str, str, str, str, str, str, str, str]
@@ -65,12 +65,29 @@ def device_row(device: Device) -> DeviceRow:
             licences_text(device.licences))
 
 
-def entitlement_rows(estate: Estate) -> tuple[EntitlementRow, ...]:
-    """Entitlements summed per (VA, licence): term lines of one licence count together."""
+def in_force(ent: Entitlement, day: date) -> bool:
+    """Whether an entitlement line entitles anything on `day`.
+
+    A line whose start is after `day` is an order not in force yet (a licence bought ahead of a
+    project); a term line whose end is before `day` has lapsed. Either way it entitles nothing
+    that day, while what CSSM shows in use on it stays consumption. The renewal read and the
+    snapshots share this rule, so a snapshot's holdings compare like with like.
+    """
+    if ent.start is not None and ent.start > day:
+        return False
+    return not (ent.term is TermType.TERM and ent.end is not None and ent.end < day)
+
+
+def entitlement_rows(estate: Estate, day: date | None = None) -> tuple[EntitlementRow, ...]:
+    """Entitlements summed per (VA, licence): term lines of one licence count together.
+
+    With `day`, only the quantity in force that day counts (`in_force`); in use and reserved
+    always count.
+    """
     sums: dict[tuple[str, str], list[int]] = {}
     for ent in estate.entitlements:
         acc = sums.setdefault((ent.virtual_account, ent.tag), [0, 0, 0])
-        acc[0] += ent.quantity
+        acc[0] += ent.quantity if day is None or in_force(ent, day) else 0
         acc[1] += ent.in_use
         acc[2] += ent.reserved
     return tuple((va, tag, q, u, r) for (va, tag), (q, u, r) in sorted(sums.items()))
@@ -87,5 +104,6 @@ def from_estate(estate: Estate, taken: date) -> SnapshotData:
         # Sorted by key: inserts then append to the primary-key B-tree instead of splitting
         # pages all over it (several times faster for random serials).
         devices=tuple(sorted(device_row(d) for d in estate.devices)),
-        entitlements=entitlement_rows(estate),
+        # The licence state as of `taken`: orders not yet in force and lapsed terms hold 0.
+        entitlements=entitlement_rows(estate, taken),
     )

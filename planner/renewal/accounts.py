@@ -1,12 +1,14 @@
 """Smart Account hygiene: the account hierarchy as the renewal team's audit follow-up sees it.
 
 ASSUMPTION (documented in docs/renewal-schema.md): more Virtual Accounts than
-max(`va_count_floor`, number of sites) is unusual. A VA is dormant when it had no devices and
-the same holdings in every stored snapshot and still has none now (needs two snapshots).
+max(`va_count_floor`, min(`va_count_cap`, devices / `va_devices_each`)) is unusual. A VA is
+dormant when it had no devices and the same holdings in every stored snapshot and still has
+none now (needs two snapshots).
 """
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 
 from planner.model import Holder
@@ -71,7 +73,9 @@ def va_findings(ctx: RenewalContext) -> list[Finding]:
                          "governance and uses any entitlements stranded there to defend a "
                          "renewal of them."),
                 counter_move=("Move its entitlements to the VAs that consume them and close "
-                              "the VA before the renewal opens."),
+                              "the VA before the renewal opens." if held else
+                              "Close the VA before the renewal opens: it holds nothing and "
+                              "has held nothing since the first snapshot."),
                 money=money, currency=ctx.currency,
                 priority=priority_for(money, ctx.settings, Priority.MEDIUM),
             ))
@@ -115,22 +119,48 @@ def default_va_stranded(ctx: RenewalContext, bal: dict[tuple[str, str], Balance]
     return out
 
 
+def va_count_threshold(ctx: RenewalContext) -> int:
+    """How many Virtual Accounts the estate's structure explains (an ASSUMPTION).
+
+    VAs stand for business units, regions or operating domains: `va_count_floor` covers any
+    organisation's business units, and a large estate split by region earns one more per
+    `va_devices_each` devices, up to `va_count_cap`. Sites do not earn VAs: a VA per branch,
+    project or order is exactly the sprawl the renewal team reads.
+    """
+    s = ctx.settings
+    by_size = min(s.va_count_cap, math.ceil(len(ctx.estate.devices) / s.va_devices_each))
+    return max(s.va_count_floor, by_size)
+
+
 def va_count(ctx: RenewalContext) -> list[Finding]:
     count = len(ctx.estate.virtual_accounts)
-    limit = max(ctx.settings.va_count_floor, len(ctx.estate.sites))
+    limit = va_count_threshold(ctx)
     if count <= limit:
         return []
-    busy = {d.virtual_account for d in ctx.estate.devices}
-    empty = sorted(v.name for v in ctx.estate.virtual_accounts if v.name not in busy)
+    per_va: dict[str, int] = defaultdict(int)
+    for dev in ctx.estate.devices:
+        per_va[dev.virtual_account] += 1
+    names = sorted(v.name for v in ctx.estate.virtual_accounts)
+    empty = [n for n in names if not per_va.get(n)]
+    # Thin: holds devices, but fewer than a tenth of what one VA of a structured estate holds.
+    thin_below = max(ctx.settings.va_devices_each // 10, 1)
+    thin = [n for n in names if 0 < per_va.get(n, 0) < thin_below]
+    devices = len(ctx.estate.devices)
     return [Finding(
         kind=FindingKind.VA_COUNT, subject=ctx.estate.account.name,
-        signal=f"{count} Virtual Accounts for {len(ctx.estate.sites)} site(s) (threshold {limit})",
-        evidence=Evidence(virtual_accounts=tuple(empty), numbers=(
-            ("virtual_accounts", count), ("threshold", limit), ("without_devices", len(empty)))),
-        reading=("An unusual hierarchy: the team reads a sprawl of Virtual Accounts as a "
-                 "compliance question and a fragmented estate to consolidate on its terms."),
+        signal=(f"{count} Virtual Accounts for {devices} device(s) (threshold {limit}); "
+                f"{len(empty)} without devices, {len(thin)} with fewer than {thin_below}"),
+        evidence=Evidence(virtual_accounts=tuple(empty + thin), numbers=(
+            ("virtual_accounts", count), ("threshold", limit), ("devices", devices),
+            ("devices_per_va", round(devices / count, 1)), ("without_devices", len(empty)),
+            ("thin", len(thin)))),
+        reading=("An unusual hierarchy: a Virtual Account per project, order or acquisition "
+                 "that was never closed. The team reads the sprawl as a compliance question "
+                 "and a fragmented estate to consolidate on its terms."),
         counter_move=("Consolidate Virtual Accounts by business unit before the renewal "
-                      "opens, starting with those without devices."),
+                      "opens: move the licences and devices of project VAs to the business "
+                      "unit that runs them, starting with those without devices, then close "
+                      "them."),
         money=0.0, currency=ctx.currency, priority=Priority.MEDIUM,
     )]
 

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 
 from planner.catalogue import Catalogue, LicenceDef, ProductFamily
 from planner.history.queries import SeriesPoint, VaActivity
+from planner.history.snapshot import in_force
 from planner.model import Device, Estate, TermType
 from planner.renewal.findings import RenewalSettings
 
@@ -172,10 +173,11 @@ def build_context(estate: Estate, catalogue: Catalogue, *, reference: date, rene
         key = (ent.virtual_account, ent.tag)
         old = holdings.get(key, Holding())
         price = old.unit_price if ent.unit_price is None else ent.unit_price
-        # A term that ended before the reference date entitles nothing any more; what it
-        # still shows in use stays consumption.
-        lapsed = ent.term is TermType.TERM and ent.end is not None and ent.end < reference
-        holdings[key] = Holding(old.quantity + (0 if lapsed else ent.quantity),
+        # A term that ended before the reference date entitles nothing any more, nor does an
+        # order whose start is after it (bought ahead, not in force yet); what either shows
+        # in use stays consumption.
+        live = in_force(ent, reference)
+        holdings[key] = Holding(old.quantity + (ent.quantity if live else 0),
                                 old.in_use + ent.in_use,
                                 old.reserved + ent.reserved, price,
                                 old.term or ent.term is TermType.TERM)

@@ -43,7 +43,10 @@ class RenewalSettings:
     high_money: float = 10_000.0  # money at stake from which a finding is high priority
     medium_money: float = 1_000.0  # ... medium priority
     refresh_minor_gap: int = 6  # trains behind current (same major) that count as "far below"
-    va_count_floor: int = 10  # more VAs than max(this, number of sites) is unusual
+    # Virtual Account sprawl: more VAs than max(floor, min(cap, devices / devices_each)).
+    va_count_floor: int = 10  # VAs any organisation's business units explain
+    va_devices_each: int = 250  # a large estate split by region: one VA per this many devices
+    va_count_cap: int = 50  # beyond this no estate size explains the count
     high_churn_rate: float = 0.10  # devices changed between the last two snapshots / devices
     dominant_share: float = 0.5  # collaboration/security share of devices that means high churn
     pack_days_before: int = 90  # consolidated hygiene pack, days before renewal

@@ -92,14 +92,17 @@ def assumptions(ctx: RenewalContext) -> tuple[str, ...]:
         "Unit prices: the entitlement line's unit_price, else the estate's prices:, else the "
         "catalogue list price (models/licences.yaml; a planning assumption, not a quote).",
         "Term licences are priced per year, perpetual ones once; a term line that ended "
-        "before the reference date entitles nothing.",
+        "before the reference date, or any line that starts after it (an order not in force "
+        "yet), entitles nothing.",
         "Consumption per licence and VA is the larger of the devices' reports and CSSM's "
         "in use + reserved; a higher tier held in the same VA covers a lower-tier shortfall.",
         f"Priority: high from {s.high_money:,.0f}, medium from {s.medium_money:,.0f} "
         f"{ctx.currency} at stake, never below the signal's own risk.",
         f"Software is far below current at a lower major version or {s.refresh_minor_gap}+ "
         "minor trains behind the family's current_train (models/products.yaml).",
-        f"More Virtual Accounts than max({s.va_count_floor}, number of sites) is unusual.",
+        f"More Virtual Accounts than max({s.va_count_floor}, min({s.va_count_cap}, devices / "
+        f"{s.va_devices_each})) is unusual: VAs stand for business units or regions, not "
+        "sites, projects or orders.",
         f"High churn: more than {s.high_churn_rate:.0%} of devices changed between the last "
         f"two snapshots, or collaboration/security products above {s.dominant_share:.0%} of "
         "devices; high churn means monthly reviews, otherwise quarterly.",

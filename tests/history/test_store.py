@@ -134,3 +134,25 @@ def test_usage_written_on_add_equals_the_sql_backfill(tmp_path: Path) -> None:
                          "ORDER BY va, site, tag").fetchall()
     assert written == again
     assert len(written) == 8  # 2 VAs x 2 sites x 2 licences
+
+
+def test_a_snapshot_holds_what_is_in_force_on_its_date(tmp_path: Path) -> None:
+    """An order that starts later and a term that lapsed hold 0 that day; in use still counts."""
+    from dataclasses import replace
+
+    from planner.model import Entitlement, TermType, Tier
+
+    def line(qty: int, start: date | None, end: date | None, in_use: int = 0) -> Entitlement:
+        return Entitlement("NET", "dna-advantage", "DNA Advantage", Tier.ADVANTAGE, qty,
+                           in_use=in_use, term=TermType.TERM, start=start, end=end)
+
+    e = replace(estate([device(1)]), entitlements=(
+        line(5, date(2026, 3, 1), date(2029, 2, 28)),   # starts between D1 and D2
+        line(2, date(2023, 1, 1), date(2026, 2, 1), 1),  # lapses between D1 and D2
+        line(1, date(2025, 1, 1), date(2028, 1, 1))))    # in force on both dates
+    conn = open_history(tmp_path / "h.db")
+    for day in (D1, D2):
+        add_snapshot(conn, from_estate(e, day))
+    rows = conn.execute("SELECT s.taken, e.quantity, e.in_use FROM entitlements e "
+                        "JOIN snapshots s ON s.id = e.snapshot_id ORDER BY s.taken").fetchall()
+    assert rows == [("2026-01-01", 3, 1), ("2026-04-01", 6, 1)]

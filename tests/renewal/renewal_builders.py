@@ -33,11 +33,12 @@ def dev(name: str, licences: str = "network-advantage", *, va: str = "NET", site
                   version=version, state=state, licences=uses)
 
 
-def ent(va: str, tag: str, quantity: int, *, in_use: int = 0, price: float | None = None
-        ) -> Entitlement:
+def ent(va: str, tag: str, quantity: int, *, in_use: int = 0, price: float | None = None,
+        start: date | None = None, end: date | None = None) -> Entitlement:
     lic = load_catalogue().licence(tag)
     return Entitlement(virtual_account=va, tag=tag, name=lic.name, tier=lic.tier,
-                       quantity=quantity, in_use=in_use, term=lic.term, unit_price=price)
+                       quantity=quantity, in_use=in_use, term=lic.term, start=start, end=end,
+                       unit_price=price)
 
 
 def estate(devices: list[Device] | tuple[Device, ...] = (),

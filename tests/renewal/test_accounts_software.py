@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from renewal_builders import REFERENCE, RENEWAL, dev, ent, estate
 
-from planner.model import Estate, Holder, LicensingState
+from planner.model import Estate, Holder, InternetAccess, LicensingState, Site
 from planner.renewal import FindingKind, Priority, RenewalBrief, run_renewal
-from planner.renewal.findings import Finding
+from planner.renewal.findings import Finding, RenewalSettings
 
 
 def read(e: Estate) -> RenewalBrief:
@@ -50,6 +52,40 @@ def test_unusual_number_of_virtual_accounts() -> None:
     assert f.evidence.number("threshold") == 10
     assert f.evidence.number("without_devices") == 11
     assert f.priority is Priority.MEDIUM
+
+
+def test_sites_do_not_earn_virtual_accounts() -> None:
+    """A VA per site is the sprawl itself: 12 VAs read as unusual even with 15 sites."""
+    sites = tuple(Site(f"BR{n:02d}", f"Branch {n}", "regulated", InternetAccess.DIRECT)
+                  for n in range(15))
+    many = tuple(f"V{n:02d}" for n in range(1, 11))
+    e = estate([dev("a1", site="BR00")], [ent("NET", "network-advantage", 1)],
+               vas=("NET", *many), sites=sites)
+    (f,) = only(read(e), FindingKind.VA_COUNT)
+    assert f.evidence.number("threshold") == 10
+
+
+def test_large_estates_earn_a_virtual_account_per_devices_each() -> None:
+    """Threshold max(floor, min(cap, ceil(devices / devices_each))): 300 devices at 25 each
+    earn 12, so 12 VAs are fine and 13 are not; a cap of 11 holds the threshold at 11."""
+    devices = [dev(f"a{n:03d}") for n in range(300)]
+    ents = [ent("NET", "network-advantage", 300)]
+    settings = RenewalSettings(va_devices_each=25)
+
+    def count(vas: int, **kw: int) -> list[Finding]:
+        names = ("NET", *(f"V{n:02d}" for n in range(vas - 2)))  # + DEFAULT
+        brief = run_renewal(estate(devices, ents, vas=names), reference=REFERENCE,
+                            renewal=RENEWAL, settings=replace(settings, **kw))
+        return only(brief, FindingKind.VA_COUNT)
+
+    assert count(12) == []
+    (f,) = count(13)
+    assert (f.evidence.number("threshold"), f.evidence.number("devices")) == (12, 300)
+    assert f.evidence.number("without_devices") == 12  # everything but NET
+    assert f.evidence.number("thin") == 0
+    assert count(11, va_count_cap=11) == []
+    (capped,) = count(12, va_count_cap=11)
+    assert capped.evidence.number("threshold") == 11
 
 
 def test_ten_virtual_accounts_are_not_unusual() -> None:

@@ -141,3 +141,17 @@ def test_lapsed_term_entitles_nothing() -> None:
     (f,) = only(read(estate([dev("a1", "dna-advantage")], [lapsed])),
                 FindingKind.OVER_CONSUMPTION)
     assert (f.evidence.number("entitled"), f.evidence.number("over")) == (0, 1)
+
+
+def test_order_not_in_force_yet_entitles_nothing() -> None:
+    """A term (or any line) that starts after the reference date is bought, not entitled."""
+    ahead = ent("NET", "dna-advantage", 5, start=date(2026, 7, 1), end=date(2029, 6, 30))
+    running = ent("NET", "dna-advantage", 1, start=date(2025, 7, 1), end=date(2028, 6, 30))
+    devices = [dev("a1", "dna-advantage"), dev("a2", "dna-advantage")]
+    (f,) = only(read(estate(devices, [ahead, running])), FindingKind.OVER_CONSUMPTION)
+    assert (f.evidence.number("entitled"), f.evidence.number("over")) == (1, 1)
+    # On its start date it is in force: nothing over any more.
+    later = run_renewal(estate(devices, [ahead, running]), reference=date(2026, 7, 1),
+                        renewal=RENEWAL)
+    assert only(later, FindingKind.OVER_CONSUMPTION) == []
+    assert any("starts after it" in a for a in later.assumptions)
