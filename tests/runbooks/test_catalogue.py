@@ -60,7 +60,7 @@ def test_a_source_without_url_fails() -> None:
 
 def test_an_unconfirmed_entry_must_say_why() -> None:
     doc = _doc()
-    del doc["platforms"]["iosxe-slup"]["commands"]["sync"]["reason"]
+    del doc["platforms"]["iosxe-slup"]["commands"]["reservation-request-all"]["reason"]
     with pytest.raises(ValueError, match="unconfirmed command must say why"):
         parse_catalogue(doc)
 

@@ -77,8 +77,9 @@ def test_cssm_direct_through_a_proxy_with_interval_and_privacy() -> None:
                          "license smart url default", "license smart proxy address proxy.example",
                          "license smart proxy port 8080"]
     assert "license smart usage interval 30" in lines
-    trust = next(s for s in rb.steps if s.title.startswith("Install the trust code"))
-    assert not trust.confirmed and "MANUAL CONFIRMATION REQUIRED" in trust.note
+    assert lines[-2:] == ["license smart trust idtoken <ID token from CSSM, Virtual Account "
+                          "DEFAULT> local force", "license smart sync all"]
+    assert not rb.unconfirmed  # every step of this path is confirmed in a source
     assert rb.variables["proxy"] == "proxy.example:8080"
 
 
