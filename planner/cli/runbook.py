@@ -60,8 +60,9 @@ def runbook_cmd(estate: Path, outdir: Path, plan_file: Path | None, server_urls:
       planner runbook demo/estate.yaml --plan demo/plan/plan.json -o demo/runbooks
       planner runbook demo/estate.yaml -o demo/runbooks --server-url DC1=https://onprem/cslu/v1/pi/T1
 
-    Writes README.md, one folder per site (runbook.md and runbook.html with the change-record header, steps,
-    carry trips and rollback; <hostname>.txt command files; carry.csv) and ansible-vars.yml.
+    Writes README.md, one folder per site (runbook.md and runbook.html with the change-record
+    header, steps, carry trips and rollback; <hostname>.txt command files; carry.csv) and
+    ansible-vars.yml.
     Commands come from models/commands.yaml with their Cisco source; a command that could not
     be confirmed is written commented out and marked for confirmation. Without --plan the estate
     is solved first (same options as 'planner plan').
