@@ -116,10 +116,42 @@ def _class_record(c: DeviceClass, decision: ClassDecision | None) -> dict[str, A
     }
 
 
-def plan_document(plan: Plan, generated: date | None = None) -> dict[str, Any]:
-    """The plan as plain data, per docs/plan-schema.md and models/plan.schema.json."""
+class EncodedJSON(str):
+    """A list record already encoded as JSON: `json_text` writes it as it is."""
+
+
+_STR = json.encoder.encode_basestring  # what JSONEncoder(ensure_ascii=False) uses for strings
+
+
+def _encoded_class(c: DeviceClass, decision: ClassDecision | None,
+                   licences: dict[tuple[LicenceUse, ...], str]) -> EncodedJSON:
+    """The class record's JSON, byte-identical to encoding `_class_record` (tested): classes
+    are the one part of plan.json that grows with the estate, so skip the dict and encoder."""
+    lic = licences.get(c.licences)
+    if lic is None:
+        lic = licences[c.licences] = _ENCODER.encode(
+            [{"tag": u.tag, "count": u.count} for u in c.licences])
+    mode = _STR(decision.mode.value) if decision else "null"
+    server = _STR(decision.server_site) if decision and decision.server_site else "null"
+    return EncodedJSON(
+        f'{{"devices": {int(c.devices)}, "family": {_STR(c.family)}, "id": {_STR(c.id)}, '
+        f'"licences": {lic}, "members": {int(c.members)}, "mode": {mode}, '
+        f'"server_site": {server}, "site": {_STR(c.site)}, "state": {_STR(c.state)}, '
+        f'"train": {_STR(c.train)}, "version": {_STR(c.version)}, '
+        f'"virtual_account": {_STR(c.virtual_account)}}}')
+
+
+def plan_document(plan: Plan, generated: date | None = None, *,
+                  encoded_classes: bool = False) -> dict[str, Any]:
+    """The plan as plain data, per docs/plan-schema.md and models/plan.schema.json.
+
+    `encoded_classes` leaves the class records as EncodedJSON strings for `json_text` (the
+    writers' fast path); by default they are dicts like every other record.
+    """
     estate = plan.estate
     decisions = {d.class_id: d for d in plan.class_decisions}
+    ordered = sorted(plan.classes, key=attrgetter("id"))
+    lic_json: dict[tuple[LicenceUse, ...], str] = {}
     costs = plan.costs
     return {
         "schema": PLAN_SCHEMA,
@@ -158,8 +190,8 @@ def plan_document(plan: Plan, generated: date | None = None) -> dict[str, Any]:
             "labour_hours_per_year": _hours(s.labour_hours_per_year),
             "excluded": {m.value: list(r) for m, r in s.excluded},
         } for s in sorted(plan.sites, key=lambda s: s.site)],
-        "classes": [_class_record(c, decisions.get(c.id))
-                    for c in sorted(plan.classes, key=attrgetter("id"))],
+        "classes": [_encoded_class(c, decisions.get(c.id), lic_json) for c in ordered]
+        if encoded_classes else [_class_record(c, decisions.get(c.id)) for c in ordered],
         "servers": [{
             "site": p.site, "mode": p.mode.value, "servers": p.servers, "ha": p.ha,
             "vms": p.servers * (2 if p.ha else 1), "sites_served": list(p.sites_served),
@@ -327,7 +359,8 @@ def json_text(doc: dict[str, Any]) -> str:
     Readable and diff-friendly, and it keeps to the C encoder (json's `indent` switches to the
     pure-Python one, several times slower on a plan with a hundred thousand classes).
     """
-    one = _ENCODER.encode
+    def one(value: Any) -> str:
+        return value if isinstance(value, EncodedJSON) else _ENCODER.encode(value)
 
     parts = []
     for key in sorted(doc):
@@ -342,7 +375,7 @@ def json_text(doc: dict[str, Any]) -> str:
 
 def render_plan_files(plan: Plan, generated: date | None = None) -> dict[str, str | bytes]:
     """Every plan file, rendered in memory: relative path -> content."""
-    doc = plan_document(plan, generated)
+    doc = plan_document(plan, generated, encoded_classes=True)
     assignments = device_assignments(plan)
     files: dict[str, str | bytes] = {
         "plan.json": json_text(doc),

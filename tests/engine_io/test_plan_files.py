@@ -160,3 +160,16 @@ def test_devices_csv_equals_csv_text_on_hostile_hostnames() -> None:
     plan = sample_plan(replace(estate, devices=devices))
     rendered = render_plan_files(plan)["devices.csv"]
     assert rendered == csv_text(DEVICE_HEADER, device_rows(device_assignments(plan)))
+
+
+def test_encoded_class_records_equal_the_json_encoder() -> None:
+    from planner.plan import DeviceClass
+    from planner.writers.plan_files import json_text, plan_document
+
+    odd = DeviceClass('k"\\1', "S\u00e9 \n", "", (), "", 0, 0, "VA,\t", (), "", "")
+    plan = sample_plan()
+    plan = replace(plan, classes=(*plan.classes, odd))
+    fast = json_text(plan_document(plan, encoded_classes=True))
+    slow = json_text(plan_document(plan))
+    assert fast == slow
+    assert json.loads(fast) == plan_document(plan)
