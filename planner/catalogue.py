@@ -79,7 +79,9 @@ class Catalogue:
             text = match.group(1)
         hit = self._aliases.get(_fold(text))
         if hit is None and "(" in text:
-            hit = self._aliases.get(_fold(text.split("(", 1)[0]))
+            # `feature (Display Name)`: the feature first, then the display name in brackets.
+            head, _, tail = text.partition("(")
+            hit = self._aliases.get(_fold(head)) or self._aliases.get(_fold(tail.rstrip(") ")))
         return hit
 
     def licence(self, tag: str) -> LicenceDef:

@@ -32,8 +32,9 @@ def _by_command(records: list[DeviceEvidence]) -> dict[str, DeviceEvidence]:
     ("network-premier_5G", "ESR_P_5G_P", "network-premier", True),
     ("Router US Export Lic...", "DNA_HSEC", "hseck9", True),
     ("", "regid.2018-06.com.cisco.DNA_NWStack,1.0_e7244e71", "air-network-advantage", True),
-    ("ASAv5 Standard - 100M", "ASAv-STD-100M", "ASAv-STD-100M", False),
-    ("CUBE_T_STD", "CUBE_T_STD", "CUBE_T_STD", False),
+    ("ASAv5 Standard - 100M", "ASAv-STD-100M", "asav-standard", True),
+    ("CUBE_T_STD", "CUBE_T_STD", "cube-standard", True),
+    ("SIA_FCM_2_CORE", "SIA_FCM_2_CORE", "SIA_FCM_2_CORE", False),
 ])
 def test_canonical_licence(name: str, entitlement: str, tag: str, known: bool) -> None:
     assert canonical_licence(name, entitlement) == (tag, known)

@@ -150,7 +150,7 @@ ALL = "device-outputs/ios-xe/show-license-all/genie-ShowLicenseAll-golden_"
     ("output_2", "C9407R", "FXS2119Q2U7", {}, LicensingState.SLUP),
     ("output_3", "CSR1000V", "9NZ7O74FICQ", {}, LicensingState.CLASSIC),
     ("output_3_4M", "C9350-24U", "FOC2705Y8X0", {NA: 4, DA: 4}, LicensingState.SLUP),
-    ("output_4", "C9350-48T", "FOC2820Y07F", {}, LicensingState.SLUP),
+    ("output_4", "C9350-48T", "FOC2820Y07F", {"network-essentials": 3}, LicensingState.SLUP),
 ])
 def test_show_license_all(realdata: Path, name: str, pid: str, serial: str,
                           uses: dict[str, int], state: LicensingState) -> None:
@@ -159,7 +159,7 @@ def test_show_license_all(realdata: Path, name: str, pid: str, serial: str,
     assert _uses(rec) == uses
 
 
-def test_show_license_all_customer_policy_and_unknown_licence(realdata: Path) -> None:
+def test_show_license_all_customer_policy_and_c9350_licence(realdata: Path) -> None:
     (rec,) = _parse(realdata, f"{ALL}output_2.txt")
     assert rec.policy is not None
     assert ("Unenforced/Non-Export Perpetual", 30, 60, 60) in rec.policy.attributes
@@ -167,7 +167,8 @@ def test_show_license_all_customer_policy_and_unknown_licence(realdata: Path) ->
     assert rec.smart_account == "BU Production Test"
     (c9350,) = _parse(realdata, f"{ALL}output_4.txt")
     assert [(lic.raw, lic.count, lic.known) for lic in c9350.licences] == [
-        ("essentials (Switching OS Essentials)", 3, False)]
+        ("essentials (Switching OS Essentials)", 3, True)]
+    assert c9350.licences[0].tag == "network-essentials"
 
 
 SUMMARY = "device-outputs/ios-xe/show-license-summary/"
@@ -228,13 +229,11 @@ def test_show_license_status(realdata: Path) -> None:
 @pytest.mark.parametrize(("name", "uses"), [
     ("genie-ShowLicense-golden_output1.txt",
      {"appxk9": 1, "hseck9": 1, "ipbasek9": 1, "securityk9": 1}),
-    ("genie-ShowLicense-golden_output2.txt", {}),  # adventerprise, avc: not in the catalogue
+    ("genie-ShowLicense-golden_output2.txt", {"adventerprise": 1, "avc": 1}),
 ])
 def test_ios_xe_show_license(realdata: Path, name: str, uses: dict[str, int]) -> None:
     (rec,) = _parse(realdata, f"device-outputs/ios-xe/show-license/{name}")
     assert _uses(rec) == uses
-    if not uses:
-        assert {lic.raw for lic in rec.licences if lic.in_use} == {"adventerprise", "avc"}
 
 
 def test_cube_guide_mixed_captures(realdata: Path) -> None:
@@ -242,7 +241,8 @@ def test_cube_guide_mixed_captures(realdata: Path) -> None:
     by_serial = {r.serial: r for r in recs if r.serial}
     assert set(by_serial) == {"93POM8FF9IZ", "FGL2435LHP5"}
     assert by_serial["FGL2435LHP5"].pid == "C8200L-1N-4T"
-    assert _uses(by_serial["FGL2435LHP5"]) == {"network-premier": 1, "dna-premier": 1}
+    assert _uses(by_serial["FGL2435LHP5"]) == {
+        "network-premier": 1, "dna-premier": 1, "cube-enhanced": 1}
     assert by_serial["93POM8FF9IZ"].reservation_codes[0].code == "1fc54c75"
     cube = [r for r in recs if r.hostname == "cube-1"]
     assert {lic.raw.split(" ")[0]: lic.count for lic in cube[0].licences} == {
