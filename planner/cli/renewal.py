@@ -23,8 +23,9 @@ from planner.history import (
 )
 from planner.history.diff import SnapshotDiff
 from planner.loader import LoadResult, load_estate, reference_date
-from planner.problems import UsageError
+from planner.problems import ExitCode, UsageError
 from planner.renewal import run_renewal
+from planner.renewal.findings import Priority
 from planner.renewal.ics import render_ics
 from planner.renewal.render import (
     FINDING_HEADERS,
@@ -183,8 +184,10 @@ def snapshot_diff(d1: str, d2: str, db: Path | None, estate: Path | None, fmt: s
               show_default=True, help="Findings table, the JSON brief, or the Markdown brief.")
 @click.option("-o", "--output", "outdir", type=click.Path(path_type=Path, file_okay=False),
               help="Write renewal.json, renewal.md, hygiene.ics and checklist.md here.")
+@click.option("--fail-on", "fail_on", type=click.Choice([p.value for p in Priority]),
+              help="Exit 1 when any finding is of this priority or higher (for scripts and CI).")
 def renewal(estate: Path, renewal_text: str, since_text: str | None, date_text: str | None,
-            db: Path | None, fmt: str, outdir: Path | None) -> None:
+            db: Path | None, fmt: str, outdir: Path | None, fail_on: str | None) -> None:
     """Read the estate as the vendor's renewal team will, and plan the hygiene before it.
 
     \b
@@ -216,8 +219,7 @@ def renewal(estate: Path, renewal_text: str, since_text: str | None, date_text: 
         }
         for written in write_files_atomic(outdir, files):
             click.echo(f"wrote {written}")
-        return
-    if fmt == "json":
+    elif fmt == "json":
         click.echo(dump_json(brief.to_dict()), nl=False)
     elif fmt == "md":
         click.echo(render_brief_md(brief), nl=False)
@@ -226,3 +228,9 @@ def renewal(estate: Path, renewal_text: str, since_text: str | None, date_text: 
                                title=f"Renewal read: {brief.estate} (renewal "
                                      f"{brief.renewal.isoformat()}, pack due "
                                      f"{brief.plan.pack_due.isoformat()})"), nl=False)
+    if fail_on is not None:
+        threshold = Priority(fail_on).rank
+        hits = sum(1 for f in brief.findings if f.priority.rank <= threshold)
+        if hits:
+            click.echo(f"planner: {hits} finding(s) of priority {fail_on} or higher", err=True)
+            click.get_current_context().exit(int(ExitCode.FINDINGS))

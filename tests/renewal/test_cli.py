@@ -163,3 +163,13 @@ def test_snapshot_diff_unknown_date_exit_2(folder: Path) -> None:
     run("snapshot", "add", estate, "--date", "2026-01-01")
     code, _, err = run("snapshot", "diff", "2026-01-01", "2026-02-01", "--estate", estate)
     assert code == 2 and "no snapshot for 2026-02-01" in err
+
+
+def test_fail_on_exits_1_only_when_findings_reach_the_priority(folder: Path) -> None:
+    estate = str(folder / "estate.yaml")
+    base = ("renewal", estate, "--renewal-date", "2026-12-01", "--date", "2026-06-01")
+    code, _, err = run(*base, "--fail-on", "high")
+    assert code == 1  # the reseller-held Smart Account is a high-priority finding
+    assert "priority high or higher" in err
+    code, _, err = run(*base)
+    assert code == 0, err
