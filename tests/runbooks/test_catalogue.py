@@ -82,6 +82,7 @@ def test_every_placeholder_is_one_the_steps_fill() -> None:
     ("C9800-40-K9", "17.9.4", True, "c9800-slup"),
     ("N9K-C93180YC-EX", "10.2(5)", True, "nxos-slup"),
     ("N9K-C93180YC-EX", "9.3(8)", False, "nxos-classic"),
+    ("N9K-C93180YC-EX", "9.2(3)", False, None),  # traditional licensing before 9.3(3)
     ("ASAv", "9.16(4)", False, "asav"),
     ("C9300-48P", "", True, "iosxe-slup"),  # version unknown, era known from the device
     ("C9300-48P", "15.2(7)E", False, None),  # below every range: no guess

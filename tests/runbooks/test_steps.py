@@ -167,3 +167,17 @@ def test_classic_missing_command_becomes_a_manual_step_naming_the_guide() -> Non
     register = next(s for s in rb.steps if s.title.startswith("Register with SSM On-Prem"))
     assert register.lines == ("license smart register idtoken "
                               "<ID token from the SSM On-Prem local account DEFAULT>",)
+
+
+def test_nxos_smart_licensing_before_slup_registers_with_a_token() -> None:
+    dev = make_device("nx2", "N9K-C93180YC-EX", "9.3(8)", "classic", site="NET",
+                      licences="nxos-advantage:1")
+    rb = runbook(dev, Mode.CSSM_DIRECT)
+    assert rb.platform == "nxos-classic"
+    assert rb.prechecks[0].lines == ("show license status", "show license all")
+    register = rb.steps[-1]
+    assert register.lines == ("license smart register idtoken "
+                              "<ID token from CSSM, Virtual Account DEFAULT>",)
+    assert register.confirmed and "callhome" in register.note
+    # the Call Home transport has no confirmed entry: a manual step, not a guess
+    assert rb.steps[0].kind is StepKind.MANUAL and "'transport-smart'" in rb.steps[0].note
