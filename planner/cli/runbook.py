@@ -48,10 +48,14 @@ def _proxy(value: str | None) -> tuple[str, str]:
               help="HTTPS proxy for cssm-direct sites whose internet access is 'proxy'.")
 @click.option("--date", "date_text", metavar="YYYY-MM-DD",
               help="Date stamped in the runbooks (default: SOURCE_DATE_EPOCH, else none).")
+@click.option("--templates", type=click.Path(path_type=Path, file_okay=False),
+              help="Folder with your own runbook.html.j2 (the built-in one otherwise).")
+@click.option("--no-html", is_flag=True, help="Skip the HTML runbooks (Markdown stays).")
 @solver_options
 def runbook_cmd(estate: Path, outdir: Path, plan_file: Path | None, server_urls: tuple[str, ...],
-                cslu_url: str, proxy: str | None, date_text: str | None, solver: str,
-                time_limit: float, gap: float, threads: int, strict: bool) -> None:
+                cslu_url: str, proxy: str | None, date_text: str | None,
+                templates: Path | None, no_html: bool, solver: str, time_limit: float,
+                gap: float, threads: int, strict: bool) -> None:
     """Write device-side runbooks that put every device into its planned licensing mode.
 
     \b
@@ -89,7 +93,8 @@ def runbook_cmd(estate: Path, outdir: Path, plan_file: Path | None, server_urls:
         if plan.status in (SolveStatus.INFEASIBLE, SolveStatus.ERROR):
             raise SolverError(f"no feasible plan ({plan.status.value}): no runbooks written")
         planned = from_plan(plan)
-    files = runbook_files(planned, settings, when.isoformat() if when else None)
+    files = runbook_files(planned, settings, when.isoformat() if when else None,
+                          html=not no_html, templates=templates)
     write_files_atomic(outdir, files)
     devices = len(planned.devices)
     sites = sum(1 for name in files if name.endswith("/runbook.md"))

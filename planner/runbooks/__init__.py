@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 
 from planner.runbooks.carry import Trip, site_trips
 from planner.runbooks.catalogue import load_command_catalogue
@@ -30,7 +31,9 @@ def build_runbooks(planned: PlannedEstate, settings: RunbookSettings | None = No
 
 
 def runbook_files(planned: PlannedEstate, settings: RunbookSettings | None = None,
-                  generated: str | None = None, html: bool = True) -> dict[str, str | bytes]:
+                  generated: str | None = None, html: bool = True,
+                  templates: Path | None = None) -> dict[str, str | bytes]:
     """Every runbook file, rendered in memory: relative path -> content."""
     runbooks, trips = build_runbooks(planned, settings)
-    return render_files(planned.estate, runbooks, trips, planned.source, generated, html)
+    return render_files(planned.estate, runbooks, trips, planned.source, generated, html,
+                        templates)

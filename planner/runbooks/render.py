@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 
 from planner.model import Estate
 from planner.runbooks.carry import Trip, carry_csv
@@ -176,8 +177,10 @@ def ansible_vars(runbooks: Iterable[DeviceRunbook]) -> str:
 
 def render_files(estate: Estate, runbooks: list[DeviceRunbook],
                  trips: Mapping[str, tuple[Trip, ...]], source: str,
-                 generated: str | None = None, html: bool = True) -> dict[str, str | bytes]:
-    """Every runbook file: relative path -> content (runbook.html too unless `html` is off)."""
+                 generated: str | None = None, html: bool = True,
+                 templates: Path | None = None) -> dict[str, str | bytes]:
+    """Every runbook file: relative path -> content (runbook.html too unless `html` is off;
+    `templates`: a folder whose runbook.html.j2 replaces the built-in one)."""
     by_site: dict[str, list[DeviceRunbook]] = defaultdict(list)
     for rb in runbooks:
         by_site[rb.site].append(rb)
@@ -191,7 +194,8 @@ def render_files(estate: Estate, runbooks: list[DeviceRunbook],
         if html:
             from planner.runbooks.html import site_html  # jinja2 only when HTML is asked for
 
-            files[f"{stem}/runbook.html"] = site_html(estate, site_id, rbs, site_trips, generated)
+            files[f"{stem}/runbook.html"] = site_html(estate, site_id, rbs, site_trips, generated,
+                                                      templates)
         used: set[str] = set()
         for rb in rbs:
             name = file_stem(rb.hostname)

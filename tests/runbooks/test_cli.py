@@ -94,3 +94,26 @@ def test_malformed_reservation_in_plan_json(plan_json: Path, tmp_path: Path) -> 
     bad.write_text(json.dumps(doc), encoding="utf-8")
     code, _, err = run("runbook", str(SMALL), "--plan", str(bad), "-o", str(tmp_path / "x"))
     assert code == 2 and "reservations[0]" in err
+
+
+def test_user_template_and_no_html(plan_json: Path, tmp_path: Path) -> None:
+    mine = tmp_path / "tpl"
+    mine.mkdir()
+    (mine / "runbook.html.j2").write_text("<p>OURS {{ s.site_id }}</p>\n", encoding="utf-8")
+    out = tmp_path / "a"
+    code, _, err = run("runbook", str(SMALL), "--plan", str(plan_json), "-o", str(out),
+                       "--templates", str(mine))
+    assert code == 0, err
+    assert (out / "VAULT" / "runbook.html").read_text(encoding="utf-8") == "<p>OURS VAULT</p>\n"
+    code, _, _ = run("runbook", str(SMALL), "--plan", str(plan_json), "-o",
+                     str(tmp_path / "b"), "--no-html")
+    assert code == 0 and not list((tmp_path / "b").rglob("*.html"))
+
+
+def test_broken_user_template_exits_2(plan_json: Path, tmp_path: Path) -> None:
+    mine = tmp_path / "tpl"
+    mine.mkdir()
+    (mine / "runbook.html.j2").write_text("{{ s.nothing_here }}", encoding="utf-8")
+    code, _, err = run("runbook", str(SMALL), "--plan", str(plan_json), "-o",
+                       str(tmp_path / "x"), "--templates", str(mine))
+    assert code == 2 and "runbook.html.j2" in err and not (tmp_path / "x").exists()
