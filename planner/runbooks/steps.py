@@ -228,6 +228,11 @@ def _networked(b: _Builder, estate: Estate, planned: PlannedDevice, mode: Mode,
         if mode is Mode.CSSM_DIRECT:
             b.command("trust-token", "Install the trust code (ID token from CSSM)")
         b.command("sync", "Report now and receive the acknowledgement")
+        if mode is Mode.ONPREM_MANUAL:
+            b.other(StepKind.PORTAL, f"Synchronise SSM On-Prem at {planned.server_site} with "
+                    "CSSM by hand", "the air-gapped server acknowledges usage only after its "
+                    "manual synchronisation (the carry trips of the server's site); sync the "
+                    "device again afterwards if 'Last ACK received' still shows the old date", "")
     elif mode is Mode.CSSM_DIRECT:
         b.command("register-token", "Register with CSSM (ID token)")
     else:

@@ -181,3 +181,10 @@ def test_nxos_smart_licensing_before_slup_registers_with_a_token() -> None:
     assert register.confirmed and "callhome" in register.note
     # the Call Home transport has no confirmed entry: a manual step, not a guess
     assert rb.steps[0].kind is StepKind.MANUAL and "'transport-smart'" in rb.steps[0].note
+
+
+def test_onprem_manual_waits_for_the_server_sync() -> None:
+    dev = make_device("wlc3", "C9800-40-K9", "17.9.4", "slup", site="DC1")
+    rb = runbook(dev, Mode.ONPREM_MANUAL, server="DC1")
+    assert titles(rb)[-1] == "Synchronise SSM On-Prem at DC1 with CSSM by hand"
+    assert rb.steps[-1].kind is StepKind.PORTAL
