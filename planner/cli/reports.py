@@ -79,9 +79,12 @@ def build_report(kind: ReportKind, estate: Estate, *, when: date | None, source:
                    "the report is not stamped and clocks are relative.")
 @click.option("--renewal-date", "renewal_text", metavar="YYYY-MM-DD",
               help="--kind renewal: the renewal date (default: the agreement's end).")
+@click.option("--redact", is_flag=True,
+              help="Replace every hostname and serial by a stable hash, so the report can leave "
+                   "the building (key the hash with PLANNER_REDACT_KEY).")
 @solver_options
 def report_cmd(estate: Path, kind: str, fmt: str, output: Path | None, templates: Path | None,
-               date_text: str | None, renewal_text: str | None, solver: str,
+               date_text: str | None, renewal_text: str | None, redact: bool, solver: str,
                time_limit: float, gap: float, threads: int, strict: bool) -> None:
     """Render a report for an estate: trade-off, compliance pack or renewal brief.
 
@@ -91,6 +94,7 @@ def report_cmd(estate: Path, kind: str, fmt: str, output: Path | None, templates
       planner report demo/estate.yaml --kind compliance --format md -o pack.md
       planner report demo/estate.yaml --kind tradeoff --templates my-templates/
       planner report demo/estate.yaml --kind renewal --date 2026-12-01 -o renewal.html
+      planner report demo/estate.yaml --kind compliance --redact -o pack-for-assessor.html
 
     The HTML is one file with inline CSS and SVG charts and makes no network request. Same
     inputs and date, same bytes. Exit 3 when no plan is possible.
@@ -103,7 +107,13 @@ def report_cmd(estate: Path, kind: str, fmt: str, output: Path | None, templates
     options: dict[str, Any] = {"solver": solver, "time_limit": time_limit, "gap": gap,
                                "threads": threads}
     command = _command(estate, report_kind, report_format, when, options, renewal_text)
-    context = build_report(report_kind, _load(estate, strict, when), when=when, source=source,
+    loaded = _load(estate, strict, when)
+    if redact:
+        from planner.redact import redact_estate
+
+        loaded = redact_estate(loaded)
+        command += " --redact"
+    context = build_report(report_kind, loaded, when=when, source=source,
                            command=command, options=options, renewal=renewal_text)
     text = render(report_kind, report_format, context, user_dir=templates)
     if output is None:
