@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from operator import attrgetter
 
 from planner.catalogue import Catalogue, ProductFamily, runs_slup, version_key
 from planner.model import Device, Estate, LicenceUse, LicensingState
@@ -60,6 +61,8 @@ def merged_licences(licences: Iterable[LicenceUse]) -> tuple[LicenceUse, ...]:
 
 
 _Key = tuple[str, str, str, int, str, str, str]
+_DEVICE_ORDER = attrgetter("serial", "hostname", "pid")
+_SERIAL = attrgetter("serial")
 
 
 def _slup_text(value: bool | None) -> str:
@@ -111,7 +114,7 @@ def build_classes(estate: Estate, catalogue: Catalogue) -> Classes:
     family_of: dict[str, ProductFamily | None] = {}
     for key in sorted(regroup, key=lambda k: _sort_key(k, lic_text)):
         site, va, family_id, lic, train, state, slup_text = key
-        devs = tuple(sorted(regroup[key], key=lambda d: (d.serial, d.hostname, d.pid)))
+        devs = tuple(sorted(regroup[key], key=_DEVICE_ORDER))
         class_id = "/".join((site, va, family_id or "unknown", train or "-", state, slup_text,
                              lic_text[lic] or "none"))
         if class_id in members:  # ids containing "/" could collide: keep every id unique
@@ -124,7 +127,7 @@ def build_classes(estate: Estate, catalogue: Catalogue) -> Classes:
         classes.append(DeviceClass(
             id=class_id, site=site, family=family_id, licences=merged_sets[lic], train=train,
             devices=len(devs), members=sum(extra_members(d) for d in devs if d.members),
-            virtual_account=va, device_serials=tuple(d.serial for d in devs),
+            virtual_account=va, device_serials=tuple(map(_SERIAL, devs)),
             version=version, state=state, runs_slup=slup_text == "slup",
         ))
         members[class_id] = devs

@@ -15,7 +15,15 @@ from dataclasses import dataclass, field, replace
 from planner.catalogue import Catalogue, load_catalogue
 from planner.eligibility import mode_exclusions
 from planner.graph import Reach, analyse_reach
-from planner.model import DataElement, Estate, LicensingState, Mode, Site, TermType
+from planner.model import (
+    ClassificationPolicy,
+    DataElement,
+    Estate,
+    LicensingState,
+    Mode,
+    Site,
+    TermType,
+)
 from planner.modes import ModeSpec, data_leaving_for, load_modes
 from planner.optimise.classes import Classes, build_classes
 
@@ -148,24 +156,40 @@ def exposure_share(hostname_privacy: bool, leaving: frozenset[DataElement]) -> f
 
 
 def unit_cost(estate: Estate, site: Site, spec: ModeSpec, devices: int, members: int) -> UnitCost:
+    """c[u,m] by part for N_u = devices and X_u = members (docs/model.md section 3)."""
+    rates = _rates(estate, estate.policy(site.classification), spec)
+    return _priced(rates, devices, members)
+
+
+# Per (policy, mode): the per-device and per-member coefficients of every part. Costs are linear
+# in devices and members, so a unit's cost is two multiplications per part.
+_Rates = tuple[float, float, float, float, float, float, float, float, float]
+
+
+def _rates(estate: Estate, policy: ClassificationPolicy, spec: ModeSpec) -> _Rates:
     costs = estate.costs
     years = costs.horizon_years
-    policy = estate.policy(site.classification)
-    hours_initial = (spec.hours_initial_per_device * devices
-                     + spec.hours_initial_per_member * members)
-    per_year = spec.hours_per_device_year * devices
+    h0_dev, h0_mem = spec.hours_initial_per_device, spec.hours_initial_per_member
+    hy_dev, hy_mem = spec.hours_per_device_year, 0.0
     if spec.reservation:
         # Each replaced or moved device is a new reservation: codes per device and per member.
-        per_year += costs.device_churn_per_year * (spec.hours_per_change * devices
-                                                   + spec.hours_initial_per_member * members)
+        hy_dev += costs.device_churn_per_year * spec.hours_per_change
+        hy_mem += costs.device_churn_per_year * spec.hours_initial_per_member
     leaving = data_leaving_for(spec, policy)
-    exposure = (policy.exposure_cost_per_device_year * devices * years
-                * exposure_share(policy.hostname_privacy, leaving))
-    flexibility = (costs.flexibility_cost_per_locked_device_year * devices * years
-                   if spec.reservation else 0.0)
-    uplift = costs.plr_uplift_per_device * devices if spec.mode is Mode.PLR else 0.0
-    labour = (hours_initial + per_year * years) * costs.labour_rate_per_hour
-    return UnitCost(hours_initial, per_year, labour, exposure, flexibility, uplift)
+    expo = (policy.exposure_cost_per_device_year * years
+            * exposure_share(policy.hostname_privacy, leaving))
+    flex = costs.flexibility_cost_per_locked_device_year * years if spec.reservation else 0.0
+    uplift = costs.plr_uplift_per_device if spec.mode is Mode.PLR else 0.0
+    return (h0_dev, h0_mem, hy_dev, hy_mem, expo, flex, uplift, float(years),
+            costs.labour_rate_per_hour)
+
+
+def _priced(r: _Rates, devices: int, members: int) -> UnitCost:
+    h0_dev, h0_mem, hy_dev, hy_mem, expo, flex, uplift, years, rate = r
+    hours_initial = h0_dev * devices + h0_mem * members
+    per_year = hy_dev * devices + hy_mem * members
+    return UnitCost(hours_initial, per_year, (hours_initial + per_year * years) * rate,
+                    expo * devices, flex * devices, uplift * devices)
 
 
 def build_data(estate: Estate, *, forced: Mapping[str, Mode] | None = None,
@@ -184,6 +208,7 @@ def build_data(estate: Estate, *, forced: Mapping[str, Mode] | None = None,
     for i, cls in enumerate(classes.classes):
         by_site[cls.site].append(i)
     units: list[Unit] = []
+    rate_memo: dict[str, dict[Mode, _Rates]] = {}
     infeasible: dict[str, tuple[str, ...]] = {}
     memo: dict[tuple[str, str, str, str, bool], dict[Mode, tuple[str, ...]]] = {}
     for site_id in sorted(by_site):
@@ -200,6 +225,10 @@ def build_data(estate: Estate, *, forced: Mapping[str, Mode] | None = None,
                 memo[key] = mode_exclusions(estate, site, classes.families[cls.id], cls.version,
                                             LicensingState(cls.state), reach, specs)
             reasons_of[i] = memo[key]
+        policy = estate.policy(site.classification)
+        rates = rate_memo.get(policy.name)
+        if rates is None:
+            rates = rate_memo[policy.name] = {m: _rates(estate, policy, specs[m]) for m in MODES}
         for group in _bundles(classes, by_site[site_id], reasons_of, mixing):
             excluded: dict[Mode, list[str]] = {m: [] for m in MODES}
             distinct = {id(reasons_of[i]): reasons_of[i] for i in group}  # few per bundle
@@ -222,7 +251,7 @@ def build_data(estate: Estate, *, forced: Mapping[str, Mode] | None = None,
             units.append(Unit(
                 id=site_id if not mixing else f"{site_id}#{len(units)}", site=site_id,
                 class_ids=cls_ids, devices=n_dev, members=n_mem, vas=vas, modes=eligible,
-                cost={m: unit_cost(estate, site, specs[m], n_dev, n_mem) for m in eligible},
+                cost={m: _priced(rates[m], n_dev, n_mem) for m in eligible},
                 excluded={m: tuple(r) for m, r in excluded.items() if r},
             ))
     if prune:
