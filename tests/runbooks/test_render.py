@@ -11,7 +11,7 @@ from planner.runbooks.carry import CARRY_HEADER, site_trips
 from planner.runbooks.planned import PlannedEstate
 from planner.runbooks.render import device_text
 from planner.runbooks.types import PlannedDevice
-from tests.runbooks.conftest import make_device, make_estate, runbook
+from tests.runbooks.helpers import make_device, make_estate, runbook
 
 
 def _planned() -> PlannedEstate:

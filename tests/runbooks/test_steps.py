@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from planner.model import Mode
 from planner.runbooks.types import Direction, RunbookSettings, StepKind
-from tests.runbooks.conftest import all_lines, make_device, runbook, titles
+from tests.runbooks.helpers import all_lines, make_device, runbook, titles
 
 
 def test_iosxe_slup_switch_stack_new_slr_is_per_member() -> None:

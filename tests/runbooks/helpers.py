@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-import pytest
-
 from planner.catalogue import load_catalogue
 from planner.model import (
     ClassificationPolicy,
@@ -73,8 +71,3 @@ def titles(rb: DeviceRunbook) -> list[str]:
 
 def all_lines(rb: DeviceRunbook) -> list[str]:
     return [line for s in rb.steps for line in s.lines]
-
-
-@pytest.fixture()
-def commands():  # type: ignore[no-untyped-def]
-    return load_command_catalogue()
