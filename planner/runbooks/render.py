@@ -219,6 +219,13 @@ def render_files(estate: Estate, runbooks: list[DeviceRunbook],
               "ansible-vars.yml holds the per-device variables.", ""]
     index += _table(("Site", "Devices", "Modes", "Carry trips", "To confirm", "Runbook"),
                     index_rows)
+    missing = sorted({str(rb.server_site) for rb in runbooks if rb.server_site
+                      and str(rb.variables.get("server_url") or "").startswith("<")})
+    if missing:
+        index += ["", "## Values still to supply", "",
+                  "SSM On-Prem transport URL of the server at: "
+                  f"{', '.join(_md_cell(m) for m in missing)} (copy it from the On-Prem UI and "
+                  "rerun with `--server-url SITE=URL`, or edit the command files)."]
     index += ["", "## Sources", ""] + [f"- {s}" for s in step_sources(runbooks)]
     files["README.md"] = "\n".join(index) + "\n"
     return files

@@ -10,7 +10,7 @@ from planner.runbooks import runbook_files
 from planner.runbooks.carry import CARRY_HEADER, site_trips
 from planner.runbooks.planned import PlannedEstate
 from planner.runbooks.render import device_text
-from planner.runbooks.types import PlannedDevice
+from planner.runbooks.types import PlannedDevice, RunbookSettings
 from tests.runbooks.helpers import make_device, make_estate, runbook
 
 
@@ -128,3 +128,14 @@ def test_markdown_cells_cannot_become_markup() -> None:
                             (PlannedDevice(device, Mode.CSSM_DIRECT),), (), "test")
     page = str(runbook_files(planned, html=False)["NET/runbook.md"])
     assert "| a\\|b\\*c |" in page and "### a\\|b\\*c" in page
+
+
+def test_index_lists_the_server_urls_still_missing() -> None:
+    device = make_device("wlc9", "C9800-40-K9", "17.9.4", "slup", site="DC1")
+    planned = PlannedEstate(make_estate([device]),
+                            (PlannedDevice(device, Mode.ONPREM_NETWORK, "DC1"),), (), "test")
+    index = str(runbook_files(planned, html=False)["README.md"])
+    assert "SSM On-Prem transport URL of the server at: DC1" in index
+    given = runbook_files(planned, RunbookSettings(server_urls={"DC1": "https://x/cslu/v1/pi/T"}),
+                          html=False)
+    assert "Values still to supply" not in str(given["README.md"])
