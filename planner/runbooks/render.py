@@ -221,11 +221,23 @@ def render_files(estate: Estate, runbooks: list[DeviceRunbook],
                     index_rows)
     missing = sorted({str(rb.server_site) for rb in runbooks if rb.server_site
                       and str(rb.variables.get("server_url") or "").startswith("<")})
+    cslu = any(rb.variables.get("mode") == "cslu" and
+               str(rb.variables.get("server_url") or "").startswith("<") for rb in runbooks)
+    proxy = sorted({rb.site for rb in runbooks
+                    if str(rb.variables.get("proxy") or "").startswith("<")})
+    supply = []
     if missing:
+        supply.append("- SSM On-Prem transport URL of the server at: "
+                      f"{', '.join(_md_cell(m) for m in missing)} (copy it from the On-Prem UI; "
+                      "`--server-url SITE=URL`)")
+    if cslu:
+        supply.append("- the CSLU URL (`--cslu-url`)")
+    if proxy:
+        supply.append(f"- the HTTPS proxy of {', '.join(_md_cell(p) for p in proxy)} "
+                      "(`--proxy HOST:PORT`)")
+    if supply:
         index += ["", "## Values still to supply", "",
-                  "SSM On-Prem transport URL of the server at: "
-                  f"{', '.join(_md_cell(m) for m in missing)} (copy it from the On-Prem UI and "
-                  "rerun with `--server-url SITE=URL`, or edit the command files)."]
+                  "Rerun with these options, or edit the command files:", "", *supply]
     index += ["", "## Sources", ""] + [f"- {s}" for s in step_sources(runbooks)]
     files["README.md"] = "\n".join(index) + "\n"
     return files

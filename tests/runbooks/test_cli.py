@@ -51,6 +51,8 @@ def test_solved_and_saved_plans_give_the_same_files(plan_json: Path, tmp_path: P
     for path in (tmp_path / "a").rglob("*.txt"):
         twin = tmp_path / "b" / path.relative_to(tmp_path / "a")
         assert path.read_bytes() == twin.read_bytes()
+    index = (tmp_path / "a" / "README.md").read_text(encoding="utf-8")
+    assert "- the HTTPS proxy of HQ (`--proxy HOST:PORT`)" in index  # not given on this run
 
 
 def test_plan_of_another_estate_is_refused_and_nothing_written(plan_json: Path,
