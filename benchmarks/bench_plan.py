@@ -92,7 +92,7 @@ def _naive(estate: object, optimum: float, aggregated_s: float) -> dict[str, obj
 
     assert isinstance(estate, Estate)
     start = time.perf_counter()
-    data = build_data(estate)
+    data = build_data(estate, prune=False)  # every eligible mode, as a naive model would
     specs = load_modes()
     units: list[Unit] = []
     members_of: dict[int, list[int]] = {}  # aggregated unit -> its devices' naive units
