@@ -57,6 +57,14 @@ def read_evidence_detailed(paths: Sequence[Path], *, base: Path, site: str = "",
     records = [infer_era(rec) for rec in group_records(items, problems)]
     devices = []
     for rec in records:
+        if not rec.serial and not rec.hostname:
+            # Nothing to join on (a RUM report without its SUDI, say): a nameless device
+            # would only become a confusing "device  has no site" error downstream.
+            problems.append(warning(rec.source, "the evidence names no device (no serial "
+                                    "number, no hostname); skipped", line=rec.line,
+                                    expected="a capture that prints the device's UDI or "
+                                    "hostname"))
+            continue
         if not rec.serial:
             problems.append(warning(rec.source, f"device `{rec.hostname or '?'}` has no serial "
                                     "number in the evidence; it joins on hostname only",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from planner.evidence import fsm
-from planner.evidence.normalise import canonical_licence
+from planner.evidence.normalise import canonical_licence, to_int
 from planner.evidence.records import DeviceEvidence, Era, LicenceEvidence
 
 
@@ -12,7 +12,7 @@ def _count(text: str) -> int:
     # one right-to-use on the device.
     if "/" in text:
         head = text.split("/", 1)[0].strip()
-        return int(head) if head.isdigit() else 0
+        return to_int(head)
     return 1
 
 

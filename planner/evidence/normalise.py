@@ -114,7 +114,7 @@ def split_status(text: str) -> tuple[str, int | None]:
     output prints `Count: 3` beside `Status: IN USE(15)` and `Count: 0` beside `NOT IN USE(1)`.
     """
     match = _STATUS_CODE.search(text)
-    code = int(match.group(1)) if match else None
+    code = to_int(match.group(1), -1) if match else None
     status = _STATUS_CODE.sub("", text).strip().upper()
     # `AUTHORIZED on Mar 13 08:09:28 2024 UTC` -> AUTHORIZED
     status = re.sub(r"\s+ON\s+\w{3}\s+\d.*$", "", status)
@@ -125,4 +125,6 @@ def split_status(text: str) -> tuple[str, int | None]:
 
 def to_int(text: str, default: int = 0) -> int:
     text = text.strip().replace(",", "")
-    return int(text) if text.isdigit() else default
+    # ASCII digits only (`²` is isdigit() but not int()), and no count has 19 digits (a hostile
+    # one of 5,000 would pass isdigit() and then break int()'s digit limit).
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 19 else default

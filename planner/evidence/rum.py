@@ -12,7 +12,7 @@ from typing import Any
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
-from planner.evidence.normalise import canonical_licence
+from planner.evidence.normalise import canonical_licence, to_int
 from planner.evidence.records import DeviceEvidence, Era, LicenceEvidence
 from planner.model import StackMember
 
@@ -29,6 +29,33 @@ def _sudi(obj: Any) -> StackMember | None:
     return None
 
 
+def _dict(value: Any) -> dict[str, Any]:
+    """The value when it is an object, else empty: the report is untrusted, its shape too."""
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _time(value: Any) -> int | float:
+    """A sortable time stamp; anything that is not a number sorts first."""
+    return value if isinstance(value, int | float) and not isinstance(value, bool) else 0
+
+
+def _json(body: str, what: str) -> Any:
+    try:
+        return json.loads(body)
+    except json.JSONDecodeError as exc:
+        raise RumError(f"{what} is cut off or malformed ({exc.msg} at character "
+                       f"{exc.pos})") from None
+    except ValueError as exc:  # e.g. an integer longer than Python's 4300-digit limit
+        raise RumError(f"{what} is malformed ({exc})") from None
+    except RecursionError:
+        # json's scanner recurses once per nesting level; a hostile report must not crash us.
+        raise RumError(f"{what} is nested too deeply") from None
+
+
 def _payload(text: str) -> dict[str, Any]:
     body = text.strip()
     if body.startswith("<"):
@@ -37,17 +64,10 @@ def _payload(text: str) -> dict[str, Any]:
         except (SafeET.ParseError, DefusedXmlException) as exc:
             raise RumError(f"not well-formed RUM XML ({exc})") from None
         body = (root.text or "").strip()
-    try:
-        outer = json.loads(body)
-    except json.JSONDecodeError as exc:
-        raise RumError(f"RUM report JSON is cut off or malformed ({exc.msg} at "
-                       f"character {exc.pos})") from None
+    outer = _json(body, "RUM report JSON")
     payload = outer.get("payload", outer) if isinstance(outer, dict) else None
     if isinstance(payload, str):
-        try:
-            payload = json.loads(payload)
-        except json.JSONDecodeError as exc:
-            raise RumError(f"RUM payload is not JSON ({exc.msg})") from None
+        payload = _json(payload, "RUM payload JSON")
     if not isinstance(payload, dict) or "asset_identification" not in payload:
         raise RumError("no asset_identification in the RUM payload")
     return payload
@@ -60,27 +80,27 @@ def parse_rum(text: str) -> DeviceEvidence:
     added/removed SUDI lists, applied in time order.
     """
     payload = _payload(text)
-    ident = payload.get("asset_identification", {})
+    ident = _dict(payload.get("asset_identification"))
     device = _sudi(ident.get("instance", {})) or StackMember("", "")
-    meta = payload.get("meta", {}) if isinstance(payload.get("meta"), dict) else {}
-    members = tuple(m for m in (_sudi(h) for h in meta.get("ha_udi", [])) if m)
+    meta = _dict(payload.get("meta"))
+    members = tuple(m for m in (_sudi(h) for h in _list(meta.get("ha_udi"))) if m)
     consumers: dict[StackMember, None] = {}
     count = 0
-    measurements = sorted((m for m in payload.get("measurements", []) if isinstance(m, dict)),
-                          key=lambda m: (m.get("start_time", 0), m.get("log_time", 0)))
+    measurements = sorted((m for m in _list(payload.get("measurements")) if isinstance(m, dict)),
+                          key=lambda m: (_time(m.get("start_time")), _time(m.get("log_time"))))
     for m in measurements:
-        mmeta = m.get("meta", {}) if isinstance(m.get("meta"), dict) else {}
-        for added in mmeta.get("added_sudi_list", []) or []:
+        mmeta = _dict(m.get("meta"))
+        for added in _list(mmeta.get("added_sudi_list")):
             s = _sudi(added)
             if s:
                 consumers.setdefault(s, None)
-        for removed in mmeta.get("removed_sudi_list", []) or []:
+        for removed in _list(mmeta.get("removed_sudi_list")):
             s = _sudi(removed)
             if s:
                 consumers.pop(s, None)
         value = m.get("value", {})
-        if isinstance(value, dict) and str(value.get("value", "")).isdigit():
-            count = int(value["value"])
+        if isinstance(value, dict):
+            count = to_int(str(value.get("value", "")), count)
     licences: tuple[LicenceEvidence, ...] = ()
     tag_text = str(meta.get("entitlement_tag", ""))
     if tag_text:

@@ -35,6 +35,16 @@ class CssmJsonReader:
             result.problems.append(error(display, f"not valid JSON: {exc.msg}", line=exc.lineno,
                                          expected="CSSM licence JSON"))
             return result
+        except ValueError as exc:  # e.g. an integer longer than Python's 4300-digit limit
+            result.problems.append(error(display, f"not valid CSSM JSON: {exc}", line=1,
+                                         expected="CSSM licence JSON"))
+            return result
+        except RecursionError:
+            # json's C scanner recurses once per nesting level: a hostile file nested
+            # tens of thousands deep must be a clear error, not a traceback.
+            result.problems.append(error(display, "not valid CSSM JSON: nested too deeply",
+                                         line=1, expected="CSSM licence JSON"))
+            return result
         lines = _Lines(text)
         for where, lic in _licence_entries(doc, display, result.problems):
             self._licence(lic, where, lines, ctx, display, result)
