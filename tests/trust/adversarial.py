@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 
 BILLION_LAUGHS = (b'<?xml version="1.0"?>\n<!DOCTYPE lolz [\n <!ENTITY lol "lol">\n'
@@ -20,11 +21,11 @@ YAML_PYTHON_TAGS = (b'name: !!python/object/apply:os.system ["echo PWNED > pwned
                     b"name: !!python/object/new:subprocess.Popen [[touch, pwned.txt]]\n",
                     b"name: !!python/name:os.system\n",
                     b"!!python/object/apply:os.system [touch pwned.txt]\n")
-YAML_ALIAS_BOMB = (b'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
-                   + b"".join(b"%s: &%s [%s]\n" % (c, c, b",".join([b"*" + p] * 9))
-                              for p, c in zip(b"abcdefgh", b"bcdefghi", strict=True)
-                              for p, c in [(bytes([p]), bytes([c]))])
-                   + b"name: *i\n")
+_BOMB_NAMES = "abcdefghi"
+YAML_ALIAS_BOMB = ('a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
+                   + "".join(f"{c}: &{c} [{','.join(['*' + p] * 9)}]\n"
+                             for p, c in itertools.pairwise(_BOMB_NAMES))
+                   + "name: *i\n").encode()
 YAML_DEEP_FLOW = b"name: " + b"[" * 10_000 + b"]" * 10_000 + b"\n"
 YAML_DEEP_BLOCK = b"name:\n" + b"- " * 10_000 + b"x\n"  # 10,000 nested block sequences
 JSON_DEEP = b'{"licenses": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
@@ -71,7 +72,8 @@ def huge_field(valid: bytes, size: int = 5 * 1024 * 1024) -> bytes:
 
 
 YAML_DEEP_MAPPING = b"name: " + b"{a: " * 10_000 + b"1" + b"}" * 10_000 + b"\n"
-JSON_HUGE_INT = b'{"licenses": [{"license": "Network Advantage", "quantity": ' + b"9" * 5000 + b"}]}"
+JSON_HUGE_INT = (b'{"licenses": [{"license": "Network Advantage", "quantity": '
+                 + b"9" * 5000 + b"}]}")
 
 
 def _rum(payload: object) -> bytes:

@@ -9,12 +9,14 @@ wrong encodings, a 5 MB field, YAML that tries to build Python objects or expand
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from . import adversarial as adv
 from .kit import READER_FILES, base_files, isolated_loads, write_base
 
+Outcome = dict[str, Any]
 EVIDENCE = ("capture", "rum-xml", "slr-xml")  # a bad capture is skipped with a warning
 
 
@@ -54,7 +56,7 @@ CASES = _cases()
 
 
 @pytest.fixture(scope="module")
-def outcomes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, dict]]:
+def outcomes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, Outcome]]:
     """Every case loaded once, in one capped child process (imports paid once)."""
     paths = []
     for reader, name, rel, data in CASES:
@@ -72,7 +74,7 @@ def test_the_base_estate_loads(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("reader", "case"), [(r, n) for r, n, _, _ in CASES])
 def test_hostile_input_is_a_clear_error_or_a_clean_skip(
-        outcomes: dict[str, tuple[Path, dict]], reader: str, case: str) -> None:
+        outcomes: dict[str, tuple[Path, Outcome]], reader: str, case: str) -> None:
     path, out = outcomes[f"{reader}:{case}"]
     assert out["outcome"] in ("ok", "input-error"), f"{reader} {case}: {out}"
     assert not (path.parent / "pwned.txt").exists(), "a YAML tag ran a command"
@@ -87,21 +89,21 @@ def test_hostile_input_is_a_clear_error_or_a_clean_skip(
         assert "lollollol" not in text, "an entity was expanded"
 
 
-def test_python_tags_are_refused_by_name(outcomes: dict[str, tuple[Path, dict]]) -> None:
+def test_python_tags_are_refused_by_name(outcomes: dict[str, tuple[Path, Outcome]]) -> None:
     for i in range(len(adv.YAML_PYTHON_TAGS)):
         _, out = outcomes[f"estate-yaml:python-tag-{i}"]
         assert out["outcome"] == "input-error"
         assert any("python/" in p for p in out["problems"]), out
 
 
-def test_bombs_and_depth_are_refused(outcomes: dict[str, tuple[Path, dict]]) -> None:
+def test_bombs_and_depth_are_refused(outcomes: dict[str, tuple[Path, Outcome]]) -> None:
     for key in ("estate-yaml:alias-bomb", "estate-yaml:deep-flow", "estate-yaml:deep-block",
                 "estate-yaml:deep-mapping", "cssm-json:deep-nesting"):
         assert outcomes[key][1]["outcome"] == "input-error", key
 
 
 def test_entity_tricks_skip_the_file_with_a_warning(
-        outcomes: dict[str, tuple[Path, dict]]) -> None:
+        outcomes: dict[str, tuple[Path, Outcome]]) -> None:
     for reader in ("rum-xml", "slr-xml"):
         for case in ("billion-laughs", "xxe", "external-dtd", "parameter-entity"):
             _, out = outcomes[f"{reader}:{case}"]
