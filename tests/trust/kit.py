@@ -8,8 +8,11 @@ cap and a timeout, so a hang or a memory blow-up fails the test instead of the m
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -136,3 +139,44 @@ def isolated_loads(estates: list[Path], *, each: int = 30, memory_mb: int = 1536
         results.append({"outcome": "crash", "type": "killed", "trace": cause})
         results.extend({"outcome": "not run"} for _ in range(len(estates) - len(results)))
     return results
+
+
+# Cells a spreadsheet would run as a formula, and text a template or browser would run.
+HOSTILE_NAMES = ('=HYPERLINK("http://x")', "+1+1", "-2", "@SUM(1)", "\tcmd",
+                 "<script>alert(1)</script>", "{{7*7}}", "../../evil", "a|b*c`d$(id)")
+HOSTILE_SITE_NAMES = {"Des Moines Data Centre": '=HYPERLINK("http://x")',
+                      "Minneapolis Test Range": "<script>alert(1)</script>{{7*7}}",
+                      "Boston Secure Facility": "@SUM(1)\t+1"}
+HOSTILE_ESTATE_NAME = "=cmd|' /C calc'!A0 <b>{{7*7}}</b>"
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def write_hostile(root: Path) -> Path:
+    """A 60-device, 12-site estate (cloud, on-prem, OT enclave, air-gapped sites, so every
+    output kind has rows) whose hostnames, site names and estate name are hostile."""
+    files = generate_estate(60, 12, 3)
+    rows = list(csv.reader(io.StringIO(files["devices.csv"])))
+    for i, row in enumerate(rows[1:]):
+        row[0] = HOSTILE_NAMES[i % len(HOSTILE_NAMES)] + (f"-{i}" if i >= len(HOSTILE_NAMES)
+                                                          else "")
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(rows)
+    text = files["estate.yaml"]
+    for plain, hostile in HOSTILE_SITE_NAMES.items():
+        assert f"name: {plain}," in text, "the generator's site names changed"
+        text = text.replace(f"name: {plain},", f"name: {json.dumps(hostile)},")
+    text = re.sub(r'^name: ".*"$', lambda _: f"name: {json.dumps(HOSTILE_ESTATE_NAME)}", text,
+                  count=1, flags=re.M)
+    assert json.dumps(HOSTILE_ESTATE_NAME) in text, "the generator's estate name line changed"
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "estate.yaml").write_text(text, encoding="utf-8")
+    (root / "devices.csv").write_text(buf.getvalue(), encoding="utf-8")
+    (root / "entitlements.csv").write_text(files["entitlements.csv"], encoding="utf-8")
+    return root / "estate.yaml"
+
+
+def formula_cells(path: Path) -> list[tuple[int, str]]:
+    """(row, cell) of every cell in a CSV file a spreadsheet would evaluate."""
+    with path.open(encoding="utf-8", newline="") as fh:
+        return [(i, cell) for i, row in enumerate(csv.reader(fh)) for cell in row
+                if cell.startswith(FORMULA_START)]
