@@ -13,6 +13,7 @@ import csv
 import hashlib
 import io
 import os
+import shutil
 import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -89,9 +90,12 @@ def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
 
 def write_atomic(path: Path | str, content: str | bytes) -> None:
     """Write a file so readers see the old content or the new one, never a half."""
-    target = Path(path)
+    write_files_atomic(Path(path).parent, {Path(path).name: content})
+
+
+def _temp_beside(target: Path, data: bytes) -> str:
+    """`data` fsynced into a temporary file next to `target` (same filesystem: rename is atomic)."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    data = content.encode("utf-8") if isinstance(content, str) else content
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         # mkstemp creates 0600; give the file the mode an ordinary open() would (umask applies).
@@ -100,10 +104,24 @@ def write_atomic(path: Path | str, content: str | bytes) -> None:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return tmp
+
+
+def _backup(target: Path) -> str | None:
+    """A hard link to the current `target` (a copy where links are refused), or None."""
+    if not target.is_file():
+        return None
+    fd, bak = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".bak", dir=target.parent)
+    os.close(fd)
+    os.unlink(bak)
+    try:
+        os.link(target, bak)
+    except OSError:
+        shutil.copy2(target, bak)
+    return bak
 
 
 def _umask() -> int:
@@ -113,15 +131,41 @@ def _umask() -> int:
 
 
 def write_files_atomic(outdir: Path | str, files: dict[str, str | bytes]) -> list[Path]:
-    """Write a set of files under `outdir`: every one is rendered before the first is written.
+    """Write a set of files under `outdir`: all of them, or (on any error) none of them.
 
-    Callers build all contents in memory first, so an error while rendering writes nothing; each
-    file then replaces its predecessor atomically. Returns the written paths, sorted.
+    Callers build all contents in memory first, so an error while rendering writes nothing.
+    Every file is then written to a temporary file beside its target, and only when all are
+    on disk are they renamed into place; if a rename fails, the files already replaced are
+    restored from hard-link backups, so the folder holds the previous set, and no temporary
+    file is left behind. Returns the written paths, sorted.
     """
     root = Path(outdir)
-    written = []
-    for rel in sorted(files):
-        dest = root / rel
-        write_atomic(dest, files[rel])
-        written.append(dest)
-    return written
+    order = sorted(files)
+    temps: dict[str, str] = {}
+    backups: dict[str, str | None] = {}
+    done: list[str] = []
+    try:
+        for rel in order:
+            content = files[rel]
+            temps[rel] = _temp_beside(root / rel, content.encode("utf-8")
+                                      if isinstance(content, str) else content)
+        for rel in order:
+            backups[rel] = _backup(root / rel)
+            os.replace(temps[rel], root / rel)
+            del temps[rel]
+            done.append(rel)
+    except BaseException:
+        for rel in reversed(done):  # put the previous files back (or remove the new ones)
+            bak = backups.pop(rel)
+            if bak is None:
+                (root / rel).unlink(missing_ok=True)
+            else:
+                os.replace(bak, root / rel)
+        for leftover in (*temps.values(), *backups.values()):
+            if leftover is not None:
+                Path(leftover).unlink(missing_ok=True)
+        raise
+    for bak in backups.values():
+        if bak is not None:
+            Path(bak).unlink(missing_ok=True)
+    return [root / rel for rel in order]
