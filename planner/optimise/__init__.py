@@ -6,6 +6,7 @@ the forced single-mode strategies beside the optimal mix. docs/model.md states t
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Mapping
 
@@ -29,6 +30,19 @@ def plan_estate(estate: Estate, *, strategy: Strategy = Strategy.OPTIMAL, solver
     INFEASIBLE naming the sites and reasons, without calling the solver. The optimal strategy
     with a site no mode can serve raises SolverError naming it.
     """
+    # Building a million-device plan makes hundreds of thousands of small objects and no cycles:
+    # the cyclic GC would rescan them again and again (as the loader also avoids).
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _plan(estate, strategy, solver, time_limit, gap, threads, forced)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _plan(estate: Estate, strategy: Strategy, solver: str, time_limit: float, gap: float,
+          threads: int, forced: Mapping[str, Mode] | None) -> Plan:
     start = time.perf_counter()
     data = build_data(estate, forced=forced, only=strategy.forced_mode)
     if data.infeasible:

@@ -63,6 +63,7 @@ def merged_licences(licences: Iterable[LicenceUse]) -> tuple[LicenceUse, ...]:
 _Key = tuple[str, str, str, int, str, str, str]
 _DEVICE_ORDER = attrgetter("serial", "hostname", "pid")
 _SERIAL = attrgetter("serial")
+_VERSION = attrgetter("version")
 
 
 def _slup_text(value: bool | None) -> str:
@@ -121,9 +122,11 @@ def build_classes(estate: Estate, catalogue: Catalogue) -> Classes:
             class_id += f"#{len(classes)}"
         # Eligibility is judged on the lowest version of the class: every version in it shares
         # the family, the train and the SLUP answer, which is all the rules read.
-        for v in {d.version for d in devs} - vkey.keys():
-            vkey[v] = (version_key(v), v)
-        version = min({d.version for d in devs}, key=vkey.__getitem__)
+        versions = set(map(_VERSION, devs))
+        for v in versions:
+            if v not in vkey:
+                vkey[v] = (version_key(v), v)
+        version = min(versions, key=vkey.__getitem__)
         classes.append(DeviceClass(
             id=class_id, site=site, family=family_id, licences=merged_sets[lic], train=train,
             devices=len(devs), members=sum(extra_members(d) for d in devs if d.members),

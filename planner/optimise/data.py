@@ -12,8 +12,8 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
-from planner.catalogue import Catalogue, load_catalogue
-from planner.eligibility import mode_exclusions
+from planner.catalogue import Catalogue, load_catalogue, version_key
+from planner.eligibility import mode_exclusions, site_mode_exclusions
 from planner.graph import Reach, analyse_reach
 from planner.model import (
     ClassificationPolicy,
@@ -26,6 +26,7 @@ from planner.model import (
 )
 from planner.modes import ModeSpec, data_leaving_for, load_modes
 from planner.optimise.classes import Classes, build_classes
+from planner.plan import DeviceClass
 
 MODES = tuple(Mode)  # iterating the enum itself is slow in a hot loop
 _RANK = {m: i for i, m in enumerate(MODES)}
@@ -210,21 +211,31 @@ def build_data(estate: Estate, *, forced: Mapping[str, Mode] | None = None,
     units: list[Unit] = []
     rate_memo: dict[str, dict[Mode, _Rates]] = {}
     infeasible: dict[str, tuple[str, ...]] = {}
-    memo: dict[tuple[str, str, str, str, bool], dict[Mode, tuple[str, ...]]] = {}
     for site_id in sorted(by_site):
         site = sites[site_id]
         mixing = estate.policy(site.classification).allow_mixed_modes
         pinned = only if only is not None else (forced or {}).get(site_id)
+        # Eligibility reads the family, the state and the SLUP answer (all in the class key),
+        # and names a version only in its wording: one call per (family, state, SLUP) at the
+        # site, worded with the lowest version it covers (true of every version it covers).
+        lowest: dict[tuple[str, str, str], int] = {}
+        for i in by_site[site_id]:
+            cls = classes.classes[i]
+            key = (cls.family, cls.state, _slup_key(cls))
+            j = lowest.get(key)
+            if j is None or _older(cls.version, classes.classes[j].version):
+                lowest[key] = i
+        verdict: dict[tuple[str, str, str], dict[Mode, tuple[str, ...]]] = {}
+        at_site = site_mode_exclusions(estate, site, reach, specs)  # policy and connectivity
+        for key, j in lowest.items():
+            rep = classes.classes[j]
+            verdict[key] = mode_exclusions(estate, site, classes.families[rep.id], rep.version,
+                                           LicensingState(rep.state), reach, specs,
+                                           site_reasons=at_site)
         reasons_of: dict[int, dict[Mode, tuple[str, ...]]] = {}
         for i in by_site[site_id]:
             cls = classes.classes[i]
-            # Eligibility reads family, state and the SLUP answer, all in the class key: one call
-            # per (site, family, train, state, SLUP) instead of one per device version.
-            key = (site_id, cls.family, cls.train, cls.state, cls.runs_slup)
-            if key not in memo:
-                memo[key] = mode_exclusions(estate, site, classes.families[cls.id], cls.version,
-                                            LicensingState(cls.state), reach, specs)
-            reasons_of[i] = memo[key]
+            reasons_of[i] = verdict[(cls.family, cls.state, _slup_key(cls))]
         policy = estate.policy(site.classification)
         rates = rate_memo.get(policy.name)
         if rates is None:
@@ -262,6 +273,15 @@ def build_data(estate: Estate, *, forced: Mapping[str, Mode] | None = None,
     notes = _assumptions(estate, classes, cat)
     return ModelData(estate, classes, reach, tuple(units), charges, groups, unit_groups,
                      allocation, infeasible, notes)
+
+
+def _slup_key(cls: DeviceClass) -> str:
+    """The class's SLUP answer as eligibility reads it (unknown without version or family)."""
+    return "?" if not cls.version or not cls.family else ("slup" if cls.runs_slup else "classic")
+
+
+def _older(a: str, b: str) -> bool:
+    return (version_key(a), a) < (version_key(b), b)
 
 
 def prune_dominated(units: list[Unit], charges: tuple[SiteCharge, ...]) -> list[Unit]:
