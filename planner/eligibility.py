@@ -1,7 +1,8 @@
 """Which licensing modes a site's devices may take, and in plain sentences why the others not.
 
 Every Mode gets a tuple of reasons; an empty tuple means allowed. Rules (domain.md section 2):
-- policy: the site's classification must allow the mode;
+- policy: the site's classification must allow the mode, and every licence data element the
+  mode sends out must be one the policy lets leave (`telemetry_may_leave`);
 - connectivity: cssm-direct and connected CSLU need the site's own internet path; On-Prem needs a
   server candidate reaching the site without crossing a boundary; network sync needs that server's
   site to reach CSSM;
@@ -24,7 +25,7 @@ from collections.abc import Mapping
 from planner.catalogue import ProductFamily, runs_slup
 from planner.graph import Reach
 from planner.model import ClassificationPolicy, Estate, LicensingState, Mode, Site
-from planner.modes import ModeSpec
+from planner.modes import ModeSpec, data_leaving_for
 
 
 def _allowed_text(policy: ClassificationPolicy) -> str:
@@ -57,6 +58,17 @@ def _policy_reason(site: Site, policy: ClassificationPolicy | None, mode: Mode) 
     return [f"policy {policy.name!r} forbids {mode.value} (allowed: {_allowed_text(policy)})"]
 
 
+def _telemetry_reason(policy: ClassificationPolicy | None, spec: ModeSpec) -> list[str]:
+    if policy is None:
+        return []
+    forbidden = data_leaving_for(spec, policy) - policy.telemetry_may_leave
+    if not forbidden:
+        return []
+    names = ", ".join(sorted(e.value for e in forbidden))
+    return [f"{spec.mode.value} sends {names} out of the site, which policy {policy.name!r} does "
+            "not let leave (telemetry_may_leave)"]
+
+
 def _connectivity_reasons(site: Site, spec: ModeSpec, reach: Reach,
                           servers: tuple[str, ...]) -> list[str]:
     reasons = []
@@ -87,6 +99,7 @@ def site_mode_exclusions(estate: Estate, site: Site, reach: Reach,
         policy = None
     servers = reach.servers_for(site.id)
     return {mode: tuple(_policy_reason(site, policy, mode)
+                        + _telemetry_reason(policy, modes[mode])
                         + _connectivity_reasons(site, modes[mode], reach, servers))
             for mode in Mode}
 

@@ -296,11 +296,13 @@ def _beyond_note(flows_: tuple[Flow, ...]) -> str:
     beyond = [f for f in flows_ if f.beyond_policy]
     if not beyond:
         return ("No flow carries a data element its classification policy does not list as "
-                "allowed to leave (telemetry_may_leave).")
+                "allowed to leave: the planner treats each policy's telemetry_may_leave as a "
+                "hard rule when it chooses modes.")
+    # Only a plan made under other policies (an edited plan.json, changed presets) gets here.
     return (f"{len(beyond)} flow(s) carry data elements their classification policy does not "
             f"list as allowed to leave ({', '.join(f.id for f in beyond[:12])}"
-            f"{', ...' if len(beyond) > 12 else ''}): the optimiser prices exposure but does not "
-            "forbid it, so these are accepted residual risks until the policy or mode changes.")
+            f"{', ...' if len(beyond) > 12 else ''}): re-plan with the current policies, or "
+            "record these as accepted residual risks.")
 
 
 def controls(facts: dict[str, object]) -> tuple[str, tuple[Control, ...]]:

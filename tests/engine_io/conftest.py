@@ -36,10 +36,10 @@ def policies() -> tuple[ClassificationPolicy, ...]:
         ClassificationPolicy("regulated", frozenset(Mode), ALL_DATA - {DataElement.HOSTNAME}, 8.0),
         ClassificationPolicy("ot", frozenset({Mode.ONPREM_MANUAL, Mode.OFFLINE, Mode.SLR,
                                               Mode.PLR}),
-                             frozenset({DataElement.PID_SERIAL, DataElement.ENTITLEMENT_USAGE}),
-                             25.0),
+                             ALL_DATA - {DataElement.HOSTNAME}, 25.0),
         ClassificationPolicy("secret", frozenset({Mode.SLR, Mode.PLR}),
-                             frozenset({DataElement.PID_SERIAL}), 60.0),
+                             frozenset({DataElement.PID_SERIAL, DataElement.ENTITLEMENT_USAGE,
+                                        DataElement.HA_MEMBERS}), 60.0),
     )
 
 

@@ -8,7 +8,7 @@ from dataclasses import replace
 from planner.catalogue import ProductFamily, load_catalogue
 from planner.eligibility import allowed_modes, mode_exclusions
 from planner.graph import analyse_reach
-from planner.model import Estate, LicensingState, Mode
+from planner.model import DataElement, Estate, LicensingState, Mode
 from planner.modes import load_modes
 
 C9300 = load_catalogue().families["C9300"]
@@ -135,3 +135,16 @@ def test_precomputed_site_reasons_give_the_same_answer(estate: Estate) -> None:
             assert mode_exclusions(estate, site, family, version, state, reach, modes,
                                    site_reasons=cached) == mode_exclusions(
                 estate, site, family, version, state, reach, modes)
+
+
+def test_policy_telemetry_limit_is_a_hard_rule(estate: Estate) -> None:
+    # A policy that lets only the UDI leave keeps PLR (sends the UDI) and rules out SLR (which
+    # also sends the reserved tags and counts), whatever the allowed modes say.
+    policies = tuple(
+        replace(p, telemetry_may_leave=frozenset({DataElement.PID_SERIAL}))
+        if p.name == "secret" else p for p in estate.policies)
+    result = excl(replace(estate, policies=policies), "SCIF")
+    assert any("slr sends entitlement-usage" in r and "'secret' does not let leave" in r
+               for r in result[Mode.SLR])
+    assert not any("telemetry_may_leave" in r for r in result[Mode.PLR])
+    assert not any("telemetry_may_leave" in r for r in excl(estate, "SCIF")[Mode.SLR])
