@@ -156,9 +156,10 @@ class Solution:
         specs = load_modes()
         years = data.estate.costs.horizon_years
         acc: dict[tuple[str, DataElement], list[float]] = {}
+        sites = {s.id: s for s in data.estate.sites}
+        policies = {p.name: p for p in data.estate.policies}
         for u, unit in enumerate(data.units):
-            site = data.estate.site(unit.site)
-            policy = data.estate.policy(site.classification)
+            policy = policies[sites[unit.site].classification]
             spec = specs[self.mode[u]]
             leaving = data_leaving_for(spec, policy)
             sensitive = len(DataElement) - (1 if policy.hostname_privacy else 0)
