@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -23,10 +24,10 @@ COST_PARTS = ("purchases", "servers", "labour", "exposure", "flexibility", "tran
               "reservation_uplift")
 
 
-def _load(path: Path, strict: bool) -> Estate:
+def _load(path: Path, strict: bool, today: date | None = None) -> Estate:
     from planner.loader import load_estate
 
-    result = load_estate(path, strict=strict)
+    result = load_estate(path, strict=strict, today=today)
     for problem in result.warnings:
         click.echo(str(problem), err=True)
     return result.estate
@@ -81,25 +82,43 @@ def graph_cmd(estate: Path, fmt: str, output: Path | None, strict: bool) -> None
         click.echo(f"wrote {output}", err=True)
 
 
-def _summary_rows(plan: Plan) -> list[tuple[str, Any]]:
-    cur = plan.estate.costs.currency
+def _summary(plan: Plan) -> dict[str, Any]:
+    """The plan in numbers, under snake_case keys: what `--format json|csv` prints."""
     sites: Counter[str] = Counter()
     for decision in plan.sites:
         sites[",".join(m.value for m in decision.modes)] += 1
-    rows: list[tuple[str, Any]] = [
-        ("strategy", plan.strategy.value), ("status", plan.status.value),
-        ("solver", plan.solver), ("gap", f"{plan.gap:.4%}"),
-        ("gap_money", f"{cur} {plan.gap_money:,.2f}"),
-        ("solve_seconds", f"{plan.solve_seconds:.2f}"),
-    ]
-    rows += [(f"sites {mode}", n) for mode, n in sorted(sites.items())]
-    rows += [("on-prem servers", sum(p.servers for p in plan.servers)),
-             ("server sites", ",".join(p.site for p in plan.servers) or "-"),
-             ("devices", len(plan.estate.devices)),
-             ("devices reserved", plan.devices_reserved),
-             ("labour hours/year", round(plan.labour_hours_per_year, 1))]
-    rows += [(f"cost {part}", f"{getattr(plan.costs, part):,.2f}") for part in COST_PARTS]
-    rows.append((f"cost total ({cur})", f"{plan.costs.total:,.2f}"))
+    summary: dict[str, Any] = {
+        "strategy": plan.strategy.value, "status": plan.status.value, "solver": plan.solver,
+        "gap": round(plan.gap, 6), "gap_money": round(plan.gap_money, 2),
+        "solve_seconds": round(plan.solve_seconds, 2), "currency": plan.estate.costs.currency,
+    }
+    summary.update({f"sites_{mode}": n for mode, n in sorted(sites.items())})
+    summary.update({
+        "onprem_servers": sum(p.servers for p in plan.servers),
+        "server_sites": ",".join(p.site for p in plan.servers),
+        "devices": len(plan.estate.devices),
+        "devices_reserved": plan.devices_reserved,
+        "labour_hours_per_year": round(plan.labour_hours_per_year, 1),
+    })
+    summary.update({f"cost_{part}": round(getattr(plan.costs, part), 2) for part in COST_PARTS})
+    summary["cost_total"] = round(plan.costs.total, 2)
+    return summary
+
+
+def _summary_table_rows(summary: dict[str, Any]) -> list[tuple[str, str]]:
+    """The same summary for people: money with separators, the gap in percent."""
+    cur = summary["currency"]
+    rows = []
+    for key, value in summary.items():
+        if key == "currency":
+            continue
+        if key == "gap":
+            text = f"{value:.4%}"
+        elif key == "gap_money" or key.startswith("cost_"):
+            text = f"{cur} {value:,.2f}"
+        else:
+            text = "-" if value == "" else str(value)
+        rows.append((key.replace("_", " "), text))
     return rows
 
 
@@ -129,21 +148,31 @@ def plan_cmd(estate: Path, outdir: Path, solver: str, time_limit: float, gap: fl
     from planner.writers.plan_files import generated_date, write_plan_files
 
     when = generated_date(date_text)  # a bad --date fails before any solving
-    plan = plan_estate(_load(estate, strict), **_solve_kwargs(solver, time_limit, gap, threads))
+    plan = plan_estate(_load(estate, strict, when),
+                       **_solve_kwargs(solver, time_limit, gap, threads))
     if plan.status in (SolveStatus.INFEASIBLE, SolveStatus.ERROR):
         raise SolverError(_infeasible_text(plan))
     write_plan_files(plan, outdir, when)
-    rows = _summary_rows(plan)
+    summary = _summary(plan)
     if fmt == "json":
-        click.echo(dump_json(dict(rows)), nl=False)
+        click.echo(dump_json(summary), nl=False)
+    elif fmt == "csv":
+        click.echo(render_rows(tuple(summary), [tuple(summary.values())], fmt), nl=False)
     else:
-        click.echo(render_rows(("item", "value"), rows, fmt), nl=False)
+        click.echo(render_rows(("item", "value"), _summary_table_rows(summary), fmt), nl=False)
     click.echo(f"wrote plan files to {outdir}", err=True)
 
 
-def _infeasible_text(plan: Plan) -> str:
+def _infeasible_text(plan: Plan, *, sites: int = 12, reasons: int = 3) -> str:
+    """Which sites break a strategy and why: the first few distinct reasons per site."""
     lines = [f"{plan.strategy.value}: no feasible plan ({plan.status.value})"]
-    lines += [f"  {site}: {'; '.join(reasons)}" for site, reasons in plan.infeasible]
+    for site, why in plan.infeasible[:sites]:
+        distinct = list(dict.fromkeys(why))
+        more = f" (+{len(distinct) - reasons} more)" if len(distinct) > reasons else ""
+        lines.append(f"  {site}: {'; '.join(distinct[:reasons])}{more}")
+    if len(plan.infeasible) > sites:
+        lines.append(f"  ... and {len(plan.infeasible) - sites} more site(s)")
+    lines.append("  (`planner explain ESTATE --site ID` lists every reason for one site)")
     return "\n".join(lines)
 
 

@@ -36,7 +36,8 @@ def test_plan_writes_files_and_prints_summary(tmp_path: Path) -> None:
     code, out, _ = run("plan", str(SMALL), "-o", str(tmp_path / "p"), "--format", "json")
     assert code == 0
     summary = json.loads(out)
-    assert summary["status"] == "optimal" and summary["sites slr"] == 1
+    assert summary["status"] == "optimal" and summary["sites_slr"] == 1
+    assert isinstance(summary["cost_total"], float) and summary["currency"] == "USD"
     doc = json.loads((tmp_path / "p" / "plan.json").read_text(encoding="utf-8"))
     modes = {s["site"]: s["modes"] for s in doc["sites"]}
     # VAULT is secret (SLR/PLR only, no PLR approval): SLR; BR1 has no internet
