@@ -1,0 +1,212 @@
+"""End-to-end benchmark: validate, plan, compare, report and renewal as CLI processes.
+
+Generates estates of 10k, 100k and 1M devices (cached under the temp folder, reused when
+present), runs every command as its own `python -m planner` process, and measures wall time,
+CPU time and peak RSS of that process alone (os.wait4 returns the child's own rusage). Writes
+benchmarks/results.md: a Markdown table the README shows, the machine (cores, Python, date),
+and how each command grows with estate size (the exponent k in time ~ devices^k).
+
+    .venv/bin/python benchmarks/run.py                        # 10k, 100k, 1M; every command
+    .venv/bin/python benchmarks/run.py --sizes 10k,100k --commands validate,plan --repeat 3
+
+Targets (issue 3, end to end on a 2-core machine): plan 100k devices / 1,000 sites to proven
+optimality under 10 s; plan 1M / 2,000 sites to a 0.1% gap under 60 s and 2 GiB. The solver
+time limit is 60 s per solve, as those targets assume.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import math
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SIZES = {"10k": (10_000, 200), "100k": (100_000, 1_000), "1M": (1_000_000, 2_000)}
+COMMANDS = ("validate", "plan", "compare", "report", "renewal")
+SEED = 7
+DATE = "2026-12-01"
+TIME_LIMIT = "60"
+# Issue-3 targets, by (command, size): wall seconds, peak MiB.
+TARGETS = {("plan", "100k"): (10.0, None), ("plan", "1M"): (60.0, 2048.0),
+           ("compare", "1M"): (60.0, 2048.0)}
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    size: str
+    command: str
+    wall: float
+    cpu: float
+    peak_mib: float
+    exit_code: int
+
+
+def _estate(cache: Path, size: str) -> Path:
+    """The generated estate for `size`, written once per cache folder and reused."""
+    devices, sites = SIZES[size]
+    folder = cache / f"{devices}-{sites}-seed{SEED}"
+    done = folder / ".complete"
+    if not done.exists():
+        print(f"generating {size} ({devices:,} devices, {sites:,} sites) in {folder}",
+              flush=True)
+        subprocess.run([sys.executable, "-m", "planner", "generate", "--devices", str(devices),
+                        "--sites", str(sites), "--seed", str(SEED), "--force", str(folder)],
+                       check=True, stdout=subprocess.DEVNULL)
+        done.write_text("ok\n", encoding="utf-8")
+    return folder / "estate.yaml"
+
+
+def _argv(command: str, estate: Path, out: Path) -> list[str]:
+    solve = ["--time-limit", TIME_LIMIT]
+    if command == "validate":
+        return ["validate", str(estate), "--date", DATE]
+    if command == "plan":
+        return ["plan", str(estate), "-o", str(out / "plan"), "--date", DATE, *solve]
+    if command == "compare":
+        return ["compare", str(estate), "--format", "json", *solve]
+    if command == "report":
+        return ["report", str(estate), "--kind", "tradeoff", "--date", DATE,
+                "-o", str(out / "tradeoff.html"), *solve]
+    if command == "renewal":
+        return ["renewal", str(estate), "--renewal-date", "2027-06-01", "--date", DATE,
+                "-o", str(out / "renewal")]
+    raise ValueError(f"unknown command {command!r}")
+
+
+def measure(size: str, command: str, estate: Path) -> Run:
+    """One run as its own process; the rusage is that child's alone."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp)
+        log = out / "output.log"
+        with log.open("wb") as fh:
+            start = time.perf_counter()
+            proc = subprocess.Popen([sys.executable, "-m", "planner", *_argv(command, estate, out)],
+                                    stdout=fh, stderr=subprocess.STDOUT, cwd=ROOT)
+            _, status, usage = os.wait4(proc.pid, 0)
+            wall = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode not in (0, 3):
+            tail = log.read_text(encoding="utf-8", errors="replace")[-1500:]
+            print(f"  {command} {size} exited {proc.returncode}:\n{tail}", file=sys.stderr)
+    # ru_maxrss is KiB on Linux.
+    return Run(size, command, wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024,
+               proc.returncode)
+
+
+def _median(runs: list[Run]) -> Run:
+    first = runs[0]
+    return Run(first.size, first.command, statistics.median(r.wall for r in runs),
+               statistics.median(r.cpu for r in runs), max(r.peak_mib for r in runs),
+               max(r.exit_code for r in runs))
+
+
+def _target(run: Run) -> str:
+    goal = TARGETS.get((run.command, run.size))
+    if goal is None:
+        return ""
+    seconds, mib = goal
+    ok = run.wall <= seconds and (mib is None or run.peak_mib <= mib)
+    text = f"<= {seconds:g} s" + (f", <= {mib / 1024:g} GiB" if mib else "")
+    return f"{text}: {'met' if ok else 'MISSED'}"
+
+
+def _growth(results: list[Run], sizes: list[str], commands: list[str]) -> list[str]:
+    """time ~ devices^k between consecutive sizes: k near 1 is linear."""
+    lines = []
+    by_key = {(r.command, r.size): r for r in results}
+    for command in commands:
+        parts = []
+        for small, big in itertools.pairwise(sizes):
+            a, b = by_key.get((command, small)), by_key.get((command, big))
+            if a is None or b is None or a.wall <= 0:
+                continue
+            ratio = SIZES[big][0] / SIZES[small][0]
+            k = math.log(b.wall / a.wall) / math.log(ratio)
+            mem = b.peak_mib / a.peak_mib if a.peak_mib else float("nan")
+            parts.append(f"{small}->{big}: time x{b.wall / a.wall:.1f} (k = {k:.2f}), "
+                         f"memory x{mem:.1f}")
+        if parts:
+            lines.append(f"- `{command}`: " + "; ".join(parts))
+    return lines
+
+
+def _machine() -> list[str]:
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
+                                capture_output=True, text=True, check=False).stdout.strip()
+    except OSError:
+        commit = ""
+    return [f"- Date: {datetime.now(tz=UTC).strftime('%Y-%m-%d %H:%M UTC')}",
+            f"- Machine: {os.cpu_count()} cores, {platform.machine()}, "
+            f"{platform.system()} {platform.release()}",
+            f"- Python {platform.python_version()} ({platform.python_implementation()})",
+            f"- planner commit {commit or 'unknown'}; estates from `planner generate --seed "
+            f"{SEED}`; solver time limit {TIME_LIMIT} s per solve"]
+
+
+def render(results: list[Run], sizes: list[str], commands: list[str], repeat: int) -> str:
+    rows = ["| estate | devices | sites | command | wall s | CPU s | peak RSS MiB | exit | "
+            "target (issue 3) |", "|---|---:|---:|---|---:|---:|---:|---:|---|"]
+    for r in results:
+        devices, sites = SIZES[r.size]
+        rows.append(f"| {r.size} | {devices:,} | {sites:,} | `{r.command}` | {r.wall:.2f} | "
+                    f"{r.cpu:.2f} | {r.peak_mib:,.0f} | {r.exit_code} | {_target(r)} |")
+    out = ["# End-to-end benchmark", "",
+           "Written by `benchmarks/run.py`: each command runs as its own `python -m planner` "
+           "process on a generated estate; wall time and CPU time "
+           + (f"are medians of {repeat} runs" if repeat > 1 else "are one run")
+           + ", peak RSS is that process's own maximum resident set. `report` is the trade-off "
+           "report (it solves every strategy); `compare` solves the optimal mix and seven "
+           "single-mode strategies; `renewal` reads the estate without snapshot history.", "",
+           "## Machine", "", *_machine(), "", "## Results", "", *rows, "",
+           "## Growth with estate size", "",
+           "k is the exponent in time ~ devices^k between consecutive sizes (1 is linear).", "",
+           *_growth(results, sizes, commands), ""]
+    return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default=",".join(SIZES),
+                        help=f"comma-separated, from {', '.join(SIZES)}")
+    parser.add_argument("--commands", default=",".join(COMMANDS),
+                        help=f"comma-separated, from {', '.join(COMMANDS)}")
+    parser.add_argument("--repeat", type=int, default=1, help="runs per case (median)")
+    parser.add_argument("--cache", type=Path,
+                        default=Path(tempfile.gettempdir()) / "planner-bench",
+                        help="folder for generated estates (reused between runs)")
+    parser.add_argument("--output", type=Path, default=ROOT / "benchmarks" / "results.md")
+    args = parser.parse_args(argv)
+    sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
+    commands = [c.strip() for c in args.commands.split(",") if c.strip()]
+    unknown = [s for s in sizes if s not in SIZES] + [c for c in commands if c not in COMMANDS]
+    if unknown or args.repeat < 1:
+        parser.error(f"unknown size/command {unknown} or --repeat < 1")
+    args.cache.mkdir(parents=True, exist_ok=True)
+    results = []
+    for size in sizes:
+        estate = _estate(args.cache, size)
+        for command in commands:
+            runs = [measure(size, command, estate) for _ in range(args.repeat)]
+            result = _median(runs)
+            results.append(result)
+            print(f"{size:>5} {command:<9} wall {result.wall:8.2f} s  cpu {result.cpu:8.2f} s  "
+                  f"peak {result.peak_mib:8.0f} MiB  exit {result.exit_code}", flush=True)
+    text = render(results, sizes, commands, args.repeat)
+    args.output.write_text(text, encoding="utf-8")
+    print(f"wrote {args.output}")
+    return 0 if all(r.exit_code in (0, 3) for r in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
