@@ -13,6 +13,7 @@ enclave is air-gapped site by site and this is a WARNING. A one-site enclave nee
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping
 from datetime import date
@@ -21,6 +22,10 @@ from operator import attrgetter, eq
 from planner.catalogue import Catalogue
 from planner.model import Device, Entitlement, Estate, LicenceUse
 from planner.problems import Problem, error, warning
+
+# Line breaks, tabs, NUL and other C0/DEL controls: no real hostname, serial or PID has them,
+# and in one they would split lines of summaries, command files and calendars.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def validate_estate(estate: Estate, *, catalogue: Catalogue, lines: Mapping[str, int],
@@ -124,7 +129,24 @@ def _devices(estate: Estate, catalogue: Catalogue) -> list[Problem]:
                 out.append(_at(warning, device, estate, f"PID {device.pid!r} matches no product "
                                "family; the device is planned without family rules", "pid",
                                "a PID from models/products.yaml (or add its family)"))
+    out += _control_characters(devices, estate)
     out += _duplicate_serials(estate)
+    return out
+
+
+def _control_characters(devices: tuple[Device, ...], estate: Estate) -> list[Problem]:
+    """Identifiers holding control characters; one C-level scan when (as usual) none do."""
+    out: list[Problem] = []
+    for column in ("hostname", "serial", "pid"):
+        values = set(map(attrgetter(column), devices))
+        if not _CONTROL.search("".join(values)):
+            continue
+        for device in devices:
+            value = getattr(device, column)
+            if _CONTROL.search(value):
+                out.append(_at(error, device, estate, f"{column} {value!r} holds a control "
+                               "character (line break, tab or NUL)", column,
+                               f"a {column} of printable characters"))
     return out
 
 

@@ -69,3 +69,17 @@ def test_ingest_of_nothing_usable_exits_2(tmp_path: Path) -> None:
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output
     assert not out.exists()
+
+
+def test_control_characters_in_identifiers_are_errors(tmp_path: Path) -> None:
+    """A quoted CSV cell may hold a line break; in a hostname it would split the lines of
+    summaries, command files and calendars, so validation refuses it by file and line."""
+    devices = base_files()["devices.csv"].decode()
+    lines = devices.split("\n")
+    first = lines[1].split(",", 1)
+    lines[1] = '"evil\nBEGIN:VEVENT\nSUMMARY:pwned",' + first[1]
+    estate = write_base(tmp_path, {"devices.csv": "\n".join(lines).encode()})
+    result = CliRunner().invoke(main, ["validate", str(estate), "--date", "2026-12-01"])
+    assert result.exit_code == 2, result.output
+    assert "devices.csv:2: hostname: error" in result.output
+    assert "control character" in result.output
