@@ -11,7 +11,8 @@ from collections import defaultdict
 
 from planner.model import DataElement, Mode
 from planner.modes import data_leaving_for, load_modes
-from planner.optimise.data import TRANSFER_BATCH, ModelData
+from planner.optimise.allocation import TRANSFER_BATCH
+from planner.optimise.data import ModelData
 from planner.optimise.formulation import Variables
 from planner.plan import (
     ClassDecision,

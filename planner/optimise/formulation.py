@@ -23,7 +23,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from planner.model import Mode
-from planner.optimise.data import ONPREM, TRANSFER_BATCH, ModelData
+from planner.optimise.allocation import TRANSFER_BATCH
+from planner.optimise.data import ONPREM, ModelData
 from planner.optimise.linear import LinearModel
 
 EPS = 1e-4  # tie-break cost per decision step; far below any real cost (a cent)
