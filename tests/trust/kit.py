@@ -9,6 +9,7 @@ cap and a timeout, so a hang or a memory blow-up fails the test instead of the m
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import os
@@ -58,8 +59,13 @@ READER_FILES = {
 }
 
 
-def base_files(devices: int = 12, sites: int = 3, seed: int = 1) -> dict[str, bytes]:
-    """The base estate as relative path -> bytes."""
+def base_files() -> dict[str, bytes]:
+    """The base estate as relative path -> bytes (a fresh copy of the cached one)."""
+    return dict(_base_files())
+
+
+@functools.cache
+def _base_files(devices: int = 12, sites: int = 3, seed: int = 1) -> dict[str, bytes]:
     files = generate_estate(devices, sites, seed)
     yaml_text = files["estate.yaml"].replace(
         "  entitlements: [entitlements.csv]\n",
