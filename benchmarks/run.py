@@ -8,6 +8,7 @@ and how each command grows with estate size (the exponent k in time ~ devices^k)
 
     .venv/bin/python benchmarks/run.py                        # 10k, 100k, 1M; every command
     .venv/bin/python benchmarks/run.py --sizes 10k,100k --commands validate,plan --repeat 3
+    .venv/bin/python benchmarks/run.py --sizes 1M --merge benchmarks/results.md  # add 1M rows
 
 Targets (issue 3, end to end on a 2-core machine): plan 100k devices / 1,000 sites to proven
 optimality under 10 s; plan 1M / 2,000 sites to a 0.1% gap under 60 s and 2 GiB. The solver
@@ -21,6 +22,7 @@ import itertools
 import math
 import os
 import platform
+import re
 import statistics
 import subprocess
 import sys
@@ -103,6 +105,22 @@ def measure(size: str, command: str, estate: Path) -> Run:
                proc.returncode)
 
 
+_ROW = re.compile(r"^\| (?P<size>\w+) \| [\d,]+ \| [\d,]+ \| `(?P<command>\w+)` \| "
+                  r"(?P<wall>[\d.]+) \| (?P<cpu>[\d.]+) \| (?P<peak>[\d,]+) \| "
+                  r"(?P<exit>\d+) \|")
+
+
+def read_rows(path: Path) -> list[Run]:
+    """The result rows of an earlier results.md (to merge with sizes measured now)."""
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        m = _ROW.match(line)
+        if m and m["size"] in SIZES and m["command"] in COMMANDS:
+            rows.append(Run(m["size"], m["command"], float(m["wall"]), float(m["cpu"]),
+                            float(m["peak"].replace(",", "")), int(m["exit"])))
+    return rows
+
+
 def _median(runs: list[Run]) -> Run:
     first = runs[0]
     return Run(first.size, first.command, statistics.median(r.wall for r in runs),
@@ -154,7 +172,8 @@ def _machine() -> list[str]:
             f"{SEED}`; solver time limit {TIME_LIMIT} s per solve"]
 
 
-def render(results: list[Run], sizes: list[str], commands: list[str], repeat: int) -> str:
+def render(results: list[Run], sizes: list[str], commands: list[str], repeat: int,
+           merged: tuple[str, ...] = ()) -> str:
     rows = ["| estate | devices | sites | command | wall s | CPU s | peak RSS MiB | exit | "
             "target (issue 3) |", "|---|---:|---:|---|---:|---:|---:|---:|---|"]
     for r in results:
@@ -168,7 +187,10 @@ def render(results: list[Run], sizes: list[str], commands: list[str], repeat: in
            + ", peak RSS is that process's own maximum resident set. `report` is the trade-off "
            "report (it solves every strategy); `compare` solves the optimal mix and seven "
            "single-mode strategies; `renewal` reads the estate without snapshot history.", "",
-           "## Machine", "", *_machine(), "", "## Results", "", *rows, "",
+           "## Machine", "", *_machine(),
+           *([f"- Rows of sizes not measured in this run come from an earlier run on the same "
+              f"machine ({', '.join(sorted(set(merged)))})"] if merged else []),
+           "", "## Results", "", *rows, "",
            "## Growth with estate size", "",
            "k is the exponent in time ~ devices^k between consecutive sizes (1 is linear).", "",
            *_growth(results, sizes, commands), ""]
@@ -186,12 +208,18 @@ def main(argv: list[str] | None = None) -> int:
                         default=Path(tempfile.gettempdir()) / "planner-bench",
                         help="folder for generated estates (reused between runs)")
     parser.add_argument("--output", type=Path, default=ROOT / "benchmarks" / "results.md")
+    parser.add_argument("--merge", type=Path, action="append", default=[],
+                        help="an earlier results.md whose rows are kept for the cases not "
+                        "measured now (repeatable; later files win)")
     args = parser.parse_args(argv)
-    sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
+    sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]  # "" with --merge: render
     commands = [c.strip() for c in args.commands.split(",") if c.strip()]
     unknown = [s for s in sizes if s not in SIZES] + [c for c in commands if c not in COMMANDS]
-    if unknown or args.repeat < 1:
-        parser.error(f"unknown size/command {unknown} or --repeat < 1")
+    if unknown or args.repeat < 1 or not (sizes or args.merge):
+        parser.error(f"unknown size/command {unknown}, --repeat < 1, or nothing to do")
+    kept: dict[tuple[str, str], Run] = {}
+    for earlier in args.merge:
+        kept.update({(r.size, r.command): r for r in read_rows(earlier)})
     args.cache.mkdir(parents=True, exist_ok=True)
     results = []
     for size in sizes:
@@ -202,7 +230,14 @@ def main(argv: list[str] | None = None) -> int:
             results.append(result)
             print(f"{size:>5} {command:<9} wall {result.wall:8.2f} s  cpu {result.cpu:8.2f} s  "
                   f"peak {result.peak_mib:8.0f} MiB  exit {result.exit_code}", flush=True)
-    text = render(results, sizes, commands, args.repeat)
+    measured = {(r.size, r.command) for r in results}
+    results += [r for key, r in kept.items() if key not in measured]
+    order = {name: i for i, name in enumerate(SIZES)} | {c: i for i, c in enumerate(COMMANDS)}
+    results.sort(key=lambda r: (order[r.size], order[r.command]))
+    sizes = [s for s in SIZES if any(r.size == s for r in results)]
+    commands = [c for c in COMMANDS if any(r.command == c for r in results)]
+    merged = tuple(r.size for r in results if (r.size, r.command) not in measured)
+    text = render(results, sizes, commands, args.repeat, merged)
     args.output.write_text(text, encoding="utf-8")
     print(f"wrote {args.output}")
     return 0 if all(r.exit_code in (0, 3) for r in results) else 1
