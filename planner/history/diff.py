@@ -10,7 +10,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import date
 
-from planner.history.store import snapshot_on
+from planner.history.store import damaged, snapshot_on
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,12 +117,15 @@ def diff_snapshots(conn: sqlite3.Connection, before: date, after: date) -> Snaps
     old = snapshot_on(conn, before)
     new = snapshot_on(conn, after)
     a, b = old.id, new.id
-    added = tuple(DeviceChange(*r) for r in conn.execute(_ONLY_IN, (b, a)))
-    removed = tuple(DeviceChange(*r) for r in conn.execute(_ONLY_IN, (a, b)))
-    changed = conn.execute(_CHANGED, (b, a)).fetchall()
-    moved = tuple(DeviceMove(*r[:6]) for r in changed if r[2] != r[3] or r[4] != r[5])
-    relicensed = tuple(r[0] for r in changed if r[6])
-    units = tuple(UnitDelta(*r) for r in conn.execute(_UNITS, (a, b)))
-    holdings = tuple(HoldingDelta(*r) for r in conn.execute(_HOLDINGS, (a, b)))
+    try:
+        added = tuple(DeviceChange(*r) for r in conn.execute(_ONLY_IN, (b, a)))
+        removed = tuple(DeviceChange(*r) for r in conn.execute(_ONLY_IN, (a, b)))
+        changed = conn.execute(_CHANGED, (b, a)).fetchall()
+        moved = tuple(DeviceMove(*r[:6]) for r in changed if r[2] != r[3] or r[4] != r[5])
+        relicensed = tuple(r[0] for r in changed if r[6])
+        units = tuple(UnitDelta(*r) for r in conn.execute(_UNITS, (a, b)))
+        holdings = tuple(HoldingDelta(*r) for r in conn.execute(_HOLDINGS, (a, b)))
+    except (ValueError, TypeError, sqlite3.Error) as exc:
+        raise damaged(conn, exc) from None
     return SnapshotDiff(old.taken, new.taken, old.devices, new.devices, added, removed, moved,
                         relicensed, units, holdings)

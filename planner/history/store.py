@@ -134,11 +134,24 @@ def _delete(conn: sqlite3.Connection, sid: int) -> None:
     conn.execute("DELETE FROM snapshots WHERE id = ?", (sid,))
 
 
+def damaged(conn: sqlite3.Connection, exc: BaseException) -> UsageError:
+    """The error for a history database whose rows were edited or damaged outside planner."""
+    try:
+        where = conn.execute("PRAGMA database_list").fetchone()[2] or "history database"
+    except sqlite3.Error:
+        where = "history database"
+    return UsageError(f"{where}: damaged snapshot data ({exc}); restore it from a backup or "
+                      "remove it and take snapshots again")
+
+
 def list_snapshots(conn: sqlite3.Connection) -> list[SnapshotInfo]:
-    rows = conn.execute(
-        "SELECT id, taken, estate, source, device_count FROM snapshots ORDER BY taken").fetchall()
-    return [SnapshotInfo(int(r[0]), date.fromisoformat(r[1]), r[2], r[3], int(r[4]))
-            for r in rows]
+    try:
+        rows = conn.execute("SELECT id, taken, estate, source, device_count FROM snapshots "
+                            "ORDER BY taken").fetchall()
+        return [SnapshotInfo(int(r[0]), date.fromisoformat(r[1]), str(r[2]), str(r[3]),
+                             int(r[4])) for r in rows]
+    except (ValueError, TypeError, sqlite3.Error) as exc:
+        raise damaged(conn, exc) from None
 
 
 def snapshot_on(conn: sqlite3.Connection, taken: date) -> SnapshotInfo:

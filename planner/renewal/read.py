@@ -10,7 +10,7 @@ from datetime import date
 from planner.catalogue import Catalogue, load_catalogue
 from planner.history.diff import diff_snapshots
 from planner.history.queries import series, units_by_tag_site, va_activity
-from planner.history.store import list_snapshots, snapshot_at_or_before
+from planner.history.store import damaged, list_snapshots, snapshot_at_or_before
 from planner.model import Estate
 from planner.problems import UsageError
 from planner.renewal import accounts, consumption, growth, software, tiers
@@ -40,17 +40,21 @@ def history_view(conn: sqlite3.Connection, reference: date, since: date | None =
             raise UsageError(f"--since {since.isoformat()}: no snapshot on or before that date "
                              f"(first is {infos[0].taken.isoformat()})")
         base = found
-    keys = frozenset(r[0] for r in conn.execute(
-        "SELECT key FROM devices WHERE snapshot_id = ?", (base.id,)))
-    churn = None
-    if len(infos) >= 2:
-        d = diff_snapshots(conn, infos[-2].taken, infos[-1].taken)
-        churn = Churn(d.before, d.after, d.churned, max(d.devices_before, d.devices_after))
-    return HistoryView(
-        snapshots=tuple(i.taken for i in infos), since=base.taken,
-        units_then=units_by_tag_site(conn, base), keys_then=keys,
-        activity=tuple(va_activity(conn, infos)), series=tuple(series(conn, infos)),
-        churn=churn)
+    try:
+        keys = frozenset(r[0] for r in conn.execute(
+            "SELECT key FROM devices WHERE snapshot_id = ?", (base.id,)))
+        churn = None
+        if len(infos) >= 2:
+            d = diff_snapshots(conn, infos[-2].taken, infos[-1].taken)
+            churn = Churn(d.before, d.after, d.churned, max(d.devices_before, d.devices_after))
+        return HistoryView(
+            snapshots=tuple(i.taken for i in infos), since=base.taken,
+            units_then=units_by_tag_site(conn, base), keys_then=keys,
+            activity=tuple(va_activity(conn, infos)), series=tuple(series(conn, infos)),
+            churn=churn)
+    except (ValueError, TypeError, sqlite3.Error) as exc:
+        # Rows edited outside planner (text in a count, a dropped table): say so, no traceback.
+        raise damaged(conn, exc) from None
 
 
 def find_all(ctx: RenewalContext) -> tuple[Finding, ...]:
