@@ -17,6 +17,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import highspy
+import numpy as np
+
 from planner.optimise.linear import INF, LinearModel
 from planner.plan import SolveStatus
 from planner.problems import SolverError
@@ -87,9 +90,6 @@ def solve(lm: LinearModel, *, solver: str = "highs", time_limit: float = 60.0, g
 
 
 def _solve_highs(lm: LinearModel, time_limit: float, gap: float, threads: int) -> SolveResult:
-    import highspy
-    import numpy as np
-
     start = time.perf_counter()
     with _quiet_stdout():
         h = highspy.Highs()  # type: ignore[no-untyped-call]
