@@ -39,8 +39,9 @@ SEED = 7
 DATE = "2026-12-01"
 TIME_LIMIT = "60"
 # Issue-3 targets, by (command, size): wall seconds, peak MiB.
-TARGETS = {("plan", "100k"): (10.0, None), ("plan", "1M"): (60.0, 2048.0),
-           ("compare", "1M"): (60.0, 2048.0)}
+# `compare` and `report` solve up to eight strategies, each under the same 60 s solver limit;
+# issue 3 sets no end-to-end target for them.
+TARGETS = {("plan", "100k"): (10.0, None), ("plan", "1M"): (60.0, 2048.0)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,7 +190,7 @@ def render(results: list[Run], sizes: list[str], commands: list[str], repeat: in
            "single-mode strategies; `renewal` reads the estate without snapshot history.", "",
            "## Machine", "", *_machine(),
            *([f"- Rows of sizes not measured in this run come from an earlier run on the same "
-              f"machine ({', '.join(sorted(set(merged)))})"] if merged else []),
+              f"machine ({', '.join(z for z in SIZES if z in merged)})"] if merged else []),
            "", "## Results", "", *rows, "",
            "## Growth with estate size", "",
            "k is the exponent in time ~ devices^k between consecutive sizes (1 is linear).", "",
