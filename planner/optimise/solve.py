@@ -89,8 +89,18 @@ def solve(lm: LinearModel, *, solver: str = "highs", time_limit: float = 60.0, g
                        time.perf_counter() - start, solver)
 
 
+_scheduler_threads: list[int] = []  # the thread count HiGHS' process-wide pool was built with
+
+
 def _solve_highs(lm: LinearModel, time_limit: float, gap: float, threads: int) -> SolveResult:
     start = time.perf_counter()
+    if _scheduler_threads and _scheduler_threads[0] != threads:
+        # HiGHS keeps one thread pool per process; a solve asking for another size fails
+        # ("Not Set") unless the pool is rebuilt first.
+        highspy.Highs.resetGlobalScheduler(True)
+        _scheduler_threads.clear()
+    if not _scheduler_threads:
+        _scheduler_threads.append(threads)
     with _quiet_stdout():
         h = highspy.Highs()  # type: ignore[no-untyped-call]
     for name, value in (("output_flag", False), ("time_limit", float(time_limit)),

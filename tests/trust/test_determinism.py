@@ -86,9 +86,6 @@ def test_byte_identical_across_thread_counts(runs: list[dict[str, bytes]]) -> No
     assert [name for name in one if one[name] != two[name]] == []
 
 
-@pytest.mark.xfail(strict=True, reason="planner/optimise/solve.py: HiGHS keeps a process-wide "
-                   "thread pool; a second solve with another thread count fails 'HiGHS failed: "
-                   "Not Set' (highspy.Highs.resetGlobalScheduler(True) before run() fixes it)")
 def test_thread_count_can_change_between_solves_in_one_process(tmp_path: Path) -> None:
     from planner.loader import load_estate
     from planner.optimise import plan_estate
