@@ -16,7 +16,7 @@ from click.testing import CliRunner, Result
 
 from planner.cli import main
 
-from .kit import HOSTILE_ESTATE_NAME, formula_cells, write_hostile
+from .kit import CAPTURES, HOSTILE_ESTATE_NAME, formula_cells, write_hostile
 
 DATE = "2026-12-01"
 
@@ -43,6 +43,11 @@ def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
         for fmt in ("html", "md"):
             _run("report", estate, "--kind", kind, "--format", fmt, "--date", DATE,
                  "-o", str(o / "reports" / f"{kind}.{fmt}"))
+    captures = root / "captures"
+    captures.mkdir()
+    (captures / "sw.txt").write_bytes((CAPTURES / "site-hq" / "sw-hq-01.txt").read_bytes())
+    _run("ingest", str(captures), "-o", str(o / "ingest" / "devices.csv"),
+         "--site", "=1+1", "--virtual-account", "+VA")
     (o / "stdout").mkdir()
     for name, args in (("compare.csv", ("compare", estate, "--format", "csv")),
                        ("plan.csv", ("plan", estate, "-o", str(o / "plan2"),
@@ -55,6 +60,8 @@ def test_every_command_wrote_what_it_should(out: Path) -> None:
     assert (out / "plan" / "reservations").is_dir(), "the estate reserves some devices"
     assert list((out / "runbooks").rglob("carry.csv")), "an air-gapped site has a carry list"
     assert (out / "renewal" / "renewal.md").is_file()
+    ingested = (out / "ingest" / "devices.csv").read_text(encoding="utf-8")
+    assert ",'=1+1,'+VA," in ingested, "ingest keeps the values, neutralised"
 
 
 def test_no_csv_cell_starts_a_formula(out: Path) -> None:
