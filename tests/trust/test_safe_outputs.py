@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from planner.cli import main
+from planner.generate import generate_estate, write_estate
 
 from .kit import CAPTURES, HOSTILE_ESTATE_NAME, formula_cells, write_hostile
 
@@ -120,3 +121,32 @@ def test_runbook_files_stay_inside_the_output_folder(out: Path) -> None:
         assert path.resolve().is_relative_to(root)
     assert not (out / "evil").exists() and not (out.parent / "evil").exists()
     assert HOSTILE_ESTATE_NAME not in "".join(p.name for p in root.rglob("*"))
+
+
+def test_hostile_site_ids_and_va_names_make_no_path_outside_the_output(tmp_path: Path) -> None:
+    """Site ids name runbook folders and VA names name reservation manifests: `../` in them
+    must not write outside the output folder, and no CSV cell may start a formula."""
+    files = generate_estate(60, 12, 3)
+    renames = {"AG01": "../../evil-site", "BR001": "=1+1",
+               "Classified-Programs": "../../evil-va", "DEFAULT": "=DEF|x"}
+    for old, new in renames.items():
+        files["estate.yaml"] = (files["estate.yaml"].replace(f"id: {old},", f'id: "{new}",')
+                                .replace(f"name: {old},", f'name: "{new}",')
+                                .replace(f"a: {old}", f'a: "{new}"')
+                                .replace(f"b: {old}", f'b: "{new}"'))
+        for name in ("devices.csv", "entitlements.csv"):
+            files[name] = files[name].replace(f",{old},", f",{new},").replace(
+                f"\n{old},", f"\n{new},")
+    assert '"../../evil-va"' in files["estate.yaml"] and ",../../evil-site," in files[
+        "devices.csv"]
+    write_estate(tmp_path / "e", files)
+    out = tmp_path / "deep" / "out"
+    estate = str(tmp_path / "e" / "estate.yaml")
+    _run("plan", estate, "-o", str(out / "plan"))
+    _run("runbook", estate, "--plan", str(out / "plan" / "plan.json"), "-o", str(out / "rb"))
+    assert list((out / "plan" / "reservations").glob("*evil-va*"))
+    root = tmp_path.resolve()
+    written = [p for p in root.rglob("*") if p.is_file() and "evil" in p.as_posix()]
+    assert written and all(p.is_relative_to(out.resolve()) for p in written), written
+    for path in out.rglob("*.csv"):
+        assert formula_cells(path) == [], path
