@@ -211,7 +211,9 @@ def _node_link(graph: nx.Graph) -> dict[str, object]:
 
 
 def _dot_id(value: object) -> str:
-    text = str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    # Inside a DOT quoted string a backslash before the closing quote escapes it, whatever came
+    # before; Graphviz decodes HTML entities in strings, so a backslash is written as one.
+    text = str(value).replace("\\", "&#92;").replace('"', '\\"').replace("\n", "\\n")
     return f'"{text}"'
 
 

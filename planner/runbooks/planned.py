@@ -50,6 +50,9 @@ def _load_doc(path: Path) -> dict[str, Any]:
     except json.JSONDecodeError as exc:
         raise InputError([error(name, f"not valid JSON: {exc.msg}", line=exc.lineno,
                                 expected="a plan.json written by 'planner plan'")]) from None
+    except (RecursionError, ValueError) as exc:  # nesting too deep; an integer past the limit
+        raise InputError([error(name, f"not a usable JSON document ({type(exc).__name__})",
+                                expected="a plan.json written by 'planner plan'")]) from None
     if not isinstance(doc, dict) or doc.get("schema") != PLAN_SCHEMA:
         raise InputError([error(name, "not a planner plan file", column="schema",
                                 expected=f"schema {PLAN_SCHEMA!r}")])

@@ -68,3 +68,15 @@ def test_exports_are_byte_identical_across_hash_seeds() -> None:
                                    capture_output=True, text=True).stdout)
     assert outs[0] == outs[1]
     assert [len(part) > 200 for part in outs[0].split("\x00")] == [True, True, True]
+
+
+def test_dot_ids_survive_backslashes_and_quotes() -> None:
+    from planner.graph import _dot_id
+
+    for raw in ('ends with \\', 'say "hi"', 'a\\"b', "two\nlines"):
+        quoted = _dot_id(raw)
+        body = quoted[1:-1]
+        # no unescaped quote inside, and the closing quote is not escaped by a backslash
+        assert not body.endswith("\\")
+        assert body.replace('\\"', "").count('"') == 0
+    assert _dot_id("C:\\path") == '"C:&#92;path"'
