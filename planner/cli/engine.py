@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -17,6 +17,9 @@ from planner.graph import GRAPH_FORMATS, export_graph
 from planner.model import Estate
 from planner.plan import Plan, SolveStatus
 from planner.problems import SolverError
+
+if TYPE_CHECKING:  # the optimiser (and highspy) load only when a command solves
+    from planner.optimise.strategies import WhereAllowed
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -176,67 +179,169 @@ def _infeasible_text(plan: Plan, *, sites: int = 12, reasons: int = 3) -> str:
     return "\n".join(lines)
 
 
-COMPARE_HEADERS = ("strategy", "status", "total", *COST_PARTS, "devices_reserved",
+COMPARE_HEADERS = ("strategy", "status", "priced", "total", *COST_PARTS, "devices_reserved",
                    "onprem_servers", "labour_hours_per_year", "exposed_devices", "gap",
-                   "infeasible_sites")
+                   "infeasible_sites", "devices_in_mode", "fallback_sites", "fallback_devices",
+                   "fallback_modes")
+# The default table: what an architect reads first; --wide adds the cost parts, JSON/CSV all.
+TABLE_HEADERS = ("strategy", "status", "total", "vs optimal", "in mode", "falls back to",
+                 "reserved", "servers", "h/year", "exposed")
+PRICED_NOTE = ("where allowed: the strategy is infeasible at the sites that fall back; it is "
+               "priced with its mode wherever eligible, the optimal mode there.")
+ALL_SITES, WHERE_ALLOWED, UNPRICED = "all-sites", "where-allowed", "none"
 
 
-def compare_rows(plans: tuple[Plan, ...]) -> list[list[Any]]:
-    """One row per strategy: feasibility, cost and its parts, reservations, servers, labour."""
-    rows = []
+def _priced(plans: Sequence[Plan]) -> list[tuple[Plan, Plan | None, WhereAllowed | None]]:
+    """Per strategy: its pure plan, the plan that prices it (None if unpriced), the
+    where-allowed answer (None for the optimal mix). `plans` is compare_strategies' answer
+    (a plain tuple of plans has no where-allowed answers)."""
+    out: list[tuple[Plan, Plan | None, WhereAllowed | None]] = []
+    answers: Mapping[Any, WhereAllowed] = getattr(plans, "where_allowed", {})
     for plan in plans:
+        partial = answers.get(plan.strategy)
         solved = plan.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
+        out.append((plan, plan if solved else (partial.plan if partial else None), partial))
+    return out
+
+
+def compare_rows(plans: Sequence[Plan]) -> list[list[Any]]:
+    """One row per strategy: feasibility of the pure strategy; the cost and its parts,
+    reservations, servers and labour of the pure plan or, when it is infeasible, of the plan
+    with the mode where allowed (`priced`), and how much of the estate falls back."""
+    rows = []
+    for plan, priced, partial in _priced(plans):
         exposed = Counter[str]()
-        for item in plan.exposure:
+        for item in priced.exposure if priced else ():
             exposed[item.site] = max(exposed[item.site], item.devices)
+        devices = len(plan.estate.devices)
+        kind = UNPRICED if priced is None else (WHERE_ALLOWED if priced is not plan else ALL_SITES)
+        ok = priced is not None
         rows.append([
-            plan.strategy.value, plan.status.value,
-            round(plan.costs.total, 2) if solved else None,
-            *[round(getattr(plan.costs, part), 2) if solved else None for part in COST_PARTS],
-            plan.devices_reserved if solved else None,
-            sum(p.servers for p in plan.servers) if solved else None,
-            round(plan.labour_hours_per_year, 1) if solved else None,
-            sum(exposed.values()) if solved else None,
-            round(plan.gap, 6) if solved else None,
+            plan.strategy.value, plan.status.value, kind,
+            round(priced.costs.total, 2) if priced else None,
+            *[round(getattr(priced.costs, part), 2) if priced else None for part in COST_PARTS],
+            priced.devices_reserved if priced else None,
+            sum(p.servers for p in priced.servers) if priced else None,
+            round(priced.labour_hours_per_year, 1) if priced else None,
+            sum(exposed.values()) if ok else None,
+            round(priced.gap, 6) if priced else None,
             len(plan.infeasible),
+            (partial.forced_devices if partial else devices) if ok else None,
+            partial.fallback_sites if partial else 0,
+            partial.fallback_devices if partial else 0,
+            ";".join(f"{m.value}:{n}" for m, n in partial.fallback_modes().items())
+            if partial else "",
         ])
     return rows
+
+
+def compare_table_rows(plans: Sequence[Plan], *, wide: bool = False) -> tuple[tuple[str, ...],
+                                                                        list[list[Any]]]:
+    """The rows for people: money with separators, partial strategies labelled."""
+    cur = plans[0].estate.costs.currency
+    best = plans[0].costs.total
+    headers = (TABLE_HEADERS[0], TABLE_HEADERS[1], f"total ({cur})", *TABLE_HEADERS[3:6],
+               *(f"{p} ({cur})" for p in (COST_PARTS if wide else ())), *TABLE_HEADERS[6:])
+    rows = []
+    for (plan, priced, partial), full in zip(_priced(plans), compare_rows(plans), strict=True):
+        data = dict(zip(COMPARE_HEADERS, full, strict=True))
+        label = plan.strategy.value
+        status = plan.status.value
+        if data["priced"] == WHERE_ALLOWED:
+            status = "where allowed"  # the falls-back column names the sites that break it
+        elif plan.infeasible:
+            n = len(plan.infeasible)
+            status += f" at {n} site{'s' if n != 1 else ''}"
+        vs = ("-" if priced is None or plan.strategy is plans[0].strategy
+              else f"{priced.costs.total - best:+,.2f}")
+        fallback = partial.fallback_short() if partial else "-"
+        in_mode = ("-" if data["devices_in_mode"] is None
+                   else f"{data['devices_in_mode']:,} of {len(plan.estate.devices):,}")
+        rows.append([label, status, _money(data["total"]), vs, in_mode, fallback,
+                     *([_money(data[p]) for p in COST_PARTS] if wide else []),
+                     _count(data["devices_reserved"]), _count(data["onprem_servers"]),
+                     _money(data["labour_hours_per_year"]),
+                     _count(data["exposed_devices"])])
+    return headers, rows
+
+
+def _money(value: float | None) -> str:
+    return "-" if value is None else f"{value:,.2f}"
+
+
+def _count(value: int | None) -> str:
+    return "-" if value is None else f"{value:,}"
+
+
+def _strategy_notes(plan: Plan, partial: WhereAllowed | None, best: Plan) -> str:
+    """Below the table: why a pure strategy is infeasible and what its where-allowed plan is."""
+    text = _infeasible_text(plan)
+    if partial is None or not partial.partial:
+        return text
+    cur = plan.estate.costs.currency
+    head, rest = text.split("\n", 1)
+    total = partial.plan.costs.total
+    return (f"{head}\n  where allowed: {cur} {total:,.2f} ({total - best.costs.total:+,.2f} vs "
+            f"optimal), {partial.forced_devices:,} devices in {partial.mode.value}; falls back at "
+            f"{partial.fallback_text()}\n{rest}")
 
 
 @main.command("compare")
 @click.argument("estate", type=click.Path(path_type=Path, dir_okay=False))
 @solver_options
 @output_option
+@click.option("--wide", is_flag=True, help="Table: add every cost part (JSON/CSV always have "
+              "them).")
+@click.option("--where-allowed/--pure-only", "where_allowed", default=True, show_default=True,
+              help="Also price each infeasible single-mode strategy with its mode wherever it "
+                   "is eligible and the optimal mode elsewhere (one more solve each).")
 def compare_cmd(estate: Path, solver: str, time_limit: float, gap: float, threads: int,
-                strict: bool, fmt: str) -> None:
+                strict: bool, fmt: str, wide: bool, where_allowed: bool) -> None:
     """Price every single-mode strategy beside the optimal mix.
 
     \b
     Example:
       planner compare demo/estate.yaml
-      planner compare demo/estate.yaml --format json > strategies.json
+      planner compare demo/estate.yaml --wide
+      planner compare demo/estate.yaml --format csv > strategies.csv
 
-    Columns: feasibility, total cost and its parts, devices reserved, On-Prem servers, labour
-    hours a year, devices whose licence data leaves their site. An infeasible strategy names the
-    sites that break it and why (below the table, or under `infeasible` in JSON).
+    A strategy forces one mode (all-cssm-direct, all-cslu, all-onprem-network,
+    all-onprem-manual, all-offline, all-slr, all-plr) on every site. When some site cannot
+    take it, its status is infeasible, the sites that break it are listed with why, and it is
+    priced "where allowed": its mode wherever eligible, the optimal mode elsewhere; the
+    fallback column says how many sites and devices fall back and to what. Columns: status,
+    total cost (--wide: its parts), cost above the optimal mix, devices reserved (SLR/PLR),
+    On-Prem servers, labour hours a year, devices whose licence data leaves their site.
+    JSON/CSV carry every column, `priced` (all-sites, where-allowed, none) and the fallback.
     """
     from planner.optimise import compare_strategies
 
-    plans = compare_strategies(_load(estate, strict),
+    plans = compare_strategies(_load(estate, strict), where_allowed=where_allowed,
                                **_solve_kwargs(solver, time_limit, gap, threads))
     rows = compare_rows(plans)
     if fmt == "json":
         data = [dict(zip(COMPARE_HEADERS, row, strict=True)) for row in rows]
         for entry, plan in zip(data, plans, strict=True):
             entry["infeasible"] = {site: list(r) for site, r in plan.infeasible}
+            partial = plans.where_allowed.get(plan.strategy)
+            entry["fallback_modes"] = ({m.value: n for m, n in partial.fallback_modes().items()}
+                                       if partial else {})
+            entry["fallback"] = ({f.site: {"devices": f.devices,
+                                           "modes": {m.value: n for m, n in f.modes},
+                                           "reason": f.reason} for f in partial.fallbacks}
+                                 if partial else {})
         click.echo(dump_json(data), nl=False)
         return
-    # infeasible strategies leave their cost cells empty (tabulate prints None as blank)
-    click.echo(render_rows(COMPARE_HEADERS, rows, fmt), nl=False)
-    if fmt == "table":
-        for plan in plans:
-            if plan.infeasible:
-                click.echo("\n" + _infeasible_text(plan))
+    if fmt == "csv":
+        click.echo(render_rows(COMPARE_HEADERS, rows, fmt), nl=False)
+        return
+    headers, table = compare_table_rows(plans, wide=wide)
+    click.echo(render_rows(headers, table, fmt), nl=False)
+    if any(row[2] == WHERE_ALLOWED for row in rows):
+        click.echo(PRICED_NOTE)
+    for plan, _priced_plan, partial in _priced(plans):
+        if plan.infeasible:
+            click.echo("\n" + _strategy_notes(plan, partial, plans[0]))
 
 
 @main.command("explain")

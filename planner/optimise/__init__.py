@@ -18,7 +18,7 @@ from planner.optimise.solve import solve
 from planner.plan import Plan, SolveStatus, Strategy
 from planner.problems import SolverError
 
-__all__ = ["build_data", "compare_strategies", "infeasible_plan", "plan_estate"]
+__all__ = ["build_data", "compare_strategies", "infeasible_plan", "plan_estate", "solve_data"]
 
 
 def plan_estate(estate: Estate, *, strategy: Strategy = Strategy.OPTIMAL, solver: str = "highs",
@@ -51,6 +51,18 @@ def _plan(estate: Estate, strategy: Strategy, solver: str, time_limit: float, ga
                      sorted(data.infeasible.items())]
             raise SolverError("no licensing mode is possible at these sites:\n" + "\n".join(lines))
         return infeasible_plan(data, strategy, solver)
+    return solve_data(data, strategy, solver=solver, time_limit=time_limit, gap=gap,
+                      threads=threads, start=start)
+
+
+def solve_data(data: ModelData, strategy: Strategy, *, solver: str, time_limit: float,
+               gap: float, threads: int, start: float | None = None) -> Plan:
+    """Solve already-built sets and parameters (every unit has an eligible mode) into a Plan.
+
+    `compare_strategies` builds the data once and derives each strategy's from it."""
+    estate = data.estate
+    if start is None:
+        start = time.perf_counter()
     lm, xs = build_model(data)
     built = time.perf_counter() - start
     result = solve(lm, solver=solver, time_limit=time_limit, gap=gap, threads=threads)

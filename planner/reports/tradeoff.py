@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import fields
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, fields, replace
 from datetime import date
 
 from planner import __version__
-from planner.plan import CostBreakdown, Plan, Strategy
+from planner.optimise.strategies import Comparison, WhereAllowed
+from planner.plan import CostBreakdown, Plan, SolveStatus, Strategy
 from planner.reports.charts import cost_chart, site_map
 from planner.reports.context import (
     Chart,
@@ -38,28 +39,62 @@ def optimal_of(plans: Sequence[Plan]) -> Plan:
     raise ValueError("the compared plans hold no optimal mix")
 
 
-def strategy_rows(plans: Sequence[Plan], best: Plan) -> tuple[StrategyRow, ...]:
+@dataclass(frozen=True, slots=True)
+class PricedStrategyRow(StrategyRow):
+    """A strategy row that also says how it is priced: over all sites, or where allowed (the
+    pure strategy is infeasible; its mode wherever eligible, the optimal mode elsewhere)."""
+
+    priced: str = "all-sites"  # all-sites | where-allowed | none
+    devices_in_mode: int = 0  # devices the strategy's mode (the optimal mix: all) covers
+    devices_total: int = 0
+    fallback: str = ""  # "7 sites, 311 devices: slr 290, onprem-manual 21" ("" when none)
+    label: str = ""  # the strategy, marked "*" when priced where allowed (chart, tables)
+
+    @property
+    def partial(self) -> bool:
+        return self.priced == "where-allowed"
+
+
+PARTIAL_MARK = " *"
+PARTIAL_NOTE = ("* where allowed: the pure strategy is impossible at some sites; it is priced "
+                "with its mode wherever eligible and the optimal mode at the sites that fall "
+                "back.")
+
+
+def strategy_rows(plans: Sequence[Plan], best: Plan) -> tuple[PricedStrategyRow, ...]:
+    """One row per strategy, priced from the pure plan or, when it is infeasible, from its
+    where-allowed plan (`compare_strategies` answers both; a plain tuple of plans has none)."""
     rows = []
     devices = len(best.estate.devices)
+    answers: Mapping[Strategy, WhereAllowed] = getattr(plans, "where_allowed", {})
     for plan in plans:
-        ok = solved(plan)
+        partial = answers.get(plan.strategy)
+        priced = plan if solved(plan) else (partial.plan if partial else None)
+        where = priced is not None and priced is not plan
+        ok = priced is not None
+        shown = priced if priced is not None else plan
         exposed: dict[str, int] = {}
-        for item in plan.exposure:
+        for item in shown.exposure:
             exposed[item.site] = max(exposed.get(item.site, 0), item.devices)
-        rows.append(StrategyRow(
+        rows.append(PricedStrategyRow(
             strategy=plan.strategy.value, status=plan.status.value, feasible=ok,
             chosen=plan.strategy is Strategy.OPTIMAL,
-            total=plan.costs.total if ok else 0.0,
-            parts=tuple(CostPart(p, getattr(plan.costs, p) if ok else 0.0) for p in COST_PARTS),
-            delta=plan.costs.total - best.costs.total if ok else 0.0,
-            devices_reserved=plan.devices_reserved,
-            locked_share=plan.devices_reserved / devices if devices else 0.0,
-            flexibility=plan.costs.flexibility, servers=sum(p.servers for p in plan.servers),
-            labour_hours_initial=plan.labour_hours_initial,
-            labour_hours_per_year=plan.labour_hours_per_year,
-            exposed_devices=sum(exposed.values()), gap=plan.gap,
+            total=shown.costs.total if ok else 0.0,
+            parts=tuple(CostPart(p, getattr(shown.costs, p) if ok else 0.0) for p in COST_PARTS),
+            delta=shown.costs.total - best.costs.total if ok else 0.0,
+            devices_reserved=shown.devices_reserved,
+            locked_share=shown.devices_reserved / devices if devices else 0.0,
+            flexibility=shown.costs.flexibility, servers=sum(p.servers for p in shown.servers),
+            labour_hours_initial=shown.labour_hours_initial,
+            labour_hours_per_year=shown.labour_hours_per_year,
+            exposed_devices=sum(exposed.values()), gap=shown.gap,
             infeasible_sites=tuple(site for site, _ in plan.infeasible),
             infeasible_example=_example(plan),
+            priced="where-allowed" if where else ("all-sites" if ok else "none"),
+            devices_in_mode=(partial.forced_devices if partial else devices) if ok else 0,
+            devices_total=devices,
+            fallback=partial.fallback_text() if partial and partial.partial else "",
+            label=plan.strategy.value + (PARTIAL_MARK if where else ""),
         ))
     return tuple(rows)
 
@@ -76,21 +111,30 @@ def _example(plan: Plan) -> str:
     return f"{site}: {reason}"
 
 
-def _headline(rows: tuple[StrategyRow, ...], best: Plan) -> tuple[str, ...]:
+def _headline(rows: tuple[PricedStrategyRow, ...], best: Plan) -> tuple[str, ...]:
     cur = best.estate.costs.currency
     years = best.estate.costs.horizon_years
     lines = [f"The optimal mix costs {cur} {best.costs.total:,.2f} over {years} years "
              f"({best.status.value}, proven gap {best.gap:.3%})."]
     singles = [r for r in rows if not r.chosen]
-    feasible = sorted((r for r in singles if r.feasible), key=lambda r: (r.total, r.strategy))
-    if feasible:
-        cheapest = feasible[0]
+    pure = sorted((r for r in singles if r.feasible and not r.partial),
+                  key=lambda r: (r.total, r.strategy))
+    if pure:
+        cheapest = pure[0]
         lines.append(f"The cheapest single-mode strategy, {cheapest.strategy}, costs "
                      f"{cur} {cheapest.delta:,.2f} more.")
-    out = [r.strategy for r in singles if not r.feasible]
+    out = [r.strategy for r in singles if r.status == SolveStatus.INFEASIBLE.value]
     if out:
-        lines.append(f"{len(out)} of {len(singles)} single-mode strategies are impossible for "
-                     f"this estate: {', '.join(out)}.")
+        lines.append(f"{len(out)} of {len(singles)} single-mode strategies are impossible at "
+                     f"some sites of this estate: {', '.join(out)}.")
+    partial = sorted((r for r in singles if r.partial and r.devices_in_mode),
+                     key=lambda r: (r.total, r.strategy))
+    if partial:
+        first = partial[0]
+        lines.append(f"Priced where allowed (their mode wherever eligible, the optimal mode "
+                     f"elsewhere), the cheapest of them is {first.strategy}: {cur} "
+                     f"{first.delta:,.2f} more than the mix, with {first.devices_in_mode:,} of "
+                     f"{first.devices_total:,} devices in {first.strategy.removeprefix('all-')}.")
     servers = ", ".join(f"{p.site} ({p.mode.value})" for p in best.servers) or "none"
     lines.append(f"The mix reserves {best.devices_reserved} devices, needs "
                  f"{best.labour_hours_per_year:,.1f} labour hours a year after "
@@ -103,17 +147,22 @@ def build_tradeoff(plans: Sequence[Plan], *, when: date | None, date_source: str
                    command: str) -> TradeoffReport:
     best = optimal_of(plans)
     estate = best.estate
-    ordered = (best, *[p for p in plans if p is not best])
+    ordered = Comparison((best, *[p for p in plans if p is not best]),
+                         getattr(plans, "where_allowed", {}))
     rows = strategy_rows(ordered, best)
     cur = estate.costs.currency
     sites, flips = site_rows(SitePricer(estate, best))
-    exposure = tuple(row for plan in ordered for row in exposure_rows(plan))
+    answers: Mapping[Strategy, WhereAllowed] = getattr(plans, "where_allowed", {})
+    priced = [p if solved(p) or p.strategy not in answers else answers[p.strategy].plan
+              for p in ordered]
+    exposure = tuple(row for plan in priced for row in exposure_rows(plan))
     notes = (
         "Strategy totals are whole-plan costs over the horizon from the optimiser, including "
         "licence purchases, On-Prem servers and transfers.",
         "Per-site alternative costs are site-level (device labour, exposure, flexibility, PLR "
         "uplift, per-site work, and a new On-Prem server when none serves the site); "
         "`planner explain ESTATE --site ID` re-solves the whole plan for one site.",
+        *((PARTIAL_NOTE,) if any(r.partial for r in rows) else ()),
         "Exposure lists the licence data elements that leave each site's boundary: hostnames "
         "stay in wherever the site's policy sets hostname privacy.",
     )
@@ -121,9 +170,11 @@ def build_tradeoff(plans: Sequence[Plan], *, when: date | None, date_source: str
         meta=meta(best, "tradeoff", f"Licensing trade-off report: {estate.name}", when),
         headline=_headline(rows, best), strategies=rows, cost_parts=COST_PARTS,
         cost_chart=Chart("cost-chart", "Cost by part per strategy",
-                         cost_chart(rows, COST_PARTS, cur),
+                         cost_chart([replace(r, strategy=r.label) for r in rows], COST_PARTS,
+                                    cur),
                          f"Total cost over {estate.costs.horizon_years} years in {cur}, split "
-                         "by part; the optimal mix first."),
+                         "by part; the optimal mix first."
+                         + (" " + PARTIAL_NOTE if any(r.partial for r in rows) else "")),
         exposure=exposure, sites=sites, flips=flips,
         site_map=Chart("site-map", "Sites, enclaves and SSM On-Prem servers",
                        site_map(estate, best),
