@@ -17,7 +17,8 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping
 from datetime import date
-from operator import attrgetter, eq
+from itertools import chain
+from operator import attrgetter, eq, itemgetter
 
 from planner.catalogue import Catalogue
 from planner.model import Device, Entitlement, Estate, LicenceUse
@@ -106,10 +107,10 @@ def _devices(estate: Estate, catalogue: Catalogue) -> list[Problem]:
     vas = {va.name for va in estate.virtual_accounts}
     site_list = ", ".join(sorted(sites)[:10]) + (" ..." if len(sites) > 10 else "")
     va_list = ", ".join(sorted(vas)[:10]) + (" ..." if len(vas) > 10 else "")
+    pids = set(map(attrgetter("pid"), devices))
     bad_sites = set(map(attrgetter("site"), devices)) - sites
     bad_vas = set(map(attrgetter("virtual_account"), devices)) - vas
-    bad_pids = {pid for pid in set(map(attrgetter("pid"), devices))
-                if catalogue.family_for_pid(pid) is None}
+    bad_pids = {pid for pid in pids if catalogue.family_for_pid(pid) is None}
     if bad_sites or bad_vas or bad_pids:
         for device in devices:
             if device.site in bad_sites and not device.site:
@@ -129,17 +130,30 @@ def _devices(estate: Estate, catalogue: Catalogue) -> list[Problem]:
                 out.append(_at(warning, device, estate, f"PID {device.pid!r} matches no product "
                                "family; the device is planned without family rules", "pid",
                                "a PID from models/products.yaml (or add its family)"))
-    out += _control_characters(devices, estate)
-    out += _duplicate_serials(estate)
+    serials = _serials(devices)
+    out += _control_characters(devices, estate, {
+        "hostname": "".join(map(attrgetter("hostname"), devices)),
+        "serial": serials.blob, "pid": "".join(pids)})
+    out += _duplicate_serials(estate, serials)
     return out
 
 
-def _control_characters(devices: tuple[Device, ...], estate: Estate) -> list[Problem]:
-    """Identifiers holding control characters; one C-level scan when (as usual) none do."""
+def _may_hold_control(text: str) -> bool:
+    # isprintable() is one fast C scan and is False for every C0/DEL control (and for some
+    # harmless characters such as U+00A0): only then does the exact regex need to look.
+    return not text.isprintable() and _CONTROL.search(text) is not None
+
+
+def _control_characters(devices: tuple[Device, ...], estate: Estate,
+                        blobs: Mapping[str, str]) -> list[Problem]:
+    """Identifiers holding control characters; one C-level scan per column when none do.
+
+    `blobs` maps each column to text holding at least all of that column's values, so a blob
+    without a control character clears the whole column.
+    """
     out: list[Problem] = []
     for column in ("hostname", "serial", "pid"):
-        values = set(map(attrgetter(column), devices))
-        if not _CONTROL.search("".join(values)):
+        if not _may_hold_control(blobs[column]):
             continue
         for device in devices:
             value = getattr(device, column)
@@ -150,24 +164,42 @@ def _control_characters(devices: tuple[Device, ...], estate: Estate) -> list[Pro
     return out
 
 
-def _duplicate_serials(estate: Estate) -> list[Problem]:
+class _Serials:
+    """Every serial (devices and stack members) at once, for the duplicate and control checks."""
+
+    __slots__ = ("blob", "distinct", "expected")
+
+    def __init__(self, blob: str, distinct: int, expected: int) -> None:
+        self.blob = blob  # every distinct serial joined: device serials are all in it
+        self.distinct = distinct  # distinct serials, ignoring case
+        self.expected = expected  # distinct serials when nothing repeats
+
+
+def _serials(devices: tuple[Device, ...]) -> _Serials:
+    # map/attrgetter/chain iterate in C: no Python frame per device or member.
+    get_serial, get_members = attrgetter("serial"), attrgetter("members")
+    stacked = list(filter(get_members, devices))
+    seen = set(map(get_serial, devices))
+    seen.update(map(get_serial, chain.from_iterable(map(get_members, stacked))))
+    n_members = sum(map(len, map(get_members, stacked)))
+    # A stack usually lists its own serial as member 1: each such listing is exactly one
+    # expected repeat. Any other repeat means a duplicate, found by the slow pass.
+    own_first = sum(map(eq, map(get_serial, map(itemgetter(0), map(get_members, stacked))),
+                        map(get_serial, stacked)))
+    blob = "".join(seen)
+    # Serials compare case-insensitively, but upper-casing 2M strings costs more than the
+    # check itself: one upper() of the joined text tells whether any has a lower-case letter.
+    # (A stack listing its own serial in another case only makes the count look short, which
+    # sends the estate to the exact pass below: never a missed duplicate.)
+    distinct = len(seen) if blob == blob.upper() else len(set(map(str.upper, seen)))
+    return _Serials(blob, distinct, len(devices) + n_members - own_first)
+
+
+def _duplicate_serials(estate: Estate, serials: _Serials | None = None) -> list[Problem]:
     """Serials must be unique across devices and stack members (case-insensitive)."""
     devices = estate.devices
-    stacked = [d for d in devices if d.members]
-    keys = list(map(attrgetter("serial"), devices))
-    member_keys = [m.serial for d in stacked for m in d.members]
-    firsts = [d.members[0].serial for d in stacked]
-    owns = [d.serial for d in stacked]
-    # Serials compare case-insensitively, but upper-casing 2M strings costs more than the
-    # check itself: one join tells whether any serial has a lower-case letter at all.
-    blob = "".join(keys) + "".join(member_keys)
-    if blob != blob.upper():
-        keys, member_keys, firsts, owns = ([s.upper() for s in seq]
-                                           for seq in (keys, member_keys, firsts, owns))
-    # A stack usually lists its own serial as member 1: each such listing is exactly one
-    # expected repeat. Any other repeat means a duplicate, found by the slow pass below.
-    own_first = sum(map(eq, firsts, owns))
-    if len(set(keys).union(member_keys)) == len(keys) + len(member_keys) - own_first:
+    got = serials or _serials(devices)
+    if got.distinct == got.expected:
         return []  # the common case: nothing repeats
     out: list[Problem] = []
     owner: dict[str, Device] = {}
@@ -176,7 +208,9 @@ def _duplicate_serials(estate: Estate) -> list[Problem]:
         other = owner.setdefault(key, device)
         if other is not device:
             out.append(_duplicate(device, other, key, estate))
-    for device in stacked:
+    for device in devices:
+        if not device.members:
+            continue
         own = {device.serial.upper()}
         for member in device.members:
             mkey = member.serial.upper()
