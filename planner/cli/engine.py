@@ -307,12 +307,13 @@ def compare_cmd(estate: Path, solver: str, time_limit: float, gap: float, thread
 
     A strategy forces one mode (all-cssm-direct, all-cslu, all-onprem-network,
     all-onprem-manual, all-offline, all-slr, all-plr) on every site. When some site cannot
-    take it, its status is infeasible, the sites that break it are listed with why, and it is
-    priced "where allowed": its mode wherever eligible, the optimal mode elsewhere; the
-    fallback column says how many sites and devices fall back and to what. Columns: status,
-    total cost (--wide: its parts), cost above the optimal mix, devices reserved (SLR/PLR),
-    On-Prem servers, labour hours a year, devices whose licence data leaves their site.
-    JSON/CSV carry every column, `priced` (all-sites, where-allowed, none) and the fallback.
+    take it, it is infeasible: the sites that break it are listed below the table with why,
+    and it is priced "where allowed" (its mode wherever eligible, the optimal mode at the
+    sites that fall back). Columns: status, total cost over the horizon (--wide adds its
+    parts), cost above the optimal mix, devices in the strategy's mode, sites that fall back
+    and the modes they take, devices reserved (SLR/PLR), On-Prem servers, labour hours a year,
+    devices whose licence data leaves their site. JSON/CSV carry every column, `priced`
+    (all-sites, where-allowed, none) and the fallback per site and mode.
     """
     from planner.optimise import compare_strategies
 

@@ -101,3 +101,37 @@ def test_where_allowed_never_beats_the_mix(seed: int, sites: int, capacity: int)
         return
     _check_where_allowed(estate, plans)
     _same_pure(estate, plans, 1e-9)
+
+
+def test_compare_command_shows_where_allowed_prices() -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from planner.cli import main
+
+    path = str(EXAMPLES[0] / "estate.yaml")
+    runner = CliRunner()
+    result = runner.invoke(main, ["compare", path, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    rows = {r["strategy"]: r for r in json.loads(result.stdout)}
+    best = rows["optimal"]
+    assert best["priced"] == "all-sites" and best["fallback_devices"] == 0
+    partial = [r for r in rows.values() if r["priced"] == "where-allowed"]
+    assert partial, "the example has a strategy that applies only in part"
+    for row in partial:
+        assert row["status"] == "infeasible" and row["infeasible"]
+        assert row["total"] >= best["total"] - TOL
+        assert sorted(row["fallback"]) == sorted(row["infeasible"])
+        assert sum(row["fallback_modes"].values()) == row["fallback_devices"] > 0
+        assert row["devices_in_mode"] + row["fallback_devices"] == best["devices_in_mode"]
+    table = runner.invoke(main, ["compare", path]).stdout
+    assert "where allowed" in table and "falls back to" in table
+    assert "no feasible plan" in table  # the pure answer still names its sites
+    wide = runner.invoke(main, ["compare", path, "--wide"]).stdout
+    assert "reservation_uplift" in wide and "reservation_uplift" not in table
+    pure = json.loads(runner.invoke(main, ["compare", path, "--pure-only", "--format",
+                                           "json"]).stdout)
+    for row in pure:
+        if row["status"] == "infeasible":
+            assert row["priced"] == "none" and row["total"] is None
