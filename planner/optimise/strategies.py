@@ -114,7 +114,10 @@ def compare_strategies(estate: Estate, *, where_allowed: bool = True,
     (with `where_allowed`) are also priced where their mode is eligible.
 
     The optimal mix is solved too (a SolverError from it propagates: no plan is possible)."""
-    options = {k: v for k, v in same.items() if k not in ("strategy", "forced")}
+    unknown = sorted(set(same) - {"strategy", "solver", "time_limit", "gap", "threads"})
+    if unknown:  # as plan_estate would say; `forced` pins do not combine with strategies
+        raise TypeError(f"compare_strategies() got unexpected options: {', '.join(unknown)}")
+    options = {k: v for k, v in same.items() if k != "strategy"}
     was_enabled = gc.isenabled()
     gc.disable()  # as plan_estate: many small objects, no cycles
     try:

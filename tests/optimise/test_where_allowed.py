@@ -135,3 +135,9 @@ def test_compare_command_shows_where_allowed_prices() -> None:
     for row in pure:
         if row["status"] == "infeasible":
             assert row["priced"] == "none" and row["total"] is None
+
+
+def test_unknown_options_are_refused() -> None:
+    estate = random_estate(1, sites=1)
+    with pytest.raises(TypeError, match="forced"):
+        compare_strategies(estate, forced={})
