@@ -167,39 +167,51 @@ def _control_characters(devices: tuple[Device, ...], estate: Estate,
 class _Serials:
     """Every serial (devices and stack members) at once, for the duplicate and control checks."""
 
-    __slots__ = ("blob", "distinct", "expected")
+    __slots__ = ("blob", "clean")
 
-    def __init__(self, blob: str, distinct: int, expected: int) -> None:
-        self.blob = blob  # every distinct serial joined: device serials are all in it
-        self.distinct = distinct  # distinct serials, ignoring case
-        self.expected = expected  # distinct serials when nothing repeats
+    def __init__(self, blob: str, clean: bool) -> None:
+        self.blob = blob  # device serials joined, for the control-character check
+        self.clean = clean  # True when no serial repeats (ignoring case) except as allowed
 
 
 def _serials(devices: tuple[Device, ...]) -> _Serials:
     # map/attrgetter/chain iterate in C: no Python frame per device or member.
     get_serial, get_members = attrgetter("serial"), attrgetter("members")
     stacked = list(filter(get_members, devices))
-    seen = set(map(get_serial, devices))
-    seen.update(map(get_serial, chain.from_iterable(map(get_members, stacked))))
-    n_members = sum(map(len, map(get_members, stacked)))
-    # A stack usually lists its own serial as member 1: each such listing is exactly one
-    # expected repeat. Any other repeat means a duplicate, found by the slow pass.
-    own_first = sum(map(eq, map(get_serial, map(itemgetter(0), map(get_members, stacked))),
-                        map(get_serial, stacked)))
-    blob = "".join(seen)
+    keys = list(map(get_serial, devices))
+    member_keys = list(map(get_serial, chain.from_iterable(map(get_members, stacked))))
+    blob = "".join(keys)
     # Serials compare case-insensitively, but upper-casing 2M strings costs more than the
     # check itself: one upper() of the joined text tells whether any has a lower-case letter.
-    # (A stack listing its own serial in another case only makes the count look short, which
-    # sends the estate to the exact pass below: never a missed duplicate.)
-    distinct = len(seen) if blob == blob.upper() else len(set(map(str.upper, seen)))
-    return _Serials(blob, distinct, len(devices) + n_members - own_first)
+    member_blob = "".join(member_keys)
+    folded = blob != blob.upper() or member_blob != member_blob.upper()
+    del member_blob
+    if folded:
+        keys = list(map(str.upper, keys))
+        member_keys = list(map(str.upper, member_keys))
+    own = set(keys)
+    listed = set(member_keys)
+    if len(own) != len(keys) or len(listed) != len(member_keys):
+        return _Serials(blob, False)
+    # No serial repeats among devices or among members: a repeat can only be a member that is
+    # also a device. A stack usually lists its own serial as member 1, which is allowed; any
+    # other overlap is a duplicate, found by the exact pass.
+    if own.isdisjoint(listed):
+        return _Serials(blob, True)
+    overlap = len(own & listed)
+    firsts = map(get_serial, map(itemgetter(0), map(get_members, stacked)))
+    owners = map(get_serial, stacked)
+    if folded:
+        firsts, owners = map(str.upper, firsts), map(str.upper, owners)
+    own_first = sum(map(eq, firsts, owners))
+    return _Serials(blob, overlap == own_first)
 
 
 def _duplicate_serials(estate: Estate, serials: _Serials | None = None) -> list[Problem]:
     """Serials must be unique across devices and stack members (case-insensitive)."""
     devices = estate.devices
     got = serials or _serials(devices)
-    if got.distinct == got.expected:
+    if got.clean:
         return []  # the common case: nothing repeats
     out: list[Problem] = []
     owner: dict[str, Device] = {}

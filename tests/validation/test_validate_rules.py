@@ -95,3 +95,33 @@ def test_own_serial_anywhere_in_the_member_list_is_not_a_duplicate() -> None:
     plain = Device("p", "C9300-48P", "S3", "A", "DEFAULT",
                    members=(StackMember("C9300-48P", "S3"), StackMember("C9300-48P", "S4")))
     assert run(estate((site("A"),), devices=(stack, plain))) == []
+
+
+def test_repeats_found_by_every_route_of_the_fast_serial_check() -> None:
+    # Each case defeats a different shortcut: repeated device serials (in another case),
+    # one member listed by two stacks, and a member that is another stack's own serial.
+    def dev(host: str, serial: str, *members: str) -> Device:
+        return Device(host, "C9300-48P", serial, "A", "DEFAULT",
+                      members=tuple(StackMember("C9300-48P", m) for m in members))
+
+    cases = {
+        "device twice": ((dev("a", "S1"), dev("b", "s1")), ["duplicate serial S1"]),
+        "member twice": ((dev("a", "S1", "S1", "M1"), dev("b", "S2", "S2", "M1")),
+                         ["duplicate serial M1"]),
+        "member is a device": ((dev("a", "S1", "S1", "S2"), dev("b", "S2", "S2", "S3")),
+                               ["duplicate serial S2"]),
+        "all clean": ((dev("a", "S1", "S1", "M1"), dev("b", "S2", "M2", "S2")), []),
+    }
+    for name, (devices, expected) in cases.items():
+        got = [p.message.split(" (")[0] for p in run(estate((site("A"),), devices=devices))]
+        assert got == expected, name
+
+
+def test_control_characters_are_found_in_each_identifier() -> None:
+    devices = (Device("a\tb", "C9300-48P", "S1", "A", "DEFAULT"),
+               Device("c", "C9300-48P", "S2\x00", "A", "DEFAULT"),
+               Device("d", "C9300-48P", "S3", "A", "DEFAULT"),
+               Device("e\u00a0", "C9300-48P", "S4", "A", "DEFAULT"))  # printable-ish: allowed
+    problems = run(estate((site("A"),), devices=devices))
+    assert sorted(p.column for p in problems if "control character" in p.message) == [
+        "hostname", "serial"]
