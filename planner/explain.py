@@ -90,7 +90,7 @@ def site_exclusions(estate: Estate, site_id: str) -> dict[Mode, tuple[str, ...]]
     return {m: tuple(r) for m, r in merged.items()}
 
 
-def _lever_estate(estate: Estate, site_id: str, mode: Mode) -> tuple[Estate, list[str]]:
+def lever_estate(estate: Estate, site_id: str, mode: Mode) -> tuple[Estate, list[str]]:
     """The estate with every user-controlled obstacle to `mode` at the site removed."""
     changes: list[str] = []
     site = estate.site(site_id)
@@ -172,11 +172,11 @@ def explain_site(estate: Estate, site_id: str, *, planner: Planner | None = None
         lever = ""
         priced_on = estate
         if reasons:
-            lever_estate, changes = _lever_estate(estate, site_id, mode)
-            if not changes or any(site_exclusions(lever_estate, site_id)[mode]):
+            changed, changes = lever_estate(estate, site_id, mode)
+            if not changes or any(site_exclusions(changed, site_id)[mode]):
                 alternatives.append(Alternative(mode, False, reasons, "", None, None))
                 continue
-            lever, priced_on = "; ".join(changes), lever_estate
+            lever, priced_on = "; ".join(changes), changed
         cost, why = _price(planner, priced_on, site_id, mode, options)
         delta = None if cost is None else cost - best.costs.total
         alternatives.append(Alternative(mode, not reasons, reasons or why, lever, cost, delta))

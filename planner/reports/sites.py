@@ -12,10 +12,11 @@ for that comparison.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from planner.catalogue import load_catalogue
 from planner.eligibility import mode_exclusions
+from planner.explain import lever_estate
 from planner.graph import Reach, analyse_reach
 from planner.model import Estate, LicensingState, Mode
 from planner.modes import data_leaving_for, load_modes
@@ -113,7 +114,7 @@ class SitePricer:
         classification = self.estate.site(site).classification
         key = (classification, mode)
         if key not in self._levers:
-            est, changes = _lever(self.estate, site, mode)
+            est, changes = lever_estate(self.estate, site, mode)
             self._levers[key] = (est, changes, analyse_reach(est) if changes else self.reach)
         est, changes, reach = self._levers[key]
         if not changes:
@@ -128,28 +129,6 @@ class SitePricer:
             if reasons:
                 return None
         return est, changes
-
-
-def _lever(estate: Estate, site_id: str, mode: Mode) -> tuple[Estate, list[str]]:
-    """The estate with every input the user controls that blocks `mode` at the site changed."""
-    changes: list[str] = []
-    policy = estate.policy(estate.site(site_id).classification)
-    if mode not in policy.allowed_modes:
-        changes.append(f"allow {mode.value} in policy '{policy.name}'")
-        estate = replace(estate, policies=tuple(
-            replace(p, allowed_modes=p.allowed_modes | {mode}) if p.name == policy.name else p
-            for p in estate.policies))
-    account = estate.account
-    if mode is Mode.SLR and not account.slr_preapproved:
-        changes.append("pre-approve SLR on the Smart Account")
-        account = replace(account, slr_preapproved=True)
-    if mode is Mode.PLR and not account.plr_preapproved:
-        changes.append("pre-approve PLR on the Smart Account")
-        account = replace(account, plr_preapproved=True)
-    if mode is Mode.PLR and not account.export_authorised:
-        changes.append("obtain export authorisation (PLR)")
-        account = replace(account, export_authorised=True)
-    return replace(estate, account=account), changes
 
 
 def _break_even(now: float, delta: float, slope: float) -> float | None:
