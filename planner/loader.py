@@ -33,6 +33,7 @@ from planner.readers import ESTATE_KIND, ReadContext, SourceKind, reader_for
 from planner.readers.estate_yaml import EVIDENCE, EstateDoc, read_estate_document
 from planner.resources import models_dir
 from planner.summary import EstateSummary, summarise
+from planner.tally import DeviceTally
 from planner.validate import validate_estate
 
 
@@ -42,6 +43,9 @@ class LoadResult:
     warnings: tuple[Problem, ...]
     # The catalogue as this estate sees it: models/ plus the file's `prices:` and `products:`.
     catalogue: Catalogue
+    # Device counts per site, PID, Virtual Account and licence, counted once for validation
+    # and reused by the summary.
+    tally: DeviceTally | None = None
 
 
 def reference_date(text: str | None = None) -> date:
@@ -124,9 +128,10 @@ def load_estate(path: str | Path, *, strict: bool = False,
             links=doc.links, devices=tuple(devices), entitlements=tuple(entitlements),
             policies=policies, costs=costs, agreement=doc.agreement, sources=tuple(sources),
             path=display, catalogue=catalogue)
+        tally = DeviceTally.of(estate.devices)
         problems.extend(validate_estate(estate, catalogue=catalogue, lines=doc.lines,
                                         today=today or reference_date(),
-                                        consumption=not read_failed))
+                                        consumption=not read_failed, tally=tally))
     finally:
         if was_enabled:
             # The records live as long as the process: move them out of the collector's sight
@@ -138,7 +143,7 @@ def load_estate(path: str | Path, *, strict: bool = False,
     if any(p.severity is Severity.ERROR for p in problems):
         raise InputError(problems)
     warnings = tuple(sorted(problems, key=Problem.sort_key))
-    return LoadResult(estate, warnings, catalogue)
+    return LoadResult(estate, warnings, catalogue, tally)
 
 
 def estate_catalogue(estate: Estate) -> Catalogue:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from operator import attrgetter
 
 from planner.catalogue import Catalogue, load_catalogue
-from planner.model import Estate, LicenceUse
+from planner.model import Estate
+from planner.tally import DeviceTally
 
 TOP_SITES = 20  # devices-by-site rows shown before the rest are folded into one line
 
@@ -50,23 +50,12 @@ class EstateSummary:
         }
 
 
-def summarise(estate: Estate, *, top: int = TOP_SITES,
-              catalogue: Catalogue | None = None) -> EstateSummary:
-    """Counts for people: one O(devices) pass, everything sorted for stable output."""
+def summarise(estate: Estate, *, top: int = TOP_SITES, catalogue: Catalogue | None = None,
+              tally: DeviceTally | None = None) -> EstateSummary:
+    """Counts for people, sorted for stable output; `tally` when the caller has counted already."""
     cat = catalogue or estate.catalogue or load_catalogue()
-    devices = estate.devices
-    # Counter over attribute columns counts in C; a per-device Python loop would dominate.
-    by_site = Counter(map(attrgetter("site"), devices))
-    by_pid = Counter(map(attrgetter("pid"), devices))
-    by_va = Counter(map(attrgetter("virtual_account"), devices))
-    by_cell = Counter(map(id, map(attrgetter("licences"), devices)))
-    cells: dict[int, tuple[LicenceUse, ...]] = {}
-    if by_cell:
-        for d in devices:
-            if len(cells) == len(by_cell):
-                break  # every distinct cell seen
-            if id(d.licences) not in cells:
-                cells[id(d.licences)] = d.licences
+    counts = tally or DeviceTally.of(estate.devices)
+    by_site, by_pid, by_va, used = counts.by_site, counts.by_pid, counts.by_va, counts.used
     by_family: Counter[str] = Counter()
     for pid, n in by_pid.items():
         fam = cat.family_for_pid(pid)
@@ -79,10 +68,6 @@ def summarise(estate: Estate, *, top: int = TOP_SITES,
     ranked = sorted(by_site.items(), key=lambda kv: (-kv[1], kv[0]))
     shown = tuple((s, classification.get(s, "(unknown site)"), n) for s, n in ranked[:top])
     rest = ranked[top:]
-    used: Counter[str] = Counter()
-    for key, n in by_cell.items():
-        for use in cells[key]:
-            used[use.tag] += use.count * n
     entitled: Counter[str] = Counter()
     cssm_use: Counter[str] = Counter()
     ent_by_va: Counter[str] = Counter()

@@ -21,8 +21,9 @@ from itertools import chain
 from operator import attrgetter, eq, itemgetter
 
 from planner.catalogue import Catalogue
-from planner.model import Device, Entitlement, Estate, LicenceUse
+from planner.model import Device, Entitlement, Estate
 from planner.problems import Problem, error, warning
+from planner.tally import DeviceTally
 
 # Line breaks, tabs, NUL and other C0/DEL controls: no real hostname, serial or PID has them,
 # and in one they would split lines of summaries, command files and calendars.
@@ -30,18 +31,21 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def validate_estate(estate: Estate, *, catalogue: Catalogue, lines: Mapping[str, int],
-                    today: date, consumption: bool = True) -> list[Problem]:
+                    today: date, consumption: bool = True,
+                    tally: DeviceTally | None = None) -> list[Problem]:
     """Every cross-record problem in `estate`; `lines` maps YAML paths to estate-file lines.
 
     `consumption=False` skips the over-consumption totals (the loader does so when an inventory
-    file failed to load, since the totals would then be wrong and only add noise).
+    file failed to load, since the totals would then be wrong and only add noise). `tally` is
+    `DeviceTally.of(estate.devices)` when the caller already has it (counted here otherwise).
     """
+    counts = tally or DeviceTally.of(estate.devices)
     problems: list[Problem] = []
     problems += _sites_and_links(estate, lines)
-    problems += _devices(estate, catalogue)
+    problems += _devices(estate, catalogue, counts)
     problems += _entitlements(estate, today)
     if consumption:
-        problems += _consumption(estate)
+        problems += _consumption(estate, counts)
     return problems
 
 
@@ -98,7 +102,7 @@ def _sites_and_links(estate: Estate, lines: Mapping[str, int]) -> list[Problem]:
     return out
 
 
-def _devices(estate: Estate, catalogue: Catalogue) -> list[Problem]:
+def _devices(estate: Estate, catalogue: Catalogue, tally: DeviceTally) -> list[Problem]:
     # Set algebra over attribute columns (C loops), then a per-device loop only for the few
     # devices that actually have a problem: a million devices validate in well under a second.
     out: list[Problem] = []
@@ -107,9 +111,9 @@ def _devices(estate: Estate, catalogue: Catalogue) -> list[Problem]:
     vas = {va.name for va in estate.virtual_accounts}
     site_list = ", ".join(sorted(sites)[:10]) + (" ..." if len(sites) > 10 else "")
     va_list = ", ".join(sorted(vas)[:10]) + (" ..." if len(vas) > 10 else "")
-    pids = set(map(attrgetter("pid"), devices))
-    bad_sites = set(map(attrgetter("site"), devices)) - sites
-    bad_vas = set(map(attrgetter("virtual_account"), devices)) - vas
+    pids = tally.by_pid.keys()
+    bad_sites = tally.by_site.keys() - sites
+    bad_vas = tally.by_va.keys() - vas
     bad_pids = {pid for pid in pids if catalogue.family_for_pid(pid) is None}
     if bad_sites or bad_vas or bad_pids:
         for device in devices:
@@ -263,23 +267,9 @@ def _entitlements(estate: Estate, today: date) -> list[Problem]:
     return out
 
 
-def _consumption(estate: Estate) -> list[Problem]:
+def _consumption(estate: Estate, tally: DeviceTally) -> list[Problem]:
     """Devices using more of a licence than the account holds (informational warning)."""
-    # Readers share one tuple per distinct licences cell: count tuples, not uses.
-    per_cell = Counter(map(id, map(attrgetter("licences"), estate.devices)))
-    cells: dict[int, tuple[LicenceUse, ...]] = {}
-    first_device: dict[str, Device] = {}
-    for device in estate.devices:
-        if len(cells) == len(per_cell):
-            break  # every distinct cell seen
-        if id(device.licences) not in cells:
-            cells[id(device.licences)] = device.licences
-            for use in device.licences:
-                first_device.setdefault(use.tag, device)
-    used: Counter[str] = Counter()
-    for key, n in per_cell.items():
-        for use in cells[key]:
-            used[use.tag] += use.count * n
+    used = tally.used
     held: Counter[str] = Counter()
     first_ent: dict[str, Entitlement] = {}
     for ent in estate.entitlements:
@@ -289,7 +279,7 @@ def _consumption(estate: Estate) -> list[Problem]:
     for tag in sorted(used):
         if used[tag] > held[tag]:
             anchor = first_ent.get(tag)
-            origin = anchor.origin if anchor else first_device[tag].origin
+            origin = anchor.origin if anchor else tally.first_user[tag].origin
             file, line = (origin.file, origin.line) if origin else (estate.path, None)
             out.append(warning(file, f"over-consumption of {tag}: devices use {used[tag]}, "
                                f"entitlements hold {held[tag]} (short {used[tag] - held[tag]})",

@@ -40,7 +40,7 @@ def validate(estate: Path, strict: bool, fmt: str, date_text: str | None) -> Non
     result = load_estate(estate, strict=strict, today=reference_date(date_text))
     for problem in result.warnings:
         click.echo(str(problem), err=True)
-    summary = summarise(result.estate, catalogue=result.catalogue)
+    summary = summarise(result.estate, catalogue=result.catalogue, tally=result.tally)
     if fmt == "json":
         data = summary.as_dict()
         data["warnings"] = [str(p) for p in result.warnings]
