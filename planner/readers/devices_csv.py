@@ -85,9 +85,9 @@ class DevicesCsvReader:
         append = devices.append
         make_device, make_origin, make_member = _make_device, _make_origin, _make_member
         clean_members = _CLEAN_MEMBERS.fullmatch
-        seen_rows = False
+        shared_get, state_get, licence_get = shared.get, states.get, licences.get
+        seen_rows = len(lines) > 1  # any line after the header, even a blank one
         for line, text_line in numbered:
-            seen_rows = True
             if '"' in text_line:
                 while text_line.count('"') % 2:  # a quoted field runs onto the next line
                     more = next(numbered, None)
@@ -106,13 +106,13 @@ class DevicesCsvReader:
             if pad:
                 row.append("")
             host, pid, serial, site, va, version, state_raw, lic_raw, mem_raw = pick(row)
-            got = shared.get(pid)
+            got = shared_get(pid)
             pid = shared.setdefault(pid, pid.strip()) if got is None else got
-            got = shared.get(site)
+            got = shared_get(site)
             site = shared.setdefault(site, site.strip()) if got is None else got
-            got = shared.get(va)
+            got = shared_get(va)
             va = shared.setdefault(va, va.strip()) if got is None else got
-            got = shared.get(version)
+            got = shared_get(version)
             version = shared.setdefault(version, version.strip()) if got is None else got
             serial = serial.strip()
             bad = False
@@ -122,7 +122,7 @@ class DevicesCsvReader:
                     if not value:
                         problems.append(error(display, f"{name} is blank", line=line,
                                               column=name, expected=f"a {name}"))
-            state = states.get(state_raw)
+            state = state_get(state_raw)
             if state is None:
                 if state_raw not in states:
                     key = state_raw.strip().lower()
@@ -135,7 +135,7 @@ class DevicesCsvReader:
                                           expected=_STATE_LIST))
             uses: tuple[LicenceUse, ...] = ()
             if lic_raw:
-                parsed = licences.get(lic_raw)
+                parsed = licence_get(lic_raw)
                 if parsed is None:
                     parsed = licences[lic_raw] = _parse_licences(lic_raw, ctx.catalogue, canon)
                 uses, wrong = parsed
