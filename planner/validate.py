@@ -181,9 +181,8 @@ class _Serials:
 def _serials(devices: tuple[Device, ...]) -> _Serials:
     # map/attrgetter/chain iterate in C: no Python frame per device or member.
     get_serial, get_members = attrgetter("serial"), attrgetter("members")
-    stacked = list(filter(get_members, devices))
     keys = list(map(get_serial, devices))
-    member_keys = list(map(get_serial, chain.from_iterable(map(get_members, stacked))))
+    member_keys = list(map(get_serial, chain.from_iterable(map(get_members, devices))))
     blob = "".join(keys)
     # Serials compare case-insensitively, but upper-casing 2M strings costs more than the
     # check itself: one upper() of the joined text tells whether any has a lower-case letter.
@@ -203,6 +202,7 @@ def _serials(devices: tuple[Device, ...]) -> _Serials:
     if own.isdisjoint(listed):
         return _Serials(blob, True)
     overlap = len(own & listed)
+    stacked = list(filter(get_members, devices))
     firsts = map(get_serial, map(itemgetter(0), map(get_members, stacked)))
     owners = map(get_serial, stacked)
     if folded:
