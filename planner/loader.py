@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import gc
 import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -87,6 +88,7 @@ def load_estate(path: str | Path, *, strict: bool = False,
     read_failed = False  # a source that did not load makes consumption totals meaningless
     was_enabled = gc.isenabled()
     gc.disable()  # bulk object construction: the cyclic GC would rescan millions of records
+    hasher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="planner-sha256")
     try:
         for kind in SourceKind:
             for rel in doc.inventory.get(kind.value, ()):
@@ -99,14 +101,16 @@ def load_estate(path: str | Path, *, strict: bool = False,
                                           "the estate file's folder"))
                     read_failed = True
                     continue
+                # hashlib and file reads release the GIL: the digest for the reproducibility
+                # block is computed on the other core while this one parses the same file.
+                digest = hasher.submit(sha256_file, base / rel)
                 try:
                     got = reader_for(kind).read(base / rel, file_display, ctx)
                 except InputError as exc:
                     problems.extend(exc.problems)
                     read_failed = True
                     continue
-                sources.append(SourceFile(Path(rel).as_posix(), kind.value,
-                                          sha256_file(base / rel)))
+                sources.append(SourceFile(Path(rel).as_posix(), kind.value, digest.result()))
                 problems.extend(got.problems)
                 read_failed = read_failed or any(p.severity is Severity.ERROR
                                                  for p in got.problems)
@@ -133,6 +137,7 @@ def load_estate(path: str | Path, *, strict: bool = False,
                                         today=today or reference_date(),
                                         consumption=not read_failed, tally=tally))
     finally:
+        hasher.shutdown(wait=True)
         if was_enabled:
             # The records live as long as the process: move them out of the collector's sight
             # so later full collections do not traverse millions of immutable objects.
