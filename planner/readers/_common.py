@@ -128,3 +128,32 @@ def parse_loose_date(text: str) -> date | None:
         except ValueError:
             continue
     return None
+
+
+def export_rows(text: str, display: str, columns: Mapping[str, Sequence[str]],
+                required: Sequence[str], what: str, row_noun: str,
+                problems: list[Problem]) -> Iterator[tuple[int, dict[str, str]]]:
+    """The data rows of a loosely-headed export (CSSM, NetBox) as `{column: cell}` by line.
+
+    Header problems (an empty file, a missing column) and a header with no rows are appended to
+    `problems`; blank lines are skipped. `what` names the export, `row_noun` one row's kind.
+    """
+    rows = csv_rows(text)
+    first = next(rows, None)
+    header = first[1] if first else None
+    if header is None or not any(h.strip() for h in header):
+        problems.append(empty_file(display, f"{what} with a header line"))
+        return
+    cols, missing = match_header(header, columns, required, display)
+    if missing:
+        problems.extend(missing)
+        return
+    seen_rows = False
+    for line, row in rows:
+        seen_rows = True
+        if not row or (len(row) == 1 and not row[0].strip()):
+            continue
+        yield line, {name: (row[i].strip() if i < len(row) else "") for name, i in cols.items()}
+    if not seen_rows:
+        problems.append(error(display, f"file has a header but no {row_noun}s", line=1,
+                              expected=f"at least one {row_noun} row"))

@@ -15,9 +15,7 @@ from planner.problems import error
 from planner.readers import ReadContext, ReadResult, SourceKind
 from planner.readers._common import (
     count_problem,
-    csv_rows,
-    empty_file,
-    match_header,
+    export_rows,
     parse_count,
     parse_loose_date,
 )
@@ -47,22 +45,8 @@ class CssmCsvReader:
         text = read_text(path, display)
         result = ReadResult()
         problems = result.problems
-        rows = csv_rows(text)
-        first = next(rows, None)
-        header = first[1] if first else None
-        if header is None or not any(h.strip() for h in header):
-            problems.append(empty_file(display, "a CSSM export with a header line"))
-            return result
-        cols, missing = match_header(header, COLUMNS, REQUIRED, display)
-        if missing:
-            problems.extend(missing)
-            return result
-        seen_rows = False
-        for line, row in rows:
-            seen_rows = True
-            if not row or (len(row) == 1 and not row[0].strip()):
-                continue
-            cell = {name: (row[i].strip() if i < len(row) else "") for name, i in cols.items()}
+        for line, cell in export_rows(text, display, COLUMNS, REQUIRED, "a CSSM export",
+                                      "licence", problems):
             before = len(problems)
             counts: dict[str, int] = {}
             for column in ("Quantity", "In Use", "Reserved"):
@@ -101,7 +85,4 @@ class CssmCsvReader:
             result.entitlements.extend(entitlements_for(
                 cell["License"], va, counts["Quantity"], counts["In Use"], counts["Reserved"],
                 terms, ctx, Origin(display, line), None, problems))
-        if not seen_rows and not problems:
-            problems.append(error(display, "file has a header but no licences", line=1,
-                                  expected="at least one licence row"))
         return result

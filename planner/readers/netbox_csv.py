@@ -13,7 +13,7 @@ from planner.fileio import read_text
 from planner.model import Device, Origin
 from planner.problems import error
 from planner.readers import ReadContext, ReadResult, SourceKind
-from planner.readers._common import csv_rows, empty_file, match_header
+from planner.readers._common import export_rows
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "Name": ("device", "hostname"),
@@ -34,22 +34,8 @@ class NetboxCsvReader:
         text = read_text(path, display)
         result = ReadResult()
         problems = result.problems
-        rows = csv_rows(text)
-        first = next(rows, None)
-        header = first[1] if first else None
-        if header is None or not any(h.strip() for h in header):
-            problems.append(empty_file(display, "a NetBox device export with a header line"))
-            return result
-        cols, missing = match_header(header, COLUMNS, REQUIRED, display)
-        if missing:
-            problems.extend(missing)
-            return result
-        seen_rows = False
-        for line, row in rows:
-            seen_rows = True
-            if not row or (len(row) == 1 and not row[0].strip()):
-                continue
-            cell = {name: (row[i].strip() if i < len(row) else "") for name, i in cols.items()}
+        for line, cell in export_rows(text, display, COLUMNS, REQUIRED,
+                                      "a NetBox device export", "device", problems):
             blank = [c for c in ("Device type", "Serial number", "Site") if not cell[c]]
             for column in blank:
                 problems.append(error(display, f"{column} is blank", line=line, column=column,
@@ -61,7 +47,4 @@ class NetboxCsvReader:
             result.devices.append(Device(
                 hostname=cell["Name"], pid=cell["Device type"], serial=cell["Serial number"],
                 site=site, virtual_account="", origin=Origin(display, line)))
-        if not seen_rows and not problems:
-            problems.append(error(display, "file has a header but no devices", line=1,
-                                  expected="at least one device row"))
         return result
