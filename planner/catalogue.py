@@ -29,6 +29,8 @@ class LicenceDef:
     export_controlled: bool
     aliases: tuple[str, ...]
     source: str
+    # Enforced licences must be authorised (a SLAC) before use, like export-controlled ones.
+    enforced: bool = False
 
     def covers(self, other: LicenceDef) -> bool:
         """True when one unit of this licence may stand in for one of `other`."""
@@ -127,6 +129,7 @@ def load_catalogue(root: Path | None = None) -> Catalogue:
             term=TermType(raw["term"]),
             list_price=float(raw.get("list_price", 0)),
             export_controlled=bool(raw.get("export_controlled", False)),
+            enforced=bool(raw.get("enforced", False)),
             aliases=tuple(str(a) for a in raw.get("aliases", ())),
             source=str(raw.get("source", "")),
         )
