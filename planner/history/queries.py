@@ -47,11 +47,18 @@ def series(conn: sqlite3.Connection, snapshots: list[SnapshotInfo]) -> list[Seri
     return points
 
 
-def units_by_tag_site(conn: sqlite3.Connection, info: SnapshotInfo) -> dict[tuple[str, str], int]:
-    rows = conn.execute(
-        "SELECT tag, site, SUM(units) FROM usage WHERE snapshot_id = ? GROUP BY tag, site",
-        (info.id,))
-    return {(tag, site): int(n) for tag, site, n in rows}
+def units_by_va_site_tag(conn: sqlite3.Connection,
+                         info: SnapshotInfo) -> dict[tuple[str, str, str], int]:
+    """(VA, site, licence) -> active units in one snapshot."""
+    rows = conn.execute("SELECT va, site, tag, units FROM usage WHERE snapshot_id = ?",
+                        (info.id,))
+    return {(va, site, tag): int(n) for va, site, tag, n in rows}
+
+
+def licensed_keys(conn: sqlite3.Connection, info: SnapshotInfo) -> frozenset[tuple[str, str]]:
+    """(device key, licence) pairs in one snapshot: who held what, for relicensing."""
+    rows = conn.execute("SELECT key, tag FROM device_licences WHERE snapshot_id = ?", (info.id,))
+    return frozenset((str(k), str(t)) for k, t in rows)
 
 
 def site_tags(conn: sqlite3.Connection, info: SnapshotInfo) -> dict[str, tuple[str, ...]]:

@@ -23,7 +23,13 @@ def _holdings_of(ctx: RenewalContext, va: str) -> list[tuple[str, int]]:
 
 
 def _value(ctx: RenewalContext, va: str) -> float:
-    return sum(ctx.yearly_or_once(tag, q, va) for tag, q in _holdings_of(ctx, va))
+    """Every holding of the VA priced line by line (the price rule, steps 1-2)."""
+    return sum(ctx.holding_value(va, tag) for tag, _ in _holdings_of(ctx, va))
+
+
+def _rows(ctx: RenewalContext, va: str) -> tuple[str, ...]:
+    return tuple(o for tag in sorted({t for v, t in ctx.rows if v == va})
+                 for o in ctx.row_names(va, tag))
 
 
 def _fingerprint(ctx: RenewalContext, va: str) -> str:
@@ -68,7 +74,8 @@ def va_findings(ctx: RenewalContext) -> list[Finding]:
                         f"({len(ctx.history.snapshots)} snapshots)"),
                 evidence=Evidence(licences=lic, virtual_accounts=(va.name,),
                                   numbers=(("snapshots", len(ctx.history.snapshots)),
-                                           *numbers)),
+                                           *numbers),
+                                  entitlement_rows=_rows(ctx, va.name)),
                 reading=("A dormant pool: the team reads abandoned Virtual Accounts as weak "
                          "governance and uses any entitlements stranded there to defend a "
                          "renewal of them."),
@@ -83,7 +90,8 @@ def va_findings(ctx: RenewalContext) -> list[Finding]:
             out.append(Finding(
                 kind=FindingKind.VA_NO_DEVICES, subject=va.name,
                 signal=f"{va.name} holds {sum(q for _, q in held)} licence(s) and no devices",
-                evidence=Evidence(licences=lic, virtual_accounts=(va.name,), numbers=numbers),
+                evidence=Evidence(licences=lic, virtual_accounts=(va.name,), numbers=numbers,
+                                  entitlement_rows=_rows(ctx, va.name)),
                 reading=("Entitlements with nothing consuming them read as shelfware in a "
                          "pool nobody watches; the team renews them as they are."),
                 counter_move=("Transfer the licences to the VAs that are short, or drop them "
@@ -110,7 +118,8 @@ def default_va_stranded(ctx: RenewalContext, bal: dict[tuple[str, str], Balance]
             signal=f"{b.spare} unit(s) of {tag} sit unused in the Default Virtual Account {va}",
             evidence=Evidence(licences=(tag,), virtual_accounts=(va, *short), numbers=(
                 ("entitled", b.quantity), ("in_use", b.demand), ("stranded", b.spare),
-                ("unit_price", ctx.unit_price(tag, va)))),
+                ("unit_price", ctx.unit_price(tag, va))),
+                entitlement_rows=ctx.row_names(va, tag)),
             reading=("Licences never distributed from the Default VA read as unmanaged: "
                      "shelfware to renew and an audit question."),
             counter_move=f"Before renewal: {target}.", money=money, currency=ctx.currency,
@@ -169,8 +178,7 @@ def reseller_held(ctx: RenewalContext) -> list[Finding]:
     acct = ctx.estate.account
     if acct.holder is not Holder.RESELLER:
         return []
-    money = sum(ctx.yearly_or_once(tag, h.quantity, va)
-                for (va, tag), h in ctx.holdings.items())
+    money = sum(ctx.holding_value(va, tag) for va, tag in ctx.holdings)
     return [Finding(
         kind=FindingKind.RESELLER_HELD, subject=acct.name,
         signal=f"Smart Account {acct.name} ({acct.domain}) is held by a reseller",

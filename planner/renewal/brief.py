@@ -1,7 +1,7 @@
 """The renewal brief: the typed context every renderer (Markdown, JSON, later HTML) shows.
 
 `RenewalBrief.to_dict()` is the `planner renewal --format json` document, schema
-`planner.renewal/1` (docs/renewal-schema.md, models/renewal.schema.json).
+`planner.renewal/2` (docs/renewal-schema.md, models/renewal.schema.json).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 from planner.renewal.findings import Finding, FindingKind, Priority
 from planner.renewal.plan import HygienePlan
 
-SCHEMA = "planner.renewal/1"
+SCHEMA = "planner.renewal/2"
 
 
 @dataclass(frozen=True, slots=True)

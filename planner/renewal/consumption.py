@@ -82,7 +82,7 @@ def over_consumption(ctx: RenewalContext, bal: dict[tuple[str, str], Balance]) -
             continue
         allowance = min(b.over, math.floor(b.quantity * ea.growth_allowance)) if ea else 0
         charged = b.over - allowance
-        price = ctx.unit_price(tag, va)
+        price = ctx.unit_price(tag, va)  # the VA's baseline, weighted over its lines
         months = ctx.true_forward_months(tag, va)
         money = charged * price * (months / 12 if months else 1)
         elsewhere = sorted((o.virtual_account, o.spare) for o in bal.values()
@@ -113,7 +113,8 @@ def over_consumption(ctx: RenewalContext, bal: dict[tuple[str, str], Balance]) -
             kind=FindingKind.OVER_CONSUMPTION, subject=f"{va}/{tag}",
             signal=f"{b.demand} unit(s) of {name} in use in {va} against {b.quantity} entitled",
             evidence=Evidence(devices=named(users, limit), devices_total=len(users),
-                              licences=(tag,), virtual_accounts=(va,), numbers=tuple(numbers)),
+                              licences=(tag,), virtual_accounts=(va,), numbers=tuple(numbers),
+                              entitlement_rows=ctx.row_names(va, tag)),
             reading=reading, counter_move="Before renewal: " + "; ".join(moves) + ".",
             money=money, currency=ctx.currency,
             priority=priority_for(money, ctx.settings,
@@ -133,7 +134,7 @@ def shelfware(ctx: RenewalContext, bal: dict[tuple[str, str], Balance]) -> list[
         if quantity <= 0 or any(b.demand or b.lent for b in rows):
             continue
         vas = tuple(sorted(b.virtual_account for b in rows if b.quantity))
-        money = sum(ctx.yearly_or_once(tag, b.quantity, b.virtual_account) for b in rows)
+        money = sum(ctx.holding_value(b.virtual_account, tag) for b in rows)
         term = any(ctx.is_term(tag, v) for v in vas)
         name = _name(ctx, tag)
         # Substitution candidates: licences of the same track that are over-consumed.
@@ -148,7 +149,9 @@ def shelfware(ctx: RenewalContext, bal: dict[tuple[str, str], Balance]) -> list[
             signal=f"{quantity} unit(s) of {name} entitled, none in use",
             evidence=Evidence(licences=(tag, *subs), virtual_accounts=vas, numbers=(
                 ("entitled", quantity), ("in_use", 0), ("term", 1 if term else 0),
-                ("unit_price", ctx.unit_price(tag)))),
+                # weighted over every line counted (the price rule, step 3)
+                ("unit_price", round(money / quantity, 6))),
+                entitlement_rows=tuple(o for v in vas for o in ctx.row_names(v, tag))),
             reading=("The renewal team will defend these units against a drop and renew them "
                      "as they are." if term else "Paid once and idle: the team will still "
                      "count them in the support renewal and the installed base."),

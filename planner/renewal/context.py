@@ -11,11 +11,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from planner.catalogue import Catalogue, LicenceDef, ProductFamily
+from planner.catalogue import Catalogue, LicenceDef, ProductFamily, load_catalogue
 from planner.history.queries import SeriesPoint, VaActivity
 from planner.history.snapshot import in_force
 from planner.model import Device, Estate, TermType
 from planner.renewal.findings import RenewalSettings
+from planner.renewal.prices import Price, PriceSource, Row, value_of, weighted
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,8 +39,8 @@ class HistoryView:
 
     snapshots: tuple[date, ...]
     since: date | None  # snapshot growth is measured from
-    units_then: Mapping[tuple[str, str], int]  # (tag, site) -> active units at `since`
-    keys_then: frozenset[str]  # device keys present at `since`
+    usage_then: Mapping[tuple[str, str, str], int]  # (VA, site, tag) -> active units at `since`
+    licensed_then: frozenset[tuple[str, str]]  # (device key, tag) held at `since`
     activity: tuple[VaActivity, ...]
     series: tuple[SeriesPoint, ...]
     churn: Churn | None
@@ -50,7 +51,6 @@ class Holding:
     quantity: int = 0
     in_use: int = 0
     reserved: int = 0
-    unit_price: float | None = None
     term: bool = False  # any line of it is a term (subscription) licence
 
 
@@ -66,6 +66,7 @@ class RenewalContext:
     holdings: Mapping[tuple[str, str], Holding] = field(default_factory=dict)
     device_units: Mapping[tuple[str, str], int] = field(default_factory=dict)
     users: Mapping[tuple[str, str], tuple[Device, ...]] = field(default_factory=dict)
+    rows: Mapping[tuple[str, str], tuple[Row, ...]] = field(default_factory=dict)
     # PID -> family, filled as asked: an estate has few distinct PIDs and many devices, and
     # the catalogue's prefix lookup is a scan.
     _families: dict[str, ProductFamily | None] = field(default_factory=dict)
@@ -88,23 +89,24 @@ class RenewalContext:
     def licence(self, tag: str) -> LicenceDef | None:
         return self.catalogue.licences.get(tag)
 
-    def unit_price(self, tag: str, va: str | None = None) -> float:
-        """Entitlement line price, else the estate's `prices:`, else the catalogue list price."""
-        if va is not None:
-            held = self.holdings.get((va, tag))
-            if held is not None and held.unit_price is not None:
-                return held.unit_price
-        else:
-            # No VA in question (growth per site, shelfware across VAs): the first VA, by
-            # name, whose entitlement line carries a price for this licence.
-            for key in sorted(k for k in self.holdings if k[1] == tag):
-                price = self.holdings[key].unit_price
-                if price is not None:
-                    return price
-        if tag in self.prices:
-            return float(self.prices[tag])
-        lic = self.licence(tag)
-        return lic.list_price if lic else 0.0
+    def fallback_price(self, tag: str) -> Price:
+        """Price rule step 2: the estate's `prices:`, else the catalogue's list price."""
+        return fallback_price(self.catalogue, self.prices, tag)
+
+    def price(self, tag: str, va: str) -> Price:
+        """The unit price of `tag` in `va` by the one price rule (planner.renewal.prices)."""
+        return weighted(self.rows.get((va, tag), ())) or self.fallback_price(tag)
+
+    def unit_price(self, tag: str, va: str) -> float:
+        return self.price(tag, va).value
+
+    def holding_value(self, va: str, tag: str) -> float:
+        """The quantity in force of `tag` in `va`, priced line by line."""
+        return value_of(self.rows.get((va, tag), ()))
+
+    def row_names(self, va: str, tag: str) -> tuple[str, ...]:
+        """`file:line` of every entitlement row of `tag` in `va`."""
+        return tuple(r.origin for r in self.rows.get((va, tag), ()))
 
     def is_term(self, tag: str, va: str | None = None) -> bool:
         held = self.holdings.get((va, tag)) if va is not None else None
@@ -113,8 +115,8 @@ class RenewalContext:
         lic = self.licence(tag)
         return lic is not None and lic.term is TermType.TERM
 
-    def yearly_or_once(self, tag: str, units: int, va: str | None = None) -> float:
-        """Units priced for one year (term licences) or once (perpetual)."""
+    def yearly_or_once(self, tag: str, units: int, va: str) -> float:
+        """Units of a VA's holding priced for one year (term licences) or once (perpetual)."""
         return units * self.unit_price(tag, va)
 
     def true_forward_months(self, tag: str, va: str | None = None) -> int:
@@ -164,23 +166,47 @@ def add_months(day: date, months: int) -> date:
     raise ValueError(day)  # pragma: no cover - day 28 exists in every month
 
 
+def fallback_price(catalogue: Catalogue, prices: Mapping[str, float], tag: str) -> Price:
+    """Price rule step 2. The estate's `prices:` reach here merged into its catalogue; a price
+    differing from the shipped catalogue's list price is the estate's."""
+    if tag in prices:
+        return Price(float(prices[tag]), PriceSource.ESTATE)
+    lic = catalogue.licences.get(tag)
+    if lic is None:
+        return Price(0.0, PriceSource.LIST)
+    shipped = load_catalogue().licences.get(tag)
+    if shipped is not None and shipped.list_price != lic.list_price:
+        return Price(lic.list_price, PriceSource.ESTATE)
+    return Price(lic.list_price, PriceSource.LIST)
+
+
 def build_context(estate: Estate, catalogue: Catalogue, *, reference: date, renewal: date,
                   prices: Mapping[str, float] | None = None,
                   settings: RenewalSettings | None = None,
                   history: HistoryView | None = None) -> RenewalContext:
+    fixed = dict(prices or {})
     holdings: dict[tuple[str, str], Holding] = {}
+    rows: dict[tuple[str, str], list[Row]] = defaultdict(list)
     for ent in estate.entitlements:
         key = (ent.virtual_account, ent.tag)
         old = holdings.get(key, Holding())
-        price = old.unit_price if ent.unit_price is None else ent.unit_price
         # A term that ended before the reference date entitles nothing any more, nor does an
         # order whose start is after it (bought ahead, not in force yet); what either shows
         # in use stays consumption.
         live = in_force(ent, reference)
         holdings[key] = Holding(old.quantity + (ent.quantity if live else 0),
                                 old.in_use + ent.in_use,
-                                old.reserved + ent.reserved, price,
+                                old.reserved + ent.reserved,
                                 old.term or ent.term is TermType.TERM)
+        price = (Price(ent.unit_price, PriceSource.LINE) if ent.unit_price is not None
+                 else fallback_price(catalogue, fixed, ent.tag))
+        future = ent.start is not None and ent.start > reference
+        rows[key].append(Row(
+            virtual_account=ent.virtual_account, tag=ent.tag,
+            quantity=ent.quantity if live else 0, listed=ent.quantity,
+            term=ent.term is TermType.TERM, price=price.value, source=price.source,
+            origin=str(ent.origin) if ent.origin is not None else estate.path or "estate",
+            lapsed=not live and not future, future=future))
     units: dict[tuple[str, str], int] = defaultdict(int)
     users: dict[tuple[str, str], list[Device]] = defaultdict(list)
     for dev in estate.devices:
@@ -189,9 +215,10 @@ def build_context(estate: Estate, catalogue: Catalogue, *, reference: date, rene
             users[(dev.virtual_account, use.tag)].append(dev)
     return RenewalContext(
         estate=estate, catalogue=catalogue, reference=reference, renewal=renewal,
-        prices=dict(prices or {}), settings=settings or RenewalSettings(), history=history,
+        prices=fixed, settings=settings or RenewalSettings(), history=history,
         holdings=holdings, device_units=dict(units),
         users={k: tuple(sorted(v, key=lambda d: d.hostname)) for k, v in users.items()},
+        rows={k: tuple(v) for k, v in rows.items()},
     )
 
 

@@ -63,6 +63,8 @@ class Evidence:
     virtual_accounts: tuple[str, ...] = ()
     sites: tuple[str, ...] = ()
     numbers: tuple[tuple[str, float], ...] = ()
+    # `file:line` of every entitlement row the finding rests on, lapsed and future ones included
+    entitlement_rows: tuple[str, ...] = ()
 
     def number(self, name: str) -> float:
         for key, value in self.numbers:
@@ -83,6 +85,9 @@ class Finding:
     currency: str
     priority: Priority
     notes: tuple[str, ...] = field(default=())
+    # ids of the renewal-model lines this finding moves (planner.renewal.position), set by
+    # the read once both sides are built
+    lines: tuple[str, ...] = field(default=())
 
     @property
     def id(self) -> str:
@@ -95,10 +100,12 @@ class Finding:
             "signal": self.signal, "reading": self.reading, "counter_move": self.counter_move,
             "money": round(self.money, 2), "currency": self.currency,
             "priority": str(self.priority), "notes": list(self.notes),
+            "lines": list(self.lines),
             "evidence": {
                 "devices": list(ev.devices), "devices_total": ev.devices_total,
                 "licences": list(ev.licences), "virtual_accounts": list(ev.virtual_accounts),
                 "sites": list(ev.sites), "numbers": {k: v for k, v in ev.numbers},
+                "entitlement_rows": list(ev.entitlement_rows),
             },
         }
 

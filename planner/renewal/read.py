@@ -9,7 +9,7 @@ from datetime import date
 
 from planner.catalogue import Catalogue, load_catalogue
 from planner.history.diff import diff_snapshots
-from planner.history.queries import series, units_by_tag_site, va_activity
+from planner.history.queries import licensed_keys, series, units_by_va_site_tag, va_activity
 from planner.history.store import damaged, list_snapshots, snapshot_at_or_before
 from planner.model import Estate
 from planner.problems import UsageError
@@ -41,15 +41,13 @@ def history_view(conn: sqlite3.Connection, reference: date, since: date | None =
                              f"(first is {infos[0].taken.isoformat()})")
         base = found
     try:
-        keys = frozenset(r[0] for r in conn.execute(
-            "SELECT key FROM devices WHERE snapshot_id = ?", (base.id,)))
         churn = None
         if len(infos) >= 2:
             d = diff_snapshots(conn, infos[-2].taken, infos[-1].taken)
             churn = Churn(d.before, d.after, d.churned, max(d.devices_before, d.devices_after))
         return HistoryView(
             snapshots=tuple(i.taken for i in infos), since=base.taken,
-            units_then=units_by_tag_site(conn, base), keys_then=keys,
+            usage_then=units_by_va_site_tag(conn, base), licensed_then=licensed_keys(conn, base),
             activity=tuple(va_activity(conn, infos)), series=tuple(series(conn, infos)),
             churn=churn)
     except (ValueError, TypeError, sqlite3.Error) as exc:
@@ -93,8 +91,13 @@ def assumptions(ctx: RenewalContext) -> tuple[str, ...]:
     s = ctx.settings
     ea = ctx.estate.agreement
     out = [
-        "Unit prices: the entitlement line's unit_price, else the estate's prices:, else the "
-        "catalogue list price (models/licences.yaml; a planning assumption, not a quote).",
+        "Prices, one rule for every figure: a unit on an entitlement line at that line's "
+        "unit_price; a line without one at the estate's prices:, else the catalogue list price "
+        "(models/licences.yaml; a planning assumption, not a quote). A figure that spans "
+        "several lines of a licence in a Virtual Account (spare, dropped, true-forward or "
+        "growth units) at the average of that VA's lines weighted by quantity in force (a "
+        "lapsed term's own quantity when none is in force); a VA without a line of the "
+        "licence at the estate's prices:, else list. Never another VA's line.",
         "Term licences are priced per year, perpetual ones once; a term line that ended "
         "before the reference date, or any line that starts after it (an order not in force "
         "yet), entitles nothing.",

@@ -2,7 +2,9 @@
 
 A device in Virtual Account V reporting licence T is above what was bought when V holds
 licences of T's track but only at lower tiers. The pitch is priced as the difference between
-T and the highest tier held, per unit (yearly for term licences, once for perpetual ones).
+T and the highest tier held, per unit (yearly for term licences, once for perpetual ones), each
+side priced in V by the one price rule (weighted over V's lines of that licence, never the
+last line read).
 The same units usually show as over-consumption of T too: the two readings overlap and the
 brief never adds them up.
 """
@@ -43,7 +45,8 @@ def upgrade_pitch(ctx: RenewalContext) -> list[Finding]:
                 licences=(tag, top.tag), virtual_accounts=(va,),
                 numbers=(("units", units), ("bought_tier_quantity",
                                             ctx.holdings[(va, top.tag)].quantity),
-                         ("price_step_per_unit", step))),
+                         ("price_step_per_unit", round(step, 6))),
+                entitlement_rows=ctx.row_names(va, top.tag) + ctx.row_names(va, tag)),
             reading=(f"Upgrade pitch: the team will propose moving {va} from {top.name} to "
                      f"{lic.name}, starting with the devices named."),
             counter_move=("Disable the higher-tier features these devices do not need (set the "

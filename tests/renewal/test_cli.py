@@ -94,7 +94,7 @@ def test_renewal_json_matches_schema_and_names_findings(folder: Path) -> None:
                          "2026-06-01", "--format", "json")
     assert code == 0, err
     doc = json.loads(out)
-    assert doc["schema"] == "planner.renewal/1"
+    assert doc["schema"] == "planner.renewal/2"
     jsonschema = pytest.importorskip("jsonschema")
     schema = json.loads((models_dir() / "renewal.schema.json").read_text(encoding="utf-8"))
     jsonschema.validate(doc, schema)
