@@ -13,6 +13,7 @@ from planner.cli.engine import solver_options
 from planner.fileio import write_atomic
 from planner.model import Estate
 from planner.problems import UsageError
+from planner.reports.oscal import OscalFormat, render_oscal
 from planner.reports.render import ReportFormat, ReportKind, render
 from planner.reports.reproducibility import report_date
 
@@ -26,9 +27,9 @@ def _load(path: Path, strict: bool, when: date | None) -> Estate:
     return result.estate
 
 
-def _command(estate: Path, kind: ReportKind, fmt: ReportFormat, when: date | None,
+def _command(estate: Path, kind: ReportKind, fmt: str, when: date | None,
              options: dict[str, Any], renewal: str | None) -> str:
-    parts = [f"planner report {estate.name} --kind {kind.value} --format {fmt.value}"]
+    parts = [f"planner report {estate.name} --kind {kind.value} --format {fmt}"]
     if when is not None:
         parts.append(f"--date {when.isoformat()}")
     if kind is ReportKind.RENEWAL:
@@ -66,9 +67,12 @@ def build_report(kind: ReportKind, estate: Estate, *, when: date | None, source:
 @click.option("--kind", type=click.Choice([k.value for k in ReportKind]), required=True,
               help="tradeoff: strategies side by side; compliance: the assessor's pack; "
                    "renewal: the renewal brief.")
-@click.option("--format", "fmt", type=click.Choice([f.value for f in ReportFormat]),
+@click.option("--format", "fmt",
+              type=click.Choice([f.value for f in ReportFormat] + [f.value for f in OscalFormat]),
               default="html", show_default=True,
-              help="Self-contained HTML (inline CSS and SVG, no network) or Markdown.")
+              help="Self-contained HTML (inline CSS and SVG, no network) or Markdown; for "
+                   "--kind compliance also OSCAL JSON: oscal (component definition) or "
+                   "oscal-poam (plan of action and milestones).")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
               help="Write to this file (atomically) instead of standard output.")
 @click.option("--templates", "templates", type=click.Path(path_type=Path, file_okay=False),
@@ -99,14 +103,23 @@ def report_cmd(estate: Path, kind: str, fmt: str, output: Path | None, templates
     The HTML is one file with inline CSS and SVG charts and makes no network request. Same
     inputs and date, same bytes. Exit 3 when no plan is possible.
     """
-    report_kind, report_format = ReportKind(kind), ReportFormat(fmt)
+    oscal = OscalFormat(fmt) if fmt in {f.value for f in OscalFormat} else None
+    report_kind = ReportKind(kind)
+    report_format = ReportFormat.HTML if oscal else ReportFormat(fmt)
     when, source = report_date(date_text)  # a bad --date fails before any solving
+    if oscal is not None:
+        if report_kind is not ReportKind.COMPLIANCE:
+            raise UsageError(f"--format {fmt} is an OSCAL document of the compliance pack: use "
+                             "it with --kind compliance")
+        if when is None:
+            raise UsageError(f"--format {fmt}: OSCAL documents carry a date; pass --date "
+                             "YYYY-MM-DD or set SOURCE_DATE_EPOCH")
     if report_kind is ReportKind.RENEWAL and when is None:
         raise UsageError("the renewal report needs a reference date: pass --date YYYY-MM-DD "
                          "or set SOURCE_DATE_EPOCH")
     options: dict[str, Any] = {"solver": solver, "time_limit": time_limit, "gap": gap,
                                "threads": threads}
-    command = _command(estate, report_kind, report_format, when, options, renewal_text)
+    command = _command(estate, report_kind, fmt, when, options, renewal_text)
     loaded = _load(estate, strict, when)
     if redact:
         from planner.redact import redact_estate
@@ -115,7 +128,10 @@ def report_cmd(estate: Path, kind: str, fmt: str, output: Path | None, templates
         command += " --redact"
     context = build_report(report_kind, loaded, when=when, source=source,
                            command=command, options=options, renewal=renewal_text)
-    text = render(report_kind, report_format, context, user_dir=templates)
+    if oscal is not None:
+        text = render_oscal(oscal, context)
+    else:
+        text = render(report_kind, report_format, context, user_dir=templates)
     if output is None:
         click.echo(text, nl=False)
     else:

@@ -46,18 +46,29 @@ def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "\u2026"
 
 
+COMMON_PART = "purchases"  # licence purchases: mostly the same whatever the modes
+
+
 def cost_chart(rows: Sequence[StrategyRow], parts: Sequence[str], currency: str) -> str:
-    """Horizontal stacked bars: each strategy's total cost split by part; infeasible ones named."""
-    label_w, bar_w, row_h, top = 190.0, 620.0, 30.0, 12.0
-    width = label_w + bar_w + 130
-    peak = max((r.total for r in rows if r.feasible), default=0.0) or 1.0
+    """Horizontal stacked bars of the spend the decision controls, by part; licence purchases,
+    which every strategy mostly shares, stand as a number beside each bar instead of a bar that
+    would dwarf the differences that decide. Infeasible strategies are named, not drawn."""
+    shown = [p for p in parts if p != COMMON_PART]
+    label_w, bar_w, row_h, top = 190.0, 560.0, 30.0, 12.0
+    width = label_w + bar_w + 250
+
+    def controllable(row: StrategyRow) -> float:
+        return sum(max(piece.value, 0.0) for piece in row.parts if piece.name != COMMON_PART)
+
+    peak = max((controllable(r) for r in rows if r.feasible), default=0.0) or 1.0
     legend_y = top + row_h * len(rows) + 16
-    legend_rows = (len(parts) + 3) // 4
+    legend_rows = (len(shown) + 3) // 4
     height = legend_y + 22 * legend_rows + 8
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
            f'viewBox="0 0 {_n(width)} {_n(height)}" width="{_n(width)}" height="{_n(height)}" '
            f'{_FONT} font-size="12">',
-           f"<title>Cost by part per strategy ({_esc(currency)})</title>"]
+           f"<title>Controllable spend by part per strategy ({_esc(currency)}); licence "
+           f"purchases beside each bar</title>"]
     for i, row in enumerate(rows):
         y = top + i * row_h
         weight = ' font-weight="bold"' if row.chosen else ""
@@ -69,18 +80,25 @@ def cost_chart(rows: Sequence[StrategyRow], parts: Sequence[str], currency: str)
                        f"site(s)</text>")
             continue
         x = label_w
-        for j, piece in enumerate(row.parts):
+        purchases = 0.0
+        for piece in row.parts:
+            if piece.name == COMMON_PART:
+                purchases = piece.value
+                continue
             w = bar_w * max(piece.value, 0.0) / peak
             if w < 0.05:
                 continue
+            colour = PART_COLOURS[shown.index(piece.name) % len(PART_COLOURS)]
             out.append(f'<rect x="{_n(x)}" y="{_n(y + 5)}" width="{_n(w)}" height="20" '
-                       f'fill="{PART_COLOURS[j % len(PART_COLOURS)]}">'
+                       f'fill="{colour}" data-part="{_esc(piece.name)}">'
                        f"<title>{_esc(row.strategy)}: {_esc(piece.name)} {_esc(currency)} "
                        f"{piece.value:,.2f}</title></rect>")
             x += w
         out.append(f'<text x="{_n(x + 6)}" y="{_n(y + 19)}"{weight}>{_esc(currency)} '
-                   f"{short_money(row.total)}</text>")
-    for j, part in enumerate(parts):
+                   f"{short_money(controllable(row))}"
+                   f'<tspan fill="#666" font-weight="normal"> + purchases '
+                   f"{short_money(purchases)}</tspan></text>")
+    for j, part in enumerate(shown):
         lx = label_w + (j % 4) * 150
         ly = legend_y + (j // 4) * 22
         out.append(f'<rect x="{_n(lx)}" y="{_n(ly)}" width="14" height="14" '
@@ -178,8 +196,8 @@ def site_map(estate: Estate, plan: Plan | None) -> str:
                                                           else ""))
             tiles.append(
                 f"<g><title>{_esc(tip)}</title>"
-                f'<rect x="{_n(tx)}" y="{_n(ty)}" width="{_n(TILE_W)}" height="{_n(TILE_H)}" '
-                f'rx="4" fill="#ffffff"{stroke}/>'
+                f'<rect class="site" data-site="{_esc(site_id)}" x="{_n(tx)}" y="{_n(ty)}" '
+                f'width="{_n(TILE_W)}" height="{_n(TILE_H)}" rx="4" fill="#ffffff"{stroke}/>'
                 f'<rect x="{_n(tx)}" y="{_n(ty)}" width="8" height="{_n(TILE_H)}" '
                 f'fill="{colour}"/>'
                 f'<text x="{_n(tx + 14)}" y="{_n(ty + 17)}" font-weight="bold">'
@@ -195,17 +213,7 @@ def site_map(estate: Estate, plan: Plan | None) -> str:
                 tiles.append(f'<text x="{_n(tx + TILE_W - 8)}" y="{_n(ty + 36)}" '
                              f'text-anchor="end" font-size="10" font-weight="bold">SRV</text>')
             tiles.append("</g>")
-    lines = []
-    for link in sorted(estate.links, key=lambda ln: (ln.crosses_boundary, ln.a, ln.b)):
-        if link.a not in centre or link.b not in centre or link.a == link.b:
-            continue
-        (x1, y1), (x2, y2) = centre[link.a], centre[link.b]
-        style = ('stroke="#b22222" stroke-width="2" stroke-dasharray="7 4"'
-                 if link.crosses_boundary else 'stroke="#9aa5b1" stroke-width="1" opacity="0.5"')
-        lines.append(f'<line x1="{_n(x1)}" y1="{_n(y1)}" x2="{_n(x2)}" y2="{_n(y2)}" {style}>'
-                     f"<title>{_esc(link.a)} \u2013 {_esc(link.b)}"
-                     f"{' (crosses a boundary)' if link.crosses_boundary else ''}</title>"
-                     f"</line>")
+    under, over = _links(estate, centre)
     legend = _map_legend(bottom)
     height = bottom + 60
     return "\n".join([
@@ -218,7 +226,51 @@ def site_map(estate: Estate, plan: Plan | None) -> str:
         '<text x="10" y="44" font-size="11" fill="#333">Boxes: segments reachable without '
         "crossing a boundary. Dashed red: boundary links (only carried media crosses them). "
         "net/proxy: the site reaches CSSM itself. SRV: SSM On-Prem server.</text>",
-        *frames, *lines, *tiles, legend, "</svg>"])
+        *frames, *under, *tiles, *over, legend, "</svg>"])
+
+
+def _border(centre: tuple[float, float], towards: tuple[float, float]) -> tuple[float, float]:
+    """Where the segment from a tile's centre towards a point leaves the tile's rectangle."""
+    (cx, cy), (tx, ty) = centre, towards
+    dx, dy = tx - cx, ty - cy
+    scales = [TILE_W / 2 / abs(dx)] if dx else []
+    scales += [TILE_H / 2 / abs(dy)] if dy else []
+    t = min(scales, default=0.0)
+    return cx + t * dx, cy + t * dy
+
+
+def _links(estate: Estate, centre: dict[str, tuple[float, float]],
+           ) -> tuple[list[str], list[str]]:
+    """(links drawn under the tiles, boundary links drawn over them).
+
+    Links inside a segment are faint context and go under the tiles. Boundary links are what an
+    assessor reads the map for, so they go on top, run from the edge of one site's tile to the
+    edge of the other's (never ending on a tile they do not join), and carry their two site ids
+    as a label and as data attributes.
+    """
+    under, over = [], []
+    for link in sorted(estate.links, key=lambda ln: (ln.crosses_boundary, ln.a, ln.b)):
+        if link.a not in centre or link.b not in centre or link.a == link.b:
+            continue
+        a, b = centre[link.a], centre[link.b]
+        if not link.crosses_boundary:
+            under.append(f'<line x1="{_n(a[0])}" y1="{_n(a[1])}" x2="{_n(b[0])}" '
+                         f'y2="{_n(b[1])}" stroke="#9aa5b1" stroke-width="1" opacity="0.5">'
+                         f"<title>{_esc(link.a)} \u2013 {_esc(link.b)}</title></line>")
+            continue
+        (x1, y1), (x2, y2) = _border(a, b), _border(b, a)
+        label = f"{link.a} \u2013 {link.b}"
+        over.append(
+            f'<g class="boundary-link" data-a="{_esc(link.a)}" data-b="{_esc(link.b)}">'
+            f"<title>{_esc(label)} (crosses a boundary)</title>"
+            f'<line x1="{_n(x1)}" y1="{_n(y1)}" x2="{_n(x2)}" y2="{_n(y2)}" stroke="#b22222" '
+            f'stroke-width="2" stroke-dasharray="7 4"/>'
+            f'<circle cx="{_n(x1)}" cy="{_n(y1)}" r="3" fill="#b22222"/>'
+            f'<circle cx="{_n(x2)}" cy="{_n(y2)}" r="3" fill="#b22222"/>'
+            f'<text x="{_n((x1 + x2) / 2)}" y="{_n((y1 + y2) / 2 - 4)}" text-anchor="middle" '
+            f'font-size="10" fill="#b22222" stroke="#ffffff" stroke-width="3" '
+            f'paint-order="stroke">{_esc(_clip(label, 40))}</text></g>')
+    return under, over
 
 
 def _map_legend(y: float) -> str:

@@ -16,6 +16,7 @@ from planner.model import DataElement, Estate, Holder, InternetAccess, Licensing
 from planner.modes import load_modes
 from planner.plan import DeviceClass, Plan, SolveStatus
 from planner.reports.charts import site_map
+from planner.reports.components import components
 from planner.reports.context import (
     Chart,
     ClassificationRow,
@@ -392,6 +393,8 @@ def build_compliance(plan: Plan, *, when: date | None, date_source: str,
                        "a boundary; dashed red lines are boundary links."),
         inventory=inventory(estate, plan, catalogue), flows=flows_, clocks=clocks_,
         report_date=when.isoformat() if when else "not stamped (dates are relative)",
-        controls=controls_, controls_source=source, assumptions=plan.assumptions,
+        controls=controls_, controls_source=source,
+        components=components(plan, flows_, tuple(c.id for c in controls_)),
+        assumptions=plan.assumptions,
         risks=risks(plan, flows_), signoff=SIGNOFF,
         reproducibility=reproducibility(estate, plan, when, date_source, command))

@@ -234,6 +234,20 @@ class Control:
 
 
 @dataclass(frozen=True, slots=True)
+class Component:
+    """A part of the licensing system the plan uses, and the controls it implements."""
+
+    id: str  # stable key, e.g. "agent-offline", "onprem-DC-EAST-onprem-manual"
+    kind: str  # device-agent, cslu, onprem-server, cssm-connection, carried-media
+    type: str  # OSCAL component type
+    title: str
+    description: str
+    sites: tuple[str, ...]
+    devices: int
+    controls: tuple[str, ...]  # control ids, as in the pack's control table
+
+
+@dataclass(frozen=True, slots=True)
 class Risk:
     risk: str
     treatment: str
@@ -251,6 +265,7 @@ class ComplianceReport:
     report_date: str
     controls: tuple[Control, ...]
     controls_source: str
+    components: tuple[Component, ...]
     assumptions: tuple[str, ...]
     risks: tuple[Risk, ...]
     signoff: tuple[str, ...]  # roles

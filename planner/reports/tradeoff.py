@@ -9,7 +9,7 @@ from datetime import date
 from planner import __version__
 from planner.optimise.strategies import Comparison, WhereAllowed
 from planner.plan import CostBreakdown, Plan, SolveStatus, Strategy
-from planner.reports.charts import cost_chart, site_map
+from planner.reports.charts import COMMON_PART, cost_chart, site_map
 from planner.reports.context import (
     Chart,
     CostPart,
@@ -59,6 +59,19 @@ PARTIAL_MARK = " *"
 PARTIAL_NOTE = ("* where allowed: the pure strategy is impossible at some sites; it is priced "
                 "with its mode wherever eligible and the optimal mode at the sites that fall "
                 "back.")
+
+
+def _chart_caption(rows: Sequence[PricedStrategyRow], horizon: int, currency: str) -> str:
+    """Says what the cost chart compares, and whether purchases differ between strategies."""
+    bought = sorted({round(p.value) for r in rows if r.feasible for p in r.parts
+                     if p.name == COMMON_PART})
+    common = ("the same for every strategy" if len(bought) <= 1 else
+              f"from {currency} {bought[0]:,} to {currency} {bought[-1]:,} across strategies")
+    return (f"Each bar is the spend the choice of modes controls over {horizon} years in "
+            f"{currency} (labour, On-Prem servers, exposure, flexibility, transfers, PLR "
+            f"uplift), split by part; the optimal mix first. Licence purchases are shown as a "
+            f"number beside each bar, not drawn: they are {common}."
+            + (" " + PARTIAL_NOTE if any(r.partial for r in rows) else ""))
 
 
 def strategy_rows(plans: Sequence[Plan], best: Plan) -> tuple[PricedStrategyRow, ...]:
@@ -169,12 +182,10 @@ def build_tradeoff(plans: Sequence[Plan], *, when: date | None, date_source: str
     return TradeoffReport(
         meta=meta(best, "tradeoff", f"Licensing trade-off report: {estate.name}", when),
         headline=_headline(rows, best), strategies=rows, cost_parts=COST_PARTS,
-        cost_chart=Chart("cost-chart", "Cost by part per strategy",
+        cost_chart=Chart("cost-chart", "Controllable spend per strategy",
                          cost_chart([replace(r, strategy=r.label) for r in rows], COST_PARTS,
                                     cur),
-                         f"Total cost over {estate.costs.horizon_years} years in {cur}, split "
-                         "by part; the optimal mix first."
-                         + (" " + PARTIAL_NOTE if any(r.partial for r in rows) else "")),
+                         _chart_caption(rows, estate.costs.horizon_years, cur)),
         exposure=exposure, sites=sites, flips=flips,
         site_map=Chart("site-map", "Sites, enclaves and SSM On-Prem servers",
                        site_map(estate, best),

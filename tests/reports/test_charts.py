@@ -22,6 +22,30 @@ def _row(name: str, parts: tuple[float, ...], feasible: bool = True) -> Strategy
         infeasible_sites=() if feasible else ("A", "B"), infeasible_example="")
 
 
+def test_purchases_are_a_number_beside_the_bar_not_a_bar() -> None:
+    """Purchases every strategy shares would dwarf the spend that decides: bars leave them out
+    and scale to the controllable spend; the number still stands beside each bar."""
+    def row(name: str, purchases: float, labour: float) -> StrategyRow:
+        base = _row(name, (0.0,))
+        return StrategyRow(**{**{f: getattr(base, f) for f in base.__slots__},
+                              "parts": (CostPart("purchases", purchases),
+                                        CostPart("labour", labour)),
+                              "total": purchases + labour})
+
+    svg = cost_chart((row("optimal", 1_600_000.0, 50_000.0), row("all-x", 1_600_000.0,
+                                                                   100_000.0)),
+                     ("purchases", "labour"), "USD")
+    root = ET.fromstring(svg)
+    drawn = {r.get("data-part") for r in root.iter(f"{SVG}rect") if r.get("data-part")}
+    assert drawn == {"labour"}
+    widths = {title.text.split(":")[0]: float(r.get("width", "0"))
+              for r in root.iter(f"{SVG}rect") if (title := r.find(f"{SVG}title")) is not None
+              and title.text}
+    assert widths["optimal"] == 280.0 and widths["all-x"] == 560.0
+    assert svg.count("+ purchases 1.6M") == 2
+    assert ">purchases<" not in svg  # not in the legend either
+
+
 def test_cost_bars_are_proportional_and_escaped() -> None:
     rows = (_row("optimal", (100.0, 50.0)), _row(SCRIPT, (300.0, 0.0)),
             _row("all-x", (1.0, 1.0), feasible=False))
@@ -33,7 +57,7 @@ def test_cost_bars_are_proportional_and_escaped() -> None:
         if title is not None and title.text:
             name = title.text.split(":")[0]
             widths[name] = widths.get(name, 0.0) + float(rect.get("width", "0"))
-    assert widths["optimal"] == 310.0 and widths[SCRIPT] == 620.0  # 150/300 of the full bar
+    assert widths["optimal"] == 280.0 and widths[SCRIPT] == 560.0  # 150/300 of the full bar
     assert "all-x" not in widths
     assert "infeasible at 2 site(s)" in svg
     assert SCRIPT not in svg and "&lt;script&gt;" in svg
@@ -66,3 +90,44 @@ def test_site_map_marks_onprem_servers(example: Built) -> None:
     assert svg.count(">SRV</text>") == len(servers)
     for site in servers:
         assert re.search(rf"\({re.escape(site)}\) \|[^<]*SSM On-Prem server", svg)
+
+
+def _tiles(root: ET.Element) -> dict[str, tuple[float, float, float, float]]:
+    return {r.get("data-site", ""): (float(r.get("x", "0")), float(r.get("y", "0")),
+                                     float(r.get("width", "0")), float(r.get("height", "0")))
+            for r in root.iter(f"{SVG}rect") if r.get("class") == "site"}
+
+
+def _on_border(point: tuple[float, float], box: tuple[float, float, float, float]) -> bool:
+    (px, py), (x, y, w, h) = point, box
+    inside = x - 0.1 <= px <= x + w + 0.1 and y - 0.1 <= py <= y + h + 0.1
+    edge = min(abs(px - x), abs(px - x - w), abs(py - y), abs(py - y - h)) <= 0.1
+    return inside and edge
+
+
+def test_boundary_links_join_the_sites_the_estate_names(example: Built) -> None:
+    """Every boundary link drawn starts and ends on the tiles of its own two sites, is drawn
+    above the tiles, and is labelled with both ids: an assessor cannot misread the boundary."""
+    svg = site_map(example.estate, example.plan)
+    root = ET.fromstring(svg)
+    tiles = _tiles(root)
+    expected = {tuple(sorted((ln.a, ln.b))) for ln in example.estate.links
+                if ln.crosses_boundary and ln.a != ln.b}
+    drawn = set()
+    children = list(root)
+    last_tile = max(i for i, el in enumerate(children) if el.tag == f"{SVG}g"
+                    and el.find(f"{SVG}rect[@class='site']") is not None)
+    for i, group in enumerate(children):
+        if group.get("class") != "boundary-link":
+            continue
+        assert i > last_tile  # painted after (above) every site tile
+        a, b = group.get("data-a", ""), group.get("data-b", "")
+        line = group.find(f"{SVG}line")
+        assert line is not None
+        start = (float(line.get("x1", "0")), float(line.get("y1", "0")))
+        end = (float(line.get("x2", "0")), float(line.get("y2", "0")))
+        assert _on_border(start, tiles[a]) and _on_border(end, tiles[b]), (a, b)
+        label = group.find(f"{SVG}text")
+        assert label is not None and label.text and a[:10] in label.text
+        drawn.add(tuple(sorted((a, b))))
+    assert drawn == expected
