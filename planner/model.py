@@ -158,6 +158,9 @@ class Device:
     licences: tuple[LicenceUse, ...] = ()
     members: tuple[StackMember, ...] = ()
     origin: Origin | None = field(default=None, compare=False)
+    # The Smart Account the device reports (`show license status`); last, so positional
+    # construction by the devices CSV reader keeps its order.
+    smart_account: str = ""
 
 
 @dataclass(frozen=True, slots=True)

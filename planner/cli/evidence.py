@@ -14,15 +14,16 @@ from planner.model import Device
 from planner.problems import UsageError
 
 TABLE_LIMIT = 200  # rows per table in the human report; the CSV and JSON hold everything
-DEVICE_COLUMNS = ("hostname", "pid", "serial", "site", "virtual_account", "version", "state",
-                  "licences", "members")
+DEVICE_COLUMNS = ("hostname", "pid", "serial", "site", "smart_account", "virtual_account",
+                  "version", "state", "licences", "members")
 
 
 def devices_csv(devices: tuple[Device, ...]) -> str:
     """The devices in the planner's devices.csv format, sorted by serial then hostname."""
     rows = []
     for d in sorted(devices, key=lambda d: (d.serial, d.hostname, d.pid)):
-        rows.append((d.hostname, d.pid, d.serial, d.site, d.virtual_account, d.version,
+        rows.append((d.hostname, d.pid, d.serial, d.site, d.smart_account, d.virtual_account,
+                     d.version,
                      d.state.value, ";".join(f"{u.tag}:{u.count}" for u in d.licences),
                      ";".join(f"{m.pid}:{m.serial}" for m in d.members)))
     return csv_text(DEVICE_COLUMNS, rows)

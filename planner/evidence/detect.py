@@ -17,8 +17,12 @@ KNOWN_COMMANDS: tuple[str, ...] = (
     "show license reservation",
     "show license platform summary",
     "show license platform detail",
+    "show license authorization",
+    "show license rum id",
     "show license",
+    "show version brief",
     "show version",
+    "show inventory",
     "license smart reservation request local",
     "license smart reservation request all",
     "license smart reservation return local",
@@ -28,6 +32,8 @@ KNOWN_COMMANDS: tuple[str, ...] = (
     "license smart reservation",
 )
 
+# Commands whose extra words are arguments (`show license rum id 1634211151 detail`).
+_TAKES_ARGUMENTS = ("license smart reservation", "show license rum id")
 _PIPE = re.compile(r"\s*[|].*$")
 _PAREN = re.compile(r"\s*\([^)]*\)\s*$")
 
@@ -47,7 +53,7 @@ def canonical_command(typed: str) -> str | None:
         if all(p.startswith(w) for w, p in zip(words, parts, strict=False)):
             # Extra words are arguments only for the install/request forms; `show license
             # eventlog` must not pass as `show license`.
-            if len(words) > len(parts) and not known.startswith("license smart reservation"):
+            if len(words) > len(parts) and not known.startswith(_TAKES_ARGUMENTS):
                 continue
             if best is None or len(parts) > len(best.split()):
                 best = known
@@ -72,12 +78,18 @@ _CONTENT_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
                                         re.M)),
     ("show license all", re.compile(r"^Product Information\s*\n=+", re.M)),
     ("show license reservation", re.compile(r"^License reservation:\s+\w+", re.M)),
+    ("show license authorization", re.compile(
+        r"^Overall status:\s*\n\s+(?:Active|Standby|Member):\s*PID:", re.M)),
+    ("show license rum id", re.compile(r"^Smart Licensing Usage Report(?: Detail)?:\s*$", re.M)),
+    ("nxos-license-file", re.compile(r"^(?:SERVER this_host|INCREMENT \S+ cisco )", re.M)),
     ("show license status", re.compile(
         r"^(?:Smart Licensing Using Policy|Utility|Registration|Usage Reporting):\s*$", re.M)),
     ("show license usage", re.compile(r"^\S[^\n]*\):\s*\n\s+Description:", re.M)),
     ("show license udi", re.compile(r"^(?:UDI: PID:\S+|SlotID\s+PID\s+SN\s+UDI)", re.M)),
-    ("show version", re.compile(r"^Cisco (?:IOS|IOS XE|IOS-XE) Software|^Cisco Nexus Operating",
-                                re.M)),
+    ("show version", re.compile(
+        r"^(?:Cisco (?:IOS|IOS XE|IOS-XE|IOS XR) Software|Cisco Nexus Operating System"
+        r"|Cisco Internetwork Operating System Software|IOS \(tm\) "
+        r"|Cisco Adaptive Security Appliance Software Version)", re.M)),
     ("slr-syslog", re.compile(r"%SMART_LIC-\d-\w+:.*udi PID:")),
     ("slr-request-code", re.compile(r"\b[A-Z]{2}-Z[A-Z0-9][\w\-]*:[A-Z0-9]+-\w+-[0-9A-F]{2}\b")),
 )
@@ -92,6 +104,7 @@ def detect_command(text: str) -> str | None:
     return None
 
 
+_XR_MARKS = ("Cisco IOS XR Software", "IOS-XR", "IOS XR")
 _NXOS_V10 = re.compile(r"^\s+(?:Enforcement Type|License Type):", re.M)
 _ASA_MARKS = ("PID:ASA", "Adaptive Security Appliance", "Firepower", "PID:FPR")
 
@@ -99,6 +112,8 @@ _ASA_MARKS = ("PID:ASA", "Adaptive Security Appliance", "Firepower", "PID:FPR")
 def detect_os(command: str, text: str, hostname: str = "") -> str:
     """The operating system that printed `text` for `command` (best effort, for the record)."""
     if command.startswith("show license platform") or hostname.startswith("RP/"):
+        return "ios-xr"
+    if command.startswith("show version") and any(mark in text[:3000] for mark in _XR_MARKS):
         return "ios-xr"
     if command == "show license" and re.search(r"^Index \d+ Feature:", text, re.M):
         return "ios"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from planner.evidence.records import DeviceEvidence, merge
+from planner.evidence.records import DeviceEvidence, Era, merge
 from planner.problems import Problem, warning
 
 GENERIC_HOSTNAMES = frozenset({"switch", "router", "device", "ciscoasa", "asa", "nexus",
@@ -54,7 +54,10 @@ def _uses(rec: DeviceEvidence) -> dict[str, int]:
 def _merge_checked(a: DeviceEvidence, b: DeviceEvidence,
                    problems: list[Problem] | None) -> DeviceEvidence:
     """Merge, reporting captures of one serial that disagree on the licences in use."""
-    if problems is not None and a.serial and a.licences and b.licences and a.source != b.source:
+    # `show version` licences (packages, levels) yield to any licence command's without a word.
+    from_version = "show version" in (a.command, b.command)
+    if problems is not None and a.serial and a.licences and b.licences and \
+            a.source != b.source and not from_version:
         ua, ub = _uses(a), _uses(b)
         if ua != ub:
             kept = b if b.detail >= a.detail else a
@@ -104,4 +107,11 @@ def group_records(items: Iterable[tuple[int, DeviceEvidence]],
             if host and host not in GENERIC_HOSTNAMES:
                 by_host[host] = len(merged)
             merged.append(rec)
-    return [r for r in merged if r.serial or r.pid or r.licences]
+    return [r for r in merged if r.serial or r.pid or r.licences or _named_state(r)]
+
+
+def _named_state(rec: DeviceEvidence) -> bool:
+    """A capture that names its device only by prompt (`show license status` alone) still
+    tells its accounts and licensing state: it makes a device that joins on hostname."""
+    return bool(rec.hostname) and bool(rec.smart_account or rec.virtual_account or rec.version
+                                       or rec.era is not Era.UNKNOWN or rec.registration)

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from planner.catalogue import load_catalogue, runs_slup
-from planner.evidence import asa, fsm, ios, iosxe, iosxr, nxos, rum, slr
+from planner.evidence import asa, fsm, inventory, ios, iosxe, iosxr, nxos, rum, slr, version
 from planner.evidence.detect import canonical_command, detect_command, detect_os
 from planner.evidence.records import DeviceEvidence, Era, merge
 from planner.evidence.split import Block, split_text
@@ -37,6 +38,9 @@ class FileReport:
     warnings: int
 
 
+_IOS_SHOW_LICENSE = re.compile(r"^Index \d+ Feature:", re.M)
+
+
 def _parser(command: str, text: str, os_name: str) -> Callable[[], DeviceEvidence] | None:
     table: dict[str, Callable[[], DeviceEvidence]] = {
         "show license summary": lambda: iosxe.parse_summary(text),
@@ -45,20 +49,26 @@ def _parser(command: str, text: str, os_name: str) -> Callable[[], DeviceEvidenc
         "show license platform detail": lambda: iosxr.parse_platform(text, command),
         "rum-report": lambda: rum.parse_rum(text),
         "slr-authorization": lambda: slr.parse_authorization(text),
-        "show license": lambda: ios.parse_show_license(text),
+        "nxos-license-file": lambda: nxos.parse_license_file(text),
+        "show inventory": lambda: inventory.parse_inventory(text, os_name),
     }
     if command in table:
         return table[command]
-    if command == "show version":
-        return (lambda: nxos.parse_version(text)) if os_name == "nx-os" else (
-            lambda: iosxe.parse_version(text))
+    if command == "show license":
+        # Only IOS prints `Index N Feature:` entries; NX-OS `show license` (licence files) is
+        # detected by content before this, and anything else is not IOS's layout.
+        return (lambda: ios.parse_show_license(text)) if _IOS_SHOW_LICENSE.search(text) \
+            else None
+    if command in {"show version", "show version brief"}:
+        return lambda: version.parse_version(text, os_name, command.endswith("brief"))
     if command == "show license usage":
         return (lambda: nxos.parse_usage(text)) if os_name == "nx-os" else (
             lambda: iosxe.parse_usage(text))
     if command == "show license all" and os_name == "asa":
         return lambda: asa.parse_show_license_all(text)
     if command in {"show license all", "show license status", "show license tech support",
-                   "show license reservation"}:
+                   "show license reservation", "show license authorization",
+                   "show license rum id"}:
         return lambda: iosxe.parse_report(text, command)
     if command.startswith("license smart reservation") or command.startswith("slr-"):
         if "<specificPLR" in text:
@@ -228,7 +238,8 @@ def licence_uses(record: DeviceEvidence) -> tuple[LicenceUse, ...]:
 def infer_era(record: DeviceEvidence) -> DeviceEvidence:
     """Fill an unknown era from the software version (e.g. IOS XE 17.3.2+ runs SLUP) when the
     captures name a version but no command that prints the era (summary + show version)."""
-    if record.era is not Era.UNKNOWN or not (record.version and record.pid):
+    if record.era is not Era.UNKNOWN or not (record.version and record.pid) or \
+            not record.version_implies_era:
         return record
     family = load_catalogue().family_for_pid(record.pid)
     if family is not None and runs_slup(family, record.version):
@@ -243,6 +254,7 @@ def to_device(record: DeviceEvidence, *, site: str = "", virtual_account: str = 
     hostname = record.hostname
     return Device(hostname=hostname, pid=record.pid, serial=record.serial, site=site,
                   virtual_account=virtual_account or record.virtual_account,
+                  smart_account=record.smart_account,
                   version=record.version, state=record.state, licences=licence_uses(record),
                   members=members, origin=Origin(record.source, record.line))
 

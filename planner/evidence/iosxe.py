@@ -101,17 +101,6 @@ def parse_udi(text: str) -> DeviceEvidence:
                           members=members, truncated=not rows)
 
 
-def parse_version(text: str) -> DeviceEvidence:
-    rows = fsm.parse("iosxe_show_version", text)
-    row = rows[-1] if rows else {}
-    # `show version` names member models but not their serials (`show license udi` does), so
-    # it contributes the version, hostname, chassis model and the active member's serial.
-    return DeviceEvidence(source="", line=0, command="show version",
-                          hostname=str(row.get("hostname", "")), pid=str(row.get("model", "")),
-                          serial=str(row.get("serial", "")), version=str(row.get("version", "")),
-                          truncated=not row.get("version"))
-
-
 def _unique(members: Iterable[StackMember]) -> tuple[StackMember, ...]:
     seen: dict[StackMember, None] = {}
     for m in members:

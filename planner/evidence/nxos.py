@@ -1,8 +1,12 @@
-"""NX-OS `show license usage`, table (PAK) and 10.x block (Smart) forms, via ntc-templates."""
+"""NX-OS `show license usage`, table (PAK) and 10.x block (Smart) forms, via ntc-templates,
+and `show license` (the installed licence files)."""
 
 from __future__ import annotations
 
+import re
+
 from planner.evidence import fsm
+from planner.evidence.identity import clean_serial
 from planner.evidence.normalise import canonical_licence, split_status, to_int
 from planner.evidence.records import DeviceEvidence, Era, LicenceEvidence
 
@@ -27,16 +31,22 @@ def parse_usage(text: str) -> DeviceEvidence:
                           truncated=not rows and "No licenses" not in text)
 
 
-def parse_version(text: str) -> DeviceEvidence:
-    """NX-OS `show version` (ntc-templates): version, device name, chassis and serial."""
-    rows = fsm.parse("ntc:cisco_nxos_show_version", text)
-    row = rows[0] if rows else {}
-    platform = str(row.get("platform", ""))
-    # The chassis line names the model without the family prefix the PID carries
-    # (`cisco Nexus9000 C93180YC-EX Chassis` is PID N9K-C93180YC-EX).
-    pid = f"N9K-{platform}" if platform.startswith("C9") else platform
-    version = str(row.get("os", "")).split()[0] if row.get("os") else ""
-    return DeviceEvidence(source="", line=0, command="show version", os="nx-os",
-                          hostname=str(row.get("hostname", "")).strip(), pid=pid,
-                          serial=str(row.get("serial", "")), version=version,
-                          truncated=not version)
+_HOSTID = re.compile(r"HOSTID=VDH=(?P<sn>[A-Za-z0-9]+)")
+_INCREMENT = re.compile(r"^INCREMENT\s+(?P<feature>\S+)\s+cisco\s+\S+\s+(?P<expiry>\S+)", re.M)
+
+
+def parse_license_file(text: str) -> DeviceEvidence:
+    """NX-OS `show license`: the installed licence files (FlexLM text). The host id is the
+    chassis serial (`HOSTID=VDH=FOX1234ABCD`); an installed file says nothing about use, so
+    its features are recorded as INSTALLED, not in use (`show license usage` says that)."""
+    host = _HOSTID.search(text)
+    licences = []
+    for match in _INCREMENT.finditer(text):
+        feature = match.group("feature")
+        tag, known = canonical_licence(feature)
+        licences.append(LicenceEvidence(tag=tag, raw=feature, count=0, status="INSTALLED",
+                                        known=known, licence_type=match.group("expiry")))
+    return DeviceEvidence(source="", line=0, command="show license", os="nx-os",
+                          serial=clean_serial(host.group("sn")) if host else "",
+                          licences=tuple(licences), era=Era.TRADITIONAL, era_weak=True,
+                          truncated=not licences)

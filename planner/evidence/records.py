@@ -28,6 +28,7 @@ class LicenceEvidence:
     known: bool = True  # False when the catalogue has no such licence
     entitlement: str = ""  # entitlement tag or display name in parentheses
     licence_type: str = ""  # Perpetual / Subscription / Permanent / EvalRightToUse
+    next_reload: str = ""  # `show version`: the package or level the next reload runs
 
     @property
     def in_use(self) -> bool:
@@ -74,6 +75,8 @@ class DeviceEvidence:
     version: str = ""
     licences: tuple[LicenceEvidence, ...] = ()
     era: Era = Era.UNKNOWN
+    era_weak: bool = False  # the era comes from a `show version` clue, not a licence command
+    version_implies_era: bool = True  # False for ACI mode and development builds
     evaluation: bool = False
     registration: str = ""  # classic registration status (REGISTERED, UNREGISTERED)
     authorization: str = ""  # AUTHORIZED, EVAL MODE, ...
@@ -131,6 +134,7 @@ def merge(a: DeviceEvidence, b: DeviceEvidence) -> DeviceEvidence:
     codes = a.reservation_codes + tuple(c for c in b.reservation_codes
                                         if c not in a.reservation_codes)
     consumers = a.consumers + tuple(c for c in b.consumers if c not in a.consumers)
+    era_from = _era_source(a, b)
     return replace(
         a,
         command=a.command if a.command == b.command else f"{a.command}+{b.command}",
@@ -142,8 +146,11 @@ def merge(a: DeviceEvidence, b: DeviceEvidence) -> DeviceEvidence:
         version=_pick(a.version, b.version),
         licences=licences,
         detail=detail,
-        era=b.era if b.era is not Era.UNKNOWN else a.era,
-        evaluation=b.evaluation if b.licences or b.authorization else a.evaluation,
+        era=era_from.era,
+        era_weak=era_from.era_weak,
+        version_implies_era=a.version_implies_era and b.version_implies_era,
+        evaluation=a.evaluation if b.command == "show version" and a.licences else (
+            b.evaluation if b.licences or b.authorization else a.evaluation),
         registration=_pick(a.registration, b.registration),
         authorization=_pick(a.authorization, b.authorization),
         transport=_pick(a.transport, b.transport),
@@ -161,6 +168,13 @@ def merge(a: DeviceEvidence, b: DeviceEvidence) -> DeviceEvidence:
         truncated=a.truncated or b.truncated,
         blocks=a.blocks + b.blocks,
     )
+
+
+def _era_source(a: DeviceEvidence, b: DeviceEvidence) -> DeviceEvidence:
+    # Later captures win, but a licence command's era outranks a `show version` clue.
+    if b.era is Era.UNKNOWN or (b.era_weak and a.era is not Era.UNKNOWN and not a.era_weak):
+        return a
+    return b
 
 
 def _merge_reservation(a: str, b: str) -> str:

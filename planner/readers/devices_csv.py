@@ -1,6 +1,7 @@
 """The planner's own device CSV: one row per device (a stack or HA pair is one row with members).
 
-Columns: hostname, pid, serial, site, virtual_account, version, state, licences, members.
+Columns: hostname, pid, serial, site, virtual_account, version, state, licences, members,
+smart_account.
 Built for million-row estates: csv.reader (not DictReader), repeated cells (site, Virtual
 Account, PID, version, state, licences) parsed once and shared, and one LicenceUse tuple per
 distinct licences cell.
@@ -31,6 +32,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "state": ("licensing state", "licensing_state"),
     "licences": ("licenses", "licence", "license"),
     "members": ("stack members", "ha members"),
+    "smart_account": ("sa", "smart account"),
 }
 REQUIRED = ("hostname", "pid", "serial", "site")
 _STATES = {s.value: s for s in LicensingState}
@@ -108,7 +110,7 @@ class DevicesCsvReader:
                 continue
             if pad:
                 row.append("")
-            host, pid, serial, site, va, version, state_raw, lic_raw, mem_raw = pick(row)
+            host, pid, serial, site, va, version, state_raw, lic_raw, mem_raw, sa = pick(row)
             got = shared_get(pid)
             pid = shared.setdefault(pid, pid.strip()) if got is None else got
             got = shared_get(site)
@@ -159,8 +161,10 @@ class DevicesCsvReader:
                         bad = True
                         problems.extend(member_problems)
             if not bad:
+                got = shared_get(sa)
+                sa = shared.setdefault(sa, sa.strip()) if got is None else got
                 append(make_device(host.strip(), pid, serial, site, va, version, state, uses,
-                                   members, make_origin(display, line)))
+                                   members, make_origin(display, line), sa))
         if not seen_rows:
             problems.append(error(display, "file has a header but no devices", line=1,
                                   expected="at least one device row"))

@@ -27,7 +27,14 @@ def test_folder_read_devices(fixtures: Path) -> None:
     serials = {d.serial for d in devices if d.serial}
     assert serials == {"9AB1CDE2F3G", "JAE24090XYZ", "FDO21520TGH", "FXS2330Q1AB",
                        "FOC2301Z0LB", "TTM2415002X", "JAE23120ABC", "FOC2233X0AB",
-                       "FOC2311V0AB", "FOC2311V0AA", "CAT2311L4KM", "FDO22340PXL"}
+                       "FOC2311V0AB", "FOC2311V0AA", "CAT2311L4KM", "FDO22340PXL",
+                       # version/: one `show version` (or inventory, licence file) per device
+                       "JAE07010ABC", "FHK102KKKKK", "SMG1234A0BC", "FOX1523G0AB",
+                       "FGL1701ABCD", "FOC1830X0AA", "FLM2206W0AB", "FOC2222X1YZ",
+                       "FCW2233A0AA", "FOC2418L1AA", "FDO2501A0XY", "FGL2412A0VG",
+                       "FOC17350A0B", "FOC19240A1B", "FOC22010A2C", "JAF1715A0CD",
+                       "FDO24120A7Z", "FDO21150A9B", "JAD22260A1B", "JAD24100B2C",
+                       "FOC2531A0PE", "FOC2301A0AA", "JAF1715B1EF"}
     assert len(records) == len(devices)
 
 
@@ -73,7 +80,7 @@ def test_problems_name_the_file_and_are_never_fatal(fixtures: Path) -> None:
     assert any(t.startswith("misc/archive.bin: warning:") and "skipped" in t for t in text)
     assert any(t.startswith("misc/truncated-sw-lab-5.txt:3: warning: `show license all` "
                             "output looks truncated") for t in text)
-    assert any(t.startswith("misc/isr-branch-09.txt:18: warning: command `show inventory` is "
+    assert any(t.startswith("misc/isr-branch-09.txt:58: warning: command `show clock` is "
                             "not one planner reads; skipped") for t in text)
     assert not any("`enable`" in t for t in text)  # session commands are not reported
     assert any("not in the licence catalogue" in t and t.startswith("xr/pe-dc1-01.txt")
@@ -115,11 +122,12 @@ def test_ingest_command_writes_devices_csv(fixtures: Path, tmp_path: Path) -> No
                                        "--virtual-account", "Imported"])
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO(out.read_text())))
-    assert list(rows[0]) == ["hostname", "pid", "serial", "site", "virtual_account", "version",
-                             "state", "licences", "members"]
+    assert list(rows[0]) == ["hostname", "pid", "serial", "site", "smart_account",
+                             "virtual_account", "version", "state", "licences", "members"]
     hq = next(r for r in rows if r["serial"] == "FOC2233X0AB")
     assert hq == {"hostname": "sw-hq-01", "pid": "C9300-48P", "serial": "FOC2233X0AB",
-                  "site": "HQ", "virtual_account": "Imported", "version": "17.09.04a",
+                  "site": "HQ", "smart_account": "Northwind Federal",
+                  "virtual_account": "Imported", "version": "17.09.04a",
                   "state": "slup", "licences": "dna-advantage:3;network-advantage:3",
                   "members": "C9300-48P:FOC2233X0AB;C9300-48P:FOC2233X0AC;"
                              "C9300-24T:FOC2240Y1QZ"}

@@ -7,11 +7,16 @@ Skips when the folder is absent.
 
 from __future__ import annotations
 
+import csv
+import io
+import re
 from pathlib import Path
 
 import pytest
 import yaml
+from click.testing import CliRunner
 
+from planner.cli import main
 from planner.evidence import read_evidence
 from planner.evidence.ingest import licence_uses, parse_file_text
 from planner.evidence.records import DeviceEvidence
@@ -285,3 +290,38 @@ def test_whole_folder_reads_without_error(realdata: Path) -> None:
     devices, problems, _records = read_evidence([realdata], base=realdata)
     assert len({d.serial for d in devices if d.serial}) >= 25
     assert all(p.severity == "warning" for p in problems)
+
+
+# --- every serial a device output prints comes out of `planner ingest` ----------------------
+
+_UDI_SERIAL = re.compile(r"\bPID:\s*[^,\s]+\s*,\s*SN:\s*(?P<sn>[A-Za-z0-9]+)|"
+                         r"\"udi_serial_number\":\s*\"(?P<json>[A-Za-z0-9]+)\"|"
+                         r"^Serial Number:\s*(?P<asa>[A-Za-z0-9]+)", re.MULTILINE)
+
+
+def test_every_printed_device_serial_is_ingested(realdata: Path, tmp_path: Path) -> None:
+    """Each UDI (`PID:x,SN:y`) printed by a device's own licence commands, and each ASA serial,
+    is a device or a stack member in the devices CSV `planner ingest` writes."""
+    folder = realdata / "device-outputs"
+    printed = {next(v for v in m.groups() if v) for path in sorted(folder.rglob("*.txt"))
+               for m in _UDI_SERIAL.finditer(read_text(path))}
+    out = tmp_path / "devices.csv"
+    result = CliRunner().invoke(main, ["ingest", str(folder), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    written = set()
+    for row in csv.DictReader(io.StringIO(out.read_text())):
+        written.add(row["serial"])
+        written.update(m.split(":", 1)[1] for m in row["members"].split(";") if ":" in m)
+    assert len(printed) >= 39
+    assert printed <= written, sorted(printed - written)
+
+
+def test_show_license_authorization_and_rum_detail_make_devices(realdata: Path) -> None:
+    (auth,) = _parse(realdata, "device-outputs/ios-xe/show-license-authorization/"
+                               "genie-ShowLicenseAuthorization-golden_output.txt")
+    assert (auth.command, auth.pid, auth.serial) == ("show license authorization",
+                                                     "C9300-24UX", "FCW2147L0C5")
+    (rum,) = _parse(realdata, "device-outputs/ios-xe/show-license-rum-id-id-detail/"
+                              "genie-ShowLicenseRumIdDetail-second.txt")
+    assert (rum.command, rum.pid, rum.serial) == ("show license rum id", "C9800-L-F-K9",
+                                                  "FCW2310M0XB")
