@@ -23,16 +23,13 @@ from planner.history import (
 )
 from planner.history.diff import SnapshotDiff
 from planner.loader import LoadResult, load_estate, reference_date
+from planner.model import Estate
 from planner.problems import ExitCode, UsageError
 from planner.renewal import run_renewal
 from planner.renewal.findings import Priority
 from planner.renewal.ics import render_ics
-from planner.renewal.render import (
-    FINDING_HEADERS,
-    finding_rows,
-    render_brief_md,
-    render_checklist_md,
-)
+from planner.renewal.position import WhatIf
+from planner.renewal.render import render_brief_md, render_checklist_md, render_table
 
 _DB_HELP = "History database (default: .planner/history.db beside the estate file)."
 _SHOWN = 50  # device changes printed in a table; JSON carries them all
@@ -170,6 +167,19 @@ def snapshot_diff(d1: str, d2: str, db: Path | None, estate: Path | None, fmt: s
     click.echo(dump_json(_diff_dict(diff)) if fmt == "json" else _diff_tables(diff), nl=False)
 
 
+def _keep(estate: Estate, keep: tuple[str, ...]) -> tuple[str, ...]:
+    """`--keep` values checked against the estate: a typo must not silently keep nothing."""
+    vas = {v.name for v in estate.virtual_accounts}
+    tags = {e.tag for e in estate.entitlements}
+    for value in keep:
+        va, _, tag = value.partition("/")
+        ok = (va in vas and tag in tags) if tag else (value in vas or value in tags)
+        if not ok:
+            raise UsageError(f"--keep {value!r}: not a licence held, a Virtual Account or "
+                             "VA/licence of this estate")
+    return keep
+
+
 @main.command("renewal")
 @click.argument("estate", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--renewal-date", "renewal_text", required=True, metavar="YYYY-MM-DD",
@@ -186,8 +196,17 @@ def snapshot_diff(d1: str, d2: str, db: Path | None, estate: Path | None, fmt: s
               help="Write renewal.json, renewal.md, hygiene.ics and checklist.md here.")
 @click.option("--fail-on", "fail_on", type=click.Choice([p.value for p in Priority]),
               help="Exit 1 when any finding is of this priority or higher (for scripts and CI).")
+@click.option("--keep", "keep", multiple=True, metavar="LICENCE|VA|VA/LICENCE",
+              help="Keep these idle units (shelfware a programme needs): no drop action "
+                   "for them. Repeatable.")
+@click.option("--no-downgrade", "no_downgrade", is_flag=True,
+              help="Features in use stay: no action sets devices back to the tier owned.")
+@click.option("--wide", is_flag=True,
+              help="Table: every action, every line and full finding columns (wider than "
+                   "100 columns).")
 def renewal(estate: Path, renewal_text: str, since_text: str | None, date_text: str | None,
-            db: Path | None, fmt: str, outdir: Path | None, fail_on: str | None) -> None:
+            db: Path | None, fmt: str, outdir: Path | None, fail_on: str | None,
+            keep: tuple[str, ...], no_downgrade: bool, wide: bool) -> None:
     """Read the estate as the vendor's renewal team will, and plan the hygiene before it.
 
     \b
@@ -209,7 +228,7 @@ def renewal(estate: Path, renewal_text: str, since_text: str | None, date_text: 
     if db is not None or path.is_file():
         conn = open_history(path, create=False)
     brief = run_renewal(result.estate, reference=when, renewal=renewal_day, since=since,
-                        conn=conn)
+                        conn=conn, what_if=WhatIf(_keep(result.estate, keep), no_downgrade))
     if outdir is not None:
         files: dict[str, str | bytes] = {
             "renewal.json": dump_json(brief.to_dict()),
@@ -224,10 +243,7 @@ def renewal(estate: Path, renewal_text: str, since_text: str | None, date_text: 
     elif fmt == "md":
         click.echo(render_brief_md(brief), nl=False)
     else:
-        click.echo(render_rows(FINDING_HEADERS, finding_rows(brief), "table",
-                               title=f"Renewal read: {brief.estate} (renewal "
-                                     f"{brief.renewal.isoformat()}, pack due "
-                                     f"{brief.plan.pack_due.isoformat()})"), nl=False)
+        click.echo(render_table(brief, wide), nl=False)
     if fail_on is not None:
         threshold = Priority(fail_on).rank
         hits = sum(1 for f in brief.findings if f.priority.rank <= threshold)

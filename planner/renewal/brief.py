@@ -12,6 +12,7 @@ from typing import Any
 
 from planner.renewal.findings import Finding, FindingKind, Priority
 from planner.renewal.plan import HygienePlan
+from planner.renewal.position import Position
 
 SCHEMA = "planner.renewal/2"
 
@@ -45,10 +46,14 @@ class RenewalBrief:
     currency: str
     findings: tuple[Finding, ...]
     plan: HygienePlan
+    position: Position
     series: tuple[ChartPoint, ...]
     snapshots: tuple[date, ...]
     assumptions: tuple[str, ...]
     notes: tuple[str, ...]
+    # Sentences that reconcile figures other commands print (validate's over-consumption).
+    consistency: tuple[str, ...] = ()
+    top_actions: int = 5
     schema: str = SCHEMA
 
     @property
@@ -86,6 +91,8 @@ class RenewalBrief:
                             for t in self.totals],
             },
             "findings": [f.to_dict() for f in self.findings],
+            "position": {**self.position.to_dict(), "top_actions": [
+                a.id for a in self.position.top(self.top_actions)]},
             "plan": {
                 "renewal_date": plan.renewal.isoformat(),
                 "pack_due": plan.pack_due.isoformat(),
@@ -99,5 +106,6 @@ class RenewalBrief:
             "series": [{"date": p.taken.isoformat(), "licence": p.tag, "entitled": p.entitled,
                         "consumed": p.consumed, "source": p.source} for p in self.series],
             "assumptions": list(self.assumptions),
+            "consistency": list(self.consistency),
             "notes": list(self.notes),
         }

@@ -51,6 +51,13 @@ class RenewalSettings:
     dominant_share: float = 0.5  # collaboration/security share of devices that means high churn
     pack_days_before: int = 90  # consolidated hygiene pack, days before renewal
     evidence_devices: int = 20  # devices named in a finding's evidence (the total is kept)
+    # Effort of the hygiene actions, in hours, priced at the estate's `costs.labour_rate_per_hour`
+    # (transfers use `costs.transfer_hours_per_batch`, the figure the planner itself uses).
+    hours_per_device_change: float = 0.25  # set one device's licence level back, in a window
+    hours_per_drop_line: float = 0.5  # one licence of one VA on the drop list, agreed
+    hours_per_va_close: float = 1.0  # move what is left and close one Virtual Account
+    hours_per_segmented_site: float = 2.0  # document a site's seasonal/project usage and end date
+    top_actions: int = 5  # actions on the brief's first page
 
 
 @dataclass(frozen=True, slots=True)

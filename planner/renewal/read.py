@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 from collections import defaultdict
 from collections.abc import Mapping
@@ -18,6 +19,7 @@ from planner.renewal.brief import ChartPoint, RenewalBrief
 from planner.renewal.context import Churn, HistoryView, RenewalContext, build_context
 from planner.renewal.findings import Finding, RenewalSettings, sort_findings
 from planner.renewal.plan import build_plan
+from planner.renewal.position import LineKind, Position, WhatIf, build_position, finding_lines
 
 
 def history_view(conn: sqlite3.Connection, reference: date, since: date | None = None,
@@ -126,11 +128,44 @@ def assumptions(ctx: RenewalContext) -> tuple[str, ...]:
     return tuple(out)
 
 
+def consistency(ctx: RenewalContext, position: Position) -> tuple[str, ...]:
+    """Why the brief's over-consumption may differ from `planner validate`'s, in numbers."""
+    bal = consumption.balances(ctx)
+    over = sum(b.over for b in bal.values())
+    used: dict[str, int] = defaultdict(int)
+    held: dict[str, int] = defaultdict(int)
+    for dev in ctx.estate.devices:
+        for use in dev.licences:
+            used[use.tag] += use.count
+    for ent in ctx.estate.entitlements:
+        held[ent.tag] += ent.quantity
+    pooled = sum(max(n - held[t], 0) for t, n in used.items())
+    charged = sum(ln.units for ln in position.lines if ln.kind is LineKind.TRUE_FORWARD)
+    stepped = sum(ln.units for ln in position.lines if ln.kind is LineKind.STEP_UP)
+    allowed = sum(ln.units for ln in position.lines
+                  if ln.kind is LineKind.UPLIFT and ln.site is None)
+    text = (f"Over-consumption: {over:,} unit(s) above entitlement here, per Virtual Account "
+            "(lines in force on the reference date; the larger of device reports and CSSM's "
+            "in use + reserved; a higher tier in the same VA covering first); in the opening "
+            f"{charged:,} are true-forward, {stepped:,} step-up and {allowed:,} inside the EA "
+            "growth allowance. ")
+    if pooled == over:
+        text += f"`planner validate` reports the same {pooled:,}."
+    else:
+        text += (f"`planner validate` reports {pooled:,}: it pools every VA, counts every "
+                 "entitlement line (lapsed and not yet started ones too) and reads device "
+                 "reports only, with no tier cover.")
+    return (text, "`planner plan` buys what its allocation cannot cover after its own "
+                  "transfers between VAs, priced for the planning horizon: compare it with the "
+                  "position's true-forward lines, not the opening's.")
+
+
 def run_renewal(estate: Estate, *, reference: date, renewal: date, since: date | None = None,
                 conn: sqlite3.Connection | None = None,
                 prices: Mapping[str, float] | None = None,
                 settings: RenewalSettings | None = None,
-                catalogue: Catalogue | None = None) -> RenewalBrief:
+                catalogue: Catalogue | None = None,
+                what_if: WhatIf | None = None) -> RenewalBrief:
     if renewal < reference:
         raise UsageError(f"--renewal-date {renewal.isoformat()} is before the reference date "
                          f"{reference.isoformat()}")
@@ -145,6 +180,11 @@ def run_renewal(estate: Estate, *, reference: date, renewal: date, since: date |
     ctx = build_context(estate, cat, reference=reference, renewal=renewal, prices=prices,
                         settings=settings, history=hist)
     findings = find_all(ctx)
+    plan = build_plan(ctx, list(findings))
+    position = build_position(ctx, plan, what_if)
+    findings = tuple(dataclasses.replace(f, lines=finding_lines(
+        position, str(f.kind), f.subject, f.evidence.virtual_accounts, f.evidence.sites,
+        f.evidence.licences)) for f in findings)
     notes = []
     if hist is None:
         notes.append("No snapshot history: growth, dormant Virtual Accounts and churn need "
@@ -154,6 +194,7 @@ def run_renewal(estate: Estate, *, reference: date, renewal: date, since: date |
     return RenewalBrief(
         estate=estate.name, account=estate.account.name, holder=str(estate.account.holder),
         reference=reference, renewal=renewal, since=hist.since if hist else None,
-        currency=ctx.currency, findings=findings, plan=build_plan(ctx, list(findings)),
+        currency=ctx.currency, findings=findings, plan=plan, position=position,
         series=chart_series(ctx), snapshots=hist.snapshots if hist else (),
-        assumptions=assumptions(ctx), notes=tuple(notes))
+        assumptions=assumptions(ctx), notes=tuple(notes),
+        consistency=consistency(ctx, position), top_actions=ctx.settings.top_actions)
