@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from planner.fileio import write_files_atomic
+from planner.output import check_target as check_output
 from planner.problems import UsageError
 from planner.resources import examples_dir
 
@@ -54,8 +55,7 @@ def example_files(name: str) -> dict[str, bytes]:
 def check_target(dest: Path | str, *, force: bool = False) -> Path:
     """The folder to write into: refused when it is a file, or non-empty without `force`."""
     target = Path(dest)
-    if target.exists() and not target.is_dir():
-        raise UsageError(f"{target} exists and is not a folder")
+    check_output(target, folder=True)  # a symlink, device or file there is refused (exit 2)
     if target.is_dir() and any(target.iterdir()) and not force:
         raise UsageError(f"{target} is not empty; choose an empty folder or pass --force "
                          "to overwrite the files it shares with the estate")

@@ -1,9 +1,9 @@
 """File reading and writing shared by every reader and writer.
 
 Reading: exports arrive as UTF-8 with or without BOM, or UTF-16 from Windows tools; decode them
-all the same way and say which file could not be decoded. Writing: outputs land atomically
-(temporary file in the same folder, then rename) so an interrupted run leaves the previous files
-intact, and CSV cells are neutralised against spreadsheet formula injection.
+all the same way and say which file could not be decoded. Writing goes through
+planner.output (whole output sets swapped in as one step; see there), and CSV cells are
+neutralised against spreadsheet formula injection.
 """
 
 from __future__ import annotations
@@ -12,12 +12,10 @@ import codecs
 import csv
 import hashlib
 import io
-import os
-import shutil
-import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from planner.output import write_file, write_folder
 from planner.problems import InputError, error
 
 # Cells starting with these are run as formulas by spreadsheet programs (OWASP CSV injection).
@@ -89,83 +87,12 @@ def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
 
 
 def write_atomic(path: Path | str, content: str | bytes) -> None:
-    """Write a file so readers see the old content or the new one, never a half."""
-    write_files_atomic(Path(path).parent, {Path(path).name: content})
-
-
-def _temp_beside(target: Path, data: bytes) -> str:
-    """`data` fsynced into a temporary file next to `target` (same filesystem: rename is atomic)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        # mkstemp creates 0600; give the file the mode an ordinary open() would (umask applies).
-        os.fchmod(fd, 0o666 & ~_umask())
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return tmp
-
-
-def _backup(target: Path) -> str | None:
-    """A hard link to the current `target` (a copy where links are refused), or None."""
-    if not target.is_file():
-        return None
-    fd, bak = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".bak", dir=target.parent)
-    os.close(fd)
-    os.unlink(bak)
-    try:
-        os.link(target, bak)
-    except OSError:
-        shutil.copy2(target, bak)
-    return bak
-
-
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
+    """Write one regular file through the planner's one writer (planner.output.write_file)."""
+    write_file(path, content)
 
 
 def write_files_atomic(outdir: Path | str, files: dict[str, str | bytes]) -> list[Path]:
-    """Write a set of files under `outdir`: all of them, or (on any error) none of them.
-
-    Callers build all contents in memory first, so an error while rendering writes nothing.
-    Every file is then written to a temporary file beside its target, and only when all are
-    on disk are they renamed into place; if a rename fails, the files already replaced are
-    restored from hard-link backups, so the folder holds the previous set, and no temporary
-    file is left behind. Returns the written paths, sorted.
+    """Replace the planner's output set in `outdir` (planner.output.write_folder): all of the
+    new files or, on any error or signal, the previous set untouched. Returns the paths, sorted.
     """
-    root = Path(outdir)
-    order = sorted(files)
-    temps: dict[str, str] = {}
-    backups: dict[str, str | None] = {}
-    done: list[str] = []
-    try:
-        for rel in order:
-            content = files[rel]
-            temps[rel] = _temp_beside(root / rel, content.encode("utf-8")
-                                      if isinstance(content, str) else content)
-        for rel in order:
-            backups[rel] = _backup(root / rel)
-            os.replace(temps[rel], root / rel)
-            del temps[rel]
-            done.append(rel)
-    except BaseException:
-        for rel in reversed(done):  # put the previous files back (or remove the new ones)
-            bak = backups.pop(rel)
-            if bak is None:
-                (root / rel).unlink(missing_ok=True)
-            else:
-                os.replace(bak, root / rel)
-        for leftover in (*temps.values(), *backups.values()):
-            if leftover is not None:
-                Path(leftover).unlink(missing_ok=True)
-        raise
-    for bak in backups.values():
-        if bak is not None:
-            Path(bak).unlink(missing_ok=True)
-    return [root / rel for rel in order]
+    return write_folder(outdir, files)

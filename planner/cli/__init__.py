@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import importlib
 import os
+import signal
+import threading
 import traceback
 from typing import Any
 
 import click
 
 from planner import __version__
+from planner.output import describe
 from planner.problems import ExitCode, InputError, PlannerError
 
 INTERNAL_ERROR = 4  # a bug in the planner itself; documented in the README
@@ -37,6 +40,20 @@ COMMAND_MODULES = {
 }
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the process is, so it unwinds exactly as Ctrl-C does: every
+    writer's clean-up runs and the previous outputs stay whole."""
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise Terminated
+
+
+def _terminate_like_interrupt() -> None:
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _on_sigterm)
+
+
 class PlannerGroup(click.Group):
     """Loads commands lazily and turns every error into a message and an exit code.
 
@@ -53,6 +70,7 @@ class PlannerGroup(click.Group):
         return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:
+        _terminate_like_interrupt()
         try:
             return super().invoke(ctx)
         except InputError as exc:
@@ -66,9 +84,17 @@ class PlannerGroup(click.Group):
             ctx.exit(int(exc.exit_code))
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
+        except Terminated:
+            click.echo("planner: terminated; outputs are the previous or the new complete set.",
+                       err=True)
+            ctx.exit(128 + signal.SIGTERM)
         except KeyboardInterrupt:
-            click.echo("planner: interrupted; finished outputs are intact.", err=True)
+            click.echo("planner: interrupted; outputs are the previous or the new complete set.",
+                       err=True)
             ctx.exit(130)
+        except OSError as exc:  # the writer names its own; this catches any other path
+            click.echo(f"planner: {describe(exc)}", err=True)
+            ctx.exit(int(ExitCode.INPUT))
         except MemoryError:
             click.echo("planner: out of memory; try a smaller estate or more memory.", err=True)
             ctx.exit(INTERNAL_ERROR)

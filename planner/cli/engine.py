@@ -15,6 +15,7 @@ from planner.cli._output import dump_json, output_option, render_rows
 from planner.fileio import write_atomic
 from planner.graph import GRAPH_FORMATS, export_graph
 from planner.model import Estate
+from planner.output import check_target
 from planner.plan import Plan, SolveStatus
 from planner.problems import SolverError
 
@@ -77,6 +78,8 @@ def graph_cmd(estate: Path, fmt: str, output: Path | None, strict: bool) -> None
     Boundary links are marked `crosses_boundary`; the Smart Account > Virtual Account >
     entitlement tree comes with it. Same estate, same bytes.
     """
+    if output is not None:
+        check_target(output, folder=False)  # before any work: never onto a device or symlink
     text = export_graph(_load(estate, strict), fmt)
     if output is None:
         click.echo(text, nl=False)
@@ -151,6 +154,7 @@ def plan_cmd(estate: Path, outdir: Path, solver: str, time_limit: float, gap: fl
     from planner.writers.plan_files import generated_date, write_plan_files
 
     when = generated_date(date_text)  # a bad --date fails before any solving
+    check_target(outdir, folder=True)
     plan = plan_estate(_load(estate, strict, when),
                        **_solve_kwargs(solver, time_limit, gap, threads))
     if plan.status in (SolveStatus.INFEASIBLE, SolveStatus.ERROR):

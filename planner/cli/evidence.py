@@ -11,6 +11,7 @@ from planner.cli._output import dump_json, render_rows
 from planner.evidence import EvidenceResult, read_evidence_detailed
 from planner.fileio import csv_text, write_atomic
 from planner.model import Device
+from planner.output import check_target
 from planner.problems import UsageError
 
 TABLE_LIMIT = 200  # rows per table in the human report; the CSV and JSON hold everything
@@ -83,8 +84,7 @@ def ingest(folder: Path, output: Path, site: str, virtual_account: str, fmt: str
     same device are merged. Unrecognised files and commands are reported on stderr and
     skipped. Exit 0 when the CSV is written, 2 when nothing usable was found.
     """
-    if output.exists() and output.is_dir():
-        raise UsageError(f"{output} is a folder; give a file name for the devices CSV")
+    check_target(output, folder=False)
     base = folder if folder.is_dir() else folder.parent
     result = read_evidence_detailed([folder], base=base, site=site,
                                     virtual_account=virtual_account)

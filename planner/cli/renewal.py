@@ -24,6 +24,7 @@ from planner.history import (
 from planner.history.diff import SnapshotDiff
 from planner.loader import LoadResult, load_estate, reference_date
 from planner.model import Estate
+from planner.output import check_target
 from planner.problems import ExitCode, UsageError
 from planner.renewal import run_renewal
 from planner.renewal.findings import Priority
@@ -222,6 +223,8 @@ def renewal(estate: Path, renewal_text: str, since_text: str | None, date_text: 
     when = reference_date(date_text)
     renewal_day = _date("--renewal-date", renewal_text)
     since = _date("--since", since_text) if since_text else None
+    if outdir is not None:
+        check_target(outdir, folder=True)
     result = _load(estate, when)
     path = _db_path(db, estate)
     conn: sqlite3.Connection | None = None

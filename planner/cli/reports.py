@@ -12,6 +12,7 @@ from planner.cli import main
 from planner.cli.engine import solver_options
 from planner.fileio import write_atomic
 from planner.model import Estate
+from planner.output import check_target
 from planner.problems import UsageError
 from planner.reports.oscal import OscalFormat, render_oscal
 from planner.reports.render import ReportFormat, ReportKind, render
@@ -114,6 +115,8 @@ def report_cmd(estate: Path, kind: str, fmt: str, output: Path | None, templates
         if when is None:
             raise UsageError(f"--format {fmt}: OSCAL documents carry a date; pass --date "
                              "YYYY-MM-DD or set SOURCE_DATE_EPOCH")
+    if output is not None:
+        check_target(output, folder=False)
     if report_kind is ReportKind.RENEWAL and when is None:
         raise UsageError("the renewal report needs a reference date: pass --date YYYY-MM-DD "
                          "or set SOURCE_DATE_EPOCH")

@@ -9,6 +9,7 @@ import click
 from planner.cli import main
 from planner.cli.engine import _load, _solve_kwargs, solver_options
 from planner.fileio import write_files_atomic
+from planner.output import check_target
 from planner.plan import SolveStatus
 from planner.problems import SolverError, UsageError
 
@@ -77,6 +78,7 @@ def runbook_cmd(estate: Path, outdir: Path, plan_file: Path | None, server_urls:
     from planner.writers.plan_files import generated_date
 
     when = generated_date(date_text)
+    check_target(outdir, folder=True)
     host, port = _proxy(proxy)
     settings = RunbookSettings(server_urls=_server_urls(server_urls), cslu_url=cslu_url,
                                proxy_host=host, proxy_port=port)

@@ -392,18 +392,7 @@ def render_plan_files(plan: Plan, generated: date | None = None) -> dict[str, st
 
 def write_plan_files(plan: Plan, outdir: Path | str,
                      generated: date | None = None) -> list[Path]:
-    """Render every plan file, then write them atomically under `outdir`.
-
-    Reservation manifests a previous plan left in `outdir/reservations/` for Virtual Accounts
-    this plan no longer reserves in are removed after the new files are in place: an operator
-    must never key in a stale manifest. Nothing else in the folder is touched.
-    """
-    files = render_plan_files(plan, generated)
-    written = write_files_atomic(outdir, files)
-    folder = Path(outdir) / "reservations"
-    if folder.is_dir():
-        for old in sorted(folder.glob("*.csv")):
-            rel = f"reservations/{old.name}"
-            if rel not in files and old.name.endswith((".slr.csv", ".plr.csv")):
-                old.unlink()
-    return written
+    """Render every plan file, then put them in `outdir` as one set (planner.output): files a
+    previous plan wrote and this one does not (a reservation manifest for a Virtual Account no
+    longer reserved in) are gone, so an operator never keys in a stale manifest."""
+    return write_files_atomic(outdir, render_plan_files(plan, generated))

@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from planner import output
 from planner.fileio import csv_text, decode_bytes, safe_cell, write_atomic, write_files_atomic
+from planner.output import OutputError
 from planner.problems import InputError
 
 
@@ -54,11 +56,11 @@ def test_failed_write_keeps_the_previous_file(tmp_path: Path,
     target = tmp_path / "a.csv"
     target.write_text("old")
 
-    def boom(src: str, dst: str) -> None:
-        raise OSError("disk full")
+    def boom(stage: Path, target: Path) -> None:
+        raise OSError(28, "No space left on device", str(target))
 
-    monkeypatch.setattr(os, "replace", boom)
-    with pytest.raises(OSError):
+    monkeypatch.setattr(output, "_swap_in", boom)
+    with pytest.raises(OutputError, match="No space left"):
         write_files_atomic(tmp_path, {"a.csv": "new"})
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["a.csv"]

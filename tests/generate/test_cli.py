@@ -7,6 +7,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from planner.cli import main
+from planner.output import MANIFEST
 from planner.resources import examples_dir
 
 
@@ -16,8 +17,9 @@ def _run(*args: str) -> tuple[int, str]:
 
 
 def _tree(root: Path) -> dict[str, bytes]:
+    """The files under `root`, without the planner's record of which ones it wrote."""
     return {p.relative_to(root).as_posix(): p.read_bytes()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+            for p in sorted(root.rglob("*")) if p.is_file() and p.name != MANIFEST}
 
 
 def test_list_names_every_example() -> None:

@@ -127,7 +127,7 @@ def test_renewal_output_folder_and_formats(folder: Path) -> None:
                          "2026-06-01", "-o", str(out_dir))
     assert code == 0, err
     assert sorted(p.name for p in out_dir.iterdir()) == [
-        "checklist.md", "hygiene.ics", "renewal.json", "renewal.md"]
+        ".planner-outputs.json", "checklist.md", "hygiene.ics", "renewal.json", "renewal.md"]
     assert b"\r\n" in (out_dir / "hygiene.ics").read_bytes()
     first = {p.name: p.read_bytes() for p in out_dir.iterdir()}
     run("renewal", estate, "--renewal-date", "2026-12-01", "--date", "2026-06-01",
