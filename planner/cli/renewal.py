@@ -21,7 +21,7 @@ from planner.history import (
     list_snapshots,
     open_history,
 )
-from planner.history.diff import SnapshotDiff
+from planner.history.diff import Explanation, SnapshotDiff
 from planner.loader import LoadResult, load_estate, reference_date
 from planner.model import Estate
 from planner.output import check_target
@@ -116,9 +116,21 @@ def _diff_dict(d: SnapshotDiff) -> dict[str, Any]:
         "added": [asdict(x) for x in d.added], "removed": [asdict(x) for x in d.removed],
         "moved": [asdict(x) for x in d.moved], "relicensed": list(d.relicensed),
         "units": [{"licence": u.tag, "site": u.site, "before": u.before, "after": u.after,
-                   "change": u.change} for u in d.units],
-        "holdings": [asdict(h) for h in d.holdings],
+                   "change": u.change, "causes": [_cause(e) for e in u.causes]}
+                  for u in d.units],
+        "holdings": [{"virtual_account": h.virtual_account, "licence": h.tag,
+                      "before": h.before, "after": h.after,
+                      "reserved_before": h.reserved_before, "reserved_after": h.reserved_after,
+                      "causes": [_cause(e) for e in h.causes]} for h in d.holdings],
     }
+
+
+def _cause(e: Explanation) -> dict[str, Any]:
+    return {"cause": str(e.cause), "change": e.change, "detail": e.detail}
+
+
+def _why(causes: tuple[Explanation, ...]) -> str:
+    return "; ".join(str(e) for e in causes) or "-"
 
 
 def _diff_tables(d: SnapshotDiff) -> str:
@@ -126,11 +138,13 @@ def _diff_tables(d: SnapshotDiff) -> str:
              f"{d.devices_before:,} -> {d.devices_after:,} devices; {len(d.added):,} added, "
              f"{len(d.removed):,} removed, {len(d.moved):,} moved, "
              f"{len(d.relicensed):,} relicensed\n"]
-    parts.append(render_rows(("licence", "site", "before", "after", "change"),
-                             [(u.tag, u.site, u.before, u.after, u.change) for u in d.units],
+    parts.append(render_rows(("licence", "site", "before", "after", "change", "why"),
+                             [(u.tag, u.site, u.before, u.after, u.change, _why(u.causes))
+                              for u in d.units],
                              "table", title="\nActive units per licence and site"))
-    parts.append(render_rows(("virtual account", "licence", "before", "after"),
-                             [(h.virtual_account, h.tag, h.before, h.after) for h in d.holdings],
+    parts.append(render_rows(("virtual account", "licence", "before", "after", "why"),
+                             [(h.virtual_account, h.tag, h.before, h.after, _why(h.causes))
+                              for h in d.holdings],
                              "table", title="\nEntitlements per Virtual Account"))
     rows: list[tuple[str, str, str, str, str]] = []
     rows += [("added", x.hostname, x.key, "", f"{x.site} / {x.virtual_account}") for x in d.added]

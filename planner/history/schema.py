@@ -104,7 +104,27 @@ WHERE d.snapshot_id = ?
 GROUP BY d.snapshot_id, d.va, d.site, l.tag
 """
 
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1_core, _v2_usage)
+def _entitlement_lines(conn: sqlite3.Connection) -> None:
+    # One row per entitlement line, so that `snapshot diff` can say why a holding changed (a
+    # term started or ended, a line added, removed or transferred) rather than only that it
+    # did. Snapshots stored before this migration have no rows here; the diff says so.
+    _run(conn, """
+        CREATE TABLE entitlement_lines (
+            snapshot_id INTEGER NOT NULL,
+            va TEXT NOT NULL,
+            tag TEXT NOT NULL,
+            key TEXT NOT NULL,                   -- subscription|start|end|term, #n if repeated
+            quantity INTEGER NOT NULL,           -- on the line, in force or not
+            in_force INTEGER NOT NULL,           -- 1 when the line entitles on the snapshot date
+            start TEXT NOT NULL,                 -- ISO dates, '' when the line has none
+            end_date TEXT NOT NULL,
+            PRIMARY KEY (snapshot_id, va, tag, key)
+        ) WITHOUT ROWID
+        """)
+
+
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
+    _v1_core, _v2_usage, _entitlement_lines)
 LATEST = len(MIGRATIONS)
 
 

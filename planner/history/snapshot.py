@@ -17,6 +17,8 @@ from planner.model import Device, Entitlement, Estate, LicenceUse, TermType
 DeviceRow = tuple[str, str, str, str, str, str, str, str, str]
 # (va, tag, quantity, in_use, reserved)
 EntitlementRow = tuple[str, str, int, int, int]
+# (va, tag, key, quantity, in_force, start, end)
+LineRow = tuple[str, str, str, int, int, str, str]
 # (id, name, tags)
 SiteRow = tuple[str, str, str]
 # (name, is_default)
@@ -34,6 +36,7 @@ class SnapshotData:
     sites: tuple[SiteRow, ...]
     devices: Iterable[DeviceRow]
     entitlements: tuple[EntitlementRow, ...]
+    lines: tuple[LineRow, ...] = ()
 
 
 def device_key(device: Device) -> str:
@@ -93,6 +96,23 @@ def entitlement_rows(estate: Estate, day: date | None = None) -> tuple[Entitleme
     return tuple((va, tag, q, u, r) for (va, tag), (q, u, r) in sorted(sums.items()))
 
 
+def line_rows(estate: Estate, day: date) -> tuple[LineRow, ...]:
+    """Every entitlement line with whether it is in force on `day`, keyed to match across
+    snapshots: the same subscription, dates and term in the same VA is the same line."""
+    seen: dict[tuple[str, str, str], int] = defaultdict(int)
+    out = []
+    for ent in sorted(estate.entitlements, key=lambda e: (
+            e.virtual_account, e.tag, e.subscription_id, str(e.start), str(e.end), e.quantity)):
+        start = ent.start.isoformat() if ent.start else ""
+        end = ent.end.isoformat() if ent.end else ""
+        base = f"{ent.subscription_id}|{start}|{end}|{ent.term}"
+        n = seen[(ent.virtual_account, ent.tag, base)]
+        seen[(ent.virtual_account, ent.tag, base)] += 1
+        out.append((ent.virtual_account, ent.tag, base + (f"#{n + 1}" if n else ""),
+                    ent.quantity, int(in_force(ent, day)), start, end))
+    return tuple(out)
+
+
 def from_estate(estate: Estate, taken: date) -> SnapshotData:
     return SnapshotData(
         taken=taken,
@@ -106,4 +126,5 @@ def from_estate(estate: Estate, taken: date) -> SnapshotData:
         devices=tuple(sorted(device_row(d) for d in estate.devices)),
         # The licence state as of `taken`: orders not yet in force and lapsed terms hold 0.
         entitlements=entitlement_rows(estate, taken),
+        lines=line_rows(estate, taken),
     )

@@ -19,7 +19,8 @@ from planner.history.snapshot import DeviceRow, SnapshotData, parse_licences
 from planner.problems import InputError, UsageError, error
 
 _CHUNK = 20_000  # device rows per executemany: bounds memory when devices are streamed
-_TABLES = ("virtual_accounts", "sites", "devices", "device_licences", "entitlements", "usage")
+_TABLES = ("virtual_accounts", "sites", "devices", "device_licences", "entitlements", "usage",
+           "entitlement_lines")
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +86,8 @@ def add_snapshot(conn: sqlite3.Connection, data: SnapshotData) -> SnapshotInfo:
                          [(sid, *row) for row in data.sites])
         conn.executemany("INSERT INTO entitlements VALUES (?, ?, ?, ?, ?, ?)",
                          [(sid, *row) for row in data.entitlements])
+        conn.executemany("INSERT INTO entitlement_lines VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                         [(sid, *row) for row in data.lines])
         count = 0
         usage: dict[tuple[str, str, str], list[int]] = {}
         for chunk in _chunks(data.devices, _CHUNK):

@@ -20,7 +20,7 @@ D2 = date(2026, 4, 1)
 
 def test_fresh_database_is_at_latest_schema(tmp_path: Path) -> None:
     conn = open_history(tmp_path / "h.db")
-    assert current_version(conn) == LATEST == 2
+    assert current_version(conn) == LATEST == 3
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
@@ -39,7 +39,7 @@ def test_v1_database_migrates_and_backfills_usage(tmp_path: Path) -> None:
         raw.execute("INSERT INTO device_licences VALUES (1, ?, 'network-advantage', 2)", (key,))
     raw.close()
     conn = open_history(path)
-    assert current_version(conn) == 2
+    assert current_version(conn) == LATEST
     rows = conn.execute("SELECT site, tag, units, devices FROM usage ORDER BY site").fetchall()
     assert rows == [("FAIR", "network-advantage", 2, 1), ("HQ", "network-advantage", 2, 1)]
 

@@ -78,7 +78,8 @@ def test_snapshot_add_list_diff(folder: Path) -> None:
     assert [d["hostname"] for d in diff["added"]] == ["sw3", "sw4"]
     assert [d["hostname"] for d in diff["removed"]] == ["sw2"]
     assert diff["units"] == [{"licence": "network-advantage", "site": "FAIR", "before": 0,
-                              "after": 1, "change": 1}]
+                              "after": 1, "change": 1, "causes": [
+                                  {"cause": "device added", "change": 1, "detail": ""}]}]
     code, out, _ = run("snapshot", "diff", "2026-01-01", "2026-04-01", "--db",
                        str(folder / ".planner" / "history.db"))
     assert code == 0 and "2 added, 1 removed" in out
