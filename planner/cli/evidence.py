@@ -31,27 +31,33 @@ def devices_csv(devices: tuple[Device, ...]) -> str:
 
 
 def _report(result: EvidenceResult, fmt: str, output: Path) -> str:
-    files = [(f.file, f.blocks, f.parsed, f.skipped, f.warnings) for f in result.files]
     devices = [(d.hostname, d.pid, d.serial, d.state.value,
                 ";".join(f"{u.tag}:{u.count}" for u in d.licences), len(d.members),
                 str(d.origin or "")) for d in result.devices]
     if fmt == "json":
         return dump_json({
             "output": str(output),
-            "files": [dict(zip(("file", "blocks", "parsed", "skipped", "warnings"), f,
-                               strict=True)) for f in files],
+            "files": [{"file": f.file, "blocks": f.blocks, "parsed": f.parsed,
+                       "skipped": f.skipped, "warnings": f.warnings,
+                       "commands": [{"line": c.line, "command": c.command,
+                                     "outcome": c.outcome, "detail": c.detail}
+                                    for c in f.commands]} for f in result.files],
             "devices": [dict(zip(("hostname", "pid", "serial", "state", "licences", "members",
                                   "origin"), d, strict=True)) for d in devices],
             "warnings": [str(p) for p in result.problems],
         })
-    # A table of ten thousand clean files helps nobody: past TABLE_LIMIT rows, list the files
-    # that were skipped or warned about and count the rest (JSON always lists everything).
-    clean = [f for f in files if not f[3] and not f[4]]
-    shown = files if len(files) <= TABLE_LIMIT else [f for f in files if f[3] or f[4]]
-    text = render_rows(("file", "blocks", "parsed", "skipped", "warnings"), shown, "table",
-                       title="Files read")
+    # One row per command output found: what was read, or what was skipped and why. A table
+    # of ten thousand clean files helps nobody: past TABLE_LIMIT files, list the files with
+    # something skipped or warned about and count the rest (JSON always lists everything).
+    files = result.files
+    shown = files if len(files) <= TABLE_LIMIT else [f for f in files if f.skipped or
+                                                      f.warnings]
+    rows = [(f.file, c.line or "", c.command, c.outcome, c.detail)
+            for f in shown for c in f.commands]
+    text = render_rows(("file", "line", "command", "outcome", "read / why skipped"), rows,
+                       "table", title="Commands found, per file")
     if len(shown) < len(files):
-        text += f"({len(clean):,} more file(s) parsed without warnings)\n"
+        text += f"({len(files) - len(shown):,} more file(s) parsed without warnings)\n"
     text += render_rows(("hostname", "pid", "serial", "state", "licences", "members",
                          "origin"), devices[:TABLE_LIMIT], "table", title="\nDevices found")
     if len(devices) > TABLE_LIMIT:

@@ -28,6 +28,16 @@ _SKIP_SUFFIXES = (".yml", ".yaml", ".csv", ".md", ".zip", ".gz", ".tar", ".png",
 
 
 @dataclass(frozen=True, slots=True)
+class CommandReport:
+    """One command output found in a file: what it was, and what was read or why not."""
+
+    line: int
+    command: str  # as typed at the prompt, else the command the output was recognised as
+    outcome: str  # read | skipped | ignored (session and configuration commands)
+    detail: str  # what was read (identity, version, licences ...), or why it was skipped
+
+
+@dataclass(frozen=True, slots=True)
 class FileReport:
     """What happened to one file, for `planner ingest`'s per-file summary."""
 
@@ -36,6 +46,7 @@ class FileReport:
     parsed: int
     skipped: int
     warnings: int
+    commands: tuple[CommandReport, ...] = ()
 
 
 _IOS_SHOW_LICENSE = re.compile(r"^Index \d+ Feature:", re.M)
@@ -79,40 +90,60 @@ def _parser(command: str, text: str, os_name: str) -> Callable[[], DeviceEvidenc
 
 def parse_block(block: Block, source: str) -> tuple[DeviceEvidence | None, list[Problem]]:
     """Parse one block; (None, [warning]) when it is not a command this package reads."""
-    problems: list[Problem] = []
-    if block.config_mode:
-        return None, []  # configuration commands carry no evidence
+    record, problems, _report = _parse_block(block, source)
+    return record, problems
+
+
+def _parse_block(block: Block, source: str) -> tuple[DeviceEvidence | None, list[Problem],
+                                                     CommandReport]:
     typed = block.command
+
+    def ignored(why: str, shown: str = "") -> tuple[None, list[Problem], CommandReport]:
+        return None, [], CommandReport(block.line, shown or typed or "(output)", "ignored", why)
+
+    def skipped(problem: Problem, shown: str = "") -> tuple[None, list[Problem],
+                                                            CommandReport]:
+        why = problem.message.removesuffix("; skipped")
+        return None, [problem], CommandReport(block.line, shown or typed or "(output)",
+                                              "skipped", why)
+
+    if block.config_mode:
+        return ignored("typed in configuration mode: configuration carries no evidence")
     command = canonical_command(typed) if typed else None
     if command == "show license" and not block.text.lstrip().startswith("Index"):
         command = detect_command(block.text) or command  # `show license` on XE 16+ = status
     if command is None and typed:
         if typed.lower().startswith("sh"):
-            return None, [warning(source, f"command `{typed}` is not one planner reads; skipped",
-                                  line=block.line)]
+            return skipped(warning(source, f"command `{typed}` is not one planner reads; "
+                                   "skipped", line=block.line))
         # Session and configuration commands (`terminal length 0`, `enable`, `conf t`) carry
         # no evidence; only what they print may (syslogs after a reservation install).
         command = detect_command(block.text) if block.text.strip() else None
         if command is None:
-            return None, []
+            return ignored("session command: prints no licence evidence")
     if command is None:
         command = detect_command(block.text)
     if command is None:
         if not block.text.strip():
-            return None, []
-        return None, [warning(source, "no recognised `show license` output here; skipped",
-                              line=block.line, expected="a command listed in docs/evidence.md")]
+            return ignored("empty output")
+        return skipped(warning(source, "no recognised `show license` output here; skipped",
+                               line=block.line, expected="a command listed in docs/evidence.md"))
+    shown = typed or f"{command} (recognised by content)"
     os_name = detect_os(command, block.text, block.hostname)
     parse = _parser(command, block.text, os_name)
     if parse is None:
-        return None, [warning(source, f"no parser for `{command}`; skipped", line=block.line)]
+        reason = (f"`{command}` output is not in a layout planner reads (IOS `show license` "
+                  "lists `Index N Feature:` entries)" if command == "show license" else
+                  f"no parser for `{command}`")
+        return skipped(warning(source, f"{reason}; skipped", line=block.line), shown)
     try:
         record = parse()
     except (rum.RumError, slr.SlrError, fsm.ParseError) as exc:
-        return None, [warning(source, f"{command}: {exc}; skipped", line=block.line)]
+        return skipped(warning(source, f"{command}: {exc}; skipped", line=block.line), shown)
     record = replace(record, source=source, line=block.line, hostname=record.hostname or
                      block.hostname, os=record.os or os_name,
                      blocks=(f"{source}:{block.line} {command}",))
+    problems: list[Problem] = []
     if record.truncated:
         problems.append(warning(source, f"`{command}` output looks truncated; kept what it "
                                 "holds", line=block.line))
@@ -122,12 +153,35 @@ def parse_block(block: Block, source: str) -> tuple[DeviceEvidence | None, list[
                                     "catalogue; recorded as evidence, left out of the device's "
                                     "licences", line=block.line,
                                     expected="a licence in models/licences.yaml"))
-    return record, problems
+    return record, problems, CommandReport(block.line, shown, "read", describe(record))
+
+
+def describe(record: DeviceEvidence) -> str:
+    """What one parsed output contributed, in a few words for the ingest report."""
+    parts = [f"{name} {value}" for name, value in (
+        ("os", record.os), ("host", record.hostname), ("pid", record.pid),
+        ("serial", record.serial), ("version", record.version),
+        ("smart account", record.smart_account), ("virtual account", record.virtual_account),
+        ("era", record.era.value)) if value]
+    if record.members:
+        parts.append(f"{len(record.members)} members")
+    uses = licence_uses(record)
+    if uses:
+        parts.append("licences " + ";".join(f"{u.tag}:{u.count}" for u in uses))
+    unknown = sorted({lic.raw for lic in record.licences if lic.in_use and not lic.known})
+    if unknown:
+        parts.append("not in the licence catalogue: " + ";".join(unknown))
+    if record.licences and not uses and not unknown:
+        parts.append(f"{len(record.licences)} licence line(s), none in use")
+    if record.truncated:
+        parts.append("truncated")
+    return ", ".join(parts) or "nothing that identifies a device"
 
 
 def parse_file_text(text: str, source: str) -> tuple[list[tuple[int, DeviceEvidence]],
-                                                     list[Problem], int]:
-    """Every evidence record in one file's text, with the problems met and the block count."""
+                                                     list[Problem], tuple[CommandReport, ...]]:
+    """Every evidence record in one file's text, with the problems met and, for each command
+    output found, what was read or why it was skipped."""
     problems: list[Problem] = []
     stripped = text.lstrip()
     if stripped.startswith(("<RUMReport", "{", "<?xml", "<specificPLR", "<!--")):
@@ -137,12 +191,14 @@ def parse_file_text(text: str, source: str) -> tuple[list[tuple[int, DeviceEvide
     # (file part, record): the part (`==== ... ====` section) is all grouping needs, and the
     # block text is not carried back from worker processes.
     out: list[tuple[int, DeviceEvidence]] = []
+    reports: list[CommandReport] = []
     for block in blocks:
-        record, found = parse_block(block, source)
+        record, found, report = _parse_block(block, source)
         problems.extend(found)
+        reports.append(report)
         if record is not None:
             out.append((block.section, record))
-    return out, problems, len(blocks)
+    return out, problems, tuple(reports)
 
 
 def walk(paths: Sequence[Path], base: Path) -> Iterator[tuple[Path, str]]:
@@ -199,13 +255,16 @@ def read_one(item: tuple[Path, str]) -> tuple[list[tuple[int, DeviceEvidence]],
     path, source = item
     text, found = read_file(path, source)
     if text is None:
-        return [], found, FileReport(source, 0, 0, 1, len(found))
-    parsed, found, nblocks = parse_file_text(text, source)
+        why = found[0].message.removesuffix("; skipped") if found else "unreadable"
+        return [], found, FileReport(source, 0, 0, 1, len(found),
+                                     (CommandReport(0, "(file)", "skipped", why),))
+    parsed, found, commands = parse_file_text(text, source)
     skipped = sum(1 for p in found if p.message.endswith("skipped"))
     if not parsed and not found:
         found = [warning(source, "no `show license` output found; skipped")]
         skipped = 1
-    return parsed, found, FileReport(source, nblocks, len(parsed), skipped, len(found))
+    return parsed, found, FileReport(source, len(commands), len(parsed), skipped, len(found),
+                                     commands)
 
 
 _PARALLEL_FROM = 400  # below this many files, starting worker processes costs more than it saves
@@ -260,7 +319,9 @@ def to_device(record: DeviceEvidence, *, site: str = "", virtual_account: str = 
 
 
 __all__ = [
+    "CommandReport",
     "FileReport",
+    "describe",
     "licence_uses",
     "map_files",
     "merge",

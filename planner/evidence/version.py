@@ -231,6 +231,8 @@ def parse_xr(text: str, brief: bool = False) -> DeviceEvidence:
     chassis = _XR_CHASSIS.search(text)
     pid = chassis.group("hw") if chassis else _text(row, "model") or _text(row, "hardware")
     host = _text(row, "hostname") or (m.group("h") if (m := _XR_HOST.search(text)) else "")
+    if host == "System":
+        host = ""  # eXR prints `System uptime is ...`: the prompt names the router
     return DeviceEvidence(source="", line=0, command="show version", os="ios-xr",
                           hostname=host.rsplit(":", 1)[-1], pid=pid.split()[0] if pid else "",
                           version=version, truncated=not version)

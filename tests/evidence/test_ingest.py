@@ -241,3 +241,25 @@ def test_table_report_collapses_clean_files_past_the_limit(fixtures: Path, tmp_p
     assert "tech/core-dc1.tech" not in result.stdout  # clean files are counted instead
     assert "more file(s) parsed without warnings" in result.stdout
     assert "more device(s): see" in result.stdout
+
+
+def test_report_says_per_command_what_was_read_and_why_skipped(fixtures: Path,
+                                                              tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["ingest", str(fixtures / "misc"), "-o",
+                                       str(tmp_path / "d.csv"), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    files = {f["file"]: f for f in json.loads(result.stdout)["files"]}
+    isr = files["isr-branch-09.txt"]["commands"]
+    assert [(c["line"], c["command"], c["outcome"]) for c in isr] == [
+        (1, "enable", "ignored"), (2, "show version", "read"), (18, "show inventory", "read"),
+        (25, "show license", "read"), (58, "show clock", "skipped")]
+    assert "serial FDO21520TGH" in isr[1]["detail"] and "version 16.09.08" in isr[1]["detail"]
+    assert "licences appxk9:1;ipbasek9:1;securityk9:1" in isr[3]["detail"]
+    assert isr[4]["detail"] == "command `show clock` is not one planner reads"
+    junk = files["junk.txt"]["commands"]
+    assert [c["outcome"] for c in junk] == ["skipped"]
+    assert junk[0]["detail"] == "no recognised `show license` output here"
+    table = CliRunner().invoke(main, ["ingest", str(fixtures / "misc"), "-o",
+                                      str(tmp_path / "e.csv")])
+    assert "Commands found, per file" in table.stdout
+    assert "not one planner reads" in table.stdout

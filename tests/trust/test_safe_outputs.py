@@ -62,7 +62,7 @@ def test_every_command_wrote_what_it_should(out: Path) -> None:
     assert list((out / "runbooks").rglob("carry.csv")), "an air-gapped site has a carry list"
     assert (out / "renewal" / "renewal.md").is_file()
     ingested = (out / "ingest" / "devices.csv").read_text(encoding="utf-8")
-    assert ",'=1+1,'+VA," in ingested, "ingest keeps the values, neutralised"
+    assert ",'=1+1,Northwind Federal,'+VA," in ingested, "ingest keeps the values, neutralised"
 
 
 def test_no_csv_cell_starts_a_formula(out: Path) -> None:
