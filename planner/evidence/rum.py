@@ -7,6 +7,7 @@ entities), never with the standard library parser.
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 import defusedxml.ElementTree as SafeET
@@ -101,6 +102,12 @@ def parse_rum(text: str) -> DeviceEvidence:
         value = m.get("value", {})
         if isinstance(value, dict):
             count = to_int(str(value.get("value", "")), count)
+    # The latest measurement's end is the day the report's usage runs to: the report was
+    # written that day or later, which is what the cycle ledger counts as "reported".
+    ends = [_time(m.get("end_time")) for m in measurements]
+    latest = max((t for t in ends if t > 0), default=0)
+    reported = (datetime.fromtimestamp(latest, tz=UTC).date().isoformat()
+                if 0 < latest < 32503680000 else "")
     licences: tuple[LicenceEvidence, ...] = ()
     tag_text = str(meta.get("entitlement_tag", ""))
     if tag_text:
@@ -111,4 +118,5 @@ def parse_rum(text: str) -> DeviceEvidence:
     return DeviceEvidence(source="", line=0, command="rum-report", os="ios-xe",
                           pid=device.pid, serial=device.serial, members=members,
                           version=str(meta.get("software_version", "")), licences=licences,
-                          era=Era.SLUP, consumers=tuple(consumers), detail=2)
+                          era=Era.SLUP, consumers=tuple(consumers), detail=2,
+                          last_report_push=reported)

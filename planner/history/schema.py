@@ -123,8 +123,48 @@ def _entitlement_lines(conn: sqlite3.Connection) -> None:
         """)
 
 
+def _v4_cycle(conn: sqlite3.Connection) -> None:
+    # The offline cycle's ledger (planner cycle): every seal and verification of a trip bundle,
+    # and every status read with what each device's captures showed. Rows are only added, never
+    # changed: the history of crossings and ACKs is an audit trail.
+    _run(conn, """
+        CREATE TABLE cycle_events (
+            id INTEGER PRIMARY KEY,
+            day TEXT NOT NULL,                   -- ISO date of the event
+            kind TEXT NOT NULL,                  -- seal-out | seal-in | verify
+            trip TEXT NOT NULL,
+            crossing TEXT NOT NULL,
+            manifest_sha256 TEXT NOT NULL,
+            files INTEGER NOT NULL,              -- files checked or sealed
+            result TEXT NOT NULL,                -- ok | failed
+            detail TEXT NOT NULL                 -- what failed, semicolon-joined
+        );
+        CREATE TABLE cycle_reads (
+            id INTEGER PRIMARY KEY,
+            day TEXT NOT NULL,                   -- the as-of date of the read
+            source TEXT NOT NULL,                -- evidence folder(s) read
+            devices INTEGER NOT NULL,
+            overdue INTEGER NOT NULL,
+            due INTEGER NOT NULL,
+            unknown INTEGER NOT NULL
+        );
+        CREATE TABLE cycle_devices (
+            read_id INTEGER NOT NULL,
+            key TEXT NOT NULL,                   -- serial, or `host:<hostname>`, or `file:<path>`
+            site TEXT NOT NULL,
+            hostname TEXT NOT NULL,
+            serial TEXT NOT NULL,
+            last_report TEXT NOT NULL,           -- ISO dates, '' when the evidence shows none
+            last_ack TEXT NOT NULL,
+            next_deadline TEXT NOT NULL,
+            standing TEXT NOT NULL,
+            PRIMARY KEY (read_id, key)
+        ) WITHOUT ROWID
+        """)
+
+
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
-    _v1_core, _v2_usage, _entitlement_lines)
+    _v1_core, _v2_usage, _entitlement_lines, _v4_cycle)
 LATEST = len(MIGRATIONS)
 
 

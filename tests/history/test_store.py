@@ -20,7 +20,7 @@ D2 = date(2026, 4, 1)
 
 def test_fresh_database_is_at_latest_schema(tmp_path: Path) -> None:
     conn = open_history(tmp_path / "h.db")
-    assert current_version(conn) == LATEST == 3
+    assert current_version(conn) == LATEST == 4
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 

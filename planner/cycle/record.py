@@ -1,0 +1,128 @@
+"""The cycle's history in the snapshot database (schema v3): seals, verifications, status reads.
+
+Rows are only ever added, each write one transaction. `cycle history` reads them back: every
+crossing (seal and verification of a trip bundle) and every ACK date a device has shown.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import date
+
+from planner.cycle.ledger import Ledger, Standing
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    day: date
+    kind: str  # seal-out | seal-in | verify
+    trip: str
+    crossing: str
+    manifest_sha256: str
+    files: int
+    ok: bool
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class AckSeen:
+    """One ACK date a device showed, with the first and last read that showed it."""
+
+    site: str
+    hostname: str
+    serial: str
+    last_ack: str
+    first_read: str
+    last_read: str
+    next_deadline: str
+
+
+def add_event(conn: sqlite3.Connection, event: Event) -> None:
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.execute("INSERT INTO cycle_events (day, kind, trip, crossing, manifest_sha256, "
+                     "files, result, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                     (event.day.isoformat(), event.kind, event.trip, event.crossing,
+                      event.manifest_sha256, event.files, "ok" if event.ok else "failed",
+                      event.detail))
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
+def _key(site: str, hostname: str, serial: str, evidence: tuple[str, ...]) -> str:
+    if serial:
+        return serial
+    if hostname:
+        return f"host:{hostname}"
+    return f"file:{evidence[0].split(' ', 1)[0] if evidence else site}"
+
+
+def add_read(conn: sqlite3.Connection, ledger: Ledger, source: str) -> int:
+    """Store one status read and what every device showed; returns its id."""
+    count = {s: sum(1 for r in ledger.rows if r.standing is s) for s in Standing}
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        read_id = int(conn.execute(
+            "INSERT INTO cycle_reads (day, source, devices, overdue, due, unknown) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (ledger.as_of.isoformat(), source, len(ledger.rows), count[Standing.OVERDUE],
+             count[Standing.DUE], count[Standing.UNKNOWN])).lastrowid or 0)
+        seen: set[str] = set()
+        rows = []
+        for r in ledger.rows:
+            key = _key(r.site, r.hostname, r.serial, r.evidence)
+            if key in seen:
+                continue
+            seen.add(key)
+            rows.append((read_id, key, r.site, r.hostname, r.serial,
+                         r.last_report.isoformat() if r.last_report else "",
+                         r.last_ack.isoformat() if r.last_ack else "",
+                         r.next_deadline.isoformat() if r.next_deadline else "",
+                         r.standing.value))
+        conn.executemany("INSERT INTO cycle_devices VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return read_id
+
+
+def events(conn: sqlite3.Connection) -> list[Event]:
+    return [Event(date.fromisoformat(day), kind, trip, crossing, digest, files, result == "ok",
+                  detail)
+            for day, kind, trip, crossing, digest, files, result, detail in conn.execute(
+                "SELECT day, kind, trip, crossing, manifest_sha256, files, result, detail "
+                "FROM cycle_events ORDER BY day, id")]
+
+
+def acks(conn: sqlite3.Connection) -> list[AckSeen]:
+    """Every distinct ACK date each device has shown, oldest first."""
+    query = """
+        SELECT d.site, d.hostname, d.serial, d.last_ack, MIN(r.day), MAX(r.day),
+               MAX(d.next_deadline)
+        FROM cycle_devices AS d JOIN cycle_reads AS r ON r.id = d.read_id
+        WHERE d.last_ack != ''
+        GROUP BY d.key, d.last_ack
+        ORDER BY d.site, d.hostname, d.serial, d.last_ack
+    """
+    return [AckSeen(*row) for row in conn.execute(query)]
+
+
+def latest_read(conn: sqlite3.Connection, on_or_before: date | None = None
+                ) -> dict[str, tuple[str, str, str, str, str]]:
+    """The most recent read (on or before a date): key -> (site, hostname, last_ack,
+    next_deadline, standing). Empty when no read was stored."""
+    sql = "SELECT id FROM cycle_reads"
+    args: tuple[str, ...] = ()
+    if on_or_before is not None:
+        sql += " WHERE day <= ?"
+        args = (on_or_before.isoformat(),)
+    row = conn.execute(sql + " ORDER BY day DESC, id DESC LIMIT 1", args).fetchone()
+    if row is None:
+        return {}
+    return {key: (site, host, ack, deadline, standing) for key, site, host, ack, deadline, standing
+            in conn.execute("SELECT key, site, hostname, last_ack, next_deadline, standing "
+                            "FROM cycle_devices WHERE read_id = ?", (row[0],))}

@@ -1,0 +1,189 @@
+"""The ledger counts only what captures show, names what it could not read, and reports each
+real capture's last ACK and next deadline exactly as the device printed them."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
+
+from planner.cli import main
+from planner.cycle.clock import printed_date
+from planner.cycle.ledger import Standing, failing, parse_fail_on, read_ledger
+from planner.model import (
+    ClassificationPolicy,
+    DataElement,
+    Device,
+    Estate,
+    InternetAccess,
+    LicenceUse,
+    LicensingState,
+    Mode,
+    Site,
+    SmartAccount,
+    VirtualAccount,
+)
+from planner.problems import UsageError
+
+REALDATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "realdata"
+AS_OF = date(2027, 3, 1)
+
+
+def _device(host: str, serial: str, state: LicensingState = LicensingState.SLUP) -> Device:
+    return Device(host, "C9300-24P", serial, "OT1", "DEFAULT", "17.9.5", state,
+                  (LicenceUse("network-advantage", 1),))
+
+
+def _estate(*devices: Device) -> Estate:
+    return Estate("Ledger", SmartAccount("A", "a.example"),
+                  (VirtualAccount("DEFAULT", is_default=True),),
+                  (Site("OT1", "Substation", "ot", InternetAccess.NONE),), (), devices, (),
+                  (ClassificationPolicy("ot", frozenset(Mode), frozenset(DataElement)),))
+
+
+def status_capture(host: str, serial: str, last_ack: str | None, deadline: str | None,
+                   pushed: str | None = None) -> str:
+    """A terminal session in the shape IOS XE 17.x prints (our own values)."""
+    def line(value: str | None) -> str:
+        return value if value else "<none>"
+    return "\n".join([
+        f"{host}#show license udi", f"UDI: PID:C9300-24P,SN:{serial}", "",
+        f"{host}#show license status", "", "Smart Licensing Using Policy:", "  Status: ENABLED",
+        "", "Policy:", "  Policy in use: Merged from multiple sources.",
+        "  Reporting ACK required: yes (CISCO default)",
+        "  Unenforced/Non-Export Perpetual Attributes:",
+        "    First report requirement (days): 365 (CISCO default)",
+        "    Reporting frequency (days): 0 (CISCO default)",
+        "    Report on change (days): 90 (CISCO default)",
+        "", "Usage Reporting:", f"  Last ACK received: {line(last_ack)}",
+        f"  Next ACK deadline: {line(deadline)}", "  Reporting push interval: 30  days",
+        "  Next ACK push check: <none>", "  Next report push: <none>",
+        f"  Last report push: {line(pushed)}", "  Last report file write: <none>", ""])
+
+
+def test_only_evidence_counts(tmp_path: Path) -> None:
+    good = _device("ot-sw1", "FOC1111A001")
+    broken = _device("ot-sw2", "FOC1111A002")
+    silent = _device("ot-sw3", "FOC1111A003")
+    reserved = _device("ot-sw4", "FOC1111A004", LicensingState.SLR)
+    never = _device("ot-sw5", "FOC1111A005")
+    folder = tmp_path / "captures"
+    folder.mkdir()
+    (folder / "sw1.txt").write_text(status_capture(
+        "ot-sw1", "FOC1111A001", "Feb 10 09:00:00 2027 UTC", "May 11 09:00:00 2027 UTC",
+        "Feb 10 08:59:00 2027 UTC"))
+    (folder / "sw5.txt").write_text(status_capture(
+        "ot-sw5", "FOC1111A005", None, "Mar 20 10:00:00 2027 UTC"))
+    # A capture that does not parse, naming ot-sw2: the ledger must say it leaves it unknown.
+    (folder / "sw2.log").write_bytes(b"ot-sw2 console log\n\xff\xfe\x00garbage\x00")
+    ledger = read_ledger(_estate(good, broken, silent, reserved, never), [folder], as_of=AS_OF)
+    rows = {r.hostname: r for r in ledger.rows}
+    assert rows["ot-sw1"].standing is Standing.OK
+    assert rows["ot-sw1"].last_ack == date(2027, 2, 10)
+    assert rows["ot-sw1"].next_deadline == date(2027, 5, 11)
+    assert rows["ot-sw1"].reported and rows["ot-sw1"].acknowledged
+    assert rows["ot-sw5"].standing is Standing.DUE and not rows["ot-sw5"].acknowledged
+    assert rows["ot-sw2"].standing is Standing.UNKNOWN and "sw2.log" in rows["ot-sw2"].reason
+    assert rows["ot-sw3"].standing is Standing.UNKNOWN and not rows["ot-sw3"].acknowledged
+    assert rows["ot-sw4"].standing is Standing.RESERVED
+    assert [u.file for u in ledger.unparsed] == ["sw2.log"]
+    assert ledger.unparsed[0].devices == ("ot-sw2",)
+    assert sum(r.acknowledged for r in ledger.rows) == 1  # nothing without a Last ACK line
+    site = ledger.sites()[0]
+    assert (site.devices, site.acknowledged, site.ok, site.due, site.unknown, site.reserved) == (
+        5, 1, 1, 1, 2, 1)
+    assert site.next_deadline == date(2027, 3, 20)
+    assert [r.hostname for r in failing(ledger, parse_fail_on("due-within:30"))] == ["ot-sw5"]
+    assert failing(ledger, parse_fail_on("overdue")) == []
+
+
+@given(offset=st.integers(-400, 400), horizon=st.integers(0, 120))
+def test_standing_follows_the_printed_deadline(offset: int, horizon: int) -> None:
+    from datetime import timedelta
+
+    from planner.cycle.ledger import _standing
+
+    deadline = AS_OF + timedelta(days=offset)
+    got = _standing(deadline, AS_OF, horizon)
+    expected = (Standing.OVERDUE if offset < 0 else Standing.DUE if offset <= horizon
+                else Standing.OK)
+    assert got is expected
+
+
+@pytest.mark.parametrize("bad", ["soon", "due-within:", "due-within:x", "overdue:3", ""])
+def test_fail_on_is_checked(bad: str) -> None:
+    with pytest.raises(UsageError):
+        parse_fail_on(bad)
+
+
+def test_cli_status_formats_and_fail_on(tmp_path: Path) -> None:
+    import yaml
+
+    folder = tmp_path / "captures"
+    folder.mkdir()
+    (folder / "a.txt").write_text(status_capture(
+        "ot-sw1", "FOC1111A001", "Oct 01 09:00:00 2026 UTC", "Dec 30 09:00:00 2026 UTC"))
+    (tmp_path / "devices.csv").write_text(
+        "hostname,pid,serial,site,virtual_account,version,state,licences,members\n"
+        "ot-sw1,C9300-24P,FOC1111A001,OT1,DEFAULT,17.9.5,slup,network-advantage:1,\n")
+    (tmp_path / "estate.yaml").write_text(yaml.safe_dump({
+        "name": "Ledger", "account": {"name": "A", "domain": "a.example"},
+        "virtual_accounts": [{"name": "DEFAULT", "default": True}],
+        "sites": [{"id": "OT1", "name": "Substation", "classification": "ot",
+                   "internet": "none"}],
+        "inventory": {"devices": ["devices.csv"]}}))
+    runner = CliRunner()
+    estate = str(tmp_path / "estate.yaml")
+    result = runner.invoke(main, ["cycle", "status", estate, "--evidence", str(folder),
+                                  "--date", "2027-01-05", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert rows[0]["standing"] == "overdue" and rows[0]["last_ack"] == "2026-10-01"
+    failed = runner.invoke(main, ["cycle", "status", estate, "--evidence", str(folder),
+                                  "--date", "2027-01-05", "--fail-on", "overdue", "--sites",
+                                  "--format", "csv", "--record"])
+    assert failed.exit_code == 1
+    assert failed.stdout.splitlines()[1].startswith("OT1,1,0,1,0,0,1,0,0,2026-12-30")
+    history = runner.invoke(main, ["cycle", "history", estate, "--acks", "--format", "json"])
+    assert json.loads(history.stdout)[0]["last_ack"] == "2026-10-01"
+
+
+# --- real captures ----------------------------------------------------------------------------
+
+_LAST = re.compile(r"Last ACK received:\s*(.+)")
+_NEXT = re.compile(r"Next ACK deadline:\s*(.+)")
+
+
+def _status_files() -> list[Path]:
+    if not REALDATA.is_dir():
+        return []
+    return sorted(p for p in (REALDATA / "device-outputs").rglob("*.txt")
+                  if "show-license-status" in p.parts or "show-license-tech-support" in p.parts)
+
+
+@pytest.mark.parametrize("path", _status_files() or [None],
+                         ids=lambda p: p.name if p else "absent")
+def test_real_captures_show_their_last_ack_and_next_deadline(path: Path | None) -> None:
+    if path is None:
+        pytest.skip("../shared/realdata is not present beside the repository")
+    text = path.read_text(encoding="utf-8", errors="replace")
+    printed_last = _LAST.search(text)
+    printed_next = _NEXT.search(text)
+    ledger = read_ledger(_estate(), [path], as_of=AS_OF, base=path.parent)
+    clocks = [r for r in ledger.rows if r.last_ack or r.next_deadline]
+    if printed_next is None or printed_date(printed_next.group(1)) is None:
+        assert all(r.next_deadline is None for r in clocks)
+        return
+    assert len(clocks) == 1, path.name
+    row = clocks[0]
+    assert row.next_deadline == printed_date(printed_next.group(1))
+    want_last = printed_date(printed_last.group(1)) if printed_last else None
+    assert row.last_ack == want_last
+    assert row.acknowledged == (want_last is not None)
+    assert not row.in_estate and "not in the estate" in row.reason
