@@ -358,3 +358,28 @@ def _variables(planned: PlannedDevice, platform: Platform | None, values: Mappin
 def placeholders(lines: Iterable[str]) -> set[str]:
     """The {placeholder} names used in catalogue text (tests check each one is filled)."""
     return {m.group(1) for line in lines for m in _PLACEHOLDER.finditer(line)}
+
+
+def round_trip_steps(estate: Estate, planned: PlannedDevice, catalogue: Catalogue,
+                     commands: CommandCatalogue, settings: RunbookSettings
+                     ) -> tuple[tuple[Step, ...], tuple[Step, ...], dict[str, str]]:
+    """One device's share of a recurring report round trip (planner cycle): the steps before
+    the carry (save the usage report), the steps after it (import the ACK, or sync with the
+    On-Prem server once it has its response), and the file names used (usage_file, ack_file)."""
+    device = planned.device
+    family = catalogue.family_for_pid(device.pid)
+    slup = slup_state(family, device.version, device.state)
+    platform = commands.platform_for(family, device.version, slup)
+    mode = planned.mode or Mode.OFFLINE
+    fallback = str(platform.guide) if platform else "the platform's licensing guide"
+    before = _Builder(platform, _values(planned, family, settings, mode), fallback)
+    after = _Builder(platform, before.values, fallback)
+    if mode is Mode.OFFLINE:
+        before.command("save-usage", "Save the usage (RUM) report to a file")
+        after.command("import-ack", "Import the acknowledgement")
+    else:
+        after.command("sync", f"Report to SSM On-Prem at {planned.server_site} and receive the "
+                      "acknowledgement it now holds")
+    return tuple(before.steps), tuple(after.steps), {
+        "usage_file": before.values["usage_file"], "ack_file": before.values["ack_file"],
+        "stem": before.values["stem"]}
