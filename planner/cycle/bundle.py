@@ -1,0 +1,193 @@
+"""What an operator takes through the gap for one trip: commands, expected files, custody forms,
+and the sealed manifest (planner.cycle.manifest)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from planner.cycle.manifest import Leg, Manifest, render, sha256_bytes
+from planner.cycle.schedule import CycleSchedule, Trip
+from planner.fileio import csv_text
+from planner.model import Mode
+from planner.runbooks.catalogue import load_command_catalogue
+from planner.runbooks.planned import PlannedEstate, catalogue_of
+from planner.runbooks.steps import round_trip_steps
+from planner.runbooks.types import PlannedDevice, RunbookSettings, Step
+
+DEVICE_HEADER = ("site", "hostname", "pid", "serial", "mode", "server_site", "window_days",
+                 "policy", "first_deadline", "carry_out", "carry_in", "commands_before",
+                 "commands_after")
+CUSTODY_HEADER = ("leg", "from", "to", "files", "manifest_sha256", "media_id", "carried_by",
+                  "handed_over_at_utc", "received_by", "signature_carrier",
+                  "signature_receiver")
+
+
+@dataclass(frozen=True, slots=True)
+class DevicePack:
+    planned: PlannedDevice
+    before: tuple[Step, ...]
+    after: tuple[Step, ...]
+    carry_out: str  # path inside the bundle, "" when nothing is carried for the device itself
+    carry_in: str
+
+
+def _lines(steps: tuple[Step, ...]) -> list[str]:
+    out: list[str] = []
+    for step in steps:
+        out.append(f"! {step.title}" + ("" if step.confirmed else " (CONFIRM BEFORE USE)"))
+        if step.note and not step.lines:
+            out.append(f"!   {step.note}")
+        prefix = "" if step.confirmed else "! "
+        out += [f"{prefix}{line}" for line in step.lines]
+        if step.verify:
+            out.append(f"{prefix}{step.verify}")
+    return out
+
+
+def _safe(part: str) -> str:
+    cleaned = "".join(c if c.isalnum() or c in "._-" else "_" for c in part).strip("._")
+    return cleaned or "_"
+
+
+def device_packs(planned: PlannedEstate, trip: Trip) -> list[DevicePack]:
+    estate = planned.estate
+    catalogue = catalogue_of(estate)
+    commands = load_command_catalogue()
+    settings = RunbookSettings()
+    wanted = {(d.site, d.hostname, d.serial) for d in trip.devices}
+    packs = []
+    for p in planned.devices:
+        d = p.device
+        if (d.site, d.hostname, d.serial) not in wanted:
+            continue
+        before, after, names = round_trip_steps(estate, p, catalogue, commands, settings)
+        site = _safe(d.site)
+        if p.mode is Mode.OFFLINE:
+            out_name = PurePosixPath(names["usage_file"].split(":", 1)[-1]).name
+            in_name = PurePosixPath(names["ack_file"].split(":", 1)[-1]).name
+            packs.append(DevicePack(p, before, after, f"out/{site}/{_safe(out_name)}",
+                                    f"in/{site}/{_safe(in_name)}"))
+        else:
+            packs.append(DevicePack(p, before, after, "", ""))
+    return packs
+
+
+def server_files(planned: PlannedEstate, trip: Trip) -> list[tuple[str, str, str]]:
+    """(server site, carry-out path, carry-in path) per local account of each synced server."""
+    out = []
+    for site, vas in planned.manual_servers:
+        if site not in trip.servers:
+            continue
+        for va in vas or ("all-accounts",):
+            stem = f"onprem-sync-{_safe(va)}"
+            out.append((site, f"out/{_safe(site)}/{stem}.request",
+                        f"in/{_safe(site)}/{stem}.response"))
+    return out
+
+
+def _readme(planned: PlannedEstate, schedule: CycleSchedule, trip: Trip,
+            packs: list[DevicePack], servers: list[tuple[str, str, str]]) -> str:
+    estate = planned.estate
+    lines = [f"# Trip {trip.id}: report round trip across {trip.crossing}", "",
+             f"Estate: {estate.name}. Collect on {trip.collect.isoformat()}, ACKs imported by "
+             f"{trip.ack_import.isoformat()}; the latest import that keeps every window with the "
+             f"{schedule.margin_days}-day margin is {trip.latest_allowed.isoformat()} "
+             f"({trip.margin_days} day(s) of slack). Labour: {trip.hours:g} h.", "",
+             "## Steps", "", "| day | step | where | what | hours |", "|---|---|---|---|---|"]
+    for s in trip.steps:
+        lines.append(f"| {s.day.isoformat()} | {s.name.value} | {_md(s.where)} | {_md(s.detail)} "
+                     f"| {s.hours:g} |")
+    lines += ["", "## Chain of custody", "",
+              "1. Inside the enclave, put each collected file at the path listed under "
+              "'carry out' below, then run `planner cycle seal DIR --leg out` and copy the "
+              "manifest SHA-256 it prints onto the custody record (custody.md) before signing.",
+              "2. On the CSSM side, run `planner cycle verify DIR --expect DIGEST` with the "
+              "digest from the signed record before uploading anything.",
+              "3. Put each ACK and synchronisation response at its 'carry in' path, run "
+              "`planner cycle seal DIR --leg in`, and record the new digest.",
+              "4. Back inside, run `planner cycle verify DIR --expect DIGEST` before importing. "
+              "Any missing, extra or altered file, or an edited manifest, fails the check "
+              "(exit 1): do not import; follow the media-transfer incident procedure.", "",
+              "## Devices", "",
+              "| site | hostname | serial | window (days) | carry out | carry in |",
+              "|---|---|---|---|---|---|"]
+    windows = {(w.site, w.hostname, w.serial): w for w in trip.devices}
+    for pack in packs:
+        d = pack.planned.device
+        w = windows[(d.site, d.hostname, d.serial)]
+        lines.append(f"| {_md(d.site)} | {_md(d.hostname)} | {_md(d.serial)} | {w.window_days} | "
+                     f"{_md(pack.carry_out or 'via its On-Prem server')} | "
+                     f"{_md(pack.carry_in or 'via its On-Prem server')} |")
+    if servers:
+        lines += ["", "## SSM On-Prem manual synchronisation", "",
+                  "| server | carry out | carry in |", "|---|---|---|"]
+        lines += [f"| {_md(s)} | {_md(o)} | {_md(i)} |" for s, o, i in servers]
+        lines += ["", "Export each local account's synchronisation file (SSM On-Prem: "
+                  "Synchronization, manual), save it under the 'carry out' name; upload it to "
+                  "CSSM and save the response under the 'carry in' name."]
+    lines += ["", "Per-device commands: `commands/<site>/<hostname>.txt`; every device and file "
+              "in `devices.csv`.", ""]
+    return "\n".join(lines)
+
+
+def _md(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+
+def _custody_md(trip: Trip) -> str:
+    rows = [("out", f"{trip.crossing} enclave", "CSSM workstation"),
+            ("in", "CSSM workstation", f"{trip.crossing} enclave")]
+    lines = [f"# Chain of custody: trip {trip.id}", "",
+             "Print, fill in by hand and sign at each hand-over. The manifest SHA-256 is the "
+             "value `planner cycle seal` printed for that leg; the receiver checks it with "
+             "`planner cycle verify DIR --expect DIGEST` before using any file.", ""]
+    for leg, src, dst in rows:
+        lines += [f"## Leg {leg}: {src} -> {dst}", "",
+                  "| field | value |", "|---|---|",
+                  "| files (count) | |", "| manifest SHA-256 | |", "| media id / serial | |",
+                  "| carried by (name, role) | |", "| handed over at (UTC) | |",
+                  "| received by (name, role) | |", "| signature, carrier | |",
+                  "| signature, receiver | |", ""]
+    return "\n".join(lines)
+
+
+def bundle_files(planned: PlannedEstate, schedule: CycleSchedule, trip: Trip,
+                 key: bytes | None) -> dict[str, str | bytes]:
+    """Every file of the bundle folder, manifest last (it seals the others)."""
+    packs = device_packs(planned, trip)
+    servers = server_files(planned, trip)
+    windows = {(w.site, w.hostname, w.serial): w for w in trip.devices}
+    files: dict[str, str | bytes] = {}
+    rows = []
+    for pack in packs:
+        d = pack.planned.device
+        w = windows[(d.site, d.hostname, d.serial)]
+        files[f"commands/{_safe(d.site)}/{_safe(d.hostname or d.serial)}.txt"] = "\n".join(
+            [f"! {d.hostname} ({d.pid} {d.serial}) at {d.site}: trip {trip.id}",
+             "! before carrying out:", *(_lines(pack.before) or ["!   nothing on the device"]),
+             "! after the files come back in:", *_lines(pack.after), ""])
+        rows.append((d.site, d.hostname, d.pid, d.serial, w.mode.value, w.server_site or "",
+                     w.window_days, w.policy, w.deadline.isoformat(), pack.carry_out,
+                     pack.carry_in, " / ".join(line for s in pack.before for line in s.lines),
+                     " / ".join(line for s in pack.after for line in s.lines)))
+    files["devices.csv"] = csv_text(DEVICE_HEADER, rows)
+    files["README.md"] = _readme(planned, schedule, trip, packs, servers)
+    files["custody.md"] = _custody_md(trip)
+    files["custody.csv"] = csv_text(CUSTODY_HEADER, [
+        ("out", f"{trip.crossing} enclave", "CSSM workstation", "", "", "", "", "", "", "", ""),
+        ("in", "CSSM workstation", f"{trip.crossing} enclave", "", "", "", "", "", "", "", "")])
+    carry_out = sorted([p.carry_out for p in packs if p.carry_out] + [o for _s, o, _i in servers])
+    carry_in = sorted([p.carry_in for p in packs if p.carry_in] + [i for _s, _o, i in servers])
+    manifest = Manifest(
+        trip=trip.id, estate=planned.estate.name, crossing=trip.crossing,
+        created=trip.collect.isoformat(),
+        expected={Leg.BUNDLE: tuple(sorted(files)), Leg.OUT: tuple(carry_out),
+                  Leg.IN: tuple(carry_in)},
+        sealed={Leg.BUNDLE: {name: sha256_bytes(content) for name, content in files.items()}},
+        extra={"collect": trip.collect.isoformat(), "ack_import": trip.ack_import.isoformat(),
+               "latest_allowed": trip.latest_allowed.isoformat(), "sites": list(trip.sites),
+               "servers": list(trip.servers), "devices": len(trip.devices),
+               "margin_days": schedule.margin_days})
+    files["manifest.json"] = render(manifest, key)
+    return files
