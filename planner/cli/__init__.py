@@ -26,6 +26,7 @@ INTERNAL_ERROR = 4  # a bug in the planner itself; documented in the README
 # `planner validate` does not pay for the optimiser, networkx or the report templates.
 COMMAND_MODULES = {
     "compare": "engine",
+    "cycle": "cycle",
     "example": "examples",
     "explain": "engine",
     "generate": "examples",

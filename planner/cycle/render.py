@@ -1,0 +1,132 @@
+"""The schedule and the ledger as rows, Markdown, JSON-ready data and an iCalendar file."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date, timedelta
+from typing import Any
+
+from planner.cycle.ledger import Ledger, LedgerRow
+from planner.cycle.schedule import CycleSchedule, Trip
+from planner.renewal.ics import escape_text, fold
+
+TRIP_HEADER = ("trip", "crossing", "collect", "ack_import", "latest_allowed", "slack_days",
+               "sites", "servers", "devices", "hours")
+LEDGER_HEADER = ("site", "hostname", "serial", "standing", "last_report", "last_ack",
+                 "next_deadline", "days_left", "interval_days", "policy", "reason", "evidence")
+SITE_HEADER = ("site", "devices", "reported", "acknowledged", "ok", "due", "overdue", "unknown",
+               "reserved", "next_deadline")
+
+
+def _d(day: date | None) -> str:
+    return day.isoformat() if day else ""
+
+
+def _names(names: tuple[str, ...], short: bool) -> str:
+    if short and len(names) > 3:
+        return f"{';'.join(names[:2])};... ({len(names)})"
+    return ";".join(names)
+
+
+def trip_rows(schedule: CycleSchedule, *, short: bool = False) -> list[tuple[Any, ...]]:
+    """One row per trip; `short` abbreviates long site lists for a terminal table."""
+    return [(t.id, t.crossing, _d(t.collect), _d(t.ack_import), _d(t.latest_allowed),
+             t.margin_days, _names(t.sites, short), _names(t.servers, short), len(t.devices),
+             t.hours) for t in schedule.trips]
+
+
+def _trip_doc(t: Trip) -> dict[str, Any]:
+    return {
+        "id": t.id, "crossing": t.crossing, "number": t.number, "collect": _d(t.collect),
+        "ack_import": _d(t.ack_import), "latest_allowed": _d(t.latest_allowed),
+        "slack_days": t.margin_days, "sites": list(t.sites), "servers": list(t.servers),
+        "hours": t.hours,
+        "steps": [{"step": s.name.value, "day": _d(s.day), "where": s.where, "what": s.detail,
+                   "hours": s.hours} for s in t.steps],
+        "devices": [{"site": d.site, "hostname": d.hostname, "serial": d.serial,
+                     "mode": d.mode.value, "window_days": d.window_days, "policy": d.policy,
+                     "first_deadline": _d(d.deadline)} for d in t.devices],
+    }
+
+
+def schedule_doc(schedule: CycleSchedule, estate: str) -> dict[str, Any]:
+    return {
+        "schema": "planner.cycle-schedule/1", "estate": estate, "from": _d(schedule.start),
+        "to": _d(schedule.end), "margin_days": schedule.margin_days,
+        "turnaround_days": schedule.turnaround_days,
+        "server_sync_every_days": schedule.server_cadence_days, "hours": schedule.hours,
+        "trips": [_trip_doc(t) for t in schedule.trips],
+        "exempt": [{"site": s, "hostname": h, "why": w} for s, h, w in schedule.exempt],
+        "notes": list(schedule.notes),
+    }
+
+
+def schedule_md(schedule: CycleSchedule, estate: str) -> str:
+    lines = [f"# Offline cycle: {estate}", "",
+             f"Round trips from {_d(schedule.start)} to {_d(schedule.end)}: {len(schedule.trips)} "
+             f"trip(s), {schedule.hours:g} h of labour. Every device's ACK is imported at least "
+             f"{schedule.margin_days} days before its window closes; a round trip takes "
+             f"{schedule.turnaround_days} day(s) from collecting the reports to importing the "
+             f"ACKs; air-gapped SSM On-Prem servers synchronise at least every "
+             f"{schedule.server_cadence_days} days.", "",
+             "| trip | crossing | collect | ACKs imported | latest allowed | sites | devices | "
+             "hours |", "|---|---|---|---|---|---|---|---|"]
+    for t in schedule.trips:
+        lines.append(f"| {t.id} | {t.crossing} | {_d(t.collect)} | {_d(t.ack_import)} | "
+                     f"{_d(t.latest_allowed)} | {', '.join(t.sites) or '-'} | {len(t.devices)} "
+                     f"| {t.hours:g} |")
+    if schedule.notes:
+        lines += ["", "## Notes", ""] + [f"- {n}" for n in schedule.notes]
+    if schedule.exempt:
+        lines += ["", f"## Devices in a carried mode with no round trip ({len(schedule.exempt)})",
+                  "", "| site | hostname | why |", "|---|---|---|"]
+        lines += [f"| {s} | {h} | {w} |" for s, h, w in schedule.exempt]
+    return "\n".join(lines) + "\n"
+
+
+def _uid(estate: str, trip: Trip) -> str:
+    digest = hashlib.sha256(f"{estate}\n{trip.id}\n{trip.collect}".encode()).hexdigest()
+    return f"{digest[:32]}@planner.cycle"
+
+
+def schedule_ics(schedule: CycleSchedule, estate: str) -> str:
+    """One all-day event per trip, from collection to ACK import (RFC 5545)."""
+    stamp = schedule.start.strftime("%Y%m%dT000000Z")
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//planner//offline cycle//EN",
+             "CALSCALE:GREGORIAN", "METHOD:PUBLISH",
+             f"X-WR-CALNAME:{escape_text(f'Offline cycle: {estate}')}"]
+    for t in schedule.trips:
+        steps = "\n".join(f"{s.day.isoformat()} {s.name.value}: {s.where} ({s.hours:g} h)"
+                          for s in t.steps)
+        detail = (f"Trip {t.id}: {len(t.devices)} device(s) at {', '.join(t.sites) or '-'}; "
+                  f"servers: {', '.join(t.servers) or '-'}. ACKs must be imported by "
+                  f"{t.latest_allowed.isoformat()} to keep the margin.\n{steps}\n"
+                  f"Bundle: planner cycle bundle ESTATE --trip {t.id} -o DIR")
+        lines += [
+            "BEGIN:VEVENT", f"UID:{_uid(estate, t)}", f"DTSTAMP:{stamp}",
+            f"DTSTART;VALUE=DATE:{t.collect.strftime('%Y%m%d')}",
+            f"DTEND;VALUE=DATE:{(t.ack_import + timedelta(days=1)).strftime('%Y%m%d')}",
+            f"SUMMARY:{escape_text(f'{estate}: licence report round trip {t.crossing}')}",
+            f"DESCRIPTION:{escape_text(detail)}",
+            "BEGIN:VALARM", "ACTION:DISPLAY", "TRIGGER:-P7D",
+            f"DESCRIPTION:{escape_text(f'Prepare trip {t.id}: bundle, media, change record')}",
+            "END:VALARM", "END:VEVENT",
+        ]
+    lines.append("END:VCALENDAR")
+    return "".join(fold(line) + "\r\n" for line in lines)
+
+
+def ledger_rows(ledger: Ledger) -> list[tuple[Any, ...]]:
+    return [_ledger_row(r) for r in ledger.rows]
+
+
+def _ledger_row(r: LedgerRow) -> tuple[Any, ...]:
+    return (r.site, r.hostname, r.serial, r.standing.value, _d(r.last_report), _d(r.last_ack),
+            _d(r.next_deadline), "" if r.days_left is None else r.days_left,
+            "" if r.interval_days is None else r.interval_days, r.policy, r.reason,
+            ";".join(r.evidence))
+
+
+def site_rows(ledger: Ledger) -> list[tuple[Any, ...]]:
+    return [(s.site or "(not in estate)", s.devices, s.reported, s.acknowledged, s.ok, s.due,
+             s.overdue, s.unknown, s.reserved, _d(s.next_deadline)) for s in ledger.sites()]
