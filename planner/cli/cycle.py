@@ -135,7 +135,10 @@ def schedule_cmd(estate: Path, plan_file: Path, start: str, margin: int | None,
         trip_rows,
     )
     from planner.fileio import csv_text, write_files_atomic
+    from planner.output import check_target
 
+    if outdir is not None:
+        check_target(outdir, folder=True)
     loaded, _planned, schedule = _build(estate, plan_file, start, margin, turnaround, evidence)
     name = loaded.name
     for note in schedule.notes:
@@ -177,11 +180,12 @@ def bundle_cmd(estate: Path, plan_file: Path, start: str, margin: int | None,
     and CSV), devices.csv and manifest.json with the SHA-256 of every file. Prints the
     manifest's SHA-256: write it on the custody record.
     """
-    from planner.cycle.bundle import bundle_files
+    from planner.cycle.bundle import bundle_files, write_bundle
     from planner.cycle.manifest import digest_of, read_key
-    from planner.fileio import write_files_atomic
+    from planner.output import check_target
 
     key = read_key(key_file)
+    check_target(outdir, folder=True)
     _loaded, planned, schedule = _build(estate, plan_file, start, margin, turnaround, evidence)
     trip = schedule.trip(trip_id)
     if trip is None:
@@ -192,7 +196,8 @@ def bundle_cmd(estate: Path, plan_file: Path, start: str, margin: int | None,
     if outdir.exists() and (not outdir.is_dir() or any(outdir.iterdir())):
         raise UsageError(f"{outdir}: the bundle folder must be new or empty (a bundle is never "
                          "written over another)")
-    write_files_atomic(outdir, bundle_files(planned, schedule, trip, key))
+    files, manifest = bundle_files(planned, schedule, trip)
+    write_bundle(outdir, files, manifest, key)
     click.echo(digest_of(outdir))
     click.echo(f"wrote bundle {trip.id} for {len(trip.devices)} device(s) to {outdir}; manifest "
                "SHA-256 above", err=True)

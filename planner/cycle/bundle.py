@@ -3,13 +3,21 @@ and the sealed manifest (planner.cycle.manifest)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import PurePosixPath
+from dataclasses import dataclass, replace
+from pathlib import Path, PurePosixPath
 
-from planner.cycle.manifest import Leg, Manifest, render, sha256_bytes
+from planner.cycle.manifest import (
+    MANIFEST,
+    Leg,
+    Manifest,
+    files_in,
+    render,
+    sha256_bytes,
+)
 from planner.cycle.schedule import CycleSchedule, Trip
-from planner.fileio import csv_text
+from planner.fileio import csv_text, sha256_file
 from planner.model import Mode
+from planner.output import OutputError, write_file, write_folder
 from planner.runbooks.catalogue import load_command_catalogue
 from planner.runbooks.planned import PlannedEstate, catalogue_of
 from planner.runbooks.steps import round_trip_steps
@@ -152,9 +160,9 @@ def _custody_md(trip: Trip) -> str:
     return "\n".join(lines)
 
 
-def bundle_files(planned: PlannedEstate, schedule: CycleSchedule, trip: Trip,
-                 key: bytes | None) -> dict[str, str | bytes]:
-    """Every file of the bundle folder, manifest last (it seals the others)."""
+def bundle_files(planned: PlannedEstate, schedule: CycleSchedule, trip: Trip
+                 ) -> tuple[dict[str, str | bytes], Manifest]:
+    """The bundle's files and its manifest, not yet sealed over what is on the media."""
     packs = device_packs(planned, trip)
     servers = server_files(planned, trip)
     windows = {(w.site, w.hostname, w.serial): w for w in trip.devices}
@@ -189,5 +197,23 @@ def bundle_files(planned: PlannedEstate, schedule: CycleSchedule, trip: Trip,
                "latest_allowed": trip.latest_allowed.isoformat(), "sites": list(trip.sites),
                "servers": list(trip.servers), "devices": len(trip.devices),
                "margin_days": schedule.margin_days})
-    files["manifest.json"] = render(manifest, key)
-    return files
+    return files, manifest
+
+
+def write_bundle(folder: Path, files: dict[str, str | bytes], manifest: Manifest,
+                 key: bytes | None) -> Manifest:
+    """Write the bundle, then seal exactly what is on the media (the output writer's own record
+    of the files it wrote included), and write the manifest last."""
+    write_folder(folder, files)
+    regular, other = files_in(folder)
+    if other or not set(files) <= set(regular):
+        raise OutputError(f"{folder}: the bundle on disk is not what was written "
+                          f"({', '.join(other or sorted(set(files) - set(regular)))})")
+    on_disk = {rel: sha256_file(folder / rel) for rel in regular}
+    changed = [rel for rel, content in files.items() if on_disk[rel] != sha256_bytes(content)]
+    if changed:
+        raise OutputError(f"{folder}: files changed while being written: {', '.join(changed)}")
+    sealed = replace(manifest, expected={**manifest.expected, Leg.BUNDLE: tuple(regular)},
+                     sealed={Leg.BUNDLE: on_disk})
+    write_file(folder / MANIFEST, render(sealed, key))
+    return sealed

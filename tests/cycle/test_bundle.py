@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from planner.cli import main
-from planner.cycle.bundle import bundle_files
+from planner.cycle.bundle import bundle_files, write_bundle
 from planner.cycle.manifest import (
     MANIFEST,
     Leg,
@@ -26,7 +26,6 @@ from planner.cycle.manifest import (
     seal_leg,
 )
 from planner.cycle.schedule import schedule_cycle
-from planner.fileio import write_files_atomic
 from planner.loader import load_estate
 from planner.optimise import plan_estate
 from planner.reporting import load_reporting
@@ -47,9 +46,9 @@ def planned() -> PlannedEstate:
 def _bundle(planned: PlannedEstate, folder: Path, key: bytes | None = None) -> list[str]:
     schedule = schedule_cycle(planned, START, load_reporting())
     trip = schedule.trips[0]
-    files = bundle_files(planned, schedule, trip, key)
-    write_files_atomic(folder, files)
-    return sorted(files)
+    files, manifest = bundle_files(planned, schedule, trip)
+    sealed = write_bundle(folder, files, manifest, key)
+    return sorted([*sealed.sealed[Leg.BUNDLE], MANIFEST])
 
 
 def _fill_leg(folder: Path, leg: Leg, key: bytes | None = None) -> None:
