@@ -1,4 +1,4 @@
-"""The cycle's history in the snapshot database (schema v3): seals, verifications, status reads.
+"""The cycle's history in the snapshot database (schema v4): seals, verifications, status reads.
 
 Rows are only ever added, each write one transaction. `cycle history` reads them back: every
 crossing (seal and verification of a trip bundle) and every ACK date a device has shown.
