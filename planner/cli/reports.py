@@ -15,6 +15,7 @@ from planner.model import Estate
 from planner.output import check_target
 from planner.problems import UsageError
 from planner.reports.oscal import OscalFormat, render_oscal
+from planner.reports.registers import name_registers, register_text
 from planner.reports.render import ReportFormat, ReportKind, render
 from planner.reports.reproducibility import report_date
 
@@ -131,12 +132,19 @@ def report_cmd(estate: Path, kind: str, fmt: str, output: Path | None, templates
         command += " --redact"
     context = build_report(report_kind, loaded, when=when, source=source,
                            command=command, options=options, renewal=renewal_text)
+    if output is not None:
+        context = name_registers(context, output)
     if oscal is not None:
         text = render_oscal(oscal, context)
     else:
         text = render(report_kind, report_format, context, user_dir=templates)
     if output is None:
         click.echo(text, nl=False)
-    else:
-        write_atomic(output, text)
-        click.echo(f"wrote {output}", err=True)
+        return
+    write_atomic(output, text)
+    click.echo(f"wrote {output}", err=True)
+    if oscal is None:  # the document links its long registers as CSV files beside it
+        for register in getattr(context, "registers", ()):
+            path = output.parent / register.file
+            write_atomic(path, register_text(register))
+            click.echo(f"wrote {path}", err=True)

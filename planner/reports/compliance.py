@@ -30,6 +30,7 @@ from planner.reports.context import (
     Scope,
 )
 from planner.reports.exposure import CSSM, Group, cadence, groups, leaving, ordered, route
+from planner.reports.registers import clocks_register, summarise_clocks
 from planner.reports.reproducibility import reproducibility
 from planner.reports.tradeoff import meta
 from planner.resources import models_dir
@@ -392,9 +393,11 @@ def build_compliance(plan: Plan, *, when: date | None, date_source: str,
                        site_map(estate, plan), "Boxes are segments reachable without crossing "
                        "a boundary; dashed red lines are boundary links."),
         inventory=inventory(estate, plan, catalogue), flows=flows_, clocks=clocks_,
+        clock_summary=summarise_clocks(clocks_),
         report_date=when.isoformat() if when else "not stamped (dates are relative)",
         controls=controls_, controls_source=source,
         components=components(plan, flows_, tuple(c.id for c in controls_)),
         assumptions=plan.assumptions,
         risks=risks(plan, flows_), signoff=SIGNOFF,
-        reproducibility=reproducibility(estate, plan, when, date_source, command))
+        reproducibility=reproducibility(estate, plan, when, date_source, command),
+        registers=(clocks_register(clocks_),))

@@ -103,6 +103,45 @@ class ExposureRow:
 
 
 @dataclass(frozen=True, slots=True)
+class ExposureSummary:
+    """One strategy's devices in one mode: what leaves, from how many sites, to where."""
+
+    strategy: str
+    mode: str
+    sites: int
+    devices: int
+    members: int
+    elements: tuple[str, ...]
+    destinations: tuple[str, ...]
+    cadence: str
+    hostname_kept_sites: int
+
+
+@dataclass(frozen=True, slots=True)
+class ClockSummary:
+    """Clocks of one kind in one mode that fall due on one date, over every site."""
+
+    mode: str
+    clock: str  # the clock without its per-site counts
+    due: str
+    sites: int
+    devices: int
+    basis: str
+
+
+@dataclass(frozen=True, slots=True)
+class Register:
+    """A long table written in full as CSV beside the document (`file`, set when the document is
+    written to a file) and summarised inside it."""
+
+    name: str  # exposure, sites, clocks: the CSV is <document stem>.<name>.csv
+    title: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    file: str = ""  # "" when the document goes to standard output: no CSV is written
+
+
+@dataclass(frozen=True, slots=True)
 class Alternative:
     mode: str
     verdict: str  # "chosen", "excluded", "costs more", "costs less at the site"
@@ -126,6 +165,18 @@ class SiteRow:
 
 
 @dataclass(frozen=True, slots=True)
+class SiteSummary:
+    """The optimal mix's sites of one classification in one mode."""
+
+    classification: str
+    modes: str
+    sites: int
+    devices: int
+    cost: float
+    hours_per_year: float
+
+
+@dataclass(frozen=True, slots=True)
 class Flip:
     site: str
     lever: str  # short name of the input
@@ -140,12 +191,17 @@ class TradeoffReport:
     cost_parts: tuple[str, ...]
     cost_chart: Chart
     exposure: tuple[ExposureRow, ...]
+    exposure_summary: tuple[ExposureSummary, ...]
     sites: tuple[SiteRow, ...]
+    site_summary: tuple[SiteSummary, ...]
+    sites_shown: tuple[SiteRow, ...]  # all sites, or the largest when there are many
     flips: tuple[Flip, ...]
+    flips_shown: tuple[Flip, ...]  # the flips of the sites shown
     site_map: Chart
     notes: tuple[str, ...]
     assumptions: tuple[str, ...]
     reproducibility: Reproducibility
+    registers: tuple[Register, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,6 +318,7 @@ class ComplianceReport:
     inventory: Inventory
     flows: tuple[Flow, ...]
     clocks: tuple[Clock, ...]
+    clock_summary: tuple[ClockSummary, ...]
     report_date: str
     controls: tuple[Control, ...]
     controls_source: str
@@ -270,3 +327,4 @@ class ComplianceReport:
     risks: tuple[Risk, ...]
     signoff: tuple[str, ...]  # roles
     reproducibility: Reproducibility
+    registers: tuple[Register, ...] = ()

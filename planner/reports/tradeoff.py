@@ -18,6 +18,14 @@ from planner.reports.context import (
     TradeoffReport,
 )
 from planner.reports.exposure import exposure_rows, solved
+from planner.reports.registers import (
+    exposure_register,
+    flips_register,
+    sites_register,
+    sites_shown,
+    summarise_exposure,
+    summarise_sites,
+)
 from planner.reports.reproducibility import NOT_STAMPED, reproducibility
 from planner.reports.sites import SitePricer, site_rows
 
@@ -169,6 +177,7 @@ def build_tradeoff(plans: Sequence[Plan], *, when: date | None, date_source: str
     priced = [p if solved(p) or p.strategy not in answers else answers[p.strategy].plan
               for p in ordered]
     exposure = tuple(row for plan in priced for row in exposure_rows(plan))
+    shown = sites_shown(sites)
     notes = (
         "Strategy totals are whole-plan costs over the horizon from the optimiser, including "
         "licence purchases, On-Prem servers and transfers.",
@@ -186,11 +195,15 @@ def build_tradeoff(plans: Sequence[Plan], *, when: date | None, date_source: str
                          cost_chart([replace(r, strategy=r.label) for r in rows], COST_PARTS,
                                     cur),
                          _chart_caption(rows, estate.costs.horizon_years, cur)),
-        exposure=exposure, sites=sites, flips=flips,
+        exposure=exposure, exposure_summary=summarise_exposure(exposure), sites=sites,
+        site_summary=summarise_sites(sites), sites_shown=shown,
+        flips=flips, flips_shown=tuple(f for f in flips if f.site in {s.site for s in shown}),
         site_map=Chart("site-map", "Sites, enclaves and SSM On-Prem servers",
                        site_map(estate, best),
                        "Sites coloured by the optimal mix's mode, grouped by boundary-free "
                        "segment."),
         notes=notes, assumptions=best.assumptions,
         reproducibility=reproducibility(estate, best, when, date_source, command),
+        registers=(exposure_register(exposure), sites_register(sites, cur),
+                   flips_register(flips)),
     )

@@ -24,8 +24,9 @@ def _run(args: list[str], env: dict[str, str] | None = None) -> tuple[int, str, 
 def test_two_runs_give_the_same_bytes(hostile_path: Path, tmp_path: Path, kind: str,
                                       fmt: str) -> None:
     outputs = []
-    for n in (1, 2):
-        out = tmp_path / f"{n}.{fmt}"
+    for n in (1, 2):  # the same name in two folders: a document links its registers by name
+        (tmp_path / str(n)).mkdir()
+        out = tmp_path / str(n) / f"report.{fmt}"
         code, _, err = _run(["report", str(hostile_path), "--kind", kind, "--format", fmt,
                              "-o", str(out), "--date", WHEN])
         assert code == 0, err
@@ -33,7 +34,7 @@ def test_two_runs_give_the_same_bytes(hostile_path: Path, tmp_path: Path, kind: 
         outputs.append(out.read_bytes())
     assert outputs[0] == outputs[1]
     assert WHEN.encode() in outputs[0]
-    assert list(tmp_path.glob(".*.tmp")) == []  # written atomically: no temp file left
+    assert list(tmp_path.glob("*/.*.tmp")) == []  # written atomically: no temp file left
 
 
 def test_source_date_epoch_dates_the_report(hostile_path: Path) -> None:
@@ -104,8 +105,9 @@ def test_renewal_kind_needs_a_renewal_date_without_an_agreement(hostile_path: Pa
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_renewal_kind_renders_the_brief(hostile_path: Path, tmp_path: Path, fmt: str) -> None:
     outputs = []
-    for n in (1, 2):
-        out = tmp_path / f"{n}.{fmt}"
+    for n in (1, 2):  # the same name in two folders: a document links its registers by name
+        (tmp_path / str(n)).mkdir()
+        out = tmp_path / str(n) / f"report.{fmt}"
         code, _, err = _run(["report", str(hostile_path), "--kind", "renewal", "--format", fmt,
                              "--date", WHEN, "--renewal-date", "2027-06-30", "-o", str(out)])
         assert code == 0, err

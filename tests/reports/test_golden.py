@@ -46,8 +46,16 @@ def test_md_structure(example: Built, kind: ReportKind) -> None:
 
 
 def test_every_example_site_in_the_reports(example: Built) -> None:
+    """Every site is in the map and the sites register; the per-site table lists them all, or
+    (for a large estate) the largest, beside a summary that still counts every site."""
     html = example.render(ReportKind.TRADEOFF, ReportFormat.HTML)
     pack = example.render(ReportKind.COMPLIANCE, ReportFormat.MD)
+    shown = {s.site for s in example.tradeoff.sites_shown}
+    register = next(r for r in example.tradeoff.registers if r.name == "sites")
     for site in example.estate.sites:
-        assert f'id="site-{site.id}"' in html
+        assert (f'id="site-{site.id}"' in html) == (site.id in shown)
+        assert f'data-site="{site.id}"' in html
+        assert site.id in {row[0] for row in register.rows}
         assert f"| {site.id} |" in pack
+    if len(shown) < len(example.estate.sites):
+        assert sum(g.sites for g in example.tradeoff.site_summary) == len(example.estate.sites)
