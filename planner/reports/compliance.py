@@ -38,7 +38,6 @@ from planner.resources import models_dir
 SIGNOFF = ("System Owner", "Information System Security Officer (ISSO)",
            "Authorizing Official or delegate", "Network Architect",
            "Licensing and Procurement Lead")
-MEDIA_MODES = (Mode.ONPREM_MANUAL, Mode.OFFLINE, Mode.SLR, Mode.PLR)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +78,11 @@ def scope(estate: Estate, plan: Plan) -> Scope:
             name=name, description=policy.description, sites=len(ids),
             devices=sum(devices[i] for i in ids),
             allowed_modes=", ".join(m.value for m in Mode if m in policy.allowed_modes),
-            may_leave=", ".join(e.value for e in DataElement if e in policy.telemetry_may_leave),
+            # What may leave as the planner applies it: hostname privacy keeps hostnames in
+            # whatever telemetry_may_leave lists (modes.data_leaving_for).
+            may_leave=", ".join(e.value for e in DataElement if e in policy.telemetry_may_leave
+                                and not (policy.hostname_privacy
+                                         and e is DataElement.HOSTNAME)),
             hostname_privacy=policy.hostname_privacy))
     enclaves: dict[str, list[str]] = {}
     for site in estate.sites:
@@ -269,16 +272,75 @@ def clocks(plan: Plan, when: date | None, catalogue: Catalogue) -> tuple[Clock, 
     return tuple(out)
 
 
+def _sites_text(n: int) -> str:
+    return f"{n} site{'' if n == 1 else 's'}"
+
+
+def _verb(items: list[str], plural: str) -> str:
+    """'send' for many sites, 'sends' for one (and 'carries' for one carry)."""
+    if len(items) != 1:
+        return plural
+    return plural[:-1] + "ies" if plural.endswith("y") else plural + "s"
+
+
+def _exchange_facts(plan: Plan, flows_: tuple[Flow, ...]) -> dict[str, object]:
+    """Sentences for SC-7, CA-3 and MP-5 built from this plan's flows, so a statement names only
+    the paths the plan uses and says what the register says (a test checks each against it)."""
+    estate, specs = plan.estate, load_modes()
+    sources = {f.source for f in flows_}
+    offline = {s.id for s in estate.sites if s.internet is InternetAccess.NONE}
+    to_cisco = [f for f in flows_ if f.destination.endswith(CSSM)]
+    networked = sorted({f.source for f in to_cisco if specs[Mode(f.mode)].networked})
+    carried = [f for f in to_cisco if not specs[Mode(f.mode)].networked]
+    to_server = {f.source for f in flows_ if f.destination.startswith("SSM On-Prem server")}
+    off_server = sorted(offline & to_server)
+    off_carried = sorted(offline & {f.source for f in carried})
+    off_silent = sorted(offline - sources)  # devices and server share the site, or no devices
+    parts = []
+    if off_server:
+        parts.append(f"{_sites_text(len(off_server))} {_verb(off_server, 'send')} licence data "
+                     "over HTTPS to an SSM "
+                     "On-Prem server inside their own boundary")
+    if off_carried:
+        parts.append(f"{_sites_text(len(off_carried))} {_verb(off_carried, 'carry')} it to Cisco "
+                     "on removable media or "
+                     "as hand-typed codes")
+    if off_silent:
+        parts.append(f"{_sites_text(len(off_silent))} {_verb(off_silent, 'keep')} it on site (a "
+                     "server there, or no "
+                     "licence data to send)")
+    if offline:
+        offline_note = (f"None of the {_sites_text(len(offline))} without an internet path sends "
+                        "licence data to Cisco over a network: " + "; ".join(parts) + ".")
+    else:
+        offline_note = "Every site has an internet path."
+    paths = []
+    direct = sorted({f.source for f in to_cisco if f.mode == Mode.CSSM_DIRECT.value})
+    cslu = sorted({f.source for f in flows_ if f.mode == Mode.CSLU.value})
+    if direct:
+        paths.append(f"directly from {_sites_text(len(direct))}")
+    if cslu:
+        paths.append(f"through a CSLU collector at {_sites_text(len(cslu))}")
+    if plan.servers:
+        paths.append(f"through the {sum(p.servers for p in plan.servers)} SSM On-Prem "
+                     f"server(s) at {', '.join(p.site for p in plan.servers)}")
+    if carried:
+        paths.append(f"by carried media ({len(carried)} media flows)")
+    exchange = ", ".join(paths[:-1]) + (" and " if len(paths) > 1 else "") + (paths[-1] if paths
+                                                                               else "")
+    return {
+        "offline_note": offline_note, "networked_sources": len(networked),
+        "media_flows": len(carried), "exchange_paths": exchange or "by no path (no devices)",
+    }
+
+
 def control_facts(plan: Plan, scope_: Scope, flows_: tuple[Flow, ...], clock_count: int,
                   ) -> dict[str, object]:
     estate = plan.estate
-    media = sum(1 for f in flows_ if f.mode in {m.value for m in MEDIA_MODES}
-                and ("removable media" in f.transport or "codes" in f.transport))
-    networked = {f.source for f in flows_ if f.destination == CSSM and "HTTPS" in f.transport}
     kept = sum(1 for s in estate.sites if estate.policy(s.classification).hostname_privacy)
     reseller = estate.account.holder is Holder.RESELLER
     return {
-        "flows": len(flows_), "media_flows": media, "networked_sources": len(networked),
+        "flows": len(flows_), **_exchange_facts(plan, flows_),
         "sites": len(estate.sites), "hostname_kept_sites": kept,
         "boundary_links": len(scope_.boundary_links), "offline_sites": scope_.offline_sites,
         "devices": len(estate.devices), "members": sum(len(d.members) for d in estate.devices),

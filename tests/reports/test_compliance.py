@@ -77,3 +77,48 @@ def test_scope_risks_and_signoff(hostile: Built) -> None:
     assert "authorization codes" in risks and "offline site" in risks
     assert "not list them as allowed to leave" not in risks
     assert "Authorizing Official or delegate" in pack.signoff
+
+
+def _control(built: Built, cid: str) -> str:
+    return next(c.satisfied for c in built.compliance.controls if c.id == cid)
+
+
+def test_control_statements_follow_the_register(example: Built) -> None:
+    """SC-7, CA-3 and MP-5 say what the data-flow register says: the paths the plan uses and
+    no other, the media flows it lists, and where the sites without internet send their data."""
+    from planner.model import InternetAccess, Mode
+    from planner.modes import load_modes
+    from planner.reports.exposure import CSSM
+
+    specs = load_modes()
+    flows = example.compliance.flows
+    to_cisco = [f for f in flows if f.destination.endswith(CSSM)]
+    carried = [f for f in to_cisco if not specs[Mode(f.mode)].networked]
+    sc7, ca3, mp5 = (_control(example, c) for c in ("SC-7", "CA-3", "MP-5"))
+    assert f"{len(carried)} flows cross to Cisco on carried media" in sc7
+    assert f"The {len(carried)} carried-media flows" in mp5
+    assert ("CSLU" in ca3) == any(f.mode == Mode.CSLU.value for f in flows)
+    assert ("SSM On-Prem server" in ca3) == bool(example.plan.servers)
+    assert ("carried media" in ca3) == bool(carried)
+    offline = {s.id for s in example.estate.sites if s.internet is InternetAccess.NONE}
+    inside = offline & {f.source for f in flows if f.destination.startswith("SSM On-Prem")}
+    if offline:
+        assert f"None of the {len(offline)} site" in sc7
+        assert "send nothing over a network" not in sc7
+    if inside:  # the register lists HTTPS flows to a server inside: the statement says so
+        assert f"{len(inside)} site{'' if len(inside) == 1 else 's'} send" in sc7
+        assert "over HTTPS to an SSM On-Prem server inside their own boundary" in sc7
+
+
+def test_classification_table_agrees_with_hostname_privacy(example: Built) -> None:
+    for row in example.compliance.scope.classifications:
+        if row.hostname_privacy:
+            assert "hostname" not in row.may_leave.split(", "), row.name
+
+
+def test_a_statement_names_no_unused_path(hostile: Built) -> None:
+    """The hostile estate uses no CSLU: no control statement may name a CSLU collector."""
+    from planner.model import Mode
+
+    assert all(d.mode is not Mode.CSLU for d in hostile.plan.class_decisions)
+    assert all("CSLU" not in c.satisfied for c in hostile.compliance.controls)
