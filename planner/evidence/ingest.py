@@ -16,6 +16,7 @@ from pathlib import Path
 from planner.catalogue import load_catalogue, runs_slup
 from planner.evidence import asa, fsm, inventory, ios, iosxe, iosxr, nxos, rum, slr, version
 from planner.evidence.detect import canonical_command, detect_command, detect_os
+from planner.evidence.identity import clean_serial
 from planner.evidence.records import DeviceEvidence, Era, merge
 from planner.evidence.split import Block, split_text
 from planner.fileio import decode_bytes
@@ -165,6 +166,8 @@ def describe(record: DeviceEvidence) -> str:
         ("era", record.era.value)) if value]
     if record.members:
         parts.append(f"{len(record.members)} members")
+    if record.peers:
+        parts.append("HA peer " + ";".join(f"{h} {p}:{s}" for h, p, s in record.peers))
     uses = licence_uses(record)
     if uses:
         parts.append("licences " + ";".join(f"{u.tag}:{u.count}" for u in uses))
@@ -192,13 +195,24 @@ def parse_file_text(text: str, source: str) -> tuple[list[tuple[int, DeviceEvide
     # block text is not carried back from worker processes.
     out: list[tuple[int, DeviceEvidence]] = []
     reports: list[CommandReport] = []
+    peers: list[tuple[int, DeviceEvidence]] = []
     for block in blocks:
         record, found, report = _parse_block(block, source)
         problems.extend(found)
         reports.append(report)
         if record is not None:
             out.append((block.section, record))
-    return out, problems, tuple(reports)
+            peers.extend((block.section, _peer(record, *peer)) for peer in record.peers)
+    # Peers go last, so a later block that names no device never joins a peer by position.
+    return out + peers, problems, tuple(reports)
+
+
+def _peer(record: DeviceEvidence, hostname: str, pid: str, serial: str) -> DeviceEvidence:
+    """The application-HA peer a device names (CUBE `Peer Info`): a device of its own."""
+    return DeviceEvidence(source=record.source, line=record.line,
+                          command=f"{record.command} (HA peer)", os=record.os,
+                          hostname=hostname, pid=pid, serial=clean_serial(serial),
+                          blocks=(f"{record.source}:{record.line} {record.command} (HA peer)",))
 
 
 def walk(paths: Sequence[Path], base: Path) -> Iterator[tuple[Path, str]]:

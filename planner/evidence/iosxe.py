@@ -31,6 +31,7 @@ _POLICY_CLASS = re.compile(r"^\s+(?P<cls>.+?) (?:License )?Attributes:\s*$")
 _DAYS = re.compile(r"^\s+(?P<key>First report requirement|Reporting frequency|Report on change)"
                    r" \(days\):\s*(?P<days>\d+)")
 _RULE = re.compile(r"^=+\s*$")  # the underline of a `Section\n=======` heading
+_PEER_UDI = re.compile(r"UDI:\s*P:(?P<pid>[^,\s]+),S:(?P<sn>[^,\s]+)")
 _RESERVED = re.compile(r"^\s{2,4}(?P<name>\S.*?)\s*\((?P<ent>[^()]*)\):\s*$")
 
 
@@ -122,6 +123,7 @@ class _Fields:
         self.policy_rows: dict[str, list[int]] = {}
         self.policy_name = ""
         self.ack_required: bool | None = None
+        self.peers: list[tuple[str, str, str]] = []
 
     def set(self, key: str, value: object) -> None:
         if value and not self.values.get(key):
@@ -133,6 +135,8 @@ class _Fields:
             out["members"] = _unique(self.members)
         if self.codes:
             out["reservation_codes"] = tuple(dict.fromkeys(self.codes))
+        if self.peers:
+            out["peers"] = tuple(dict.fromkeys(self.peers))
         if self.policy_rows or self.policy_name:
             attrs = tuple((cls, days[0], days[1], days[2])
                           for cls, days in self.policy_rows.items() if len(days) >= 3)
@@ -147,6 +151,7 @@ def _sections(text: str) -> _Fields:
     sub = ""  # current indented heading (`Overall status`, a policy class, ...)
     udi_owner: tuple[str, str] = ("", "")
     usage_reporting_seen = False
+    peer_host: str | None = None  # inside a `Peer Info:` block: the peer's hostname so far
     for i, line in enumerate(lines):
         if not line.strip():
             continue
@@ -165,6 +170,18 @@ def _sections(text: str) -> _Fields:
                 usage_reporting_seen |= top == "Usage Reporting"
                 continue
         stripped = line.strip()
+        if stripped == "Peer Info:":
+            peer_host = ""
+            continue
+        if peer_host is not None:
+            if stripped.startswith("Hostname:"):
+                peer_host = stripped.partition(":")[2].strip()
+                continue
+            peer = _PEER_UDI.match(stripped)
+            if peer:
+                f.peers.append((peer_host, peer.group("pid"), peer.group("sn")))
+                peer_host = None
+                continue
         if stripped == "Smart Licensing Using Policy:":
             top = "Smart Licensing Using Policy"
             continue

@@ -92,6 +92,9 @@ class DeviceEvidence:
     smart_account: str = ""
     virtual_account: str = ""
     consumers: tuple[StackMember, ...] = ()  # e.g. access points counted by a RUM report
+    # (hostname, PID, serial) of an application-HA peer the device names (CUBE `Peer Info`):
+    # another device of the estate, made a device of its own by ingest.
+    peers: tuple[tuple[str, str, str], ...] = ()
     truncated: bool = False
     detail: int = 0  # how complete the licence list is; higher wins when blocks merge
     blocks: tuple[str, ...] = field(default=(), compare=False)  # `file:line command` merged in

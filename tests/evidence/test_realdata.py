@@ -244,8 +244,11 @@ def test_ios_xe_show_license(realdata: Path, name: str, uses: dict[str, int]) ->
 def test_cube_guide_mixed_captures(realdata: Path) -> None:
     recs = _parse(realdata, "device-outputs/ios-xe/mixed/cube-guide-c8000v-c8200l-asr1006x.txt")
     by_serial = {r.serial: r for r in recs if r.serial}
-    assert set(by_serial) == {"93POM8FF9IZ", "FGL2435LHP5"}
+    # FGL2435LHLH is the active CUBE router the standby names under `Peer Info`
+    assert set(by_serial) == {"93POM8FF9IZ", "FGL2435LHP5", "FGL2435LHLH"}
     assert by_serial["FGL2435LHP5"].pid == "C8200L-1N-4T"
+    peer = by_serial["FGL2435LHLH"]
+    assert (peer.hostname, peer.pid, peer.licences) == ("Promethium-L1", "C8200L-1N-4T", ())
     assert _uses(by_serial["FGL2435LHP5"]) == {
         "network-premier": 1, "dna-premier": 1, "cube-enhanced": 1}
     assert by_serial["93POM8FF9IZ"].reservation_codes[0].code == "1fc54c75"
@@ -295,16 +298,22 @@ def test_whole_folder_reads_without_error(realdata: Path) -> None:
 # --- every serial a device output prints comes out of `planner ingest` ----------------------
 
 _UDI_SERIAL = re.compile(r"\bPID:\s*[^,\s]+\s*,\s*SN:\s*(?P<sn>[A-Za-z0-9]+)|"
+                         r"\bUDI: P:[^,\s]+,S:(?P<peer>[A-Za-z0-9]+)|"
                          r"\"udi_serial_number\":\s*\"(?P<json>[A-Za-z0-9]+)\"|"
                          r"^Serial Number:\s*(?P<asa>[A-Za-z0-9]+)", re.MULTILINE)
+# The older `show license udi` table: `*  ASR1006  NWG1512050G  ASR1006:NWG1512050G`
+_SLOT_UDI = re.compile(r"^\*?\s*\S*\s+(\S+)\s+([A-Za-z0-9]{8,})\s+\1:\2\s*$", re.MULTILINE)
 
 
 def test_every_printed_device_serial_is_ingested(realdata: Path, tmp_path: Path) -> None:
-    """Each UDI (`PID:x,SN:y`) printed by a device's own licence commands, and each ASA serial,
-    is a device or a stack member in the devices CSV `planner ingest` writes."""
+    """Each UDI (`PID:x,SN:y`, and `P:x,S:y` of an HA peer) printed by a device's licence
+    commands, and each ASA serial, is a device or a stack member in the devices CSV `planner
+    ingest` writes."""
     folder = realdata / "device-outputs"
-    printed = {next(v for v in m.groups() if v) for path in sorted(folder.rglob("*.txt"))
-               for m in _UDI_SERIAL.finditer(read_text(path))}
+    texts = [read_text(path) for path in sorted(folder.rglob("*.txt"))]
+    printed = {next(v for v in m.groups() if v) for text in texts
+               for m in _UDI_SERIAL.finditer(text)}
+    printed |= {m.group(2) for text in texts for m in _SLOT_UDI.finditer(text)}
     out = tmp_path / "devices.csv"
     result = CliRunner().invoke(main, ["ingest", str(folder), "-o", str(out)])
     assert result.exit_code == 0, result.output
@@ -312,7 +321,7 @@ def test_every_printed_device_serial_is_ingested(realdata: Path, tmp_path: Path)
     for row in csv.DictReader(io.StringIO(out.read_text())):
         written.add(row["serial"])
         written.update(m.split(":", 1)[1] for m in row["members"].split(";") if ":" in m)
-    assert len(printed) >= 39
+    assert len(printed) >= 42
     assert printed <= written, sorted(printed - written)
 
 
