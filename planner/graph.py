@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
+from planner.encode import xml_text
 from planner.model import Estate, InternetAccess, Mode
 from planner.problems import InputError, error
 
@@ -210,10 +211,25 @@ def _node_link(graph: nx.Graph) -> dict[str, object]:
     return data
 
 
+def _xml_clean(graph: nx.DiGraph) -> nx.DiGraph:
+    """The graph with every string (ids, attributes) holding only characters XML 1.0 allows: a
+    control character in a site name would otherwise make the whole file unreadable."""
+    def clean(value: object) -> object:
+        return xml_text(value) if isinstance(value, str) else value
+
+    out = nx.DiGraph(**{k: clean(v) for k, v in graph.graph.items()})
+    for node, data in graph.nodes(data=True):
+        out.add_node(clean(node), **{k: clean(v) for k, v in data.items()})
+    out.add_edges_from((clean(a), clean(b), {k: clean(v) for k, v in d.items()})
+                       for a, b, d in graph.edges(data=True))
+    return out
+
+
 def _dot_id(value: object) -> str:
     # Inside a DOT quoted string a backslash before the closing quote escapes it, whatever came
     # before; Graphviz decodes HTML entities in strings, so a backslash is written as one.
     text = str(value).replace("\\", "&#92;").replace('"', '\\"').replace("\n", "\\n")
+    text = xml_text(text.replace("\r", "\\r"))  # no raw control characters either
     return f'"{text}"'
 
 
@@ -260,7 +276,7 @@ def export_graph(estate: Estate, fmt: str) -> str:
         return json.dumps(doc, indent=2, sort_keys=True) + "\n"
     combined = _combined(estate)
     if fmt == "graphml":
-        body = "\n".join(nx.generate_graphml(combined))
+        body = "\n".join(nx.generate_graphml(_xml_clean(combined)))
         return '<?xml version="1.0" encoding="utf-8"?>\n' + body + "\n"
     if fmt == "dot":
         return _to_dot(combined)

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 import click
 from tabulate import tabulate
 
+from planner.encode import json_safe
 from planner.fileio import csv_text
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -42,4 +43,6 @@ def render_rows(headers: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str,
 
 
 def dump_json(data: Any) -> str:
-    return json.dumps(data, indent=2, sort_keys=True, default=str) + "\n"
+    """JSON for standard output: NaN and infinities (not JSON) become null."""
+    return json.dumps(json_safe(data), indent=2, sort_keys=True, default=str,
+                      allow_nan=False) + "\n"

@@ -122,9 +122,9 @@ def _finding_md(f: Finding) -> list[str]:
 
 def render_brief_md(brief: RenewalBrief) -> str:
     out = [f"# Renewal brief: {_cell(brief.estate)}", "",
-           f"Smart Account **{_cell(brief.account)}** (held by {brief.holder}). Reference date "
-           f"{brief.reference.isoformat()}, renewal {brief.renewal.isoformat()}, hygiene pack "
-           f"due {brief.plan.pack_due.isoformat()}; growth measured since "
+           f"Smart Account **{_cell(brief.account)}** (held by {_cell(brief.holder)}). "
+           f"Reference date {brief.reference.isoformat()}, renewal {brief.renewal.isoformat()}, "
+           f"hygiene pack due {brief.plan.pack_due.isoformat()}; growth measured since "
            f"{brief.since.isoformat() if brief.since else 'n/a (no snapshots)'}.", "",
            *_first_page(brief),
            "## Findings by kind", "",

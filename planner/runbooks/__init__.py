@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
+from planner.encode import UnsafeValue, one_line
+from planner.problems import InputError, error
 from planner.runbooks.carry import Trip, site_trips
 from planner.runbooks.catalogue import load_command_catalogue
 from planner.runbooks.planned import PlannedEstate, catalogue_of
@@ -25,8 +27,14 @@ def build_runbooks(planned: PlannedEstate, settings: RunbookSettings | None = No
     chosen = settings or RunbookSettings()
     catalogue = catalogue_of(planned.estate)
     commands = load_command_catalogue()
-    runbooks = [device_runbook(planned.estate, p, catalogue, commands, chosen)
-                for p in planned.devices]
+    runbooks = []
+    for p in planned.devices:
+        try:
+            runbooks.append(device_runbook(planned.estate, p, catalogue, commands, chosen))
+        except UnsafeValue as exc:
+            raise InputError([error(planned.source, f"device {one_line(p.device.hostname)!r} "
+                                    f"(serial {one_line(p.device.serial)!r}): {exc}",
+                                    expected="single-line printable text")]) from None
     return runbooks, site_trips(runbooks, planned.manual_servers)
 
 

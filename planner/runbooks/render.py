@@ -8,10 +8,12 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from planner.encode import code_span, fence, one_line
 from planner.model import Estate
+from planner.output import MANIFEST
 from planner.runbooks.carry import Trip, carry_csv
 from planner.runbooks.types import DeviceRunbook, Step, StepKind
-from planner.writers.plan_files import file_stem
+from planner.safe_names import file_names
 
 BLANK = "________________"
 CHANGE_FIELDS = ("Change ID", "Planned window start (date, time, zone)",
@@ -48,19 +50,19 @@ def step_body(step: Step) -> list[str]:
 def _step_md(number: int, step: Step, refs: Mapping[str, int]) -> list[str]:
     tag = {StepKind.DEVICE: step.context or "device", StepKind.PORTAL: "portal",
            StepKind.CARRY: "carry", StepKind.MANUAL: "MANUAL"}[step.kind]
-    member = f" [{step.member}]" if step.member else ""
-    out = [f"{number}. **{step.title}** ({tag}){member}"]
+    member = f" \\[{_md_cell(step.member)}\\]" if step.member else ""
+    out = [f"{number}. **{_md_cell(step.title)}** ({tag}){member}"]
     body = step_body(step)
     if body:
-        out += ["   ```", *(f"   {line}" for line in body), "   ```"]
+        out += fence(body, "   ")
     if step.verify:
-        out.append(f"   - Verify: `{step.verify}`; must show: {step.expect}")
+        out.append(f"   - Verify: {code_span(step.verify)}; must show: {_md_cell(step.expect)}")
     elif step.expect:
-        out.append(f"   - Expect: {step.expect}")
+        out.append(f"   - Expect: {_md_cell(step.expect)}")
     if step.note:
         prefix = "**CONFIRM BEFORE THE WINDOW:** " if (not step.confirmed or
                                                       step.kind is StepKind.MANUAL) else ""
-        out.append(f"   - {prefix}{step.note}")
+        out.append(f"   - {prefix}{_md_cell(step.note)}")
     if step.source:
         out.append(f"   - Source: [{refs[step.source]}]")
     return out
@@ -75,6 +77,8 @@ def device_text(rb: DeviceRunbook) -> str:
            "! in the named document before use. Portal, carry and manual steps are comments.",
            "!"]
     sections = (("pre-check", rb.prechecks), ("step", rb.steps), ("rollback", rb.rollback))
+    # Input text (a hostname, a Virtual Account, a licence tag) reaches comment lines too: each
+    # line goes out as exactly one line, so nothing from the input can start a bare command.
     for label, steps in sections:
         for n, step in enumerate(steps, 1):
             member = f" [{step.member}]" if step.member else ""
@@ -91,7 +95,7 @@ def device_text(rb: DeviceRunbook) -> str:
             if step.source:  # the URL only: README.md and runbook.md give the titles
                 url = step.source.rsplit("<", 1)[-1].rstrip(">")
                 out.append(f"! source: {url}")
-    return "\n".join(out) + "\n"
+    return "\n".join(one_line(line) for line in out) + "\n"
 
 
 def step_sources(runbooks: Iterable[DeviceRunbook]) -> list[str]:
@@ -186,9 +190,11 @@ def render_files(estate: Estate, runbooks: list[DeviceRunbook],
         by_site[rb.site].append(rb)
     files: dict[str, str | bytes] = {"ansible-vars.yml": ansible_vars(runbooks)}
     index_rows = []
-    for site_id in sorted(set(by_site) | set(trips)):
+    site_ids = sorted(set(by_site) | set(trips))
+    folders = file_names(site_ids, reserved=("README.md", "ansible-vars.yml", MANIFEST))
+    for site_id in site_ids:
         rbs = by_site.get(site_id, [])
-        stem = file_stem(site_id)
+        stem = folders[site_id]
         site_trips = trips.get(site_id, ())
         files[f"{stem}/runbook.md"] = site_markdown(estate, site_id, rbs, site_trips, generated)
         if html:
@@ -196,13 +202,13 @@ def render_files(estate: Estate, runbooks: list[DeviceRunbook],
 
             files[f"{stem}/runbook.html"] = site_html(estate, site_id, rbs, site_trips, generated,
                                                       templates)
-        used: set[str] = set()
-        for rb in rbs:
-            name = file_stem(rb.hostname)
-            if name in used:
-                name = file_stem(f"{rb.hostname}_{rb.serial}")
-            used.add(name)
-            files[f"{stem}/{name}.txt"] = device_text(rb)
+        seen = Counter(rb.hostname for rb in rbs)
+        keys = [rb.hostname if seen[rb.hostname] == 1 else f"{rb.hostname}_{rb.serial}"
+                for rb in rbs]
+        names = file_names(keys, suffix=".txt", reserved=("runbook.md", "runbook.html",
+                                                          "carry.csv"))
+        for rb, key in zip(rbs, keys, strict=True):
+            files[f"{stem}/{names[key]}"] = device_text(rb)
         if site_trips:
             files[f"{stem}/carry.csv"] = carry_csv(site_trips)
         modes = Counter(rb.mode.value if rb.mode else "none" for rb in rbs)

@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable, Mapping
 
 from planner.catalogue import Catalogue, ProductFamily
+from planner.encode import cli_value
 from planner.model import DataElement, Device, Estate, InternetAccess, Mode
 from planner.modes import load_modes
 from planner.optimise.classes import slup_state
@@ -51,7 +52,14 @@ def _units(device: Device) -> list[str]:
 
 
 def _fill(text: str, values: Mapping[str, str]) -> str:
-    return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), f"<{m.group(1)}>"), text)
+    """A catalogue line with its {placeholders} filled; every value is checked and quoted for
+    the device CLI (encode.cli_value), whichever step or command it lands in."""
+    def one(match: re.Match[str]) -> str:
+        name = match.group(1)
+        value = values.get(name)
+        return f"<{name}>" if value is None else cli_value(value, f"the value of {{{name}}}")
+
+    return _PLACEHOLDER.sub(one, text)
 
 
 class _Builder:

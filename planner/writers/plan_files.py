@@ -7,10 +7,8 @@ failure while rendering writes nothing. Timings are left out on purpose: they di
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime
@@ -18,16 +16,17 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
+from planner.encode import finite
 from planner.fileio import csv_text, write_files_atomic
 from planner.model import Device, LicenceUse, Mode
 from planner.plan import ClassDecision, DeviceClass, Plan, Transfer
 from planner.problems import UsageError
+from planner.safe_names import file_name, file_names
 from planner.writers.fast_csv import fast_csv_text
 
 PLAN_SCHEMA = "planner.plan/1"
 MAX_TYPES_PER_TRANSFER = 10  # a CSSM transfer request carries at most 10 licence types
 
-_SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 Assignment = tuple[Device, DeviceClass | None, ClassDecision | None]
 
@@ -61,11 +60,8 @@ def _licences(uses: Iterable[tuple[str, int]]) -> str:
 
 
 def file_stem(name: str) -> str:
-    """A file-name-safe stem for a Virtual Account name; a short hash keeps mangled names apart."""
-    stem = _SAFE.sub("_", name).strip("._") or "va"
-    if stem != name:
-        stem += "-" + hashlib.sha256(name.encode("utf-8")).hexdigest()[:6]
-    return stem
+    """A safe, bounded file-name stem for one name (planner.safe_names)."""
+    return file_name(name)
 
 
 # --- device-level views -----------------------------------------------------------------------
@@ -168,8 +164,8 @@ def plan_document(plan: Plan, generated: date | None = None, *,
         "status": plan.status.value,
         "solver": plan.solver,
         "objective": _money(plan.objective),
-        "gap": round(plan.gap, 6),
-        "gap_money": _money(plan.gap_money),
+        "gap": finite(round(plan.gap, 6)),  # null: the solver proved no bound
+        "gap_money": finite(_money(plan.gap_money)),
         "costs": {
             "purchases": _money(costs.purchases), "servers": _money(costs.servers),
             "labour": _money(costs.labour), "exposure": _money(costs.exposure),
@@ -276,8 +272,12 @@ def _reservation_files(plan: Plan) -> dict[str, str]:
                 continue  # the device row already names the active member
             rows.append((r.virtual_account, r.mode.value, r.site, r.hostname, "member",
                          member.pid, member.serial, r.serial, "", ""))
-    return {f"reservations/{file_stem(va)}.{mode.value}.csv": csv_text(header, rows)
-            for (va, mode), rows in groups.items()}
+    files = {}
+    for mode in sorted({m for _va, m in groups}, key=lambda m: m.value):
+        names = file_names([va for va, m in groups if m is mode], suffix=f".{mode.value}.csv")
+        files.update({f"reservations/{names[va]}": csv_text(header, rows)
+                      for (va, m), rows in groups.items() if m is mode})
+    return files
 
 
 def _onprem_csv(plan: Plan) -> str:
@@ -318,7 +318,9 @@ def summary_text(plan: Plan, doc: dict[str, Any],
         lines.append(f"Generated: {doc['generated']}")
     lines += [f"Strategy: {plan.strategy.value}   Status: {plan.status.value}   "
               f"Solver: {plan.solver}",
-              f"Proven gap: {plan.gap:.4%} ({cur} {plan.gap_money:,.2f})",
+              (f"Proven gap: {plan.gap:.4%} ({cur} {plan.gap_money:,.2f})"
+               if finite(plan.gap) is not None and finite(plan.gap_money) is not None
+               else "Proven gap: unknown (the solver proved no bound)"),
               f"Horizon: {doc['estate']['horizon_years']} years", "",
               f"Total cost: {cur} {doc['costs']['total']:,.2f}"]
     for part in ("purchases", "servers", "labour", "exposure", "flexibility", "transfers",
@@ -350,7 +352,9 @@ def summary_text(plan: Plan, doc: dict[str, Any],
     return "\n".join(lines) + "\n"
 
 
-_ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False)  # shared: dumps() builds one a call
+# Shared (dumps() builds one a call). allow_nan=False: NaN and Infinity are not JSON, so a
+# non-finite number that reached the document is a bug caught here, never written.
+_ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False, allow_nan=False)
 
 
 def json_text(doc: dict[str, Any]) -> str:
