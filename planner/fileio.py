@@ -12,7 +12,11 @@ import codecs
 import csv
 import hashlib
 import io
+import os
+import stat
+import unicodedata
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from planner.output import write_file, write_folder
@@ -22,8 +26,79 @@ from planner.problems import InputError, error
 _FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
+# The largest input file read whole. A million-device CSV is ~100 MB; anything near this cap
+# is not an export but a mistake (or /dev/zero behind a regular-looking name).
+MAX_INPUT_BYTES = 2 * 1024 ** 3
+_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True, slots=True)
+class InputBytes:
+    """A file's bytes as read, and the SHA-256 of exactly those bytes (one open, one read)."""
+
+    data: bytes
+    sha256: str
+
+
+def read_input(path: Path | str, display: str | None = None, *,
+               max_bytes: int = MAX_INPUT_BYTES) -> InputBytes:
+    """Read a regular file once, hashing what is read, never more than `max_bytes`.
+
+    Refuses anything but a regular file (a FIFO would block, /dev/zero would never end, a
+    device node is not an export), checked on the opened descriptor so a symlink to one is
+    refused too. The size cap is enforced while reading, not from stat(): devices report 0.
+    """
+    name = display or str(path)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    try:
+        fd = os.open(path, flags)
+    except FileNotFoundError:
+        raise InputError([error(name, "file not found")]) from None
+    except IsADirectoryError:
+        raise InputError([error(name, "is a folder, not a file")]) from None
+    except OSError as exc:
+        raise InputError([error(name, f"cannot read: {exc.strerror}")]) from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise InputError([error(name, "is a folder, not a file")])
+        if not stat.S_ISREG(mode):
+            raise InputError([error(name, f"is a {_file_kind(mode)}, not a regular file",
+                                    expected="a regular file")])
+        digest = hashlib.sha256()
+        parts: list[bytes] = []
+        total = 0
+        while chunk := os.read(fd, _CHUNK):
+            total += len(chunk)
+            if total > max_bytes:
+                raise InputError([error(name, f"file is larger than {max_bytes} bytes",
+                                        expected=f"a file under {max_bytes} bytes")])
+            digest.update(chunk)
+            parts.append(chunk)
+    except OSError as exc:
+        raise InputError([error(name, f"cannot read: {exc.strerror}")]) from None
+    finally:
+        os.close(fd)
+    data = parts[0] if len(parts) == 1 else b"".join(parts)
+    return InputBytes(data, digest.hexdigest())
+
+
+def _file_kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "named pipe (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "device"
+    if stat.S_ISSOCK(mode):
+        return "socket"
+    return "special file"
+
+
 def decode_bytes(data: bytes, name: str) -> str:
-    """Decode an export: UTF-8 (BOM optional) or UTF-16 (BOM, or NULs betraying it)."""
+    """Decode an export: UTF-8 (BOM optional) or UTF-16 (BOM, or NULs betraying it).
+
+    The text is returned in Unicode NFC, so `é` typed as one code point or as `e` plus an
+    accent is the same identifier everywhere downstream (line breaks are never changed).
+    """
     if data.startswith(codecs.BOM_UTF8):
         encoding = "utf-8-sig"
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -37,34 +112,45 @@ def decode_bytes(data: bytes, name: str) -> str:
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as exc:
-        raise InputError([error(name, f"cannot decode as {encoding} at byte {exc.start}",
+        line, col = _position(data, exc.start, encoding)
+        raise InputError([error(name, f"cannot decode byte 0x{data[exc.start]:02x} as "
+                                f"{encoding} (line {line}, column {col})", line=line,
+                                position=col,
                                 expected="UTF-8 (with or without BOM) or UTF-16")]) from None
     if "\x00" in text:
-        raise InputError([error(name, "file holds NUL characters; is it binary?",
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise InputError([error(name, "file holds NUL characters; is it binary?", line=line,
                                 expected="a text export")])
+    if not text.isascii() and not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
     return text
 
 
-def read_text(path: Path | str, display: str | None = None) -> str:
-    """Read a whole text file, naming it in any error."""
+def _position(data: bytes, offset: int, encoding: str) -> tuple[int, int]:
+    """1-based (line, column) of the undecodable byte at `offset` (the text before it is
+    decoded leniently, so a column counts characters, as an editor shows them)."""
+    head = data[:offset].decode(encoding, errors="replace")
+    line = head.count("\n") + 1
+    return line, len(head) - (head.rfind("\n") + 1) + 1
+
+
+def read_text(path: Path | str, display: str | None = None, *,
+              max_bytes: int = MAX_INPUT_BYTES) -> str:
+    """Read a whole text file (a regular file, once, bounded), naming it in any error."""
+    return read_source(path, display, max_bytes=max_bytes)[0]
+
+
+def read_source(path: Path | str, display: str | None = None, *,
+                max_bytes: int = MAX_INPUT_BYTES) -> tuple[str, str]:
+    """(text, SHA-256 of the bytes the text was decoded from): hash what you read."""
     name = display or str(path)
-    try:
-        data = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise InputError([error(name, "file not found")]) from None
-    except IsADirectoryError:
-        raise InputError([error(name, "is a folder, not a file")]) from None
-    except OSError as exc:
-        raise InputError([error(name, f"cannot read: {exc.strerror}")]) from None
-    return decode_bytes(data, name)
+    got = read_input(path, name, max_bytes=max_bytes)
+    return decode_bytes(got.data, name), got.sha256
 
 
 def sha256_file(path: Path | str) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+    """The SHA-256 of a regular file (refused like read_input refuses: no FIFOs, no devices)."""
+    return read_input(path).sha256
 
 
 def safe_cell(value: object) -> str:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import dataclasses
 import gc
 import os
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -16,6 +15,7 @@ from typing import Any
 import yaml
 
 from planner.catalogue import Catalogue, LicenceDef, ProductFamily, load_catalogue
+from planner.domains import DATE_EXPECTED, MAX_AMOUNT, calendar_date, finite_number
 from planner.fileio import sha256_file
 from planner.join import DeviceSource, join_devices
 from planner.model import (
@@ -31,7 +31,13 @@ from planner.model import (
 )
 from planner.problems import InputError, Problem, Severity, UsageError, error
 from planner.readers import ESTATE_KIND, ReadContext, SourceKind, reader_for
-from planner.readers.estate_yaml import EVIDENCE, EstateDoc, read_estate_document
+from planner.readers.estate_yaml import (
+    EVIDENCE,
+    EstateDoc,
+    ExtraColumns,
+    OutsidePaths,
+    read_estate_document,
+)
 from planner.resources import models_dir
 from planner.summary import EstateSummary, summarise
 from planner.tally import DeviceTally
@@ -52,10 +58,10 @@ class LoadResult:
 def reference_date(text: str | None = None) -> date:
     """The date expiry is judged against: `--date`, else SOURCE_DATE_EPOCH, else today (UTC)."""
     if text:
-        try:
-            return date.fromisoformat(text.strip())
-        except ValueError:
-            raise UsageError(f"--date {text!r} is not a date (expected YYYY-MM-DD)") from None
+        got = calendar_date(text)
+        if isinstance(got, str):
+            raise UsageError(f"--date {text!r} {got} (expected {DATE_EXPECTED})")
+        return got
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
         try:
@@ -75,42 +81,48 @@ def load_estate(path: str | Path, *, strict: bool = False,
     estate_path = Path(path)
     display = str(path)
     doc = read_estate_document(estate_path, display)
+    if doc.malformed:
+        # An unknown or duplicated key: report the estate file's own problems and stop, rather
+        # than read inventory against a misread estate (thousands of follow-on errors).
+        raise InputError(doc.problems)
     problems: list[Problem] = list(doc.problems)
     catalogue = _catalogue(doc, display, problems)
     policies = _policies(doc, display, problems)
     costs = _costs(doc, display, problems)
     base = estate_path.parent
-    sources = [SourceFile(estate_path.name, ESTATE_KIND, sha256_file(estate_path))]
-    ctx = ReadContext(catalogue, _site_ids(doc))
+    sources = [SourceFile(estate_path.name, ESTATE_KIND, doc.sha256)]
+    ctx = ReadContext(catalogue, _site_ids(doc),
+                      extra_columns=doc.extra_columns is ExtraColumns.IGNORE)
     device_sources: list[DeviceSource] = []
     entitlements: list[Entitlement] = []
     cssm_vas: set[str] = set()
     read_failed = False  # a source that did not load makes consumption totals meaningless
     was_enabled = gc.isenabled()
     gc.disable()  # bulk object construction: the cyclic GC would rescan millions of records
-    hasher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="planner-sha256")
     try:
         for kind in SourceKind:
             for rel in doc.inventory.get(kind.value, ()):
                 file_display = str(Path(display).parent / rel)
-                if not (base / rel).is_file():
-                    where = f"inventory.{kind.value}"
+                where = f"inventory.{kind.value}"
+                outside = _outside(doc, base, rel, display, where)
+                if outside is not None:
+                    problems.append(outside)
+                    read_failed = True
+                    continue
+                if not os.path.lexists(base / rel):
                     problems.append(error(display, f"{kind.value} file {rel!r} not found next to "
                                           "the estate file", line=doc.lines.get(where),
                                           column=where, expected="a path relative to "
                                           "the estate file's folder"))
                     read_failed = True
                     continue
-                # hashlib and file reads release the GIL: the digest for the reproducibility
-                # block is computed on the other core while this one parses the same file.
-                digest = hasher.submit(sha256_file, base / rel)
                 try:
                     got = reader_for(kind).read(base / rel, file_display, ctx)
                 except InputError as exc:
                     problems.extend(exc.problems)
                     read_failed = True
                     continue
-                sources.append(SourceFile(Path(rel).as_posix(), kind.value, digest.result()))
+                sources.append(SourceFile(Path(rel).as_posix(), kind.value, got.sha256))
                 problems.extend(got.problems)
                 read_failed = read_failed or any(p.severity is Severity.ERROR
                                                  for p in got.problems)
@@ -137,7 +149,6 @@ def load_estate(path: str | Path, *, strict: bool = False,
                                         today=today or reference_date(),
                                         consumption=not read_failed, tally=tally))
     finally:
-        hasher.shutdown(wait=True)
         if was_enabled:
             # The records live as long as the process: move them out of the collector's sight
             # so later full collections do not traverse millions of immutable objects.
@@ -154,6 +165,22 @@ def load_estate(path: str | Path, *, strict: bool = False,
 def estate_catalogue(estate: Estate) -> Catalogue:
     """The catalogue view an estate was loaded with (the shipped one if it was built by hand)."""
     return estate.catalogue if estate.catalogue is not None else load_catalogue()
+
+
+def _outside(doc: EstateDoc, base: Path, rel: str, display: str, where: str) -> Problem | None:
+    """A problem when `rel` leads outside the estate file's folder (after symlinks) and the
+    estate does not say `outside_paths: allow`: a colleague's estate file must not make the
+    planner read (and hash into the compliance pack) files from anywhere on the machine."""
+    if doc.outside_paths is OutsidePaths.ALLOW:
+        return None
+    root = base.resolve()
+    target = (base / rel).resolve()
+    if target == root or root in target.parents:
+        return None
+    return error(display, f"{rel!r} is outside the estate file's folder", column=where,
+                 line=doc.lines.get(where),
+                 expected="a path inside the estate's folder (or `outside_paths: allow` in the "
+                 "estate file)")
 
 
 def _with_default_va(devices: list[Device], default_va: str) -> list[Device]:
@@ -194,6 +221,11 @@ def _read_evidence(doc: EstateDoc, base: Path, display: str, problems: list[Prob
     roots: list[Path] = []
     missing = False
     for rel in doc.inventory[EVIDENCE]:
+        outside = _outside(doc, base, rel, display, "inventory.evidence")
+        if outside is not None:
+            problems.append(outside)
+            missing = True
+            continue
         if (base / rel).exists():
             roots.append(base / rel)
             continue
@@ -206,7 +238,10 @@ def _read_evidence(doc: EstateDoc, base: Path, display: str, problems: list[Prob
         result = read_evidence_detailed(roots, base=base)
         problems.extend(result.problems)
         for path, rel_name in walk(roots, base):
-            sources.append(SourceFile(rel_name, EVIDENCE, sha256_file(path)))
+            try:
+                sources.append(SourceFile(rel_name, EVIDENCE, sha256_file(path)))
+            except InputError:
+                continue  # not a regular file (a FIFO, a device): the evidence reader warned
         device_sources.append(DeviceSource(str(Path(display).parent / EVIDENCE),
                                            list(result.devices)))
     return missing
@@ -229,9 +264,10 @@ def _catalogue(doc: EstateDoc, display: str, problems: list[Problem]) -> Catalog
         if tag is None:
             problems.append(error(display, f"unknown licence {name!r}", column=where,
                                   line=doc.lines.get(where), expected="a licence tag"))
-        elif isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+        elif finite_number(value, 0, MAX_AMOUNT) is None:
             problems.append(error(display, f"price {value!r} is not a price", column=where,
-                                  line=doc.lines.get(where), expected="a number >= 0"))
+                                  line=doc.lines.get(where),
+                                  expected=f"a finite number from 0 to {MAX_AMOUNT:,.0f}"))
         else:
             licences[tag] = dataclasses.replace(licences[tag], list_price=float(value))
     families: dict[str, ProductFamily] = dict(base.families)
@@ -300,8 +336,9 @@ def _policies(doc: EstateDoc, display: str,
             modes = frozenset(Mode(str(m)) for m in f.get("allowed_modes") or ())
             elements = frozenset(DataElement(str(e)) for e in f.get("telemetry_may_leave") or ())
             cost = f.get("exposure_cost_per_device_year", 0.0)
-            if isinstance(cost, bool) or not isinstance(cost, (int, float)) or cost < 0:
-                raise ValueError(f"exposure_cost_per_device_year {cost!r} is not a number >= 0")
+            if finite_number(cost, 0, MAX_AMOUNT) is None:
+                raise ValueError(f"exposure_cost_per_device_year {cost!r} is not a finite "
+                                 f"number from 0 to {MAX_AMOUNT:,.0f}")
         except (ValueError, TypeError) as exc:
             problems.append(error(display, f"policy {name!r}: {exc}", column=where, line=line,
                                   expected="modes from " + "|".join(Mode) + ", elements from "
@@ -338,14 +375,14 @@ def _costs(doc: EstateDoc, display: str, problems: list[Problem]) -> CostAssumpt
         elif kind == "str":
             ok = isinstance(value, str) and bool(value.strip())
         else:
-            ok = (isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0
-                  and (kind == "float" or float(value).is_integer()))
+            number = finite_number(value, 0, MAX_AMOUNT)
+            ok = number is not None and (kind == "float" or number.is_integer())
         if not ok:
             problems.append(error(display, f"{key} {value!r} is not valid", column=where,
                                   line=doc.lines.get(where),
                                   expected={"bool": "true or false", "str": "text",
-                                            "int": "a whole number >= 0"}.get(str(kind),
-                                                                              "a number >= 0")))
+                                            "int": "a whole number >= 0"}.get(
+                                      str(kind), f"a finite number from 0 to {MAX_AMOUNT:,.0f}")))
             continue
         values[str(key)] = int(value) if kind == "int" else (
             float(value) if kind == "float" else value)

@@ -36,6 +36,7 @@ class Problem:
     line: int | None = None  # CSV row or text line (1-based, header is line 1)
     column: str | None = None  # CSV column or YAML path (e.g. `sites[3].internet`)
     expected: str | None = None
+    position: int | None = None  # 1-based character column within the line, when known
 
     def __str__(self) -> str:
         where = self.file if self.line is None else f"{self.file}:{self.line}"
@@ -49,15 +50,33 @@ class Problem:
     def sort_key(self) -> tuple[str, int, str, str]:
         return (self.file, self.line or 0, self.column or "", self.message)
 
+    def as_dict(self) -> dict[str, str | int | None]:
+        """The problem as data (the `--format json` object): every key always present.
+
+        `field` is the CSV column name or YAML/JSON path the problem is about; `column` is the
+        1-based character position in the line when it is known (null otherwise).
+        """
+        return {"severity": self.severity.value, "file": self.file, "line": self.line,
+                "column": self.position, "field": self.column, "message": self.message,
+                "expected": self.expected}
+
 
 def error(file: str, message: str, *, line: int | None = None, column: str | None = None,
-          expected: str | None = None) -> Problem:
-    return Problem(Severity.ERROR, file, message, line, column, expected)
+          expected: str | None = None, position: int | None = None) -> Problem:
+    return Problem(Severity.ERROR, file, message, line, column, expected, position)
 
 
 def warning(file: str, message: str, *, line: int | None = None, column: str | None = None,
-            expected: str | None = None) -> Problem:
-    return Problem(Severity.WARNING, file, message, line, column, expected)
+            expected: str | None = None, position: int | None = None) -> Problem:
+    return Problem(Severity.WARNING, file, message, line, column, expected, position)
+
+
+def problems_document(problems: Iterable[Problem]) -> dict[str, object]:
+    """Problems as one JSON-ready document: counts and the sorted problem objects."""
+    ordered = sorted(problems, key=Problem.sort_key)
+    return {"errors": sum(1 for p in ordered if p.severity is Severity.ERROR),
+            "warnings": sum(1 for p in ordered if p.severity is Severity.WARNING),
+            "problems": [p.as_dict() for p in ordered]}
 
 
 class PlannerError(Exception):

@@ -7,6 +7,7 @@ Nothing here knows licensing; the core never imports click.
 from __future__ import annotations
 
 import importlib
+import json
 import os
 import signal
 import threading
@@ -17,7 +18,7 @@ import click
 
 from planner import __version__
 from planner.output import describe
-from planner.problems import ExitCode, InputError, PlannerError
+from planner.problems import ExitCode, InputError, PlannerError, problems_document
 
 INTERNAL_ERROR = 4  # a bug in the planner itself; documented in the README
 
@@ -55,12 +56,44 @@ def _terminate_like_interrupt() -> None:
         signal.signal(signal.SIGTERM, _on_sigterm)
 
 
+# ctx.meta is shared by a context and all its children: a command records the output format it
+# was asked for, so the group can report input problems in that format when the command fails.
+_FORMAT_KEY = "planner.format"
+
+
+class PlannerCommand(click.Command):
+    """A command that records its `--format` choice for the error reporting in PlannerGroup."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        fmt = ctx.params.get("fmt")
+        if isinstance(fmt, str):
+            ctx.meta[_FORMAT_KEY] = fmt
+        return super().invoke(ctx)
+
+
+def report_problems(exc: InputError, fmt: str | None) -> None:
+    """Input problems on stderr, one per line; with `--format json` also as objects on stdout.
+
+    The JSON document ({errors, warnings, problems: [{severity, file, line, column, field,
+    message, expected}]}) goes to stdout so a pipeline reads it like the command's output.
+    """
+    if fmt == "json":
+        click.echo(json.dumps(problems_document(exc.problems), indent=2, sort_keys=True))
+    for problem in exc.problems:
+        click.echo(str(problem), err=True)
+    count = sum(1 for p in exc.problems if p.severity == "error")
+    click.echo(f"planner: {count} error(s); nothing was written.", err=True)
+
+
 class PlannerGroup(click.Group):
     """Loads commands lazily and turns every error into a message and an exit code.
 
     No traceback reaches the user: input problems exit 2 with every problem listed, solver
     failures 3, and anything unexpected 4 with a one-line message.
     """
+
+    command_class = PlannerCommand
+    group_class = type  # subgroups (`snapshot`) are PlannerGroups with PlannerCommands too
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(set(COMMAND_MODULES) | set(self.commands))
@@ -75,10 +108,8 @@ class PlannerGroup(click.Group):
         try:
             return super().invoke(ctx)
         except InputError as exc:
-            for problem in exc.problems:
-                click.echo(str(problem), err=True)
-            count = sum(1 for p in exc.problems if p.severity == "error")
-            click.echo(f"planner: {count} error(s); nothing was written.", err=True)
+            fmt = ctx.meta.get(_FORMAT_KEY)
+            report_problems(exc, fmt if isinstance(fmt, str) else None)
             ctx.exit(int(exc.exit_code))
         except PlannerError as exc:
             click.echo(f"planner: {exc}", err=True)

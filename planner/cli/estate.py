@@ -44,6 +44,7 @@ def validate(estate: Path, strict: bool, fmt: str, date_text: str | None) -> Non
     if fmt == "json":
         data = summary.as_dict()
         data["warnings"] = [str(p) for p in result.warnings]
+        data["problems"] = [p.as_dict() for p in result.warnings]
         click.echo(dump_json(data), nl=False)
     else:
         click.echo(_tables(summary), nl=False)

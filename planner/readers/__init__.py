@@ -38,6 +38,8 @@ class ReadContext:
     catalogue: Catalogue
     # Site id or name (case-folded) -> site id, for sources that name sites their own way.
     site_ids: Mapping[str, str] = field(default_factory=dict)
+    # The estate's `extra_columns: ignore`: columns outside a reader's schema are let through.
+    extra_columns: bool = False
 
 
 @dataclass(slots=True)
@@ -49,6 +51,8 @@ class ReadResult:
     problems: list[Problem] = field(default_factory=list)
     # Virtual Accounts the source itself declares (CSSM data is authoritative for them).
     virtual_accounts: list[str] = field(default_factory=list)
+    # SHA-256 of the bytes the reader parsed (the file is opened and read once).
+    sha256: str = ""
 
 
 class Reader(Protocol):

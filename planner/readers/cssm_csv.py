@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from planner.fileio import read_text
+from planner.fileio import read_source
 from planner.model import Origin, TermType
 from planner.problems import error
 from planner.readers import ReadContext, ReadResult, SourceKind
@@ -42,11 +42,12 @@ class CssmCsvReader:
     kind = SourceKind.CSSM_CSV
 
     def read(self, path: Path, display: str, ctx: ReadContext) -> ReadResult:
-        text = read_text(path, display)
-        result = ReadResult()
+        text, digest = read_source(path, display)
+        result = ReadResult(sha256=digest)
         problems = result.problems
         for line, cell in export_rows(text, display, COLUMNS, REQUIRED, "a CSSM export",
-                                      "licence", problems):
+                                      "licence", problems,
+                                      extra_columns=ctx.extra_columns):
             before = len(problems)
             counts: dict[str, int] = {}
             for column in ("Quantity", "In Use", "Reserved"):

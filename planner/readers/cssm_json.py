@@ -7,24 +7,40 @@ status}] (domain.md section 3). Problems name the JSON path, e.g. `[0].roles[1].
 
 from __future__ import annotations
 
+import difflib
 import json
+import re
 from pathlib import Path
 from typing import Any
 
-from planner.fileio import read_text
+from planner.domains import COUNT_EXPECTED, count_value
+from planner.fileio import read_source
 from planner.model import Origin
 from planner.problems import Problem, error
 from planner.readers import ReadContext, ReadResult, SourceKind
-from planner.readers._common import parse_count, parse_loose_date
+from planner.readers._common import parse_loose_date
 from planner.readers._cssm import Term, entitlements_for, term_type
+
+
+# The fields of a CSSM licence object and of one licenseDetails entry, as the API prints them
+# (read or known and unused). A field outside these is most often a misspelling (`inuse`,
+# `quantitiy`) that would silently count as zero: an error, unless `extra_columns: ignore`.
+LICENCE_FIELDS = ("license", "quantity", "inUse", "available", "reserved", "virtualAccount",
+                  "licenseDetails", "status", "billingType", "pendingQuantity", "ahaApps",
+                  "isPortable", "licenseSubstitutions", "licenseType", "tag", "assignedLicenses")
+DETAIL_FIELDS = ("licenseType", "quantity", "startDate", "endDate", "subscriptionId", "status",
+                 "billingType")
+# A UTF-16 surrogate escape that is not half of a pair: JSON allows it, UTF-8 cannot hold it.
+_LONE_SURROGATE = re.compile(r"(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}"
+                             r"|\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})")
 
 
 class CssmJsonReader:
     kind = SourceKind.CSSM_JSON
 
     def read(self, path: Path, display: str, ctx: ReadContext) -> ReadResult:
-        text = read_text(path, display)
-        result = ReadResult()
+        text, digest = read_source(path, display)
+        result = ReadResult(sha256=digest)
         if not text.strip():
             result.problems.append(error(display, "file is empty", line=1,
                                          expected="CSSM licence JSON"))
@@ -45,6 +61,14 @@ class CssmJsonReader:
             result.problems.append(error(display, "not valid CSSM JSON: nested too deeply",
                                          line=1, expected="CSSM licence JSON"))
             return result
+        surrogate = _LONE_SURROGATE.search(text)
+        if surrogate is not None:
+            result.problems.append(error(
+                display, f"{surrogate.group(0)} is half of a UTF-16 surrogate pair",
+                line=text.count("\n", 0, surrogate.start()) + 1,
+                position=surrogate.start() - (text.rfind("\n", 0, surrogate.start()) + 1) + 1,
+                expected="text that is valid Unicode"))
+            return result
         lines = _Lines(text)
         for where, lic in _licence_entries(doc, display, result.problems):
             self._licence(lic, where, lines, ctx, display, result)
@@ -64,6 +88,8 @@ class CssmJsonReader:
                                   column=f"{where}.license", expected="a licence name"))
             return
         before = len(problems)
+        if not ctx.extra_columns:
+            _unknown_fields(lic, LICENCE_FIELDS, where, display, line, problems)
         counts = {}
         for key in ("quantity", "inUse", "reserved"):
             counts[key] = _count(lic.get(key, 0 if key != "quantity" else None), display, line,
@@ -85,6 +111,8 @@ class CssmJsonReader:
                 problems.append(error(display, "licence detail is not an object", line=line,
                                       column=dwhere, expected="{licenseType, quantity, ...}"))
                 continue
+            if not ctx.extra_columns:
+                _unknown_fields(d, DETAIL_FIELDS, dwhere, display, line, problems)
             qty = _count(d.get("quantity"), display, line, f"{dwhere}.quantity", problems)
             dates = {}
             for key in ("startDate", "endDate"):
@@ -133,15 +161,27 @@ def _licence_entries(doc: Any, display: str, problems: list[Problem]) -> list[tu
     return []
 
 
+def _unknown_fields(obj: dict[Any, Any], known: tuple[str, ...], where: str, display: str,
+                   line: int | None, problems: list[Problem]) -> None:
+    for key in obj:
+        if key in known:
+            continue
+        hint = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
+        problems.append(error(display, f"unknown field {key!r}"
+                              + (f"; did you mean {hint[0]!r}?" if hint else ""), line=line,
+                              column=f"{where}.{key}",
+                              expected="CSSM licence fields " + ", ".join(known)
+                              + " (or `extra_columns: ignore` in the estate file)"))
+
+
 def _count(value: Any, display: str, line: int | None, where: str,
            problems: list[Problem]) -> int | None:
-    got = parse_count(str(value)) if isinstance(value, (int, float, str)) and \
-        not isinstance(value, bool) else None
+    got = count_value(value)
     if got is None:
         what = "missing" if value is None else (
-            "negative" if str(value).strip().startswith("-") else "not a whole number")
+            "negative" if str(value).strip().startswith("-") else "not a whole number in range")
         problems.append(error(display, f"{where.rsplit('.', 1)[-1]} {value!r} is {what}",
-                              line=line, column=where, expected="a whole number >= 0"))
+                              line=line, column=where, expected=COUNT_EXPECTED))
     return got
 
 

@@ -15,7 +15,8 @@ from pathlib import Path
 from sys import intern
 
 from planner.catalogue import Catalogue
-from planner.fileio import read_text
+from planner.domains import MAX_COUNT
+from planner.fileio import read_source
 from planner.model import Device, LicenceUse, LicensingState, Origin, StackMember
 from planner.problems import Problem, error
 from planner.readers import ReadContext, ReadResult, SourceKind
@@ -57,7 +58,7 @@ class DevicesCsvReader:
         problems = result.problems
         # Records are split inline (not through csv_rows) because this loop runs a million
         # times: a line without quotes is split on commas, one with quotes goes to csv.
-        text = read_text(path, display)
+        text, result.sha256 = read_source(path, display)
         if "\r" in text:
             text = text.replace("\r\n", "\n")
         lines = text.split("\n")
@@ -71,7 +72,8 @@ class DevicesCsvReader:
         if header is None or not any(h.strip() for h in header):
             problems.append(empty_file(display, "a header line: " + ",".join(COLUMNS)))
             return result
-        cols, missing = match_header(header, COLUMNS, REQUIRED, display)
+        cols, missing = match_header(header, COLUMNS, REQUIRED, display,
+                                     extra_columns=ctx.extra_columns)
         if missing:
             problems.extend(missing)
             return result
@@ -184,16 +186,16 @@ def _parse_licences(cell: str, catalogue: Catalogue,
         if not sep:
             name, count_text = part, "1"
         count_text = count_text.strip()
-        try:
-            count = int(count_text)
-        except ValueError:
+        expected = f"licence:count with count from 1 to {MAX_COUNT:,} in ASCII digits"
+        if not (count_text.isascii() and count_text.lstrip("-").isdigit()):
             wrong.append((f"licence count {count_text!r} for {name.strip()!r} is not a whole "
-                          "number", "licence:count with count >= 1"))
+                          "number", expected))
             continue
-        if count < 1:
-            wrong.append((f"licence count {count} for {name.strip()!r} is "
-                           f"{'negative' if count < 0 else 'zero'}",
-                           "licence:count with count >= 1"))
+        count = int(count_text)
+        if not 1 <= count <= MAX_COUNT:
+            wrong.append((f"licence count {count_text} for {name.strip()!r} is "
+                          f"{'negative' if count < 0 else 'zero' if count == 0 else 'too large'}",
+                          expected))
             continue
         tag = catalogue.canonical_tag(name)
         if tag is None:

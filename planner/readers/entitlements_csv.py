@@ -10,7 +10,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from planner.fileio import read_text
+from planner.domains import DATE_EXPECTED, MAX_AMOUNT, calendar_date, parse_amount
+from planner.fileio import read_source
 from planner.model import Entitlement, Origin, TermType
 from planner.problems import Problem, error
 from planner.readers import ReadContext, ReadResult, SourceKind
@@ -20,7 +21,6 @@ from planner.readers._common import (
     empty_file,
     match_header,
     parse_count,
-    parse_iso_date,
 )
 
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -43,15 +43,16 @@ class EntitlementsCsvReader:
     kind = SourceKind.ENTITLEMENTS
 
     def read(self, path: Path, display: str, ctx: ReadContext) -> ReadResult:
-        text = read_text(path, display)
-        result = ReadResult()
+        text, digest = read_source(path, display)
+        result = ReadResult(sha256=digest)
         rows = csv_rows(text)
         first = next(rows, None)
         header = first[1] if first else None
         if header is None or not any(h.strip() for h in header):
             result.problems.append(empty_file(display, "a header line: " + ",".join(COLUMNS)))
             return result
-        cols, missing = match_header(header, COLUMNS, REQUIRED, display)
+        cols, missing = match_header(header, COLUMNS, REQUIRED, display,
+                                     extra_columns=ctx.extra_columns)
         if missing:
             result.problems.extend(missing)
             return result
@@ -109,22 +110,21 @@ def _entitlement(cell: dict[str, str], ctx: ReadContext, display: str, line: int
     dates: dict[str, date | None] = {}
     for column in ("start", "end"):
         raw = cell.get(column, "")
-        dates[column] = parse_iso_date(raw) if raw else None
-        if raw and dates[column] is None:
-            bad(column, f"bad date {raw!r}", "YYYY-MM-DD")
+        got = calendar_date(raw) if raw else None
+        dates[column] = got if isinstance(got, date) else None
+        if isinstance(got, str):
+            bad(column, f"bad date {raw!r}: {column} {got}", DATE_EXPECTED)
     start, end = dates["start"], dates["end"]
     if start and end and end < start:
         bad("end", f"end {end} is before start {start}", "end on or after start")
     price: float | None = None
     raw_price = cell.get("unit_price", "")
     if raw_price:
-        try:
-            price = float(raw_price.replace(",", ""))
-        except ValueError:
-            price = None
-        if price is None or price < 0 or price != price:
+        price = parse_amount(raw_price)
+        if price is None:
             bad("unit_price", f"unit_price {raw_price!r} is not a price",
-                "a number >= 0, or blank for the catalogue price")
+                f"a finite number from 0 to {MAX_AMOUNT:,.0f} in ASCII digits, or blank for "
+                "the catalogue price")
     if len(problems) > before or tag is None:
         return None
     licence = ctx.catalogue.licence(tag)

@@ -8,6 +8,7 @@ refused, as is one larger than MAX_BYTES.
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -16,7 +17,8 @@ from typing import Any, TypeVar
 
 import yaml
 
-from planner.fileio import read_text
+from planner.domains import DATE_EXPECTED, MAX_GROWTH, calendar_date, finite_number
+from planner.fileio import read_source
 from planner.model import (
     EnterpriseAgreement,
     Holder,
@@ -36,7 +38,22 @@ MAX_NODES = 1_000_000  # nodes after alias expansion
 EVIDENCE = "evidence"  # inventory key for device capture folders (read by the evidence stage)
 INVENTORY_KEYS = (*(k.value for k in SourceKind), EVIDENCE)
 TOP_KEYS = ("name", "description", "account", "virtual_accounts", "sites", "links", "policies",
-            "costs", "agreement", "prices", "products", "inventory")
+            "costs", "agreement", "prices", "products", "inventory", "extra_columns",
+            "outside_paths")
+
+
+class ExtraColumns(StrEnum):
+    """`extra_columns:` what a column outside an inventory file's schema is."""
+
+    ERROR = "error"  # the default: an unknown column is most often a misspelt one
+    IGNORE = "ignore"  # for users who carry columns of their own in the planner's files
+
+
+class OutsidePaths(StrEnum):
+    """`outside_paths:` may inventory and evidence paths leave the estate file's folder?"""
+
+    REFUSE = "refuse"  # the default: `../../etc/...` in a colleague's estate file is refused
+    ALLOW = "allow"
 DEFAULT_VA = "DEFAULT"
 
 E = TypeVar("E", bound=StrEnum)
@@ -57,20 +74,19 @@ class EstateDoc:
     prices: dict[str, Any] = field(default_factory=dict)
     products: dict[str, dict[str, Any]] = field(default_factory=dict)
     inventory: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    extra_columns: ExtraColumns = ExtraColumns.ERROR
+    outside_paths: OutsidePaths = OutsidePaths.REFUSE
     lines: dict[str, int] = field(default_factory=dict)  # YAML path -> 1-based line
     problems: list[Problem] = field(default_factory=list)
+    # True when the file's shape is wrong (an unknown or duplicated key): reading inventory
+    # against a misread estate would only bury the one real error under thousands of others.
+    malformed: bool = False
+    sha256: str = ""  # of the bytes parsed (the file is opened and read once)
 
 
 def read_estate_document(path: Path, display: str) -> EstateDoc:
     """Parse and type the estate file; raises InputError only when it cannot be parsed at all."""
-    try:
-        size = path.stat().st_size
-    except OSError:
-        size = 0
-    if size > MAX_BYTES:
-        raise InputError([error(display, f"file is {size} bytes; an estate file is expected to "
-                                f"be under {MAX_BYTES} bytes", expected="a hand-written estate")])
-    text = read_text(path, display)
+    text, digest = read_source(path, display, max_bytes=MAX_BYTES)
     if not text.strip():
         raise InputError([error(display, "file is empty", line=1,
                                 expected="an estate YAML mapping (name, account, sites, ...)")])
@@ -81,7 +97,8 @@ def read_estate_document(path: Path, display: str) -> EstateDoc:
             raise InputError([error(display, "file holds no YAML document", line=1,
                                     expected="an estate YAML mapping")])
         lines: dict[str, int] = {}
-        data = _Builder(loader, lines, display).build(node, "")
+        builder = _Builder(loader, lines, display)
+        data = builder.build(node, "")
     except RecursionError:
         raise InputError([error(display, "document is nested too deeply",
                                 expected="a plain estate file")]) from None
@@ -95,12 +112,14 @@ def read_estate_document(path: Path, display: str) -> EstateDoc:
     if not isinstance(data, dict):
         raise InputError([error(display, f"top level is a {type(data).__name__}, not a mapping",
                                 line=1, expected="a mapping with name, account, sites, ...")])
-    doc = EstateDoc(lines=lines)
+    doc = EstateDoc(lines=lines, sha256=digest, problems=builder.problems,
+                    malformed=bool(builder.problems))
     _Typer(display, doc).fill(data)
     return doc
 
 
-_STR, _SEQ, _MAP = (f"tag:yaml.org,2002:{t}" for t in ("str", "seq", "map"))
+_STR, _SEQ, _MAP, _TIMESTAMP, _MERGE = (f"tag:yaml.org,2002:{t}" for t in (
+    "str", "seq", "map", "timestamp", "merge"))
 
 
 class _Builder:
@@ -117,6 +136,7 @@ class _Builder:
         self.lines = lines
         self.display = display
         self.visits = 0
+        self.problems: list[Problem] = []  # duplicate keys, values no constructor accepts
 
     def build(self, node: yaml.Node, path: str) -> Any:
         self.visits += 1
@@ -125,10 +145,22 @@ class _Builder:
                                     "nodes (nested aliases?)", expected="a plain estate file")])
         self.lines.setdefault(path, node.start_mark.line + 1)
         if isinstance(node, yaml.ScalarNode):
-            return node.value if node.tag == _STR else self.loader.construct_object(node)
+            if node.tag in (_STR, _TIMESTAMP):
+                # Dates stay text here: the typed reader checks them as calendar dates with
+                # their line (PyYAML raises a bare ValueError for 2025-02-30 and turns
+                # `2025-01-01T10:00+02:00` into a datetime that no date compares with).
+                return node.value
+            try:
+                return self.loader.construct_object(node)
+            except (ValueError, OverflowError) as exc:
+                self.problems.append(error(self.display, f"value {node.value!r} cannot be read "
+                                           f"({exc})", line=node.start_mark.line + 1,
+                                           column=path or None, expected="a plain value"))
+                return node.value
         if isinstance(node, yaml.SequenceNode) and node.tag == _SEQ:
             return [self.build(item, f"{path}[{i}]") for i, item in enumerate(node.value)]
         if isinstance(node, yaml.MappingNode) and node.tag == _MAP:
+            self._duplicates(node, path)
             self.loader.flatten_mapping(node)
             out: dict[Any, Any] = {}
             for key_node, value_node in node.value:
@@ -144,6 +176,24 @@ class _Builder:
         # Any other tag (!!set, !!omap, !!python/...): the safe constructor accepts or refuses.
         return self.loader.construct_object(node)
 
+    def _duplicates(self, node: yaml.MappingNode, path: str) -> None:
+        """A key written twice in one mapping is an error (YAML says keys are unique; PyYAML
+        silently keeps the last). Checked before merge keys (`<<`) are expanded, since an
+        explicit key overriding a merged one is the point of a merge."""
+        first: dict[str, int] = {}
+        for key_node, _ in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == _MERGE:
+                continue
+            line = key_node.start_mark.line + 1
+            key = key_node.value
+            if key not in first:
+                first[key] = line
+                continue
+            self.problems.append(error(
+                self.display, f"key {key!r} appears twice in one mapping (first on line "
+                f"{first[key]})", line=line, column=f"{path}.{key}" if path else str(key),
+                expected="each key once (YAML would silently keep the last)"))
+
 
 class _Typer:
     """Typed access to the loaded mapping; every problem names the YAML path and line."""
@@ -151,6 +201,9 @@ class _Typer:
     def __init__(self, display: str, doc: EstateDoc) -> None:
         self.display = display
         self.doc = doc
+        # YAML paths an unknown key was taken for ("did you mean"): their "is missing"
+        # follow-on errors are not reported, so a misspelt key is one error, not two.
+        self.suggested: set[str] = set()
 
     def bad(self, path: str, message: str, expected: str) -> None:
         self.doc.problems.append(error(self.display, message, line=self.line(path),
@@ -174,7 +227,13 @@ class _Typer:
             if not path and str(key).startswith("x-"):
                 continue  # top-level `x-...` keys hold YAML anchors for reuse; not read
             if keys and key not in keys:
-                self.bad(f"{path}.{key}" if path else str(key), f"unknown key {key!r}",
+                hint = difflib.get_close_matches(str(key), keys, n=1, cutoff=0.6)
+                where = f"{path}.{key}" if path else str(key)
+                if hint and hint[0] not in value:
+                    self.suggested.add(f"{path}.{hint[0]}" if path else hint[0])
+                self.doc.malformed = True
+                self.bad(where, f"unknown key {key!r}"
+                         + (f"; did you mean {hint[0]!r}?" if hint else ""),
                          "one of " + ", ".join(keys))
         return value
 
@@ -183,7 +242,7 @@ class _Typer:
         value = m.get(key)
         where = f"{path}.{key}" if path else key
         if value is None or value == "":
-            if required:
+            if required and where not in self.suggested:
                 self.bad(where, f"{key} is missing", f"a {key}")
             return default
         if isinstance(value, (str, int)) and not isinstance(value, bool):
@@ -202,7 +261,7 @@ class _Typer:
                default: E | None = None) -> E | None:
         value = m.get(key)
         if value is None:
-            if default is None:
+            if default is None and f"{path}.{key}" not in self.suggested:
                 self.bad(f"{path}.{key}", f"{key} is missing",
                          "|".join(e.value for e in enum))
             return default
@@ -215,14 +274,20 @@ class _Typer:
 
     def day(self, m: dict[str, Any], key: str, path: str) -> date | None:
         value = m.get(key)
-        if isinstance(value, date):
-            return value
-        try:
-            return date.fromisoformat(str(value).strip())
-        except ValueError:
-            self.bad(f"{path}.{key}", f"bad date {value!r}" if value is not None
-                     else f"{key} is missing", "YYYY-MM-DD")
+        where = f"{path}.{key}"
+        if value is None:
+            if where not in self.suggested:
+                self.bad(where, f"{key} is missing", "YYYY-MM-DD")
             return None
+        got = calendar_date(str(value))
+        if isinstance(got, str):
+            self.bad(where, f"bad date {value!r}: {key} {got}", DATE_EXPECTED)
+            return None
+        return got
+
+    def option(self, data: dict[str, Any], key: str, enum: type[E], default: E) -> E:
+        got = self.choice(data, key, "", enum, default)
+        return got if got is not None else default
 
     def items(self, data: dict[str, Any], key: str) -> list[Any]:
         value = data.get(key)
@@ -236,6 +301,8 @@ class _Typer:
     def fill(self, data: dict[str, Any]) -> None:
         doc = self.doc
         self.mapping(data, "", TOP_KEYS)
+        doc.extra_columns = self.option(data, "extra_columns", ExtraColumns, ExtraColumns.ERROR)
+        doc.outside_paths = self.option(data, "outside_paths", OutsidePaths, OutsidePaths.REFUSE)
         doc.name = self.text(data, "name", "", required=True)
         doc.account = self._account(data.get("account"))
         doc.virtual_accounts = self._virtual_accounts(self.items(data, "virtual_accounts"))
@@ -254,9 +321,9 @@ class _Typer:
             m = self.mapping(data["agreement"], "agreement", ("start", "end", "growth_allowance"))
             start, end = self.day(m, "start", "agreement"), self.day(m, "end", "agreement")
             growth = m.get("growth_allowance", 0.20)
-            if isinstance(growth, bool) or not isinstance(growth, (int, float)) or growth < 0:
+            if finite_number(growth, 0, MAX_GROWTH) is None:
                 self.bad("agreement.growth_allowance", f"growth_allowance {growth!r} is not a "
-                         "share", "a number >= 0, e.g. 0.2 for 20%")
+                         "share", f"a finite number from 0 to {MAX_GROWTH:g}, e.g. 0.2 for 20%")
                 growth = 0.20
             if start and end and end <= start:
                 self.bad("agreement.end", f"end {end} is not after start {start}",

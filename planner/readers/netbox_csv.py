@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from planner.fileio import read_text
+from planner.fileio import read_source
 from planner.model import Device, Origin
 from planner.problems import error
 from planner.readers import ReadContext, ReadResult, SourceKind
@@ -25,17 +25,26 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "Tenant": (),
 }
 REQUIRED = ("Name", "Site", "Device type", "Serial number")
+# Columns of NetBox's device table export that say nothing about licensing: accepted, not read.
+# Anything else (a misspelt `Serail number`) is an error unless `extra_columns: ignore`.
+UNREAD = ("ID", "Role", "Device role", "Manufacturer", "Rack", "Location", "Region",
+          "Site group", "Position", "Face", "Airflow", "Asset tag", "Description", "Comments",
+          "Tags", "IP Address", "Primary IPv4", "Primary IPv6", "Out-of-band IP", "OOB IP",
+          "Cluster", "Virtual chassis", "VC position", "VC priority", "Config template",
+          "Parent device", "Interfaces", "Console ports", "Power ports", "Created",
+          "Last updated", "Contacts", "Tenant group", "Latitude", "Longitude")
 
 
 class NetboxCsvReader:
     kind = SourceKind.NETBOX
 
     def read(self, path: Path, display: str, ctx: ReadContext) -> ReadResult:
-        text = read_text(path, display)
-        result = ReadResult()
+        text, digest = read_source(path, display)
+        result = ReadResult(sha256=digest)
         problems = result.problems
         for line, cell in export_rows(text, display, COLUMNS, REQUIRED,
-                                      "a NetBox device export", "device", problems):
+                                      "a NetBox device export", "device", problems,
+                                      extra_columns=ctx.extra_columns, unread=UNREAD):
             blank = [c for c in ("Device type", "Serial number", "Site") if not cell[c]]
             for column in blank:
                 problems.append(error(display, f"{column} is blank", line=line, column=column,
