@@ -21,6 +21,8 @@ import math
 import re
 from datetime import date
 
+from planner.problems import UsageError
+
 MAX_COUNT = 100_000_000  # units of one licence on one row or in one device
 MAX_AMOUNT = 1_000_000_000_000.0  # one unit price or cost figure, in the estate's currency
 MAX_GROWTH = 10.0  # a growth allowance of 1000%
@@ -93,6 +95,15 @@ def calendar_date(text: str) -> date | str:
         return "is not a real calendar date"
     if not MIN_DATE <= got <= MAX_DATE:
         return f"is outside {MIN_DATE}..{MAX_DATE}"
+    return got
+
+
+def option_date(option: str, text: str) -> date:
+    """A date given on the command line (`--date`, `--renewal-date`), or a UsageError (exit 2)
+    saying what is wrong with it: `9999-12-31` is a date no licence term reaches."""
+    got = calendar_date(text)
+    if isinstance(got, str):
+        raise UsageError(f"{option} {text!r} {got} (expected {DATE_EXPECTED})")
     return got
 
 

@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from planner.catalogue import Catalogue, LicenceDef, ProductFamily, load_catalogue
-from planner.domains import DATE_EXPECTED, MAX_AMOUNT, calendar_date, finite_number
+from planner.domains import MAX_AMOUNT, finite_number, option_date
 from planner.fileio import sha256_file
 from planner.join import DeviceSource, join_devices
 from planner.model import (
@@ -58,10 +58,7 @@ class LoadResult:
 def reference_date(text: str | None = None) -> date:
     """The date expiry is judged against: `--date`, else SOURCE_DATE_EPOCH, else today (UTC)."""
     if text:
-        got = calendar_date(text)
-        if isinstance(got, str):
-            raise UsageError(f"--date {text!r} {got} (expected {DATE_EXPECTED})")
-        return got
+        return option_date("--date", text)
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
         try:
@@ -199,11 +196,16 @@ def _virtual_accounts(declared: tuple[VirtualAccount, ...],
 
 
 def _site_ids(doc: EstateDoc) -> dict[str, str]:
+    """Site id or name, exactly as written (NFC) -> site id, for sources naming sites their way.
+
+    Exact only: a source's `hq` is not silently the estate's `HQ` (validation then names it as
+    an unknown site that differs from `HQ` only in case).
+    """
     ids: dict[str, str] = {}
     for site in doc.sites:
-        ids.setdefault(site.name.casefold(), site.id)
+        ids.setdefault(site.name, site.id)
     for site in doc.sites:
-        ids[site.id.casefold()] = site.id
+        ids[site.id] = site.id
     return ids
 
 

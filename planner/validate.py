@@ -21,6 +21,7 @@ from itertools import chain
 from operator import attrgetter, eq, itemgetter
 
 from planner.catalogue import Catalogue
+from planner.identifiers import Place, lookalike_collisions, lookalike_of, skeleton
 from planner.model import Device, Entitlement, Estate
 from planner.problems import Problem, error, warning
 from planner.tally import DeviceTally
@@ -41,12 +42,32 @@ def validate_estate(estate: Estate, *, catalogue: Catalogue, lines: Mapping[str,
     """
     counts = tally or DeviceTally.of(estate.devices)
     problems: list[Problem] = []
+    problems += _lookalike_ids(estate, lines)
     problems += _sites_and_links(estate, lines)
     problems += _devices(estate, catalogue, counts)
     problems += _entitlements(estate, today)
     if consumption:
         problems += _consumption(estate, counts)
     return problems
+
+
+def _lookalike_ids(estate: Estate, lines: Mapping[str, int]) -> list[Problem]:
+    """Site ids and Virtual Account names that differ only in case or look-alike characters."""
+    file = estate.path
+    sites = [(site.id, Place(file, lines.get(f"sites[{i}].id"), f"sites[{i}].id"))
+             for i, site in enumerate(estate.sites)]
+    vas = [(va.name, Place("CSSM data", None, "virtualAccount")
+             if va.description == "from CSSM data" else Place(file, None, "virtual_accounts"))
+           for va in estate.virtual_accounts]
+    return (lookalike_collisions(sites, "site id")
+            + lookalike_collisions(vas, "Virtual Account"))
+
+
+def _hint(value: str, known: Mapping[str, str]) -> str:
+    """`; it differs from 'HQ' only in case or look-alike characters` when it does."""
+    match = lookalike_of(value, known)
+    return "" if match is None else (f"; it differs from {match!r} only in case or look-alike "
+                                     "characters")
 
 
 def _sites_and_links(estate: Estate, lines: Mapping[str, int]) -> list[Problem]:
@@ -69,11 +90,13 @@ def _sites_and_links(estate: Estate, lines: Mapping[str, int]) -> list[Problem]:
                              expected="one of " + ", ".join(known_policies)
                              + " (or add it under policies:)"))
     linked: set[str] = set()
+    site_keys = {skeleton(s.id): s.id for s in estate.sites}
     for i, link in enumerate(estate.links):
         for end in ("a", "b"):
             site_id = getattr(link, end)
             if site_id not in seen:
-                out.append(error(file, f"link names unknown site {site_id!r}",
+                out.append(error(file, f"link names unknown site {site_id!r}"
+                                 + _hint(site_id, site_keys),
                                  line=lines.get(f"links[{i}].{end}"), column=f"links[{i}].{end}",
                                  expected="a site id from sites:"))
         linked.update((link.a, link.b))
@@ -115,6 +138,8 @@ def _devices(estate: Estate, catalogue: Catalogue, tally: DeviceTally) -> list[P
     bad_sites = tally.by_site.keys() - sites
     bad_vas = tally.by_va.keys() - vas
     bad_pids = {pid for pid in pids if catalogue.family_for_pid(pid) is None}
+    site_keys = {skeleton(s): s for s in sites} if bad_sites else {}
+    va_keys = {skeleton(v): v for v in vas} if bad_vas else {}
     if bad_sites or bad_vas or bad_pids:
         for device in devices:
             if device.site in bad_sites and not device.site:
@@ -124,11 +149,12 @@ def _devices(estate: Estate, catalogue: Catalogue, tally: DeviceTally) -> list[P
                                "the device listed in a devices CSV or NetBox export"))
             elif device.site in bad_sites:
                 out.append(_at(error, device, estate, f"device {device.serial} names unknown "
-                               f"site {device.site!r}", "site",
+                               f"site {device.site!r}" + _hint(device.site, site_keys), "site",
                                "a site id from the estate file: " + site_list))
             if device.virtual_account in bad_vas:
                 out.append(_at(error, device, estate, f"device {device.serial} names unknown "
-                               f"Virtual Account {device.virtual_account!r}", "virtual_account",
+                               f"Virtual Account {device.virtual_account!r}"
+                               + _hint(device.virtual_account, va_keys), "virtual_account",
                                "one of " + va_list))
             if device.pid in bad_pids:
                 out.append(_at(warning, device, estate, f"PID {device.pid!r} matches no product "
@@ -258,7 +284,9 @@ def _entitlements(estate: Estate, today: date) -> list[Problem]:
         file, line = (ent.origin.file, ent.origin.line) if ent.origin else (estate.path, None)
         if ent.virtual_account not in vas:
             out.append(error(file, f"entitlement names unknown Virtual Account "
-                             f"{ent.virtual_account!r}", line=line, column="virtual_account",
+                             f"{ent.virtual_account!r}"
+                             + _hint(ent.virtual_account, {skeleton(v): v for v in vas}),
+                             line=line, column="virtual_account",
                              expected="one of " + ", ".join(sorted(vas))))
         if ent.end is not None and ent.end < today:
             out.append(warning(file, f"{ent.tag} x{ent.quantity} in {ent.virtual_account} "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
@@ -47,8 +48,12 @@ def solver_options(func: F) -> F:
                      "proven gap are reported when it runs out."),
         click.option("--gap", type=click.FloatRange(min=0.0, max=1.0), default=1e-3,
                      show_default=True, help="Relative optimality gap at which to stop."),
-        click.option("--threads", type=click.IntRange(min=1), default=1, show_default=True,
-                     help="Solver threads (1 keeps results reproducible)."),
+        # Bounded by the machine's cores: HiGHS aborts the process (a C++ message, no exit
+        # code of ours) when asked for far more threads than it can start.
+        click.option("--threads", type=click.IntRange(min=1, max=os.cpu_count() or 1),
+                     default=1, show_default=True,
+                     help="Solver threads, up to the machine's cores (1 keeps results "
+                     "reproducible)."),
         click.option("--strict", is_flag=True, help="Treat input warnings as errors (exit 2)."),
     ]
     for option in reversed(options):

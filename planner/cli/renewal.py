@@ -12,6 +12,7 @@ import click
 
 from planner.cli import main
 from planner.cli._output import dump_json, output_option, render_rows
+from planner.domains import option_date
 from planner.fileio import write_files_atomic
 from planner.history import (
     add_snapshot,
@@ -37,10 +38,7 @@ _SHOWN = 50  # device changes printed in a table; JSON carries them all
 
 
 def _date(option: str, text: str) -> date:
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise UsageError(f"{option} {text!r} is not a date (expected YYYY-MM-DD)") from None
+    return option_date(option, text)
 
 
 def _db_path(db: Path | None, estate: Path | None) -> Path:

@@ -19,7 +19,7 @@ from planner.evidence.detect import canonical_command, detect_command, detect_os
 from planner.evidence.identity import clean_serial
 from planner.evidence.records import DeviceEvidence, Era, merge
 from planner.evidence.split import Block, split_text
-from planner.fileio import decode_bytes
+from planner.fileio import decode_bytes, read_input
 from planner.model import Device, LicenceUse, Origin
 from planner.problems import InputError, Problem, Severity, warning
 
@@ -248,13 +248,9 @@ def read_file(path: Path, source: str) -> tuple[str | None, list[Problem]]:
     if path.suffix.lower() in _SKIP_SUFFIXES:
         return None, [warning(source, f"`{path.suffix}` files are not captures; skipped")]
     try:
-        size = path.stat().st_size
-        if size > _MAX_BYTES:
-            return None, [warning(source, f"{size} bytes is too large for a capture; skipped")]
-        data = path.read_bytes()
-    except OSError as exc:
-        return None, [warning(source, f"cannot read: {exc.strerror}; skipped")]
-    try:
+        # One non-blocking open of a regular file, capped while reading: a FIFO or a device in
+        # an evidence folder is skipped instead of waited on or read forever.
+        data = read_input(path, source, max_bytes=_MAX_BYTES).data
         return decode_bytes(data, source), []
     except InputError as exc:
         # Undecodable input is an error for a file the user named, but one file in an

@@ -21,7 +21,6 @@ from planner.readers import ReadContext, ReadResult, SourceKind
 from planner.readers._common import parse_loose_date
 from planner.readers._cssm import Term, entitlements_for, term_type
 
-
 # The fields of a CSSM licence object and of one licenseDetails entry, as the API prints them
 # (read or known and unused). A field outside these is most often a misspelling (`inuse`,
 # `quantitiy`) that would silently count as zero: an error, unless `extra_columns: ignore`.

@@ -2,7 +2,8 @@
 
 NetBox knows what is racked where but nothing about licences, so its rows become devices with
 blank Virtual Account, version, state and licences; the join fills those from other sources.
-Site names are mapped to estate site ids by id or name, case-insensitively.
+Site names are mapped to estate site ids by exact id or name (after NFC normalisation): a
+`hq` that differs from the estate's `HQ` only in case is not silently taken for it.
 """
 
 from __future__ import annotations
@@ -51,8 +52,9 @@ class NetboxCsvReader:
                                       expected=f"a {column.lower()}"))
             if blank:
                 continue
-            # An unmapped site stays as written; validation then names it as unknown.
-            site = ctx.site_ids.get(cell["Site"].casefold(), cell["Site"])
+            # Mapped by exact site id or name; an unmapped site stays as written, and validation
+            # names it as unknown (and says when it differs from a site only in case).
+            site = ctx.site_ids.get(cell["Site"], cell["Site"])
             result.devices.append(Device(
                 hostname=cell["Name"], pid=cell["Device type"], serial=cell["Serial number"],
                 site=site, virtual_account="", origin=Origin(display, line)))

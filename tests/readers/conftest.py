@@ -14,5 +14,5 @@ REALDATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "realdata"
 
 @pytest.fixture
 def ctx() -> ReadContext:
-    return ReadContext(load_catalogue(), {"hq": "HQ", "headquarters": "HQ", "br1": "BR1",
-                                          "branch one": "BR1"})
+    return ReadContext(load_catalogue(), {"HQ": "HQ", "Headquarters": "HQ", "BR1": "BR1",
+                                          "Branch One": "BR1"})
