@@ -103,7 +103,8 @@ def option_date(option: str, text: str) -> date:
     saying what is wrong with it: `9999-12-31` is a date no licence term reaches."""
     got = calendar_date(text)
     if isinstance(got, str):
-        raise UsageError(f"{option} {text!r} {got} (expected {DATE_EXPECTED})")
+        raise UsageError(f"{option} {text!r} is not a date the planner can use: it "
+                         f"{got} (expected {DATE_EXPECTED})")
     return got
 
 

@@ -117,7 +117,8 @@ def test_non_finite_estate_numbers_are_refused(tmp_path: Path, section: str) -> 
 
 
 @pytest.mark.parametrize("args", [
-    ("--date", "9999-12-31"), ("--date", "2025-02-30"), ("--date", "\u0662\u0660\u0662\u0665-01-01"),
+    ("--date", "9999-12-31"), ("--date", "2025-02-30"),
+    ("--date", "\u0662\u0660\u0662\u0665-01-01"),
 ])
 def test_cli_dates_are_refused_cleanly(tmp_path: Path, args: tuple[str, str]) -> None:
     estate = write_estate(tmp_path / "e")
