@@ -196,6 +196,7 @@ def parse_file_text(text: str, source: str) -> tuple[list[tuple[int, DeviceEvide
     out: list[tuple[int, DeviceEvidence]] = []
     reports: list[CommandReport] = []
     peers: list[tuple[int, DeviceEvidence]] = []
+    blocks = [part for block in blocks for part in _split_versions(block)]
     for block in blocks:
         record, found, report = _parse_block(block, source)
         problems.extend(found)
@@ -205,6 +206,23 @@ def parse_file_text(text: str, source: str) -> tuple[list[tuple[int, DeviceEvide
             peers.extend((block.section, _peer(record, *peer)) for peer in record.peers)
     # Peers go last, so a later block that names no device never joins a peer by position.
     return out + peers, problems, tuple(reports)
+
+
+def _split_versions(block: Block) -> list[Block]:
+    """A block holding several devices' `show version` outputs (prompts dropped by the
+    collection script) as one block per output; any other block as it is."""
+    if "Software" not in block.text:
+        return [block]
+    command = canonical_command(block.command) if block.command else detect_command(block.text)
+    if command not in {"show version", "show version brief"}:
+        return [block]
+    parts = version.split_outputs(block.text)
+    if len(parts) == 1:
+        return [block]
+    # The first output keeps the prompt's command and hostname; the others are bare outputs.
+    first_line = block.line + (1 if block.command else 0)
+    return [replace(block, text=parts[0][1])] + [
+        Block(text, first_line + offset, section=block.section) for offset, text in parts[1:]]
 
 
 def _peer(record: DeviceEvidence, hostname: str, pid: str, serial: str) -> DeviceEvidence:

@@ -63,8 +63,11 @@ def _strings(row: Mapping[str, object], key: str) -> list[str]:
 def _package(current: str, licence_type: str, next_level: str, count: int,
              technology: str = "") -> LicenceEvidence | None:
     """One technology-package row; None when the row names no package at all."""
-    in_use = current.lower() not in {"none", "", "-"}
-    name = current if in_use else next_level
+    # `License Type: Default. No valid license found.` (CSR 1000V): the level is a default
+    # the device runs unlicensed, not a licence in use.
+    unlicensed = "no valid license" in licence_type.lower()
+    in_use = current.lower() not in {"none", "", "-"} and not unlicensed
+    name = current if in_use or unlicensed else next_level
     if name.lower() in {"none", "", "-"}:
         name = technology  # `uc None None None`: the technology is still worth recording
         if not name:
@@ -236,6 +239,38 @@ def parse_xr(text: str, brief: bool = False) -> DeviceEvidence:
     return DeviceEvidence(source="", line=0, command="show version", os="ios-xr",
                           hostname=host.rsplit(":", 1)[-1], pid=pid.split()[0] if pid else "",
                           version=version, truncated=not version)
+
+
+# The first line of a `show version`, per platform. `Cisco IOS Software ...` right after an
+# `IOS XE Software` or `Internetwork Operating System Software` line belongs to the same output.
+_BANNER = re.compile(
+    r"^(?:Cisco IOS XE Software,|Cisco IOS-XE Software,|Cisco Internetwork Operating System "
+    r"Software|Cisco Nexus Operating System \(NX-OS\) Software|Cisco Adaptive Security Appliance "
+    r"Software Version|Cisco IOS XR Software,|(?P<iosd>Cisco IOS Software|IOS \(tm\) ))")
+
+
+def split_outputs(text: str) -> list[tuple[int, str]]:
+    """(offset of the first line, text) of each `show version` in `text`.
+
+    Collection scripts that drop the prompts leave several devices' outputs one after the
+    other; each banner line starts a new device. Text with one output comes back whole.
+    """
+    lines = text.split("\n")
+    starts: list[int] = []
+    previous_banner = -2
+    for number, line in enumerate(lines):
+        match = _BANNER.match(line)
+        if match is None:
+            continue
+        if not (match.group("iosd") and previous_banner == number - 1):
+            starts.append(number)
+        previous_banner = number
+    if len(starts) <= 1:
+        return [(0, text)]
+    starts[0] = 0  # anything before the first banner stays with the first output
+    bounds = [*starts, len(lines)]
+    return [(bounds[i], "\n".join(lines[bounds[i]:bounds[i + 1]]))
+            for i in range(len(starts))]
 
 
 def parse_version(text: str, os_name: str, brief: bool = False) -> DeviceEvidence:

@@ -239,3 +239,55 @@ def test_development_builds_record_their_train(major: int, minor: int, stamp: st
                                      "03.06.08E", "9.3(10)", "7.0(3)I7(3)", "9.12(4)56"])
 def test_releases_are_kept_whole(release: str) -> None:
     assert software_train(release) == (release, False)
+
+
+def test_default_level_with_no_valid_licence_is_not_in_use() -> None:
+    from planner.evidence.version import parse_ios
+
+    rec = parse_ios("Cisco IOS XE Software, Version 16.09.04\n"
+                    "Cisco IOS Software [Fuji], Virtual XE Software (X86_64_LINUX_IOSD-"
+                    "UNIVERSALK9-M), Version 16.9.4, RELEASE SOFTWARE (fc2)\n"
+                    "csr-lab uptime is 2 days, 1 hour, 3 minutes\n"
+                    "License Level: ax\nLicense Type: Default. No valid license found.\n"
+                    "Next reload license Level: ax\n"
+                    "cisco CSR1000V (VXE) processor (revision VXE) with 2190795K/3075K bytes "
+                    "of memory.\nProcessor board ID 9ABCDEFGH12\n")
+    assert (rec.pid, rec.serial, rec.version) == ("CSR1000V", "9ABCDEFGH12", "16.09.04")
+    assert [(lic.raw, lic.in_use) for lic in rec.licences] == [("ax", False)]
+
+
+_SAMPLES = sorted(p for p in VERSION.iterdir() if p.suffix == ".txt")
+
+
+@given(st.sampled_from(_SAMPLES), st.data())
+def test_damaged_captures_never_crash(path: Path, data: st.DataObject) -> None:
+    """Truncated, reordered or partly deleted captures (what a flaky collection script leaves)
+    parse without an exception: whatever is readable is read, the rest is a warning."""
+    lines = path.read_text().splitlines()
+    cut = data.draw(st.integers(0, len(lines)))
+    kept = data.draw(st.lists(st.booleans(), min_size=cut, max_size=cut))
+    damaged = [line for line, keep in zip(lines[:cut], kept, strict=True) if keep]
+    if data.draw(st.booleans()):
+        damaged = data.draw(st.permutations(damaged))
+    records, _problems, reports = parse_file_text("\n".join(damaged), path.name)
+    assert all(r.outcome in {"read", "skipped", "ignored"} for r in reports)
+    for _section, rec in records:
+        assert rec.source == path.name
+        assert rec.serial == rec.serial.strip(",.-;: ")
+
+
+def test_outputs_concatenated_without_prompts_are_one_device_each(tmp_path: Path) -> None:
+    names = ["ios15-isr-g2.txt", "xe17-c9300-stack.txt", "nxos-n5k-5548.txt", "asa-5516.txt",
+             "xe16-everest-isr4331.txt", "ios12-c2621xm.txt"]
+    bare = []
+    for name in names:  # what a script that drops prompts and comments leaves
+        lines = (VERSION / name).read_text().splitlines()
+        bare.append("\n".join(ln for ln in lines if not ln.startswith("# ") and
+                               not ln.rstrip().endswith(("#", "# show version",
+                                                         "#show version"))))
+    (tmp_path / "all.txt").write_text("\n".join(bare) + "\n")
+    result = read_evidence_detailed([tmp_path], base=tmp_path)
+    assert sorted(d.serial for d in result.devices) == sorted(
+        IDENTITY[name][3] for name in names)
+    ((_file, lines),) = {(f.file, tuple(c.line for c in f.commands)) for f in result.files}
+    assert len(lines) == len(names) and lines[0] == 1
