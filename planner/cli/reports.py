@@ -51,12 +51,13 @@ def build_report(kind: ReportKind, estate: Estate, *, when: date | None, source:
 
         return build_renewal(estate, when=when, date_source=source, command=command,
                              renewal=renewal)
-    if kind is ReportKind.TRADEOFF:
+    if kind in (ReportKind.TRADEOFF, ReportKind.SUMMARY):
         from planner.optimise import compare_strategies
-        from planner.reports.tradeoff import build_tradeoff
+        from planner.reports.tradeoff import build_summary, build_tradeoff
 
         plans = compare_strategies(estate, **options)
-        return build_tradeoff(plans, when=when, date_source=source, command=command)
+        build = build_summary if kind is ReportKind.SUMMARY else build_tradeoff
+        return build(plans, when=when, date_source=source, command=command)
     from planner.optimise import plan_estate
     from planner.reports.compliance import build_compliance
 
@@ -67,7 +68,8 @@ def build_report(kind: ReportKind, estate: Estate, *, when: date | None, source:
 @main.command("report")
 @click.argument("estate", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--kind", type=click.Choice([k.value for k in ReportKind]), required=True,
-              help="tradeoff: strategies side by side; compliance: the assessor's pack; "
+              help="summary: the executive page; tradeoff: strategies side by side; "
+                   "compliance: the assessor's pack; "
                    "renewal: the renewal brief.")
 @click.option("--format", "fmt",
               type=click.Choice([f.value for f in ReportFormat] + [f.value for f in OscalFormat]),

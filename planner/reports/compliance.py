@@ -30,9 +30,9 @@ from planner.reports.context import (
     Scope,
 )
 from planner.reports.exposure import CSSM, Group, cadence, groups, leaving, ordered, route
+from planner.reports.meta import meta
 from planner.reports.registers import clocks_register, summarise_clocks
 from planner.reports.reproducibility import reproducibility
-from planner.reports.tradeoff import meta
 from planner.resources import models_dir
 
 SIGNOFF = ("System Owner", "Information System Security Officer (ISSO)",

@@ -184,8 +184,38 @@ class Flip:
 
 
 @dataclass(frozen=True, slots=True)
+class ExecutiveRow:
+    """A strategy on the spend the choice of modes controls, against the recommended mix."""
+
+    strategy: str  # marked "*" when priced where allowed
+    feasible: bool
+    controllable: float
+    delta: float  # controllable minus the mix's controllable
+    purchases: float
+
+
+@dataclass(frozen=True, slots=True)
+class ExecutiveRisk:
+    risk: str
+    deadline: str  # ISO date, or a standing condition
+    detail: str
+
+
+@dataclass(frozen=True, slots=True)
+class ExecutiveSummary:
+    plan: tuple[str, ...]  # one sentence per mode
+    verdict: str
+    strategies: tuple[ExecutiveRow, ...]
+    purchases_common: bool  # every priced strategy buys the same: shown once
+    purchases: float  # the mix's purchases
+    risks: tuple[ExecutiveRisk, ...]
+    renewal: str  # the renewal headline, "" without history
+
+
+@dataclass(frozen=True, slots=True)
 class TradeoffReport:
     meta: ReportMeta
+    executive: ExecutiveSummary
     headline: tuple[str, ...]
     strategies: tuple[StrategyRow, ...]
     cost_parts: tuple[str, ...]

@@ -25,6 +25,7 @@ from planner.resources import templates_dir
 
 
 class ReportKind(StrEnum):
+    SUMMARY = "summary"
     TRADEOFF = "tradeoff"
     COMPLIANCE = "compliance"
     RENEWAL = "renewal"
@@ -37,6 +38,8 @@ class ReportFormat(StrEnum):
 
 # Every kind x format has exactly one template (a test walks every member).
 TEMPLATES: dict[tuple[ReportKind, ReportFormat], str] = {
+    (ReportKind.SUMMARY, ReportFormat.HTML): "summary.html.j2",
+    (ReportKind.SUMMARY, ReportFormat.MD): "summary.md.j2",
     (ReportKind.TRADEOFF, ReportFormat.HTML): "tradeoff.html.j2",
     (ReportKind.TRADEOFF, ReportFormat.MD): "tradeoff.md.j2",
     (ReportKind.COMPLIANCE, ReportFormat.HTML): "compliance.html.j2",

@@ -6,18 +6,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import date
 
-from planner import __version__
 from planner.optimise.strategies import Comparison, WhereAllowed
 from planner.plan import CostBreakdown, Plan, SolveStatus, Strategy
 from planner.reports.charts import COMMON_PART, cost_chart, site_map
 from planner.reports.context import (
     Chart,
     CostPart,
-    ReportMeta,
     StrategyRow,
     TradeoffReport,
 )
+from planner.reports.executive import build_executive
 from planner.reports.exposure import exposure_rows, solved
+from planner.reports.meta import meta
 from planner.reports.registers import (
     exposure_register,
     flips_register,
@@ -26,18 +26,10 @@ from planner.reports.registers import (
     summarise_exposure,
     summarise_sites,
 )
-from planner.reports.reproducibility import NOT_STAMPED, reproducibility
+from planner.reports.reproducibility import reproducibility
 from planner.reports.sites import SitePricer, site_rows
 
 COST_PARTS = tuple(f.name for f in fields(CostBreakdown))
-
-
-def meta(plan: Plan, kind: str, title: str, when: date | None) -> ReportMeta:
-    estate = plan.estate
-    return ReportMeta(title=title, kind=kind, estate=estate.name, account=estate.account.name,
-                      currency=estate.costs.currency,
-                      generated=when.isoformat() if when else NOT_STAMPED,
-                      tool_version=__version__, horizon_years=estate.costs.horizon_years)
 
 
 def optimal_of(plans: Sequence[Plan]) -> Plan:
@@ -190,6 +182,7 @@ def build_tradeoff(plans: Sequence[Plan], *, when: date | None, date_source: str
     )
     return TradeoffReport(
         meta=meta(best, "tradeoff", f"Licensing trade-off report: {estate.name}", when),
+        executive=build_executive(best, [replace(r, strategy=r.label) for r in rows], when),
         headline=_headline(rows, best), strategies=rows, cost_parts=COST_PARTS,
         cost_chart=Chart("cost-chart", "Controllable spend per strategy",
                          cost_chart([replace(r, strategy=r.label) for r in rows], COST_PARTS,
@@ -207,3 +200,13 @@ def build_tradeoff(plans: Sequence[Plan], *, when: date | None, date_source: str
         registers=(exposure_register(exposure), sites_register(sites, cur),
                    flips_register(flips)),
     )
+
+
+def build_summary(plans: Sequence[Plan], *, when: date | None, date_source: str,
+                  command: str) -> TradeoffReport:
+    """The trade-off report titled as the executive page (`--kind summary` renders only that
+    page and the reproducibility block)."""
+    report = build_tradeoff(plans, when=when, date_source=date_source, command=command)
+    title = f"Licensing plan: executive summary: {report.meta.estate}"
+    return replace(report, meta=replace(report.meta, title=title, kind="summary"),
+                   registers=())  # the page links no register

@@ -17,7 +17,7 @@ from planner.reports.compliance import build_compliance
 from planner.reports.context import ComplianceReport, TradeoffReport
 from planner.reports.render import ReportFormat, ReportKind, render
 from planner.reports.renewal import RenewalReport, build_renewal
-from planner.reports.tradeoff import build_tradeoff, optimal_of
+from planner.reports.tradeoff import build_summary, build_tradeoff, optimal_of
 from planner.resources import examples_dir
 
 SCRIPT = "<script>alert(1)</script>"
@@ -86,12 +86,14 @@ class Built:
     name: str
     estate: Estate
     tradeoff: TradeoffReport
+    summary: TradeoffReport
     compliance: ComplianceReport
     plan: Plan  # the optimal plan the compliance pack was built from
     renewal: RenewalReport
 
     def report(self, kind: ReportKind) -> Any:
-        return {ReportKind.TRADEOFF: self.tradeoff, ReportKind.COMPLIANCE: self.compliance,
+        return {ReportKind.TRADEOFF: self.tradeoff, ReportKind.SUMMARY: self.summary,
+                ReportKind.COMPLIANCE: self.compliance,
                 ReportKind.RENEWAL: self.renewal}[kind]
 
     def render(self, kind: ReportKind, fmt: ReportFormat) -> str:
@@ -106,11 +108,12 @@ def build(name: str, path: Path) -> Built:
     options: dict[str, Any] = {"time_limit": 60.0}
     plans = compare_strategies(estate, **options)
     tradeoff = build_tradeoff(plans, when=when, date_source="--date", command="test")
+    summary = build_summary(plans, when=when, date_source="--date", command="test")
     plan = optimal_of(plans)  # the same solve `plan_estate` would make
     compliance = build_compliance(plan, when=when, date_source="--date", command="test")
     renewal = build_renewal(estate, when=when, date_source="--date", command="test",
                             renewal=RENEWAL)
-    return Built(name, estate, tradeoff, compliance, plan, renewal)
+    return Built(name, estate, tradeoff, summary, compliance, plan, renewal)
 
 
 @pytest.fixture(scope="session")
