@@ -174,7 +174,7 @@ class Position:
             lines.append({
                 "id": ln.id, "kind": str(ln.kind), "virtual_account": ln.virtual_account,
                 "licence": ln.tag, "site": ln.site, "units": ln.units,
-                "unit_price": round(ln.unit_price, 2), "price_source": ln.price_source,
+                "unit_price": round(ln.unit_price, 6), "price_source": ln.price_source,
                 "factor": round(ln.factor, 6), "basis": ln.basis,
                 "opening": round(ln.money, 2),
                 "position": round(ln.money - money, 2), "position_units": ln.units - units,
