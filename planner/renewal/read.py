@@ -150,12 +150,12 @@ def consistency(ctx: RenewalContext, position: Position) -> tuple[str, ...]:
             f"{charged:,} are true-forward, {stepped:,} step-up and {allowed:,} inside the EA "
             "growth allowance. ")
     if pooled == over:
-        text += f"`planner validate` reports the same {pooled:,}."
+        text += f"planner validate reports the same {pooled:,}."
     else:
-        text += (f"`planner validate` reports {pooled:,}: it pools every VA, counts every "
+        text += (f"planner validate reports {pooled:,}: it pools every VA, counts every "
                  "entitlement line (lapsed and not yet started ones too) and reads device "
                  "reports only, with no tier cover.")
-    return (text, "`planner plan` buys what its allocation cannot cover after its own "
+    return (text, "planner plan buys what its allocation cannot cover after its own "
                   "transfers between VAs, priced for the planning horizon: compare it with the "
                   "position's true-forward lines, not the opening's.")
 

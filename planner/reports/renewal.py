@@ -32,6 +32,36 @@ class FindingRow:
     money: float
     evidence: tuple[str, ...]  # "Devices (12): a, b, ...", "Licences: ...", ...
     notes: tuple[str, ...]
+    lines: tuple[str, ...] = ()  # the position lines the finding moves
+
+
+@dataclass(frozen=True, slots=True)
+class ActionRow:
+    rank: int
+    id: str
+    title: str
+    saving: float
+    hours: float
+    labour: float
+    per_hour: float | None  # None when the action takes no hours
+    due: str
+    step: str
+    overdue: bool
+    lines: str  # the lines it moves, comma-joined
+
+
+@dataclass(frozen=True, slots=True)
+class PositionLineRow:
+    id: str
+    basis: str
+    units: int
+    position_units: int
+    unit_price: float
+    price_source: str
+    opening: float
+    position: float
+    moved_by: str
+    rows: str  # entitlement rows, `file:line`, comma-joined
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +87,13 @@ class SeriesRow:
 class RenewalReport:
     meta: ReportMeta
     summary: tuple[tuple[str, str], ...]
+    # The first page: the two sides, the difference, the actions worth most (planner.renewal
+    # .position); the full line list follows the findings.
+    position: tuple[tuple[str, str], ...]
+    top_actions: tuple[ActionRow, ...]
+    actions: tuple[ActionRow, ...]
+    lines: tuple[PositionLineRow, ...]
+    consistency: tuple[str, ...]
     totals: tuple[tuple[str, int, float], ...]  # (kind, findings, money)
     findings: tuple[FindingRow, ...]
     steps: tuple[StepRow, ...]
@@ -163,6 +200,27 @@ def _evidence(f: Finding) -> tuple[str, ...]:
             out.append(f"{label}: {', '.join(items)}")
     if ev.numbers:
         out.append("Numbers: " + ", ".join(f"{k} = {v:g}" for k, v in ev.numbers))
+    if ev.entitlement_rows:
+        out.append(f"Entitlement rows: {', '.join(ev.entitlement_rows)}")
+    return tuple(out)
+
+
+def _actions(brief: RenewalBrief) -> tuple[ActionRow, ...]:
+    return tuple(ActionRow(
+        rank=i, id=a.id, title=a.title, saving=a.saving, hours=a.hours, labour=a.labour,
+        per_hour=None if a.hours <= 0 else a.per_hour, due=a.due.isoformat(), step=a.step,
+        overdue=a.overdue, lines=", ".join(m.line for m in a.moves))
+        for i, a in enumerate(brief.position.actions, 1))
+
+
+def _lines(brief: RenewalBrief) -> tuple[PositionLineRow, ...]:
+    p = brief.position
+    out = []
+    for ln in p.lines:
+        units, money = p.moved(ln.id)
+        out.append(PositionLineRow(ln.id, ln.basis, ln.units, ln.units - units, ln.unit_price,
+                                   ln.price_source, ln.money, ln.money - money,
+                                   ", ".join(p.movers(ln.id)), ", ".join(ln.entitlement_rows)))
     return tuple(out)
 
 
@@ -184,7 +242,17 @@ def from_brief(estate: Estate, brief: RenewalBrief, *, date_source: str,
     findings = tuple(FindingRow(
         priority=str(f.priority), kind=str(f.kind), subject=f.subject, signal=f.signal,
         reading=f.reading, counter_move=f.counter_move, money=f.money,
-        evidence=_evidence(f), notes=f.notes) for f in brief.findings)
+        evidence=_evidence(f), notes=f.notes, lines=f.lines) for f in brief.findings)
+    pos = brief.position
+    cur = brief.currency
+    position = (
+        ("expected opening", f"{pos.opening:,.2f} {cur}"),
+        ("buyer's position", f"{pos.position:,.2f} {cur}"),
+        ("difference", f"{pos.headroom:,.2f} {cur} ({pos.headroom_share:.1%} of the opening)"),
+        ("actions that earn it", str(sum(1 for a in pos.actions if a.saving > 0))),
+    )
+    actions = _actions(brief)
+    top = {a.id for a in pos.top(brief.top_actions)}
     steps = tuple(StepRow(s.id, s.due.isoformat(), s.title, s.detail, s.overdue)
                   for s in plan.steps)
     series = tuple(SeriesRow(p.taken.isoformat(), p.tag, p.entitled, p.consumed,
@@ -195,7 +263,9 @@ def from_brief(estate: Estate, brief: RenewalBrief, *, date_source: str,
                       currency=brief.currency, generated=brief.reference.isoformat(),
                       tool_version=__version__, horizon_years=estate.costs.horizon_years)
     return RenewalReport(
-        meta=meta, summary=summary,
+        meta=meta, summary=summary, position=position,
+        top_actions=tuple(a for a in actions if a.id in top), actions=actions,
+        lines=_lines(brief), consistency=brief.consistency,
         totals=tuple((str(t.kind), t.findings, t.money) for t in brief.totals),
         findings=findings, steps=steps,
         chart=Chart("consumption-chart", "Consumption against entitlement",
