@@ -16,7 +16,7 @@ from planner.problems import Problem, warning
 
 # Fields a later source may fill when the earlier record leaves them blank.
 _FILLABLE = ("hostname", "pid", "serial", "site", "virtual_account", "version", "state",
-             "licences", "members")
+             "licences", "members", "smart_account")
 # Fields whose disagreement is worth a warning (a version or hostname drift is ordinary).
 _CHECKED = ("pid", "site", "virtual_account", "state", "licences")
 

@@ -83,12 +83,14 @@ def ingest(folder: Path, output: Path, site: str, virtual_account: str, fmt: str
     Example:
       planner ingest captures/ -o devices.csv --site HQ
 
-    Reads IOS XE `show license summary|usage|all|status|udi|tech support|reservation`,
-    `show version`, IOS `show license`, NX-OS `show license usage`, ASA `show license all`,
-    IOS-XR `show license platform summary|detail`, SLUP RUM reports and SLR codes (see
-    docs/evidence.md). Files may hold one output or a whole terminal session; blocks of the
-    same device are merged. Unrecognised files and commands are reported on stderr and
-    skipped. Exit 0 when the CSV is written, 2 when nothing usable was found.
+    Reads `show version` (IOS, IOS XE, NX-OS and ACI, ASA, IOS-XR) and `show inventory`,
+    IOS XE `show license summary|usage|all|status|udi|tech support|reservation`,
+    `show license authorization|rum id`, IOS `show license`, NX-OS `show license usage`
+    and licence files, ASA `show license all`, IOS-XR `show license platform summary|detail`,
+    SLUP RUM reports and SLR codes (see docs/evidence.md). Files may hold one output or a
+    whole terminal session; blocks of the same device are merged. The report lists every
+    command found in each file with what was read or why it was skipped; warnings go to
+    stderr. Exit 0 when the CSV is written, 2 when nothing usable was found.
     """
     check_target(output, folder=False)
     base = folder if folder.is_dir() else folder.parent

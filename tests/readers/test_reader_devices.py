@@ -91,3 +91,14 @@ def test_quoted_cells_and_crlf(tmp_path: Path, ctx: ReadContext) -> None:
     assert got.problems == []
     assert [(d.hostname, d.origin.line) for d in got.devices] == [  # type: ignore[union-attr]
         ("sw,1", 2), ("two\nlines", 3), ("x", 5)]
+
+
+def test_smart_account_column_as_ingest_writes_it(tmp_path: Path, ctx: ReadContext) -> None:
+    text = ("hostname,pid,serial,site,smart_account,virtual_account,version,state,licences,"
+            "members\nhq-sw1,C9300-48P,FOC1,HQ,Northwind Federal,Campus,17.9.4,slup,,\n"
+            "hq-sw2,C9300-48P,FOC2,HQ,,Campus,17.9.4,slup,,\n")
+    got = read(tmp_path, ctx, text)
+    assert got.problems == []
+    assert [(d.smart_account, d.virtual_account) for d in got.devices] == [
+        ("Northwind Federal", "Campus"), ("", "Campus")]
+    assert read(tmp_path, ctx, GOOD).devices[0].smart_account == ""  # the column is optional

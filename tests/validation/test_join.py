@@ -27,6 +27,7 @@ def test_blanks_are_filled_and_disagreements_reported() -> None:
     got = join_devices([DeviceSource("d.csv", [csv_dev]), DeviceSource("nb.csv", [netbox])])
     [merged] = got.devices
     assert merged.version == "17.9.4"  # blank filled from the later source
+    assert merged.smart_account == ""
     assert merged.site == "HQ" and merged.licences == NWA  # first source wins
     [problem] = got.problems
     assert problem.severity == "warning" and problem.column == "site"
@@ -48,3 +49,12 @@ def test_hostname_does_not_join_two_different_serials() -> None:
     got = join_devices([DeviceSource("x", [dev("a", "C9300-48P", "S1", "HQ", "x", 2)]),
                         DeviceSource("y", [dev("a", "C9300-48P", "S9", "HQ", "y", 2)])])
     assert len(got.devices) == 2
+
+
+def test_smart_account_from_evidence_fills_a_csv_device() -> None:
+    csv_dev = dev("hq-sw1", "C9300-48P", "S1", "HQ", "d.csv", 2)
+    captured = dev("hq-sw1", "C9300-48P", "S1", "", "cap/sw.txt", 1,
+                   smart_account="Northwind Federal")
+    [merged] = join_devices([DeviceSource("d.csv", [csv_dev]),
+                             DeviceSource("evidence", [captured])]).devices
+    assert (merged.site, merged.smart_account) == ("HQ", "Northwind Federal")
