@@ -3,11 +3,17 @@
 HTML templates autoescape; Markdown templates escape every interpolated value with the `md`
 filter, so text from the input (a hostname, a site name) can never become markup, HTML or a
 template expression in either format. `StrictUndefined` turns a template typo into an error.
+Every template, built-in or the user's (`--templates DIR`), renders in `TemplateSandbox`, which
+keeps it to the documented context: no Python internals, modules or files.
 """
 
 from __future__ import annotations
 
+import inspect
+import io
+import os
 import re
+import types
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -19,6 +25,7 @@ from jinja2 import (
     StrictUndefined,
     TemplateError,
 )
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from planner.problems import UsageError
 from planner.resources import templates_dir
@@ -82,15 +89,45 @@ def _autoescape(name: str | None) -> bool:
     return bool(name and name.endswith(".html.j2"))
 
 
+class TemplateSandbox(ImmutableSandboxedEnvironment):
+    """jinja2's immutable sandbox (no dunder attributes, no mutating the context), narrowed
+    further: a template reads the context's data and may call methods of the planner's own
+    context objects and of plain values (str, list, dict, dates), nothing else. So neither a
+    user template (`--templates`) nor a value in the context can reach Python internals, a
+    module, a class, or a file (a Path's read_text, an open file) from a template."""
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        return super().is_safe_attribute(obj, attr, value) and _template_safe(value)
+
+
+_PLAIN_TYPES = (str, bytes, int, float, bool, list, tuple, dict, set, frozenset)
+
+
+def _template_safe(value: Any) -> bool:
+    if isinstance(value, (types.ModuleType, type, os.PathLike, io.IOBase)):
+        return False
+    if not callable(value):
+        return True
+    if type(value).__module__.startswith("jinja2."):  # a macro of an imported template
+        return True
+    owner = getattr(value, "__self__", None)
+    if inspect.ismethod(value):  # a Python method: only the planner's own objects
+        return type(owner).__module__.startswith(("planner.", "jinja2."))  # loop.cycle
+    if isinstance(value, types.BuiltinMethodType):  # str.upper, dict.items, date.isoformat
+        return isinstance(owner, _PLAIN_TYPES) or type(owner).__module__ == "datetime"
+    return False
+
+
 def environment(user_dir: Path | None = None) -> Environment:
-    """The report Environment: `user_dir` (if any) overrides built-in templates by name."""
+    """The sandboxed report Environment: `user_dir` (if any) overrides built-in templates by
+    name; built-in and user templates see exactly the same, documented context."""
     loaders = []
     if user_dir is not None:
         if not user_dir.is_dir():
             raise UsageError(f"--templates {user_dir}: not a folder")
         loaders.append(FileSystemLoader(str(user_dir)))
     loaders.append(FileSystemLoader(str(templates_dir())))
-    env = Environment(loader=ChoiceLoader(loaders), undefined=StrictUndefined,
+    env = TemplateSandbox(loader=ChoiceLoader(loaders), undefined=StrictUndefined,
                       autoescape=_autoescape, trim_blocks=True, lstrip_blocks=True,
                       keep_trailing_newline=True)
     env.filters.update(md=md_escape, money=money, number=number, percent=percent)
