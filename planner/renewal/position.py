@@ -337,7 +337,8 @@ def build_position(ctx: RenewalContext, plan: HygienePlan,
     for tag in sorted({t for _, t in bal}):
         donors = sorted((va, n) for (va, t), n in spare.items() if t == tag and n > 0)
         takers = sorted(((va, t) for (va, t) in bal if t == tag
-                         and f"true-forward:{va}/{t}" in b.lines),
+                         and f"true-forward:{va}/{t}" in b.lines
+                         and b.lines[f"true-forward:{va}/{t}"].per_unit > 0),
                         key=lambda k: (-b.lines[f"true-forward:{k[0]}/{k[1]}"].per_unit, k[0]))
         act = f"{ActionKind.REASSIGN}:{tag}"
         pairs = set()
@@ -419,6 +420,8 @@ def build_position(ctx: RenewalContext, plan: HygienePlan,
     steps = {s.id: s for s in plan.steps}
     actions = []
     for act, (kind, subject, title) in b.meta.items():
+        if kind is not ActionKind.CLOSE_VA and not any(m.money > 0 for m in b.moves[act]):
+            continue  # moves only zero-priced units: nothing to earn (closing a VA still is)
         due = steps[ACTION_STEP[kind]]
         actions.append(Action(act, kind, subject, title, tuple(b.moves.get(act, ())),
                               b.hours[act], ctx.estate.costs.labour_rate_per_hour,

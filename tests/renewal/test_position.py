@@ -222,3 +222,21 @@ def test_invariants_hold_on_generated_estates(est: Estate, no_downgrade: bool) -
     brief = run_renewal(est, reference=REFERENCE, renewal=RENEWAL,
                         what_if=WhatIf(no_downgrade=no_downgrade))
     check(brief, est, REFERENCE)
+
+
+def test_readme_states_the_federal_agency_headroom_as_computed() -> None:
+    readme = Path(__file__).resolve().parents[2] / "README.md"
+    if not readme.is_file():
+        pytest.skip("no README in this checkout")
+    text = " ".join(readme.read_text(encoding="utf-8").split())
+    est = load_estate(examples_dir() / "federal-agency" / "estate.yaml", today=AS_IS).estate
+    p = run_renewal(est, reference=AS_IS, renewal=date(2027, 6, 30)).position
+    assert "`--date 2026-12-01 --renewal-date 2027-06-30`" in text
+    assert f"expected opening is {p.opening:,.2f} USD" in text
+    assert f"buyer's position {p.position:,.2f} USD" in text
+    assert f"headroom of {p.headroom:,.2f} USD ({p.headroom_share:.1%})" in text
+    for a in p.actions:
+        if a.kind is not ActionKind.REASSIGN:
+            assert f"{a.saving:,.2f} USD" in text, a.id
+    moved = sum(a.saving for a in p.actions if a.kind is ActionKind.REASSIGN)
+    assert f"({moved:,.2f} USD)" in text
