@@ -254,8 +254,16 @@ def render_checklist_md(brief: RenewalBrief) -> str:
     for s in plan.steps:
         flag = " **(overdue)**" if s.overdue else ""
         out.append(f"- [ ] {s.due.isoformat()}{flag}: {_cell(s.title)}. {_cell(s.detail)}")
+    cur = brief.currency
+    out += ["", "## Actions that move the opening (by money per hour)", ""]
+    for a in brief.position.actions:
+        flag = " **(overdue)**" if a.overdue else ""
+        out.append(f"- [ ] {a.due.isoformat()}{flag}: {_cell(a.title)} "
+                   f"[{_money(a.saving, cur)}, {a.hours:g} h; lines "
+                   f"{_cell(', '.join(m.line for m in a.moves))}]")
     out += ["", "## From the findings", ""]
     for f in brief.findings:
+        moves = f"; moves {_cell(', '.join(f.lines))}" if f.lines else ""
         out.append(f"- [ ] ({f.priority}) {f.kind} {_cell(f.subject)}: {_cell(f.counter_move)} "
-                   f"[{_money(f.money, f.currency)}]")
+                   f"[{_money(f.money, f.currency)}{moves}]")
     return "\n".join(out) + "\n"
