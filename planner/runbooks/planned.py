@@ -4,14 +4,19 @@ checked against the estate it claims to plan."""
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from planner.catalogue import Catalogue, load_catalogue
+from planner.eligibility import mode_exclusions
+from planner.encode import one_line
 from planner.fileio import read_text
-from planner.model import Estate, Mode
-from planner.optimise.classes import build_classes
+from planner.graph import analyse_reach
+from planner.model import Estate, LicensingState, Mode
+from planner.modes import load_modes
+from planner.optimise.classes import Classes, build_classes
 from planner.plan import Plan
 from planner.problems import InputError, error
 from planner.runbooks.types import PlannedDevice
@@ -69,11 +74,89 @@ def _mode(value: Any, name: str, where: str) -> Mode | None:
                                 expected=", ".join(m.value for m in Mode))]) from None
 
 
+def same_inputs(doc: dict[str, Any], estate: Estate, name: str) -> None:
+    """Refuse a plan made from other input files: plan.json records every input's SHA-256."""
+    block = doc.get("estate")
+    raw = block.get("sources") if isinstance(block, dict) else None
+    if not isinstance(raw, list) or not all(isinstance(s, dict) for s in raw):
+        raise InputError([error(name, "the plan records no input hashes, so it cannot be "
+                                "checked against this estate", column="estate.sources",
+                                expected="a plan.json written by 'planner plan'")])
+    planned = {(str(s.get("kind")), str(s.get("path"))): str(s.get("sha256")) for s in raw}
+    current = {(s.kind, s.path): s.sha256 for s in estate.sources}
+    problems = []
+    for key in sorted(set(planned) | set(current)):
+        kind, rel = key
+        if key not in current:
+            why = "was an input of the plan but is not one of this estate"
+        elif key not in planned:
+            why = "is an input of this estate but not of the plan"
+        elif planned[key] != current[key]:
+            why = (f"changed since the plan was made (sha256 {current[key][:12]}..., the plan "
+                   f"has {planned[key][:12]}...)")
+        else:
+            continue
+        problems.append(error(name, f"{kind} file {one_line(rel)} {why}",
+                              column="estate.sources",
+                              expected="the plan of these very inputs: rerun 'planner plan'"))
+    if problems:
+        raise InputError(problems)
+
+
+def recheck(estate: Estate, classes: Classes,
+            decided: Mapping[str, tuple[Mode | None, str | None]], name: str) -> None:
+    """Every decision in the plan, checked again against the estate's eligibility rules: a
+    tampered or stale plan.json must not put a site into a mode its policy forbids (a secret
+    site without internet into cssm-direct), nor serve it from an On-Prem server that cannot
+    reach it, nor mix modes at a site whose policy does not allow it."""
+    specs = load_modes()
+    reach = analyse_reach(estate)
+    sites = {s.id: s for s in estate.sites}
+    memo: dict[tuple[str, str, str, str], dict[Mode, tuple[str, ...]]] = {}
+    modes_at: dict[str, set[Mode]] = {}
+    problems = []
+    for cls in classes.classes:
+        mode, server = decided[cls.id]
+        if mode is None:
+            continue
+        site = sites[cls.site]
+        modes_at.setdefault(cls.site, set()).add(mode)
+        key = (cls.site, cls.family, cls.version, cls.state)
+        verdict = memo.get(key)
+        if verdict is None:
+            verdict = memo[key] = mode_exclusions(
+                estate, site, classes.families[cls.id], cls.version, LicensingState(cls.state),
+                reach, specs)
+        reasons = list(verdict[mode])
+        if mode in (Mode.ONPREM_NETWORK, Mode.ONPREM_MANUAL):
+            if not server or cls.site not in reach.serves.get(str(server), frozenset()):
+                reasons.append(f"On-Prem server site {one_line(str(server or 'none'))} cannot "
+                               f"serve site {one_line(cls.site)}")
+            elif specs[mode].server_needs_internet and server not in reach.cssm:
+                reasons.append(f"On-Prem server site {one_line(str(server))} has no path to "
+                               "CSSM, which this mode needs")
+        if reasons:
+            problems.append(error(name, f"site {one_line(cls.site)}: mode {mode.value} is not "
+                                  f"allowed for class {one_line(cls.id)}: "
+                                  f"{'; '.join(dict.fromkeys(reasons))}", column="classes",
+                                  expected="a mode the estate's rules allow (rerun 'planner "
+                                           "plan')"))
+    for site_id, modes in sorted(modes_at.items()):
+        if len(modes) > 1 and not estate.policy(sites[site_id].classification).allow_mixed_modes:
+            problems.append(error(name, f"site {one_line(site_id)}: modes "
+                                  f"{', '.join(sorted(m.value for m in modes))} mixed, but its "
+                                  "policy allows one mode per site", column="classes",
+                                  expected="one mode per site"))
+    if problems:
+        raise InputError(problems[:50])
+
+
 def from_plan_file(estate: Estate, path: Path) -> PlannedEstate:
     """Read plan.json and map its class decisions back onto the estate's devices.
 
-    Class ids are deterministic (planner.optimise.classes), so the estate's classes must all be
-    in the plan; a plan made for another estate or an older inventory is refused, by name.
+    The plan must come from these very input files (their SHA-256 in plan.json), every
+    estate class must have a decision (class ids are deterministic), and every decision must
+    pass the estate's eligibility rules again; anything else is refused, by name, exit 2.
     """
     name = str(path)
     doc = _load_doc(path)
@@ -83,6 +166,7 @@ def from_plan_file(estate: Estate, path: Path) -> PlannedEstate:
             raise InputError([error(name, "class without an id", column=f"classes[{i}]")])
         decided[str(raw["id"])] = (_mode(raw.get("mode"), name, f"classes[{i}].mode"),
                                    raw.get("server_site"))
+    same_inputs(doc, estate, name)
     classes = build_classes(estate, catalogue_of(estate))
     missing = [c.id for c in classes.classes if c.id not in decided]
     if missing:
@@ -91,6 +175,7 @@ def from_plan_file(estate: Estate, path: Path) -> PlannedEstate:
         raise InputError([error(name, f"the plan has no decision for {len(missing)} device "
                                 f"class(es) of this estate: {shown}", column="classes",
                                 expected="a plan.json made from this estate by 'planner plan'")])
+    recheck(estate, classes, decided, name)
     reserved: dict[tuple[str, str], tuple[tuple[str, int], ...]] = {}
     for i, raw in enumerate(doc.get("reservations") or []):
         try:
