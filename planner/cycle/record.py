@@ -9,6 +9,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from planner.cycle.ledger import Ledger, Standing
 
@@ -126,3 +127,55 @@ def latest_read(conn: sqlite3.Connection, on_or_before: date | None = None
     return {key: (site, host, ack, deadline, standing) for key, site, host, ack, deadline, standing
             in conn.execute("SELECT key, site, hostname, last_ack, next_deadline, standing "
                             "FROM cycle_devices WHERE read_id = ?", (row[0],))}
+
+
+@dataclass(frozen=True, slots=True)
+class SiteAcks:
+    """What the latest recorded status read showed for one site's devices."""
+
+    site: str
+    read_on: str  # ISO date of the read
+    devices: int  # devices of the site in the read
+    evidenced: int  # of them, with a next ACK deadline shown by a capture
+    overdue: int
+    earliest_deadline: str  # ISO date, '' when no device showed one
+    latest_ack: str  # ISO date, '' when no device showed one
+
+
+def site_acks(db: Path, on_or_before: date | None = None) -> dict[str, SiteAcks]:
+    """Per site, the latest recorded ledger read (on or before a date), read-only.
+
+    Reports call this: it never creates, migrates or writes the database, and a database
+    without the cycle tables (or none at all) simply has no ledger.
+    """
+    if not db.is_file():
+        return {}
+    try:
+        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return {}
+    try:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = "
+                                             "'table'")}
+        if not {"cycle_reads", "cycle_devices"} <= tables:
+            return {}
+        rows = latest_read(conn, on_or_before)
+        read = conn.execute("SELECT day FROM cycle_reads" + (" WHERE day <= ?" if on_or_before
+                            else "") + " ORDER BY day DESC, id DESC LIMIT 1",
+                            (on_or_before.isoformat(),) if on_or_before else ()).fetchone()
+    except sqlite3.Error:
+        return {}
+    finally:
+        conn.close()
+    by_site: dict[str, list[tuple[str, str, str, str, str]]] = {}
+    for row in rows.values():
+        if row[0]:
+            by_site.setdefault(row[0], []).append(row)
+    out = {}
+    for site, items in sorted(by_site.items()):
+        deadlines = [r[3] for r in items if r[3]]
+        acks_ = [r[2] for r in items if r[2]]
+        out[site] = SiteAcks(site, read[0] if read else "", len(items), len(deadlines),
+                             sum(1 for r in items if r[4] == Standing.OVERDUE.value),
+                             min(deadlines) if deadlines else "", max(acks_) if acks_ else "")
+    return out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import string
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -11,6 +12,7 @@ from typing import Any
 import yaml
 
 from planner.catalogue import Catalogue, load_catalogue
+from planner.cycle.record import SiteAcks
 from planner.fileio import read_text
 from planner.model import DataElement, Estate, Holder, InternetAccess, LicensingState, Mode
 from planner.modes import load_modes
@@ -215,8 +217,26 @@ def _kinds(classes: dict[str, DeviceClass], group: Group, catalogue: Catalogue) 
     return [_Kind(family, **values) for family, values in sorted(acc.items())]
 
 
-def clocks(plan: Plan, when: date | None, catalogue: Catalogue) -> tuple[Clock, ...]:
-    """Licensing clocks per site and device class (domain.md sections 2 and 4)."""
+def _ack_clock(site: str, assumed_due: str, ledger: Mapping[str, SiteAcks]) -> tuple[str, str]:
+    """The ACK clock's due date and basis: the recorded ledger where evidence exists (the
+    earliest next ACK deadline the site's devices showed), else the assumed date."""
+    seen = ledger.get(site)
+    if seen is None or not seen.earliest_deadline:
+        return assumed_due, ("domain.md s4: an acknowledgement from CSSM is required by default "
+                             "(no recorded 'planner cycle status' read for this site: assumed "
+                             "from the report date)")
+    rest = seen.devices - seen.evidenced
+    return seen.earliest_deadline, (
+        f"evidence: the earliest next ACK deadline shown by {seen.evidenced} device(s) at "
+        f"{site} in the ledger read of {seen.read_on} (planner cycle status); {seen.overdue} "
+        f"overdue; last ACK {seen.latest_ack or 'none shown'}"
+        + (f"; {rest} device(s) without a capture showing one" if rest else ""))
+
+
+def clocks(plan: Plan, when: date | None, catalogue: Catalogue,
+           ledger: Mapping[str, SiteAcks] | None = None) -> tuple[Clock, ...]:
+    """Licensing clocks per site and device class (domain.md sections 2 and 4); the ACK clock
+    comes from the recorded ledger where a site has evidence."""
     out: list[Clock] = []
     classes = {c.id: c for c in plan.classes}  # once: estates have tens of thousands
     for group in groups(plan):
@@ -246,8 +266,8 @@ def clocks(plan: Plan, when: date | None, catalogue: Catalogue) -> tuple[Clock, 
                     f"domain.md s4: unenforced {what}: first report within {days} days, then "
                     f"{'every 90 days' if kind.subscription else 'none'}; within 90 days of a "
                     f"change; {sent}")
-                add("acknowledgement imported", _due(when, days),
-                    "domain.md s4: an acknowledgement from CSSM is required by default")
+                due, basis = _ack_clock(site, _due(when, days), ledger or {})
+                add("acknowledgement imported", due, basis)
             if kind.classic:
                 add(f"authorization renewal ({kind.classic} classic devices)", _due(when, 30),
                     "domain.md s4: classic Smart Licensing renews authorization every 30 days; "
@@ -429,13 +449,21 @@ def risks(plan: Plan, flows_: tuple[Flow, ...]) -> tuple[Risk, ...]:
     return tuple(out)
 
 
+def _ledger(estate: Estate, when: date | None) -> dict[str, SiteAcks]:
+    """The latest recorded ledger read beside the estate (read-only), or none."""
+    from planner.cycle.record import site_acks
+    from planner.history.store import default_db_path
+
+    return site_acks(default_db_path(estate.path), when) if estate.path else {}
+
+
 def build_compliance(plan: Plan, *, when: date | None, date_source: str,
                      command: str) -> ComplianceReport:
     estate = plan.estate
     catalogue = estate.catalogue if estate.catalogue is not None else load_catalogue()
     scope_ = scope(estate, plan)
     flows_ = flows(plan)
-    clocks_ = clocks(plan, when, catalogue)
+    clocks_ = clocks(plan, when, catalogue, _ledger(estate, when))
     source, controls_ = controls(control_facts(plan, scope_, flows_, len(clocks_)))
     cur = estate.costs.currency
     summary = (

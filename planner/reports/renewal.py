@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -184,7 +184,31 @@ def build_renewal(estate: Estate, *, when: date | None, date_source: str, comman
     finally:
         if conn is not None:
             conn.close()
-    return from_brief(estate, brief, date_source=date_source, command=command)
+    report = from_brief(estate, brief, date_source=date_source, command=command)
+    return replace(report, summary=report.summary + ledger_summary(estate, when))
+
+
+def ledger_summary(estate: Estate, when: date) -> tuple[tuple[str, str], ...]:
+    """The reporting ledger as the renewal team will see it: ACKs and deadlines from the last
+    recorded 'planner cycle status' read, where one exists (read-only)."""
+    from planner.cycle.record import site_acks
+    from planner.history.store import default_db_path
+
+    sites = site_acks(default_db_path(estate.path), when) if estate.path else {}
+    if not sites:
+        return (("reporting ledger", "no recorded 'planner cycle status' read: report and ACK "
+                 "dates are not evidenced"),)
+    read_on = max(s.read_on for s in sites.values())
+    devices = sum(s.devices for s in sites.values())
+    evidenced = sum(s.evidenced for s in sites.values())
+    overdue = sum(s.overdue for s in sites.values())
+    deadlines = [s.earliest_deadline for s in sites.values() if s.earliest_deadline]
+    late = sorted(s.site for s in sites.values() if s.overdue)
+    text = (f"read {read_on}: {evidenced} of {devices} device(s) show a next ACK deadline, "
+            f"{overdue} overdue" + (f" (at {', '.join(late[:5])}"
+                                    f"{' ...' if len(late) > 5 else ''})" if late else "")
+            + (f"; earliest deadline {min(deadlines)}" if deadlines else ""))
+    return (("reporting ledger", text),)
 
 
 def _evidence(f: Finding) -> tuple[str, ...]:
