@@ -354,13 +354,16 @@ def _record_failed(db: Path | None, folder: Path, detail: str, when: str | None)
 @click.option("--fail-on", "fail_on", metavar="overdue|due-within:DAYS",
               help="Exit 1 when any device is overdue, or due within DAYS (for schedulers).")
 @click.option("--sites", "by_site", is_flag=True, help="One row per site instead of per device.")
+@click.option("--changes", "changes", is_flag=True,
+              help="The reservation changes met (replaced devices, stack members added or "
+              "removed), one row per runbook step, instead of the devices.")
 @click.option("--record", is_flag=True, help="Store this read in the history database.")
 @click.option("--db", type=click.Path(path_type=Path, dir_okay=False),
               help="History database (default: .planner/history.db beside ESTATE).")
 @output_option
 def status_cmd(estate: Path, evidence: tuple[Path, ...], date_text: str | None, due_days: int,
-               fail_on: str | None, by_site: bool, record: bool, db: Path | None,
-               fmt: str) -> None:
+               fail_on: str | None, by_site: bool, changes: bool, record: bool,
+               db: Path | None, fmt: str) -> None:
     """The ledger: per device, reported, acknowledged, due, overdue, and the next deadline.
 
     \b
@@ -373,19 +376,36 @@ def status_cmd(estate: Path, evidence: tuple[Path, ...], date_text: str | None, 
     """
     from planner.cli.engine import _load
     from planner.cycle.ledger import failing, parse_fail_on, read_ledger
-    from planner.cycle.render import LEDGER_HEADER, SITE_HEADER, ledger_rows, site_rows
+    from planner.cycle.render import (
+        CHANGE_HEADER,
+        LEDGER_HEADER,
+        SITE_HEADER,
+        change_rows,
+        ledger_doc,
+        ledger_rows,
+        site_rows,
+    )
     from planner.loader import reference_date
 
+    if by_site and changes:
+        raise UsageError("--sites and --changes are two views: choose one")
     condition = parse_fail_on(fail_on) if fail_on else None
     when = reference_date(date_text)
     loaded = _load(estate, False, when)
     ledger = read_ledger(loaded, list(evidence), as_of=when, due_days=due_days)
     for line in _unread(ledger):
         click.echo(line, err=True)
-    if by_site:
+    if fmt == "json":
+        click.echo(dump_json(ledger_doc(ledger)), nl=False)
+    elif by_site:
         click.echo(render_rows(SITE_HEADER, site_rows(ledger), fmt), nl=False)
+    elif changes:
+        click.echo(render_rows(CHANGE_HEADER, change_rows(ledger), fmt), nl=False)
     else:
         click.echo(render_rows(LEDGER_HEADER, ledger_rows(ledger), fmt), nl=False)
+    if ledger.changes and not changes and fmt != "json":
+        click.echo(f"{len(ledger.changes)} reservation change(s) met (replaced devices, stack "
+                   "members added or removed): see --changes for their steps", err=True)
     if record:
         from planner.cycle.record import add_read
         from planner.history.store import default_db_path, open_history

@@ -16,12 +16,16 @@ from datetime import date
 from enum import StrEnum
 from pathlib import Path
 
+from planner.catalogue import load_catalogue
 from planner.cycle.clock import interval_days, printed_date
 from planner.evidence.group import group_records
 from planner.evidence.ingest import map_files, walk
 from planner.evidence.records import DeviceEvidence
-from planner.model import Device, Estate, LicensingState
+from planner.model import Device, Estate, LicensingState, Mode
 from planner.problems import Problem, Severity, UsageError
+from planner.runbooks.catalogue import load_command_catalogue
+from planner.runbooks.steps import reservation_change_steps
+from planner.runbooks.types import RunbookSettings, Step
 
 
 class Standing(StrEnum):
@@ -86,6 +90,24 @@ class Unparsed:
     devices: tuple[str, ...]  # hostnames (serial when no hostname) of estate devices it names
 
 
+class Change(StrEnum):
+    REPLACED = "replaced"  # the chassis the estate reserved for is gone: return, then reserve
+    MEMBER_ADDED = "member-added"  # a stack member with no reservation of its own
+    MEMBER_REMOVED = "member-removed"  # a reserved member gone: release its licences
+
+
+@dataclass(frozen=True, slots=True)
+class ReservationChange:
+    """A reservation change the cycle met, with its runbook steps, so none is left orphaned."""
+
+    site: str
+    hostname: str
+    change: Change
+    detail: str
+    steps: tuple[Step, ...]
+    evidence: tuple[str, ...]
+
+
 @dataclass(frozen=True, slots=True)
 class Ledger:
     as_of: date
@@ -93,6 +115,7 @@ class Ledger:
     rows: tuple[LedgerRow, ...]
     unparsed: tuple[Unparsed, ...] = ()
     problems: tuple[Problem, ...] = field(default=())
+    changes: tuple[ReservationChange, ...] = ()
 
     def sites(self) -> tuple[SiteLine, ...]:
         by_site: dict[str, list[LedgerRow]] = {}
@@ -259,7 +282,64 @@ def read_ledger(estate: Estate, folders: Sequence[Path], *, as_of: date,
         note = "not in the estate inventory"
         rows.append(replace(row, reason=f"{note}; {row.reason}" if row.reason else note))
     warnings = tuple(p for p in problems if p.severity is Severity.WARNING)
-    return Ledger(as_of, due_days, tuple(rows), unparsed, warnings)
+    changes = tuple(c for device in sorted(estate.devices,
+                                           key=lambda d: (d.site, d.hostname, d.serial))
+                    for c in reservation_changes(estate, device, matched.get(
+                        (device.site, device.hostname, device.serial))))
+    return Ledger(as_of, due_days, tuple(rows), unparsed, warnings, changes)
+
+
+def _unit(pid: str, serial: str) -> str:
+    return f"{pid}:{serial}"
+
+
+def reservation_changes(estate: Estate, device: Device, rec: DeviceEvidence | None
+                        ) -> list[ReservationChange]:
+    """What changed under a reserved device since the inventory was written, from its capture.
+
+    The capture joined the device on serial or hostname; a serial the estate does not know under
+    the same hostname is a replaced chassis, and member serials that differ are members added or
+    removed. Each comes with its steps from the runbook command catalogue.
+    """
+    if rec is None or device.state not in (LicensingState.SLR, LicensingState.PLR):
+        return []
+    mode = Mode.SLR if device.state is LicensingState.SLR else Mode.PLR
+    known = {device.serial.upper()} | {m.serial.upper() for m in device.members}
+    seen_members = {m.serial.upper(): m for m in rec.members if m.serial}
+    catalogue = estate.catalogue or load_catalogue()
+    commands = load_command_catalogue()
+    settings = RunbookSettings()
+    out: list[ReservationChange] = []
+
+    def add(change: Change, detail: str, target: Device, units: tuple[str, ...]) -> None:
+        steps = reservation_change_steps(estate, target, mode, change.value, units, catalogue,
+                                         commands, settings)
+        out.append(ReservationChange(device.site, device.hostname, change, detail, steps,
+                                     rec.blocks or (rec.where,)))
+
+    if rec.serial and rec.serial.upper() not in known:
+        new = replace(device, pid=rec.pid or device.pid, serial=rec.serial,
+                      members=tuple(m for m in rec.members if m.serial
+                                    and m.serial != rec.serial) or device.members)
+        old_units = (_unit(device.pid, device.serial),
+                     *(_unit(m.pid, m.serial) for m in device.members))
+        add(Change.REPLACED, f"the capture shows {rec.serial} where the inventory reserved "
+            f"{device.serial}: return the old reservation, reserve the new chassis", new,
+            old_units)
+        return out
+    if not seen_members:
+        return out
+    added = tuple(_unit(m.pid, m.serial) for key, m in sorted(seen_members.items())
+                  if key not in known)
+    if added:
+        add(Change.MEMBER_ADDED, f"stack member(s) {', '.join(added)} are not in the inventory "
+            "and hold no reservation of their own", device, added)
+    gone = tuple(_unit(m.pid, m.serial) for m in device.members
+                 if m.serial.upper() not in seen_members)
+    if gone:
+        add(Change.MEMBER_REMOVED, f"reserved member(s) {', '.join(gone)} no longer appear in "
+            "the capture", device, gone)
+    return out
 
 
 def parse_fail_on(value: str) -> tuple[str, int]:

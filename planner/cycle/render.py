@@ -6,7 +6,7 @@ import hashlib
 from datetime import date, timedelta
 from typing import Any
 
-from planner.cycle.ledger import Ledger, LedgerRow
+from planner.cycle.ledger import Ledger, LedgerRow, ReservationChange
 from planner.cycle.schedule import CycleSchedule, Trip
 from planner.renewal.ics import escape_text, fold
 
@@ -130,3 +130,38 @@ def _ledger_row(r: LedgerRow) -> tuple[Any, ...]:
 def site_rows(ledger: Ledger) -> list[tuple[Any, ...]]:
     return [(s.site or "(not in estate)", s.devices, s.reported, s.acknowledged, s.ok, s.due,
              s.overdue, s.unknown, s.reserved, _d(s.next_deadline)) for s in ledger.sites()]
+
+
+CHANGE_HEADER = ("site", "hostname", "change", "detail", "step", "title", "member", "commands",
+                 "verify", "source")
+
+
+def _step_rows(c: ReservationChange) -> list[tuple[Any, ...]]:
+    return [(c.site, c.hostname, c.change.value, c.detail, i, s.title
+             + ("" if s.confirmed else " (CONFIRM BEFORE USE)"), s.member,
+             " / ".join(s.lines) or s.note, s.verify, s.source)
+            for i, s in enumerate(c.steps, 1)]
+
+
+def change_rows(ledger: Ledger) -> list[tuple[Any, ...]]:
+    """One row per step of every reservation change."""
+    return [row for c in ledger.changes for row in _step_rows(c)]
+
+
+def ledger_doc(ledger: Ledger) -> dict[str, Any]:
+    """The whole ledger for machines: devices, sites, unread files and reservation changes."""
+    return {
+        "schema": "planner.cycle-ledger/1", "as_of": _d(ledger.as_of),
+        "due_within_days": ledger.due_days,
+        "devices": [dict(zip(LEDGER_HEADER, _ledger_row(r), strict=True)) for r in ledger.rows],
+        "sites": [dict(zip(SITE_HEADER, row, strict=True)) for row in site_rows(ledger)],
+        "unparsed": [{"file": u.file, "reason": u.reason, "leaves_unknown": list(u.devices)}
+                     for u in ledger.unparsed],
+        "reservation_changes": [
+            {"site": c.site, "hostname": c.hostname, "change": c.change.value,
+             "detail": c.detail, "evidence": list(c.evidence),
+             "steps": [{"title": s.title, "kind": s.kind.value, "member": s.member,
+                        "lines": list(s.lines), "verify": s.verify, "note": s.note,
+                        "source": s.source, "confirmed": s.confirmed} for s in c.steps]}
+            for c in ledger.changes],
+    }

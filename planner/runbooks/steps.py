@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 
 from planner.catalogue import Catalogue, ProductFamily
 from planner.encode import cli_value
-from planner.model import DataElement, Device, Estate, InternetAccess, Mode
+from planner.model import DataElement, Device, Estate, InternetAccess, LicensingState, Mode
 from planner.modes import load_modes
 from planner.optimise.classes import slup_state
 from planner.runbooks.catalogue import Command, CommandCatalogue, Platform
@@ -391,3 +392,54 @@ def round_trip_steps(estate: Estate, planned: PlannedDevice, catalogue: Catalogu
     return tuple(before.steps), tuple(after.steps), {
         "usage_file": before.values["usage_file"], "ack_file": before.values["ack_file"],
         "stem": before.values["stem"]}
+
+
+def reservation_change_steps(estate: Estate, device: Device, mode: Mode, change: str,
+                             units: tuple[str, ...], catalogue: Catalogue,
+                             commands: CommandCatalogue, settings: RunbookSettings
+                             ) -> tuple[Step, ...]:
+    """The steps for a reservation change the offline cycle meets (planner cycle status):
+
+    - `replaced`: `device` is the new chassis; `units` the old one's units, whose reservation
+      must be returned so it is not left orphaned in CSSM, then the new one is reserved;
+    - `member-added`: `units` are the new stack members, reserved one by one;
+    - `member-removed`: `units` are the members gone, whose reserved licences go back.
+    """
+    family = catalogue.family_for_pid(device.pid)
+    slup = slup_state(family, device.version, device.state)
+    platform = commands.platform_for(family, device.version, slup)
+    fallback = str(platform.guide) if platform else "the platform's licensing guide"
+    planned = PlannedDevice(device, mode)
+    b = _Builder(platform, _values(planned, family, settings, mode), fallback)
+    reserve = "CSSM help 'Update Reserved Licenses' <https://software.cisco.com/web/fw/" \
+              "softwareworkspace/smartlicensing/ssmcompiledhelps/c_Update_Reserved_Licenses.html>"
+    if change == "replaced":
+        for unit in units:
+            b.other(StepKind.PORTAL, f"Return the reservation of the replaced unit {unit}",
+                    f"if the old unit still boots, run 'license smart reservation return' on it "
+                    f"and enter the return code for product instance {unit} in CSSM (Virtual "
+                    f"Account {device.virtual_account}); if it cannot, ask Cisco licensing "
+                    "support to release it. Until then its licences stay reserved to a device "
+                    "that no longer exists.", reserve, member=unit)
+        _reservation(b, PlannedDevice(replace(device, state=LicensingState.UNKNOWN), mode),
+                     family, mode, [])
+    elif change == "member-added":
+        b.command("reservation-request-all", "Generate request codes (one per member, the new "
+                  "member's included)")
+        for unit in units:
+            b.other(StepKind.PORTAL, f"Reserve in CSSM for the new member {unit}",
+                    f"Virtual Account {device.virtual_account}: enter the new member's request "
+                    "code, reserve what the stack uses, download its authorization code",
+                    reserve, member=unit)
+            serial = unit.split(":", 1)[1]
+            auth_file = f"{b.values['fs']}{b.values['stem']}_{serial}_auth.txt"
+            b.command("reservation-install", f"Install the authorization code for {unit}",
+                      member=unit, extra={"auth_file": auth_file})
+    else:
+        for unit in units:
+            b.other(StepKind.PORTAL, f"Release the reservation of the removed member {unit}",
+                    "return its reservation (return code from the member if it is still "
+                    "available, else Cisco licensing support) so its licences go back to the "
+                    f"Virtual Account {device.virtual_account}", reserve, member=unit)
+    b.command("reservation-verify", "Verify the reservation now covers every member")
+    return tuple(b.steps)

@@ -143,7 +143,7 @@ def test_cli_status_formats_and_fail_on(tmp_path: Path) -> None:
     result = runner.invoke(main, ["cycle", "status", estate, "--evidence", str(folder),
                                   "--date", "2027-01-05", "--format", "json"])
     assert result.exit_code == 0, result.output
-    rows = json.loads(result.stdout)
+    rows = json.loads(result.stdout)["devices"]
     assert rows[0]["standing"] == "overdue" and rows[0]["last_ack"] == "2026-10-01"
     failed = runner.invoke(main, ["cycle", "status", estate, "--evidence", str(folder),
                                   "--date", "2027-01-05", "--fail-on", "overdue", "--sites",
@@ -187,3 +187,56 @@ def test_real_captures_show_their_last_ack_and_next_deadline(path: Path | None) 
     assert row.last_ack == want_last
     assert row.acknowledged == (want_last is not None)
     assert not row.in_estate and "not in the estate" in row.reason
+
+
+def _udi(host: str, pid: str, serial: str, members: list[tuple[str, str]]) -> str:
+    lines = [f"{host}#show license udi", f"UDI: PID:{pid},SN:{serial}", "", "HA UDI List:"]
+    roles = ["Active", "Standby"] + ["Member"] * 8
+    lines += [f"    {role}:PID:{p},SN:{s}" for role, (p, s) in zip(roles, members, strict=False)]
+    return "\n".join(lines) + "\n"
+
+
+def test_reservation_changes_come_with_their_runbook_steps(tmp_path: Path) -> None:
+    from planner.cycle.ledger import Change
+    from planner.model import StackMember
+
+    def stack(host: str, serial: str, members: list[str]) -> Device:
+        return Device(host, "C9300-48P", serial, "OT1", "DEFAULT", "16.12.5", LicensingState.SLR,
+                      (LicenceUse("network-advantage", 1 + len(members)),),
+                      tuple(StackMember("C9300-48P", m) for m in [serial, *members]))
+
+    replaced = stack("vault-sw1", "FOC0000R001", ["FOC0000R002"])
+    grown = stack("vault-sw2", "FOC0000G001", ["FOC0000G002"])
+    shrunk = stack("vault-sw3", "FOC0000S001", ["FOC0000S002", "FOC0000S003"])
+    steady = stack("vault-sw4", "FOC0000T001", ["FOC0000T002"])
+    folder = tmp_path / "captures"
+    folder.mkdir()
+    (folder / "sw1.txt").write_text(_udi("vault-sw1", "C9300-48P", "FOC0000N001",
+                                         [("C9300-48P", "FOC0000N001"),
+                                          ("C9300-48P", "FOC0000R002")]))
+    (folder / "sw2.txt").write_text(_udi("vault-sw2", "C9300-48P", "FOC0000G001",
+                                         [("C9300-48P", "FOC0000G001"),
+                                          ("C9300-48P", "FOC0000G002"),
+                                          ("C9300-24T", "FOC0000G003")]))
+    (folder / "sw3.txt").write_text(_udi("vault-sw3", "C9300-48P", "FOC0000S001",
+                                         [("C9300-48P", "FOC0000S001"),
+                                          ("C9300-48P", "FOC0000S002")]))
+    (folder / "sw4.txt").write_text(_udi("vault-sw4", "C9300-48P", "FOC0000T001",
+                                         [("C9300-48P", "FOC0000T001"),
+                                          ("C9300-48P", "FOC0000T002")]))
+    ledger = read_ledger(_estate(replaced, grown, shrunk, steady), [folder], as_of=AS_OF)
+    got = {(c.hostname, c.change) for c in ledger.changes}
+    assert got == {("vault-sw1", Change.REPLACED), ("vault-sw2", Change.MEMBER_ADDED),
+                   ("vault-sw3", Change.MEMBER_REMOVED)}
+    by_host = {c.hostname: c for c in ledger.changes}
+    titles = [s.title for s in by_host["vault-sw1"].steps]
+    assert any("Return the reservation of the replaced unit C9300-48P:FOC0000R001" in t
+               for t in titles)
+    assert any("FOC0000N001" in s.member for s in by_host["vault-sw1"].steps)  # new chassis
+    added = by_host["vault-sw2"].steps
+    assert any(s.member == "C9300-24T:FOC0000G003" for s in added)
+    assert any(s.lines for s in added)  # commands from the catalogue, not prose only
+    assert any("FOC0000S003" in s.title for s in by_host["vault-sw3"].steps)
+    assert all(c.evidence for c in ledger.changes)
+    # Reserved devices stay out of the report/ACK standings.
+    assert {r.standing for r in ledger.rows} == {Standing.RESERVED}
