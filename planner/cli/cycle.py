@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from planner.cycle.ledger import Ledger
     from planner.cycle.schedule import CycleSchedule
     from planner.model import Estate
+    from planner.reporting import ReportingPolicy
     from planner.runbooks.planned import PlannedEstate
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -71,16 +72,19 @@ def _build(estate: Path, plan_file: Path, start: str, margin: int | None,
     loaded = _load(estate, False, when)
     planned = from_plan_file(loaded, plan_file)
     deadlines: dict[str, date] = {}
+    policies: dict[str, ReportingPolicy] = {}
     if evidence:
         ledger = read_ledger(loaded, list(evidence), as_of=when)
         for line in _unread(ledger):
             click.echo(line, err=True)
         deadlines = {r.serial: r.next_deadline for r in ledger.rows
                      if r.in_estate and r.serial and r.next_deadline is not None}
+        policies = {r.serial: r.clocks for r in ledger.rows
+                    if r.in_estate and r.serial and r.clocks is not None}
     try:
         schedule = schedule_cycle(planned, when, load_reporting(), margin_days=margin,
                                   turnaround_days=DEFAULT_TURNAROUND_DAYS if turnaround is None
-                                  else turnaround, deadlines=deadlines)
+                                  else turnaround, deadlines=deadlines, policies=policies)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     return loaded, planned, schedule

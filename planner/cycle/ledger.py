@@ -23,6 +23,7 @@ from planner.evidence.ingest import map_files, walk
 from planner.evidence.records import DeviceEvidence
 from planner.model import Device, Estate, LicensingState, Mode
 from planner.problems import Problem, Severity, UsageError
+from planner.reporting import ClassClocks, LicenceClass, ReportingPolicy, load_reporting
 from planner.runbooks.catalogue import load_command_catalogue
 from planner.runbooks.steps import reservation_change_steps
 from planner.runbooks.types import RunbookSettings, Step
@@ -53,6 +54,7 @@ class LedgerRow:
     policy: str = ""  # policy in use, with the ACK requirement
     evidence: tuple[str, ...] = ()  # file:line of every capture block used
     reason: str = ""  # why unknown, or a note
+    clocks: ReportingPolicy | None = None  # the policy the capture shows, as the schedule reads it
 
     @property
     def reported(self) -> bool:
@@ -147,6 +149,28 @@ def _policy_text(rec: DeviceEvidence) -> str:
     return f"{name} (ACK {'required' if rec.policy.ack_required else 'not required'})"
 
 
+# How `show license status` names the classes of its `Policy:` block (lower case, by prefix).
+_CLASS_NAMES = (("unenforced/non-export perpetual", LicenceClass.UNENFORCED_PERPETUAL),
+                ("unenforced/non-export subscription", LicenceClass.UNENFORCED_SUBSCRIPTION),
+                ("enforced", LicenceClass.ENFORCED), ("export", LicenceClass.EXPORT_CONTROLLED))
+
+
+def policy_clocks(rec: DeviceEvidence) -> ReportingPolicy | None:
+    """The policy a capture shows, as planner.reporting reads policies; classes the capture
+    does not print keep the Cisco default (a partial block says nothing about the others)."""
+    if rec.policy is None or not rec.policy.attributes:
+        return None
+    default = load_reporting().default
+    classes = dict(default.classes)
+    for name, first, frequency, change in rec.policy.attributes:
+        cls = next((c for prefix, c in _CLASS_NAMES if name.lower().startswith(prefix)), None)
+        if cls is not None:
+            classes[cls] = ClassClocks(first, frequency, change)
+    ack = default.ack_required if rec.policy.ack_required is None else rec.policy.ack_required
+    return ReportingPolicy(rec.policy.name or "as captured", ack, classes,
+                           f"captured: {rec.where}")
+
+
 def _standing(deadline: date | None, as_of: date, due_days: int) -> Standing:
     if deadline is None:
         return Standing.UNKNOWN
@@ -174,7 +198,7 @@ def _row(site: str, device: Device | None, rec: DeviceEvidence, as_of: date,
         last_ack=last_ack, next_deadline=deadline,
         days_left=(deadline - as_of).days if deadline else None,
         interval_days=interval_days(rec.reporting_interval), policy=_policy_text(rec),
-        evidence=rec.blocks or (rec.where,), reason=reason)
+        evidence=rec.blocks or (rec.where,), reason=reason, clocks=policy_clocks(rec))
 
 
 def _keys(device: Device) -> list[str]:

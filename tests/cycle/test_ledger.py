@@ -48,7 +48,8 @@ def _estate(*devices: Device) -> Estate:
 
 
 def status_capture(host: str, serial: str, last_ack: str | None, deadline: str | None,
-                   pushed: str | None = None) -> str:
+                   pushed: str | None = None, perpetual: tuple[int, int, int] = (365, 0, 90),
+                   policy: str = "") -> str:
     """A terminal session in the shape IOS XE 17.x prints (our own values)."""
     def line(value: str | None) -> str:
         return value if value else "<none>"
@@ -56,11 +57,12 @@ def status_capture(host: str, serial: str, last_ack: str | None, deadline: str |
         f"{host}#show license udi", f"UDI: PID:C9300-24P,SN:{serial}", "",
         f"{host}#show license status", "", "Smart Licensing Using Policy:", "  Status: ENABLED",
         "", "Policy:", "  Policy in use: Merged from multiple sources.",
+        *([f"  Policy name: {policy}"] if policy else []),
         "  Reporting ACK required: yes (CISCO default)",
         "  Unenforced/Non-Export Perpetual Attributes:",
-        "    First report requirement (days): 365 (CISCO default)",
-        "    Reporting frequency (days): 0 (CISCO default)",
-        "    Report on change (days): 90 (CISCO default)",
+        f"    First report requirement (days): {perpetual[0]} (CISCO default)",
+        f"    Reporting frequency (days): {perpetual[1]} (CISCO default)",
+        f"    Report on change (days): {perpetual[2]} (CISCO default)",
         "", "Usage Reporting:", f"  Last ACK received: {line(last_ack)}",
         f"  Next ACK deadline: {line(deadline)}", "  Reporting push interval: 30  days",
         "  Next ACK push check: <none>", "  Next report push: <none>",

@@ -8,6 +8,8 @@ is walked against it.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from itertools import pairwise
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -199,3 +201,43 @@ def test_too_tight_a_window_is_refused_not_scheduled() -> None:
     with pytest.raises(ValueError, match="shorter than"):
         schedule_cycle(planned, START, load_reporting(), margin_days=10, turnaround_days=5,
                        policies={"SN1": _policy(12, 90)})
+
+
+def test_evidence_sets_each_devices_deadline_and_policy(tmp_path: Path) -> None:
+    """`--evidence`: the deadline and the policy a device's capture shows replace the assumed
+    ones, and the schedule keeps the tighter window."""
+    import json
+
+    from click.testing import CliRunner
+
+    from planner.cli import main
+    from planner.examples import write_example
+    from planner.writers.plan_files import write_plan_files
+    from tests.cycle.test_ledger import status_capture
+
+    write_example("federal-agency", tmp_path / "demo")
+    estate_path = tmp_path / "demo" / "estate.yaml"
+    estate = load_estate(estate_path, today=START).estate
+    write_plan_files(plan_estate(estate), tmp_path / "plan")
+    planned = from_plan(plan_estate(estate))
+    lab = next(p.device for p in planned.devices
+               if p.mode in CARRIED_MODES and p.device.state is LicensingState.SLUP
+               and all(load_catalogue().licence(u.tag).term.value != "term"
+                       for u in p.device.licences))
+    captures = tmp_path / "captures"
+    captures.mkdir()
+    (captures / "lab.txt").write_text(status_capture(
+        lab.hostname, lab.serial, "Dec 20 09:00:00 2026 UTC", "Jan 29 09:00:00 2027 UTC",
+        perpetual=(365, 0, 40), policy="Site Policy"))
+    result = CliRunner().invoke(main, [
+        "cycle", "schedule", str(estate_path), "--plan", str(tmp_path / "plan" / "plan.json"),
+        "--from", START.isoformat(), "--evidence", str(captures), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    rows = [(t, d) for t in doc["trips"] for d in t["devices"] if d["serial"] == lab.serial]
+    assert rows and all(d["window_days"] == 40 and d["policy"] == "Site Policy"
+                        and d["first_deadline"] == "2027-01-29" for _t, d in rows)
+    imports = sorted(date.fromisoformat(t["ack_import"]) for t, _d in rows)
+    assert imports[0] <= date(2027, 1, 29) - timedelta(days=doc["margin_days"])
+    assert all(b - a <= timedelta(days=40 - doc["margin_days"])
+               for a, b in pairwise(imports))
