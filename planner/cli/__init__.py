@@ -10,6 +10,7 @@ import importlib
 import json
 import os
 import signal
+import sqlite3
 import threading
 import traceback
 from typing import Any
@@ -124,6 +125,11 @@ class PlannerGroup(click.Group):
             click.echo("planner: interrupted; outputs are the previous or the new complete set.",
                        err=True)
             ctx.exit(130)
+        except sqlite3.OperationalError as exc:  # a lock held past the wait, read-only media
+            from planner.history.store import database_trouble
+
+            click.echo(f"planner: {database_trouble(exc)}", err=True)
+            ctx.exit(int(ExitCode.INPUT))
         except OSError as exc:  # the writer names its own; this catches any other path
             click.echo(f"planner: {describe(exc)}", err=True)
             ctx.exit(int(ExitCode.INPUT))

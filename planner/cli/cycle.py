@@ -446,7 +446,7 @@ def history_cmd(estate: Path | None, db: Path | None, show_acks: bool, fmt: str)
     from planner.history.store import default_db_path, open_history
 
     path = db or (default_db_path(estate) if estate else Path(".planner") / "history.db")
-    conn = open_history(path, create=False)
+    conn = open_history(path, readonly=True)
     try:
         rows: list[tuple[object, ...]]
         if show_acks:

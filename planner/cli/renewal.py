@@ -101,7 +101,7 @@ def snapshot_list(estate: Path | None, db: Path | None, fmt: str) -> None:
     Example:
       planner snapshot list demo/estate.yaml
     """
-    conn = open_history(_db_path(db, estate), create=False)
+    conn = open_history(_db_path(db, estate), readonly=True)
     rows = [(i.taken.isoformat(), i.estate, i.devices, i.source) for i in list_snapshots(conn)]
     click.echo(render_rows(("date", "estate", "devices", "source"), rows, fmt), nl=False)
 
@@ -175,7 +175,7 @@ def snapshot_diff(d1: str, d2: str, db: Path | None, estate: Path | None, fmt: s
 
     Without --db or --estate the database is .planner/history.db in the current folder.
     """
-    conn = open_history(_db_path(db, estate), create=False)
+    conn = open_history(_db_path(db, estate), readonly=True)
     diff = diff_snapshots(conn, _date("D1", d1), _date("D2", d2))
     click.echo(dump_json(_diff_dict(diff)) if fmt == "json" else _diff_tables(diff), nl=False)
 
@@ -241,7 +241,7 @@ def renewal(estate: Path, renewal_text: str, since_text: str | None, date_text: 
     path = _db_path(db, estate)
     conn: sqlite3.Connection | None = None
     if db is not None or path.is_file():
-        conn = open_history(path, create=False)
+        conn = open_history(path, readonly=True)
     brief = run_renewal(result.estate, reference=when, renewal=renewal_day, since=since,
                         conn=conn, what_if=WhatIf(_keep(result.estate, keep), no_downgrade))
     if outdir is not None:

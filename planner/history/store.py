@@ -14,7 +14,7 @@ from datetime import date
 from itertools import islice
 from pathlib import Path
 
-from planner.history.schema import migrate
+from planner.history.schema import LATEST, current_version, migrate
 from planner.history.snapshot import DeviceRow, SnapshotData, parse_licences
 from planner.problems import InputError, UsageError, error
 
@@ -37,24 +37,107 @@ def default_db_path(estate_path: str | Path) -> Path:
     return Path(estate_path).resolve().parent / ".planner" / "history.db"
 
 
-def open_history(path: str | Path, *, create: bool = True) -> sqlite3.Connection:
-    """Open (and migrate) the history database; `create=False` refuses a missing file."""
+# How long a command waits for another process's lock on the database before giving up with
+# exit 2 (a bounded wait: a stuck writer must not hang a read forever).
+LOCK_WAIT_SECONDS = 10
+
+
+def open_history(path: str | Path, *, create: bool = True,
+                 readonly: bool = False) -> sqlite3.Connection:
+    """Open the history database; `create=False` refuses a missing file.
+
+    `readonly=True` (every command that only reads history) opens it with SQLite's read-only
+    mode, so `snapshot list` works on read-only media and never changes the file. Before any
+    write (creating tables, switching to WAL, migrating) the file is checked to be a planner
+    database: another application's SQLite file is refused untouched.
+    """
     db = Path(path)
-    if not create and not db.is_file():
+    if (not create or readonly) and not db.is_file():
         raise UsageError(f"{db}: no snapshot history here; run `planner snapshot add` first")
-    if create:
-        db.parent.mkdir(parents=True, exist_ok=True)
     try:
+        if readonly:
+            return _open_readonly(db)
+        if create:
+            db.parent.mkdir(parents=True, exist_ok=True)
         # isolation_level=None: transactions are explicit (BEGIN IMMEDIATE ... COMMIT), so one
         # snapshot is exactly one transaction whatever the sqlite3 module's defaults are.
-        conn = sqlite3.connect(db, isolation_level=None)
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=FULL")
-        conn.execute("PRAGMA busy_timeout=10000")
-        conn.execute("PRAGMA cache_size=-65536")  # 64 MiB: a 100k-device snapshot's B-trees
-        migrate(conn, str(db))
+        conn = sqlite3.connect(db, isolation_level=None, timeout=LOCK_WAIT_SECONDS)
+        try:
+            _refuse_foreign(conn, db)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=FULL")
+            conn.execute(f"PRAGMA busy_timeout={LOCK_WAIT_SECONDS * 1000}")
+            conn.execute("PRAGMA cache_size=-65536")  # 64 MiB: a 100k-device snapshot's B-trees
+            migrate(conn, str(db))
+        except BaseException:
+            conn.close()
+            raise
+    except sqlite3.OperationalError as exc:
+        raise UsageError(f"{db}: {database_trouble(exc)}") from None
     except sqlite3.DatabaseError as exc:
         raise UsageError(f"{db}: not a planner history database ({exc})") from None
+    return conn
+
+
+def database_trouble(exc: sqlite3.OperationalError) -> str:
+    """What an OperationalError means for the user: a lock held too long, read-only media."""
+    text = str(exc)
+    if "locked" in text or "busy" in text:
+        return (f"the history database is locked by another process (waited "
+                f"{LOCK_WAIT_SECONDS} s); try again when it has finished")
+    if "readonly" in text or "read-only" in text:
+        return "the history database is on read-only media or not writable"
+    return f"cannot use the history database ({text})"
+
+
+def _refuse_foreign(conn: sqlite3.Connection, db: Path) -> None:
+    """Raise unless the database is empty or already the planner's (read before any write)."""
+    tables = {str(r[0]) for r in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if tables and not {"schema_version", "snapshots"} <= tables:
+        shown = ", ".join(sorted(tables)[:5]) + (" ..." if len(tables) > 5 else "")
+        raise UsageError(f"{db}: not a planner history database (it holds tables {shown}); "
+                         "it was left untouched. Use --db with a new or planner file")
+
+
+def _open_readonly(db: Path) -> sqlite3.Connection:
+    uri = db.resolve().as_uri()
+    conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None,
+                           timeout=LOCK_WAIT_SECONDS)
+    try:
+        conn.execute(f"PRAGMA busy_timeout={LOCK_WAIT_SECONDS * 1000}")
+        conn.execute("PRAGMA query_only=1")
+        try:
+            version = current_version(conn)
+        except sqlite3.OperationalError:
+            # A WAL database on read-only media cannot create its shared-memory file: read it
+            # as immutable (nothing can be writing to read-only media).
+            conn.close()
+            conn = sqlite3.connect(f"{uri}?immutable=1", uri=True, isolation_level=None)
+            conn.execute("PRAGMA query_only=1")
+            version = current_version(conn)
+        _refuse_foreign(conn, db)
+    except BaseException:
+        conn.close()
+        raise
+    if version == 0:
+        conn.close()
+        raise UsageError(f"{db}: holds no planner snapshot history (left untouched); run "
+                         "`planner snapshot add` to start one")
+    if version < LATEST:
+        # An older planner's database: upgrade it once through a writable connection (it is
+        # verified to be the planner's), then read it read-only as asked.
+        conn.close()
+        try:
+            open_history(db, create=False).close()
+        except UsageError as exc:
+            raise UsageError(f"{exc} (the database is at schema version {version} and must "
+                             "be upgraded once by a planner that can write it)") from None
+        return _open_readonly(db)
+    if version > LATEST:
+        conn.close()
+        raise UsageError(f"{db}: history database is at schema version {version}; this "
+                         f"planner knows up to {LATEST}. Upgrade the planner to read it.")
     return conn
 
 

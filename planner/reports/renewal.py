@@ -167,7 +167,7 @@ def history(estate: Estate) -> sqlite3.Connection | None:
     if not estate.path:
         return None
     path = default_db_path(estate.path)
-    return open_history(path, create=False) if Path(path).is_file() else None
+    return open_history(path, readonly=True) if Path(path).is_file() else None
 
 
 def build_renewal(estate: Estate, *, when: date | None, date_source: str, command: str,
