@@ -16,7 +16,6 @@ import yaml
 
 from planner.catalogue import Catalogue, LicenceDef, ProductFamily, load_catalogue
 from planner.domains import MAX_AMOUNT, finite_number, option_date
-from planner.fileio import sha256_file
 from planner.join import DeviceSource, join_devices
 from planner.model import (
     ClassificationPolicy,
@@ -218,7 +217,6 @@ def _read_evidence(doc: EstateDoc, base: Path, display: str, problems: list[Prob
     """
     # Imported only when an estate lists evidence: the parsers pull in TextFSM templates.
     from planner.evidence import read_evidence_detailed
-    from planner.evidence.ingest import walk
 
     roots: list[Path] = []
     missing = False
@@ -239,11 +237,10 @@ def _read_evidence(doc: EstateDoc, base: Path, display: str, problems: list[Prob
     if roots:
         result = read_evidence_detailed(roots, base=base)
         problems.extend(result.problems)
-        for path, rel_name in walk(roots, base):
-            try:
-                sources.append(SourceFile(rel_name, EVIDENCE, sha256_file(path)))
-            except InputError:
-                continue  # not a regular file (a FIFO, a device): the evidence reader warned
+        # Each capture was opened once and hashed from the bytes the parser read; a file that
+        # could not be read (not a regular file, too large) has no digest and is left out.
+        sources.extend(SourceFile(report.file, EVIDENCE, report.sha256)
+                       for report in result.files if report.sha256)
         device_sources.append(DeviceSource(str(Path(display).parent / EVIDENCE),
                                            list(result.devices)))
     return missing

@@ -48,6 +48,7 @@ class FileReport:
     skipped: int
     warnings: int
     commands: tuple[CommandReport, ...] = ()
+    sha256: str = ""  # of the bytes read (each file is opened once); "" when it was not read
 
 
 _IOS_SHOW_LICENSE = re.compile(r"^Index \d+ Feature:", re.M)
@@ -190,6 +191,7 @@ def parse_file_text(text: str, source: str) -> tuple[list[tuple[int, DeviceEvide
     if stripped.startswith(("<RUMReport", "{", "<?xml", "<specificPLR", "<!--")):
         blocks = [Block(text, 1)]  # XML/JSON artefacts are never split on prompts
     else:
+        text, problems = _without_overlong_lines(text, source)
         blocks = split_text(text)
     # (file part, record): the part (`==== ... ====` section) is all grouping needs, and the
     # block text is not carried back from worker processes.
@@ -223,6 +225,30 @@ def _split_versions(block: Block) -> list[Block]:
     first_line = block.line + (1 if block.command else 0)
     return [replace(block, text=parts[0][1])] + [
         Block(text, first_line + offset, section=block.section) for offset, text in parts[1:]]
+
+
+# No Cisco CLI prints a line anywhere near this long (terminal widths stop at 512). Longer lines
+# are blanked before parsing: the template regexes backtrack per line, so one pathological
+# line would make parsing quadratic in its length; with every line bounded, parsing is linear
+# in the file's size. (XML and JSON artefacts are not line-oriented and are not touched.)
+MAX_CLI_LINE = 4096
+
+
+def _without_overlong_lines(text: str, source: str) -> tuple[str, list[Problem]]:
+    if len(text) <= MAX_CLI_LINE:
+        return text, []
+    lines = text.split("\n")
+    if max(map(len, lines)) <= MAX_CLI_LINE:
+        return text, []
+    problems: list[Problem] = []
+    for i, line in enumerate(lines):
+        if len(line) > MAX_CLI_LINE:
+            problems.append(warning(source, f"line is {len(line):,} characters long; CLI "
+                                    "output lines are shorter, so it was not parsed",
+                                    line=i + 1, expected=f"lines under {MAX_CLI_LINE} "
+                                    "characters"))
+            lines[i] = ""
+    return "\n".join(lines), problems
 
 
 def _peer(record: DeviceEvidence, hostname: str, pid: str, serial: str) -> DeviceEvidence:
@@ -262,37 +288,47 @@ def _rel(path: Path, base: Path) -> str:
         return path.as_posix()
 
 
-def read_file(path: Path, source: str) -> tuple[str | None, list[Problem]]:
-    if path.suffix.lower() in _SKIP_SUFFIXES:
-        return None, [warning(source, f"`{path.suffix}` files are not captures; skipped")]
+def read_file(path: Path, source: str) -> tuple[str | None, list[Problem], str]:
+    """(text or None when skipped, problems, SHA-256 of the bytes read or "")."""
     try:
         # One non-blocking open of a regular file, capped while reading: a FIFO or a device in
-        # an evidence folder is skipped instead of waited on or read forever.
-        data = read_input(path, source, max_bytes=_MAX_BYTES).data
-        return decode_bytes(data, source), []
+        # an evidence folder is skipped instead of waited on or read forever. The digest is of
+        # these bytes, so the sources list hashes exactly what was parsed.
+        got = read_input(path, source, max_bytes=_MAX_BYTES)
     except InputError as exc:
-        # Undecodable input is an error for a file the user named, but one file in an
-        # evidence folder must not stop the rest: downgrade it to a warning and skip.
-        return None, [replace(p, severity=Severity.WARNING, message=p.message + "; skipped")
-                      for p in exc.problems]
+        return None, _skipped(exc), ""
+    if path.suffix.lower() in _SKIP_SUFFIXES:
+        return None, [warning(source, f"`{path.suffix}` files are not captures; skipped")], \
+            got.sha256
+    try:
+        return decode_bytes(got.data, source), [], got.sha256
+    except InputError as exc:
+        return None, _skipped(exc), got.sha256
+
+
+def _skipped(exc: InputError) -> list[Problem]:
+    # Unreadable input is an error for a file the user named, but one file in an evidence
+    # folder must not stop the rest: downgrade it to a warning and skip.
+    return [replace(p, severity=Severity.WARNING, message=p.message + "; skipped")
+            for p in exc.problems]
 
 
 def read_one(item: tuple[Path, str]) -> tuple[list[tuple[int, DeviceEvidence]],
                                               list[Problem], FileReport]:
     """Read and parse one file: its records, its problems and its line in the report."""
     path, source = item
-    text, found = read_file(path, source)
+    text, found, digest = read_file(path, source)
     if text is None:
         why = found[0].message.removesuffix("; skipped") if found else "unreadable"
         return [], found, FileReport(source, 0, 0, 1, len(found),
-                                     (CommandReport(0, "(file)", "skipped", why),))
+                                     (CommandReport(0, "(file)", "skipped", why),), digest)
     parsed, found, commands = parse_file_text(text, source)
     skipped = sum(1 for p in found if p.message.endswith("skipped"))
     if not parsed and not found:
         found = [warning(source, "no `show license` output found; skipped")]
         skipped = 1
     return parsed, found, FileReport(source, len(commands), len(parsed), skipped, len(found),
-                                     commands)
+                                     commands, digest)
 
 
 _PARALLEL_FROM = 400  # below this many files, starting worker processes costs more than it saves
