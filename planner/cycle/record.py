@@ -91,7 +91,15 @@ def add_read(conn: sqlite3.Connection, ledger: Ledger, source: str) -> int:
     return read_id
 
 
+def has_cycle_tables(conn: sqlite3.Connection) -> bool:
+    """False for a history written before the cycle tables (read-only opens do not migrate)."""
+    names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    return {"cycle_events", "cycle_reads", "cycle_devices"} <= names
+
+
 def events(conn: sqlite3.Connection) -> list[Event]:
+    if not has_cycle_tables(conn):
+        return []
     return [Event(date.fromisoformat(day), kind, trip, crossing, digest, files, result == "ok",
                   detail)
             for day, kind, trip, crossing, digest, files, result, detail in conn.execute(
@@ -101,6 +109,8 @@ def events(conn: sqlite3.Connection) -> list[Event]:
 
 def acks(conn: sqlite3.Connection) -> list[AckSeen]:
     """Every distinct ACK date each device has shown, oldest first."""
+    if not has_cycle_tables(conn):
+        return []
     query = """
         SELECT d.site, d.hostname, d.serial, d.last_ack, MIN(r.day), MAX(r.day),
                MAX(d.next_deadline)
@@ -155,9 +165,7 @@ def site_acks(db: Path, on_or_before: date | None = None) -> dict[str, SiteAcks]
     except sqlite3.Error:
         return {}
     try:
-        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = "
-                                             "'table'")}
-        if not {"cycle_reads", "cycle_devices"} <= tables:
+        if not has_cycle_tables(conn):
             return {}
         rows = latest_read(conn, on_or_before)
         read = conn.execute("SELECT day FROM cycle_reads" + (" WHERE day <= ?" if on_or_before

@@ -242,3 +242,24 @@ def test_reservation_changes_come_with_their_runbook_steps(tmp_path: Path) -> No
     assert all(c.evidence for c in ledger.changes)
     # Reserved devices stay out of the report/ACK standings.
     assert {r.standing for r in ledger.rows} == {Standing.RESERVED}
+
+
+def test_history_written_before_the_cycle_tables_reads_as_empty(tmp_path: Path) -> None:
+    import sqlite3
+
+    from planner.cycle.record import acks, events, site_acks
+    from planner.history.schema import migrate
+
+    path = tmp_path / "old.db"
+    raw = sqlite3.connect(path, isolation_level=None)
+    migrate(raw, str(path), target=3)
+    raw.close()
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        assert events(conn) == [] and acks(conn) == []
+    finally:
+        conn.close()
+    assert site_acks(path) == {}
+    result = CliRunner().invoke(main, ["cycle", "history", "--db", str(path), "--format",
+                                       "json"])
+    assert result.exit_code == 0 and json.loads(result.stdout) == []
