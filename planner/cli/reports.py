@@ -143,10 +143,11 @@ def report_cmd(estate: Path, kind: str, fmt: str, output: Path | None, templates
     if output is None:
         click.echo(text, nl=False)
         return
-    write_atomic(output, text)
-    click.echo(f"wrote {output}", err=True)
     if oscal is None:  # the document links its long registers as CSV files beside it
+        # Registers first, the document last: a document on disk never links a missing file.
         for register in getattr(context, "registers", ()):
             path = output.parent / register.file
             write_atomic(path, register_text(register))
             click.echo(f"wrote {path}", err=True)
+    write_atomic(output, text)
+    click.echo(f"wrote {output}", err=True)

@@ -28,6 +28,7 @@ from planner.reports.registers import (
 )
 from planner.reports.reproducibility import reproducibility
 from planner.reports.sites import SitePricer, site_rows
+from planner.writers.plan_files import unpriced_note
 
 COST_PARTS = tuple(f.name for f in fields(CostBreakdown))
 
@@ -179,6 +180,7 @@ def build_tradeoff(plans: Sequence[Plan], *, when: date | None, date_source: str
         *((PARTIAL_NOTE,) if any(r.partial for r in rows) else ()),
         "Exposure lists the licence data elements that leave each site's boundary: hostnames "
         "stay in wherever the site's policy sets hostname privacy.",
+        *((unpriced_note(best),) if unpriced_note(best) else ()),
     )
     return TradeoffReport(
         meta=meta(best, "tradeoff", f"Licensing trade-off report: {estate.name}", when),

@@ -16,9 +16,11 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
+from planner.catalogue import load_catalogue
 from planner.encode import finite
 from planner.fileio import csv_text, write_files_atomic
-from planner.model import Device, LicenceUse, Mode
+from planner.model import Device, LicenceUse, Mode, TermType
+from planner.parts import part_numbers
 from planner.plan import ClassDecision, DeviceClass, Plan, Transfer
 from planner.problems import UsageError
 from planner.safe_names import file_name, file_names
@@ -299,12 +301,62 @@ def _transfers_csv(doc: dict[str, Any]) -> str:
     return csv_text(header, rows)
 
 
-def _purchases_csv(doc: dict[str, Any]) -> str:
-    header = ("virtual_account", "tag", "quantity", "unit_price", "total", "currency")
-    currency = doc["estate"]["currency"]
-    rows = [(p["virtual_account"], p["tag"], p["quantity"], f"{p['unit_price']:.2f}",
-             f"{p['total']:.2f}", currency) for p in doc["purchases"]]
-    return csv_text(header, rows)
+PURCHASE_COLUMNS = ("virtual_account", "tag", "licence_term", "quantity", "unit_price",
+                    "price_per", "years", "total", "currency", "priced", "part_numbers")
+
+
+def _purchase_platforms(plan: Plan) -> dict[tuple[str, str], set[str]]:
+    """(Virtual Account, licence) -> the PIDs of the devices that use it there."""
+    wanted = {(p.virtual_account, p.tag) for p in plan.purchases}
+    serial_keys: dict[str, list[tuple[str, str]]] = {}
+    for cls in plan.classes:
+        keys = [(cls.virtual_account, use.tag) for use in cls.licences
+                if (cls.virtual_account, use.tag) in wanted]
+        for serial in cls.device_serials if keys else ():
+            serial_keys.setdefault(serial, []).extend(keys)
+    out: dict[tuple[str, str], set[str]] = {}
+    for device in plan.estate.devices if serial_keys else ():
+        for key in serial_keys.get(device.serial, ()):
+            out.setdefault(key, set()).add(device.pid)
+    return out
+
+
+def purchase_rows(plan: Plan) -> list[tuple[str, ...]]:
+    """One row per purchase with its arithmetic: total = quantity x unit_price x years, where
+    years is the horizon for a term licence and 1 for a perpetual one (bought once)."""
+    estate = plan.estate
+    catalogue = estate.catalogue if estate.catalogue is not None else load_catalogue()
+    horizon = estate.costs.horizon_years
+    platforms = _purchase_platforms(plan)
+    rows: list[tuple[str, ...]] = []
+    for p in sorted(plan.purchases, key=lambda p: (p.virtual_account, p.tag)):
+        lic = catalogue.licences.get(p.tag)
+        term = lic is not None and lic.term is TermType.TERM
+        years = horizon if term else 1
+        parts = part_numbers(p.tag, platforms.get((p.virtual_account, p.tag), ()))
+        rows.append((p.virtual_account, p.tag, "term" if term else "perpetual",
+                     str(p.quantity), f"{_money(p.unit_price):.2f}",
+                     "unit and year" if term else "unit, once", str(years),
+                     f"{_money(p.total):.2f}", estate.costs.currency,
+                     "yes" if p.unit_price > 0 else "NO PRICE KNOWN",
+                     "; ".join(parts)))
+    return rows
+
+
+def _purchases_csv(plan: Plan) -> str:
+    return csv_text(PURCHASE_COLUMNS, purchase_rows(plan))
+
+
+def unpriced_note(plan: Plan) -> str:
+    """What unpriced purchases mean for the totals ("" when every line has a price)."""
+    unpriced = [p for p in plan.purchases if p.unit_price <= 0]
+    if not unpriced:
+        return ""
+    units = sum(p.quantity for p in unpriced)
+    tags = ", ".join(sorted({p.tag for p in unpriced}))
+    return (f"{len(unpriced)} purchase line(s), {units:,} units ({tags}), have no known price "
+            "and are counted at 0.00: every total understates the spend by their cost. Give "
+            "them a unit_price in the entitlements or a price in the estate's prices:.")
 
 
 # --- summary ----------------------------------------------------------------------------------
@@ -343,6 +395,8 @@ def summary_text(plan: Plan, doc: dict[str, Any],
               f"{len(doc['purchases'])} line(s)",
               f"Labour: {plan.labour_hours_initial:,.1f} h initial, "
               f"{plan.labour_hours_per_year:,.1f} h a year"]
+    if unpriced_note(plan):
+        lines += ["", "Unpriced purchases: " + unpriced_note(plan)]
     if plan.infeasible:
         lines += ["", "Infeasible sites:"]
         for site_id, reasons in sorted(plan.infeasible):
@@ -387,7 +441,7 @@ def render_plan_files(plan: Plan, generated: date | None = None) -> dict[str, st
         "onprem.csv": _onprem_csv(plan),
         "onprem.json": json_text({"schema": PLAN_SCHEMA, "servers": doc["servers"]}),
         "transfers.csv": _transfers_csv(doc),
-        "purchases.csv": _purchases_csv(doc),
+        "purchases.csv": _purchases_csv(plan),
         "summary.txt": summary_text(plan, doc, assignments),
     }
     files.update(_reservation_files(plan))
