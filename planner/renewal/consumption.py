@@ -101,7 +101,8 @@ def over_consumption(ctx: RenewalContext, bal: dict[tuple[str, str], Balance]) -
             moves.append("transfer spare units from " + ", ".join(
                 f"{v} ({n})" for v, n in elsewhere))
         moves.append("otherwise accept the true-forward at the baseline price, not list")
-        period = (f"for {months} months to the agreement end" if ea and months
+        period = (f"for {months} month{'s' if months != 1 else ''} to the agreement end"
+                  if ea and months
                   else "for one year" if months else "once (perpetual)")
         reading = (f"True-forward charge: {charged} unit(s) of {name} above the baseline, "
                    f"billed {period}" + (f" after the EA growth allowance of {allowance}"

@@ -92,6 +92,8 @@ class Finding:
     currency: str
     priority: Priority
     notes: tuple[str, ...] = field(default=())
+    # the money's basis in words: `per year`, `N months billed`, `perpetual, once`, ...
+    basis: str = field(default="")
     # ids of the renewal-model lines this finding moves (planner.renewal.position), set by
     # the read once both sides are built
     lines: tuple[str, ...] = field(default=())
@@ -106,6 +108,7 @@ class Finding:
             "id": self.id, "kind": str(self.kind), "subject": self.subject,
             "signal": self.signal, "reading": self.reading, "counter_move": self.counter_move,
             "money": round(self.money, 2), "currency": self.currency,
+            "money_basis": self.basis,
             "priority": str(self.priority), "notes": list(self.notes),
             "lines": list(self.lines),
             "evidence": {
@@ -115,6 +118,17 @@ class Finding:
                 "entitlement_rows": list(ev.entitlement_rows),
             },
         }
+
+
+def money_basis(kind: FindingKind, *, term: bool | None, months: int = 0) -> str:
+    """The basis of a finding's money in words (docs/renewal-schema.md, "Finding kinds")."""
+    if kind in (FindingKind.REFRESH, FindingKind.LICENSING_ERA, FindingKind.VA_COUNT):
+        return "no price"
+    if term is None:  # a whole holding: term and perpetual lines together
+        return "per year for term lines, once for perpetual ones"
+    if kind is FindingKind.OVER_CONSUMPTION and term:
+        return f"{months} month{'s' if months != 1 else ''} billed"
+    return "per year" if term else "perpetual, once"
 
 
 def priority_for(money: float, settings: RenewalSettings,

@@ -17,7 +17,13 @@ from planner.problems import UsageError
 from planner.renewal import accounts, consumption, growth, software, tiers
 from planner.renewal.brief import ChartPoint, RenewalBrief
 from planner.renewal.context import Churn, HistoryView, RenewalContext, build_context
-from planner.renewal.findings import Finding, RenewalSettings, sort_findings
+from planner.renewal.findings import (
+    Finding,
+    FindingKind,
+    RenewalSettings,
+    money_basis,
+    sort_findings,
+)
 from planner.renewal.plan import build_plan
 from planner.renewal.position import LineKind, Position, WhatIf, build_position, finding_lines
 
@@ -128,6 +134,21 @@ def assumptions(ctx: RenewalContext) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _basis(ctx: RenewalContext, f: Finding) -> str:
+    """The money basis of a finding, from its kind and the licence it prices."""
+    ev = f.evidence
+    if f.kind in (FindingKind.VA_NO_DEVICES, FindingKind.VA_DORMANT, FindingKind.RESELLER_HELD):
+        return money_basis(f.kind, term=None)
+    if not ev.licences:
+        return money_basis(f.kind, term=False)
+    va = ev.virtual_accounts[0] if ev.virtual_accounts else None
+    term = ctx.is_term(ev.licences[0], va)
+    months = 0
+    if f.kind is FindingKind.OVER_CONSUMPTION:
+        months = int(ev.number("billed_months"))
+    return money_basis(f.kind, term=term, months=months)
+
+
 def consistency(ctx: RenewalContext, position: Position) -> tuple[str, ...]:
     """Why the brief's over-consumption may differ from `planner validate`'s, in numbers."""
     bal = consumption.balances(ctx)
@@ -184,7 +205,7 @@ def run_renewal(estate: Estate, *, reference: date, renewal: date, since: date |
     position = build_position(ctx, plan, what_if)
     findings = tuple(dataclasses.replace(f, lines=finding_lines(
         position, str(f.kind), f.subject, f.evidence.virtual_accounts, f.evidence.sites,
-        f.evidence.licences)) for f in findings)
+        f.evidence.licences), basis=_basis(ctx, f)) for f in findings)
     notes = []
     if hist is None:
         notes.append("No snapshot history: growth, dormant Virtual Accounts and churn need "

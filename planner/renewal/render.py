@@ -100,7 +100,8 @@ def _finding_md(f: Finding) -> list[str]:
              f"- **Signal:** {_cell(f.signal)}",
              f"- **How the renewal team reads it:** {_cell(f.reading)}",
              f"- **Counter-move:** {_cell(f.counter_move)}",
-             f"- **Money at stake:** {_money(f.money, f.currency)}",
+             f"- **Money at stake:** {_money(f.money, f.currency)}"
+             + (f" ({f.basis})" if f.basis else ""),
              f"- **Moves lines:** {moves}"]
     if ev.devices:
         more = f" (and {ev.devices_total - len(ev.devices)} more)" if (
