@@ -205,7 +205,11 @@ def diff_snapshots(conn: sqlite3.Connection, before: date, after: date) -> Snaps
             unit_causes[(tag, site)].append(Explanation(Cause(cause), int(delta)))
         units = tuple(UnitDelta(tag, site, n1, n2, tuple(unit_causes.get((tag, site), ())))
                       for tag, site, n1, n2 in conn.execute(_UNITS, (a, b)))
-        lines = conn.execute(_LINES, (a, b)).fetchall()
+        # A database from before migration 3, opened read-only (never migrated), has no
+        # lines table: its holding changes are explained as not recorded.
+        has_lines = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND "
+                                 "name = 'entitlement_lines'").fetchone() is not None
+        lines = conn.execute(_LINES, (a, b)).fetchall() if has_lines else []
         recorded = {sid for sid, *_ in lines}
         holdings = tuple(
             HoldingDelta(va, tag, q1, q2, _holding_causes(

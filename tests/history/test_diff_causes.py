@@ -118,3 +118,16 @@ def test_causes_add_up_to_every_change(tmp_path_factory, devs1, devs2, ents1, en
     for h in d.holdings:
         assert sum(e.change for e in h.causes if e.cause not in (
             Cause.RESERVATION_MADE, Cause.RESERVATION_RETURNED)) == h.after - h.before
+
+
+def test_an_old_database_read_only_says_not_recorded(tmp_path: Path) -> None:
+    same = with_lines(line("NET", 9, start=date(2026, 4, 14), end=date(2033, 4, 12)))
+    conn = open_history(tmp_path / "h.db")
+    add_snapshot(conn, from_estate(same, D1))
+    add_snapshot(conn, from_estate(same, D2))
+    # As a database written before entitlement lines were kept: the table is not there.
+    conn.execute("DROP TABLE entitlement_lines")
+    conn.close()
+    ro = open_history(tmp_path / "h.db", readonly=True)
+    (h,) = diff_snapshots(ro, D1, D2).holdings
+    assert [e.cause for e in h.causes] == [Cause.NOT_RECORDED]
