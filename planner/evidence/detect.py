@@ -87,7 +87,7 @@ _CONTENT_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("show license usage", re.compile(r"^\S[^\n]*\):\s*\n\s+Description:", re.M)),
     ("show license udi", re.compile(r"^(?:UDI: PID:\S+|SlotID\s+PID\s+SN\s+UDI)", re.M)),
     ("show version", re.compile(
-        r"^(?:Cisco (?:IOS|IOS XE|IOS-XE|IOS XR) Software|Cisco Nexus Operating System"
+        r"^[ \t]*(?:Cisco (?:IOS|IOS XE|IOS-XE|IOS XR) Software|Cisco Nexus Operating System"
         r"|Cisco Internetwork Operating System Software|IOS \(tm\) "
         r"|Cisco Adaptive Security Appliance Software Version)", re.M)),
     ("slr-syslog", re.compile(r"%SMART_LIC-\d-\w+:.*udi PID:")),

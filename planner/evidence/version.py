@@ -8,7 +8,8 @@ iosxe_show_version.textfsm): ntc-templates' IOS template does not read developme
 lines, and it lists stack members' models and serials in two lists that repeat the active one.
 
 Licensing state clues, strongest first (docs/evidence.md):
-1. `Smart Licensing Status: Smart Licensing Using Policy` -> SLUP;
+1. `Smart Licensing Status: Smart Licensing Using Policy` (or `Registration Not Applicable`)
+   -> SLUP;
 2. `Smart Licensing Status: REGISTERED | UNREGISTERED | EVAL ...` -> classic Smart Licensing
    (evaluation when it says EVAL);
 3. technology packages or licence levels whose type is Permanent / RightToUse / Evaluation ->
@@ -97,12 +98,14 @@ def _ios_licences(row: Mapping[str, object], members: int) -> tuple[LicenceEvide
         lic = _package(r["current"], r["type"], r["next"], max(members, 1))
         if lic:
             out.append(lic)
-    level = _text(row, "licence_level")
-    if level:
-        lic = _package(level, _text(row, "licence_type"), _text(row, "next_level") or level,
-                       max(members, 1))
-        if lic:
-            out.append(lic)
+    for level, kind, following in (("licence_level", "licence_type", "next_level"),
+                                   ("addon_level", "addon_type", "addon_next")):
+        current = _text(row, level)
+        if current:
+            lic = _package(current, _text(row, kind), _text(row, following) or current,
+                           max(members, 1))
+            if lic:
+                out.append(lic)
     return tuple(out)
 
 
@@ -122,7 +125,9 @@ def _members(row: Mapping[str, object]) -> tuple[StackMember, ...]:
 def _smart_era(status: str) -> tuple[Era, bool]:
     """(era, evaluation) from `Smart Licensing Status:`."""
     upper = status.upper()
-    if "USING POLICY" in upper:
+    # `Registration Not Applicable/Not Applicable` (Catalyst 9800 on 17.x): only SLUP has no
+    # registration to report.
+    if "USING POLICY" in upper or "NOT APPLICABLE" in upper:
         return Era.SLUP, False
     if upper:
         return Era.CLASSIC, "EVAL" in upper
@@ -244,7 +249,7 @@ def parse_xr(text: str, brief: bool = False) -> DeviceEvidence:
 # The first line of a `show version`, per platform. `Cisco IOS Software ...` right after an
 # `IOS XE Software` or `Internetwork Operating System Software` line belongs to the same output.
 _BANNER = re.compile(
-    r"^(?:Cisco IOS XE Software,|Cisco IOS-XE Software,|Cisco Internetwork Operating System "
+    r"^\s*(?:Cisco IOS XE Software,|Cisco IOS-XE Software,|Cisco Internetwork Operating System "
     r"Software|Cisco Nexus Operating System \(NX-OS\) Software|Cisco Adaptive Security Appliance "
     r"Software Version|Cisco IOS XR Software,|(?P<iosd>Cisco IOS Software|IOS \(tm\) ))")
 

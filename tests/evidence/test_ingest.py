@@ -34,7 +34,8 @@ def test_folder_read_devices(fixtures: Path) -> None:
                        "FCW2233A0AA", "FOC2418L1AA", "FDO2501A0XY", "FGL2412A0VG",
                        "FOC17350A0B", "FOC19240A1B", "FOC22010A2C", "JAF1715A0CD",
                        "FDO24120A7Z", "FDO21150A9B", "JAD22260A1B", "JAD24100B2C",
-                       "FOC2531A0PE", "FOC2301A0AA", "JAF1715B1EF"}
+                       "FOC2531A0PE", "FOC2301A0AA", "JAF1715B1EF", "9SV1AB2CD3E",
+                       "9E4ABCDEFGH", "FGL2736A0NK", "FXS2522A0PC"}
     assert len(records) == len(devices)
 
 

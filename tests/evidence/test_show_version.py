@@ -52,6 +52,11 @@ IDENTITY = {
                              "17.09.04a"),
     "xe17-c8300.txt": ("ios-xe", "wan-c8300", "C8300-1N1S-6T", "FDO2501A0XY", "17.12.03a"),
     "xe17-vg400.txt": ("ios-xe", "vg-lobby", "VG400-8FXS", "FGL2412A0VG", "17.06.05"),
+    "xe17-c9800-cl.txt": ("ios-xe", "wlc-dc-2", "C9800-CL-K9", "9SV1AB2CD3E", "17.09.05"),
+    "xe17-c8000v-addon.txt": ("ios-xe", "vrtr-edge-4", "C8000V", "9E4ABCDEFGH", "17.09.04a"),
+    "xe16-isr4451-indented.txt": ("ios-xe", "isr-core-1", "ISR4451-X/K9", "FGL2736A0NK",
+                                  "16.06.05"),
+    "xe17-svl-dev-brackets.txt": ("ios-xe", "core-svl-9606", "C9606R", "FXS2522A0PC", "17.8"),
     "nxos-n5k-5548.txt": ("nx-os", "n5k-agg-1", "N5K-C5548UP", "FOC17350A0B", "7.0(8)N1(1)"),
     "nxos-n3k-3048.txt": ("nx-os", "n3k-oob", "N3K-C3048TP-1GE", "FOC19240A1B", "7.0(3)I7(3)"),
     "nxos-n3k-c3232c.txt": ("nx-os", "spine-32c", "N3K-C3232C", "FOC22010A2C", "9.3(10)"),
@@ -127,6 +132,12 @@ def test_isr4000_16x_release_name_line_and_rtu_packages() -> None:
 @pytest.mark.parametrize(("name", "uses", "era"), [
     ("xe17-c8300.txt", {"network-advantage": 1, "dna-advantage": 1}, Era.SLUP),
     ("xe17-vg400.txt", {"uck9": 1}, Era.SLUP),
+    ("xe17-c8000v-addon.txt", {"network-advantage": 1, "dna-advantage": 1}, Era.SLUP),
+    # the AIR level is the access points' licence, not one the controller consumes
+    ("xe17-c9800-cl.txt", {}, Era.SLUP),
+    ("xe16-isr4451-indented.txt", {"appxk9": 1, "ipbasek9": 1, "securityk9": 1},
+     Era.TRADITIONAL),
+    ("xe17-svl-dev-brackets.txt", {"network-advantage": 2, "dna-advantage": 2}, Era.SLUP),
 ])
 def test_router_package_layouts_and_slup_status(name: str, uses: dict[str, int],
                                                era: Era) -> None:
