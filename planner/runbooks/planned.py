@@ -19,6 +19,7 @@ from planner.modes import load_modes
 from planner.optimise.classes import Classes, build_classes
 from planner.plan import Plan
 from planner.problems import InputError, error
+from planner.runbooks.plan_doc import check_plan_fields
 from planner.runbooks.types import PlannedDevice
 from planner.writers.plan_files import PLAN_SCHEMA, device_assignments
 
@@ -61,6 +62,7 @@ def _load_doc(path: Path) -> dict[str, Any]:
     if not isinstance(doc, dict) or doc.get("schema") != PLAN_SCHEMA:
         raise InputError([error(name, "not a planner plan file", column="schema",
                                 expected=f"schema {PLAN_SCHEMA!r}")])
+    check_plan_fields(doc, name)
     return doc
 
 
