@@ -157,6 +157,9 @@ def explain_site(estate: Estate, site_id: str, *, planner: Planner | None = None
     if site_id not in {s.id for s in estate.sites}:
         known = ", ".join(sorted(s.id for s in estate.sites)[:20])
         raise UsageError(f"site {site_id!r} is not in the estate (sites: {known})")
+    if not any(d.site == site_id for d in estate.devices):
+        raise UsageError(f"site {site_id!r} has no devices, so the plan makes no licensing "
+                         "decision there to explain")
     if planner is None:
         from planner.optimise import plan_estate
 

@@ -80,6 +80,7 @@ def match_header(header: Sequence[str], columns: Mapping[str, Sequence[str]],
             spelling_of.setdefault(fold(spelling), name)
     found: dict[str, int] = {}
     problems: list[Problem] = []
+    suggested: set[str] = set()  # a misspelt required column is one error, not two
     for i, cell in enumerate(header):
         key = fold(cell)
         known = spelling_of.get(key)
@@ -88,6 +89,8 @@ def match_header(header: Sequence[str], columns: Mapping[str, Sequence[str]],
             if extra_columns or key in unread_keys:
                 continue
             hint = suggest(cell, spelling_of)
+            if hint:
+                suggested.add(hint)
             problems.append(error(
                 file, f"unknown column {cell.strip()!r} ({where})"
                 + (f"; did you mean {hint!r}?" if hint else ""), line=1, column=cell.strip(),
@@ -102,7 +105,7 @@ def match_header(header: Sequence[str], columns: Mapping[str, Sequence[str]],
     problems.extend(
         error(file, f"missing required column {name!r}", line=1, column=name,
               expected="header with columns " + ", ".join(repr(r) for r in required))
-        for name in required if name not in found)
+        for name in required if name not in found and name not in suggested)
     return found, problems
 
 

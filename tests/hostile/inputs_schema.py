@@ -197,3 +197,18 @@ def test_problems_as_json_objects(tmp_path: Path) -> None:
     assert set(problem) == {"severity", "file", "line", "column", "field", "message",
                             "expected"}
     assert doc["errors"] == 1
+
+
+@pytest.mark.parametrize("command", ["plan", "compare"])
+def test_problems_as_json_on_the_planning_commands(tmp_path: Path, command: str) -> None:
+    estate = write_estate(tmp_path / "e")
+    _rename_column(estate.parent / "entitlements.csv", "quantity", "quantitty")
+    args = [command, str(estate), "--format", "json"]
+    if command == "plan":
+        args += ["-o", str(tmp_path / "out")]
+    result = run(*args)
+    assert result.exit_code == 2, result.output
+    doc = json.loads(result.stdout)
+    errors = [p for p in doc["problems"] if p["severity"] == "error"]
+    assert [(p["field"], p["line"], p["column"]) for p in errors] == [("quantitty", 1, 3)]
+    assert not (tmp_path / "out").exists()

@@ -160,3 +160,12 @@ def test_latin1_byte_is_reported_with_its_line(tmp_path: Path) -> None:
     lines[4] = lines[4].replace(b",", b",Z\xfcrich-", 1)  # a Latin-1 u-umlaut
     csv_path.write_bytes(b"\n".join(lines))
     assert_refused(validate(estate), "devices.csv:5", "0xfc")
+
+
+def test_explain_of_a_site_without_devices_is_exit_2(tmp_path: Path) -> None:
+    estate = write_estate(tmp_path / "e")
+    estate.write_text(estate.read_text("utf-8").replace(
+        "links:", "  - {id: EMPTY1, classification: regulated, internet: none}\nlinks:", 1),
+        "utf-8")
+    assert_refused(run("explain", str(estate), "--site", "EMPTY1"), "EMPTY1",
+                   "no devices")
