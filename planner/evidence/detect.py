@@ -18,6 +18,7 @@ KNOWN_COMMANDS: tuple[str, ...] = (
     "show license platform summary",
     "show license platform detail",
     "show license authorization",
+    "show license host-id",
     "show license rum id",
     "show license",
     "show version brief",
@@ -82,6 +83,7 @@ _CONTENT_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"^Overall status:\s*\n\s+(?:Active|Standby|Member):\s*PID:", re.M)),
     ("show license rum id", re.compile(r"^Smart Licensing Usage Report(?: Detail)?:\s*$", re.M)),
     ("nxos-license-file", re.compile(r"^(?:SERVER this_host|INCREMENT \S+ cisco )", re.M)),
+    ("show license host-id", re.compile(r"^License hostid:\s*VDH=", re.M)),
     ("show license status", re.compile(
         r"^(?:Smart Licensing Using Policy|Utility|Registration|Usage Reporting):\s*$", re.M)),
     ("show license usage", re.compile(r"^\S[^\n]*\):\s*\n\s+Description:", re.M)),

@@ -63,6 +63,7 @@ def _parser(command: str, text: str, os_name: str) -> Callable[[], DeviceEvidenc
         "rum-report": lambda: rum.parse_rum(text),
         "slr-authorization": lambda: slr.parse_authorization(text),
         "nxos-license-file": lambda: nxos.parse_license_file(text),
+        "show license host-id": lambda: nxos.parse_host_id(text),
         "show inventory": lambda: inventory.parse_inventory(text, os_name),
     }
     if command in table:
@@ -142,6 +143,12 @@ def _parse_block(block: Block, source: str) -> tuple[DeviceEvidence | None, list
         record = parse()
     except (rum.RumError, slr.SlrError, fsm.ParseError) as exc:
         return skipped(warning(source, f"{command}: {exc}; skipped", line=block.line), shown)
+    except (ValueError, LookupError, TypeError, AttributeError, RecursionError) as exc:
+        # A layout no parser foresaw must cost this output, not the folder: one capture set
+        # holds thousands of files from every era, and one odd output must not stop the rest.
+        return skipped(warning(source, f"`{command}` output in a layout planner cannot read "
+                               f"({type(exc).__name__}); skipped", line=block.line,
+                               expected="the layouts listed in docs/evidence.md"), shown)
     record = replace(record, source=source, line=block.line, hostname=record.hostname or
                      block.hostname, os=record.os or os_name,
                      blocks=(f"{source}:{block.line} {command}",))

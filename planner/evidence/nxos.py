@@ -50,3 +50,12 @@ def parse_license_file(text: str) -> DeviceEvidence:
                           serial=clean_serial(host.group("sn")) if host else "",
                           licences=tuple(licences), era=Era.TRADITIONAL, era_weak=True,
                           truncated=not licences)
+
+
+def parse_host_id(text: str) -> DeviceEvidence:
+    """NX-OS `show license host-id`: `License hostid: VDH=FOX1234ABCD`, the chassis serial that
+    licence files are bound to."""
+    host = re.search(r"VDH=(?P<sn>[A-Za-z0-9]+)", text)
+    return DeviceEvidence(source="", line=0, command="show license host-id", os="nx-os",
+                          serial=clean_serial(host.group("sn")) if host else "",
+                          truncated=host is None)

@@ -265,3 +265,17 @@ def test_report_says_per_command_what_was_read_and_why_skipped(fixtures: Path,
                                       str(tmp_path / "e.csv")])
     assert "Commands found, per file" in table.stdout
     assert "not one planner reads" in table.stdout
+
+
+def test_a_parser_failure_costs_one_output_not_the_folder(fixtures: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from planner.evidence import version
+
+    def broken(text: str, os_name: str, brief: bool = False) -> None:
+        raise IndexError("a layout nobody foresaw")
+
+    monkeypatch.setattr(version, "parse_version", broken)
+    result = read_evidence_detailed([fixtures / "site-hq"], base=fixtures)
+    assert any("`show version` output in a layout planner cannot read (IndexError)" in
+               p.message for p in result.problems)
+    assert any(d.serial == "FOC2233X0AB" for d in result.devices)  # the rest still read

@@ -302,3 +302,15 @@ def test_outputs_concatenated_without_prompts_are_one_device_each(tmp_path: Path
         IDENTITY[name][3] for name in names)
     ((_file, lines),) = {(f.file, tuple(c.line for c in f.commands)) for f in result.files}
     assert len(lines) == len(names) and lines[0] == 1
+
+
+def test_nxos_host_id_names_the_chassis_serial(tmp_path: Path) -> None:
+    (tmp_path / "n7k.txt").write_text((VERSION / "nxos-license-file.txt").read_text().replace(
+        "n7k-edge# \n", "n7k-edge# sh lic host-id\nLicense hostid: VDH=JAF1715B1EF\n"
+                        "n7k-edge# \n"))
+    result = read_evidence_detailed([tmp_path], base=tmp_path)
+    (device,) = result.devices
+    assert (device.hostname, device.serial) == ("n7k-edge", "JAF1715B1EF")
+    (report,) = result.files
+    assert [(c.command, c.outcome) for c in report.commands] == [
+        ("sh license", "read"), ("sh lic host-id", "read")]
