@@ -15,7 +15,13 @@ from typing import Any
 import yaml
 
 from planner.catalogue import Catalogue, LicenceDef, ProductFamily, load_catalogue
-from planner.domains import MAX_AMOUNT, finite_number, option_date
+from planner.domains import (
+    DATE_EXPECTED,
+    MAX_AMOUNT,
+    finite_number,
+    in_date_range,
+    option_date,
+)
 from planner.join import DeviceSource, join_devices
 from planner.model import (
     ClassificationPolicy,
@@ -61,9 +67,15 @@ def reference_date(text: str | None = None) -> date:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
         try:
-            return datetime.fromtimestamp(int(epoch), tz=UTC).date()
+            if not epoch.isascii():  # int() would read Arabic-Indic and other digits
+                raise ValueError(epoch)
+            got = datetime.fromtimestamp(int(epoch), tz=UTC).date()
         except (ValueError, OverflowError, OSError):
             raise UsageError(f"SOURCE_DATE_EPOCH={epoch!r} is not a Unix timestamp") from None
+        if not in_date_range(got):
+            raise UsageError(f"SOURCE_DATE_EPOCH={epoch!r} is {got}, outside the planner's "
+                             f"dates (expected {DATE_EXPECTED})")
+        return got
     return datetime.now(tz=UTC).date()
 
 

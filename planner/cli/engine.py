@@ -13,6 +13,7 @@ import click
 
 from planner.cli import main
 from planner.cli._output import dump_json, output_option, render_rows
+from planner.cli._types import FiniteFloatRange
 from planner.fileio import write_atomic
 from planner.graph import GRAPH_FORMATS, export_graph
 from planner.model import Estate
@@ -43,10 +44,10 @@ def solver_options(func: F) -> F:
     options = [
         click.option("--solver", type=click.Choice(("highs", "cbc")), default="highs",
                      show_default=True, help="MILP solver: HiGHS, or PuLP's CBC as fallback."),
-        click.option("--time-limit", type=click.FloatRange(min=0.1), default=60.0,
+        click.option("--time-limit", type=FiniteFloatRange(min=0.1), default=60.0,
                      show_default=True, help="Seconds per solve; the best plan found and its "
                      "proven gap are reported when it runs out."),
-        click.option("--gap", type=click.FloatRange(min=0.0, max=1.0), default=1e-3,
+        click.option("--gap", type=FiniteFloatRange(min=0.0, max=1.0), default=1e-3,
                      show_default=True, help="Relative optimality gap at which to stop."),
         # Bounded by the machine's cores: HiGHS aborts the process (a C++ message, no exit
         # code of ours) when asked for far more threads than it can start.

@@ -169,3 +169,20 @@ def test_explain_of_a_site_without_devices_is_exit_2(tmp_path: Path) -> None:
         "utf-8")
     assert_refused(run("explain", str(estate), "--site", "EMPTY1"), "EMPTY1",
                    "no devices")
+
+
+@pytest.mark.parametrize("option", [("--time-limit", "nan"), ("--time-limit", "inf"),
+                                    ("--gap", "nan"), ("--gap", "-inf")])
+def test_solver_options_must_be_finite(tmp_path: Path, option: tuple[str, str]) -> None:
+    estate = write_estate(tmp_path / "e")
+    result = run("plan", str(estate), "-o", str(tmp_path / "out"), *option)
+    assert result.exit_code == 2 and option[0] in result.output + result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("epoch", ["253402300799", "\u0661\u0662\u0663", "1e9", "-99999999999"])
+def test_source_date_epoch_is_checked_like_a_date(tmp_path: Path, epoch: str,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    estate = write_estate(tmp_path / "e")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+    assert_refused(run("validate", str(estate)), "SOURCE_DATE_EPOCH")
