@@ -361,12 +361,14 @@ def _record_failed(db: Path | None, folder: Path, detail: str, when: str | None)
 @click.option("--changes", "changes", is_flag=True,
               help="The reservation changes met (replaced devices, stack members added or "
               "removed), one row per runbook step, instead of the devices.")
+@click.option("--wide", is_flag=True, help="Every column in the table (CSV and JSON always "
+              "have them): interval, policy, reason, evidence.")
 @click.option("--record", is_flag=True, help="Store this read in the history database.")
 @click.option("--db", type=click.Path(path_type=Path, dir_okay=False),
               help="History database (default: .planner/history.db beside ESTATE).")
 @output_option
 def status_cmd(estate: Path, evidence: tuple[Path, ...], date_text: str | None, due_days: int,
-               fail_on: str | None, by_site: bool, changes: bool, record: bool,
+               fail_on: str | None, by_site: bool, changes: bool, wide: bool, record: bool,
                db: Path | None, fmt: str) -> None:
     """The ledger: per device, reported, acknowledged, due, overdue, and the next deadline.
 
@@ -383,6 +385,7 @@ def status_cmd(estate: Path, evidence: tuple[Path, ...], date_text: str | None, 
     from planner.cycle.render import (
         CHANGE_HEADER,
         LEDGER_HEADER,
+        LEDGER_NARROW,
         SITE_HEADER,
         change_rows,
         ledger_doc,
@@ -405,6 +408,10 @@ def status_cmd(estate: Path, evidence: tuple[Path, ...], date_text: str | None, 
         click.echo(render_rows(SITE_HEADER, site_rows(ledger), fmt), nl=False)
     elif changes:
         click.echo(render_rows(CHANGE_HEADER, change_rows(ledger), fmt), nl=False)
+    elif fmt == "table" and not wide:
+        narrow = len(LEDGER_NARROW)
+        click.echo(render_rows(LEDGER_NARROW, [r[:narrow] for r in ledger_rows(ledger)], fmt),
+                   nl=False)
     else:
         click.echo(render_rows(LEDGER_HEADER, ledger_rows(ledger), fmt), nl=False)
     if ledger.changes and not changes and fmt != "json":

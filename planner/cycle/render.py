@@ -14,6 +14,7 @@ TRIP_HEADER = ("trip", "crossing", "collect", "ack_import", "latest_allowed", "s
                "sites", "servers", "devices", "hours")
 LEDGER_HEADER = ("site", "hostname", "serial", "standing", "last_report", "last_ack",
                  "next_deadline", "days_left", "interval_days", "policy", "reason", "evidence")
+LEDGER_NARROW = LEDGER_HEADER[:8]  # the default table: who, where they stand, the dates
 SITE_HEADER = ("site", "devices", "reported", "acknowledged", "ok", "due", "overdue", "unknown",
                "reserved", "next_deadline")
 

@@ -189,3 +189,44 @@ def test_cli_bundle_seal_verify_round_trip(tmp_path: Path) -> None:
     history = runner.invoke(main, ["cycle", "history", "--db", str(db), "--format", "json"])
     rows = json.loads(history.stdout)
     assert [(r["event"], r["result"]) for r in rows] == [("seal-out", "ok"), ("verify", "failed")]
+
+
+def test_offline_devices_carry_their_usage_out_and_their_ack_in(tmp_path: Path) -> None:
+    """An offline site: each device saves its usage report and imports its ACK, and the manifest
+    expects exactly those files on each leg."""
+    from planner.model import (
+        ClassificationPolicy,
+        DataElement,
+        Device,
+        Estate,
+        InternetAccess,
+        LicenceUse,
+        LicensingState,
+        Mode,
+        Site,
+        SmartAccount,
+        VirtualAccount,
+    )
+    from planner.runbooks.types import PlannedDevice
+
+    devices = tuple(Device(f"ot-sw{i}", "C9300-24P", f"FOC2222A00{i}", "OT1", "DEFAULT",
+                           "17.9.5", LicensingState.SLUP, (LicenceUse("dna-advantage", 1),))
+                    for i in range(3))
+    estate = Estate("Offline", SmartAccount("A", "a.example"),
+                    (VirtualAccount("DEFAULT", is_default=True),),
+                    (Site("OT1", "Substation", "ot", InternetAccess.NONE, enclave="grid"),), (),
+                    devices, (), (ClassificationPolicy("ot", frozenset(Mode),
+                                                       frozenset(DataElement)),))
+    planned = PlannedEstate(estate, tuple(PlannedDevice(d, Mode.OFFLINE) for d in devices), (),
+                            "test")
+    schedule = schedule_cycle(planned, START, load_reporting())
+    trip = schedule.trips[0]
+    assert trip.crossing == "grid" and len(trip.devices) == 3
+    files, manifest = bundle_files(planned, schedule, trip)
+    assert manifest.expected[Leg.OUT] == tuple(f"out/OT1/ot-sw{i}_usage.txt" for i in range(3))
+    assert manifest.expected[Leg.IN] == tuple(f"in/OT1/ACK_ot-sw{i}_usage.txt"
+                                              for i in range(3))
+    text = str(files["commands/OT1/ot-sw0.txt"])
+    assert "license smart save usage all file flash:ot-sw0_usage.txt" in text
+    assert "license smart import flash:ACK_ot-sw0_usage.txt" in text
+    assert sum(s.hours for s in trip.steps) > 0
