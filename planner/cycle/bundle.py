@@ -143,17 +143,18 @@ def _md(text: str) -> str:
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
 
 
-def _custody_md(trip: Trip) -> str:
-    rows = [("out", f"{trip.crossing} enclave", "CSSM workstation"),
-            ("in", "CSSM workstation", f"{trip.crossing} enclave")]
+def _custody_md(trip: Trip, files_out: int, files_in: int) -> str:
+    rows = [("out", f"{trip.crossing} enclave", "CSSM workstation", files_out),
+            ("in", "CSSM workstation", f"{trip.crossing} enclave", files_in)]
     lines = [f"# Chain of custody: trip {trip.id}", "",
              "Print, fill in by hand and sign at each hand-over. The manifest SHA-256 is the "
              "value `planner cycle seal` printed for that leg; the receiver checks it with "
              "`planner cycle verify DIR --expect DIGEST` before using any file.", ""]
-    for leg, src, dst in rows:
+    for leg, src, dst, count in rows:
         lines += [f"## Leg {leg}: {src} -> {dst}", "",
                   "| field | value |", "|---|---|",
-                  "| files (count) | |", "| manifest SHA-256 | |", "| media id / serial | |",
+                  f"| files (count; listed in manifest.json under expected.{leg}) | {count} |",
+                  "| manifest SHA-256 | |", "| media id / serial | |",
                   "| carried by (name, role) | |", "| handed over at (UTC) | |",
                   "| received by (name, role) | |", "| signature, carrier | |",
                   "| signature, receiver | |", ""]
@@ -181,12 +182,16 @@ def bundle_files(planned: PlannedEstate, schedule: CycleSchedule, trip: Trip
                      " / ".join(line for s in pack.after for line in s.lines)))
     files["devices.csv"] = csv_text(DEVICE_HEADER, rows)
     files["README.md"] = _readme(planned, schedule, trip, packs, servers)
-    files["custody.md"] = _custody_md(trip)
-    files["custody.csv"] = csv_text(CUSTODY_HEADER, [
-        ("out", f"{trip.crossing} enclave", "CSSM workstation", "", "", "", "", "", "", "", ""),
-        ("in", "CSSM workstation", f"{trip.crossing} enclave", "", "", "", "", "", "", "", "")])
     carry_out = sorted([p.carry_out for p in packs if p.carry_out] + [o for _s, o, _i in servers])
     carry_in = sorted([p.carry_in for p in packs if p.carry_in] + [i for _s, _o, i in servers])
+    files["custody.md"] = _custody_md(trip, len(carry_out), len(carry_in))
+    # The file counts are known now; digests, media, names, times and signatures are filled in
+    # by hand at each hand-over.
+    files["custody.csv"] = csv_text(CUSTODY_HEADER, [
+        ("out", f"{trip.crossing} enclave", "CSSM workstation", len(carry_out), "", "", "", "",
+         "", "", ""),
+        ("in", "CSSM workstation", f"{trip.crossing} enclave", len(carry_in), "", "", "", "",
+         "", "", "")])
     manifest = Manifest(
         trip=trip.id, estate=planned.estate.name, crossing=trip.crossing,
         created=trip.collect.isoformat(),
