@@ -52,7 +52,8 @@ def _schedule_options(func: F) -> F:
         click.option("--evidence", "evidence", multiple=True,
                      type=click.Path(path_type=Path, exists=True),
                      help="Captures whose next ACK deadline and policy replace the assumed "
-                     "start of each device's clock (repeatable)."),
+                     "start of each device's clock (repeatable); without it, the deadlines of "
+                     "the latest recorded 'cycle status --record' read are used, if any."),
     ]
     for option in reversed(options):
         func = option(func)
@@ -81,6 +82,15 @@ def _build(estate: Path, plan_file: Path, start: str, margin: int | None,
                      if r.in_estate and r.serial and r.next_deadline is not None}
         policies = {r.serial: r.clocks for r in ledger.rows
                     if r.in_estate and r.serial and r.clocks is not None}
+    else:
+        from planner.cycle.record import recorded_deadlines
+        from planner.history.store import default_db_path
+
+        read_on, deadlines = recorded_deadlines(default_db_path(estate), when)
+        if deadlines:
+            click.echo(f"using the next ACK deadlines of {len(deadlines)} device(s) recorded by "
+                       f"'planner cycle status' on {read_on} (--evidence reads captures "
+                       "instead)", err=True)
     try:
         schedule = schedule_cycle(planned, when, load_reporting(), margin_days=margin,
                                   turnaround_days=DEFAULT_TURNAROUND_DAYS if turnaround is None

@@ -286,7 +286,10 @@ def read_ledger(estate: Estate, folders: Sequence[Path], *, as_of: date,
     rows: list[LedgerRow] = []
     for device in sorted(estate.devices, key=lambda d: (d.site, d.hostname, d.serial)):
         seen = matched.get((device.site, device.hostname, device.serial))
-        reserved = device.state in (LicensingState.SLR, LicensingState.PLR)
+        # The inventory's reservation state gives way to a capture that shows report clocks:
+        # the device has left its reservation for a reporting mode (e.g. SLR to On-Prem).
+        reserved = device.state in (LicensingState.SLR, LicensingState.PLR) and not (
+            seen is not None and (seen.next_ack_deadline or seen.last_ack))
         if seen is not None and not reserved:
             rows.append(_row(device.site, device, seen, as_of, due_days))
             continue

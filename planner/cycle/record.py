@@ -187,3 +187,33 @@ def site_acks(db: Path, on_or_before: date | None = None) -> dict[str, SiteAcks]
                              sum(1 for r in items if r[4] == Standing.OVERDUE.value),
                              min(deadlines) if deadlines else "", max(acks_) if acks_ else "")
     return out
+
+
+def recorded_deadlines(db: Path, on_or_before: date | None = None) -> tuple[str, dict[str, date]]:
+    """(read date, serial -> next ACK deadline) from the latest recorded ledger read, read-only;
+    ('', {}) when there is none. The schedule starts each evidenced device's clock from it."""
+    if not db.is_file():
+        return "", {}
+    try:
+        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return "", {}
+    try:
+        if not has_cycle_tables(conn):
+            return "", {}
+        sql = "SELECT id, day FROM cycle_reads"
+        args: tuple[str, ...] = ()
+        if on_or_before is not None:
+            sql += " WHERE day <= ?"
+            args = (on_or_before.isoformat(),)
+        read = conn.execute(sql + " ORDER BY day DESC, id DESC LIMIT 1", args).fetchone()
+        if read is None:
+            return "", {}
+        rows = conn.execute("SELECT serial, next_deadline FROM cycle_devices WHERE read_id = ? "
+                            "AND site != '' AND serial != '' AND next_deadline != ''",
+                            (read[0],)).fetchall()
+    except sqlite3.Error:
+        return "", {}
+    finally:
+        conn.close()
+    return str(read[1]), {serial: date.fromisoformat(day) for serial, day in rows}

@@ -181,7 +181,8 @@ def device_windows(planned: PlannedEstate, start: date, reporting: ReportingCata
         else:
             deadline = start + timedelta(days=window)
             basis = (f"no evidence: the clock is taken to start on {start.isoformat()} "
-                     "(run 'planner cycle status' and pass --evidence to use the device's own)")
+                     "(record a 'planner cycle status' read, or pass --evidence, to use the "
+                     "deadline the device shows)")
         out.append(DeviceWindow(d.site, d.hostname, d.serial, p.mode, crossing,
                                 p.server_site if p.mode is Mode.ONPREM_MANUAL else None,
                                 window, name, deadline, basis))

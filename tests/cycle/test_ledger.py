@@ -263,3 +263,16 @@ def test_history_written_before_the_cycle_tables_reads_as_empty(tmp_path: Path) 
     result = CliRunner().invoke(main, ["cycle", "history", "--db", str(path), "--format",
                                        "json"])
     assert result.exit_code == 0 and json.loads(result.stdout) == []
+
+
+def test_a_capture_with_report_clocks_outranks_an_inventory_reservation(tmp_path: Path) -> None:
+    moved = _device("ot-sw9", "FOC1111A009", LicensingState.SLR)  # planned off SLR since
+    folder = tmp_path / "captures"
+    folder.mkdir()
+    (folder / "sw9.txt").write_text(status_capture(
+        "ot-sw9", "FOC1111A009", "Feb 10 09:00:00 2027 UTC", "May 11 09:00:00 2027 UTC"))
+    row = read_ledger(_estate(moved), [folder], as_of=AS_OF).rows[0]
+    assert row.standing is Standing.OK and row.next_deadline == date(2027, 5, 11)
+    (folder / "sw9.txt").write_text(_udi("ot-sw9", "C9300-24P", "FOC1111A009", []))
+    still = read_ledger(_estate(moved), [folder], as_of=AS_OF).rows[0]
+    assert still.standing is Standing.RESERVED and not still.acknowledged

@@ -73,3 +73,9 @@ def test_readme_cycle_walkthrough(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     run([*status, "--date", "2027-04-25"], code=1)  # due within 14 days: the scheduler's cue
     acks = run([*history, "--format", "json"])
     assert {r["last_ack"] for r in json.loads(acks)} == {"2027-02-03"}
+    # The next schedule starts each recorded device's clock from the deadline it showed.
+    later = json.loads(run(["cycle", "schedule", "demo/estate.yaml", "--plan",
+                            "demo/plan/plan.json", "--from", "2027-04-26", "--format", "json"]))
+    recorded = {d["serial"] for d in devices}
+    firsts = {d["serial"]: d["first_deadline"] for t in later["trips"] for d in t["devices"]}
+    assert {firsts[s] for s in recorded} == {"2027-05-04"}
