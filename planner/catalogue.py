@@ -31,12 +31,16 @@ class LicenceDef:
     source: str
     # Enforced licences must be authorised (a SLAC) before use, like export-controlled ones.
     enforced: bool = False
+    # Whether a higher tier of this track may stand in for it (licences.yaml `tier_rules`).
+    substitutes: bool = True
 
     def covers(self, other: LicenceDef) -> bool:
         """True when one unit of this licence may stand in for one of `other`."""
         if self.tag == other.tag:
             return True
         if self.tier is Tier.ADDON or other.tier is Tier.ADDON or self.track != other.track:
+            return False
+        if not (self.substitutes and other.substitutes):
             return False
         return self.tier.rank > other.tier.rank
 
@@ -60,12 +64,23 @@ class ProductFamily:
 
 
 @dataclass(frozen=True, slots=True)
+class PairingRule:
+    """A Catalyst 9000 add-on and the base licences it may ride on (licences.yaml `pairing`)."""
+
+    addon: str
+    requires_any: tuple[str, ...]
+    families: tuple[str, ...]
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
 class Catalogue:
     version: str
     licences: dict[str, LicenceDef]
     families: dict[str, ProductFamily]
     _aliases: dict[str, str]
     _prefixes: tuple[tuple[str, str], ...]  # (upper-case prefix, family id), longest first
+    pairing: tuple[PairingRule, ...] = ()
 
     def canonical_tag(self, name: str) -> str | None:
         """The canonical short tag for any spelling of a licence, or None when unknown.
@@ -105,6 +120,30 @@ def _fold(text: str) -> str:
     return _FOLD.sub("", text).casefold()
 
 
+def fact_source(raw: dict[str, Any]) -> str:
+    """A fact's source as one line: its Cisco document, or "ASSUMPTION: <reason>"."""
+    if raw.get("assumption") is True:
+        return "ASSUMPTION: " + " ".join(str(raw.get("reason", "")).split())
+    return " ".join(str(raw.get("source", "")).split())
+
+
+def track_substitution(lic_doc: dict[str, Any]) -> dict[str, bool]:
+    """Per track, whether a higher tier may stand in for a lower one (`tier_rules`); a track the
+    rules do not name never substitutes."""
+    rules = lic_doc.get("tier_rules") or {}
+    return {str(track): bool(rule.get("substitute", False)) for track, rule in rules.items()
+            if isinstance(rule, dict)}
+
+
+def build_prefixes(families: dict[str, ProductFamily]) -> tuple[tuple[str, str], ...]:
+    """(upper-case prefix, family id), longest first: the lookup order of family_for_pid.
+
+    A prefix claimed twice goes to the family listed later, so a family an estate file adds
+    takes its PIDs over from the bundled one."""
+    owner = {p.upper(): f.id for f in families.values() for p in f.pid_prefixes}
+    return tuple(sorted(owner.items(), key=lambda item: (-len(item[0]), item[0])))
+
+
 def _load_yaml(path: Path) -> dict[str, Any]:
     with open(path, encoding="utf-8") as fh:
         data = yaml.safe_load(fh)
@@ -120,6 +159,7 @@ def load_catalogue(root: Path | None = None) -> Catalogue:
     prod_doc = _load_yaml(base / "products.yaml")
     licences: dict[str, LicenceDef] = {}
     aliases: dict[str, str] = {}
+    substitutes = track_substitution(lic_doc)
     for tag, raw in sorted(lic_doc["licences"].items()):
         entry = LicenceDef(
             tag=tag,
@@ -130,8 +170,9 @@ def load_catalogue(root: Path | None = None) -> Catalogue:
             list_price=float(raw.get("list_price", 0)),
             export_controlled=bool(raw.get("export_controlled", False)),
             enforced=bool(raw.get("enforced", False)),
+            substitutes=substitutes.get(str(raw["track"]), False),
             aliases=tuple(str(a) for a in raw.get("aliases", ())),
-            source=str(raw.get("source", "")),
+            source=fact_source(raw),
         )
         licences[tag] = entry
         for spelling in (tag, entry.name, *entry.aliases):
@@ -153,13 +194,16 @@ def load_catalogue(root: Path | None = None) -> Catalogue:
             modular=bool(raw.get("modular", False)),
             tracks=tuple(str(t) for t in raw.get("tracks", ())),
             current_train=str(raw.get("current_train", "")),
-            source=str(raw.get("source", "")),
+            source=fact_source(raw),
         )
         families[fid] = fam
         prefixes.extend((p.upper(), fid) for p in fam.pid_prefixes)
     prefixes.sort(key=lambda item: (-len(item[0]), item[0]))
     version = f"licences {lic_doc.get('version', '?')}, products {prod_doc.get('version', '?')}"
-    return Catalogue(version, licences, families, aliases, tuple(prefixes))
+    pairing = tuple(PairingRule(str(r["addon"]), tuple(str(t) for t in r["requires_any"]),
+                                tuple(str(f) for f in r["families"]), fact_source(r))
+                    for r in lic_doc.get("pairing") or ())
+    return Catalogue(version, licences, families, aliases, tuple(prefixes), pairing)
 
 
 _VERSION_PART = re.compile(r"\d+")

@@ -14,7 +14,15 @@ from typing import Any
 
 import yaml
 
-from planner.catalogue import Catalogue, LicenceDef, ProductFamily, load_catalogue
+from planner.cadence import onprem_sync_limit_days
+from planner.catalogue import (
+    Catalogue,
+    LicenceDef,
+    ProductFamily,
+    build_prefixes,
+    fact_source,
+    load_catalogue,
+)
 from planner.domains import (
     DATE_EXPECTED,
     MAX_AMOUNT,
@@ -34,6 +42,7 @@ from planner.model import (
     SourceFile,
     VirtualAccount,
 )
+from planner.pairing import pairing_problems
 from planner.problems import InputError, Problem, Severity, UsageError, error
 from planner.readers import ESTATE_KIND, ReadContext, SourceKind, reader_for
 from planner.readers.estate_yaml import (
@@ -156,6 +165,9 @@ def load_estate(path: str | Path, *, strict: bool = False,
         problems.extend(validate_estate(estate, catalogue=catalogue, lines=doc.lines,
                                         today=today or reference_date(),
                                         consumption=not read_failed, tally=tally))
+        # Catalyst 9000 add-ons without their base licence (licences.yaml `pairing`).
+        problems.extend(pairing_problems(estate.devices, catalogue, catalogue.pairing,
+                                         display))
     finally:
         if was_enabled:
             # The records live as long as the process: move them out of the collector's sight
@@ -266,7 +278,7 @@ def _yaml_doc(name: str) -> dict[str, Any]:
 
 def _catalogue(doc: EstateDoc, display: str, problems: list[Problem]) -> Catalogue:
     base = load_catalogue()
-    if not doc.prices and not doc.products:
+    if not doc.prices and not doc.products and not doc.tier_rules:
         return base
     licences: dict[str, LicenceDef] = dict(base.licences)
     for name, value in sorted(doc.prices.items()):
@@ -281,35 +293,102 @@ def _catalogue(doc: EstateDoc, display: str, problems: list[Problem]) -> Catalog
                                   expected=f"a finite number from 0 to {MAX_AMOUNT:,.0f}"))
         else:
             licences[tag] = dataclasses.replace(licences[tag], list_price=float(value))
+    for track, value in sorted(doc.tier_rules.items()):
+        where = f"tier_rules.{track}"
+        tracks = {lic.track for lic in base.licences.values()}
+        if track not in tracks or not isinstance(value, bool):
+            problems.append(error(display, f"cannot set tier substitution {track}: {value!r}",
+                                  column=where, line=doc.lines.get(where),
+                                  expected="a licence track (" + ", ".join(sorted(tracks))
+                                  + ") with true or false"))
+            continue
+        for tag, lic in licences.items():
+            if lic.track == track:
+                licences[tag] = dataclasses.replace(lic, substitutes=value)
+    families = _families(doc, display, problems, base)
+    prefixes = base._prefixes if families == base.families else build_prefixes(families)
+    return Catalogue(f"{base.version} + estate overrides", licences, families,
+                     base._aliases, prefixes, base.pairing)
+
+
+_FAMILY_TEXT = ("name", "os", "kind", "slup_from", "current_train", "source", "reason")
+_FAMILY_BOOL = ("slr", "plr", "new_slr_under_slup", "stackable", "modular", "assumption")
+_FAMILY_LIST = ("pids", "tracks")
+_NEW_FAMILY_NEEDS = ("name", "pids", "os", "kind")
+
+
+def _family_field_ok(key: str, value: Any) -> bool:
+    if key in _FAMILY_BOOL:
+        return isinstance(value, bool)
+    if key in _FAMILY_LIST:
+        return isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value)
+    if key == "slup_from":
+        return value is None or (isinstance(value, (str, int, float)) and not isinstance(value,
+                                                                                         bool))
+    return key in _FAMILY_TEXT and isinstance(value, str)
+
+
+def _families(doc: EstateDoc, display: str, problems: list[Problem],
+              base: Catalogue) -> dict[str, ProductFamily]:
+    """The product families as this estate sees them: models/products.yaml with the file's
+    `products:` applied. A known id changes the fields given; a new id adds a family (it needs
+    a name, PID prefixes, os and kind; the rest default as in models/products.yaml)."""
     families: dict[str, ProductFamily] = dict(base.families)
-    editable = {f.name: f.type for f in dataclasses.fields(ProductFamily)
-                if f.name not in ("id", "pid_prefixes", "tracks")}
+    allowed = (*_FAMILY_TEXT, *_FAMILY_BOOL, *_FAMILY_LIST)
     for fid, changes in sorted(doc.products.items()):
         where = f"products.{fid}"
-        if fid not in families:
-            problems.append(error(display, f"unknown product family {fid!r}", column=where,
-                                  line=doc.lines.get(where),
-                                  expected="a family id from models/products.yaml, e.g. C9300"))
-            continue
         if not isinstance(changes, dict):
             problems.append(error(display, "is not a mapping", column=where,
                                   line=doc.lines.get(where), expected="{field: value}"))
             continue
         good: dict[str, Any] = {}
         for key, value in changes.items():
-            kind = editable.get(str(key))
-            ok = kind is not None and (isinstance(value, bool) if kind == "bool" else
-                                       isinstance(value, str) or value is None)
-            if not ok:
+            if not _family_field_ok(str(key), value):
                 problems.append(error(
                     display, f"cannot set {key!r} to {value!r}", column=f"{where}.{key}",
                     line=doc.lines.get(f"{where}.{key}"),
-                    expected="one of " + ", ".join(sorted(editable)) + " with true/false or text"))
+                    expected="one of " + ", ".join(sorted(allowed)) + " (true/false for "
+                    + ", ".join(_FAMILY_BOOL) + "; lists of text for pids and tracks; text "
+                    "otherwise)"))
             else:
                 good[str(key)] = value
-        families[fid] = dataclasses.replace(families[fid], **good)
-    return Catalogue(f"{base.version} + estate overrides", licences, families,
-                     base._aliases, base._prefixes)
+        if fid not in families:
+            missing = [k for k in _NEW_FAMILY_NEEDS if k not in good]
+            if missing:
+                problems.append(error(
+                    display, f"new product family {fid!r} lacks {', '.join(missing)}",
+                    column=where, line=doc.lines.get(where),
+                    expected="a new family needs name, pids (PID prefixes), os and kind; or a "
+                    "family id from models/products.yaml, e.g. C9300"))
+                continue
+            if "source" not in good and good.get("assumption") is not True:
+                good["source"] = f"estate file {display}, products.{fid}"
+        families[fid] = _family(fid, good, families.get(fid))
+    return families
+
+
+def _family(fid: str, fields: dict[str, Any], base: ProductFamily | None) -> ProductFamily:
+    values: dict[str, Any] = {}
+    for key, value in fields.items():
+        if key in _FAMILY_LIST:
+            values["pid_prefixes" if key == "pids" else key] = tuple(str(v).strip()
+                                                                     for v in value)
+        elif key == "slup_from":
+            values[key] = None if value is None else str(value)
+        elif key not in ("assumption", "reason", "source"):
+            values[key] = value
+    if "source" in fields or fields.get("assumption") is True:
+        values["source"] = fact_source(fields)
+    if base is not None:
+        return dataclasses.replace(base, **values)
+    return ProductFamily(
+        id=fid, name=str(values["name"]), pid_prefixes=values["pid_prefixes"],
+        os=str(values["os"]), kind=str(values["kind"]), slr=bool(values.get("slr", False)),
+        plr=bool(values.get("plr", False)), slup_from=values.get("slup_from"),
+        new_slr_under_slup=bool(values.get("new_slr_under_slup", False)),
+        stackable=bool(values.get("stackable", False)),
+        modular=bool(values.get("modular", False)), tracks=values.get("tracks", ()),
+        current_train=str(values.get("current_train", "")), source=str(values["source"]))
 
 
 _POLICY_FIELDS = ("description", "allowed_modes", "telemetry_may_leave",
@@ -392,11 +471,21 @@ def _costs(doc: EstateDoc, display: str, problems: list[Problem]) -> CostAssumpt
             problems.append(error(display, f"{key} {value!r} is not valid", column=where,
                                   line=doc.lines.get(where),
                                   expected={"bool": "true or false", "str": "text",
-                                            "int": "a whole number >= 0"}.get(
+                                            "int": "a whole number >= 0",
+                                            "int | None": "a whole number of days"}.get(
                                       str(kind), f"a finite number from 0 to {MAX_AMOUNT:,.0f}")))
             continue
-        values[str(key)] = int(value) if kind == "int" else (
+        values[str(key)] = int(value) if kind in ("int", "int | None") else (
             float(value) if kind == "float" else value)
+    limit = onprem_sync_limit_days()
+    interval = values.get("onprem_manual_sync_interval_days")
+    if interval is not None and not 1 <= interval <= limit:
+        where = "costs.onprem_manual_sync_interval_days"
+        problems.append(error(display, f"a manual sync every {interval} days misses Cisco's "
+                              f"{limit}-day window", column=where, line=doc.lines.get(where),
+                              expected=f"1 to {limit} days (CSSM removes an On-Prem instance "
+                              "unsynchronised for 90 days; devices need an ACK every 90 days)"))
+        values.pop("onprem_manual_sync_interval_days")
     if values.get("horizon_years") == 0:
         problems.append(error(display, "horizon_years is 0", column="costs.horizon_years",
                               line=doc.lines.get("costs.horizon_years"), expected="1 or more"))

@@ -214,6 +214,13 @@ class CostAssumptions:
     flexibility_cost_per_locked_device_year: float = 15.0
     transfer_hours_per_batch: float = 0.5
     plr_uplift_per_device: float = 500.0
+    slac_hours_online_per_device: float = 0.1
+    slac_hours_offline_per_device: float = 0.5
+    # Cadence overrides (None: derive from models/reporting.yaml). The margin places recurring
+    # round trips inside Cisco's windows; the On-Prem manual sync interval may not exceed the
+    # binding window (CSSM's 90-day removal, the devices' 90-day report-and-ACK window).
+    reporting_safety_margin_days: int | None = None
+    onprem_manual_sync_interval_days: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

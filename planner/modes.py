@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from planner.model import ClassificationPolicy, DataElement, Mode
+from planner.cadence import network_reauths, offline_trips, onprem_manual_syncs
+from planner.model import ClassificationPolicy, CostAssumptions, DataElement, Mode
 from planner.resources import models_dir
 
 
@@ -42,6 +43,12 @@ class ModeSpec:
     hours_per_device_year: float = 0.0  # recurring per device: saving reports, importing acks
     hours_per_server_year: float = 0.0  # recurring per On-Prem server: manual syncs
     server_trips_per_year: float = 0.0  # air-gap trips per On-Prem server
+    # A recurring task set by a Cisco clock (planner/cadence.py): the yearly fields above are
+    # derived from it and these per-occurrence hours, never typed in by hand.
+    cadence: str = ""
+    hours_per_cadence_site: float = 0.0
+    hours_per_cadence_device: float = 0.0
+    hours_per_cadence_server: float = 0.0
 
     @property
     def networked(self) -> bool:
@@ -64,6 +71,36 @@ _FLOAT_FIELDS = tuple(
 )
 
 
+CADENCES = ("report-window", "onprem-sync", "token-reauth")
+
+
+def with_cadence(spec: ModeSpec, costs: CostAssumptions | None = None) -> ModeSpec:
+    """The spec with its yearly trips and hours derived from its Cisco clock (and the estate's
+    own margin or sync interval when `costs` sets one)."""
+    if spec.cadence == "report-window":
+        n = offline_trips(costs).per_year
+        return replace(spec, transfers_per_year=n, manual_trips_per_year=n,
+                       hours_per_site_year=n * spec.hours_per_cadence_site,
+                       hours_per_device_year=n * spec.hours_per_cadence_device)
+    if spec.cadence == "onprem-sync":
+        n = onprem_manual_syncs(costs).per_year
+        return replace(spec, transfers_per_year=n, server_trips_per_year=n,
+                       hours_per_server_year=n * spec.hours_per_cadence_server)
+    if spec.cadence == "token-reauth":
+        return replace(spec, hours_per_server_year=network_reauths().per_year
+                       * spec.hours_per_cadence_server)
+    return spec
+
+
+def modes_for(costs: CostAssumptions) -> dict[Mode, ModeSpec]:
+    """The mode catalogue as one estate prices it (its own margin or sync interval applied)."""
+    base = load_modes()
+    if costs.reporting_safety_margin_days is None and \
+            costs.onprem_manual_sync_interval_days is None:
+        return base
+    return {m: with_cadence(spec, costs) for m, spec in base.items()}
+
+
 def _spec(mode: Mode, raw: dict[str, Any], where: str) -> ModeSpec:
     missing = [k for k in ("name", "data_leaving", "source", *_BOOL_FIELDS) if k not in raw]
     if missing:
@@ -74,13 +111,17 @@ def _spec(mode: Mode, raw: dict[str, Any], where: str) -> ModeSpec:
         if value < 0:
             raise ValueError(f"{where}: mode {mode} has negative {name}")
         values[name] = value
-    return ModeSpec(
+    cadence = str(raw.get("cadence") or "")
+    if cadence and cadence not in CADENCES:
+        raise ValueError(f"{where}: mode {mode} has unknown cadence {cadence!r}")
+    return with_cadence(ModeSpec(
         mode=mode,
         name=str(raw["name"]),
         data_leaving=frozenset(DataElement(e) for e in raw["data_leaving"]),
         source=" ".join(str(raw["source"]).split()),
+        cadence=cadence,
         **values,
-    )
+    ))
 
 
 def read_modes(path: Path) -> dict[Mode, ModeSpec]:

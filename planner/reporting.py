@@ -106,10 +106,21 @@ class Schedule:
 
 
 @dataclass(frozen=True, slots=True)
+class OnPremClocks:
+    """CSSM's clocks for an SSM On-Prem server (days), with their sources."""
+
+    alert_after_days: int
+    removed_after_days: int
+    network_token_days: int
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
 class ReportingCatalogue:
     version: str
     policies: dict[str, ReportingPolicy]
     schedule: Schedule
+    onprem: OnPremClocks
 
     @property
     def default(self) -> ReportingPolicy:
@@ -118,7 +129,7 @@ class ReportingCatalogue:
     def with_margin(self, safety_margin_days: int, source: str) -> ReportingCatalogue:
         """The same catalogue with the estate's own safety margin."""
         return ReportingCatalogue(self.version, self.policies,
-                                  Schedule(safety_margin_days, source))
+                                  Schedule(safety_margin_days, source), self.onprem)
 
 
 DEFAULT_POLICY = "cisco-default"
@@ -163,7 +174,17 @@ def read_reporting(path: Path) -> ReportingCatalogue:
     reason = " ".join(str(margin.get("reason", "")).split())
     schedule = Schedule(_days(margin.get("value"), f"{path}: schedule.safety_margin_days"),
                         f"ASSUMPTION: {reason}")
-    return ReportingCatalogue(str(doc.get("version", "")), policies, schedule)
+    onprem_raw = doc.get("onprem") or {}
+    clocks: dict[str, int] = {}
+    sources: list[str] = []
+    for key in ("alert_after_days", "removed_after_days", "network_token_days"):
+        entry = onprem_raw.get(key) or {}
+        if not str(entry.get("source", "")).strip():
+            raise ValueError(f"{path}: onprem.{key} has no source")
+        clocks[key] = _days(entry.get("value"), f"{path}: onprem.{key}")
+        sources.append(" ".join(str(entry["source"]).split()))
+    onprem = OnPremClocks(**clocks, source=" ".join(dict.fromkeys(sources)))
+    return ReportingCatalogue(str(doc.get("version", "")), policies, schedule, onprem)
 
 
 @cache

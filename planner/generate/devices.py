@@ -117,7 +117,11 @@ def _state(fam: ProductFamily, slup: bool, kind: SiteKind, r: float,
     if kind is SiteKind.ENCLAVE or kind is SiteKind.AIRGAP:
         # Classified and air-gapped: reservations. A Catalyst on SLUP software cannot get a new
         # SLR: either its pre-SLUP reservation carried over, or it reports offline.
-        if plr_ok and fam.plr and r < 0.35:
+        # PLR only where the device could still take a new SLR: a site that allows no mixed
+        # modes then always has SLR for every device (a PLR device on SLUP software cannot get
+        # a new SLR, so beside an SLR-only family it would leave the site without a mode).
+        if plr_ok and fam.plr and r < 0.35 and (not slup or fam.new_slr_under_slup
+                                                or not fam.slr):
             return LicensingState.PLR
         if fam.slr and slr_ok and (not slup or fam.new_slr_under_slup or not offline_ok
                                    or r < 0.6):

@@ -107,6 +107,11 @@ YEARS = {"C9200": (22, 28), "C9200L": (22, 28), "C9300": (21, 28), "C9400": (21,
           "C9500": (21, 28), "C9600": (23, 28), "N9K": (20, 28), "ISR4000": (19, 26),
           "C8000": (24, 29), "C9800": (22, 28), "FPR": (22, 28), "ASAV": (23, 29),
           "ISE": (26, 29)}
+# The Catalyst 8200 and 8000V are a family of their own (SLUP from IOS XE 17.4.1, not 17.3.2);
+# the generator draws them exactly like the other Catalyst 8000 routers.
+ROLE["C8200"], VERSIONS["C8200"] = ROLE["C8000"], VERSIONS["C8000"]
+BUNDLES["C8200"], LOCATIONS["C8200"], YEARS["C8200"] = (BUNDLES["C8000"], LOCATIONS["C8000"],
+                                                        YEARS["C8000"])
 OVERFLOW = ("QAA", "QAB", "QAC", "QAD", "QAE", "QAF", "QAG", "QAH")  # >1.68M serials only
 B36 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 SUFFIX_SPACE = 36**4

@@ -17,22 +17,23 @@ from planner.eligibility import mode_exclusions, site_mode_exclusions
 from planner.graph import Reach, analyse_reach
 from planner.model import (
     ClassificationPolicy,
+    CostAssumptions,
     DataElement,
     Estate,
     LicensingState,
     Mode,
     Site,
 )
-from planner.modes import ModeSpec, data_leaving_for, load_modes
+from planner.modes import ModeSpec, data_leaving_for, modes_for
 from planner.optimise.allocation import Allocation, build_allocation
 from planner.optimise.classes import Classes, build_classes
 from planner.plan import DeviceClass
+from planner.slac import SlacPath, gated_licences, slac_path
 
 MODES = tuple(Mode)  # iterating the enum itself is slow in a hot loop
 _RANK = {m: i for i, m in enumerate(MODES)}
 N_ELEMENTS = len(DataElement)
 ONPREM = (Mode.ONPREM_NETWORK, Mode.ONPREM_MANUAL)
-SYNC_CLOCK_PER_YEAR = 365 / 30  # CSSM warns after 30 days without a manual sync (domain.md s2)
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,7 +164,7 @@ def build_data(estate: Estate, *, forced: Mapping[str, Mode] | None = None,
     `prune` drops modes no optimal plan can give a unit (see `prune_dominated`)."""
     # The loader sets the estate's own catalogue view (models/ + its `prices:` and `products:`).
     cat = catalogue or estate.catalogue or load_catalogue()
-    specs = modes or load_modes()
+    specs = modes or modes_for(estate.costs)
     reach = analyse_reach(estate)
     classes = build_classes(estate, cat)
     sites = {s.id: s for s in estate.sites}
@@ -202,7 +203,8 @@ def build_data(estate: Estate, *, forced: Mapping[str, Mode] | None = None,
         rates = rate_memo.get(policy.name)
         if rates is None:
             rates = rate_memo[policy.name] = {m: _rates(estate, policy, specs[m]) for m in MODES}
-        for group in _bundles(classes, by_site[site_id], reasons_of, mixing):
+        slac = {i: class_needs_slac(classes.classes[i], cat) for i in by_site[site_id]}
+        for group in _bundles(classes, by_site[site_id], reasons_of, mixing, slac):
             excluded: dict[Mode, list[str]] = {m: [] for m in MODES}
             distinct = {id(reasons_of[i]): reasons_of[i] for i in group}  # few per bundle
             for found in distinct.values():
@@ -217,6 +219,7 @@ def build_data(estate: Estate, *, forced: Mapping[str, Mode] | None = None,
             n_dev = sum(classes.classes[i].devices for i in group)
             n_mem = sum(classes.classes[i].members for i in group)
             vas = tuple(sorted({classes.classes[i].virtual_account for i in group}))
+            n_slac = sum(classes.classes[i].devices for i in group if slac[i])
             if not eligible:
                 want = [pinned] if pinned is not None else list(MODES)
                 why = tuple(f"{m.value}: {r}" for m in want for r in excluded[m])
@@ -224,7 +227,9 @@ def build_data(estate: Estate, *, forced: Mapping[str, Mode] | None = None,
             units.append(Unit(
                 id=site_id if not mixing else f"{site_id}#{len(units)}", site=site_id,
                 class_ids=cls_ids, devices=n_dev, members=n_mem, vas=vas, modes=eligible,
-                cost={m: _priced(rates[m], n_dev, n_mem) for m in eligible},
+                cost={m: with_slac(_priced(rates[m], n_dev, n_mem), n_slac,
+                                    slac_hours(estate.costs, m),
+                                    estate.costs.labour_rate_per_hour) for m in eligible},
                 excluded={m: tuple(r) for m, r in excluded.items() if r},
             ))
     if prune:
@@ -295,14 +300,41 @@ def prune_dominated(units: list[Unit], charges: tuple[SiteCharge, ...]) -> list[
     return out
 
 
+def class_needs_slac(cls: DeviceClass, cat: Catalogue) -> bool:
+    """Whether the class's devices need a SLAC in a reporting mode (SLUP and an enforced or
+    export-controlled licence: planner/slac.py)."""
+    slup = cls.runs_slup or cls.state == LicensingState.SLUP.value
+    return slup and bool(gated_licences(cls.licences, cat))
+
+
+def slac_hours(costs: CostAssumptions, mode: Mode) -> float:
+    """Hours per device to obtain its SLAC in `mode` (0 where the reservation carries it)."""
+    path = slac_path(mode)
+    if path is SlacPath.ONLINE:
+        return costs.slac_hours_online_per_device
+    if path is SlacPath.OFFLINE:
+        return costs.slac_hours_offline_per_device
+    return 0.0
+
+
+def with_slac(cost: UnitCost, devices: int, hours: float, rate: float) -> UnitCost:
+    """The unit's cost with the one-off SLAC labour of its devices that need one."""
+    if devices == 0 or hours == 0:
+        return cost
+    extra = devices * hours
+    return replace(cost, hours_initial=cost.hours_initial + extra,
+                   labour=cost.labour + extra * rate)
+
+
 def _bundles(classes: Classes, members: list[int],
              reasons_of: Mapping[int, Mapping[Mode, tuple[str, ...]]],
-             mixing: bool) -> list[list[int]]:
+             mixing: bool, slac: Mapping[int, bool]) -> list[list[int]]:
     """The decision units of one site, as lists of class indices (docs/model.md, set U).
 
     Mixing forbidden: the whole site. Mixing allowed: classes that would always choose alike are
     decided together: same eligible modes, same stack members per device (so their costs are
-    proportional in every mode) and, where connected CSLU is eligible, the same Virtual
+    proportional in every mode), the same need for a SLAC (its labour is per device and mode)
+    and, where connected CSLU is eligible, the same Virtual
     Account (CSLU is charged per Virtual Account)."""
     if not mixing:
         return [members]
@@ -316,7 +348,7 @@ def _bundles(classes: Classes, members: list[int],
             eligible = allowed[id(found)] = tuple(m for m in MODES if not found[m])
         va = cls.virtual_account if Mode.CSLU in eligible else ""
         # equal ratios give equal floats (division is correctly rounded)
-        key = (eligible, cls.members / max(cls.devices, 1), va)
+        key = (eligible, cls.members / max(cls.devices, 1), va, slac[i])
         bundles.setdefault(key, []).append(i)
     return list(bundles.values())
 
@@ -357,11 +389,9 @@ def server_groups(estate: Estate, reach: Reach, units: list[Unit],
     site_groups: dict[tuple[str, Mode], list[int]] = defaultdict(list)
     for mode in ONPREM:
         spec = specs[mode]
-        syncs = spec.server_trips_per_year
+        # Syncs and token re-authentications a year come from Cisco's clocks (planner/cadence.py
+        # via the mode catalogue): the 30-day CSSM alert is not a limit, the 90-day windows are.
         sync_hours = spec.hours_per_server_year
-        if mode is Mode.ONPREM_MANUAL and 0 < syncs < SYNC_CLOCK_PER_YEAR:
-            # The 30-day clock binds: at least 365/30 manual syncs a year per server.
-            sync_hours *= SYNC_CLOCK_PER_YEAR / syncs
         by_serves: dict[frozenset[str], str] = {}
         for cand in reach.candidates:
             if spec.server_needs_internet and cand not in reach.cssm:

@@ -38,7 +38,7 @@ MAX_NODES = 1_000_000  # nodes after alias expansion
 EVIDENCE = "evidence"  # inventory key for device capture folders (read by the evidence stage)
 INVENTORY_KEYS = (*(k.value for k in SourceKind), EVIDENCE)
 TOP_KEYS = ("name", "description", "account", "virtual_accounts", "sites", "links", "policies",
-            "costs", "agreement", "prices", "products", "inventory", "extra_columns",
+            "costs", "agreement", "prices", "products", "tier_rules", "inventory", "extra_columns",
             "outside_paths")
 
 
@@ -73,6 +73,7 @@ class EstateDoc:
     agreement: EnterpriseAgreement | None = None
     prices: dict[str, Any] = field(default_factory=dict)
     products: dict[str, dict[str, Any]] = field(default_factory=dict)
+    tier_rules: dict[str, Any] = field(default_factory=dict)  # licence track -> substitute?
     inventory: dict[str, tuple[str, ...]] = field(default_factory=dict)
     extra_columns: ExtraColumns = ExtraColumns.ERROR
     outside_paths: OutsidePaths = OutsidePaths.REFUSE
@@ -317,6 +318,8 @@ class _Typer:
                                                          ()).items()}
         doc.products = {str(k): v for k, v in self.mapping(data.get("products"), "products",
                                                            ()).items()}
+        doc.tier_rules = {str(k): v for k, v in self.mapping(data.get("tier_rules"),
+                                                             "tier_rules", ()).items()}
         if data.get("agreement") is not None:
             m = self.mapping(data["agreement"], "agreement", ("start", "end", "growth_allowance"))
             start, end = self.day(m, "start", "agreement"), self.day(m, "end", "agreement")

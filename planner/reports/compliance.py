@@ -4,19 +4,29 @@ from __future__ import annotations
 
 import string
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 import yaml
 
+from planner.cadence import network_reauths, offline_trips, onprem_manual_syncs
 from planner.catalogue import Catalogue, load_catalogue
 from planner.cycle.record import SiteAcks
 from planner.fileio import read_text
-from planner.model import DataElement, Estate, Holder, InternetAccess, LicensingState, Mode
+from planner.model import (
+    CostAssumptions,
+    DataElement,
+    Estate,
+    Holder,
+    InternetAccess,
+    LicensingState,
+    Mode,
+)
 from planner.modes import load_modes
 from planner.plan import DeviceClass, Plan, SolveStatus
+from planner.reporting import LicenceClass, licence_class, load_reporting
 from planner.reports.charts import site_map
 from planner.reports.components import components
 from planner.reports.context import (
@@ -36,6 +46,7 @@ from planner.reports.meta import meta
 from planner.reports.registers import clocks_register, summarise_clocks
 from planner.reports.reproducibility import reproducibility
 from planner.resources import models_dir
+from planner.writers.plan_files import plan_obligations
 
 SIGNOFF = ("System Owner", "Information System Security Officer (ISSO)",
            "Authorizing Official or delegate", "Network Architect",
@@ -192,8 +203,8 @@ class _Kind:
     members: int = 0
     slup: int = 0
     classic: int = 0
-    subscription: bool = False
-    export: bool = False
+    licensed: int = 0  # SLUP devices that consume at least one licence (the others need no report)
+    classes: frozenset[LicenceClass] = frozenset()
 
 
 def _kinds(classes: dict[str, DeviceClass], group: Group, catalogue: Catalogue) -> list[_Kind]:
@@ -201,30 +212,86 @@ def _kinds(classes: dict[str, DeviceClass], group: Group, catalogue: Catalogue) 
     for cid in group.class_ids:
         cls = classes[cid]
         row = acc.setdefault(cls.family or "unknown", {"devices": 0, "members": 0, "slup": 0,
-                                                       "classic": 0, "subscription": False,
-                                                       "export": False})
+                                                       "classic": 0, "licensed": 0,
+                                                       "classes": set()})
         row["devices"] += cls.devices
         row["members"] += cls.members
         slup = cls.runs_slup or cls.state == LicensingState.SLUP.value
         row["slup" if slup else "classic"] += cls.devices
+        if slup and cls.licences:
+            row["licensed"] += cls.devices
         for use in cls.licences:
             try:
                 lic = catalogue.licence(use.tag)
             except KeyError:
                 continue
-            row["subscription"] |= lic.term.value == "term"
-            row["export"] |= lic.export_controlled
-    return [_Kind(family, **values) for family, values in sorted(acc.items())]
+            row["classes"].add(licence_class(lic.term.value == "term", lic.export_controlled,
+                                             lic.enforced))
+    return [_Kind(family, **{**values, "classes": frozenset(values["classes"])})
+            for family, values in sorted(acc.items())]
 
 
-def _ack_clock(site: str, assumed_due: str, ledger: Mapping[str, SiteAcks]) -> tuple[str, str]:
+_RESERVE_SOURCE = ("CSSM help 'Reserve Licenses' and 'Update Reserved Licenses': a reservation "
+                   "holds an authorization code per device (per stack member or supervisor); a "
+                   "replaced or re-planned device returns it (return code) before a new one")
+_CLASSIC_SOURCE = ("Cisco Smart Software Licensing (before Smart Licensing Using Policy): "
+                   "authorization renews every 30 days and expires after 90 days without "
+                   "contact; registration renews every 6 months and lasts a year")
+
+
+def _slup_clocks(add: Any, kind: _Kind, mode: Mode, when: date | None,
+                 costs: CostAssumptions, ack: Callable[[str, str], tuple[str, str]]) -> None:
+    """A SLUP kind's clocks from the reporting policy (Cisco default: models/reporting.yaml)."""
+    policy = load_reporting().default
+    basis = (f"{policy.name} policy (Cisco SLUP configuration guides, 'Information About Smart "
+             "Licensing Using Policy', table 'Policy: Cisco default')")
+    unlicensed = kind.slup - kind.licensed
+    if unlicensed:
+        add(f"no usage report ({unlicensed} SLUP devices consume no licence)", "none",
+            f"{basis}: a product instance that never consumed a licence needs no report")
+    if not kind.licensed:
+        return
+    gated = kind.classes & {LicenceClass.ENFORCED, LicenceClass.EXPORT_CONTROLLED}
+    if gated:
+        names = " and ".join(sorted(c.value for c in gated))
+        add(f"Smart Licensing Authorization Code (SLAC) installed before use ({names})",
+            _due(when, 0), f"{basis}: {names} licences are authorised per device by a SLAC; "
+            "the default policy then asks for no periodic report")
+    unenforced = kind.classes - gated
+    window = policy.binding_window_days(unenforced)
+    if window is None:
+        return
+    recurring = policy.recurring_window_days(unenforced)
+    what = ", ".join(sorted(c.value for c in unenforced))
+    if mode is Mode.OFFLINE:
+        trips = offline_trips(costs)
+        add(f"next report-and-ACK round trip ({kind.licensed} devices, {what})",
+            _due(when, min(trips.interval_days, window)),
+            f"{basis}: report within {window} days"
+            + (f", then every {recurring} days" if recurring else ", then after each change")
+            + f"; planned every {trips.interval_days} days ({trips.basis})")
+    else:
+        sent = ("sent automatically every 30 days; this is the policy backstop"
+                if mode in (Mode.CSSM_DIRECT, Mode.CSLU) else
+                "sent to the SSM On-Prem server; the ACK returns with its sync")
+        add(f"next usage report ({kind.licensed} devices, {what})", _due(when, window),
+            f"{basis}: report within {window} days"
+            + (f", then every {recurring} days" if recurring else ", then after each change")
+            + f"; {sent}")
+    if policy.ack_required:
+        add("acknowledgement imported", *ack(_due(when, window),
+                                             f"{basis}: an acknowledgement (ACK) from CSSM is "
+                                             "required"))
+
+
+def _ack_clock(site: str, assumed_due: str, ledger: Mapping[str, SiteAcks],
+               assumed_basis: str) -> tuple[str, str]:
     """The ACK clock's due date and basis: the recorded ledger where evidence exists (the
     earliest next ACK deadline the site's devices showed), else the assumed date."""
     seen = ledger.get(site)
     if seen is None or not seen.earliest_deadline:
-        return assumed_due, ("domain.md s4: an acknowledgement from CSSM is required by default "
-                             "(no recorded 'planner cycle status' read for this site: assumed "
-                             "from the report date)")
+        return assumed_due, (f"{assumed_basis} (no recorded 'planner cycle status' read for "
+                             "this site: assumed from the report date)")
     rest = seen.devices - seen.evidenced
     return seen.earliest_deadline, (
         f"evidence: the earliest next ACK deadline shown by {seen.evidenced} device(s) at "
@@ -235,9 +302,11 @@ def _ack_clock(site: str, assumed_due: str, ledger: Mapping[str, SiteAcks]) -> t
 
 def clocks(plan: Plan, when: date | None, catalogue: Catalogue,
            ledger: Mapping[str, SiteAcks] | None = None) -> tuple[Clock, ...]:
-    """Licensing clocks per site and device class (domain.md sections 2 and 4); the ACK clock
-    comes from the recorded ledger where a site has evidence."""
+    """Licensing clocks per site and device class, from the reporting policy and CSSM's
+    On-Prem clocks (models/reporting.yaml; docs/licensing-facts.md); the ACK clock comes from the
+    recorded ledger where a site has evidence."""
     out: list[Clock] = []
+    costs = plan.estate.costs
     classes = {c.id: c for c in plan.classes}  # once: estates have tens of thousands
     for group in groups(plan):
         mode, site = group.mode, group.site.id
@@ -248,47 +317,39 @@ def clocks(plan: Plan, when: date | None, catalogue: Catalogue,
             if mode in (Mode.SLR, Mode.PLR):
                 codes = kind.devices + kind.members
                 add(f"keep {codes} authorization code(s) ({kind.devices} devices, "
-                    f"{kind.members} members)", "for the life of each device",
-                    "domain.md s2: codes per stack member; a replaced device needs its "
-                    "authorization returned (return code) and a new reservation")
+                    f"{kind.members} members)", "for the life of each device", _RESERVE_SOURCE)
                 continue
-            auto = mode in (Mode.CSSM_DIRECT, Mode.CSLU)
             if kind.slup:
-                if kind.export:
-                    add("authorization code for export-controlled licence (enforced)",
-                        _due(when, 0), "domain.md s4: enforced/export-controlled: 0 days")
-                days = 90 if kind.subscription else 365
-                what = "subscription" if kind.subscription else "perpetual"
-                sent = ("sent automatically every 30 days; this is the policy backstop"
-                        if auto else "carried by hand" if mode is Mode.OFFLINE
-                        else "sent to the SSM On-Prem server")
-                add(f"next usage report ({kind.slup} SLUP devices, {what})", _due(when, days),
-                    f"domain.md s4: unenforced {what}: first report within {days} days, then "
-                    f"{'every 90 days' if kind.subscription else 'none'}; within 90 days of a "
-                    f"change; {sent}")
-                due, basis = _ack_clock(site, _due(when, days), ledger or {})
-                add("acknowledgement imported", due, basis)
+                def ack(due: str, basis: str, at: str = site) -> tuple[str, str]:
+                    return _ack_clock(at, due, ledger or {}, basis)
+                _slup_clocks(add, kind, mode, when, costs, ack)
             if kind.classic:
                 add(f"authorization renewal ({kind.classic} classic devices)", _due(when, 30),
-                    "domain.md s4: classic Smart Licensing renews authorization every 30 days; "
-                    f"expires without contact by {_due(when, 90)}")
+                    f"{_CLASSIC_SOURCE}; expires without contact by {_due(when, 90)}")
                 add("registration renewal", _due(when, 182),
-                    "domain.md s4: registration renews every 6 months; lasts a year "
-                    f"(by {_due(when, 365)})")
+                    f"{_CLASSIC_SOURCE} (by {_due(when, 365)})")
+    onprem = load_reporting().onprem
     for placement in plan.servers:
         add_to = placement.site
         if placement.mode is Mode.ONPREM_MANUAL:
+            sync = onprem_manual_syncs(costs)
             out.append(Clock(add_to, "SSM On-Prem server", placement.devices,
-                             placement.mode.value, "manual sync with CSSM (warning after)",
-                             _due(when, 30), "domain.md s2: CSSM warns at 30 days without sync"))
+                             placement.mode.value, f"next manual sync with CSSM (planned every "
+                             f"{sync.interval_days} days)", _due(when, sync.interval_days),
+                             sync.basis))
             out.append(Clock(add_to, "SSM On-Prem server", placement.devices,
                              placement.mode.value, "instance removed from CSSM if not synced by",
-                             _due(when, 90), "domain.md s2: removal after 90 days without sync"))
+                             _due(when, onprem.removed_after_days),
+                             f"{onprem.source.split(' An alert,')[0]} (the "
+                             f"{onprem.alert_after_days}-day alert is a warning, not a limit)"))
         else:
+            reauth = network_reauths()
             out.append(Clock(add_to, "SSM On-Prem server", placement.devices,
-                             placement.mode.value, "scheduled-sync token renewal",
-                             _due(when, 180), "domain.md s2: the scheduled-sync token lasts "
-                             "180 days (Cisco Community 4167182)"))
+                             placement.mode.value, "scheduled-sync token re-authentication "
+                             "(manual sync with Cisco.com credentials)",
+                             _due(when, reauth.interval_days),
+                             f"{reauth.basis} (Cisco Community 4167182): about "
+                             f"{reauth.per_year:.1f} re-authentications a year"))
     return tuple(out)
 
 
@@ -359,6 +420,7 @@ def control_facts(plan: Plan, scope_: Scope, flows_: tuple[Flow, ...], clock_cou
     estate = plan.estate
     kept = sum(1 for s in estate.sites if estate.policy(s.classification).hostname_privacy)
     reseller = estate.account.holder is Holder.RESELLER
+    slacs, returns = plan_obligations(plan)
     return {
         "flows": len(flows_), **_exchange_facts(plan, flows_),
         "sites": len(estate.sites), "hostname_kept_sites": kept,
@@ -373,6 +435,8 @@ def control_facts(plan: Plan, scope_: Scope, flows_: tuple[Flow, ...], clock_cou
                         "The account is customer-held."),
         "clocks": clock_count,
         "beyond_policy_note": _beyond_note(flows_),
+        "entitlement_lines": len(estate.entitlements),
+        "returns": len(returns), "slac_devices": len(slacs),
     }
 
 
@@ -413,13 +477,17 @@ def risks(plan: Plan, flows_: tuple[Flow, ...]) -> tuple[Risk, ...]:
                         "Transfer the Smart Account to the customer before adopting the plan."))
     modes = {d.mode for d in plan.class_decisions}
     if Mode.ONPREM_MANUAL in modes:
-        out.append(Risk("A missed manual On-Prem sync: CSSM warns after 30 days and removes the "
-                        "instance after 90.", "Schedule the sync monthly (clocks table) and log "
+        sync = onprem_manual_syncs(estate.costs)
+        out.append(Risk("A missed manual On-Prem sync: CSSM removes the instance after 90 days "
+                        "without sync, and the devices' acknowledgements arrive only through a "
+                        "sync.", f"Sync every {sync.interval_days} days (clocks table) and log "
                         "each carry (AU-2, MP-5)."))
     if Mode.OFFLINE in modes:
+        trips = offline_trips(estate.costs)
         out.append(Risk("A usage report or acknowledgement missed at an offline site puts the "
-                        "device out of policy.", "Follow the report dates in the clocks table; "
-                        "re-report within 90 days of any licence change."))
+                        "device out of policy.", f"Carry a report-and-ACK round trip every "
+                        f"{trips.interval_days} days (clocks table); re-report within 90 days of "
+                        "any licence change."))
     if modes & {Mode.SLR, Mode.PLR}:
         out.append(Risk("Lost authorization codes or an RMA without a return code strand "
                         "reserved licences.", "Keep the codes with the reservation manifests; "

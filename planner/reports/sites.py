@@ -19,8 +19,14 @@ from planner.eligibility import mode_exclusions
 from planner.explain import lever_estate
 from planner.graph import Reach, analyse_reach
 from planner.model import Estate, LicensingState, Mode
-from planner.modes import data_leaving_for, load_modes
-from planner.optimise.data import SYNC_CLOCK_PER_YEAR, exposure_share, unit_cost
+from planner.modes import data_leaving_for, load_modes, modes_for
+from planner.optimise.data import (
+    class_needs_slac,
+    exposure_share,
+    slac_hours,
+    unit_cost,
+    with_slac,
+)
 from planner.plan import DeviceClass, Plan
 from planner.reports.context import Alternative, Flip, SiteRow
 
@@ -51,7 +57,7 @@ class SitePricer:
 
     def _charge(self, est: Estate, site: str, mode: Mode) -> float:
         """Per-site hours of a mode over the horizon (CSLU: one collector per Virtual Account)."""
-        spec = load_modes()[mode]
+        spec = modes_for(est.costs)[mode]
         per = spec.hours_initial_per_site + spec.hours_per_site_year * est.costs.horizon_years
         vas = {c.virtual_account for c in self.classes[site]} if mode is Mode.CSLU else {""}
         return per * len(vas)
@@ -60,25 +66,26 @@ class SitePricer:
         """A new SSM On-Prem server when none of the mode serves the site: (cost, hours, note)."""
         if mode not in _ONPREM or (mode, site) in self.served:
             return 0.0, 0.0, ""
-        costs, spec = est.costs, load_modes()[mode]
+        costs, spec = est.costs, modes_for(est.costs)[mode]
         years = costs.horizon_years
         options = [c for c in self.reach.servers_for(site)
                    if not spec.server_needs_internet or c in self.reach.cssm]
         where = options[0] if options else site
         pair = 2 if costs.onprem_ha else 1
         sync = spec.hours_per_server_year
-        if mode is Mode.ONPREM_MANUAL and 0 < spec.server_trips_per_year < SYNC_CLOCK_PER_YEAR:
-            sync *= SYNC_CLOCK_PER_YEAR / spec.server_trips_per_year  # the 30-day clock binds
         hours = pair * costs.onprem_server_setup_hours + sync * years
         cost = pair * costs.onprem_server_cost_per_year * years + hours * costs.labour_rate_per_hour
         return cost, hours, f"includes a new SSM On-Prem server at {where}"
 
     def _price(self, est: Estate, site: str, mode: Mode, devices: int,
-               members: int) -> tuple[float, float, float]:
-        spec = load_modes()[mode]
+               members: int, classes: list[DeviceClass]) -> tuple[float, float, float]:
+        spec = modes_for(est.costs)[mode]
         policy = est.policy(est.site(site).classification)
         years = est.costs.horizon_years
-        uc = unit_cost(est, est.site(site), spec, devices, members)
+        catalogue = est.catalogue or load_catalogue()
+        slac = sum(c.devices for c in classes if class_needs_slac(c, catalogue))
+        uc = with_slac(unit_cost(est, est.site(site), spec, devices, members), slac,
+                       slac_hours(est.costs, mode), est.costs.labour_rate_per_hour)
         weight = devices * years * exposure_share(policy.hostname_privacy,
                                                   data_leaving_for(spec, policy))
         return uc.total, uc.hours_initial + uc.hours_per_year * years, weight
@@ -88,7 +95,7 @@ class SitePricer:
         est = estate or self.estate
         classes = self.classes[site]
         cost, hours, weight = self._price(est, site, mode, sum(c.devices for c in classes),
-                                          sum(c.members for c in classes))
+                                          sum(c.members for c in classes), classes)
         c_hours = self._charge(est, site, mode)
         s_cost, s_hours, note = self._server(est, site, mode)
         return _Priced(cost + c_hours * est.costs.labour_rate_per_hour + s_cost,
@@ -103,7 +110,7 @@ class SitePricer:
         rate = self.estate.costs.labour_rate_per_hour
         for mode, classes in by_mode.items():
             c, h, w = self._price(self.estate, site, mode, sum(x.devices for x in classes),
-                                  sum(x.members for x in classes))
+                                  sum(x.members for x in classes), classes)
             c_hours = self._charge(self.estate, site, mode)
             cost, hours, weight = cost + c + c_hours * rate, hours + h + c_hours, weight + w
         return _Priced(cost, hours, weight, "")

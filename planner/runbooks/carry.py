@@ -11,8 +11,8 @@ from planner.fileio import csv_text
 from planner.runbooks.types import CarryItem, DeviceRunbook, Direction
 
 TRIP_PURPOSE = {
-    1: "out: request codes and usage reports to CSSM",
-    2: "in: authorization codes and acknowledgements to the devices",
+    1: "out: request codes, reservation return codes and usage reports to CSSM",
+    2: "in: authorization codes (reservations and SLAC) and acknowledgements to the devices",
     3: "out: reservation confirmation codes to CSSM",
 }
 CARRY_HEADER = ("site", "trip", "direction", "kind", "hostname", "member", "item", "pick_up",

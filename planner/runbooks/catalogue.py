@@ -92,7 +92,10 @@ class CommandCatalogue:
             return None
         ranked = sorted(self.platforms, key=lambda p: (0 if p.families else 1, p.id))
         for platform in ranked:
-            if platform.os != family.os or platform.slup is not slup:
+            # A platform with no `os` covers exactly the families it lists, whatever their os.
+            if (platform.os or family.os) != family.os or platform.slup is not slup:
+                continue
+            if not platform.os and family.id not in platform.families:
                 continue
             if platform.families and family.id not in platform.families:
                 continue

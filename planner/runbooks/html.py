@@ -9,10 +9,11 @@ from typing import Any
 
 from jinja2 import TemplateError
 
-from planner.model import Estate
+from planner.model import Estate, Mode
 from planner.problems import UsageError
 from planner.runbooks.carry import Trip
 from planner.runbooks.render import BLANK, CHANGE_FIELDS, step_body, step_sources
+from planner.runbooks.schedule import site_recurring
 from planner.runbooks.types import DeviceRunbook, Step, StepKind
 
 TEMPLATE = "runbook.html.j2"
@@ -58,6 +59,10 @@ def site_context(estate: Estate, site_id: str, runbooks: list[DeviceRunbook],
             "hostname": i.hostname, "member": i.member, "kind": i.kind, "item": i.item,
             "pick_up": i.pick_up, "deliver": i.deliver} for i in t.items]} for t in trips],
         "sources": sources,
+        "recurring": [line[2:] for r in site_recurring(
+            estate.costs, any(rb.mode is Mode.OFFLINE for rb in runbooks),
+            any(i.kind == "onprem-sync-request" for t in trips for i in t.items))
+            for line in r.lines()],
     }
 
 

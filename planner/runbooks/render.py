@@ -9,9 +9,10 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from planner.encode import code_span, fence, one_line
-from planner.model import Estate
+from planner.model import Estate, Mode
 from planner.output import MANIFEST
 from planner.runbooks.carry import Trip, carry_csv
+from planner.runbooks.schedule import site_recurring
 from planner.runbooks.types import DeviceRunbook, Step, StepKind
 from planner.safe_names import file_names
 
@@ -146,6 +147,13 @@ def site_markdown(estate: Estate, site_id: str, runbooks: list[DeviceRunbook],
                           ((i.hostname, i.member or "-", i.kind, i.item, i.pick_up, i.deliver)
                            for i in trip.items))
             out.append("")
+    recurring = site_recurring(estate.costs, any(rb.mode is Mode.OFFLINE for rb in runbooks),
+                               any(t.kind == "onprem-sync-request" for trip in trips
+                                   for t in trip.items))
+    if recurring:
+        out += ["## Recurring round trips", ""]
+        out += [line for r in recurring for line in r.lines()]
+        out.append("")
     out += ["## Rollback", ""]
     for rb in runbooks:
         if not rb.rollback:

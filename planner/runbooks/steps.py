@@ -7,11 +7,13 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
+from planner.cadence import offline_trips
 from planner.catalogue import Catalogue, ProductFamily
 from planner.encode import cli_value
 from planner.model import DataElement, Device, Estate, InternetAccess, LicensingState, Mode
 from planner.modes import load_modes
 from planner.optimise.classes import slup_state
+from planner.returns import ReturnEntry, return_entry
 from planner.runbooks.catalogue import Command, CommandCatalogue, Platform
 from planner.runbooks.types import (
     CarryItem,
@@ -22,6 +24,7 @@ from planner.runbooks.types import (
     Step,
     StepKind,
 )
+from planner.slac import SlacEntry, SlacPath, slac_entry
 
 REPORTING_MODES = (Mode.CSSM_DIRECT, Mode.CSLU, Mode.ONPREM_NETWORK, Mode.ONPREM_MANUAL,
                    Mode.OFFLINE)
@@ -32,10 +35,14 @@ _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 
 
 def interval_days(mode: Mode) -> int | None:
-    """The reporting interval a networked mode implies (modes.yaml transfers per year)."""
+    """The reporting interval a networked mode implies (modes.yaml transfers per year).
+
+    Under On-Prem manual sync the device still pushes to its server over the site network at the
+    network-sync rate; only the server's sync with CSSM crosses the air gap."""
     if mode not in NETWORKED_MODES:
         return None
-    per_year = load_modes()[mode].transfers_per_year
+    source = Mode.ONPREM_NETWORK if mode is Mode.ONPREM_MANUAL else mode
+    per_year = load_modes()[source].transfers_per_year
     return max(1, round(365 / per_year)) if per_year > 0 else None
 
 
@@ -118,6 +125,8 @@ def _values(planned: PlannedDevice, family: ProductFamily | None, settings: Runb
         "usage_file": f"{fs}{stem}_usage.txt",
         "ack_file": f"{fs}ACK_{stem}_usage.txt",
         "auth_code": "<authorization code from CSSM>",
+        "slac_feature": "<enforced or export-controlled licence, e.g. hseck9>",
+        "slac_file": f"{fs}SLAC_{stem}.txt",
         "scope": "all" if len(_units(device)) > 1 else "local",
         "fs": fs,
         "stem": stem,
@@ -197,9 +206,10 @@ def _reservation(b: _Builder, planned: PlannedDevice, family: ProductFamily | No
                 "instance in CSSM so the reservation is confirmed", reserve)
 
 
-def _offline(b: _Builder, planned: PlannedDevice, carry: list[CarryItem]) -> None:
+def _offline(b: _Builder, estate: Estate, planned: PlannedDevice,
+             carry: list[CarryItem]) -> None:
     device = planned.device
-    days = round(365 / load_modes()[Mode.OFFLINE].manual_trips_per_year)
+    cadence = offline_trips(estate.costs)
     b.command("transport-off", "Turn licence transport off (offline reporting)")
     b.command("save-usage", "Save the usage (RUM) report to a file")
     carry.append(_carry("usage-report", 1, Direction.OUT, planned, b.values["usage_file"],
@@ -207,14 +217,66 @@ def _offline(b: _Builder, planned: PlannedDevice, carry: list[CarryItem]) -> Non
                         f"CSSM, Virtual Account {device.virtual_account}: upload usage data"))
     b.other(StepKind.PORTAL, "Upload the usage report to CSSM and download the acknowledgement",
             f"Virtual Account {device.virtual_account}: upload the usage data file, then download "
-            f"the ACK file. Repeat this round trip every {days} days (offline mode: "
-            f"{load_modes()[Mode.OFFLINE].manual_trips_per_year:g} trips a year).",
+            f"the ACK file. Repeat this round trip every {cadence.interval_days} days "
+            f"({cadence.per_year:g} trips a year), so every report and its ACK land inside the "
+            f"{cadence.window_days}-day window ({cadence.basis}).",
             "Cisco tech note 217046 <https://www.cisco.com/c/en/us/support/docs/ios-nx-os-software"
             "/ios-xe-17/217046-configure-smart-licensing-using-policy-o.html>")
     carry.append(_carry("acknowledgement", 2, Direction.IN, planned, b.values["ack_file"],
                         f"CSSM, Virtual Account {device.virtual_account}",
                         f"{device.hostname} ({b.values['ack_file']})"))
     b.command("import-ack", "Import the acknowledgement")
+
+
+_CSSM_SLAC = ("CSSM help 'Product Instances: Authorize License-Enforced Features' <https://software"
+              ".cisco.com/web/fw/softwareworkspace/smartlicensing/ssmcompiledhelps/"
+              "c_Product_Instances.html>")
+_CSSM_RETURN = ("CSSM help 'Update Reserved Licenses' (enter the return code for the product "
+                "instance) <https://software.cisco.com/web/fw/softwareworkspace/smartlicensing/"
+                "ssmcompiledhelps/c_Update_Reserved_Licenses.html>; Cisco how-to LIC217546")
+
+
+def _return_first(b: _Builder, planned: PlannedDevice, back: ReturnEntry,
+                  carry: list[CarryItem]) -> None:
+    """Return the reservation the device leaves, before its new mode's steps: the device prints a
+    return code, which is entered in CSSM so the reserved licences go back to the pool."""
+    device = planned.device
+    b.command("reservation-return", f"Return the {back.held.value.upper()} reservation first "
+              f"(the device moves to {back.planned.value})")
+    for unit in back.units:
+        carry.append(_carry("return-code", 1, Direction.OUT, planned, f"return code of {unit}",
+                            f"console of {device.hostname}",
+                            f"CSSM, Virtual Account {back.virtual_account}: product instance "
+                            f"{unit}, enter the return code", unit))
+    b.other(StepKind.PORTAL, "Enter the return code in CSSM",
+            f"Virtual Account {back.virtual_account}: open the product instance "
+            f"{', '.join(back.units)}, choose to remove it with a return code and enter the code "
+            "printed above, so the reserved licences are released before the device is counted "
+            "in its new mode", _CSSM_RETURN)
+
+
+def _slac(b: _Builder, planned: PlannedDevice, entry: SlacEntry,
+          carry: list[CarryItem]) -> None:
+    """The Smart Licensing Authorization Code for each enforced or export-controlled licence:
+    requested by the device when it reaches CSSM (directly, through CSLU or a network-synced
+    On-Prem), else generated in CSSM for the UDI and carried in as a file."""
+    device = planned.device
+    for tag in entry.licences:
+        if entry.path is SlacPath.ONLINE:
+            b.command("slac-request", f"Request the authorization code (SLAC) for {tag}",
+                      extra={"slac_feature": tag})
+            continue
+        slac_file = f"{b.values['fs']}SLAC_{b.values['stem']}_{tag}.txt"
+        b.other(StepKind.PORTAL, f"Generate the authorization code (SLAC) for {tag} in CSSM",
+                f"Virtual Account {device.virtual_account}: Product Instances, Authorize "
+                f"License-Enforced Features; enter the UDI of {', '.join(entry.units)}, select "
+                f"{tag}, download the SLAC file (offline path: the device cannot reach CSSM)",
+                _CSSM_SLAC)
+        carry.append(_carry("slac", 2, Direction.IN, planned, slac_file,
+                            f"CSSM, Virtual Account {device.virtual_account}",
+                            f"{device.hostname} ({slac_file})"))
+        b.command("slac-import", f"Import the authorization code (SLAC) for {tag}",
+                  extra={"slac_file": slac_file})
 
 
 def _networked(b: _Builder, estate: Estate, planned: PlannedDevice, mode: Mode,
@@ -307,18 +369,31 @@ def device_runbook(estate: Estate, planned: PlannedDevice, catalogue: Catalogue,
                 "the plan assigns no licensing mode to this device (not in any device class)")
     elif platform is None:
         reason, where, source = _manual_reason(family, device, slup, commands)
+        back = return_entry(device, mode)
+        if back is not None:  # no platform commands, but the return still comes first
+            b.other(StepKind.MANUAL, f"Return the {back.held.value.upper()} reservation first",
+                    f"the device holds a reservation and moves to {back.planned.value}: "
+                    f"{reason}: obtain its return procedure from {where} and enter the return "
+                    "code in CSSM", _CSSM_RETURN)
         b.other(StepKind.MANUAL, f"Put the device into {mode.value} by hand",
                 f"{reason}: obtain the procedure from {where}; never apply guessed commands",
                 source)
     else:
+        back = return_entry(device, mode)
+        if back is not None:
+            _return_first(b, planned, back, carry)
         _privacy(b, estate, planned, mode)
         if mode in (Mode.SLR, Mode.PLR):
             _reservation(b, planned, family, mode, carry)
         elif mode is Mode.OFFLINE:
-            _offline(b, planned, carry)
+            _offline(b, estate, planned, carry)
         else:
             _networked(b, estate, planned, mode, bool(slup))
+        slac = slac_entry(device, mode, catalogue)
+        if slac is not None:
+            _slac(b, planned, slac, carry)
         rollback = _rollback(b, mode, device.state.value)
+
     return DeviceRunbook(
         hostname=device.hostname, pid=device.pid, serial=device.serial, site=device.site,
         virtual_account=device.virtual_account, family=family.id if family else "",

@@ -1,5 +1,6 @@
-"""Plan files: plan.json (schema planner.plan/1), device list, reservation manifests, On-Prem
-deployment, transfer batches, purchases and a summary; same plan, same bytes.
+"""Plan files: plan.json (schema planner.plan/1), device list, reservation manifests, SLAC and
+reservation-return manifests, On-Prem deployment, transfer batches, purchases and a summary;
+same plan, same bytes.
 
 Everything is rendered in memory first and only then written (fileio.write_files_atomic), so a
 failure while rendering writes nothing. Timings are left out on purpose: they differ run to run.
@@ -23,7 +24,9 @@ from planner.model import Device, LicenceUse, Mode, TermType
 from planner.parts import part_numbers
 from planner.plan import ClassDecision, DeviceClass, Plan, Transfer
 from planner.problems import UsageError
+from planner.returns import ReturnEntry, return_entry
 from planner.safe_names import file_name, file_names
+from planner.slac import SlacEntry, slac_entry
 from planner.writers.fast_csv import fast_csv_text
 
 PLAN_SCHEMA = "planner.plan/1"
@@ -282,6 +285,55 @@ def _reservation_files(plan: Plan) -> dict[str, str]:
     return files
 
 
+def plan_obligations(plan: Plan, assignments: list[Assignment] | None = None,
+                     ) -> tuple[list[SlacEntry], list[ReturnEntry]]:
+    """What the plan obliges per device besides its mode: a SLAC for an enforced or
+    export-controlled licence, and the return of a reservation the device leaves."""
+    catalogue = plan.estate.catalogue or load_catalogue()
+    slacs: list[SlacEntry] = []
+    returns: list[ReturnEntry] = []
+    for device, _cls, decision in (assignments or device_assignments(plan)):
+        mode = decision.mode if decision else None
+        slac = slac_entry(device, mode, catalogue)
+        if slac is not None:
+            slacs.append(slac)
+        back = return_entry(device, mode)
+        if back is not None:
+            returns.append(back)
+    slacs.sort(key=attrgetter("virtual_account", "site", "hostname", "serial"))
+    returns.sort(key=attrgetter("virtual_account", "site", "hostname", "serial"))
+    return slacs, returns
+
+
+def _obligation_files(slacs: list[SlacEntry], returns: list[ReturnEntry]) -> dict[str, str]:
+    """Per Virtual Account: slac/<va>.csv (which UDI needs which authorization code, online or
+    offline) and returns/<va>.csv (reservations to return, and the mode each device goes to)."""
+    slac_rows: dict[str, list[tuple[object, ...]]] = defaultdict(list)
+    for e in slacs:
+        slac_rows[e.virtual_account].append(
+            (e.virtual_account, e.site, e.hostname, e.pid, e.serial, ";".join(e.units),
+             ";".join(e.licences), e.mode.value, e.path.value))
+    return_rows: dict[str, list[tuple[object, ...]]] = defaultdict(list)
+    for r in returns:
+        return_rows[r.virtual_account].append(
+            (r.virtual_account, r.site, r.hostname, r.pid, r.serial, ";".join(r.units),
+             r.held.value, r.planned.value, r.planned_virtual_account))
+    # One shared naming per folder (planner.safe_names): safe, bounded, collision-free names.
+    slac_names = file_names(slac_rows, suffix=".csv")
+    return_names = file_names(return_rows, suffix=".csv")
+    files = {f"slac/{slac_names[va]}": csv_text(SLAC_HEADER, rows)
+             for va, rows in slac_rows.items()}
+    files.update({f"returns/{return_names[va]}": csv_text(RETURN_HEADER, rows)
+                  for va, rows in return_rows.items()})
+    return files
+
+
+SLAC_HEADER = ("virtual_account", "site", "hostname", "pid", "serial", "units", "licences",
+               "mode", "path")
+RETURN_HEADER = ("virtual_account", "site", "hostname", "pid", "serial", "units", "holds",
+                 "planned_mode", "planned_virtual_account")
+
+
 def _onprem_csv(plan: Plan) -> str:
     header = ("site", "mode", "servers", "ha", "vms", "sites_served", "devices",
               "local_account", "virtual_account")
@@ -383,14 +435,19 @@ def summary_text(plan: Plan, doc: dict[str, Any],
     for decided in plan.sites:
         for chosen in decided.modes:
             by_mode[chosen.value] += 1
-    for _device, _cls, decision in (assignments or device_assignments(plan)):
+    assignments = assignments or device_assignments(plan)
+    for _device, _cls, decision in assignments:
         devices_by_mode[decision.mode.value if decision else "unassigned"] += 1
+    slacs, returns = plan_obligations(plan, assignments)
     lines += ["", "Sites and devices by mode:"]
     for name in sorted(set(by_mode) | set(devices_by_mode)):
         lines.append(f"  {name:<20}{by_mode[name]:>6} sites{devices_by_mode[name]:>9} devices")
     lines += ["", f"On-Prem servers: {sum(p.servers for p in plan.servers)} at "
               f"{len(plan.servers)} site(s)",
               f"Devices reserved (SLR/PLR): {plan.devices_reserved}",
+              f"Authorization codes (SLAC) to obtain: {len(slacs)} device(s) "
+              f"({sum(e.path.value == 'offline' for e in slacs)} by the offline path; slac/)",
+              f"Reservations to return first: {len(returns)} device(s) (returns/)",
               f"Transfers: {len(doc['transfers'])} batch(es); purchases: "
               f"{len(doc['purchases'])} line(s)",
               f"Labour: {plan.labour_hours_initial:,.1f} h initial, "
@@ -445,6 +502,7 @@ def render_plan_files(plan: Plan, generated: date | None = None) -> dict[str, st
         "summary.txt": summary_text(plan, doc, assignments),
     }
     files.update(_reservation_files(plan))
+    files.update(_obligation_files(*plan_obligations(plan, assignments)))
     return files
 
 

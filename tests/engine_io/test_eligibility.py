@@ -88,9 +88,11 @@ def test_existing_reservation_is_kept_under_slup(estate: Estate) -> None:
     assert not excl(estate, "HQ", version="17.9.4", state=LicensingState.SLR)[Mode.SLR]
 
 
-def test_routers_keep_new_slr_under_slup(estate: Estate) -> None:
+def test_routers_get_no_new_slr_under_slup_but_keep_an_existing_one(estate: Estate) -> None:
+    # The SLUP guides carry reservations over and name no router exception for a new SLR.
+    assert excl(estate, "HQ", family=ISR, version="17.9.4", state=LicensingState.SLUP)[Mode.SLR]
     assert not excl(estate, "HQ", family=ISR, version="17.9.4",
-                    state=LicensingState.SLUP)[Mode.SLR]
+                    state=LicensingState.SLR)[Mode.SLR]
 
 
 def test_slr_not_preapproved(make_estate: Callable[..., Estate]) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from planner.explain import explain_site, site_exclusions
-from planner.model import Estate, Mode
+from planner.model import Estate, LicensingState, Mode
 from planner.plan import CostBreakdown, Plan, SiteDecision, SolveStatus
 
 from .conftest import sample_plan
@@ -28,8 +28,16 @@ def fake_planner(estate: Estate, *, forced: dict[str, Mode] | None = None,
     return sample_plan(estate, sites=sites, costs=CostBreakdown(purchases=total))
 
 
+def _holding_slr(estate: Estate) -> Estate:
+    """DC1's router already holds an SLR: under SLUP only an existing reservation keeps SLR open
+    (no new SLR can be requested once the router runs SLUP)."""
+    devices = tuple(replace(d, state=LicensingState.SLR) if d.hostname == "dc-rtr1" else d
+                    for d in estate.devices)
+    return replace(estate, devices=devices)
+
+
 def test_break_even_exposure_price_is_exact_for_two_plans(estate: Estate) -> None:
-    result = explain_site(estate, "DC1", planner=fake_planner)
+    result = explain_site(_holding_slr(estate), "DC1", planner=fake_planner)
     assert result.modes == (Mode.CSSM_DIRECT,)
     alts = {a.mode: a for a in result.alternatives}
     assert alts[Mode.SLR].delta == pytest.approx(50.0)

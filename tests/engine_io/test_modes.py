@@ -1,4 +1,5 @@
-"""The mode catalogue: every mode present, sourced, and its requirements as domain.md states."""
+"""The mode catalogue: every mode present, sourced, and its requirements as Cisco documents them
+(docs/licensing-facts.md)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ def test_every_mode_has_a_sourced_entry() -> None:
         assert spec.mode is mode
         assert spec.source, mode
         # every effort figure is either sourced or flagged: the yaml says ASSUMPTION or cites
-        assert "ASSUMPTION" in spec.source or "domain.md" in spec.source
+        assert "ASSUMPTION" in spec.source or "Cisco" in spec.source or "SLUP" in spec.source
+        assert "domain.md" not in spec.source  # users do not have that file
 
 
 def test_requirements_follow_domain_section_2() -> None:
@@ -28,10 +30,14 @@ def test_requirements_follow_domain_section_2() -> None:
     assert m[Mode.OFFLINE].needs_slup and not m[Mode.OFFLINE].needs_internet
     assert m[Mode.SLR].reservation and not m[Mode.SLR].pooled
     assert m[Mode.PLR].reservation and m[Mode.PLR].data_leaving == {DataElement.PID_SERIAL}
-    # 30-day push and 30-day manual sync clock; 4 offline round trips a year by default
+    # 30-day push; manual syncs and offline round trips every 75 days (inside the 90-day
+    # windows with a 15-day margin), not every 30 days (12.17 a year) nor every 91 days (4)
     assert m[Mode.CSSM_DIRECT].transfers_per_year == pytest.approx(365 / 30, abs=0.01)
-    assert m[Mode.ONPREM_MANUAL].server_trips_per_year >= 12
-    assert m[Mode.OFFLINE].manual_trips_per_year == 4
+    assert m[Mode.ONPREM_MANUAL].server_trips_per_year == 5
+    assert m[Mode.OFFLINE].manual_trips_per_year == 5
+    assert 365 / m[Mode.OFFLINE].manual_trips_per_year <= 90
+    # network sync: about two token re-authentications a year, no longer free
+    assert m[Mode.ONPREM_NETWORK].hours_per_server_year == pytest.approx(365 / 180 * 0.5)
     assert m[Mode.SLR].hours_initial_per_member > 0 and m[Mode.SLR].hours_per_change > 0
     for spec in m.values():
         assert spec.networked == (spec.mode in {Mode.CSSM_DIRECT, Mode.CSLU,

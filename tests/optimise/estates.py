@@ -46,10 +46,11 @@ _PIDS = (("C9300-48P", "17.9.4", LicensingState.SLUP), ("C9300-24T", "17.2.1",
          LicensingState.CLASSIC), ("ISR4331/K9", "17.6.5", LicensingState.SLUP),
          ("C9500-24Y4C", "16.12.4", LicensingState.CLASSIC))
 _LICS = (("network-advantage", "dna-advantage"), ("network-essentials",),
-         ("network-advantage",), ("dna-essentials", "network-essentials"))
+         ("network-advantage",), ("dna-essentials", "network-essentials"),
+         ("network-advantage", "hseck9"))  # HSECK9 on SLUP software needs a SLAC
 _TIERS = {"network-essentials": Tier.ESSENTIALS, "network-advantage": Tier.ADVANTAGE,
           "network-premier": Tier.PREMIER, "dna-essentials": Tier.ESSENTIALS,
-          "dna-advantage": Tier.ADVANTAGE}
+          "dna-advantage": Tier.ADVANTAGE, "hseck9": Tier.ADDON}
 
 
 def random_estate(seed: int, *, sites: int = 3, max_devices: int = 6,

@@ -19,7 +19,7 @@ from planner.graph import analyse_reach
 from planner.model import DataElement, Estate, Mode
 from planner.modes import load_modes
 from planner.optimise import plan_estate
-from planner.plan import Plan
+from planner.plan import DeviceClass, Plan
 from planner.problems import SolverError
 
 from .checks import check_all, supply
@@ -45,10 +45,28 @@ def _units(plan: Plan) -> list[tuple[str, list[str]]]:
             cls = next(c for c in plan.classes if c.id == cid)
             modes = tuple(_eligible(estate, site.id, set(cls.device_serials)))
             va = cls.virtual_account if Mode.CSLU in modes else ""
-            key = (modes, Fraction(cls.members, cls.devices), va)
+            key = (modes, Fraction(cls.members, cls.devices), va, _slac(cls))
             bundles.setdefault(key, []).append(cid)
         out.extend((site.id, group) for group in bundles.values())
     return out
+
+
+def _slac(cls: DeviceClass) -> bool:
+    """SLUP devices using HSECK9 or another enforced / export-controlled licence need a SLAC."""
+    cat = load_catalogue()
+    gated = any(u.tag in cat.licences and (cat.licences[u.tag].export_controlled
+                                           or cat.licences[u.tag].enforced)
+                for u in cls.licences)
+    return gated and (cls.runs_slup or cls.state == "slup")
+
+
+def _slac_hours(estate: Estate, mode: Mode) -> float:
+    c = estate.costs
+    if mode in (Mode.CSSM_DIRECT, Mode.CSLU, Mode.ONPREM_NETWORK):
+        return c.slac_hours_online_per_device
+    if mode in (Mode.OFFLINE, Mode.ONPREM_MANUAL):
+        return c.slac_hours_offline_per_device
+    return 0.0
 
 
 def _eligible(estate: Estate, site: str, serials: set[str]) -> list[Mode]:
@@ -62,12 +80,14 @@ def _eligible(estate: Estate, site: str, serials: set[str]) -> list[Mode]:
     return [m for m in Mode if m in ok]
 
 
-def _unit_cost(estate: Estate, site_id: str, mode: Mode, n: int, members: int) -> float:
+def _unit_cost(estate: Estate, site_id: str, mode: Mode, n: int, members: int,
+               n_slac: int = 0) -> float:
     spec = load_modes()[mode]
     c = estate.costs
     years = c.horizon_years
     policy = estate.policy(estate.site(site_id).classification)
     hours = spec.hours_initial_per_device * n + spec.hours_initial_per_member * members
+    hours += n_slac * _slac_hours(estate, mode)
     yearly = spec.hours_per_device_year * n
     if spec.reservation:
         yearly += c.device_churn_per_year * (spec.hours_per_change * n
@@ -89,9 +109,7 @@ def _server_cost(estate: Estate, mode: Mode) -> float:
     spec = load_modes()[mode]
     c = estate.costs
     pair = 2 if c.onprem_ha else 1
-    sync = spec.hours_per_server_year
-    if mode is Mode.ONPREM_MANUAL and 0 < spec.server_trips_per_year < 365 / 30:
-        sync *= (365 / 30) / spec.server_trips_per_year
+    sync = spec.hours_per_server_year  # syncs a year from Cisco's 90-day windows (cadence)
     hours = pair * c.onprem_server_setup_hours + sync * c.horizon_years
     return pair * c.onprem_server_cost_per_year * c.horizon_years + hours * c.labour_rate_per_hour
 
@@ -107,22 +125,23 @@ def brute_force_mode_cost(plan: Plan) -> float:
         n = sum(classes[i].devices for i in ids)
         members = sum(classes[i].members for i in ids)
         vas = {classes[i].virtual_account for i in ids}
-        info.append((site, n, members, vas, _eligible(estate, site, serials)))
-    count = math.prod(len(e) for *_, e in info)
+        n_slac = sum(classes[i].devices for i in ids if _slac(classes[i]))
+        info.append((site, n, members, vas, _eligible(estate, site, serials), n_slac))
+    count = math.prod(len(e[4]) for e in info)
     assume(0 < count <= MAX_ASSIGNMENTS)
     specs = load_modes()
     rate, years = estate.costs.labour_rate_per_hour, estate.costs.horizon_years
 
     @cache
     def unit_cost(u: int, mode: Mode) -> float:
-        site, n, members, _, _ = info[u]
-        return _unit_cost(estate, site, mode, n, members)
+        site, n, members, _, _, n_slac = info[u]
+        return _unit_cost(estate, site, mode, n, members, n_slac)
 
     best = math.inf
-    for choice in itertools.product(*(e for *_, e in info)):
+    for choice in itertools.product(*(e[4] for e in info)):
         total = sum(unit_cost(u, m) for u, m in enumerate(choice))
         used: dict[tuple[str, Mode], set[str]] = defaultdict(set)
-        for (site, _, _, vas, _), m in zip(info, choice, strict=True):
+        for (site, _, _, vas, _, _), m in zip(info, choice, strict=True):
             used[(site, m)] |= vas
         for (_, m), vas in used.items():
             spec = specs[m]

@@ -15,7 +15,8 @@ from planner.runbooks.catalogue import load_command_catalogue, parse_catalogue
 from planner.runbooks.steps import placeholders
 
 KNOWN_PLACEHOLDERS = {"cslu_url", "onprem_url", "proxy_host", "proxy_port", "id_token",
-                      "interval_days", "usage_file", "ack_file", "auth_code", "auth_file", "scope"}
+                      "interval_days", "usage_file", "ack_file", "auth_code", "auth_file", "scope",
+                      "slac_feature", "slac_file"}
 
 
 def _doc() -> dict[str, Any]:

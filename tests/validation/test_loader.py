@@ -159,7 +159,7 @@ def test_evidence_only_device_needs_a_site(tmp_path: Path) -> None:
     ("policies: {secret: {colour: red}}", "unknown policy field 'colour'"),
     ("costs: {horizon_years: 2.5}", "horizon_years 2.5 is not valid"),
     ("costs: {coffee: 3}", "unknown cost field 'coffee'"),
-    ("products: {C9999: {slr: true}}", "unknown product family 'C9999'"),
+    ("products: {C9999: {slr: true}}", "new product family 'C9999' lacks name, pids, os, kind"),
     ("products: {C9300: {slr: maybe}}", "cannot set 'slr' to 'maybe'"),
     ("agreement: {start: 2025-02-01, end: 2024-01-31}", "is not after start"),
 ])
