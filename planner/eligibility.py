@@ -1,16 +1,17 @@
 """Which licensing modes a site's devices may take, and in plain sentences why the others not.
 
-Every Mode gets a tuple of reasons; an empty tuple means allowed. Rules (domain.md section 2):
+Every Mode gets a tuple of reasons; an empty tuple means allowed. Rules
+(docs/licensing-facts.md section 2):
 - policy: the site's classification must allow the mode, and every licence data element the
   mode sends out must be one the policy lets leave (`telemetry_may_leave`);
 - connectivity: cssm-direct and connected CSLU need the site's own internet path; On-Prem needs a
   server candidate reaching the site without crossing a boundary; network sync needs that server's
   site to reach CSSM;
 - SLUP: offline reporting and CSLU need Smart Licensing Using Policy software;
-- SLR: Smart Account pre-approval, family support, and no *new* SLR once a Catalyst-9000-style
-  family (`new_slr_under_slup: false`) runs SLUP; a device already in state `slr` keeps its
-  reservation (the family and version rules then do not apply; pre-approval still does, because
-  every later change is a new reservation request);
+- SLR: Smart Account pre-approval, family support, and no *new* SLR once a family whose
+  `new_slr_under_slup` is false (every bundled family: no Cisco text allows it) runs SLUP; a
+  device already in state `slr` keeps its reservation (the family and version rules then do not
+  apply; pre-approval still does, because every later change is a new reservation request);
 - PLR: pre-approval, export authorisation, family support (a device already in state `plr` keeps
   its reservation whatever the family entry says);
 - unknown family: only modes that need no family facts stay open (cssm-direct, On-Prem network
@@ -104,6 +105,12 @@ def site_mode_exclusions(estate: Estate, site: Site, reach: Reach,
             for mode in Mode}
 
 
+_ADD_FAMILY = "add its family under `products:` in the estate file (name, pids, os, kind)"
+# Why no new SLR under SLUP (docs/licensing-facts.md section 2).
+_NO_NEW_SLR = ("SLUP guides: reservations made before SLUP carry over, a new one cannot be "
+               "requested; Catalyst 9400 17.4 configuration guide, SLUP chapter")
+
+
 def _slup_reasons(spec: ModeSpec, family: ProductFamily | None, version: str,
                   state: LicensingState) -> list[str]:
     if not spec.needs_slup:
@@ -113,8 +120,7 @@ def _slup_reasons(spec: ModeSpec, family: ProductFamily | None, version: str,
         return []
     if family is None:
         return [f"product family unknown and state {state.value}: cannot tell whether it runs "
-                f"SLUP, which {spec.mode.value} needs; add the PID to products.yaml or record "
-                "state `slup`"]
+                f"SLUP, which {spec.mode.value} needs; {_ADD_FAMILY} or record state `slup`"]
     if family.slup_from is None:
         return [f"{family.id} has no Smart Licensing Using Policy software; {spec.mode.value} "
                 "needs SLUP"]
@@ -134,8 +140,8 @@ def _slr_reasons(estate: Estate, family: ProductFamily | None, version: str,
     if state is LicensingState.SLR:
         return reasons  # the reservation exists: family and version rules are moot
     if family is None:
-        reasons.append("product family unknown: cannot tell whether it supports SLR; add the PID "
-                       "to products.yaml")
+        reasons.append(f"product family unknown: cannot tell whether it supports SLR; "
+                       f"{_ADD_FAMILY}")
         return reasons
     if not family.slr:
         reasons.append(f"family {family.id} has no SLR (products.yaml; override under "
@@ -145,7 +151,7 @@ def _slr_reasons(estate: Estate, family: ProductFamily | None, version: str,
         slup, shown = _software(family, version, state)
         if slup:
             reasons.append(f"{shown} runs SLUP: new SLR is not possible on {family.name} "
-                           "(Catalyst 9400 17.4 guide, SLUP chapter)")
+                           f"({_NO_NEW_SLR})")
         elif slup is None:
             reasons.append(f"{shown}: new SLR is not possible on {family.name} once it runs SLUP "
                            f"(from {family.slup_from}); record the software version")
@@ -164,8 +170,8 @@ def _plr_reasons(estate: Estate, family: ProductFamily | None,
     if state is LicensingState.PLR:
         return reasons
     if family is None:
-        reasons.append("product family unknown: cannot tell whether it supports PLR; add the PID "
-                       "to products.yaml")
+        reasons.append(f"product family unknown: cannot tell whether it supports PLR; "
+                       f"{_ADD_FAMILY}")
     elif not family.plr:
         reasons.append(f"family {family.id} has no PLR (products.yaml; override under "
                        "`products:` if Cisco documents it)")

@@ -32,7 +32,7 @@ class InternetAccess(StrEnum):
 
 
 class LicensingState(StrEnum):
-    """What a device runs today (domain.md sections 2 and 4)."""
+    """What a device runs today (docs/licensing-facts.md sections 2 and 4)."""
 
     CLASSIC = "classic"  # classic Smart Licensing registration (pre-SLUP)
     SLUP = "slup"  # Smart Licensing Using Policy
@@ -43,7 +43,7 @@ class LicensingState(StrEnum):
 
 
 class Mode(StrEnum):
-    """The seven licensing modes a site or device class can be put in (domain.md section 2)."""
+    """The seven licensing modes a site or device class can take (docs/licensing-facts.md s2)."""
 
     CSSM_DIRECT = "cssm-direct"
     CSLU = "cslu"
@@ -55,7 +55,7 @@ class Mode(StrEnum):
 
 
 class Tier(StrEnum):
-    """Licence tiers; a higher tier covers a lower one of the same track (domain.md section 3)."""
+    """Licence tiers; a higher tier may cover a lower one of its track (licensing-facts s3)."""
 
     ESSENTIALS = "essentials"
     ADVANTAGE = "advantage"
@@ -76,7 +76,7 @@ class TermType(StrEnum):
 
 
 class DataElement(StrEnum):
-    """Licence data elements a device or server can send out (domain.md section 2)."""
+    """Licence data elements a device or server can send out (docs/licensing-facts.md section 2)."""
 
     PID_SERIAL = "pid-serial"
     ENTITLEMENT_USAGE = "entitlement-usage"

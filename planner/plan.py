@@ -108,7 +108,7 @@ class SiteDecision:
 
 @dataclass(frozen=True, slots=True)
 class Transfer:
-    """One CSSM transfer request: at most 10 licence types (domain.md section 2)."""
+    """One CSSM transfer request: at most 10 licence types (docs/licensing-facts.md section 2)."""
 
     batch: int
     source_va: str

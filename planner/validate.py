@@ -159,7 +159,8 @@ def _devices(estate: Estate, catalogue: Catalogue, tally: DeviceTally) -> list[P
             if device.pid in bad_pids:
                 out.append(_at(warning, device, estate, f"PID {device.pid!r} matches no product "
                                "family; the device is planned without family rules", "pid",
-                               "a PID from models/products.yaml (or add its family)"))
+                               "a PID of a known family, or its family added under "
+                               "`products:` in the estate file (name, pids, os, kind)"))
     serials = _serials(devices)
     out += _control_characters(devices, estate, {
         "hostname": "".join(map(attrgetter("hostname"), devices)),

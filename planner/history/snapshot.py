@@ -40,7 +40,7 @@ class SnapshotData:
 
 
 def device_key(device: Device) -> str:
-    """A device's identity across snapshots: its serial (domain.md section 6 join keys)."""
+    """A device's identity across snapshots: its serial (docs/licensing-facts.md section 6)."""
     return device.serial or f"host:{device.hostname}"
 
 

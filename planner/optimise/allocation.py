@@ -15,7 +15,7 @@ from planner.model import Estate, LicensingState, TermType
 from planner.optimise.classes import Classes
 
 RESERVED_STATES = frozenset({LicensingState.SLR.value, LicensingState.PLR.value})
-TRANSFER_BATCH = 10  # licence types per CSSM transfer request (domain.md section 2)
+TRANSFER_BATCH = 10  # licence types per CSSM transfer request (docs/licensing-facts.md section 2)
 
 
 @dataclass(frozen=True, slots=True)

@@ -359,8 +359,8 @@ def site_charges(estate: Estate, units: list[Unit],
     touched: dict[tuple[str, Mode, str], list[int]] = defaultdict(list)
     for u, unit in enumerate(units):
         for mode in unit.modes:
-            # Connected CSLU serves one Smart Account/Virtual Account pair (domain.md section 2):
-            # a site pays one collector per Virtual Account that uses it.
+            # Connected CSLU serves one Smart Account/Virtual Account pair (docs/licensing-facts.md
+            # section 2): a site pays one collector per Virtual Account that uses it.
             for va in (unit.vas if mode is Mode.CSLU else ("",)):
                 touched[(unit.site, mode, va)].append(u)
     charges = []

@@ -400,14 +400,16 @@ def device_runbook(estate: Estate, planned: PlannedDevice, catalogue: Catalogue,
         version=device.version, state=device.state.value, mode=mode,
         server_site=planned.server_site, platform=platform.id if platform else "",
         units=tuple(_units(device)),
-        variables=_variables(planned, platform, values, mode, estate),
+        variables=_variables(planned, platform, values, mode, estate,
+                             slac_entry(device, mode, catalogue), return_entry(device, mode)),
         prechecks=tuple(_prechecks(platform)), steps=tuple(b.steps),
         rollback=tuple(rollback), carry=tuple(carry),
     )
 
 
 def _variables(planned: PlannedDevice, platform: Platform | None, values: Mapping[str, str],
-               mode: Mode | None, estate: Estate) -> dict[str, object]:
+               mode: Mode | None, estate: Estate, slac: SlacEntry | None,
+               back: ReturnEntry | None) -> dict[str, object]:
     """Per-device variables for the user's Ansible playbook (ansible-vars.yml)."""
     device = planned.device
     site = estate.site(device.site)
@@ -434,6 +436,10 @@ def _variables(planned: PlannedDevice, platform: Platform | None, values: Mappin
             "members": _units(device),
             "scope": values["scope"],
         } if mode in (Mode.SLR, Mode.PLR) else None,
+        "slac": {"licences": list(slac.licences), "path": slac.path.value,
+                 "scope": values["scope"]} if slac else None,
+        "return_reservation": {"holds": back.held.value, "units": list(back.units)}
+        if back else None,
         "usage_file": values["usage_file"] if mode is Mode.OFFLINE else None,
         "ack_file": values["ack_file"] if mode is Mode.OFFLINE else None,
     }

@@ -80,7 +80,9 @@ def test_offline_needs_slup_software(estate: Estate) -> None:
 def test_new_slr_impossible_on_catalyst_running_slup(estate: Estate) -> None:
     result = excl(estate, "HQ", version="17.9.4", state=LicensingState.SLUP)
     assert result[Mode.SLR] == ("C9300 on 17.9.4 runs SLUP: new SLR is not possible on "
-                                "Catalyst 9300 (Catalyst 9400 17.4 guide, SLUP chapter)",)
+                                "Catalyst 9300 (SLUP guides: reservations made before SLUP "
+                                "carry over, a new one cannot be requested; Catalyst 9400 17.4 "
+                                "configuration guide, SLUP chapter)",)
     assert not excl(estate, "HQ", version="16.12.4")[Mode.SLR]
 
 
