@@ -6,6 +6,7 @@ Nothing here knows licensing; the core never imports click.
 
 from __future__ import annotations
 
+import difflib
 import importlib
 import json
 import os
@@ -13,11 +14,14 @@ import signal
 import sqlite3
 import threading
 import traceback
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 
 import click
 
 from planner import __version__
+from planner.cli.options import verbosity, verbosity_options
 from planner.output import describe
 from planner.problems import ExitCode, InputError, PlannerError, problems_document
 
@@ -86,7 +90,20 @@ def report_problems(exc: InputError, fmt: str | None) -> None:
     click.echo(f"planner: {count} error(s); nothing was written.", err=True)
 
 
-class PlannerGroup(click.Group):
+class SuggestingGroup(click.Group):
+    """A group that answers a mistyped command with the closest real ones ("did you mean")."""
+
+    def resolve_command(self, ctx: click.Context,
+                        args: list[str]) -> tuple[str | None, click.Command | None, list[str]]:
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and self.get_command(ctx, name) is None:
+            close = difflib.get_close_matches(name, self.list_commands(ctx), n=3, cutoff=0.5)
+            hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+            ctx.fail(f"No such command {name!r}.{hint}")
+        return super().resolve_command(ctx, args)
+
+
+class PlannerGroup(SuggestingGroup):
     """Loads commands lazily and turns every error into a message and an exit code.
 
     No traceback reaches the user: input problems exit 2 with every problem listed, solver
@@ -96,12 +113,15 @@ class PlannerGroup(click.Group):
     command_class = PlannerCommand
     group_class = type  # subgroups (`snapshot`) are PlannerGroups with PlannerCommands too
 
+    # The root's COMMAND_MODULES (set below); subgroups register their commands eagerly.
+    lazy: Mapping[str, str] = MappingProxyType({})
+
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(set(COMMAND_MODULES) | set(self.commands))
+        return sorted(set(self.lazy) | set(self.commands))
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        if cmd_name not in self.commands and cmd_name in COMMAND_MODULES:
-            importlib.import_module(f"planner.cli.{COMMAND_MODULES[cmd_name]}")
+        if cmd_name not in self.commands and cmd_name in self.lazy:
+            importlib.import_module(f"planner.cli.{self.lazy[cmd_name]}")
         return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:
@@ -137,26 +157,41 @@ class PlannerGroup(click.Group):
             click.echo("planner: out of memory; try a smaller estate or more memory.", err=True)
             ctx.exit(INTERNAL_ERROR)
         except Exception as exc:  # the last line of defence: no traceback reaches the user
-            if os.environ.get("PLANNER_DEBUG"):
+            if os.environ.get("PLANNER_DEBUG") or verbosity() >= 2:
                 traceback.print_exc()
             click.echo(
                 f"planner: internal error ({type(exc).__name__}: {exc}). This is a bug; "
-                "rerun with PLANNER_DEBUG=1 for details and report it.",
+                "rerun with -vv (or PLANNER_DEBUG=1) for details and report it.",
                 err=True,
             )
             ctx.exit(INTERNAL_ERROR)
 
 
-@click.group(cls=PlannerGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group("planner", cls=PlannerGroup, invoke_without_command=True,
+             context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="planner")
-def main() -> None:
+@verbosity_options
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """Plan Cisco licensing modes per site: CSSM, SSM On-Prem, offline reporting, SLR or PLR.
 
     \b
     Start with a bundled example:
       planner example federal-agency demo
       planner validate demo/estate.yaml
+
+    \b
+    Every command takes --format (table, json, csv; or its document formats), --wide,
+    -q/--quiet and -v/--verbose. Data goes to stdout, diagnostics to stderr.
+    Shell completion (bash, zsh, fish): see the README, "Shell completion".
     """
+    if ctx.invoked_subcommand is None:
+        # `planner` alone is a request for help, not a mistake: stdout and exit 0.
+        click.echo(ctx.get_help())
+        ctx.exit(0)
+
+
+main.lazy = COMMAND_MODULES
 
 
 __all__ = ["ExitCode", "main"]

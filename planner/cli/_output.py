@@ -1,45 +1,149 @@
-"""Output options shared by every command that prints rows (sqlite-utils' output_options)."""
+"""How rows are printed: a table that fits the terminal convention, JSON or CSV.
+
+`output_option` is the shared `--format table|json|csv` + `--wide` decorator (see options.py);
+its name is kept for the commands that already stack it.
+"""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+import re
+import textwrap
+from collections.abc import Sequence
+from typing import Any
 
-import click
 from tabulate import tabulate
 
+from planner.cli.options import TABULAR_FORMATS, table_output, wide_requested
 from planner.encode import json_safe
 from planner.fileio import csv_text
 
-F = TypeVar("F", bound=Callable[..., Any])
+FORMATS = TABULAR_FORMATS
+TABLE_WIDTH = 100  # the default table fits this many columns; --wide lifts the limit
+_GAP = 2  # tabulate's "simple" format puts two spaces between columns
+_PAD = 2  # ... and makes each column at least its header's width plus two
 
-FORMATS = ("table", "json", "csv")
+output_option = table_output
 
 
-def output_option(func: F) -> F:
-    """`--format table|json|csv`: table for people, JSON and CSV for machines."""
-    return click.option(
-        "--format",
-        "fmt",
-        type=click.Choice(FORMATS),
-        default="table",
-        show_default=True,
-        help="Output format: a table for people, JSON or CSV for machines.",
-    )(func)
+# Text wraps at spaces, then after these; hyphens only when a table cannot fit otherwise.
+_BREAK_AFTER = (";,/", ";,/-")
+
+
+def _wrapper_class(breaks: str) -> type[textwrap.TextWrapper]:
+    class Wrapper(textwrap.TextWrapper):
+        wordsep_re = re.compile(rf"(\s+|[^\s{breaks}]*[{breaks}]+)")
+
+    return Wrapper
+
+
+_WRAPPERS = [_wrapper_class(breaks) for breaks in _BREAK_AFTER]
+_PIECES = [re.compile(rf"[^\s{breaks}]*[{breaks}]+|[^\s{breaks}]+") for breaks in _BREAK_AFTER]
+
+
+def _longest_piece(value: Any, level: int = 0) -> int:
+    """The narrowest a cell can wrap to: text breaks between pieces, anything else never."""
+    if not isinstance(value, str):
+        return len(str(value)) if value is not None else 0
+    return max(map(len, _PIECES[level].findall(value)), default=0)
+
+
+def _natural_widths(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[int]:
+    """Each column's printed width, read off tabulate's own dashed rule (exact, whatever
+    number formatting and padding it chose)."""
+    table = tabulate(rows, headers=list(headers), tablefmt="simple", floatfmt=",.2f",
+                     intfmt=",", disable_numparse=False)
+    header_lines = max(str(h).count("\n") for h in headers) + 1
+    rule = table.splitlines()[header_lines]  # the dashes under the (possibly multi-line) header
+    return [len(dashes) for dashes in rule.split()]
+
+
+def fit_widths(headers: Sequence[str], rows: Sequence[Sequence[Any]],
+               width: int = TABLE_WIDTH) -> list[int | None]:
+    """Per column, the width to wrap it at (None: leave it) so the table fits `width`.
+
+    The column with most room gives up one character at a time, never below its longest
+    piece (text wraps at spaces and after ; , /; numbers and identifiers stay whole). A table
+    whose pieces alone are wider than `width` comes out as narrow as they allow.
+    """
+    count = len(headers)
+    natural = _natural_widths(headers, rows)
+    caps = list(natural)
+    excess = sum(caps) + _GAP * (count - 1) - width
+    for level in range(len(_BREAK_AFTER)):
+        floors = [min(natural[i], max([_longest_piece(headers[i], level) + _PAD,
+                                       *(_longest_piece(row[i], level) for row in rows)]))
+                  for i in range(count)]
+        while excess > 0:
+            candidates = [i for i in range(count) if caps[i] > floors[i]]
+            if not candidates:
+                break
+            widest = max(candidates, key=lambda i: (caps[i] - floors[i], caps[i], -i))
+            caps[widest] -= 1
+            excess -= 1
+    return [cap if cap < natural[i] else None for i, cap in enumerate(caps)]
+
+
+def _wrap_header(header: str, limit: int | None) -> str:
+    return str(_wrap(header, None if limit is None else max(limit - _PAD, 1)))
+
+
+def _wrap(cell: Any, limit: int | None) -> Any:
+    """A text cell wrapped at `limit` (numbers and short text unchanged), at the gentlest
+    break level that fits."""
+    if limit is None or not isinstance(cell, str) or len(cell) <= limit:
+        return cell
+    for wrapper_class in _WRAPPERS:
+        wrapper = wrapper_class(limit, break_long_words=False, break_on_hyphens=True)
+        lines = [part for line in cell.splitlines() for part in wrapper.wrap(line)]
+        if all(len(line) <= limit for line in lines):
+            break
+    return "\n".join(lines)
 
 
 def render_rows(headers: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str,
-                *, title: str | None = None) -> str:
-    """Rows as a tabulate table, JSON list of objects, or CSV, always in the given order."""
+                *, title: str | None = None, wide: bool | None = None) -> str:
+    """Rows as a table, JSON list of objects, or CSV, always in the given order.
+
+    The table fits TABLE_WIDTH columns by wrapping its widest text columns unless `wide`
+    (default: whether the command was given --wide); JSON and CSV never wrap or drop anything.
+    """
     if fmt == "json":
         return json.dumps([dict(zip(headers, row, strict=True)) for row in rows],
                           indent=2, sort_keys=True, default=str) + "\n"
     if fmt == "csv":
         return csv_text(headers, rows)
+    if wide is None:
+        wide = wide_requested()
+    if not wide and rows:
+        limits = fit_widths(headers, rows)
+        headers = [_wrap_header(h, limit) for h, limit in zip(headers, limits, strict=True)]
+        rows = [[_wrap(cell, limit) for cell, limit in zip(row, limits, strict=True)]
+                for row in rows]
     table = tabulate(rows, headers=list(headers), tablefmt="simple", floatfmt=",.2f",
                      intfmt=",", disable_numparse=False)
     return (f"{title}\n{table}\n" if title else f"{table}\n")
+
+
+Table = tuple[str, Sequence[str], Sequence[Sequence[Any]]]
+"""A titled table: (title, headers, rows)."""
+
+
+def render_tables(tables: Sequence[Table], fmt: str, *, heading: str = "") -> str:
+    """Several tables in one format. JSON: an object of lists of objects keyed by title; CSV:
+    one tidy (long) table `table,row,column,value`, so one file holds them all."""
+    if fmt == "json":
+        return dump_json({title: [dict(zip(headers, row, strict=True)) for row in rows]
+                          for title, headers, rows in tables})
+    if fmt == "csv":
+        long = [(title, number, column, value)
+                for title, headers, rows in tables
+                for number, row in enumerate(rows, start=1)
+                for column, value in zip(headers, row, strict=True)]
+        return csv_text(("table", "row", "column", "value"), long)
+    parts = [heading] if heading else []
+    parts += [render_rows(headers, rows, fmt, title=title) for title, headers, rows in tables]
+    return "\n".join(parts)
 
 
 def dump_json(data: Any) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import textwrap
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
@@ -12,8 +13,16 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from planner.cli import main
-from planner.cli._output import dump_json, output_option, render_rows
+from planner.cli._output import dump_json, render_rows
 from planner.cli._types import FiniteFloatRange
+from planner.cli.options import (
+    document_output,
+    emit,
+    note,
+    table_output,
+    warn,
+    wide_requested,
+)
 from planner.fileio import write_atomic
 from planner.graph import GRAPH_FORMATS, export_graph
 from planner.model import Estate
@@ -35,7 +44,7 @@ def _load(path: Path, strict: bool, today: date | None = None) -> Estate:
 
     result = load_estate(path, strict=strict, today=today)
     for problem in result.warnings:
-        click.echo(str(problem), err=True)
+        warn(str(problem))
     return result.estate
 
 
@@ -68,8 +77,8 @@ def _solve_kwargs(solver: str, time_limit: float, gap: float, threads: int) -> d
 
 @main.command("graph")
 @click.argument("estate", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--format", "fmt", type=click.Choice(GRAPH_FORMATS), default="graphml",
-              show_default=True, help="GraphML (yEd, Gephi), DOT (Graphviz) or node-link JSON.")
+@document_output(GRAPH_FORMATS, "graphml",
+                 help="GraphML (yEd, Gephi), DOT (Graphviz) or node-link JSON.")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
               help="Write to this file instead of standard output.")
 @click.option("--strict", is_flag=True, help="Treat input warnings as errors (exit 2).")
@@ -88,10 +97,10 @@ def graph_cmd(estate: Path, fmt: str, output: Path | None, strict: bool) -> None
         check_target(output, folder=False)  # before any work: never onto a device or symlink
     text = export_graph(_load(estate, strict), fmt)
     if output is None:
-        click.echo(text, nl=False)
+        emit(text)
     else:
         write_atomic(output, text)
-        click.echo(f"wrote {output}", err=True)
+        note(f"wrote {output}")
 
 
 def _summary(plan: Plan) -> dict[str, Any]:
@@ -140,7 +149,7 @@ def _summary_table_rows(summary: dict[str, Any]) -> list[tuple[str, str]]:
               type=click.Path(path_type=Path, file_okay=False),
               help="Folder for plan.json, devices.csv, reservations/, onprem, transfers, ...")
 @solver_options
-@output_option
+@table_output
 @click.option("--date", "date_text", metavar="YYYY-MM-DD",
               help="Date stamped in plan.json (default: SOURCE_DATE_EPOCH, else none).")
 def plan_cmd(estate: Path, outdir: Path, solver: str, time_limit: float, gap: float,
@@ -168,12 +177,12 @@ def plan_cmd(estate: Path, outdir: Path, solver: str, time_limit: float, gap: fl
     write_plan_files(plan, outdir, when)
     summary = _summary(plan)
     if fmt == "json":
-        click.echo(dump_json(summary), nl=False)
+        emit(dump_json(summary))
     elif fmt == "csv":
-        click.echo(render_rows(tuple(summary), [tuple(summary.values())], fmt), nl=False)
+        emit(render_rows(tuple(summary), [tuple(summary.values())], fmt))
     else:
-        click.echo(render_rows(("item", "value"), _summary_table_rows(summary), fmt), nl=False)
-    click.echo(f"wrote plan files to {outdir}", err=True)
+        emit(render_rows(("item", "value"), _summary_table_rows(summary), fmt))
+    note(f"wrote plan files to {outdir}")
 
 
 def _infeasible_text(plan: Plan, *, sites: int = 12, reasons: int = 3) -> str:
@@ -250,8 +259,10 @@ def compare_table_rows(plans: Sequence[Plan], *, wide: bool = False) -> tuple[tu
     """The rows for people: money with separators, partial strategies labelled."""
     cur = plans[0].estate.costs.currency
     best = plans[0].costs.total
+    # The default table fits 100 columns: labour and exposure join the cost parts under --wide.
     headers = (TABLE_HEADERS[0], TABLE_HEADERS[1], f"total ({cur})", *TABLE_HEADERS[3:6],
-               *(f"{p} ({cur})" for p in (COST_PARTS if wide else ())), *TABLE_HEADERS[6:])
+               *(f"{p} ({cur})" for p in (COST_PARTS if wide else ())),
+               *TABLE_HEADERS[6:8], *(TABLE_HEADERS[8:] if wide else ()))
     rows = []
     for (plan, priced, partial), full in zip(_priced(plans), compare_rows(plans), strict=True):
         data = dict(zip(COMPARE_HEADERS, full, strict=True))
@@ -270,8 +281,8 @@ def compare_table_rows(plans: Sequence[Plan], *, wide: bool = False) -> tuple[tu
         rows.append([label, status, _money(data["total"]), vs, in_mode, fallback,
                      *([_money(data[p]) for p in COST_PARTS] if wide else []),
                      _count(data["devices_reserved"]), _count(data["onprem_servers"]),
-                     _money(data["labour_hours_per_year"]),
-                     _count(data["exposed_devices"])])
+                     *([_money(data["labour_hours_per_year"]), _count(data["exposed_devices"])]
+                       if wide else [])])
     return headers, rows
 
 
@@ -299,14 +310,12 @@ def _strategy_notes(plan: Plan, partial: WhereAllowed | None, best: Plan) -> str
 @main.command("compare")
 @click.argument("estate", type=click.Path(path_type=Path, dir_okay=False))
 @solver_options
-@output_option
-@click.option("--wide", is_flag=True, help="Table: add every cost part (JSON/CSV always have "
-              "them).")
+@table_output
 @click.option("--where-allowed/--pure-only", "where_allowed", default=True, show_default=True,
               help="Also price each infeasible single-mode strategy with its mode wherever it "
                    "is eligible and the optimal mode elsewhere (one more solve each).")
 def compare_cmd(estate: Path, solver: str, time_limit: float, gap: float, threads: int,
-                strict: bool, fmt: str, wide: bool, where_allowed: bool) -> None:
+                strict: bool, fmt: str, where_allowed: bool) -> None:
     """Price every single-mode strategy beside the optimal mix.
 
     \b
@@ -341,26 +350,26 @@ def compare_cmd(estate: Path, solver: str, time_limit: float, gap: float, thread
                                            "modes": {m.value: n for m, n in f.modes},
                                            "reason": f.reason} for f in partial.fallbacks}
                                  if partial else {})
-        click.echo(dump_json(data), nl=False)
+        emit(dump_json(data))
         return
     if fmt == "csv":
-        click.echo(render_rows(COMPARE_HEADERS, rows, fmt), nl=False)
+        emit(render_rows(COMPARE_HEADERS, rows, fmt))
         return
+    wide = wide_requested()
     headers, table = compare_table_rows(plans, wide=wide)
-    click.echo(render_rows(headers, table, fmt), nl=False)
+    emit(render_rows(headers, table, fmt))
     if any(row[2] == WHERE_ALLOWED for row in rows):
-        click.echo(PRICED_NOTE)
+        emit(_fit(PRICED_NOTE, wide) + "\n")
     for plan, _priced_plan, partial in _priced(plans):
         if plan.infeasible:
-            click.echo("\n" + _strategy_notes(plan, partial, plans[0]))
+            emit("\n" + _fit(_strategy_notes(plan, partial, plans[0]), wide) + "\n")
 
 
 @main.command("explain")
 @click.argument("estate", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--site", "site_id", required=True, help="The site id to explain.")
 @solver_options
-@click.option("--format", "fmt", type=click.Choice(("table", "json")), default="table",
-              show_default=True, help="Text for people or JSON for machines.")
+@table_output
 def explain_cmd(estate: Path, site_id: str, solver: str, time_limit: float, gap: float,
                 threads: int, strict: bool, fmt: str) -> None:
     """Say why a site got its mode, what the others would cost, and what would flip it.
@@ -378,9 +387,10 @@ def explain_cmd(estate: Path, site_id: str, solver: str, time_limit: float, gap:
     result = explain_site(_load(estate, strict), site_id,
                           **_solve_kwargs(solver, time_limit, gap, threads))
     if fmt == "json":
-        click.echo(dump_json(result.as_dict()), nl=False)
+        emit(dump_json(result.as_dict()))
         return
     cur = result.currency
+    headers = ("mode", "status", f"cost vs plan ({cur})", "why / what to change")
     lines = [f"Site {result.site} ({result.classification}, {result.devices} devices): "
              f"{', '.join(m.value for m in result.modes)}"
              + (f" served by the On-Prem server at {result.server_site}"
@@ -390,12 +400,33 @@ def explain_cmd(estate: Path, site_id: str, solver: str, time_limit: float, gap:
              "eligible" if a.eligible else ("with a change" if a.lever else "excluded"),
              "-" if a.delta is None else f"{a.delta:+,.2f}",
              a.lever or ("see below" if a.reasons else "-")] for a in result.alternatives]
-    lines.append(render_rows(("mode", "status", f"cost vs plan ({cur})", "why / what to change"),
-                             rows, "table").rstrip("\n"))
+    if fmt == "csv":
+        emit(render_rows(headers, rows, fmt))
+        return
+    lines.append(render_rows(headers, rows, "table").rstrip("\n"))
     blocked = [a for a in result.alternatives if a.reasons]
     if blocked:
         lines += ["", "Why the other modes are out:"]
         for alt in blocked:
             lines += [f"  {alt.mode.value}: {reason}" for reason in alt.reasons]
     lines += ["", "What would flip the choice:"] + [f"  - {f}" for f in result.flips]
-    click.echo("\n".join(lines))
+    emit(_fit("\n".join(lines), wide_requested()) + "\n")
+
+
+def _fit(text: str, wide: bool) -> str:
+    """Prose under a table, wrapped to the table width (indentation kept) unless --wide."""
+    if wide:
+        return text
+    from planner.cli._output import TABLE_WIDTH
+
+    out = []
+    for line in text.split("\n"):
+        if len(line) <= TABLE_WIDTH:
+            out.append(line)
+            continue
+        indent = line[:len(line) - len(line.lstrip())]
+        bullet = "  " if line.lstrip().startswith("- ") else ""
+        out.extend(textwrap.wrap(line.strip(), TABLE_WIDTH, initial_indent=indent,
+                                 subsequent_indent=indent + bullet + "  ",
+                                 break_on_hyphens=False, break_long_words=True))
+    return "\n".join(out)

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 import click
 
 from planner.cli import main
-from planner.cli._output import dump_json, render_rows
+from planner.cli._output import Table, dump_json, render_tables
+from planner.cli.options import emit, table_output, warn
 
 if TYPE_CHECKING:
     from planner.summary import EstateSummary
@@ -18,8 +19,7 @@ if TYPE_CHECKING:
 @main.command("validate")
 @click.argument("estate", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 2).")
-@click.option("--format", "fmt", type=click.Choice(("table", "json")), default="table",
-              show_default=True, help="Summary as tables for people or JSON for machines.")
+@table_output
 @click.option("--date", "date_text", metavar="YYYY-MM-DD",
               help="Reference date for expired terms (default: SOURCE_DATE_EPOCH, else today).")
 def validate(estate: Path, strict: bool, fmt: str, date_text: str | None) -> None:
@@ -39,15 +39,17 @@ def validate(estate: Path, strict: bool, fmt: str, date_text: str | None) -> Non
 
     result = load_estate(estate, strict=strict, today=reference_date(date_text))
     for problem in result.warnings:
-        click.echo(str(problem), err=True)
+        warn(str(problem))
     summary = summarise(result.estate, catalogue=result.catalogue, tally=result.tally)
     if fmt == "json":
         data = summary.as_dict()
         data["warnings"] = [str(p) for p in result.warnings]
         data["problems"] = [p.as_dict() for p in result.warnings]
-        click.echo(dump_json(data), nl=False)
+        emit(dump_json(data))
     else:
-        click.echo(_tables(summary), nl=False)
+        heading = f"Estate: {summary.name} (Smart Account {summary.account}), " \
+                  f"{summary.devices:,} devices\n"
+        emit(render_tables(_tables(summary), fmt, heading=heading))
     _keep_until_exit(result)
 
 
@@ -68,23 +70,19 @@ def _keep_until_exit(result: object) -> None:
     gc.freeze()
 
 
-def _tables(s: EstateSummary) -> str:
-    parts = [f"Estate: {s.name} (Smart Account {s.account}), {s.devices:,} devices\n"]
-    parts.append(render_rows(("classification", "sites", "devices"),
-                             s.sites_by_classification, "table",
-                             title="\nSites by classification"))
-    parts.append(render_rows(("family", "devices"), s.devices_by_family, "table",
-                             title="\nDevices by family"))
+def _tables(s: EstateSummary) -> list[Table]:
     site_rows = [list(r) for r in s.devices_by_site]
     if s.other_sites[0]:
         site_rows.append([f"({s.other_sites[0]:,} more sites)", "", s.other_sites[1]])
     site_rows.append(["total", "", s.devices])
-    parts.append(render_rows(("site", "classification", "devices"), site_rows, "table",
-                             title="\nDevices by site"))
-    parts.append(render_rows(("virtual account", "devices", "entitled units"),
-                             s.virtual_accounts, "table", title="\nVirtual Accounts"))
-    parts.append(render_rows(
-        ("licence", "entitled", "in use (CSSM)", "used by devices", "balance"),
-        [(x.tag, x.entitled, x.in_use_cssm, x.used_by_devices, x.balance) for x in s.licences],
-        "table", title="\nEntitlements vs use"))
-    return "".join(parts)
+    return [
+        ("Sites by classification", ("classification", "sites", "devices"),
+         s.sites_by_classification),
+        ("Devices by family", ("family", "devices"), s.devices_by_family),
+        ("Devices by site", ("site", "classification", "devices"), site_rows),
+        ("Virtual Accounts", ("virtual account", "devices", "entitled units"),
+         s.virtual_accounts),
+        ("Entitlements vs use", ("licence", "entitled", "in use (CSSM)", "used by devices",
+                                 "balance"),
+         [(x.tag, x.entitled, x.in_use_cssm, x.used_by_devices, x.balance) for x in s.licences]),
+    ]

@@ -8,6 +8,7 @@ import click
 
 from planner.cli import main
 from planner.cli._output import dump_json, render_rows
+from planner.cli.options import emit, note, table_output, warn, wide_requested
 from planner.evidence import EvidenceResult, read_evidence_detailed
 from planner.fileio import csv_text, write_atomic
 from planner.model import Device
@@ -34,6 +35,9 @@ def _report(result: EvidenceResult, fmt: str, output: Path) -> str:
     devices = [(d.hostname, d.pid, d.serial, d.state.value,
                 ";".join(f"{u.tag}:{u.count}" for u in d.licences), len(d.members),
                 str(d.origin or "")) for d in result.devices]
+    if fmt == "csv":
+        return render_rows(("hostname", "pid", "serial", "state", "licences", "members",
+                            "origin"), devices, fmt)
     if fmt == "json":
         return dump_json({
             "output": str(output),
@@ -58,12 +62,16 @@ def _report(result: EvidenceResult, fmt: str, output: Path) -> str:
                        "table", title="Commands found, per file")
     if len(shown) < len(files):
         text += f"({len(files) - len(shown):,} more file(s) parsed without warnings)\n"
+    # The capture each device came from is under --wide (and in JSON and CSV): the files are
+    # listed above, and seven columns of identifiers do not fit 100 characters.
+    columns = 7 if wide_requested() else 6
     text += render_rows(("hostname", "pid", "serial", "state", "licences", "members",
-                         "origin"), devices[:TABLE_LIMIT], "table", title="\nDevices found")
+                         "origin")[:columns], [d[:columns] for d in devices[:TABLE_LIMIT]],
+                        "table", title="\nDevices found")
     if len(devices) > TABLE_LIMIT:
         text += f"({len(devices) - TABLE_LIMIT:,} more device(s): see {output})\n"
     return text + (f"\n{len(result.devices):,} device(s) from {len(result.files):,} file(s), "
-                   f"{len(result.problems):,} warning(s); wrote {output}\n")
+                   f"{len(result.problems):,} warning(s)\n")
 
 
 @main.command("ingest")
@@ -74,8 +82,7 @@ def _report(result: EvidenceResult, fmt: str, output: Path) -> str:
               "in before `planner validate`).")
 @click.option("--virtual-account", "virtual_account", default="",
               help="Virtual Account for every device (default: the one the device prints).")
-@click.option("--format", "fmt", type=click.Choice(("table", "json")), default="table",
-              show_default=True, help="Report format: a table for people or JSON.")
+@table_output
 def ingest(folder: Path, output: Path, site: str, virtual_account: str, fmt: str) -> None:
     """Read device captures under FOLDER (recursively) and write a planner devices.csv.
 
@@ -91,14 +98,16 @@ def ingest(folder: Path, output: Path, site: str, virtual_account: str, fmt: str
     whole terminal session; blocks of the same device are merged. The report lists every
     command found in each file with what was read or why it was skipped; warnings go to
     stderr. Exit 0 when the CSV is written, 2 when nothing usable was found.
+    `--format csv` prints the devices found (the files read are on stderr as warnings).
     """
     check_target(output, folder=False)
     base = folder if folder.is_dir() else folder.parent
     result = read_evidence_detailed([folder], base=base, site=site,
                                     virtual_account=virtual_account)
     for problem in result.problems:
-        click.echo(str(problem), err=True)
+        warn(str(problem))
     if not result.devices:
         raise UsageError(f"no device evidence found under {folder}; nothing was written")
     write_atomic(output, devices_csv(result.devices))
-    click.echo(_report(result, fmt, output), nl=False)
+    emit(_report(result, fmt, output))
+    note(f"wrote {output}")

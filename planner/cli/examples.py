@@ -9,6 +9,7 @@ import click
 
 from planner.cli import main
 from planner.cli._output import render_rows
+from planner.cli.options import emit, note, table_output
 from planner.examples import check_target, list_examples, write_example
 from planner.generate import REFERENCE_DATE, generate_estate, write_estate
 from planner.problems import UsageError
@@ -21,7 +22,9 @@ from planner.problems import UsageError
 @click.option("--list", "list_", is_flag=True, help="List the bundled examples and exit.")
 @click.option("--force", is_flag=True,
               help="Write into a non-empty folder, overwriting files of the same name.")
-def example(name: str | None, directory: Path | None, list_: bool, force: bool) -> None:
+@table_output
+def example(name: str | None, directory: Path | None, list_: bool, force: bool,
+            fmt: str) -> None:
     """Write the bundled example estate NAME into DIRECTORY.
 
     \b
@@ -33,15 +36,16 @@ def example(name: str | None, directory: Path | None, list_: bool, force: bool) 
     if list_:
         infos = list_examples()
         rows = [(i.name, i.devices, i.description) for i in infos]
-        click.echo(render_rows(("example", "devices", "description"), rows, "table"), nl=False)
+        emit(render_rows(("example", "devices", "description"), rows, fmt))
         return
     if not name or directory is None:
         known = ", ".join(i.name for i in list_examples())
         raise click.UsageError(f"give an example NAME and a DIRECTORY (known: {known}), "
                                "or --list")
     written = write_example(name, directory, force=force)
-    click.echo(f"wrote example {name} to {directory} ({len(written)} files); next: "
-               f"planner validate {directory / 'estate.yaml'}")
+    emit(render_rows(("example", "directory", "files"), [(name, str(directory), len(written))],
+                     fmt))
+    note(f"next: planner validate {directory / 'estate.yaml'}")
 
 
 @main.command("generate")
@@ -56,8 +60,9 @@ def example(name: str | None, directory: Path | None, list_: bool, force: bool) 
 @click.option("--force", is_flag=True,
               help="Write into a non-empty folder, overwriting files of the same name.")
 @click.argument("directory", type=click.Path(file_okay=False, dir_okay=True, path_type=Path))
+@table_output
 def generate(devices: int, sites: int, seed: int, as_of: datetime | None, force: bool,
-             directory: Path) -> None:
+             directory: Path, fmt: str) -> None:
     """Write a realistic synthetic estate of any size into DIRECTORY.
 
     Real PIDs and licence names, data centres, branches, regulated offices, OT substations,
@@ -76,5 +81,6 @@ def generate(devices: int, sites: int, seed: int, as_of: datetime | None, force:
     files = generate_estate(devices, sites, seed,
                             as_of=as_of.date() if as_of else REFERENCE_DATE)
     write_estate(directory, files)
-    click.echo(f"wrote a synthetic estate of {devices} devices over {sites} sites to "
-               f"{directory}; next: planner validate {directory / 'estate.yaml'}")
+    emit(render_rows(("directory", "devices", "sites", "seed", "files"),
+                     [(str(directory), devices, sites, seed, len(files))], fmt))
+    note(f"next: planner validate {directory / 'estate.yaml'}")

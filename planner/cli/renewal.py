@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import textwrap
 from dataclasses import asdict
 from datetime import date
 from pathlib import Path
@@ -11,7 +12,22 @@ from typing import Any
 import click
 
 from planner.cli import main
-from planner.cli._output import dump_json, output_option, render_rows
+from planner.cli._output import (
+    TABLE_WIDTH,
+    dump_json,
+    output_option,
+    render_rows,
+    render_tables,
+)
+from planner.cli.options import (
+    emit,
+    note,
+    table_output,
+    tabular_output,
+    verbosity_options,
+    warn,
+    wide_requested,
+)
 from planner.domains import option_date
 from planner.fileio import write_files_atomic
 from planner.history import (
@@ -31,7 +47,13 @@ from planner.renewal import run_renewal
 from planner.renewal.findings import Priority
 from planner.renewal.ics import render_ics
 from planner.renewal.position import WhatIf
-from planner.renewal.render import render_brief_md, render_checklist_md, render_table
+from planner.renewal.render import (
+    WIDE_FINDING_HEADERS,
+    finding_rows,
+    render_brief_md,
+    render_checklist_md,
+    render_table,
+)
 
 _DB_HELP = "History database (default: .planner/history.db beside the estate file)."
 _SHOWN = 50  # device changes printed in a table; JSON carries them all
@@ -52,11 +74,12 @@ def _db_path(db: Path | None, estate: Path | None) -> Path:
 def _load(estate: Path, when: date) -> LoadResult:
     result = load_estate(estate, today=when)
     for problem in result.warnings:
-        click.echo(str(problem), err=True)
+        warn(str(problem))
     return result
 
 
 @main.group("snapshot")
+@verbosity_options
 def snapshot() -> None:
     """Snapshot history: store an estate's licence and device state by date, list, diff.
 
@@ -73,7 +96,8 @@ def snapshot() -> None:
 @click.option("--date", "date_text", metavar="YYYY-MM-DD",
               help="Date the snapshot describes (default: SOURCE_DATE_EPOCH, else today).")
 @click.option("--db", type=click.Path(path_type=Path, dir_okay=False), help=_DB_HELP)
-def snapshot_add(estate: Path, date_text: str | None, db: Path | None) -> None:
+@table_output
+def snapshot_add(estate: Path, date_text: str | None, db: Path | None, fmt: str) -> None:
     """Store the estate as of a date; a snapshot already stored for that date is replaced.
 
     \b
@@ -86,8 +110,31 @@ def snapshot_add(estate: Path, date_text: str | None, db: Path | None) -> None:
     conn = open_history(path)
     info = add_snapshot(conn, from_estate(result.estate, when))
     conn.close()
-    click.echo(f"stored snapshot {info.taken.isoformat()} of {info.estate!r}: "
-               f"{info.devices:,} devices in {path}")
+    if fmt == "table":
+        emit(textwrap.fill(f"stored snapshot {info.taken.isoformat()} of {info.estate!r}: "
+                           f"{info.devices:,} devices in {path}", TABLE_WIDTH,
+                           break_long_words=False, break_on_hyphens=False) + "\n")
+    else:
+        emit(render_rows(("date", "estate", "devices", "database"),
+                         [(info.taken.isoformat(), info.estate, info.devices, str(path))], fmt))
+
+
+def _diff_csv_tables(d: SnapshotDiff) -> list[tuple[str, tuple[str, ...], list[Any]]]:
+    """Every part of a diff as titled tables, for the one long CSV."""
+    devices: list[tuple[str, str, str, str, str]] = []
+    devices += [("added", x.hostname, x.key, "", f"{x.site} / {x.virtual_account}")
+                for x in d.added]
+    devices += [("removed", x.hostname, x.key, f"{x.site} / {x.virtual_account}", "")
+                for x in d.removed]
+    devices += [("moved", m.hostname, m.key, f"{m.from_site} / {m.from_va}",
+                 f"{m.to_site} / {m.to_va}") for m in d.moved]
+    return [
+        ("units", ("licence", "site", "before", "after", "change"),
+         [(u.tag, u.site, u.before, u.after, u.change) for u in d.units]),
+        ("holdings", ("virtual account", "licence", "before", "after"),
+         [(h.virtual_account, h.tag, h.before, h.after) for h in d.holdings]),
+        ("devices", ("change", "hostname", "key", "from", "to"), devices),
+    ]
 
 
 @snapshot.command("list")
@@ -103,7 +150,7 @@ def snapshot_list(estate: Path | None, db: Path | None, fmt: str) -> None:
     """
     conn = open_history(_db_path(db, estate), readonly=True)
     rows = [(i.taken.isoformat(), i.estate, i.devices, i.source) for i in list_snapshots(conn)]
-    click.echo(render_rows(("date", "estate", "devices", "source"), rows, fmt), nl=False)
+    emit(render_rows(("date", "estate", "devices", "source"), rows, fmt))
 
 
 def _diff_dict(d: SnapshotDiff) -> dict[str, Any]:
@@ -164,8 +211,7 @@ def _diff_tables(d: SnapshotDiff) -> str:
 @click.option("--db", type=click.Path(path_type=Path, dir_okay=False), help=_DB_HELP)
 @click.option("--estate", "estate", type=click.Path(path_type=Path, dir_okay=False),
               help="Find the database beside this estate file.")
-@click.option("--format", "fmt", type=click.Choice(("table", "json")), default="table",
-              show_default=True, help="Tables for people, JSON for machines.")
+@table_output
 def snapshot_diff(d1: str, d2: str, db: Path | None, estate: Path | None, fmt: str) -> None:
     """Compare two stored snapshots: devices added, removed, moved; units per licence and site.
 
@@ -177,7 +223,10 @@ def snapshot_diff(d1: str, d2: str, db: Path | None, estate: Path | None, fmt: s
     """
     conn = open_history(_db_path(db, estate), readonly=True)
     diff = diff_snapshots(conn, _date("D1", d1), _date("D2", d2))
-    click.echo(dump_json(_diff_dict(diff)) if fmt == "json" else _diff_tables(diff), nl=False)
+    if fmt == "csv":
+        emit(render_tables(_diff_csv_tables(diff), fmt))
+        return
+    emit(dump_json(_diff_dict(diff)) if fmt == "json" else _diff_tables(diff))
 
 
 def _keep(estate: Estate, keep: tuple[str, ...]) -> tuple[str, ...]:
@@ -203,8 +252,7 @@ def _keep(estate: Estate, keep: tuple[str, ...]) -> tuple[str, ...]:
 @click.option("--date", "date_text", metavar="YYYY-MM-DD",
               help="Reference date (default: SOURCE_DATE_EPOCH, else today).")
 @click.option("--db", type=click.Path(path_type=Path, dir_okay=False), help=_DB_HELP)
-@click.option("--format", "fmt", type=click.Choice(("table", "json", "md")), default="table",
-              show_default=True, help="Findings table, the JSON brief, or the Markdown brief.")
+@tabular_output("md")
 @click.option("-o", "--output", "outdir", type=click.Path(path_type=Path, file_okay=False),
               help="Write renewal.json, renewal.md, hygiene.ics and checklist.md here.")
 @click.option("--fail-on", "fail_on", type=click.Choice([p.value for p in Priority]),
@@ -214,12 +262,9 @@ def _keep(estate: Estate, keep: tuple[str, ...]) -> tuple[str, ...]:
                    "for them. Repeatable.")
 @click.option("--no-downgrade", "no_downgrade", is_flag=True,
               help="Features in use stay: no action sets devices back to the tier owned.")
-@click.option("--wide", is_flag=True,
-              help="Table: every action, every line and full finding columns (wider than "
-                   "100 columns).")
 def renewal(estate: Path, renewal_text: str, since_text: str | None, date_text: str | None,
             db: Path | None, fmt: str, outdir: Path | None, fail_on: str | None,
-            keep: tuple[str, ...], no_downgrade: bool, wide: bool) -> None:
+            keep: tuple[str, ...], no_downgrade: bool) -> None:
     """Read the estate as the vendor's renewal team will, and plan the hygiene before it.
 
     \b
@@ -252,13 +297,16 @@ def renewal(estate: Path, renewal_text: str, since_text: str | None, date_text: 
             "checklist.md": render_checklist_md(brief),
         }
         for written in write_files_atomic(outdir, files):
-            click.echo(f"wrote {written}")
+            note(f"wrote {written}")
     elif fmt == "json":
-        click.echo(dump_json(brief.to_dict()), nl=False)
+        emit(dump_json(brief.to_dict()))
     elif fmt == "md":
-        click.echo(render_brief_md(brief), nl=False)
+        emit(render_brief_md(brief))
+    elif fmt == "csv":
+        # every column of every finding: CSV is for machines, never shortened
+        emit(render_rows(WIDE_FINDING_HEADERS, finding_rows(brief, wide=True), fmt))
     else:
-        click.echo(render_table(brief, wide), nl=False)
+        emit(render_table(brief, wide_requested()))
     if fail_on is not None:
         threshold = Priority(fail_on).rank
         hits = sum(1 for f in brief.findings if f.priority.rank <= threshold)

@@ -10,6 +10,7 @@ import click
 
 from planner.cli import main
 from planner.cli.engine import solver_options
+from planner.cli.options import document_output, emit, note, warn
 from planner.fileio import write_atomic
 from planner.model import Estate
 from planner.output import check_target
@@ -25,7 +26,7 @@ def _load(path: Path, strict: bool, when: date | None) -> Estate:
 
     result = load_estate(path, strict=strict, today=when)
     for problem in result.warnings:
-        click.echo(str(problem), err=True)
+        warn(str(problem))
     return result.estate
 
 
@@ -71,12 +72,10 @@ def build_report(kind: ReportKind, estate: Estate, *, when: date | None, source:
               help="summary: the executive page; tradeoff: strategies side by side; "
                    "compliance: the assessor's pack; "
                    "renewal: the renewal brief.")
-@click.option("--format", "fmt",
-              type=click.Choice([f.value for f in ReportFormat] + [f.value for f in OscalFormat]),
-              default="html", show_default=True,
-              help="Self-contained HTML (inline CSS and SVG, no network) or Markdown; for "
-                   "--kind compliance also OSCAL JSON: oscal (component definition) or "
-                   "oscal-poam (plan of action and milestones).")
+@document_output([f.value for f in ReportFormat] + [f.value for f in OscalFormat], "html",
+                 help="Self-contained HTML (inline CSS and SVG, no network) or Markdown; for "
+                      "--kind compliance also OSCAL JSON: oscal (component definition) or "
+                      "oscal-poam (plan of action and milestones).")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
               help="Write to this file (atomically) instead of standard output.")
 @click.option("--templates", "templates", type=click.Path(path_type=Path, file_okay=False),
@@ -141,13 +140,13 @@ def report_cmd(estate: Path, kind: str, fmt: str, output: Path | None, templates
     else:
         text = render(report_kind, report_format, context, user_dir=templates)
     if output is None:
-        click.echo(text, nl=False)
+        emit(text)
         return
     if oscal is None:  # the document links its long registers as CSV files beside it
         # Registers first, the document last: a document on disk never links a missing file.
         for register in getattr(context, "registers", ()):
             path = output.parent / register.file
             write_atomic(path, register_text(register))
-            click.echo(f"wrote {path}", err=True)
+            note(f"wrote {path}")
     write_atomic(output, text)
-    click.echo(f"wrote {output}", err=True)
+    note(f"wrote {output}")

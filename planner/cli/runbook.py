@@ -7,7 +7,9 @@ from pathlib import Path
 import click
 
 from planner.cli import main
+from planner.cli._output import render_rows
 from planner.cli.engine import _load, _solve_kwargs, solver_options
+from planner.cli.options import emit, note, table_output
 from planner.fileio import write_files_atomic
 from planner.output import check_target
 from planner.plan import SolveStatus
@@ -53,10 +55,11 @@ def _proxy(value: str | None) -> tuple[str, str]:
               help="Folder with your own runbook.html.j2 (the built-in one otherwise).")
 @click.option("--no-html", is_flag=True, help="Skip the HTML runbooks (Markdown stays).")
 @solver_options
+@table_output
 def runbook_cmd(estate: Path, outdir: Path, plan_file: Path | None, server_urls: tuple[str, ...],
                 cslu_url: str, proxy: str | None, date_text: str | None,
                 templates: Path | None, no_html: bool, solver: str, time_limit: float,
-                gap: float, threads: int, strict: bool) -> None:
+                gap: float, threads: int, strict: bool, fmt: str) -> None:
     """Write device-side runbooks that put every device into its planned licensing mode.
 
     \b
@@ -98,6 +101,15 @@ def runbook_cmd(estate: Path, outdir: Path, plan_file: Path | None, server_urls:
     files = runbook_files(planned, settings, when.isoformat() if when else None,
                           html=not no_html, templates=templates)
     write_files_atomic(outdir, files)
-    devices = len(planned.devices)
-    sites = sum(1 for name in files if name.endswith("/runbook.md"))
-    click.echo(f"wrote runbooks for {devices} device(s) at {sites} site(s) to {outdir}", err=True)
+    per_site: dict[str, list[int]] = {}
+    for p in planned.devices:
+        counts = per_site.setdefault(p.device.site, [0, 0])
+        counts[0] += 1
+    for name in files:
+        site, sep, _rest = name.partition("/")
+        if sep and site in per_site:
+            per_site[site][1] += 1
+    emit(render_rows(("site", "devices", "files"),
+                     [(site, n, f) for site, (n, f) in sorted(per_site.items())], fmt))
+    note(f"wrote runbooks for {len(planned.devices)} device(s) at {len(per_site)} site(s) "
+         f"to {outdir}")
