@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
 import string
 from collections.abc import Iterator
 from pathlib import Path
@@ -142,47 +143,74 @@ def test_no_suggestion_for_nonsense() -> None:
 
 # -- running every command ---------------------------------------------------------------------
 
+EXAMPLE, SITE, CYCLE_FROM = "regional-bank", "HQ", "2027-01-04"
+
+
 @pytest.fixture(scope="module")
 def work(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A bundled example with a plan, two snapshots and an offline-cycle bundle (and a copy
+    with its out leg collected, to seal)."""
     folder = tmp_path_factory.mktemp("conventions")
     runner = CliRunner()
-    assert runner.invoke(main, ["example", "utility", str(folder / "est")]).exit_code == 0
-    plan = runner.invoke(main, ["plan", str(folder / "est" / "estate.yaml"), "-o",
-                                str(folder / "plan")])
+    est = str(folder / "est" / "estate.yaml")
+    assert runner.invoke(main, ["example", EXAMPLE, str(folder / "est")]).exit_code == 0
+    plan = runner.invoke(main, ["plan", est, "-o", str(folder / "plan")])
     assert plan.exit_code == 0, plan.output
     for day in ("2026-01-01", "2026-06-01"):
-        added = runner.invoke(main, ["snapshot", "add", str(folder / "est" / "estate.yaml"),
-                                     "--date", day])
+        added = runner.invoke(main, ["snapshot", "add", est, "--date", day])
         assert added.exit_code == 0, added.output
+    schedule = runner.invoke(main, ["cycle", "schedule", est, "--plan",
+                                    str(folder / "plan" / "plan.json"), "--from", CYCLE_FROM,
+                                    "--format", "json"])
+    assert schedule.exit_code == 0, schedule.output
+    trip = json.loads(schedule.stdout)["trips"][0]["id"]
+    (folder / "trip").write_text(trip)
+    bundle = runner.invoke(main, ["cycle", "bundle", est, "--plan",
+                                  str(folder / "plan" / "plan.json"), "--from", CYCLE_FROM,
+                                  "--trip", trip, "-o", str(folder / "bundle")])
+    assert bundle.exit_code == 0, bundle.output
+    from planner.cycle.manifest import Leg, load
+
+    shutil.copytree(folder / "bundle", folder / "bundle-out")
+    for rel in load(folder / "bundle-out", None).expected[Leg.OUT]:
+        (folder / "bundle-out" / rel).parent.mkdir(parents=True, exist_ok=True)
+        (folder / "bundle-out" / rel).write_bytes(f"content of {rel}\n".encode())
     return folder
 
 
 def sample_runs(work: Path, fresh: str) -> dict[str, list[str]]:
-    """One realistic invocation per command; `fresh` is an unused folder name in `work`."""
+    """One realistic invocation per command; `fresh` is an unused name in `work`."""
     est = str(work / "est" / "estate.yaml")
     out = str(work / fresh)
+    plan = str(work / "plan" / "plan.json")
+    trip = (work / "trip").read_text() if (work / "trip").exists() else "T"
+    cycle = ["--plan", plan, "--from", CYCLE_FROM]
     return {
         "compare": ["compare", est],
-        "example": ["example", "utility", out],
-        "explain": ["explain", est, "--site", "HQ"],
+        "cycle bundle": ["cycle", "bundle", est, *cycle, "--trip", trip, "-o", out],
+        "cycle history": ["cycle", "history", est],
+        "cycle schedule": ["cycle", "schedule", est, *cycle],
+        "cycle seal": ["cycle", "seal", out, "--leg", "out"],  # on a copy of the bundle
+        "cycle status": ["cycle", "status", est, "--evidence", str(CAPTURES), "--date",
+                         "2026-12-01"],
+        "cycle verify": ["cycle", "verify", str(work / "bundle")],
+        "example": ["example", EXAMPLE, out],
+        "explain": ["explain", est, "--site", SITE],
         "generate": ["generate", "--devices", "40", "--sites", "4", "--seed", "3", out],
         "graph": ["graph", est],
-        "ingest": ["ingest", str(CAPTURES), "-o", str(work / f"{fresh}.csv"), "--site", "HQ"],
+        "ingest": ["ingest", str(CAPTURES), "-o", f"{out}.csv", "--site", SITE],
         "plan": ["plan", est, "-o", out],
         "renewal": ["renewal", est, "--renewal-date", "2027-06-30", "--date", "2026-12-01"],
         "report": ["report", est, "--kind", "renewal", "--date", "2026-12-01",
                    "--renewal-date", "2027-06-30"],
-        "runbook": ["runbook", est, "--plan", str(work / "plan" / "plan.json"), "-o", out,
-                    "--no-html"],
-        "snapshot add": ["snapshot", "add", est, "--date", "2026-09-01", "--db",
-                         str(work / f"{fresh}.db")],
+        "runbook": ["runbook", est, "--plan", plan, "-o", out, "--no-html"],
+        "snapshot add": ["snapshot", "add", est, "--date", "2026-09-01", "--db", f"{out}.db"],
         "snapshot diff": ["snapshot", "diff", "2026-01-01", "2026-06-01", "--estate", est],
         "snapshot list": ["snapshot", "list", est],
         "validate": ["validate", est],
-        "export netbox": ["export", "netbox", str(work / "plan" / "plan.json"), "-o", out],
-        "export nautobot": ["export", "nautobot", str(work / "plan" / "plan.json"), "-o", out],
-        "export cyclonedx": ["export", "cyclonedx", str(work / "plan" / "plan.json"), "-o",
-                             str(work / f"{fresh}.cdx.json")],
+        "export netbox": ["export", "netbox", plan, "-o", out],
+        "export nautobot": ["export", "nautobot", plan, "-o", out],
+        "export cyclonedx": ["export", "cyclonedx", plan, "-o", f"{out}.cdx.json"],
     }
 
 
@@ -194,13 +222,17 @@ _counter = iter(range(10**6))
 
 
 def _run(work: Path, name: str, *extra: str) -> tuple[int, str, str]:
-    args = sample_runs(work, f"run{next(_counter)}")[name]
+    fresh = f"run{next(_counter)}"
+    if name == "cycle seal":  # sealing changes the bundle: each run seals its own copy
+        shutil.copytree(work / "bundle-out", work / fresh)
+    args = sample_runs(work, fresh)[name]
     result = CliRunner().invoke(main, [*args, *extra])
     return result.exit_code, result.stdout, result.stderr
 
 
 def _only_warnings(stderr: str) -> bool:
-    return all(": warning:" in line for line in stderr.splitlines())
+    """What -q leaves on stderr: input warnings and notes about the input, nothing else."""
+    return all(": warning:" in line or line.startswith("note:") for line in stderr.splitlines())
 
 
 @pytest.mark.slow

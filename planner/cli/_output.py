@@ -26,26 +26,27 @@ _PAD = 2  # ... and makes each column at least its header's width plus two
 output_option = table_output
 
 
-# Text wraps at spaces, then after these; hyphens only when a table cannot fit otherwise.
-_BREAK_AFTER = (";,/", ";,/-")
+# Text wraps at spaces, then after ; , / and, only when a table cannot fit otherwise, after a
+# hyphen between letters (never inside a date or a number).
+_BREAKS = (r"[^\s;,/]*[;,/]+", r"[^\s;,/]*[;,/]+|[^\s;,/-]*[A-Za-z]-+(?=[A-Za-z])")
 
 
 def _wrapper_class(breaks: str) -> type[textwrap.TextWrapper]:
     class Wrapper(textwrap.TextWrapper):
-        wordsep_re = re.compile(rf"(\s+|[^\s{breaks}]*[{breaks}]+)")
+        wordsep_re = re.compile(rf"(\s+|{breaks})")
 
     return Wrapper
 
 
-_WRAPPERS = [_wrapper_class(breaks) for breaks in _BREAK_AFTER]
-_PIECES = [re.compile(rf"[^\s{breaks}]*[{breaks}]+|[^\s{breaks}]+") for breaks in _BREAK_AFTER]
+_WRAPPERS = [_wrapper_class(breaks) for breaks in _BREAKS]
 
 
 def _longest_piece(value: Any, level: int = 0) -> int:
     """The narrowest a cell can wrap to: text breaks between pieces, anything else never."""
     if not isinstance(value, str):
         return len(str(value)) if value is not None else 0
-    return max(map(len, _PIECES[level].findall(value)), default=0)
+    splitter = _WRAPPERS[level](width=1, break_on_hyphens=True)
+    return max((len(p) for p in splitter._split(value) if not p.isspace()), default=0)
 
 
 def _natural_widths(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[int]:
@@ -70,7 +71,7 @@ def fit_widths(headers: Sequence[str], rows: Sequence[Sequence[Any]],
     natural = _natural_widths(headers, rows)
     caps = list(natural)
     excess = sum(caps) + _GAP * (count - 1) - width
-    for level in range(len(_BREAK_AFTER)):
+    for level in range(len(_BREAKS)):
         floors = [min(natural[i], max([_longest_piece(headers[i], level) + _PAD,
                                        *(_longest_piece(row[i], level) for row in rows)]))
                   for i in range(count)]
@@ -115,6 +116,8 @@ def render_rows(headers: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str,
         return csv_text(headers, rows)
     if wide is None:
         wide = wide_requested()
+    # Headers are for people in a table: snake_case keys read (and wrap) as words.
+    headers = [h.replace("_", " ") for h in headers]
     if not wide and rows:
         limits = fit_widths(headers, rows)
         headers = [_wrap_header(h, limit) for h, limit in zip(headers, limits, strict=True)]
@@ -144,6 +147,16 @@ def render_tables(tables: Sequence[Table], fmt: str, *, heading: str = "") -> st
     parts = [heading] if heading else []
     parts += [render_rows(headers, rows, fmt, title=title) for title, headers, rows in tables]
     return "\n".join(parts)
+
+
+def columns(headers: Sequence[str], rows: Sequence[Sequence[Any]], keep: Sequence[str]
+            ) -> tuple[list[str], list[list[Any]]]:
+    """The `keep` columns only, unless --wide: for tables too wide for 100 columns even when
+    wrapped (JSON and CSV are given every column)."""
+    if wide_requested():
+        return list(headers), [list(r) for r in rows]
+    index = [list(headers).index(k) for k in keep]
+    return [headers[i] for i in index], [[r[i] for i in index] for r in rows]
 
 
 def dump_json(data: Any) -> str:

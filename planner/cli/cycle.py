@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -10,7 +10,15 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from planner.cli import main
-from planner.cli._output import dump_json, output_option, render_rows
+from planner.cli._output import columns, dump_json, output_option, render_rows
+from planner.cli.options import (
+    emit,
+    note,
+    table_output,
+    verbosity_options,
+    warn,
+    wide_requested,
+)
 from planner.problems import ExitCode, PlannerError, UsageError
 
 if TYPE_CHECKING:
@@ -77,7 +85,7 @@ def _build(estate: Path, plan_file: Path, start: str, margin: int | None,
     if evidence:
         ledger = read_ledger(loaded, list(evidence), as_of=when)
         for line in _unread(ledger):
-            click.echo(line, err=True)
+            warn(line)
         deadlines = {r.serial: r.next_deadline for r in ledger.rows
                      if r.in_estate and r.serial and r.next_deadline is not None}
         policies = {r.serial: r.clocks for r in ledger.rows
@@ -107,6 +115,7 @@ def _unread(ledger: Ledger) -> list[str]:
 
 
 @main.group("cycle")
+@verbosity_options
 def cycle() -> None:
     """Run the offline cycle: report round trips, carried bundles, the ACK ledger.
 
@@ -155,13 +164,18 @@ def schedule_cmd(estate: Path, plan_file: Path, start: str, margin: int | None,
         check_target(outdir, folder=True)
     loaded, _planned, schedule = _build(estate, plan_file, start, margin, turnaround, evidence)
     name = loaded.name
-    for note in schedule.notes:
-        click.echo(f"note: {note}", err=True)
+    for remark in schedule.notes:
+        warn(f"note: {remark}")
     if fmt == "json":
         click.echo(dump_json(schedule_doc(schedule, name)), nl=False)
     else:
-        click.echo(render_rows(TRIP_HEADER, trip_rows(schedule, short=fmt == "table"), fmt),
-                   nl=False)
+        headers: Sequence[str] = TRIP_HEADER
+        rows: Sequence[Sequence[object]] = trip_rows(schedule, short=fmt == "table")
+        if fmt == "table":  # servers and hours under --wide: the rest fits 100 columns
+            headers, rows = columns(headers, rows, ("trip", "crossing", "collect", "ack_import",
+                                                    "latest_allowed", "slack_days", "sites",
+                                                    "devices"))
+        emit(render_rows(headers, rows, fmt))
     if outdir is not None:
         write_files_atomic(outdir, {
             "schedule.md": schedule_md(schedule, name),
@@ -169,7 +183,7 @@ def schedule_cmd(estate: Path, plan_file: Path, start: str, margin: int | None,
             "schedule.json": dump_json(schedule_doc(schedule, name)),
             "cycle.ics": schedule_ics(schedule, name),
         })
-        click.echo(f"wrote {len(schedule.trips)} trip(s) to {outdir}", err=True)
+        note(f"wrote {len(schedule.trips)} trip(s) to {outdir}")
 
 
 @cycle.command("bundle")
@@ -180,9 +194,10 @@ def schedule_cmd(estate: Path, plan_file: Path, start: str, margin: int | None,
               help="A new, empty folder for the bundle.")
 @click.option("--key-file", type=click.Path(path_type=Path, dir_okay=False, exists=True),
               help="Seal the manifest with HMAC-SHA256 under this key (keep it off the media).")
+@table_output
 def bundle_cmd(estate: Path, plan_file: Path, start: str, margin: int | None,
                turnaround: int | None, evidence: tuple[Path, ...], trip_id: str, outdir: Path,
-               key_file: Path | None) -> None:
+               key_file: Path | None, fmt: str) -> None:
     """Write what an operator carries through the gap for one trip.
 
     \b
@@ -212,9 +227,21 @@ def bundle_cmd(estate: Path, plan_file: Path, start: str, margin: int | None,
                          "written over another)")
     files, manifest = bundle_files(planned, schedule, trip)
     write_bundle(outdir, files, manifest, key)
-    click.echo(digest_of(outdir))
-    click.echo(f"wrote bundle {trip.id} for {len(trip.devices)} device(s) to {outdir}; manifest "
-               "SHA-256 above", err=True)
+    digest = digest_of(outdir)
+    _digest_out(fmt, ("trip", "devices", "manifest_sha256"), (trip.id, len(trip.devices), digest))
+    note(f"wrote bundle {trip.id} for {len(trip.devices)} device(s) to {outdir}; manifest "
+         "SHA-256 above")
+
+
+def _digest_out(fmt: str, headers: tuple[str, ...], row: tuple[object, ...]) -> None:
+    """The table form is the bare digest (for the custody record and for scripts); JSON and
+    CSV carry it with what it seals."""
+    if fmt == "table":
+        emit(f"{row[-1]}\n")
+    elif fmt == "json":
+        emit(dump_json(dict(zip(headers, row, strict=True))))
+    else:
+        emit(render_rows(headers, [row], fmt))
 
 
 def _record(db: Path | None, event_kind: str, folder: Path, ok: bool, files: int,
@@ -250,8 +277,9 @@ def _record(db: Path | None, event_kind: str, folder: Path, ok: bool, files: int
 @click.option("--db", type=click.Path(path_type=Path, dir_okay=False),
               help="Record the seal in this history database.")
 @click.option("--date", "date_text", metavar="YYYY-MM-DD", help="Date recorded (default today).")
+@table_output
 def seal_cmd(folder: Path, leg: str, key_file: Path | None, db: Path | None,
-             date_text: str | None) -> None:
+             date_text: str | None, fmt: str) -> None:
     """Record the SHA-256 of the files of one leg and re-seal the manifest.
 
     \b
@@ -269,14 +297,15 @@ def seal_cmd(folder: Path, leg: str, key_file: Path | None, db: Path | None,
         manifest, found = seal_leg(folder, Leg(leg), key)
     except SealRefused as exc:
         for line in str(exc).split("; "):
-            click.echo(f"{folder}: {line}", err=True)
+            warn(f"{folder}: {line}")
         raise UsageError(f"{folder}: the {leg} leg was not sealed; nothing changed") from None
     write_atomic(folder / "manifest.json", render(manifest, key))
     digest = digest_of(folder)
     _record(db, f"seal-{leg}", folder, True, len(manifest.sealed[Leg(leg)]), "", date_text)
-    click.echo(digest)
-    click.echo(f"sealed the {leg} leg ({len(manifest.sealed[Leg(leg)])} file(s)); manifest "
-               f"SHA-256 above ({found.checked} file(s) under seal)", err=True)
+    _digest_out(fmt, ("leg", "files", "manifest_sha256"),
+                (leg, len(manifest.sealed[Leg(leg)]), digest))
+    note(f"sealed the {leg} leg ({len(manifest.sealed[Leg(leg)])} file(s)); manifest "
+         f"SHA-256 above ({found.checked} file(s) under seal)")
 
 
 @cycle.command("verify")
@@ -335,8 +364,8 @@ def verify_cmd(folder: Path, key_file: Path | None, expect: str | None, db: Path
     if problems:
         raise CheckFailed(f"{folder}: bundle {manifest.trip} FAILED its check ({len(problems)} "
                           "problem(s)); do not use these files")
-    click.echo(f"{folder}: bundle {manifest.trip} verified: {found.checked} file(s) match the "
-               f"manifest (SHA-256 {digest})", err=True)
+    note(f"{folder}: bundle {manifest.trip} verified: {found.checked} file(s) match the "
+         f"manifest (SHA-256 {digest})")
 
 
 def _record_failed(db: Path | None, folder: Path, detail: str, when: str | None) -> None:
@@ -371,14 +400,12 @@ def _record_failed(db: Path | None, folder: Path, detail: str, when: str | None)
 @click.option("--changes", "changes", is_flag=True,
               help="The reservation changes met (replaced devices, stack members added or "
               "removed), one row per runbook step, instead of the devices.")
-@click.option("--wide", is_flag=True, help="Every column in the table (CSV and JSON always "
-              "have them): interval, policy, reason, evidence.")
 @click.option("--record", is_flag=True, help="Store this read in the history database.")
 @click.option("--db", type=click.Path(path_type=Path, dir_okay=False),
               help="History database (default: .planner/history.db beside ESTATE).")
 @output_option
 def status_cmd(estate: Path, evidence: tuple[Path, ...], date_text: str | None, due_days: int,
-               fail_on: str | None, by_site: bool, changes: bool, wide: bool, record: bool,
+               fail_on: str | None, by_site: bool, changes: bool, record: bool,
                db: Path | None, fmt: str) -> None:
     """The ledger: per device, reported, acknowledged, due, overdue, and the next deadline.
 
@@ -411,22 +438,21 @@ def status_cmd(estate: Path, evidence: tuple[Path, ...], date_text: str | None, 
     loaded = _load(estate, False, when)
     ledger = read_ledger(loaded, list(evidence), as_of=when, due_days=due_days)
     for line in _unread(ledger):
-        click.echo(line, err=True)
+        warn(line)
     if fmt == "json":
-        click.echo(dump_json(ledger_doc(ledger)), nl=False)
+        emit(dump_json(ledger_doc(ledger)))
     elif by_site:
-        click.echo(render_rows(SITE_HEADER, site_rows(ledger), fmt), nl=False)
+        emit(render_rows(SITE_HEADER, site_rows(ledger), fmt))
     elif changes:
-        click.echo(render_rows(CHANGE_HEADER, change_rows(ledger), fmt), nl=False)
-    elif fmt == "table" and not wide:
+        emit(render_rows(CHANGE_HEADER, change_rows(ledger), fmt))
+    elif fmt == "table" and not wide_requested():  # the rest under --wide: 100 columns
         narrow = len(LEDGER_NARROW)
-        click.echo(render_rows(LEDGER_NARROW, [r[:narrow] for r in ledger_rows(ledger)], fmt),
-                   nl=False)
+        emit(render_rows(LEDGER_NARROW, [r[:narrow] for r in ledger_rows(ledger)], fmt))
     else:
-        click.echo(render_rows(LEDGER_HEADER, ledger_rows(ledger), fmt), nl=False)
+        emit(render_rows(LEDGER_HEADER, ledger_rows(ledger), fmt))
     if ledger.changes and not changes and fmt != "json":
-        click.echo(f"{len(ledger.changes)} reservation change(s) met (replaced devices, stack "
-                   "members added or removed): see --changes for their steps", err=True)
+        note(f"{len(ledger.changes)} reservation change(s) met (replaced devices, stack "
+             "members added or removed): see --changes for their steps")
     if record:
         from planner.cycle.record import add_read
         from planner.history.store import default_db_path, open_history

@@ -129,7 +129,7 @@ def test_compare_command_shows_where_allowed_prices() -> None:
     assert "no feasible plan" in table  # the pure answer still names its sites
     wide = runner.invoke(main, ["compare", path, "--wide"]).stdout  # labels unwrapped
     assert "where allowed" in wide and "falls back to" in wide
-    assert "reservation_uplift" in wide and "reservation_uplift" not in table
+    assert "reservation uplift" in wide and "reservation uplift" not in table
     pure = json.loads(runner.invoke(main, ["compare", path, "--pure-only", "--format",
                                            "json"]).stdout)
     for row in pure:
