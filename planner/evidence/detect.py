@@ -117,6 +117,9 @@ def detect_os(command: str, text: str, hostname: str = "") -> str:
         return "ios-xr"
     if command.startswith("show version") and any(mark in text[:3000] for mark in _XR_MARKS):
         return "ios-xr"
+    if command == "show inventory" and ('NAME: "Rack 0"' in text or "/RP0/CPU0" in text or
+                                        "/RSP0/CPU0" in text):
+        return "ios-xr"
     if command == "show license" and re.search(r"^Index \d+ Feature:", text, re.M):
         return "ios"
     if command == "show license usage" and (re.search(r"^Feature\s+Ins\s+Lic", text, re.M)

@@ -221,6 +221,10 @@ def parse_asa(text: str) -> DeviceEvidence:
 _XR_VERSION = re.compile(r"Cisco IOS XR Software,\s+Version\s+(?P<v>[\w.]+)")
 _XR_CHASSIS = re.compile(r"^\s*cisco\s+(?P<hw>\S+)(?:\s+Series)?\s+\(.*\)\s+processor",
                          re.MULTILINE | re.IGNORECASE)
+# ASR 9000 prints its chassis on a line of its own: `ASR 9006 4 Line Card Slot Chassis with
+# V2 AC PEM` is PID ASR-9006-AC-V2 (V1 power entry modules carry no suffix: ASR-9006-AC).
+_ASR9K_CHASSIS = re.compile(r"^\s*ASR[ -]?(?P<model>9\d{3})\b[^\n]*?Chassis"
+                            r"(?: with (?P<gen>V\d) (?P<power>AC|DC) PEM)?", re.MULTILINE)
 _XR_HOST = re.compile(r"^\s*(?P<h>\S+)\s+uptime\s+is\s", re.MULTILINE)
 
 
@@ -238,6 +242,12 @@ def parse_xr(text: str, brief: bool = False) -> DeviceEvidence:
     version = version.split()[0] if version else ""
     chassis = _XR_CHASSIS.search(text)
     pid = chassis.group("hw") if chassis else _text(row, "model") or _text(row, "hardware")
+    asr9k = _ASR9K_CHASSIS.search(text)
+    if asr9k:
+        pid = f"ASR-{asr9k.group('model')}"
+        if asr9k.group("power"):
+            pid += f"-{asr9k.group('power')}" + ("" if asr9k.group("gen") == "V1" else
+                                                 f"-{asr9k.group('gen')}")
     host = _text(row, "hostname") or (m.group("h") if (m := _XR_HOST.search(text)) else "")
     if host == "System":
         host = ""  # eXR prints `System uptime is ...`: the prompt names the router

@@ -66,7 +66,7 @@ IDENTITY = {
     "asa-5516.txt": ("asa", "fw-dmz-1", "ASA5516", "JAD22260A1B", "9.12(4)56"),
     "asa-fpr-smart.txt": ("asa", "fw-core-2", "FPR-2130", "JAD24100B2C", "9.20(2)2"),
     "xr-8202.txt": ("ios-xr", "pe-core-1", "8202-32FH-M", "", "7.9.2"),
-    "xr-asr9k-brief.txt": ("ios-xr", "agg-asr9k", "ASR9K", "", "6.4.2"),
+    "xr-asr9k-brief.txt": ("ios-xr", "agg-asr9k", "ASR-9006-AC", "", "6.4.2"),
 }
 
 
@@ -314,3 +314,18 @@ def test_nxos_host_id_names_the_chassis_serial(tmp_path: Path) -> None:
     (report,) = result.files
     assert [(c.command, c.outcome) for c in report.commands] == [
         ("sh license", "read"), ("sh lic host-id", "read")]
+
+
+@pytest.mark.parametrize(("line", "pid"), [
+    ("ASR 9006 4 Line Card Slot Chassis with V2 AC PEM", "ASR-9006-AC-V2"),
+    ("ASR 9010 8 Line Card Slot Chassis with V2 DC PEM", "ASR-9010-DC-V2"),
+    ("ASR 9006 4 Line Card Slot Chassis with V1 AC PEM", "ASR-9006-AC"),
+    ("ASR 9001 Chassis", "ASR-9001"),
+])
+def test_asr9k_chassis_line_names_the_pid(line: str, pid: str) -> None:
+    from planner.evidence.version import parse_xr
+
+    text = ("Cisco IOS XR Software, Version 6.4.2[Default]\nagg-1 uptime is 1 day\n"
+            "cisco ASR9K Series (Intel 686 F6M14S4) processor with 12582912K bytes of memory.\n"
+            f"{line}\n")
+    assert parse_xr(text).pid == pid
