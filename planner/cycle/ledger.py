@@ -249,7 +249,7 @@ def read_ledger(estate: Estate, folders: Sequence[Path], *, as_of: date,
     problems: list[Problem] = []
     failed: dict[str, tuple[Path, str]] = {}
     paths = dict((source, path) for path, source in files)
-    for parsed, found, report in map_files(files, workers=1):
+    for parsed, found, report in map_files(files):
         items.extend(parsed)
         problems.extend(found)
         if not parsed:
