@@ -164,6 +164,28 @@ class Position:
     def headroom_share(self) -> float:
         return self.headroom / self.opening if self.opening else 0.0
 
+    def stays(self, line: Line) -> str:
+        """Why the units no action moves stay on the line (empty when all are moved)."""
+        units, _ = self.moved(line.id)
+        if units >= line.units:
+            return ""
+        key = f"{line.virtual_account}/{line.tag}"
+        flag = {LineKind.STEP_UP: "--no-downgrade", LineKind.RENEWAL: "--keep"}.get(line.kind)
+        excluded = [e.reason for e in self.excluded if flag is not None
+                    and e.action.split(":", 1)[1] == key and e.reason.startswith(flag)]
+        if excluded:
+            return f"kept by {excluded[0]}"
+        if line.per_unit <= 0:
+            return "no price: nothing to earn"
+        return {
+            LineKind.RENEWAL: "in use (or lent to a lower tier): renewed as it is",
+            LineKind.TRUE_FORWARD: "no spare units elsewhere: bought at the baseline price",
+            LineKind.STEP_UP: "the higher tier is in use",
+            LineKind.UPLIFT: ("permanent growth: negotiate against the baseline commit"
+                              if line.site else "inside the EA growth allowance: the baseline "
+                              "resets at renewal"),
+        }[line.kind]
+
     def top(self, n: int) -> tuple[Action, ...]:
         return tuple(a for a in self.actions if a.saving > 0)[:n]
 
@@ -179,6 +201,7 @@ class Position:
                 "opening": round(ln.money, 2),
                 "position": round(ln.money - money, 2), "position_units": ln.units - units,
                 "moved_by": list(self.movers(ln.id)), "detail": ln.detail,
+                "stays": self.stays(ln),
                 "lower_tier": ln.lower,
                 "evidence": {"devices": list(ln.devices), "devices_total": ln.devices_total,
                              "entitlement_rows": list(ln.entitlement_rows)},

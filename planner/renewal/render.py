@@ -9,7 +9,7 @@ from tabulate import tabulate
 
 from planner.renewal.brief import RenewalBrief
 from planner.renewal.findings import Finding, Priority
-from planner.renewal.position import Action, Position
+from planner.renewal.position import Action, Line, Position
 from planner.reports.render import md_escape
 
 # The default table fits 100 columns (subjects and signals shortened with an ellipsis);
@@ -210,7 +210,7 @@ def _lines_md(brief: RenewalBrief) -> list[str]:
         out.append(f"| {_cell(ln.id)} | {ln.basis} | {ln.units:,} → {ln.units - units:,} | "
                    f"{_cell(price)} | "
                    f"{_money(ln.money, cur)} | {_money(ln.money - moved, cur)} | "
-                   f"{_cell(', '.join(p.movers(ln.id)) or '-')} | "
+                   f"{_cell(_moved_by(p, ln))} | "
                    f"{_cell(', '.join(ln.entitlement_rows) or '-')} |")
     out += ["", f"All actions, ranked by money per hour (labour at "
             f"{_money(p.actions[0].rate if p.actions else 0.0, cur)} an hour):", "",
@@ -227,6 +227,11 @@ def render_rows(headers: tuple[str, ...], rows: list[tuple[object, ...]], title:
     table = tabulate(rows, headers=list(headers), tablefmt="simple", floatfmt=",.2f",
                      intfmt=",", disable_numparse=False)
     return f"{title}\n{table}\n"
+
+
+def _moved_by(p: Position, line: Line) -> str:
+    """The actions that move a line, and why what they leave stays."""
+    return "; ".join(x for x in (", ".join(p.movers(line.id)), p.stays(line)) if x)
 
 
 def render_table(brief: RenewalBrief, wide: bool = False) -> str:

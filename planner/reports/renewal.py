@@ -244,7 +244,9 @@ def _lines(brief: RenewalBrief) -> tuple[PositionLineRow, ...]:
         units, money = p.moved(ln.id)
         out.append(PositionLineRow(ln.id, ln.basis, ln.units, ln.units - units, ln.unit_price,
                                    ln.price_source, ln.money, ln.money - money,
-                                   ", ".join(p.movers(ln.id)), ", ".join(ln.entitlement_rows)))
+                                   "; ".join(x for x in (", ".join(p.movers(ln.id)),
+                                                         p.stays(ln)) if x),
+                                   ", ".join(ln.entitlement_rows)))
     return tuple(out)
 
 

@@ -60,6 +60,8 @@ def check(brief: RenewalBrief, est: Estate, reference: date,
         assert ln.units > 0 and ln.basis
         assert math.isclose(ln.money, ln.units * ln.unit_price * ln.factor, abs_tol=1e-6)
         assert ln.entitlement_rows or ln.devices, ln.id  # traceable to evidence
+        # ... and to the action that moves it, or the reason its units stay
+        assert moved.get(ln.id, 0) == ln.units or p.stays(ln), ln.id
     # The partition: per (VA, licence) the renewal carries the entitled units in force, and
     # the over-consumed units sit on exactly one of true-forward, step-up or allowance uplift.
     hist = history_view(conn, reference) if conn is not None else None
