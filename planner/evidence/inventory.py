@@ -16,15 +16,25 @@ from planner.evidence.identity import clean_serial
 from planner.evidence.records import DeviceEvidence
 from planner.model import StackMember
 
+_ASA_NAME = re.compile(r"^Name:\s+\"", re.MULTILINE)
 _MEMBER = re.compile(r"^(?:Switch|Chassis)\s*\d+$", re.IGNORECASE)
 _CHASSIS_NAME = re.compile(r"^(?:Chassis|Rack 0|1|\S+ Chassis)$", re.IGNORECASE)
 _NOT_CHASSIS = re.compile(r"fan|power|supply|module|transceiver|sfp", re.IGNORECASE)
 
 
 def parse_inventory(text: str, os_name: str) -> DeviceEvidence:
-    template = "ntc:cisco_nxos_show_inventory" if os_name in {"nx-os", "aci"} else \
-        "ntc:cisco_ios_show_inventory"
-    rows = fsm.parse(template, text)
+    if os_name in {"nx-os", "aci"}:
+        template = "ntc:cisco_nxos_show_inventory"
+    elif _ASA_NAME.search(text):
+        template = "ntc:cisco_asa_show_inventory"  # ASA prints `Name:`, not `NAME:`
+    else:
+        template = "ntc:cisco_ios_show_inventory"
+    try:
+        rows = fsm.parse(template, text)
+    except fsm.ParseError:
+        # The ASA template refuses lines it does not expect; the IOS one reads the same pairs.
+        rows = fsm.parse("ntc:cisco_ios_show_inventory", re.sub(r"^Name:", "NAME:", text,
+                                                                flags=re.MULTILINE))
     entries = [(str(r["name"]).strip().strip('"'), str(r["descr"]), str(r["pid"]).strip(),
                 clean_serial(str(r["sn"]))) for r in rows]
     entries = [e for e in entries if e[2] and e[3]]

@@ -329,3 +329,17 @@ def test_asr9k_chassis_line_names_the_pid(line: str, pid: str) -> None:
             "cisco ASR9K Series (Intel 686 F6M14S4) processor with 12582912K bytes of memory.\n"
             f"{line}\n")
     assert parse_xr(text).pid == pid
+
+
+def test_asa_inventory_spelling_is_read() -> None:
+    from planner.evidence.inventory import parse_inventory
+
+    text = ('Name: "Chassis", DESCR: "ASA 5516-X with FirePOWER services, 8GE, AC, DC"\n'
+            "PID: ASA5516            , VID: V05     , SN: JAD22260A1B\n\n"
+            'Name: "power supply 0", DESCR: "ASA 5516-X AC Power Supply"\n'
+            "PID: ASA-PWR-AC         , VID: N/A     , SN: N/A\n")
+    rec = parse_inventory(text, "asa")
+    assert (rec.pid, rec.serial) == ("ASA5516", "JAD22260A1B")
+    # a line the ASA template does not expect falls back to the IOS reading of the same pairs
+    rec = parse_inventory(text + "some trailer the template refuses\n", "asa")
+    assert (rec.pid, rec.serial) == ("ASA5516", "JAD22260A1B")
