@@ -3,6 +3,7 @@ prints (models/reporting.yaml, planner/reporting.py)."""
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from pathlib import Path
@@ -144,3 +145,19 @@ def test_reader_refuses_a_policy_without_source(tmp_path: Path) -> None:
     bad.write_text(re.sub(r"    source: >-\n(      .*\n)+", "", text), encoding="utf-8")
     with pytest.raises(ValueError, match="no source"):
         read_reporting(bad)
+
+
+@given(margin=st.integers(0, 60))
+def test_recurring_schedule_lands_every_round_trip_inside_the_window(margin: int) -> None:
+    """The runbook's dated round trips: first one and every gap inside Cisco's 90-day window."""
+    from planner.model import CostAssumptions
+    from planner.runbooks.schedule import site_recurring
+
+    costs = CostAssumptions(reporting_safety_margin_days=margin)
+    for recurring in site_recurring(costs, offline=True, manual_sync=True):
+        days = (0, *recurring.days)
+        assert recurring.cadence.window_days == 90
+        assert all(b - a <= 90 for a, b in itertools.pairwise(days))
+        assert days[-1] + recurring.cadence.interval_days > 365  # the year is covered
+        if margin <= 60:
+            assert all(b - a <= 90 - margin for a, b in itertools.pairwise(days))

@@ -109,3 +109,26 @@ def test_federal_agency_lab_for_returns_are_listed_per_virtual_account(
     assert all(r["holds"] in ("slr", "plr") and r["planned_mode"] != r["holds"] for r in lab)
     summary = str(federal_plan_files["summary.txt"])
     assert f"Reservations to return first: {len(rows)} device(s)" in summary
+
+
+def test_cucm_reservation_runs_from_its_admin_cli() -> None:
+    """Tech note 214381: CUCM's admin CLI reserves; it is no longer a 'no CLI' family."""
+    dev = make_device("cucm1", "CUCM-VM", "15", "classic", site="OT1", licences="ucm-basic:10")
+    rb = runbook(dev, Mode.SLR, reserved=(("ucm-basic", 10),))
+    assert rb.platform == "uc-vos"
+    assert "license smart reservation enable" in all_lines(rb)
+    assert "license smart reservation request" in all_lines(rb)
+    unity = runbook(make_device("cuc1", "CUC-VM", "15", "classic", site="OT1",
+                                licences="ucm-basic:1"), Mode.SLR)
+    assert unity.platform == "uc-vos-other"
+    assert all(not s.confirmed for s in unity.steps if s.lines)  # documented for CUCM only
+
+
+def test_nxos_reservation_under_slup_is_not_claimed_confirmed() -> None:
+    """The only source read for NX-OS 'license smart reservation' is the 9.3 NX-API reference,
+    before SLUP: under SLUP the runbook marks it for confirmation."""
+    dev = make_device("nx1", "N9K-C93180YC-EX", "10.3(4a)", "slr", site="OT1",
+                      licences="nxos-advantage:1")
+    rb = runbook(dev, Mode.PLR)
+    step = next(s for s in rb.steps if s.lines == ("license smart reservation",))
+    assert not step.confirmed and "220643" in step.source
