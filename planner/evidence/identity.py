@@ -23,7 +23,7 @@ def clean_serial(text: str) -> str:
 
 # A release: IOS `15.2(4)M7`, `12.2(33)SXJ4`; IOS XE `17.09.04a`, `03.06.05E`, `16.6.4`;
 # NX-OS `9.3(8)`, `7.0(3)I7(6)`; ASA `9.9(2)32`; IOS-XR `7.9.2`.
-_RELEASE = re.compile(r"^\d{1,2}\.\d{1,2}(?:\.\d{1,2}[A-Za-z]*(?:\.[A-Za-z]+)?|"
+_RELEASE = re.compile(r"^\d{1,2}\.\d{1,2}(?:\.\d{1,2}(?:[A-Za-z]+\d*)?(?:\.[A-Za-z]+)?|"
                       r"\(\d+[A-Za-z]?\)[\w().]*|[A-Za-z]*)?$")
 # A development build: the third field is a build date, `16.6.20170903:192125`.
 _DEV_BUILD = re.compile(r"^(?P<train>\d{1,2}\.\d{1,2})\.\d{8}(?::?\d+)?")
