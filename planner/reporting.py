@@ -4,13 +4,13 @@ A device under SLUP reports its licence use and imports an acknowledgement (ACK)
 its policy: per licence class, a first report, a recurring report and a report after a change.
 This module answers the questions the planner asks of those clocks: which window binds a device
 (or a site of devices), how often a round trip must then happen to land inside it with the
-planned safety margin, and what a device's own capture says its policy is.
+planned safety margin. A device's own policy, when a capture shows one, is read by the evidence
+readers and applied per device by the offline cycle's ledger (planner.cycle.ledger).
 """
 
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -191,62 +191,6 @@ def read_reporting(path: Path) -> ReportingCatalogue:
 def load_reporting() -> ReportingCatalogue:
     """The bundled reporting-policy catalogue, read once per process."""
     return read_reporting(models_dir() / "reporting.yaml")
-
-
-# `show license status` (and the same block inside `show license tech support`) prints the policy
-# in use: a class heading, then three "<clock> (days): N (<origin>)" lines.
-_CLASS_HEADINGS = (
-    ("unenforced/non-export perpetual", LicenceClass.UNENFORCED_PERPETUAL),
-    ("unenforced/non-export subscription", LicenceClass.UNENFORCED_SUBSCRIPTION),
-    ("enforced", LicenceClass.ENFORCED),
-    ("export", LicenceClass.EXPORT_CONTROLLED),
-)
-_CLOCK_LINE = re.compile(
-    r"^\s*(first report requirement|reporting frequency|report on change)\s*\(days\)\s*:\s*(\d+)",
-    re.IGNORECASE)
-_CLOCK_FIELD = {"first report requirement": 0, "reporting frequency": 1, "report on change": 2}
-_ACK_LINE = re.compile(r"^\s*reporting ack required\s*:\s*(yes|no)\b", re.IGNORECASE)
-_NAME_LINE = re.compile(r"^\s*policy name\s*:\s*(.+?)\s*$", re.IGNORECASE)
-
-
-def parse_policy(text: str, source: str) -> ReportingPolicy | None:
-    """The policy a device prints in its `Policy:` block, or None when the text has none.
-
-    Classes the capture does not show keep the Cisco default values (a partial block is not
-    evidence of a different policy for the classes it leaves out).
-    """
-    default = load_reporting().default
-    values: dict[LicenceClass, list[int]] = {}
-    current: LicenceClass | None = None
-    ack: bool | None = None
-    name = ""
-    for line in text.splitlines():
-        stripped = line.strip().lower()
-        ack_match = _ACK_LINE.match(line)
-        if ack_match:
-            ack = ack_match.group(1).lower() == "yes"
-            continue
-        name_match = _NAME_LINE.match(line)
-        if name_match:
-            name = name_match.group(1)
-            continue
-        heading = next((cls for prefix, cls in _CLASS_HEADINGS
-                        if stripped.startswith(prefix) and stripped.endswith(":")), None)
-        if heading is not None:
-            current = heading
-            base = default.classes[heading]
-            values[heading] = [base.first_report_days, base.frequency_days, base.on_change_days]
-            continue
-        clock = _CLOCK_LINE.match(line)
-        if clock and current is not None:
-            values[current][_CLOCK_FIELD[clock.group(1).lower()]] = int(clock.group(2))
-    if not values and ack is None:
-        return None
-    classes = {cls: ClassClocks(*values[cls]) if cls in values else default.classes[cls]
-               for cls in LicenceClass}
-    return ReportingPolicy(name=name or "as captured",
-                           ack_required=default.ack_required if ack is None else ack,
-                           classes=classes, source=source)
 
 
 def licence_class(term_is_subscription: bool, export_controlled: bool,

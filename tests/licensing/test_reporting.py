@@ -18,11 +18,8 @@ from planner.reporting import (
     Schedule,
     licence_class,
     load_reporting,
-    parse_policy,
     read_reporting,
 )
-
-REALDATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "realdata"
 
 
 def test_cisco_default_policy_values() -> None:
@@ -79,64 +76,6 @@ def test_interval_always_inside_the_window(window: int, margin: int) -> None:
     trips = schedule.trips_per_year(window)
     assert trips == math.ceil(365 / interval)
     assert trips * interval >= 365
-
-
-@given(first=st.integers(0, 999), freq=st.integers(0, 999), change=st.integers(0, 999),
-       ack=st.booleans())
-def test_parse_policy_reads_any_printed_values(first: int, freq: int, change: int,
-                                               ack: bool) -> None:
-    text = (
-        "Policy:\n  Policy in use: Installed On Oct 14 11:37:52 2021 UTC\n"
-        "  Policy name: Custom Policy\n"
-        f"  Reporting ACK required: {'yes' if ack else 'no'} (Customer Policy)\n"
-        "  Unenforced/Non-Export Subscription Attributes:\n"
-        f"    First report requirement (days): {first} (Customer Policy)\n"
-        f"    Reporting frequency (days): {freq} (Customer Policy)\n"
-        f"    Report on change (days): {change} (Customer Policy)\n"
-    )
-    policy = parse_policy(text, "cap.txt")
-    assert policy is not None
-    assert policy.ack_required is ack
-    assert policy.name == "Custom Policy"
-    assert policy.clocks(LicenceClass.UNENFORCED_SUBSCRIPTION) == ClassClocks(first, freq, change)
-    # Classes the capture leaves out keep the Cisco default.
-    default = load_reporting().default
-    assert policy.clocks(LicenceClass.UNENFORCED_PERPETUAL) == default.clocks(
-        LicenceClass.UNENFORCED_PERPETUAL)
-
-
-def test_parse_policy_none_without_a_policy_block() -> None:
-    assert parse_policy("Smart Licensing Using Policy:\n  Status: ENABLED\n", "x") is None
-
-
-def _captures() -> list[Path]:
-    if not REALDATA.is_dir():
-        return []
-    return sorted(p for p in REALDATA.rglob("*.txt")
-                  if "Reporting ACK required" in p.read_text(encoding="utf-8", errors="replace"))
-
-
-def test_real_captures_parse_to_their_printed_values() -> None:
-    captures = _captures()
-    if not captures:
-        pytest.skip("../shared/realdata is not present")
-    seen_custom = False
-    for path in captures:
-        text = path.read_text(encoding="utf-8", errors="replace")
-        # One device's block per capture is enough: cut at the first "Usage Reporting:".
-        block = text[text.index("Policy:"):]
-        block = block[:block.index("Usage Reporting:")] if "Usage Reporting:" in block else block
-        policy = parse_policy(block, path.name)
-        assert policy is not None, path
-        numbers = [int(n) for n in re.findall(r"\(days\):\s*(\d+)", block)]
-        got = [d for cls in LicenceClass for d in (
-            policy.clocks(cls).first_report_days, policy.clocks(cls).frequency_days,
-            policy.clocks(cls).on_change_days)]
-        if len(numbers) == 12:
-            assert got == numbers, path
-        seen_custom |= policy.clocks(LicenceClass.UNENFORCED_SUBSCRIPTION).frequency_days not in (
-            0, 90)
-    assert seen_custom, "the real captures include customer policies (e.g. 30/60/60)"
 
 
 def test_reader_refuses_a_policy_without_source(tmp_path: Path) -> None:
