@@ -9,7 +9,7 @@ from planner.model import LicensingState, StackMember
 
 
 class Era(StrEnum):
-    """Which generation of Smart Licensing the device prints (domain.md section 4)."""
+    """Which generation of Smart Licensing the device prints (licensing-facts s4)."""
 
     CLASSIC = "classic"  # registration + 30-day authorization renewals
     SLUP = "slup"  # Smart Licensing Using Policy

@@ -1,6 +1,6 @@
 """CSSM web export CSV: the Smart Account's licence view, one row per licence and Virtual Account.
 
-No public sample of the UI's export headers exists (domain.md section 3), so both the UI labels
+No public sample of the UI's export headers exists (licensing-facts s3), so both the UI labels
 ("License", "Quantity", "In Use", "Available", "Reserved", "Virtual Account", "Expires") and the
 API names (license, quantity, inUse, ...) are accepted, case- and space-insensitively.
 """

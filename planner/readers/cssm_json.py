@@ -2,7 +2,7 @@
 
 Field names as the API prints them: license, quantity, inUse, available, reserved,
 virtualAccount, licenseDetails[{licenseType, quantity, startDate, endDate, subscriptionId,
-status}] (domain.md section 3). Problems name the JSON path, e.g. `[0].roles[1].licenses[2]`.
+status}] (licensing-facts s3). Problems name the JSON path, e.g. `[0].roles[1].licenses[2]`.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Consumption against entitlement: over-consumption as a true-forward, and shelfware.
 
 Per Virtual Account a shortfall of one licence is first covered by spare units of a higher tier
-of the same track in that VA (a higher tier covers a lower one, domain.md section 3); what
+of the same track in that VA (a higher tier covers a lower one, licensing-facts s3); what
 remains is over-consumption. Spare units in other VAs are named as transfer candidates but not
 netted off: until someone transfers them, the renewal team reads the VA as over-consumed.
 """

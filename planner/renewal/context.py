@@ -123,7 +123,7 @@ class RenewalContext:
     def true_forward_months(self, tag: str, va: str | None = None) -> int:
         """Months a term true-forward bills: renewal date to EA end, or one year without EA.
 
-        A true-forward bills from that point on, not retroactively (domain.md section 3).
+        A true-forward bills from that point on, not retroactively (licensing-facts s3).
         Perpetual licences are billed once; they return 0 here.
         """
         if not self.is_term(tag, va):

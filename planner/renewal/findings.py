@@ -1,7 +1,7 @@
 """What the renewal read produces: findings, their kinds and priorities, and the thresholds.
 
 Every finding pairs a signal in the telemetry with how the vendor's renewal team will read it
-and the buyer's counter-move (domain.md section 5), with the evidence and the money at stake.
+and the buyer's counter-move (licensing-facts s5), with the evidence and the money at stake.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The hygiene plan: what to do by when, counting back from the renewal date.
 
 The consolidated hygiene pack is due at least 90 days before renewal; reviews run quarterly, or
-monthly for a high-churn estate (domain.md section 5). High churn (ASSUMPTION, thresholds in
+monthly for a high-churn estate (licensing-facts s5). High churn (ASSUMPTION, thresholds in
 `RenewalSettings`): more than 10% of devices changed between the last two snapshots, or
 collaboration and security products (CUCM, ISE, firewalls) making up most of the estate.
 """
