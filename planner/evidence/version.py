@@ -6,6 +6,8 @@ chassis). IOS and IOS XE go through the project's template (models/textfsm/
 iosxe_show_version.textfsm): ntc-templates' IOS template does not read development builds'
 `Experimental Version`, the licence UDI table, technology-package tables or the licence-level
 lines, and it lists stack members' models and serials in two lists that repeat the active one.
+ntc-templates' `cisco_ios_show_version` still fills any version, model, serial or hostname the
+project's template did not find.
 
 Licensing state clues, strongest first (docs/evidence.md):
 1. `Smart Licensing Status: Smart Licensing Using Policy` (or `Registration Not Applicable`)
@@ -153,6 +155,9 @@ def parse_ios(text: str) -> DeviceEvidence:
         pid, serial = udi[0]["pid"], clean_serial(udi[0]["serial"]) or serial
     elif members:
         pid, serial = members[0].pid or pid, members[0].serial
+    hostname = _text(row, "hostname")
+    if not (chosen and pid and serial and hostname):
+        chosen, pid, serial, hostname = _ntc_ios(text, chosen, pid, serial, hostname)
     licences = _ios_licences(row, len(members))
     era, evaluation = _smart_era(_text(row, "smart_status"))
     types = [lic.licence_type.lower() for lic in licences if lic.in_use]
@@ -161,11 +166,26 @@ def parse_ios(text: str) -> DeviceEvidence:
     evaluation = evaluation or any(lic.status == "EVAL MODE" for lic in licences)
     return DeviceEvidence(source="", line=0, command="show version",
                           os="ios-xe" if xe_version or "IOS-XE" in text[:3000] else "ios",
-                          hostname=_text(row, "hostname"), pid=pid, serial=serial,
+                          hostname=hostname, pid=pid, serial=serial,
                           members=members if len(members) > 1 else (), version=chosen,
                           licences=licences, era=era, era_weak=True, evaluation=evaluation,
                           version_implies_era=not (dev or experimental),
                           truncated=not chosen)
+
+
+def _ntc_ios(text: str, version: str, pid: str, serial: str,
+             hostname: str) -> tuple[str, str, str, str]:
+    """Fill what the project's template missed from ntc-templates' `cisco_ios_show_version`
+    (its version, first hardware and serial, hostname), keeping every value already read."""
+    try:
+        ntc = _row(fsm.parse("ntc:cisco_ios_show_version", text))
+    except fsm.ParseError:
+        return version, pid, serial, hostname
+    hardware, serials = _strings(ntc, "hardware"), _strings(ntc, "serial")
+    return (version or software_train(_text(ntc, "version").rstrip(", "))[0],
+            pid or (ios_pid(hardware[0]) if hardware else ""),
+            serial or (clean_serial(serials[0]) if serials else ""),
+            hostname or _text(ntc, "hostname"))
 
 
 _ACI = re.compile(r"aci-n9000|^\s*PE:\s+version", re.MULTILINE)

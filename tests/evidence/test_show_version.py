@@ -384,3 +384,18 @@ def test_nexus_family_and_model_lines(family: str, model: str) -> None:
     prefix = {"2": "N2K", "3": "N3K", "5": "N5K", "6": "N6K", "7": "N7K", "9": "N9K"}[family]
     pid = nexus_pid(f"Hardware\n{line}")
     assert pid.startswith(f"{prefix}-C") and pid.endswith(model[-3:])
+
+
+def test_ntc_ios_template_fills_what_the_project_template_missed(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from planner.evidence import fsm, version
+
+    real = fsm.parse
+
+    def project_template_reads_nothing(name: str, text: str) -> list[dict[str, object]]:
+        return [] if name == "iosxe_show_version" else real(name, text)  # type: ignore[return-value]
+
+    monkeypatch.setattr(fsm, "parse", project_template_reads_nothing)
+    rec = version.parse_ios((VERSION / "ios12-cat6500.txt").read_text().split("\n", 1)[1])
+    assert (rec.hostname, rec.pid, rec.serial, rec.version) == (
+        "core-6509", "WS-C6509-E", "SMG1234A0BC", "12.2(33)SXJ10")
