@@ -212,3 +212,10 @@ def test_problems_as_json_on_the_planning_commands(tmp_path: Path, command: str)
     errors = [p for p in doc["problems"] if p["severity"] == "error"]
     assert [(p["field"], p["line"], p["column"]) for p in errors] == [("quantitty", 1, 3)]
     assert not (tmp_path / "out").exists()
+
+
+def test_subgroups_list_only_their_own_commands() -> None:
+    result = run("snapshot", "--help")
+    assert result.exit_code == 0
+    commands = result.stdout.split("Commands:")[1].split()
+    assert {"add", "diff", "list"} <= set(commands) and "plan" not in commands
