@@ -117,3 +117,23 @@ def test_an_estate_adds_a_product_family_and_plans_it(tmp_path: Path) -> None:
     plan = plan_estate(estate)
     modes = {d.mode for d in plan.class_decisions}
     assert modes and modes <= {Mode.OFFLINE, Mode.ONPREM_MANUAL}
+
+
+def test_asa_software_on_firepower_hardware_is_chosen_in_the_estate_file(tmp_path: Path) -> None:
+    """The PID cannot tell ASA from Threat Defense: the estate gives its ASA models' PIDs to the
+    FPR-ASA family, licensed through the ASA CLI, while the other models stay with the FMC."""
+    (tmp_path / "devices.csv").write_text(
+        "hostname,pid,serial,site,virtual_account,version,state,licences\n"
+        "fw-asa,FPR-2110,JMX2401A001,DC,DEFAULT,9.20(2),classic,asa-strong-encryption\n"
+        "fw-ftd,FPR-1120,JMX2401A002,DC,DEFAULT,7.4.1,classic,fpr-threat\n", encoding="utf-8")
+    doc = {"name": "Firewalls", "account": {"name": "F", "domain": "f.example"},
+           "virtual_accounts": [{"name": "DEFAULT", "default": True}],
+           "sites": [{"id": "DC", "name": "DC", "classification": "unclassified",
+                      "internet": "direct"}],
+           "products": {"FPR-ASA": {"pids": ["FPR-2110"]}},
+           "inventory": {"devices": ["devices.csv"]}}
+    path = tmp_path / "estate.yaml"
+    path.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
+    cat = load_estate(path).catalogue
+    assert getattr(cat.family_for_pid("FPR-2110"), "os", None) == "asa"
+    assert getattr(cat.family_for_pid("FPR-1120"), "id", None) == "FPR"
