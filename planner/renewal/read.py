@@ -122,6 +122,17 @@ def assumptions(ctx: RenewalContext) -> tuple[str, ...]:
         f"two snapshots, or collaboration/security products above {s.dominant_share:.0%} of "
         "devices; high churn means monthly reviews, otherwise quarterly.",
         "Site tags `seasonal` and `project:<name>` mark usage shown apart from growth.",
+        "The opening renews every term line in force for a year at the renewal date (co-termed); "
+        "perpetual holdings are not billed again. Growth since the stored snapshot is projected "
+        "once more over the next year as uplift (ASSUMPTION: the renewal team quotes the trend "
+        "it sees).",
+        f"Effort of the hygiene actions, priced at {ctx.estate.costs.labour_rate_per_hour:,.2f} "
+        f"{ctx.currency} an hour (costs.labour_rate_per_hour): a CSSM transfer "
+        f"{ctx.estate.costs.transfer_hours_per_batch:g} h per pair of VAs "
+        f"(costs.transfer_hours_per_batch); ASSUMPTIONS: {s.hours_per_device_change:g} h per "
+        f"device set back to the tier owned, {s.hours_per_drop_line:g} h per licence on the "
+        f"drop list, {s.hours_per_va_close:g} h to close a VA, {s.hours_per_segmented_site:g} h "
+        "per site whose growth is shown apart.",
     ]
     if ea is not None:
         out.append(f"Enterprise Agreement {ea.start.isoformat()} to {ea.end.isoformat()}: a "
