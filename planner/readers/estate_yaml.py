@@ -78,6 +78,7 @@ class EstateDoc:
     extra_columns: ExtraColumns = ExtraColumns.ERROR
     outside_paths: OutsidePaths = OutsidePaths.REFUSE
     lines: dict[str, int] = field(default_factory=dict)  # YAML path -> 1-based line
+    columns: dict[str, int] = field(default_factory=dict)  # YAML path -> 1-based column
     problems: list[Problem] = field(default_factory=list)
     # True when the file's shape is wrong (an unknown or duplicated key): reading inventory
     # against a misread estate would only bury the one real error under thousands of others.
@@ -113,7 +114,8 @@ def read_estate_document(path: Path, display: str) -> EstateDoc:
     if not isinstance(data, dict):
         raise InputError([error(display, f"top level is a {type(data).__name__}, not a mapping",
                                 line=1, expected="a mapping with name, account, sites, ...")])
-    doc = EstateDoc(lines=lines, sha256=digest, problems=builder.problems,
+    doc = EstateDoc(lines=lines, columns=builder.columns, sha256=digest,
+                    problems=builder.problems,
                     malformed=bool(builder.problems))
     _Typer(display, doc).fill(data)
     return doc
@@ -138,6 +140,7 @@ class _Builder:
         self.display = display
         self.visits = 0
         self.problems: list[Problem] = []  # duplicate keys, values no constructor accepts
+        self.columns: dict[str, int] = {}  # YAML path -> 1-based column, for problems as data
 
     def build(self, node: yaml.Node, path: str) -> Any:
         self.visits += 1
@@ -145,6 +148,7 @@ class _Builder:
             raise InputError([error(self.display, f"document expands to more than {MAX_NODES} "
                                     "nodes (nested aliases?)", expected="a plain estate file")])
         self.lines.setdefault(path, node.start_mark.line + 1)
+        self.columns.setdefault(path, node.start_mark.column + 1)
         if isinstance(node, yaml.ScalarNode):
             if node.tag in (_STR, _TIMESTAMP):
                 # Dates stay text here: the typed reader checks them as calendar dates with
@@ -173,6 +177,7 @@ class _Builder:
                 name = f"{path}.{key}" if path else str(key)
                 out[key] = self.build(value_node, name)
                 self.lines[name] = key_node.start_mark.line + 1
+                self.columns[name] = key_node.start_mark.column + 1
             return out
         # Any other tag (!!set, !!omap, !!python/...): the safe constructor accepts or refuses.
         return self.loader.construct_object(node)
@@ -193,6 +198,7 @@ class _Builder:
             self.problems.append(error(
                 self.display, f"key {key!r} appears twice in one mapping (first on line "
                 f"{first[key]})", line=line, column=f"{path}.{key}" if path else str(key),
+                position=key_node.start_mark.column + 1,
                 expected="each key once (YAML would silently keep the last)"))
 
 
@@ -208,7 +214,8 @@ class _Typer:
 
     def bad(self, path: str, message: str, expected: str) -> None:
         self.doc.problems.append(error(self.display, message, line=self.line(path),
-                                       column=path, expected=expected))
+                                       column=path, expected=expected,
+                                       position=self.doc.columns.get(path)))
 
     def line(self, path: str) -> int | None:
         while path:

@@ -43,8 +43,8 @@ def test_one_long_row_doubled_costs_about_double() -> None:
 def test_many_worst_case_rows_doubled_cost_about_double() -> None:
     row = _spaces_row(MAX_CLI_LINE - 40)  # just under the cap: the costliest line parsed
     parse_file_text(HEAD + GOOD_ROW, "warm.txt")
-    small = _best_of_three(HEAD + row * 8 + GOOD_ROW + "Router#\n")
-    large = _best_of_three(HEAD + row * 16 + GOOD_ROW + "Router#\n")
+    small = _best_of_three(HEAD + row * 4 + GOOD_ROW + "Router#\n")
+    large = _best_of_three(HEAD + row * 8 + GOOD_ROW + "Router#\n")
     assert large < 3 * small + 0.05, (small, large)
 
 

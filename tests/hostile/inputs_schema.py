@@ -219,3 +219,14 @@ def test_subgroups_list_only_their_own_commands() -> None:
     assert result.exit_code == 0
     commands = result.stdout.split("Commands:")[1].split()
     assert {"add", "diff", "list"} <= set(commands) and "plan" not in commands
+
+
+def test_yaml_problems_carry_their_column(tmp_path: Path) -> None:
+    estate = write_estate(tmp_path / "e")
+    estate.write_text(estate.read_text("utf-8").replace(
+        "  holder: customer\n", "  holder: customer\n  holdr: reseller\n"), "utf-8")
+    result = run("validate", str(estate), "--format", "json")
+    assert result.exit_code == 2
+    [problem] = json.loads(result.stdout)["problems"][:1]
+    line = estate.read_text("utf-8").split("\n").index("  holdr: reseller") + 1
+    assert (problem["line"], problem["column"], problem["field"]) == (line, 3, "account.holdr")
