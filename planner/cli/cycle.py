@@ -54,7 +54,8 @@ def _schedule_options(func: F) -> F:
                      help="First day of the year to schedule."),
         click.option("--margin", type=click.IntRange(min=0), default=None,
                      help="Days before each window closes by which ACKs must be imported "
-                     "(default: models/reporting.yaml, 15)."),
+                     "(default: the estate's costs.reporting_safety_margin_days, else "
+                     "models/reporting.yaml's 15)."),
         click.option("--turnaround", type=click.IntRange(min=0, max=30), default=None,
                      help="Days from collecting the reports to importing the ACKs (default 2)."),
         click.option("--evidence", "evidence", multiple=True,
@@ -124,7 +125,7 @@ def cycle() -> None:
       planner cycle schedule demo/estate.yaml --plan demo/plan/plan.json --from 2027-01-04 \\
           -o demo/cycle
       planner cycle bundle demo/estate.yaml --plan demo/plan/plan.json --from 2027-01-04 \\
-          --trip LAB-FOR-20270201 -o demo/trip1
+          --trip LAB-FOR-20270317 -o demo/trip1
       planner cycle seal demo/trip1 --leg out
       planner cycle verify demo/trip1 --expect DIGEST
       planner cycle status demo/estate.yaml --evidence captures/ --fail-on overdue
@@ -203,7 +204,7 @@ def bundle_cmd(estate: Path, plan_file: Path, start: str, margin: int | None,
     \b
     Example:
       planner cycle bundle demo/estate.yaml --plan demo/plan/plan.json --from 2027-01-04 \\
-          --trip LAB-FOR-20270201 -o demo/trip1
+          --trip LAB-FOR-20270317 -o demo/trip1
 
     Per device the commands and the files expected back, a custody record to sign (Markdown
     and CSV), devices.csv and manifest.json with the SHA-256 of every file. Prints the

@@ -13,8 +13,8 @@ later. The schedule keeps, for every device,
     first import  <= its deadline (start, or the evidenced next ACK deadline) - margin
     next import   <= previous import + window - margin
 
-and for every manual On-Prem server, a synchronisation at least as often as the mode catalogue's
-cadence (365 / server_trips_per_year days, when CSSM starts warning). Collect and import days
+and for every manual On-Prem server, a synchronisation at least as often as planner.cadence's
+interval (the one the optimiser prices). Collect and import days
 fall Monday to Friday, found by moving a trip earlier (earlier is always still in time).
 """
 
@@ -26,8 +26,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
+from planner.cadence import onprem_manual_syncs
 from planner.catalogue import Catalogue
-from planner.model import Device, Estate, Mode
+from planner.model import CostAssumptions, Device, Estate, Mode
 from planner.modes import load_modes
 from planner.optimise.classes import slup_state
 from planner.reporting import ReportingCatalogue, ReportingPolicy, licence_class
@@ -202,10 +203,11 @@ def _working_days(target: date, turnaround: int) -> date:
     return target - timedelta(days=turnaround)
 
 
-def server_cadence_days() -> int:
-    """Days between manual On-Prem synchronisations: the mode catalogue's cadence."""
-    per_year = load_modes()[Mode.ONPREM_MANUAL].server_trips_per_year
-    return max(1, round(HORIZON_DAYS / per_year)) if per_year > 0 else HORIZON_DAYS
+def server_cadence_days(costs: CostAssumptions | None = None) -> int:
+    """Days between manual On-Prem synchronisations: planner.cadence's interval (the tighter of
+    CSSM's removal of an unsynchronised instance and the devices' ACK window, less the margin,
+    or the estate's own interval), the same figure the optimiser prices."""
+    return onprem_manual_syncs(costs).interval_days
 
 
 def _hours(mode: Mode) -> tuple[float, float, float]:
@@ -317,12 +319,18 @@ def schedule_cycle(planned: PlannedEstate, start: date, reporting: ReportingCata
                    deadlines: Mapping[str, date] | None = None,
                    policies: Mapping[str, ReportingPolicy] | None = None) -> CycleSchedule:
     """The round trips from `start` for a year, per crossing, in date order."""
-    margin = reporting.schedule.safety_margin_days if margin_days is None else margin_days
+    costs = planned.estate.costs
+    if margin_days is not None:
+        margin = margin_days
+    elif costs.reporting_safety_margin_days is not None:  # the estate's own margin
+        margin = costs.reporting_safety_margin_days
+    else:
+        margin = reporting.schedule.safety_margin_days
     if margin < 0 or turnaround_days < 0:
         raise ValueError("the margin and the turnaround are whole days, 0 or more")
     end = start + timedelta(days=HORIZON_DAYS)
     windows, exempt = device_windows(planned, start, reporting, deadlines, policies)
-    cadence = server_cadence_days()
+    cadence = server_cadence_days(costs)
     by_crossing: dict[str, list[DeviceWindow]] = {}
     for w in windows:
         by_crossing.setdefault(w.crossing, []).append(w)

@@ -41,11 +41,11 @@ def test_readme_cycle_walkthrough(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     schedule, bundle, status, history = _section_commands()
     assert schedule[:2] == ["cycle", "schedule"] and bundle[:2] == ["cycle", "bundle"]
     run(schedule)
-    assert "LAB-FOR-20270316" in (tmp_path / "demo" / "cycle" / "schedule.md").read_text()
+    assert "LAB-FOR-20270317" in (tmp_path / "demo" / "cycle" / "schedule.md").read_text()
     digest = run(bundle).strip()
     trip = tmp_path / "demo" / "trip"
     manifest = json.loads((trip / "manifest.json").read_text())
-    assert manifest["trip"] == "LAB-FOR-20270316"
+    assert manifest["trip"] == "LAB-FOR-20270317"
     assert all(p.startswith("out/LAB-FOR/") for p in manifest["expected"]["out"])
     run(["cycle", "verify", "demo/trip", "--expect", digest])
     for rel in manifest["expected"]["out"]:

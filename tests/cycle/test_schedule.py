@@ -85,7 +85,8 @@ def check_every_device(schedule: CycleSchedule, planned: PlannedEstate,
             due = day + timedelta(days=w.window_days) - margin
         assert due >= schedule.end, (w.hostname, due)
         checked += 1
-    cadence = timedelta(days=server_cadence_days())
+    cadence = timedelta(days=schedule.server_cadence_days)
+    assert schedule.server_cadence_days == server_cadence_days(planned.estate.costs)
     for server in {s for t in schedule.trips for s in t.servers}:
         syncs = sorted(t.ack_import for t in schedule.trips if server in t.servers)
         last = schedule.start
@@ -241,3 +242,23 @@ def test_evidence_sets_each_devices_deadline_and_policy(tmp_path: Path) -> None:
     assert imports[0] <= date(2027, 1, 29) - timedelta(days=doc["margin_days"])
     assert all(b - a <= timedelta(days=40 - doc["margin_days"])
                for a, b in pairwise(imports))
+
+
+def test_the_estates_own_margin_and_sync_interval_are_used() -> None:
+    from dataclasses import replace
+
+    from planner.model import CostAssumptions
+
+    d = Device("dev", "C9300-24P", "SN1", "S0", "DEFAULT", "17.9.5", LicensingState.SLUP,
+               (LicenceUse("dna-advantage", 1),))
+    costs = replace(CostAssumptions(), reporting_safety_margin_days=30,
+                    onprem_manual_sync_interval_days=40)
+    estate = Estate("own", SmartAccount("A", "a.example"),
+                    (VirtualAccount("DEFAULT", is_default=True),), SITES, (), (d,), (), (OT,),
+                    costs)
+    planned = PlannedEstate(estate, (PlannedDevice(d, Mode.ONPREM_MANUAL, "S0"),),
+                            (("S0", ("DEFAULT",)),), "t")
+    schedule = schedule_cycle(planned, START, load_reporting())
+    assert schedule.margin_days == 30 and schedule.server_cadence_days == 40
+    assert check_every_device(schedule, planned) == 1
+    assert schedule_cycle(planned, START, load_reporting(), margin_days=5).margin_days == 5
