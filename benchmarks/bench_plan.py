@@ -4,17 +4,21 @@ Each case runs in its own process so that peak RSS belongs to that case alone. R
 case: wall time (load, build+solve, write, total), peak RSS, model size (rows, columns,
 nonzeros), status, proven gap (relative, in money, and on the controllable spend). At 10k
 devices a naive per-device formulation (a binary per device and mode, site links, per-device
-server assignment) is built from the same parameters and solved by PuLP's CBC in the same run:
-the speed ratio and whether both reach the same optimum are printed. The "packing" case is the
+server assignment) runs end to end from the same files (load, build, solve, and write one line
+per device), once on PuLP's CBC and once on HiGHS, each in its own process: the two ratios to
+the aggregated plan end to end say how much of the speed-up is aggregation and how much the
+solver, and whether all three reach the same optimum is printed. The "packing" case is the
 hard one (performance.md): many mid-size sites that may only choose On-Prem or carried media,
 packed into small servers.
 
     .venv/bin/python benchmarks/bench_plan.py            # 10k (+naive), 100k, 1M, packing
+    .venv/bin/python benchmarks/bench_plan.py 10k         # one named case (10k adds naive)
     .venv/bin/python benchmarks/bench_plan.py 100000:1000 # one case: devices:sites
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import resource
 import subprocess
@@ -73,13 +77,18 @@ def run_case(name: str, devices: int, sites: int, gap: float, limit: float) -> d
             "servers": sum(s.servers for s in plan.servers), "peak_mib": _peak_mib(),
         }
         if name == "10k":
-            row.update(_naive(estate, plan.objective, plan.build_seconds + plan.solve_seconds))
+            row.update(_naive_cases(folder / "estate.yaml", row))
         return row
 
 
-def _naive(estate: object, optimum: float, aggregated_s: float) -> dict[str, object]:
-    """The same parameters, one unit per device, site-level links, solved by CBC via PuLP."""
-    from planner.model import Estate
+def naive_end_to_end(estate_yaml: Path, outdir: Path, solver: str) -> dict[str, object]:
+    """The naive per-device model end to end, as a user of it would run it: load the same
+    estate files, build one unit per device with the same parameters (site-level links keep
+    devices deciding together where the plan does), solve it, and write its decisions (one
+    line per device, as plan/devices.csv does). Timed in its own process for its own RSS."""
+    import csv
+
+    from planner.loader import load_estate
     from planner.modes import load_modes
     from planner.optimise.data import (
         ModelData,
@@ -89,14 +98,16 @@ def _naive(estate: object, optimum: float, aggregated_s: float) -> dict[str, obj
         site_charges,
         unit_cost,
     )
-    from planner.optimise.formulation import EPS, build_model
+    from planner.optimise.formulation import build_model
     from planner.optimise.solve import solve
 
-    assert isinstance(estate, Estate)
     start = time.perf_counter()
-    data = build_data(estate, prune=False)  # every eligible mode, as a naive model would
+    estate = load_estate(estate_yaml).estate
     specs = load_modes()
+    loaded = time.perf_counter()
+    data = build_data(estate, prune=False)  # every eligible mode, as a naive model would
     units: list[Unit] = []
+    device_of: list[tuple[str, str]] = []  # naive unit -> (site, serial)
     members_of: dict[int, list[int]] = {}  # aggregated unit -> its devices' naive units
     for a, unit in enumerate(data.units):
         site = estate.site(unit.site)
@@ -104,6 +115,7 @@ def _naive(estate: object, optimum: float, aggregated_s: float) -> dict[str, obj
             for dev in data.classes.devices[cid]:
                 members = sum(1 for m in dev.members if m.serial != dev.serial)
                 members_of.setdefault(a, []).append(len(units))
+                device_of.append((unit.site, dev.serial))
                 units.append(Unit(
                     id=f"{cid}:{dev.serial}", site=unit.site, class_ids=(cid,), devices=1,
                     members=members, vas=(dev.virtual_account,), modes=unit.modes,
@@ -123,15 +135,42 @@ def _naive(estate: object, optimum: float, aggregated_s: float) -> dict[str, obj
             for m in modes:
                 lm.row(f"link[{u},{m.value}]", ((xs.z[(u, m)], 1.0), (ys[m], -1.0)), lo=0.0,
                        hi=0.0)
-    built = time.perf_counter() - start
-    result = solve(lm, solver="cbc", gap=1e-6, time_limit=300.0)
-    seconds = time.perf_counter() - start
-    # Tie-break costs differ per formulation (one per device vs one per class): compare money.
-    tolerance = EPS * 10 * len(units) + 1e-6 * optimum
-    return {"naive_build_s": built, "naive_s": seconds, "naive_status": result.status.value,
-            "naive_objective": result.objective, "naive_cols": lm.size[1],
-            "naive_rows": lm.size[0], "ratio": seconds / max(aggregated_s, 1e-9),
-            "same_optimum": abs(result.objective - optimum) <= tolerance}
+    built = time.perf_counter()
+    result = solve(lm, solver=solver, gap=1e-6, time_limit=300.0)
+    solved = time.perf_counter()
+    outdir.mkdir(parents=True, exist_ok=True)
+    with (outdir / "devices.csv").open("w", encoding="utf-8", newline="") as fh:
+        out = csv.writer(fh, lineterminator="\n")
+        out.writerow(["site", "serial", "mode"])
+        values = result.values or []
+        for (u, mode), col in sorted(xs.z.items()):
+            if values and values[col] > 0.5:
+                out.writerow([*device_of[u], mode.value])
+    written = time.perf_counter()
+    return {"solver": solver, "load_s": loaded - start, "build_s": built - loaded,
+            "solve_s": solved - built, "write_s": written - solved, "total_s": written - start,
+            "status": result.status.value, "objective": result.objective,
+            "rows": lm.size[0], "cols": lm.size[1], "units": len(units), "peak_mib": _peak_mib()}
+
+
+def _naive_cases(estate_yaml: Path, aggregated: dict[str, object]) -> dict[str, object]:
+    """Both naive runs (CBC, HiGHS), each as its own process, against the aggregated run."""
+    from planner.optimise.formulation import EPS
+
+    optimum = float(str(aggregated["objective"]))
+    row: dict[str, object] = {}
+    for solver in ("cbc", "highs"):
+        with tempfile.TemporaryDirectory() as tmp:
+            out = subprocess.run([sys.executable, __file__, "--naive", solver, str(estate_yaml),
+                                  tmp], check=True, capture_output=True, text=True)
+        naive = json.loads(out.stdout.strip().splitlines()[-1])
+        # Tie-break costs differ per formulation (one per device vs one per class): compare
+        # money, within the tie-break terms' total.
+        tolerance = EPS * 10 * int(naive["units"]) + 1e-6 * abs(optimum)
+        naive["same_optimum"] = abs(float(naive["objective"]) - optimum) <= tolerance
+        naive["ratio"] = float(naive["total_s"]) / max(float(str(aggregated["total_s"])), 1e-9)
+        row[f"naive_{solver}"] = naive
+    return row
 
 
 def _table(rows: list[dict[str, object]]) -> str:
@@ -146,27 +185,59 @@ def _table(rows: list[dict[str, object]]) -> str:
             f"| {r['peak_mib']:.0f} | {r['status']} | {float(str(r['gap'])):.4%} "
             f"| {r['gap_money']:,.0f} | {float(str(r['gap_controllable'])):.3%} |")
     for r in rows:
-        if "naive_s" in r:
+        for solver, label in (("cbc", "PuLP + CBC"), ("highs", "HiGHS")):
+            n = r.get(f"naive_{solver}")
+            if not isinstance(n, dict):
+                continue
             lines.append("")
             lines.append(
-                f"Naive per-device formulation at {r['devices']:,} devices (PuLP + CBC): "
-                f"{r['naive_rows']:,} rows x {r['naive_cols']:,} columns, "
-                f"{r['naive_s']:.1f} s ({r['naive_status']}) against "
-                f"{float(str(r['build_s'])) + float(str(r['solve_s'])):.2f} s aggregated "
-                f"(build + solve): {r['ratio']:.0f}x; same optimum: {r['same_optimum']} "
-                f"({r['naive_objective']:,.2f} vs {r['objective']:,.2f}).")
+                f"Naive per-device model at {r['devices']:,} devices on {label}, end to end "
+                f"(load {n['load_s']:.1f} s, build {n['build_s']:.1f} s, "
+                f"solve {n['solve_s']:.1f} s, "
+                f"write {n['write_s']:.1f} s; {n['rows']:,} rows x {n['cols']:,} columns; "
+                f"peak {n['peak_mib']:.0f} MiB): {n['total_s']:.1f} s ({n['status']}) against "
+                f"{float(str(r['total_s'])):.2f} s for the aggregated plan end to end: "
+                f"{n['ratio']:.0f}x; same optimum: {n['same_optimum']} "
+                f"({n['objective']:,.2f} vs {r['objective']:,.2f}).")
     return "\n".join(lines)
 
 
+def _case(text: str) -> tuple[str, int, int, float, float]:
+    """A case by name (10k, 100k, 1M, packing) or as DEVICES:SITES."""
+    for case in CASES:
+        if case[0] == text:
+            return case
+    try:
+        devices, sites = (int(x) for x in text.split(":"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: expected one of {', '.join(c[0] for c in CASES)} or DEVICES:SITES "
+            "(e.g. 100000:1000)") from None
+    if devices < 1 or sites < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: devices and sites must be positive")
+    name = f"{devices // 1000}k" if devices >= 1000 else str(devices)
+    return (name, devices, sites, 1e-6, 60.0)
+
+
 def main(argv: list[str]) -> None:
+    # Internal entry points: each case (and each naive run) in its own process, so peak RSS
+    # belongs to that case alone.
     if argv and argv[0] == "--one":
         name, devices, sites, gap, limit = json.loads(argv[1])
         print(json.dumps(run_case(name, devices, sites, gap, limit)))
         return
-    cases = list(CASES)
-    if argv:
-        devices, sites = (int(x) for x in argv[0].split(":"))
-        cases = [(f"{devices // 1000}k", devices, sites, 1e-6, 60.0)]
+    if argv and argv[0] == "--naive":
+        solver, estate_yaml, outdir = argv[1:4]
+        print(json.dumps(naive_end_to_end(Path(estate_yaml), Path(outdir), solver)))
+        return
+    parser = argparse.ArgumentParser(
+        description=(__doc__ or "").splitlines()[0],
+        epilog="Cases: " + ", ".join(f"{c[0]} ({c[1]:,} devices / {c[2]:,} sites)"
+                                     for c in CASES) + "; the 10k case adds the naive model.")
+    parser.add_argument("cases", nargs="*", type=_case, metavar="CASE",
+                        help="a case name or DEVICES:SITES (default: every named case)")
+    args = parser.parse_args(argv)
+    cases = args.cases or list(CASES)
     rows = []
     for case in cases:
         out = subprocess.run([sys.executable, __file__, "--one", json.dumps(case)], check=True,

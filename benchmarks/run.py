@@ -10,9 +10,16 @@ and how each command grows with estate size (the exponent k in time ~ devices^k)
     .venv/bin/python benchmarks/run.py --sizes 10k,100k --commands validate,plan --repeat 3
     .venv/bin/python benchmarks/run.py --sizes 1M --merge benchmarks/results.md  # add 1M rows
 
-Targets (issue 3, end to end on a 2-core machine): plan 100k devices / 1,000 sites to proven
-optimality under 10 s; plan 1M / 2,000 sites to a 0.1% gap under 60 s and 2 GiB. The solver
-time limit is 60 s per solve, as those targets assume.
+At 10k devices it also runs the naive per-device model end to end (`naive-cbc`: PuLP + CBC,
+`naive-highs`: the same model on HiGHS; benchmarks/bench_plan.py builds it from the same files
+and writes one line per device), so the table says how much faster the aggregated plan is and
+how much of that is the solver.
+
+Targets (issue 16, end to end on a 2-core machine, median of 3): plan 100k devices / 1,000 sites
+<= 2 s; plan 1M / 2,000 sites <= 10 s and <= 1 GiB; validate 1M <= 3 s and <= 600 MiB; compare
+and the trade-off report at 1M <= 2x plan; plan at 10k >= 40x faster than the naive model on
+CBC. The solver time limit is 60 s per solve. On a shared, loaded machine the medians are noisy:
+the wall range column shows the spread of the runs.
 """
 
 from __future__ import annotations
@@ -34,14 +41,19 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SIZES = {"10k": (10_000, 200), "100k": (100_000, 1_000), "1M": (1_000_000, 2_000)}
-COMMANDS = ("validate", "plan", "compare", "report", "renewal")
+COMMANDS = ("validate", "plan", "compare", "report", "renewal", "naive-cbc", "naive-highs")
+NAIVE_SIZES = ("10k",)  # the naive model takes minutes beyond 10k devices
 SEED = 7
 DATE = "2026-12-01"
 TIME_LIMIT = "60"
-# Issue-3 targets, by (command, size): wall seconds, peak MiB.
-# `compare` and `report` solve up to eight strategies, each under the same 60 s solver limit;
-# issue 3 sets no end-to-end target for them.
-TARGETS = {("plan", "100k"): (10.0, None), ("plan", "1M"): (60.0, 2048.0)}
+# Issue-16 targets, by (command, size): wall seconds, peak MiB.
+TARGETS = {("plan", "100k"): (2.0, None), ("plan", "1M"): (10.0, 1024.0),
+           ("validate", "1M"): (3.0, 600.0)}
+# Targets relative to `plan` on the same estate: at most this multiple of plan's wall time...
+AT_MOST_TIMES_PLAN = {("compare", "1M"): 2.0, ("report", "1M"): 2.0}
+# ...or at least this many times slower than plan (the naive model against the aggregated one).
+AT_LEAST_TIMES_PLAN = {("naive-cbc", "10k"): 40.0}
+BENCH_PLAN = ROOT / "benchmarks" / "bench_plan.py"
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +64,8 @@ class Run:
     cpu: float
     peak_mib: float
     exit_code: int
+    wall_min: float = 0.0
+    wall_max: float = 0.0
 
 
 def _estate(cache: Path, size: str) -> Path:
@@ -80,6 +94,9 @@ def _argv(command: str, estate: Path, out: Path) -> list[str]:
     if command == "report":
         return ["report", str(estate), "--kind", "tradeoff", "--date", DATE,
                 "-o", str(out / "tradeoff.html"), *solve]
+    if command.startswith("naive-"):
+        return [str(BENCH_PLAN), "--naive", command.removeprefix("naive-"), str(estate),
+                str(out / "naive")]
     if command == "renewal":
         return ["renewal", str(estate), "--renewal-date", "2027-06-01", "--date", DATE,
                 "-o", str(out / "renewal")]
@@ -93,7 +110,9 @@ def measure(size: str, command: str, estate: Path) -> Run:
         log = out / "output.log"
         with log.open("wb") as fh:
             start = time.perf_counter()
-            proc = subprocess.Popen([sys.executable, "-m", "planner", *_argv(command, estate, out)],
+            argv = _argv(command, estate, out)
+            prefix = [] if command.startswith("naive-") else ["-m", "planner"]
+            proc = subprocess.Popen([sys.executable, *prefix, *argv],
                                     stdout=fh, stderr=subprocess.STDOUT, cwd=ROOT)
             _, status, usage = os.wait4(proc.pid, 0)
             wall = time.perf_counter() - start
@@ -103,10 +122,10 @@ def measure(size: str, command: str, estate: Path) -> Run:
             print(f"  {command} {size} exited {proc.returncode}:\n{tail}", file=sys.stderr)
     # ru_maxrss is KiB on Linux.
     return Run(size, command, wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024,
-               proc.returncode)
+               proc.returncode, wall, wall)
 
 
-_ROW = re.compile(r"^\| (?P<size>\w+) \| [\d,]+ \| [\d,]+ \| `(?P<command>\w+)` \| "
+_ROW = re.compile(r"^\| (?P<size>\w+) \| [\d,]+ \| [\d,]+ \| `(?P<command>[\w-]+)` \| "
                   r"(?P<wall>[\d.]+) \| (?P<cpu>[\d.]+) \| (?P<peak>[\d,]+) \| "
                   r"(?P<exit>\d+) \|")
 
@@ -126,11 +145,24 @@ def _median(runs: list[Run]) -> Run:
     first = runs[0]
     return Run(first.size, first.command, statistics.median(r.wall for r in runs),
                statistics.median(r.cpu for r in runs), max(r.peak_mib for r in runs),
-               max(r.exit_code for r in runs))
+               max(r.exit_code for r in runs), min(r.wall for r in runs),
+               max(r.wall for r in runs))
 
 
-def _target(run: Run) -> str:
-    goal = TARGETS.get((run.command, run.size))
+def _target(run: Run, plan: Run | None) -> str:
+    key = (run.command, run.size)
+    if plan is not None and key in AT_MOST_TIMES_PLAN:
+        times = AT_MOST_TIMES_PLAN[key]
+        ok = run.wall <= times * plan.wall
+        return f"<= {times:g}x plan ({run.wall / plan.wall:.1f}x): {'met' if ok else 'MISSED'}"
+    if plan is not None and key in AT_LEAST_TIMES_PLAN:
+        times = AT_LEAST_TIMES_PLAN[key]
+        ok = run.wall >= times * plan.wall
+        return f"plan >= {times:g}x faster ({run.wall / plan.wall:.0f}x): " \
+            f"{'met' if ok else 'MISSED'}"
+    if key[0].startswith("naive-") and plan is not None:
+        return f"plan {run.wall / plan.wall:.0f}x faster"
+    goal = TARGETS.get(key)
     if goal is None:
         return ""
     seconds, mib = goal
@@ -176,18 +208,23 @@ def _machine() -> list[str]:
 def render(results: list[Run], sizes: list[str], commands: list[str], repeat: int,
            merged: tuple[str, ...] = ()) -> str:
     rows = ["| estate | devices | sites | command | wall s | CPU s | peak RSS MiB | exit | "
-            "target (issue 3) |", "|---|---:|---:|---|---:|---:|---:|---:|---|"]
+            "target (issue 16) | wall range s |", "|---|---:|---:|---|---:|---:|---:|---:|---|---|"]
+    plans = {r.size: r for r in results if r.command == "plan"}
     for r in results:
+        spread = f"{r.wall_min:.2f}-{r.wall_max:.2f}" if r.wall_max > r.wall_min else ""
         devices, sites = SIZES[r.size]
+        target = _target(r, plans.get(r.size))
         rows.append(f"| {r.size} | {devices:,} | {sites:,} | `{r.command}` | {r.wall:.2f} | "
-                    f"{r.cpu:.2f} | {r.peak_mib:,.0f} | {r.exit_code} | {_target(r)} |")
+                    f"{r.cpu:.2f} | {r.peak_mib:,.0f} | {r.exit_code} | {target} | {spread} |")
     out = ["# End-to-end benchmark", "",
            "Written by `benchmarks/run.py`: each command runs as its own `python -m planner` "
            "process on a generated estate; wall time and CPU time "
            + (f"are medians of {repeat} runs" if repeat > 1 else "are one run")
            + ", peak RSS is that process's own maximum resident set. `report` is the trade-off "
            "report (it solves every strategy); `compare` solves the optimal mix and seven "
-           "single-mode strategies; `renewal` reads the estate without snapshot history.", "",
+           "single-mode strategies; `renewal` reads the estate without snapshot history; "
+           "`naive-cbc` and `naive-highs` are the per-device model (one unit per device, the "
+           "same parameters) end to end from the same files, on CBC and on HiGHS.", "",
            "## Machine", "", *_machine(),
            *([f"- Rows of sizes not measured in this run come from an earlier run on the same "
               f"machine ({', '.join(z for z in SIZES if z in merged)})"] if merged else []),
@@ -204,7 +241,7 @@ def main(argv: list[str] | None = None) -> int:
                         help=f"comma-separated, from {', '.join(SIZES)}")
     parser.add_argument("--commands", default=",".join(COMMANDS),
                         help=f"comma-separated, from {', '.join(COMMANDS)}")
-    parser.add_argument("--repeat", type=int, default=1, help="runs per case (median)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per case (median)")
     parser.add_argument("--cache", type=Path,
                         default=Path(tempfile.gettempdir()) / "planner-bench",
                         help="folder for generated estates (reused between runs)")
@@ -226,6 +263,8 @@ def main(argv: list[str] | None = None) -> int:
     for size in sizes:
         estate = _estate(args.cache, size)
         for command in commands:
+            if command.startswith("naive-") and size not in NAIVE_SIZES:
+                continue
             runs = [measure(size, command, estate) for _ in range(args.repeat)]
             result = _median(runs)
             results.append(result)
