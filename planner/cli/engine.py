@@ -14,6 +14,7 @@ import click
 
 from planner.cli import main
 from planner.cli._output import dump_json, render_rows
+from planner.cli._redact import redact_option
 from planner.cli._types import FiniteFloatRange
 from planner.cli.options import (
     document_output,
@@ -23,7 +24,7 @@ from planner.cli.options import (
     warn,
     wide_requested,
 )
-from planner.fileio import write_atomic
+from planner.fileio import write_atomic, write_files_atomic
 from planner.graph import GRAPH_FORMATS, export_graph
 from planner.model import Estate
 from planner.output import check_target
@@ -82,7 +83,8 @@ def _solve_kwargs(solver: str, time_limit: float, gap: float, threads: int) -> d
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
               help="Write to this file instead of standard output.")
 @click.option("--strict", is_flag=True, help="Treat input warnings as errors (exit 2).")
-def graph_cmd(estate: Path, fmt: str, output: Path | None, strict: bool) -> None:
+@redact_option
+def graph_cmd(estate: Path, fmt: str, output: Path | None, strict: bool, redact: bool) -> None:
     """Export the estate graph: sites, links, the internet, and the account tree.
 
     \b
@@ -95,7 +97,14 @@ def graph_cmd(estate: Path, fmt: str, output: Path | None, strict: bool) -> None
     """
     if output is not None:
         check_target(output, folder=False)  # before any work: never onto a device or symlink
-    text = export_graph(_load(estate, strict), fmt)
+    loaded = _load(estate, strict)
+    if redact:
+        from planner.redact import Redactor
+
+        redactor = Redactor()
+        text = redactor.scrub(export_graph(redactor.estate(loaded), fmt))
+    else:
+        text = export_graph(loaded, fmt)
     if output is None:
         emit(text)
     else:
@@ -152,8 +161,10 @@ def _summary_table_rows(summary: dict[str, Any]) -> list[tuple[str, str]]:
 @table_output
 @click.option("--date", "date_text", metavar="YYYY-MM-DD",
               help="Date stamped in plan.json (default: SOURCE_DATE_EPOCH, else none).")
+@redact_option
 def plan_cmd(estate: Path, outdir: Path, solver: str, time_limit: float, gap: float,
-             threads: int, strict: bool, fmt: str, date_text: str | None) -> None:
+             threads: int, strict: bool, fmt: str, date_text: str | None,
+             redact: bool) -> None:
     """Choose a licensing mode per site at least total cost and write the plan files.
 
     \b
@@ -166,15 +177,22 @@ def plan_cmd(estate: Path, outdir: Path, solver: str, time_limit: float, gap: fl
     summary.txt; prints a summary. Exit 3 when no plan is possible or the solver fails.
     """
     from planner.optimise import plan_estate
-    from planner.writers.plan_files import generated_date, write_plan_files
+    from planner.redact import Redactor
+    from planner.writers.plan_files import generated_date, render_plan_files, write_plan_files
 
     when = generated_date(date_text)  # a bad --date fails before any solving
     check_target(outdir, folder=True)
-    plan = plan_estate(_load(estate, strict, when),
-                       **_solve_kwargs(solver, time_limit, gap, threads))
+    loaded = _load(estate, strict, when)
+    redactor = Redactor() if redact else None
+    if redactor is not None:  # a plan to share: solved on the tokenised estate
+        loaded = redactor.estate(loaded)
+    plan = plan_estate(loaded, **_solve_kwargs(solver, time_limit, gap, threads))
     if plan.status in (SolveStatus.INFEASIBLE, SolveStatus.ERROR):
         raise SolverError(_infeasible_text(plan))
-    write_plan_files(plan, outdir, when)
+    if redactor is not None:
+        write_files_atomic(outdir, redactor.scrub_files(render_plan_files(plan, when)))
+    else:
+        write_plan_files(plan, outdir, when)
     summary = _summary(plan)
     if fmt == "json":
         emit(dump_json(summary))

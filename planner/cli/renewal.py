@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import textwrap
+from collections.abc import Callable
 from dataclasses import asdict
 from datetime import date
 from pathlib import Path
@@ -19,6 +20,7 @@ from planner.cli._output import (
     render_rows,
     render_tables,
 )
+from planner.cli._redact import redact_option
 from planner.cli.options import (
     emit,
     note,
@@ -43,6 +45,7 @@ from planner.loader import LoadResult, load_estate, reference_date
 from planner.model import Estate
 from planner.output import check_target
 from planner.problems import ExitCode, UsageError
+from planner.redact import redactor_for
 from planner.renewal import run_renewal
 from planner.renewal.findings import Priority
 from planner.renewal.ics import render_ics
@@ -242,6 +245,14 @@ def _keep(estate: Estate, keep: tuple[str, ...]) -> tuple[str, ...]:
     return keep
 
 
+def _ics(text: str, out: Callable[[str], str]) -> str:
+    """Sweep a calendar's unfolded lines (an identifier may straddle a fold), then fold again."""
+    from planner.renewal.ics import fold
+
+    lines = text.replace("\r\n ", "").split("\r\n")
+    return "".join(fold(out(line)) + "\r\n" for line in lines if line)
+
+
 @main.command("renewal")
 @click.argument("estate", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--renewal-date", "renewal_text", required=True, metavar="YYYY-MM-DD",
@@ -262,9 +273,10 @@ def _keep(estate: Estate, keep: tuple[str, ...]) -> tuple[str, ...]:
                    "for them. Repeatable.")
 @click.option("--no-downgrade", "no_downgrade", is_flag=True,
               help="Features in use stay: no action sets devices back to the tier owned.")
+@redact_option
 def renewal(estate: Path, renewal_text: str, since_text: str | None, date_text: str | None,
             db: Path | None, fmt: str, outdir: Path | None, fail_on: str | None,
-            keep: tuple[str, ...], no_downgrade: bool) -> None:
+            keep: tuple[str, ...], no_downgrade: bool, redact: bool) -> None:
     """Read the estate as the vendor's renewal team will, and plan the hygiene before it.
 
     \b
@@ -289,24 +301,27 @@ def renewal(estate: Path, renewal_text: str, since_text: str | None, date_text: 
         conn = open_history(path, readonly=True)
     brief = run_renewal(result.estate, reference=when, renewal=renewal_day, since=since,
                         conn=conn, what_if=WhatIf(_keep(result.estate, keep), no_downgrade))
+    # The read needs the real names (the history database is keyed by them), so --redact
+    # sweeps what was rendered, for every identifier of the estate.
+    out = redactor_for([result.estate]).scrub if redact else str
     if outdir is not None:
         files: dict[str, str | bytes] = {
-            "renewal.json": dump_json(brief.to_dict()),
-            "renewal.md": render_brief_md(brief),
-            "hygiene.ics": render_ics(brief.plan, brief.estate).encode("utf-8"),
-            "checklist.md": render_checklist_md(brief),
+            "renewal.json": out(dump_json(brief.to_dict())),
+            "renewal.md": out(render_brief_md(brief)),
+            "hygiene.ics": _ics(render_ics(brief.plan, brief.estate), out).encode("utf-8"),
+            "checklist.md": out(render_checklist_md(brief)),
         }
         for written in write_files_atomic(outdir, files):
             note(f"wrote {written}")
     elif fmt == "json":
-        emit(dump_json(brief.to_dict()))
+        emit(out(dump_json(brief.to_dict())))
     elif fmt == "md":
-        emit(render_brief_md(brief))
+        emit(out(render_brief_md(brief)))
     elif fmt == "csv":
         # every column of every finding: CSV is for machines, never shortened
-        emit(render_rows(WIDE_FINDING_HEADERS, finding_rows(brief, wide=True), fmt))
+        emit(out(render_rows(WIDE_FINDING_HEADERS, finding_rows(brief, wide=True), fmt)))
     else:
-        emit(render_table(brief, wide_requested()))
+        emit(out(render_table(brief, wide_requested())))
     if fail_on is not None:
         threshold = Priority(fail_on).rank
         hits = sum(1 for f in brief.findings if f.priority.rank <= threshold)

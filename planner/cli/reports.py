@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from planner.cli import main
+from planner.cli._redact import redact_option
 from planner.cli.engine import solver_options
 from planner.cli.options import document_output, emit, note, warn
 from planner.fileio import write_atomic
@@ -86,9 +87,7 @@ def build_report(kind: ReportKind, estate: Estate, *, when: date | None, source:
                    "the report is not stamped and clocks are relative.")
 @click.option("--renewal-date", "renewal_text", metavar="YYYY-MM-DD",
               help="--kind renewal: the renewal date (default: the agreement's end).")
-@click.option("--redact", is_flag=True,
-              help="Replace every hostname and serial by a stable hash, so the report can leave "
-                   "the building (key the hash with PLANNER_REDACT_KEY).")
+@redact_option
 @solver_options
 def report_cmd(estate: Path, kind: str, fmt: str, output: Path | None, templates: Path | None,
                date_text: str | None, renewal_text: str | None, redact: bool, solver: str,
@@ -126,11 +125,13 @@ def report_cmd(estate: Path, kind: str, fmt: str, output: Path | None, templates
                                "threads": threads}
     command = _command(estate, report_kind, fmt, when, options, renewal_text)
     loaded = _load(estate, strict, when)
+    redactor = None
     if redact:
-        from planner.redact import redact_estate
+        from planner.redact import Redactor
 
-        loaded = redact_estate(loaded)
-        command += " --redact"
+        redactor = Redactor()
+        loaded = redactor.estate(loaded)
+        command = command.replace(estate.name, redactor.path(estate.name), 1) + " --redact"
     context = build_report(report_kind, loaded, when=when, source=source,
                            command=command, options=options, renewal=renewal_text)
     if output is not None:
@@ -139,6 +140,8 @@ def report_cmd(estate: Path, kind: str, fmt: str, output: Path | None, templates
         text = render_oscal(oscal, context)
     else:
         text = render(report_kind, report_format, context, user_dir=templates)
+    if redactor is not None:  # the second layer: sweep what was rendered
+        text = redactor.scrub(text)
     if output is None:
         emit(text)
         return
@@ -146,7 +149,8 @@ def report_cmd(estate: Path, kind: str, fmt: str, output: Path | None, templates
         # Registers first, the document last: a document on disk never links a missing file.
         for register in getattr(context, "registers", ()):
             path = output.parent / register.file
-            write_atomic(path, register_text(register))
+            register_csv = register_text(register)
+            write_atomic(path, redactor.scrub(register_csv) if redactor else register_csv)
             note(f"wrote {path}")
     write_atomic(output, text)
     note(f"wrote {output}")

@@ -8,6 +8,7 @@ import click
 
 from planner.cli import main
 from planner.cli._output import render_rows
+from planner.cli._redact import redact_option
 from planner.cli.engine import _load, _solve_kwargs, solver_options
 from planner.cli.options import emit, note, table_output
 from planner.fileio import write_files_atomic
@@ -54,12 +55,13 @@ def _proxy(value: str | None) -> tuple[str, str]:
 @click.option("--templates", type=click.Path(path_type=Path, file_okay=False),
               help="Folder with your own runbook.html.j2 (the built-in one otherwise).")
 @click.option("--no-html", is_flag=True, help="Skip the HTML runbooks (Markdown stays).")
+@redact_option
 @solver_options
 @table_output
 def runbook_cmd(estate: Path, outdir: Path, plan_file: Path | None, server_urls: tuple[str, ...],
                 cslu_url: str, proxy: str | None, date_text: str | None,
-                templates: Path | None, no_html: bool, solver: str, time_limit: float,
-                gap: float, threads: int, strict: bool, fmt: str) -> None:
+                templates: Path | None, no_html: bool, redact: bool, solver: str,
+                time_limit: float, gap: float, threads: int, strict: bool, fmt: str) -> None:
     """Write device-side runbooks that put every device into its planned licensing mode.
 
     \b
@@ -98,8 +100,21 @@ def runbook_cmd(estate: Path, outdir: Path, plan_file: Path | None, server_urls:
         if plan.status in (SolveStatus.INFEASIBLE, SolveStatus.ERROR):
             raise SolverError(f"no feasible plan ({plan.status.value}): no runbooks written")
         planned = from_plan(plan)
+    redactor = None
+    if redact:  # a runbook to review outside: the plan and the values given here, tokenised
+        from planner.redact import Redactor
+
+        redactor = Redactor()
+        planned = redactor.planned(planned)
+        settings = RunbookSettings(
+            server_urls=redactor.urls(settings.server_urls),
+            cslu_url=redactor.token("url", settings.cslu_url),
+            proxy_host=redactor.token("proxy", settings.proxy_host),
+            proxy_port=settings.proxy_port)
     files = runbook_files(planned, settings, when.isoformat() if when else None,
                           html=not no_html, templates=templates)
+    if redactor is not None:
+        files = redactor.scrub_files(files)
     write_files_atomic(outdir, files)
     per_site: dict[str, list[int]] = {}
     for p in planned.devices:
