@@ -208,9 +208,10 @@ def sample_runs(work: Path, fresh: str) -> dict[str, list[str]]:
         "snapshot diff": ["snapshot", "diff", "2026-01-01", "2026-06-01", "--estate", est],
         "snapshot list": ["snapshot", "list", est],
         "validate": ["validate", est],
-        "export netbox": ["export", "netbox", plan, "-o", out],
-        "export nautobot": ["export", "nautobot", plan, "-o", out],
-        "export cyclonedx": ["export", "cyclonedx", plan, "-o", f"{out}.cdx.json"],
+        "export netbox": ["export", "netbox", plan, "--estate", est, "-o", out],
+        "export nautobot": ["export", "nautobot", plan, "--estate", est, "-o", out],
+        "export cyclonedx": ["export", "cyclonedx", plan, "--estate", est, "-o",
+                             f"{out}.cdx.json"],
     }
 
 

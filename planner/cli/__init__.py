@@ -35,6 +35,7 @@ COMMAND_MODULES = {
     "cycle": "cycle",
     "example": "examples",
     "explain": "engine",
+    "export": "export",
     "generate": "examples",
     "graph": "engine",
     "ingest": "evidence",
