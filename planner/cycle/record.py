@@ -217,3 +217,30 @@ def recorded_deadlines(db: Path, on_or_before: date | None = None) -> tuple[str,
     finally:
         conn.close()
     return str(read[1]), {serial: date.fromisoformat(day) for serial, day in rows}
+
+
+def last_crossings(db: Path, on_or_before: date | None = None) -> dict[str, tuple[str, str]]:
+    """Per crossing, the latest in-leg sealed (day, trip), read-only: the day the responses were
+    downloaded from CSSM, so the day an air-gapped On-Prem server's synchronisation reached
+    CSSM. Empty when nothing was recorded."""
+    if not db.is_file():
+        return {}
+    try:
+        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return {}
+    try:
+        if not has_cycle_tables(conn):
+            return {}
+        sql = ("SELECT crossing, day, trip FROM cycle_events WHERE kind = 'seal-in' "
+               "AND result = 'ok'")
+        args: tuple[str, ...] = ()
+        if on_or_before is not None:
+            sql += " AND day <= ?"
+            args = (on_or_before.isoformat(),)
+        rows = conn.execute(sql + " ORDER BY day, id", args).fetchall()
+    except sqlite3.Error:
+        return {}
+    finally:
+        conn.close()
+    return {str(crossing): (str(day), str(trip)) for crossing, day, trip in rows}

@@ -301,10 +301,12 @@ def _ack_clock(site: str, assumed_due: str, ledger: Mapping[str, SiteAcks],
 
 
 def clocks(plan: Plan, when: date | None, catalogue: Catalogue,
-           ledger: Mapping[str, SiteAcks] | None = None) -> tuple[Clock, ...]:
+           ledger: Mapping[str, SiteAcks] | None = None,
+           crossings: Mapping[str, tuple[str, str]] | None = None) -> tuple[Clock, ...]:
     """Licensing clocks per site and device class, from the reporting policy and CSSM's
     On-Prem clocks (models/reporting.yaml; docs/licensing-facts.md); the ACK clock comes from the
-    recorded ledger where a site has evidence."""
+    recorded ledger where a site has evidence, and a manual On-Prem server's sync clocks from the
+    last synchronisation response sealed for its crossing (planner cycle seal)."""
     out: list[Clock] = []
     costs = plan.estate.costs
     classes = {c.id: c for c in plan.classes}  # once: estates have tens of thousands
@@ -333,13 +335,18 @@ def clocks(plan: Plan, when: date | None, catalogue: Catalogue,
         add_to = placement.site
         if placement.mode is Mode.ONPREM_MANUAL:
             sync = onprem_manual_syncs(costs)
+            where = plan.estate.site(add_to)
+            last = (crossings or {}).get(where.enclave or where.id)
+            since, evidence = (date.fromisoformat(last[0]), f"; evidence: the last "
+                               f"synchronisation response was sealed on {last[0]} (trip "
+                               f"{last[1]}, planner cycle seal --leg in)") if last else (when, "")
             out.append(Clock(add_to, "SSM On-Prem server", placement.devices,
                              placement.mode.value, f"next manual sync with CSSM (planned every "
-                             f"{sync.interval_days} days)", _due(when, sync.interval_days),
-                             sync.basis))
+                             f"{sync.interval_days} days)", _due(since, sync.interval_days),
+                             sync.basis + evidence))
             out.append(Clock(add_to, "SSM On-Prem server", placement.devices,
                              placement.mode.value, "instance removed from CSSM if not synced by",
-                             _due(when, onprem.removed_after_days),
+                             _due(since, onprem.removed_after_days),
                              f"{onprem.source.split(' An alert,')[0]} (the "
                              f"{onprem.alert_after_days}-day alert is a warning, not a limit)"))
         else:
@@ -525,13 +532,21 @@ def _ledger(estate: Estate, when: date | None) -> dict[str, SiteAcks]:
     return site_acks(default_db_path(estate.path), when) if estate.path else {}
 
 
+def _crossings(estate: Estate, when: date | None) -> dict[str, tuple[str, str]]:
+    """The last in-leg sealed per crossing, beside the estate (read-only), or none."""
+    from planner.cycle.record import last_crossings
+    from planner.history.store import default_db_path
+
+    return last_crossings(default_db_path(estate.path), when) if estate.path else {}
+
+
 def build_compliance(plan: Plan, *, when: date | None, date_source: str,
                      command: str) -> ComplianceReport:
     estate = plan.estate
     catalogue = estate.catalogue if estate.catalogue is not None else load_catalogue()
     scope_ = scope(estate, plan)
     flows_ = flows(plan)
-    clocks_ = clocks(plan, when, catalogue, _ledger(estate, when))
+    clocks_ = clocks(plan, when, catalogue, _ledger(estate, when), _crossings(estate, when))
     source, controls_ = controls(control_facts(plan, scope_, flows_, len(clocks_)))
     cur = estate.costs.currency
     summary = (
