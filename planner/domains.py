@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 
 from planner.problems import UsageError
 
@@ -105,6 +105,21 @@ def option_date(option: str, text: str) -> date:
     if isinstance(got, str):
         raise UsageError(f"{option} {text!r} is not a date the planner can use: it "
                          f"{got} (expected {DATE_EXPECTED})")
+    return got
+
+
+def epoch_date(epoch: str) -> date:
+    """The UTC date of SOURCE_DATE_EPOCH (reproducible builds), in the planner's date range,
+    or a UsageError (exit 2) naming it."""
+    try:
+        if not epoch.strip().isascii():  # int() would read Arabic-Indic and other digits
+            raise ValueError(epoch)
+        got = datetime.fromtimestamp(int(epoch), tz=UTC).date()
+    except (ValueError, OverflowError, OSError):
+        raise UsageError(f"SOURCE_DATE_EPOCH={epoch!r} is not a Unix timestamp") from None
+    if not in_date_range(got):
+        raise UsageError(f"SOURCE_DATE_EPOCH={epoch!r} is {got}, outside the planner's dates "
+                         f"(expected {DATE_EXPECTED})")
     return got
 
 

@@ -23,13 +23,7 @@ from planner.catalogue import (
     fact_source,
     load_catalogue,
 )
-from planner.domains import (
-    DATE_EXPECTED,
-    MAX_AMOUNT,
-    finite_number,
-    in_date_range,
-    option_date,
-)
+from planner.domains import MAX_AMOUNT, epoch_date, finite_number, option_date
 from planner.join import DeviceSource, join_devices
 from planner.model import (
     ClassificationPolicy,
@@ -43,7 +37,7 @@ from planner.model import (
     VirtualAccount,
 )
 from planner.pairing import pairing_problems
-from planner.problems import InputError, Problem, Severity, UsageError, error
+from planner.problems import InputError, Problem, Severity, error
 from planner.readers import ESTATE_KIND, ReadContext, SourceKind, reader_for
 from planner.readers.estate_yaml import (
     EVIDENCE,
@@ -75,16 +69,7 @@ def reference_date(text: str | None = None) -> date:
         return option_date("--date", text)
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
-        try:
-            if not epoch.isascii():  # int() would read Arabic-Indic and other digits
-                raise ValueError(epoch)
-            got = datetime.fromtimestamp(int(epoch), tz=UTC).date()
-        except (ValueError, OverflowError, OSError):
-            raise UsageError(f"SOURCE_DATE_EPOCH={epoch!r} is not a Unix timestamp") from None
-        if not in_date_range(got):
-            raise UsageError(f"SOURCE_DATE_EPOCH={epoch!r} is {got}, outside the planner's "
-                             f"dates (expected {DATE_EXPECTED})")
-        return got
+        return epoch_date(epoch)
     return datetime.now(tz=UTC).date()
 
 

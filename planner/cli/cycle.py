@@ -19,6 +19,7 @@ from planner.cli.options import (
     warn,
     wide_requested,
 )
+from planner.domains import option_date
 from planner.problems import ExitCode, PlannerError, UsageError
 
 if TYPE_CHECKING:
@@ -38,10 +39,8 @@ class CheckFailed(PlannerError):
 
 
 def _date(option: str, text: str) -> date:
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise UsageError(f"{option} {text!r} is not a date (expected YYYY-MM-DD)") from None
+    # The planner's one date domain: 9999-12-01 would overflow the schedule's arithmetic.
+    return option_date(option, text)
 
 
 def _schedule_options(func: F) -> F:

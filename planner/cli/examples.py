@@ -49,9 +49,10 @@ def example(name: str | None, directory: Path | None, list_: bool, force: bool,
 
 
 @main.command("generate")
-@click.option("--devices", type=click.IntRange(min=1), required=True,
+@click.option("--devices", type=click.IntRange(min=1, max=10_000_000), required=True,
               help="Number of devices (stacks count once; members are listed on the row).")
-@click.option("--sites", type=click.IntRange(min=1), required=True, help="Number of sites.")
+@click.option("--sites", type=click.IntRange(min=1, max=1_000_000), required=True,
+              help="Number of sites.")
 @click.option("--seed", type=int, default=0, show_default=True,
               help="Random seed: the same arguments give byte-identical files.")
 @click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,

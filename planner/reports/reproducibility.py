@@ -7,17 +7,17 @@ two runs over the same inputs therefore give the same bytes.
 from __future__ import annotations
 
 import os
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 import yaml
 
 from planner import __version__
 from planner.catalogue import load_catalogue
+from planner.domains import epoch_date, option_date
 from planner.fileio import read_text
 from planner.model import Estate
 from planner.plan import Plan
-from planner.problems import UsageError
 from planner.reports.context import InputHash, Reproducibility
 from planner.resources import models_dir
 
@@ -29,16 +29,10 @@ _VERSIONED = ("costs.yaml", "modes.yaml", "policies.yaml", "controls.yaml")
 def report_date(option: str | None) -> tuple[date | None, str]:
     """The report date and where it came from: `--date`, SOURCE_DATE_EPOCH, or none."""
     if option:
-        try:
-            return date.fromisoformat(option), "--date"
-        except ValueError:
-            raise UsageError(f"--date {option!r} is not an ISO date (YYYY-MM-DD)") from None
+        return option_date("--date", option), "--date"
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
-        try:
-            return datetime.fromtimestamp(int(epoch), tz=UTC).date(), "SOURCE_DATE_EPOCH"
-        except (ValueError, OverflowError, OSError):
-            raise UsageError(f"SOURCE_DATE_EPOCH {epoch!r} is not a Unix timestamp") from None
+        return epoch_date(epoch), "SOURCE_DATE_EPOCH"
     return None, "none"
 
 

@@ -12,18 +12,18 @@ import json
 import os
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
-from datetime import UTC, date, datetime
+from datetime import date
 from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
 from planner.catalogue import load_catalogue
+from planner.domains import epoch_date, option_date
 from planner.encode import finite
 from planner.fileio import csv_text, write_files_atomic
 from planner.model import Device, LicenceUse, Mode, TermType
 from planner.parts import part_numbers
 from planner.plan import ClassDecision, DeviceClass, Plan, Transfer
-from planner.problems import UsageError
 from planner.returns import ReturnEntry, return_entry
 from planner.safe_names import file_name, file_names
 from planner.slac import SlacEntry, slac_entry
@@ -39,17 +39,9 @@ Assignment = tuple[Device, DeviceClass | None, ClassDecision | None]
 def generated_date(option: str | None = None) -> date | None:
     """The date to stamp on outputs: `--date`, else SOURCE_DATE_EPOCH, else none at all."""
     if option:
-        try:
-            return date.fromisoformat(option)
-        except ValueError:
-            raise UsageError(f"--date {option!r} is not an ISO date (YYYY-MM-DD)") from None
+        return option_date("--date", option)
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
-        try:
-            return datetime.fromtimestamp(int(epoch), tz=UTC).date()
-        except (ValueError, OverflowError):
-            raise UsageError(f"SOURCE_DATE_EPOCH {epoch!r} is not a Unix timestamp") from None
-    return None
+    return epoch_date(epoch) if epoch else None
 
 
 def _money(value: float) -> float:

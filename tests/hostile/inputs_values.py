@@ -186,3 +186,22 @@ def test_source_date_epoch_is_checked_like_a_date(tmp_path: Path, epoch: str,
     estate = write_estate(tmp_path / "e")
     monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
     assert_refused(run("validate", str(estate)), "SOURCE_DATE_EPOCH")
+
+
+@pytest.mark.parametrize("args", [
+    ("generate", "GEN", "--devices", "1", "--sites", "99999999999"),
+    ("generate", "GEN", "--devices", "99999999999", "--sites", "1"),
+])
+def test_generator_sizes_are_bounded(tmp_path: Path, args: tuple[str, ...]) -> None:
+    out = tmp_path / "gen"
+    result = run(*(str(out) if a == "GEN" else a for a in args))
+    assert result.exit_code == 2, result.output
+    assert not out.exists()
+
+
+def test_cycle_dates_use_the_one_date_domain(tmp_path: Path) -> None:
+    estate = write_estate(tmp_path / "e")
+    planned = run("plan", str(estate), "-o", str(tmp_path / "plan"), "--date", DATE)
+    assert planned.exit_code == 0, planned.output
+    assert_refused(run("cycle", "schedule", str(estate), "--plan",
+                       str(tmp_path / "plan" / "plan.json"), "--from", "9999-12-01"), "--from")

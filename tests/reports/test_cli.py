@@ -57,7 +57,7 @@ def test_bad_date_fails_before_solving(hostile_path: Path, tmp_path: Path) -> No
     code, _, err = _run(["report", str(hostile_path), "--kind", "tradeoff", "-o", str(out),
                          "--date", "2026-13-01"])
     assert code == 2
-    assert "--date '2026-13-01' is not an ISO date" in err
+    assert "--date '2026-13-01' is not a date" in err
     assert not out.exists()
 
 
