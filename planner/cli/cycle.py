@@ -275,7 +275,8 @@ def _record(db: Path | None, event_kind: str, folder: Path, ok: bool, files: int
 @click.option("--key-file", type=click.Path(path_type=Path, dir_okay=False, exists=True),
               help="The key the bundle was sealed with (HMAC-SHA256).")
 @click.option("--db", type=click.Path(path_type=Path, dir_okay=False),
-              help="Record the seal in this history database.")
+              help="Record the seal in this history database (the estate's is "
+              ".planner/history.db beside it: the compliance pack reads sync dates there).")
 @click.option("--date", "date_text", metavar="YYYY-MM-DD", help="Date recorded (default today).")
 @table_output
 def seal_cmd(folder: Path, leg: str, key_file: Path | None, db: Path | None,
@@ -315,7 +316,8 @@ def seal_cmd(folder: Path, leg: str, key_file: Path | None, db: Path | None,
 @click.option("--expect", "expect", metavar="SHA256",
               help="The manifest SHA-256 written on the signed custody record.")
 @click.option("--db", type=click.Path(path_type=Path, dir_okay=False),
-              help="Record the verification in this history database.")
+              help="Record the verification in this history database (the estate's is "
+              ".planner/history.db beside it).")
 @click.option("--date", "date_text", metavar="YYYY-MM-DD", help="Date recorded (default today).")
 @output_option
 def verify_cmd(folder: Path, key_file: Path | None, expect: str | None, db: Path | None,
