@@ -108,41 +108,53 @@ def _esc(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
+CHART_CAP = 3.0  # the common scale runs to 300% of entitlement; beyond it a bar is clipped
+
+
 def consumption_chart(points: tuple[ChartPoint, ...], when: date) -> str:
-    """Paired bars per licence at the latest date: entitled (light) against consumed (dark,
-    red where it exceeds the entitlement)."""
+    """One bar per licence at the latest date: consumed units as a share of entitled units, on
+    one common scale with a line at 100%, so licences counted in thousands and in tens compare
+    at a glance (red beyond entitlement; a licence with nothing entitled is named, not drawn)."""
     latest = max((p.taken for p in points), default=when)
     rows = sorted((p for p in points if p.taken == latest), key=lambda p: p.tag)
-    # Each licence on its own scale: endpoint licences count in thousands beside switch
-    # licences in tens, and the ratio is what the renewal team reads.
-    label_w, bar_w, row_h = 220.0, 560.0, 30.0
-    height = 40 + row_h * len(rows) + 40
+    label_w, bar_w, row_h = 220.0, 560.0, 26.0
+    peak = max([CHART_CAP if p.entitled and p.consumed / p.entitled > CHART_CAP
+                else (p.consumed / p.entitled if p.entitled else 1.0) for p in rows] + [1.0])
+    scale = bar_w / peak
+    height = 40 + row_h * len(rows) + 44
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart consumption" role="img" '
            f'viewBox="0 0 960 {height:g}" width="960" height="{height:g}" '
            f'font-family="DejaVu Sans, Arial, sans-serif" font-size="12">',
-           f"<title>Consumption against entitlement on {latest.isoformat()}</title>"]
+           f"<title>Consumption as a per cent of entitlement on {latest.isoformat()}</title>"]
     for i, p in enumerate(rows):
         y = 30 + i * row_h
-        peak = max(p.entitled, p.consumed) or 1
-        ent = bar_w * p.entitled / peak
-        use = bar_w * p.consumed / peak
-        over = p.consumed > p.entitled
-        out.append(f'<text x="{label_w - 8:g}" y="{y + 17:g}" text-anchor="end">'
+        out.append(f'<text x="{label_w - 8:g}" y="{y + 15:g}" text-anchor="end">'
                    f"{_esc(p.tag)}</text>")
-        out.append(f'<rect x="{label_w:g}" y="{y + 2:g}" width="{round(ent, 1):g}" height="11" '
-                   f'fill="#9ecae1"><title>{_esc(p.tag)} entitled {p.entitled}</title></rect>')
-        out.append(f'<rect x="{label_w:g}" y="{y + 14:g}" width="{round(use, 1):g}" height="11" '
-                   f'fill="{"#c0392b" if over else "#08519c"}"><title>{_esc(p.tag)} consumed '
-                   f"{p.consumed}</title></rect>")
-        out.append(f'<text x="{label_w + max(ent, use) + 6:.1f}" y="{y + 17:g}">'
-                   f"{p.consumed} / {p.entitled}{' over' if over else ''}</text>")
-    y = 30 + row_h * len(rows) + 12
-    out.append(f'<rect x="{label_w:g}" y="{y:g}" width="14" height="12" fill="#9ecae1"/>'
-               f'<text x="{label_w + 20:g}" y="{y + 11:g}">entitled</text>'
-               f'<rect x="{label_w + 110:g}" y="{y:g}" width="14" height="12" fill="#08519c"/>'
-               f'<text x="{label_w + 130:g}" y="{y + 11:g}">consumed</text>'
-               f'<rect x="{label_w + 230:g}" y="{y:g}" width="14" height="12" fill="#c0392b"/>'
-               f'<text x="{label_w + 250:g}" y="{y + 11:g}">consumed beyond entitlement</text>')
+        if not p.entitled:
+            out.append(f'<text x="{label_w + 4:g}" y="{y + 15:g}" fill="#c0392b" '
+                       f'font-style="italic">{p.consumed} in use, none entitled</text>')
+            continue
+        share = p.consumed / p.entitled
+        width = scale * min(share, CHART_CAP)
+        over = share > 1.0
+        out.append(f'<rect x="{label_w:g}" y="{y + 4:g}" width="{round(width, 1):g}" height="16" '
+                   f'fill="{"#c0392b" if over else "#08519c"}" data-share="{share:.4f}">'
+                   f"<title>{_esc(p.tag)}: {p.consumed} of {p.entitled} entitled "
+                   f"({share:.0%})</title></rect>")
+        clipped = " (clipped)" if share > CHART_CAP else ""
+        out.append(f'<text x="{label_w + width + 6:.1f}" y="{y + 16:g}">{share:.0%} '
+                   f"({p.consumed} / {p.entitled}){clipped}</text>")
+    top, bottom = 26, 30 + row_h * len(rows)
+    full = label_w + scale
+    out.append(f'<line x1="{full:.1f}" y1="{top}" x2="{full:.1f}" y2="{bottom:g}" '
+               f'stroke="#333" stroke-dasharray="4 3"/>'
+               f'<text x="{full:.1f}" y="{top - 4}" text-anchor="middle" font-size="10">'
+               "100% of entitlement</text>")
+    y = bottom + 14
+    out.append(f'<rect x="{label_w:g}" y="{y:g}" width="14" height="12" fill="#08519c"/>'
+               f'<text x="{label_w + 20:g}" y="{y + 11:g}">within entitlement</text>'
+               f'<rect x="{label_w + 170:g}" y="{y:g}" width="14" height="12" fill="#c0392b"/>'
+               f'<text x="{label_w + 190:g}" y="{y + 11:g}">beyond entitlement</text>')
     out.append("</svg>")
     return "\n".join(out)
 
@@ -296,8 +308,9 @@ def from_brief(estate: Estate, brief: RenewalBrief, *, date_source: str,
         findings=findings, steps=steps,
         chart=Chart("consumption-chart", "Consumption against entitlement",
                     consumption_chart(brief.series, brief.reference),
-                    "Per licence at the latest date, each on its own scale: entitled units "
-                    "against consumed units (the larger of what devices report and what CSSM "
-                    "counts)."),
+                    "Per licence at the latest date, consumed units (the larger of what devices "
+                    "report and what CSSM counts) as a per cent of entitled units, every "
+                    "licence on one common scale; the dashed line is 100%. The table below "
+                    "gives the units."),
         series=series, assumptions=brief.assumptions, notes=brief.notes,
         reproducibility=reproducibility(estate, None, brief.reference, date_source, command))

@@ -10,24 +10,31 @@ from planner.reports.renewal import consumption_chart
 from tests.reports.conftest import Built
 
 
-def test_chart_marks_consumption_beyond_entitlement() -> None:
+def test_chart_puts_every_licence_on_one_scale_of_entitlement() -> None:
+    """Bars are consumed/entitled on one common scale (100% is the same x for every licence),
+    red beyond entitlement, clipped at the cap; a licence with nothing entitled is named."""
     day = date(2026, 12, 1)
     points = (ChartPoint(date(2026, 6, 1), "old-only", 9, 9, "snapshot"),
               ChartPoint(day, "network-advantage", 10, 12, "estate"),
-              ChartPoint(day, "<b>dna</b>", 20, 5, "estate"))
+              ChartPoint(day, "<b>dna</b>", 2000, 500, "estate"),
+              ChartPoint(day, "huge", 1, 50, "estate"),
+              ChartPoint(day, "orphan", 0, 7, "estate"))
     svg = consumption_chart(points, day)
     root = ET.fromstring(svg)
     ns = "{http://www.w3.org/2000/svg}"
-    bars = {r.findtext(f"{ns}title"): r for r in root.iter(f"{ns}rect")
+    bars = {r.findtext(f"{ns}title", "").split(":")[0]: r for r in root.iter(f"{ns}rect")
             if r.find(f"{ns}title") is not None}
-    assert bars["network-advantage consumed 12"].get("fill") == "#c0392b"
-    assert bars["<b>dna</b> consumed 5"].get("fill") == "#08519c"
-    # each licence on its own scale: the larger of its two bars is full length
-    assert float(bars["<b>dna</b> entitled 20"].get("width", "0")) == 560.0
-    assert float(bars["<b>dna</b> consumed 5"].get("width", "0")) == 140.0
-    assert float(bars["network-advantage consumed 12"].get("width", "0")) == 560.0
+    assert bars["network-advantage"].get("fill") == "#c0392b"
+    assert bars["<b>dna</b>"].get("fill") == "#08519c"
+    width = {k: float(v.get("width", "0")) for k, v in bars.items()}
+    # One scale: 25% of entitlement is a quarter of 120%'s bar times 120/25 ... i.e. widths
+    # are proportional to the shares, whatever the unit counts.
+    assert abs(width["<b>dna</b>"] / width["network-advantage"] - 0.25 / 1.2) < 0.01
+    assert width["huge"] == 560.0 and "(clipped)" in svg  # 5000% is clipped at the cap
+    assert "orphan" in svg and "none entitled" in svg and "orphan" not in bars
     assert "old-only" not in svg  # only the latest date is drawn
-    assert "<b>" not in svg and "12 / 10 over" in svg
+    assert "<b>" not in svg and "120% (12 / 10)" in svg
+    assert "100% of entitlement" in svg
 
 
 def test_renewal_report_carries_the_brief(hostile: Built) -> None:
