@@ -29,7 +29,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
          "--wheel-dir", str(out), str(ROOT)],
         check=True, capture_output=True, text=True,
     )
-    (built,) = out.glob("planner-*.whl")
+    (built,) = out.glob("offline_licence_planner-*.whl")
     return built
 
 
