@@ -5,7 +5,6 @@ joined and validated, every problem collected before anything is refused.
 from __future__ import annotations
 
 import dataclasses
-import gc
 import os
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -23,6 +22,7 @@ from planner.catalogue import (
     fact_source,
     load_catalogue,
 )
+from planner.collector import bulk_objects
 from planner.domains import MAX_AMOUNT, epoch_date, finite_number, option_date
 from planner.join import DeviceSource, join_devices
 from planner.model import (
@@ -99,9 +99,8 @@ def load_estate(path: str | Path, *, strict: bool = False,
     entitlements: list[Entitlement] = []
     cssm_vas: set[str] = set()
     read_failed = False  # a source that did not load makes consumption totals meaningless
-    was_enabled = gc.isenabled()
-    gc.disable()  # bulk object construction: the cyclic GC would rescan millions of records
-    try:
+    # The records live as long as the process: kept out of the collector's later full passes.
+    with bulk_objects(keep=True):
         for kind in SourceKind:
             for rel in doc.inventory.get(kind.value, ()):
                 file_display = str(Path(display).parent / rel)
@@ -153,12 +152,6 @@ def load_estate(path: str | Path, *, strict: bool = False,
         # Catalyst 9000 add-ons without their base licence (licences.yaml `pairing`).
         problems.extend(pairing_problems(estate.devices, catalogue, catalogue.pairing,
                                          display))
-    finally:
-        if was_enabled:
-            # The records live as long as the process: move them out of the collector's sight
-            # so later full collections do not traverse millions of immutable objects.
-            gc.freeze()
-            gc.enable()
     if strict:
         problems = [dataclasses.replace(p, severity=Severity.ERROR) for p in problems]
     if any(p.severity is Severity.ERROR for p in problems):

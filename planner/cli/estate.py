@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -11,6 +10,7 @@ import click
 from planner.cli import main
 from planner.cli._output import Table, dump_json, render_tables
 from planner.cli.options import emit, table_output, warn
+from planner.collector import keep_until_exit
 
 if TYPE_CHECKING:
     from planner.summary import EstateSummary
@@ -63,11 +63,7 @@ def _keep_until_exit(result: object) -> None:
     estate = getattr(result, "estate", None)
     if len(getattr(estate, "devices", ())) < _KEEP_FROM_DEVICES:
         return
-    # A self-referencing holder moved into the collector's permanent generation: nothing
-    # frees it before exit, and interpreter teardown neither walks nor frees it either.
-    holder: list[object] = [result]
-    holder.append(holder)
-    gc.freeze()
+    keep_until_exit(result)
 
 
 def _tables(s: EstateSummary) -> list[Table]:

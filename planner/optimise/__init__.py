@@ -6,10 +6,10 @@ the forced single-mode strategies beside the optimal mix. docs/model.md states t
 
 from __future__ import annotations
 
-import gc
 import time
 from collections.abc import Mapping
 
+from planner.collector import bulk_objects
 from planner.model import Estate, Mode
 from planner.optimise.data import ModelData, build_data
 from planner.optimise.extract import Solution
@@ -32,13 +32,8 @@ def plan_estate(estate: Estate, *, strategy: Strategy = Strategy.OPTIMAL, solver
     """
     # Building a million-device plan makes hundreds of thousands of small objects and no cycles:
     # the cyclic GC would rescan them again and again (as the loader also avoids).
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with bulk_objects():
         return _plan(estate, strategy, solver, time_limit, gap, threads, forced)
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _plan(estate: Estate, strategy: Strategy, solver: str, time_limit: float, gap: float,

@@ -11,12 +11,12 @@ classes and the allocation network do not depend on the strategy.
 
 from __future__ import annotations
 
-import gc
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
+from planner.collector import bulk_objects
 from planner.model import Estate, Mode
 from planner.modes import ModeSpec, load_modes
 from planner.optimise.data import (
@@ -118,13 +118,8 @@ def compare_strategies(estate: Estate, *, where_allowed: bool = True,
     if unknown:  # as plan_estate would say; `forced` pins do not combine with strategies
         raise TypeError(f"compare_strategies() got unexpected options: {', '.join(unknown)}")
     options = {k: v for k, v in same.items() if k != "strategy"}
-    was_enabled = gc.isenabled()
-    gc.disable()  # as plan_estate: many small objects, no cycles
-    try:
+    with bulk_objects():  # as plan_estate: many small objects, no cycles
         return _compare(estate, where_allowed, options)
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _compare(estate: Estate, where_allowed: bool, options: dict[str, Any]) -> Comparison:

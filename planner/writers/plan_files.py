@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from planner.catalogue import load_catalogue
+from planner.collector import bulk_objects
 from planner.domains import epoch_date, option_date
 from planner.encode import finite
 from planner.fileio import csv_text, write_files_atomic
@@ -503,4 +504,5 @@ def write_plan_files(plan: Plan, outdir: Path | str,
     """Render every plan file, then put them in `outdir` as one set (planner.output): files a
     previous plan wrote and this one does not (a reservation manifest for a Virtual Account no
     longer reserved in) are gone, so an operator never keys in a stale manifest."""
-    return write_files_atomic(outdir, render_plan_files(plan, generated))
+    with bulk_objects():  # a million rows of strings and no cycles (planner.collector)
+        return write_files_atomic(outdir, render_plan_files(plan, generated))
