@@ -441,6 +441,55 @@ def _sweep(target: Path) -> None:
             os.unlink(path)
 
 
+def _holds_cwd(target: Path) -> bool:
+    """Whether the process works in `target` or below it: swapping that folder would leave the
+    shell that started the planner in a deleted folder."""
+    try:
+        cwd = Path(os.path.realpath(os.getcwd()))
+    except OSError:
+        return False
+    real = Path(os.path.realpath(target))
+    return cwd == real or real in cwd.parents
+
+
+def _move_in(stage: Path, target: Path, names: list[str], stale: set[str]) -> None:
+    """The fallback for a folder that holds the current folder: rename each staged file into
+    place, restoring every replaced file if any rename fails, then drop the stale owned files.
+    A reader may see a mix for the milliseconds this takes; an error or signal never leaves one."""
+    backups = stage / ".planner-backup"
+    os.mkdir(backups)
+    done: list[tuple[Path, Path | None]] = []
+    with signals_held():
+        try:
+            for rel in [*names, MANIFEST]:
+                dest = target / rel
+                if os.path.isdir(dest) and not os.path.islink(dest):
+                    raise OutputError(f"cannot write {dest}: a folder is in the way")
+                backup: Path | None = None
+                if os.path.lexists(dest):
+                    backup = backups / str(len(done))
+                    os.link(dest, backup, follow_symlinks=False)
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(stage / rel, dest)
+                done.append((dest, backup))
+        except BaseException:
+            for dest, backup in reversed(done):
+                if backup is None:
+                    os.unlink(dest)
+                else:
+                    os.replace(backup, dest)
+            raise
+        for rel in sorted(stale):
+            path = target / rel
+            if os.path.isfile(path) and not os.path.islink(path):
+                os.unlink(path)
+                for parent in path.parents:  # folders the planner made and emptied
+                    if parent == target or os.listdir(parent):
+                        break
+                    os.rmdir(parent)
+        _fsync_dir(target)
+
+
 def write_folder(outdir: Path | str, files: Mapping[str, str | bytes]) -> list[Path]:
     """Replace the planner's files in `outdir` by `files` (relative path -> content) in one step.
 
@@ -466,11 +515,15 @@ def write_folder(outdir: Path | str, files: Mapping[str, str | bytes]) -> list[P
             path = stage / rel
             path.parent.mkdir(parents=True, exist_ok=True)
             _write_new(path, _encode(files[rel]), file_mode)
-        if exists:
-            _carry_over(target, stage, owned_files(target) | set(files))
         _write_new(stage / MANIFEST, _manifest(files), file_mode)
-        _fsync_dir(stage)
-        _swap_in(stage, target)
+        if exists and _holds_cwd(target):
+            _move_in(stage, target, sorted(files), owned_files(target) - set(files))
+            shutil.rmtree(stage)
+        else:
+            if exists:
+                _carry_over(target, stage, owned_files(target) | set(files))
+            _fsync_dir(stage)
+            _swap_in(stage, target)
         stage = None
     except OSError as exc:
         raise _fail(exc, exc.filename or target) from None

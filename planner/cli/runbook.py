@@ -79,6 +79,7 @@ def runbook_cmd(estate: Path, outdir: Path, plan_file: Path | None, server_urls:
     """
     from planner.runbooks import runbook_files
     from planner.runbooks.planned import from_plan, from_plan_file
+    from planner.runbooks.render import site_folders
     from planner.runbooks.types import RunbookSettings
     from planner.writers.plan_files import generated_date
 
@@ -120,10 +121,11 @@ def runbook_cmd(estate: Path, outdir: Path, plan_file: Path | None, server_urls:
     for p in planned.devices:
         counts = per_site.setdefault(p.device.site, [0, 0])
         counts[0] += 1
+    site_of = {folder: site for site, folder in site_folders(per_site).items()}
     for name in files:
-        site, sep, _rest = name.partition("/")
-        if sep and site in per_site:
-            per_site[site][1] += 1
+        folder, sep, _rest = name.partition("/")
+        if sep and folder in site_of:
+            per_site[site_of[folder]][1] += 1
     emit(render_rows(("site", "devices", "files"),
                      [(site, n, f) for site, (n, f) in sorted(per_site.items())], fmt))
     note(f"wrote runbooks for {len(planned.devices)} device(s) at {len(per_site)} site(s) "

@@ -187,6 +187,11 @@ def ansible_vars(runbooks: Iterable[DeviceRunbook]) -> str:
     return "\n".join(out) + "\n"
 
 
+def site_folders(site_ids: Iterable[str]) -> dict[str, str]:
+    """Each site's folder name: safe, bounded, distinct, clear of the files at the top."""
+    return file_names(site_ids, reserved=("README.md", "ansible-vars.yml", MANIFEST))
+
+
 def render_files(estate: Estate, runbooks: list[DeviceRunbook],
                  trips: Mapping[str, tuple[Trip, ...]], source: str,
                  generated: str | None = None, html: bool = True,
@@ -199,7 +204,7 @@ def render_files(estate: Estate, runbooks: list[DeviceRunbook],
     files: dict[str, str | bytes] = {"ansible-vars.yml": ansible_vars(runbooks)}
     index_rows = []
     site_ids = sorted(set(by_site) | set(trips))
-    folders = file_names(site_ids, reserved=("README.md", "ansible-vars.yml", MANIFEST))
+    folders = site_folders(site_ids)
     for site_id in site_ids:
         rbs = by_site.get(site_id, [])
         stem = folders[site_id]

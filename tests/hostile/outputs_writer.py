@@ -285,3 +285,41 @@ def test_sigterm_leaves_the_old_or_the_new_complete_set(estate: Path, tmp_path: 
         assert after != before and set(after) == set(before), err
         assert all(b"2027-01-01" in after[k] for k in ("plan.json", "summary.txt"))
     assert leftovers(tmp_path) == []
+
+
+# --- the current folder -------------------------------------------------------------------------
+
+def test_the_current_folder_is_replaced_in_place(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "here"
+    out.mkdir()
+    (out / "mine.txt").write_text("mine")
+    monkeypatch.chdir(out)
+    inode = os.stat(".").st_ino
+    write_folder(".", {"a.txt": "1", "sub/b.txt": "2"})
+    write_folder(".", {"a.txt": "3"})
+    assert os.stat(os.getcwd()).st_ino == inode, "the shell's folder was swapped away"
+    assert owned(out) == {"a.txt": b"3", "mine.txt": b"mine"} and not (out / "sub").exists()
+    assert leftovers(tmp_path) == []
+
+
+def test_a_failed_rename_in_the_current_folder_restores_it(tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "here"
+    out.mkdir()
+    monkeypatch.chdir(out)
+    write_folder(".", {"a.txt": "old a", "b.txt": "old b", "c.txt": "old c"})
+    before = snapshot(out)
+    real = os.replace
+    calls: list[str] = []
+
+    def failing(src: str, dst: str) -> None:
+        calls.append(dst)
+        if len(calls) == 3:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(dst))
+        real(src, dst)
+
+    monkeypatch.setattr(os, "replace", failing)
+    with pytest.raises(OutputError, match="No space left"):
+        write_folder(".", {"a.txt": "new a", "b.txt": "new b", "c.txt": "new c", "d.txt": "d"})
+    assert snapshot(out) == before and leftovers(tmp_path) == []
