@@ -14,8 +14,9 @@ from planner.model import DataElement, Estate, LicenceUse, Mode, StackMember
 
 
 class SolveStatus(StrEnum):
-    """What the solve proved. FEASIBLE means the time limit ended the search with a proven gap:
-    a usable plan, never to be presented as optimal."""
+    """What the solve proved. OPTIMAL: within one currency unit of the best plan. FEASIBLE: the
+    time limit or a looser --gap ended the search with a larger proven gap: a usable plan, never
+    to be presented as optimal."""
 
     OPTIMAL = "optimal"
     FEASIBLE = "feasible"

@@ -57,8 +57,10 @@ def solver_options(func: F) -> F:
         click.option("--time-limit", type=FiniteFloatRange(min=0.1), default=60.0,
                      show_default=True, help="Seconds per solve; the best plan found and its "
                      "proven gap are reported when it runs out."),
-        click.option("--gap", type=FiniteFloatRange(min=0.0, max=1.0), default=1e-3,
-                     show_default=True, help="Relative optimality gap at which to stop."),
+        click.option("--gap", type=FiniteFloatRange(min=0.0, max=1.0), default=0.0,
+                     show_default=True, help="Relative gap at which to stop early. The default "
+                     "proves the optimum (within one currency unit); a looser gap is reported "
+                     "as feasible with its proven gap."),
         # Bounded by the machine's cores: HiGHS aborts the process (a C++ message, no exit
         # code of ours) when asked for far more threads than it can start.
         click.option("--threads", type=click.IntRange(min=1, max=os.cpu_count() or 1),

@@ -22,7 +22,7 @@ __all__ = ["build_data", "compare_strategies", "infeasible_plan", "plan_estate",
 
 
 def plan_estate(estate: Estate, *, strategy: Strategy = Strategy.OPTIMAL, solver: str = "highs",
-                time_limit: float = 60.0, gap: float = 1e-3, threads: int = 1,
+                time_limit: float = 60.0, gap: float = 0.0, threads: int = 1,
                 forced: Mapping[str, Mode] | None = None) -> Plan:
     """The cheapest plan for the estate under `strategy` (and any sites pinned by `forced`).
 

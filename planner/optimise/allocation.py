@@ -1,4 +1,4 @@
-"""The licence network's parameters: supplies, demands, tier cover, prices, spare and lack.
+"""The licence network's parameters: supplies, demands, tier cover, prices.
 
 docs/model.md section 3. Everything here is about entitlements and Virtual Accounts; it does not
 depend on the modes, which is why the allocation is a block of its own in the model.
@@ -6,9 +6,12 @@ depend on the modes, which is why the allocation is a block of its own in the mo
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
+
+import networkx as nx
 
 from planner.catalogue import Catalogue
 from planner.model import Estate, LicensingState, TermType
@@ -29,33 +32,13 @@ class Allocation:
     price: Mapping[tuple[str, str], float]  # (v, u) -> money per unit over the horizon
     unit_price: Mapping[tuple[str, str], float]  # (v, u) -> quoted unit price (per year if term)
     transfer_cost: float  # per batch
-    spare: Mapping[tuple[str, str], int]  # G[v,t]: units v holds beyond covering its own needs
-    lack: Mapping[tuple[str, str], int]  # L[v,u]: need u in v its own holdings cannot cover
-
-
-def own_cover(supply: Mapping[str, int], demand: Mapping[str, int],
-              covers: Mapping[str, tuple[str, ...]],
-              rank: Mapping[str, int]) -> tuple[dict[str, int], dict[str, int]]:
-    """A VA's own holdings against its own needs: (spare per tag, lack per need).
-
-    Highest-tier needs first, each from the lowest tier that covers it: in nested tiers this
-    covers as much as any order can, and leaves the cheapest needs uncovered."""
-    left = dict(supply)
-    lack: dict[str, int] = {}
-    for need in sorted(demand, key=lambda u: (-rank.get(u, 0), u)):
-        want = demand[need]
-        for t in sorted(covers[need], key=lambda t: (rank.get(t, 0), t)):
-            take = min(want, left.get(t, 0))
-            if take:
-                left[t] -= take
-                want -= take
-        if want:
-            lack[need] = want
-    return {t: n for t, n in left.items() if n > 0}, lack
+    alone: Mapping[tuple[str, int], float]  # P[w,k]: w's spend on group k with no transfer in
+    boost: Mapping[tuple[str, str, int], float]  # m[v,w,k]: most a transfer v -> w saves on k
+    group: Mapping[str, int]  # tag -> cover group k (-1: covers no need of the estate)
 
 
 def build_allocation(estate: Estate, classes: Classes, cat: Catalogue) -> Allocation:
-    """S, D, cov, prices, spare and lack for the estate (docs/model.md section 3)."""
+    """S, D, cov and prices for the estate (docs/model.md section 3)."""
     costs = estate.costs
     demand: dict[tuple[str, str], int] = defaultdict(int)
     reserved_need: dict[tuple[str, str], int] = defaultdict(int)
@@ -108,15 +91,86 @@ def build_allocation(estate: Estate, classes: Classes, cat: Catalogue) -> Alloca
     vas = tuple(sorted({v.name for v in estate.virtual_accounts} | {v for v, _ in demand}
                        | {v for v, _ in supply}))
     batch = costs.transfer_hours_per_batch * costs.labour_rate_per_hour
-    rank = {t: cat.licences[t].tier.rank for t in tags if t in cat.licences}
-    spare: dict[tuple[str, str], int] = {}
-    lack: dict[tuple[str, str], int] = {}
-    for va in vas:
-        own_s = {t: n for (v, t), n in supply.items() if v == va}
-        own_d = {u: n for (v, u), n in demand.items() if v == va}
-        g, lk = own_cover(own_s, own_d, covers, rank)
-        spare.update(((va, t), n) for t, n in g.items())
-        lack.update(((va, u), n) for u, n in lk.items())
     return Allocation(vas, dict(sorted(supply.items())), dict(sorted(demand.items())), covers,
-                      price, unit_price, batch, dict(sorted(spare.items())),
-                      dict(sorted(lack.items())))
+                      price, unit_price, batch,
+                      *receiver_cuts(vas, supply, demand, covers, price))
+
+
+def cheapest_cover(have: Mapping[str, int], needs: Mapping[str, int],
+                   covers: Mapping[str, tuple[str, ...]], price: Mapping[str, float]) -> float:
+    """The least spend on purchases that covers `needs` from `have` (tier substitution free):
+    a min-cost flow, own units to the needs they cover at no cost, purchases at the price.
+    Prices are rounded down to the cent, so this is a lower bound (to a cent a unit), as the
+    cuts that use it need."""
+    needs = {u: n for u, n in needs.items() if n > 0}
+    if not needs:
+        return 0.0
+    have = {t: n for t, n in have.items() if n > 0}
+    g = nx.DiGraph()
+    g.add_node("buy", demand=-sum(needs.values()))
+    g.add_node("left", demand=sum(have.values()))
+    g.add_edge("buy", "left", weight=0)
+    for t, n in have.items():
+        g.add_node(("t", t), demand=-n)
+        g.add_edge(("t", t), "left", weight=0)
+    for u, n in needs.items():
+        g.add_node(("u", u), demand=n)
+        g.add_edge("buy", ("u", u), weight=math.floor(price[u] * 100))
+        for t in covers[u]:
+            if t in have:
+                g.add_edge(("t", t), ("u", u), weight=0)
+    cents: int = nx.network_simplex(g)[0]
+    return cents / 100
+
+
+def receiver_cuts(vas: tuple[str, ...], supply: Mapping[tuple[str, str], int],
+                  demand: Mapping[tuple[str, str], int], covers: Mapping[str, tuple[str, ...]],
+                  price: Mapping[tuple[str, str], float],
+                  ) -> tuple[dict[tuple[str, int], float], dict[tuple[str, str, int], float],
+                             dict[str, int]]:
+    """Per receiver w and cover group k (tags linked by tier cover: one track, or one add-on):
+    P[w,k], what w spends on k's needs with no transfer in, and m[v,w,k], the most a transfer
+    from v alone can save on it (all of v's k units arriving). docs/model.md, cut (11)."""
+    group: dict[str, int] = {}
+    for need in sorted(covers):
+        ids = [group[t] for t in covers[need] if t in group]
+        gid = min(ids) if ids else len(set(group.values()))
+        for t in covers[need]:
+            old = group.get(t)
+            if old is not None and old != gid:
+                for x, y in list(group.items()):
+                    if y == old:
+                        group[x] = gid
+            group[t] = gid
+    for _, t in supply:
+        group.setdefault(t, -1)
+    held: dict[tuple[str, int], dict[str, int]] = defaultdict(dict)
+    for (v, t), n in supply.items():
+        if group[t] >= 0:
+            held[(v, group[t])][t] = n
+    wanted: dict[tuple[str, int], dict[str, int]] = defaultdict(dict)
+    for (v, u), n in demand.items():
+        if price[(v, u)] > 0:
+            wanted[(v, group[u])][u] = n
+    alone: dict[tuple[str, int], float] = {}
+    boost: dict[tuple[str, str, int], float] = {}
+    for (w, k), needs in sorted(wanted.items()):
+        each = {u: price[(w, u)] for u in needs}
+        own = held.get((w, k), {})
+        base = cheapest_cover(own, needs, covers, each)
+        if base <= 0:
+            continue
+        alone[(w, k)] = base
+        for v in vas:
+            extra = held.get((v, k))
+            if v == w or not extra:
+                continue
+            more = dict(own)
+            for t, n in extra.items():
+                more[t] = more.get(t, 0) + n
+            saved = base - cheapest_cover(more, needs, covers, each)
+            if saved > 0:
+                boost[(v, w, k)] = saved
+    return alone, boost, group
+
+

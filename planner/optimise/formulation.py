@@ -9,8 +9,9 @@
     (5) sum_u N_u a[u,g] <= Cap n[g]                             server capacity
     (6) sum_{t covers u} f[v,t,u] + p[v,u] = D[v,u]              every licence need is met
     (7) sum_u f[v,t,u] + sum_w r[v,w,t] - sum_w r[w,v,t] <= S[v,t]   no VA gives more than it has
-    (7b) sum_w r[v,w,t] <= G[v,t]                                only spare units leave a VA
+    (7c) sum_w r[v,w,t] <= S[v,t]                                a unit moves once, from its holder
     (8) r[v,w,t] <= Rbar[v,w,t] o[v,w,t]                         a transfer line is a licence type
+        (o[v,w,t] is b[v,w] itself when the pair could carry at most 10 types)
     (9) sum_t o[v,w,t] <= 10 b[v,w]                              batches of at most 10 types
     (10) o[v,w,t] <= b[v,w]                                      (valid; tightens the LP)
 Aliases keep the model small: w[k] is z[u,m] itself when one unit triggers k, and a[u,g] is
@@ -103,31 +104,47 @@ def _allocation_variables(data: ModelData, lm: LinearModel, xs: Variables) -> No
         for t in alloc.covers[u]:
             if held.get(t, 0) > 0:
                 xs.f[(v, t, u)] = lm.var(f"f[{v},{t},{u}]", ub=float(min(need, held[t])),
-                                         integer=True, block=ALLOCATION_BLOCK)
-        xs.p[(v, u)] = lm.var(f"p[{v},{u}]", ub=float(need), integer=True,
+                                         whole=True, block=ALLOCATION_BLOCK)
+        xs.p[(v, u)] = lm.var(f"p[{v},{u}]", ub=float(need), whole=True,
                               block=ALLOCATION_BLOCK)
-    # Transfers move spare units to needs the receiver cannot cover itself (G and L, model.md):
-    # a plan never strips a VA below its own needs or shuffles licences in circles, and the
-    # small bounds keep the LP of the fixed-charge lines tight.
-    lacking: dict[tuple[str, str], int] = {}  # (w, t) -> w's uncovered need that t can cover
-    for (w, u), short in alloc.lack.items():
-        for t in alloc.covers[u]:
-            lacking[(w, t)] = lacking.get((w, t), 0) + short
-    for (v, t), qty in alloc.spare.items():
+    # Any VA may send any unit it holds to any other VA that can use it (model.md section 4,
+    # transfer space): a line (v, w, t) wherever v holds t and w has a priced need t covers,
+    # bounded by both. Cover groups where no VA would buy anything on its own get no lines:
+    # a transfer there cannot save a purchase.
+    useful = _useful(data)
+    short = {k for (_w, k) in alloc.alone}
+    for (v, t), qty in alloc.supply.items():
+        if alloc.group[t] not in short:
+            continue
         for w in alloc.vas:
-            cap = min(qty, lacking.get((w, t), 0))
+            cap = min(qty, useful.get((w, t), 0))
             if w == v or cap <= 0:
                 continue
-            xs.r[(v, w, t)] = lm.var(f"r[{v},{w},{t}]", ub=float(cap), integer=True,
+            xs.r[(v, w, t)] = lm.var(f"r[{v},{w},{t}]", ub=float(cap), whole=True,
                                      block=ALLOCATION_BLOCK)
-            xs.o[(v, w, t)] = lm.var(f"o[{v},{w},{t}]", ub=1.0, integer=True,
-                                     block=ALLOCATION_BLOCK)
-            if (v, w) not in xs.b:
-                xs.b[(v, w)] = -1  # placeholder; sized below once the types are known
-    for (v, w) in sorted(xs.b):
-        types = sum(1 for (a, b_, _) in xs.o if (a, b_) == (v, w))
-        xs.b[(v, w)] = lm.var(f"b[{v},{w}]", ub=float(-(-types // TRANSFER_BATCH)),
-                              integer=True, block=ALLOCATION_BLOCK)
+    types: dict[tuple[str, str], int] = {}
+    for (v, w, _t) in xs.r:
+        types[(v, w)] = types.get((v, w), 0) + 1
+    for (v, w), n in sorted(types.items()):
+        xs.b[(v, w)] = lm.var(f"b[{v},{w}]", ub=float(-(-n // TRANSFER_BATCH)), integer=True,
+                              block=ALLOCATION_BLOCK)
+        if n <= TRANSFER_BATCH:
+            continue  # one batch carries every type this pair could move: no line variables
+        for (a, b_, t) in xs.r:
+            if (a, b_) == (v, w):
+                xs.o[(v, w, t)] = lm.var(f"o[{v},{w},{t}]", ub=1.0, integer=True,
+                                         block=ALLOCATION_BLOCK)
+
+
+def _useful(data: ModelData) -> dict[tuple[str, str], int]:
+    """(w, t) -> the needs of w with a price above zero that a unit of t can cover."""
+    alloc = data.allocation
+    useful: dict[tuple[str, str], int] = {}
+    for (w, u), n in alloc.demand.items():
+        if alloc.price[(w, u)] > 0:
+            for t in alloc.covers[u]:
+                useful[(w, t)] = useful.get((w, t), 0) + n
+    return useful
 
 
 def define_constraints(data: ModelData, lm: LinearModel, xs: Variables) -> None:
@@ -181,20 +198,31 @@ def _allocation_constraints(data: ModelData, lm: LinearModel, xs: Variables) -> 
         out.setdefault((w, t), []).append((col, -1.0))
     for (v, t), terms in sorted(out.items()):  # (7)
         lm.row(f"balance[{v},{t}]", terms, hi=float(alloc.supply.get((v, t), 0)))
-    gives: dict[tuple[str, str], list[tuple[int, float]]] = {}
+    sends: dict[tuple[str, str], list[int]] = {}
     for (v, _w, t), col in xs.r.items():
-        gives.setdefault((v, t), []).append((col, 1.0))
-    for (v, t), terms in sorted(gives.items()):  # (7b) only spare units leave a VA
-        lm.row(f"spare[{v},{t}]", terms, hi=float(alloc.spare[(v, t)]))
-    for (v, w, t), col in xs.r.items():  # (8)
-        lm.row(f"line[{v},{w},{t}]", ((col, 1.0), (xs.o[(v, w, t)], -lm.ub[col])), hi=0.0)
+        sends.setdefault((v, t), []).append(col)
+    for (v, t), cols in sorted(sends.items()):  # (7c) a unit moves once: from its holder
+        if len(cols) > 1:
+            lm.row(f"holds[{v},{t}]", ((c, 1.0) for c in cols),
+                   hi=float(alloc.supply.get((v, t), 0)))
+    for (v, w, t), col in xs.r.items():  # (8) a transfer line is one licence type
+        gate = xs.o.get((v, w, t), xs.b[(v, w)])
+        lm.row(f"line[{v},{w},{t}]", ((col, 1.0), (gate, -lm.ub[col])), hi=0.0)
+    bought: dict[tuple[str, int], list[tuple[int, float]]] = {}
+    for (w, u), col in xs.p.items():
+        bought.setdefault((w, alloc.group[u]), []).append((col, alloc.price[(w, u)]))
+    for (w, k), floor in alloc.alone.items():  # (11) valid: w saves on k only through batches in
+        gates = [(xs.b[(v, w)], alloc.boost[(v, w, k)]) for v in alloc.vas
+                 if (v, w, k) in alloc.boost and (v, w) in xs.b]
+        lm.row(f"alone[{w},{k}]", [*bought[(w, k)], *gates], lo=floor, cut=True)
     lines: dict[tuple[str, str], list[int]] = {}
     for key, col in xs.o.items():
         lines.setdefault(key[:2], []).append(col)
-    for (v, w), col in xs.b.items():  # (9)
-        terms = [(o, 1.0) for o in lines[(v, w)]]
-        lm.row(f"batches[{v},{w}]", [*terms, (col, -float(TRANSFER_BATCH))], hi=0.0)
-        for o in lines[(v, w)]:  # (10) valid, and tighter than (9) alone in the LP
+    for (v, w), cols in sorted(lines.items()):  # (9) at most ten types per request
+        col = xs.b[(v, w)]
+        lm.row(f"batches[{v},{w}]", [*((o, 1.0) for o in cols), (col, -float(TRANSFER_BATCH))],
+               hi=0.0)
+        for o in cols:  # (10) valid, and tighter than (9) alone in the LP
             lm.row(f"batch[{lm.col_names[o]}]", ((o, 1.0), (col, -1.0)), hi=0.0)
 
 

@@ -22,6 +22,11 @@ class LinearModel:
         self.cost: list[float] = []
         self.integer: list[bool] = []
         self.block: list[int] = []  # independent blocks share no row: solved one by one
+        # Continuous columns that are whole at every vertex once the integer columns are fixed
+        # (a network block): `solve` re-solves such a block as an LP without its cut rows if
+        # the MILP left them fractional.
+        self.whole: list[bool] = []
+        self.cut: list[bool] = []  # valid inequalities: dropped when re-solving for a vertex
         self.row_names: list[str] = []
         self.row_lo: list[float] = []
         self.row_hi: list[float] = []
@@ -30,8 +35,9 @@ class LinearModel:
         self.value: list[float] = []
 
     def var(self, name: str, *, lb: float = 0.0, ub: float = INF, integer: bool = False,
-            cost: float = 0.0, block: int = 0) -> int:
+            cost: float = 0.0, block: int = 0, whole: bool = False) -> int:
         self.block.append(block)
+        self.whole.append(whole)
         self.col_names.append(name)
         self.lb.append(lb)
         self.ub.append(ub)
@@ -43,7 +49,7 @@ class LinearModel:
         self.cost[col] += amount
 
     def row(self, name: str, terms: Iterable[tuple[int, float]], *, lo: float = -INF,
-            hi: float = INF) -> int:
+            hi: float = INF, cut: bool = False) -> int:
         merged: dict[int, float] = {}
         for col, coef in terms:
             merged[col] = merged.get(col, 0.0) + coef
@@ -55,6 +61,7 @@ class LinearModel:
         self.row_names.append(name)
         self.row_lo.append(lo)
         self.row_hi.append(hi)
+        self.cut.append(cut)
         return len(self.row_names) - 1
 
     def blocks(self) -> list[tuple[LinearModel, list[int]]]:
@@ -72,15 +79,37 @@ class LinearModel:
             sub = LinearModel()
             for j in cols:
                 sub.var(self.col_names[j], lb=self.lb[j], ub=self.ub[j],
-                        integer=self.integer[j], cost=self.cost[j])
+                        integer=self.integer[j], cost=self.cost[j], whole=self.whole[j])
             for i, name in enumerate(self.row_names):
                 s, e = self.starts[i], self.starts[i + 1]
                 if s == e or self.block[self.index[s]] != bid:
                     continue
                 terms = [(local[self.index[k]], self.value[k]) for k in range(s, e)]
-                sub.row(name, terms, lo=self.row_lo[i], hi=self.row_hi[i])
+                sub.row(name, terms, lo=self.row_lo[i], hi=self.row_hi[i], cut=self.cut[i])
             out.append((sub, cols))
         return out
+
+    def fixed_without_cuts(self, values: list[float]) -> LinearModel:
+        """This model with every integer column fixed at its (rounded) value and the cut rows
+        dropped: for a block whose other columns are `whole`, an LP whose vertices are whole."""
+        out = LinearModel()
+        for j, name in enumerate(self.col_names):
+            if self.integer[j]:
+                v = float(round(values[j]))
+                out.var(name, lb=v, ub=v, cost=self.cost[j])
+            else:
+                out.var(name, lb=self.lb[j], ub=self.ub[j], cost=self.cost[j],
+                        whole=self.whole[j])
+        for i, name in enumerate(self.row_names):
+            if not self.cut[i]:
+                s, e = self.starts[i], self.starts[i + 1]
+                out.row(name, ((self.index[k], self.value[k]) for k in range(s, e)),
+                        lo=self.row_lo[i], hi=self.row_hi[i])
+        return out
+
+    def fractional_whole(self, values: list[float], tol: float = 1e-6) -> bool:
+        """Whether some `whole` column is not whole in `values`."""
+        return any(w and abs(v - round(v)) > tol for w, v in zip(self.whole, values, strict=True))
 
     @property
     def size(self) -> tuple[int, int, int]:
@@ -96,7 +125,7 @@ class LinearModel:
         for j, v in enumerate(values):
             if v < self.lb[j] - tol or v > self.ub[j] + tol:
                 bad.append(f"bound {self.col_names[j]}={v}")
-            if self.integer[j] and abs(v - round(v)) > 1e-5:
+            if (self.integer[j] or self.whole[j]) and abs(v - round(v)) > 1e-5:
                 bad.append(f"integrality {self.col_names[j]}={v}")
         for i, name in enumerate(self.row_names):
             s, e = self.starts[i], self.starts[i + 1]

@@ -26,6 +26,10 @@ from planner.problems import SolverError
 
 SOLVERS = ("highs", "cbc")
 SEED = 20261129  # fixed: the same inputs give the same plan
+# A plan is "optimal" when its cost is proven within one currency unit of the best possible
+# (docs/model.md section 7): the default run proves that; a looser --gap may stop earlier and
+# the plan is then reported as feasible with its proven gap.
+PROOF_MONEY = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,9 +67,13 @@ def _quiet_stdout() -> Iterator[None]:
         os.close(saved)
 
 
-def solve(lm: LinearModel, *, solver: str = "highs", time_limit: float = 60.0, gap: float = 1e-3,
+def solve(lm: LinearModel, *, solver: str = "highs", time_limit: float = 60.0, gap: float = 0.0,
           threads: int = 1) -> SolveResult:
-    """Solve; raises SolverError only when the solver itself fails (not for infeasibility)."""
+    """Solve; raises SolverError only when the solver itself fails (not for infeasibility).
+
+    The status is OPTIMAL only when the proven gap (objective less bound) is at most
+    PROOF_MONEY; a search stopped by the time limit or by a looser relative `gap` is FEASIBLE.
+    """
     if solver not in SOLVERS:
         raise SolverError(f"unknown solver {solver!r} (expected one of: {', '.join(SOLVERS)})")
     if not lm.col_names:
@@ -73,26 +81,50 @@ def solve(lm: LinearModel, *, solver: str = "highs", time_limit: float = 60.0, g
     start = time.perf_counter()
     values = [0.0] * len(lm.col_names)
     parts: list[SolveResult] = []
-    for sub, cols in lm.blocks():
+    blocks = lm.blocks()
+    each = PROOF_MONEY / len(blocks)  # the blocks' gaps add up
+    for sub, cols in blocks:
         left = max(time_limit - (time.perf_counter() - start), 1.0)
-        part = (_solve_highs(sub, left, gap, threads) if solver == "highs"
-                else _solve_cbc(sub, left, gap, threads))
+        part = _solve_block(sub, solver, left, gap, each, threads)
         if part.status is SolveStatus.INFEASIBLE or part.values is None:
             return SolveResult(SolveStatus.INFEASIBLE, None, 0.0, 0.0,
                                time.perf_counter() - start, solver)
         for j, v in zip(cols, part.values, strict=True):
             values[j] = v
         parts.append(part)
-    optimal = all(p.status is SolveStatus.OPTIMAL for p in parts)
-    return SolveResult(SolveStatus.OPTIMAL if optimal else SolveStatus.FEASIBLE, values,
-                       math.fsum(p.objective for p in parts), math.fsum(p.bound for p in parts),
-                       time.perf_counter() - start, solver)
+    objective = math.fsum(p.objective for p in parts)
+    bound = math.fsum(p.bound for p in parts)
+    proven = all(p.status is SolveStatus.OPTIMAL for p in parts) and \
+        objective - bound <= PROOF_MONEY + 1e-9
+    return SolveResult(SolveStatus.OPTIMAL if proven else SolveStatus.FEASIBLE, values,
+                       objective, bound, time.perf_counter() - start, solver)
+
+
+def _solve_block(sub: LinearModel, solver: str, time_limit: float, gap: float, money: float,
+                 threads: int) -> SolveResult:
+    """One block: the MILP, then, when continuous `whole` columns came back fractional (the
+    valid cut rows can leave a face of optima), the same block as an LP with the integer
+    columns fixed and the cuts dropped, whose simplex vertex is whole (a network matrix)."""
+    part = (_solve_highs(sub, time_limit, gap, money, threads) if solver == "highs"
+            else _solve_cbc(sub, time_limit, gap, money, threads))
+    if part.values is None or not sub.fractional_whole(part.values):
+        return part
+    lp = sub.fixed_without_cuts(part.values)
+    again = (_solve_highs(lp, time_limit, 0.0, money, threads) if solver == "highs"
+             else _solve_cbc(lp, time_limit, 0.0, money, threads))
+    if again.values is None or lp.fractional_whole(again.values):
+        raise SolverError(f"{solver} left whole quantities fractional: please report this estate")
+    objective = sub.objective(again.values)
+    status = part.status if objective <= part.objective + 1e-6 else SolveStatus.FEASIBLE
+    return SolveResult(status, again.values, objective, min(part.bound, objective),
+                       part.seconds + again.seconds, part.solver)
 
 
 _scheduler_threads: list[int] = []  # the thread count HiGHS' process-wide pool was built with
 
 
-def _solve_highs(lm: LinearModel, time_limit: float, gap: float, threads: int) -> SolveResult:
+def _solve_highs(lm: LinearModel, time_limit: float, gap: float, money: float,
+                 threads: int) -> SolveResult:
     start = time.perf_counter()
     if _scheduler_threads and _scheduler_threads[0] != threads:
         # HiGHS keeps one thread pool per process; a solve asking for another size fails
@@ -104,7 +136,8 @@ def _solve_highs(lm: LinearModel, time_limit: float, gap: float, threads: int) -
     with _quiet_stdout():
         h = highspy.Highs()  # type: ignore[no-untyped-call]
     for name, value in (("output_flag", False), ("time_limit", float(time_limit)),
-                        ("mip_rel_gap", float(gap)), ("random_seed", SEED % 2147483647),
+                        ("mip_rel_gap", float(gap)), ("mip_abs_gap", float(money)),
+                        ("random_seed", SEED % 2147483647),
                         ("threads", int(threads)), ("mip_feasibility_tolerance", 1e-7)):
         h.setOptionValue(name, value)
     model = highspy.HighsLp()
@@ -140,17 +173,20 @@ def _solve_highs(lm: LinearModel, time_limit: float, gap: float, threads: int) -
     values = list(h.getSolution().col_value)
     objective = float(info.objective_function_value)
     bound = float(info.mip_dual_bound) if math.isfinite(info.mip_dual_bound) else objective
+    if not any(lm.integer):  # an LP: an optimal status proves its objective
+        bound = objective
     optimal = status == highspy.HighsModelStatus.kOptimal
     return SolveResult(SolveStatus.OPTIMAL if optimal else SolveStatus.FEASIBLE, values, objective,
                        min(bound, objective), seconds, "highs")
 
 
-def _solve_cbc(lm: LinearModel, time_limit: float, gap: float, threads: int) -> SolveResult:
+def _solve_cbc(lm: LinearModel, time_limit: float, gap: float, money: float,
+               threads: int) -> SolveResult:
     import pulp
 
     start = time.perf_counter()
     prob, cols = _to_pulp(lm, relax=False)
-    cmd = _cbc(msg=False, timeLimit=time_limit, gapRel=gap, threads=threads,
+    cmd = _cbc(msg=False, timeLimit=time_limit, gapRel=gap, gapAbs=money, threads=threads,
                             options=[f"randomSeed {SEED % 2147483647}",
                                      f"randomCbcSeed {SEED % 2147483647}"])
     prob.solve(cmd)
@@ -169,8 +205,9 @@ def _solve_cbc(lm: LinearModel, time_limit: float, gap: float, threads: int) -> 
     if relaxed.status == pulp.LpStatusOptimal:
         bound = min(objective, lm.objective([float(c.varValue or 0.0) for c in rcols]))
     optimal = prob.sol_status == pulp.LpSolutionOptimal
-    if optimal:  # CBC stopped within gapRel: the proven gap is at most that
-        bound = max(bound, objective - gap * abs(objective))
+    if optimal:  # CBC stopped within gapRel or gapAbs: the proven gap is at most the larger
+        bound = max(bound, objective - max(gap * abs(objective), money))
+        optimal = objective - bound <= money + 1e-9
     return SolveResult(SolveStatus.OPTIMAL if optimal else SolveStatus.FEASIBLE, values, objective,
                        bound, time.perf_counter() - start, "cbc")
 

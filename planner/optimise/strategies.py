@@ -127,7 +127,7 @@ def _compare(estate: Estate, where_allowed: bool, options: dict[str, Any]) -> Co
 
     solver = str(options.get("solver", "highs"))
     time_limit = float(options.get("time_limit", 60.0))
-    gap = float(options.get("gap", 1e-3))
+    gap = float(options.get("gap", 0.0))
     threads = int(options.get("threads", 1))
 
     def solve(data: ModelData, strategy: Strategy) -> Plan:
