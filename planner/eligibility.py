@@ -34,20 +34,35 @@ def _allowed_text(policy: ClassificationPolicy) -> str:
     return ", ".join(allowed) if allowed else "none"
 
 
+def slup_answer(family: ProductFamily | None, version: str,
+                state: LicensingState) -> bool | None:
+    """Whether the device runs Smart Licensing Using Policy; None when the evidence cannot tell.
+
+    The licensing state comes first (docs/model.md, unknown software): `slup` means SLUP and
+    `classic` (a classic Smart Licensing registration, which SLUP software no longer has) means
+    not SLUP, whatever the version field says or omits. Otherwise the family's first SLUP
+    release decides from the version; with neither, the answer is unknown and only the modes
+    valid either way stay open (CSLU and offline need SLUP; new SLR on a family that forbids
+    it under SLUP needs its absence)."""
+    if state is LicensingState.SLUP:
+        return True
+    if state is LicensingState.CLASSIC:
+        return False
+    if family is None:
+        return None
+    if family.slup_from is None:
+        return False
+    if not version:
+        return None
+    return runs_slup(family, version)
+
+
 def _software(family: ProductFamily | None, version: str,
               state: LicensingState) -> tuple[bool | None, str]:
     """Whether the device runs SLUP (None: cannot tell) and a phrase naming what it runs."""
     label = family.id if family else "device"
-    shown = f"{label} on {version}" if version else f"{label} (version unknown)"
-    if state is LicensingState.SLUP:
-        return True, shown
-    if family is None:
-        return None, shown
-    if family.slup_from is None:
-        return False, shown
-    if not version:
-        return None, shown
-    return runs_slup(family, version), shown
+    shown = f"{label} on {version}" if version else f"{label} (software version unknown)"
+    return slup_answer(family, version, state), shown
 
 
 def _policy_reason(site: Site, policy: ClassificationPolicy | None, mode: Mode) -> list[str]:
@@ -118,12 +133,18 @@ def _slup_reasons(spec: ModeSpec, family: ProductFamily | None, version: str,
     slup, shown = _software(family, version, state)
     if slup:
         return []
+    if family is None and slup is False:
+        return [f"device in state {state.value} does not run SLUP, which {spec.mode.value} "
+                "needs"]
     if family is None:
         return [f"product family unknown and state {state.value}: cannot tell whether it runs "
                 f"SLUP, which {spec.mode.value} needs; {_ADD_FAMILY} or record state `slup`"]
     if family.slup_from is None:
         return [f"{family.id} has no Smart Licensing Using Policy software; {spec.mode.value} "
                 "needs SLUP"]
+    if state is LicensingState.CLASSIC:
+        return [f"{shown} is in classic Smart Licensing (state `classic`), not SLUP, which "
+                f"{spec.mode.value} needs; upgrade to use {spec.mode.value}"]
     if slup is None:
         return [f"{shown}: cannot confirm SLUP (from {family.slup_from}), which "
                 f"{spec.mode.value} needs; record the software version"]

@@ -17,9 +17,9 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from planner.catalogue import Catalogue, load_catalogue
-from planner.eligibility import mode_exclusions, site_mode_exclusions
+from planner.eligibility import mode_exclusions, site_mode_exclusions, slup_answer
 from planner.graph import analyse_reach
-from planner.model import Estate, Mode
+from planner.model import Estate, LicensingState, Mode
 from planner.modes import load_modes
 from planner.plan import Plan, SolveStatus
 from planner.problems import SolverError, UsageError
@@ -110,7 +110,33 @@ def lever_estate(estate: Estate, site_id: str, mode: Mode) -> tuple[Estate, list
     if mode is Mode.PLR and not account.export_authorised:
         changes.append("obtain export authorisation (PLR)")
         account = replace(account, export_authorised=True)
-    return replace(estate, account=account), changes
+    estate, known = _assume_version(replace(estate, account=account), site_id, mode)
+    return estate, changes + known
+
+
+def _assume_version(estate: Estate, site_id: str, mode: Mode) -> tuple[Estate, list[str]]:
+    """The lever "software version unknown": devices at the site whose SLUP answer is unknown
+    (no version, state neither `classic` nor `slup`) are priced as running what `mode` needs:
+    SLUP for CSLU and offline, pre-SLUP software for new SLR."""
+    wanted = {Mode.CSLU: LicensingState.SLUP, Mode.OFFLINE: LicensingState.SLUP,
+              Mode.SLR: LicensingState.CLASSIC}.get(mode)
+    if wanted is None:
+        return estate, []
+    catalogue = _catalogue(estate)
+    unknown = [d for d in estate.devices if d.site == site_id and d.state not in (
+        LicensingState.SLR, LicensingState.PLR) and slup_answer(
+        catalogue.family_for_pid(d.pid), d.version, d.state) is None]
+    if not unknown:
+        return estate, []
+    serials = {d.serial for d in unknown}
+    devices = tuple(replace(d, state=wanted) if d.site == site_id and d.serial in serials else d
+                    for d in estate.devices)
+    runs = "SLUP" if wanted is LicensingState.SLUP else "pre-SLUP software"
+    names = ", ".join(sorted(d.hostname or d.serial for d in unknown)[:5])
+    more = f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""
+    return replace(estate, devices=devices), [
+        f"software version unknown on {len(unknown)} device(s) ({names}{more}): record it "
+        f"(priced as if they run {runs})"]
 
 
 def _price(planner: Planner, estate: Estate, site_id: str, mode: Mode,

@@ -103,8 +103,9 @@ def analyse_reach(estate: Estate, graph: nx.Graph | None = None) -> Reach:
     """Which sites reach CSSM, which candidate server sites serve which sites, what is isolated.
 
     Candidates: sites tagged `dc` or `server`, plus, in every boundary-free component with none,
-    its largest site by device count (ties: smallest id) when some site of the component may use
-    an On-Prem mode under its policy. A component where no policy allows On-Prem gets no
+    its largest site by device count (ties: smallest id) and, when that site has no internet
+    path, also the largest site that has one (for network sync), when some site of the component
+    may use an On-Prem mode under its policy. A component where no policy allows On-Prem gets no
     candidate: its sites can only use carried media (offline, SLR, PLR) or their own internet.
     """
     g = build_graph(estate) if graph is None else graph
@@ -118,14 +119,21 @@ def analyse_reach(estate: Estate, graph: nx.Graph | None = None) -> Reach:
         if policy.allowed_modes & _ONPREM:
             onprem_ok.add(site.id)
     tagged = {s.id for s in estate.sites if SERVER_TAGS & {t.lower() for t in s.tags}}
+    cssm = frozenset(s.id for s in estate.sites if s.internet is not InternetAccess.NONE)
     serves: dict[str, frozenset[str]] = {}
     for component in boundary_free_components(estate, g):
         chosen = sorted(component & tagged)
         if not chosen and component & onprem_ok:
-            chosen = [min(component, key=lambda s: (-devices[s], s))]
+            # A server costs the same anywhere in the component and serves all of it, so the
+            # site only matters for network sync, which needs it to reach CSSM: the largest
+            # site, and the largest with an internet path when that is another one.
+            ranked = sorted(component, key=lambda s: (-devices[s], s))
+            chosen = [ranked[0]]
+            online = [s for s in ranked if s in cssm]
+            if online and online[0] != ranked[0]:
+                chosen.append(online[0])
         for server in chosen:
             serves[server] = component
-    cssm = frozenset(s.id for s in estate.sites if s.internet is not InternetAccess.NONE)
     served = frozenset().union(*serves.values()) if serves else frozenset()
     enclaves: dict[str, set[str]] = {}
     for site in estate.sites:

@@ -21,14 +21,18 @@ from itertools import chain
 from operator import attrgetter, eq, itemgetter
 
 from planner.catalogue import Catalogue
+from planner.eligibility import slup_answer
 from planner.identifiers import Place, lookalike_collisions, lookalike_of, skeleton
-from planner.model import Device, Entitlement, Estate
+from planner.model import Device, Entitlement, Estate, LicensingState
 from planner.problems import Problem, error, warning
 from planner.tally import DeviceTally
 
 # Line breaks, tabs, NUL and other C0/DEL controls: no real hostname, serial or PID has them,
 # and in one they would split lines of summaries, command files and calendars.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# States that settle the SLUP question on their own, or hold a reservation that stays eligible.
+_SETTLED = frozenset({LicensingState.CLASSIC, LicensingState.SLUP, LicensingState.SLR,
+                      LicensingState.PLR})
 
 
 def validate_estate(estate: Estate, *, catalogue: Catalogue, lines: Mapping[str, int],
@@ -166,6 +170,33 @@ def _devices(estate: Estate, catalogue: Catalogue, tally: DeviceTally) -> list[P
         "hostname": "".join(map(attrgetter("hostname"), devices)),
         "serial": serials.blob, "pid": "".join(pids)})
     out += _duplicate_serials(estate, serials)
+    out += _unknown_software(estate, catalogue)
+    return out
+
+
+def _unknown_software(estate: Estate, catalogue: Catalogue) -> list[Problem]:
+    """One warning per site whose devices' SLUP answer is unknown (no version, state neither
+    `classic` nor `slup`): only modes valid either way stay open for them (docs/model.md)."""
+    by_site: dict[str, list[Device]] = {}
+    answers: dict[tuple[str, str, str], bool | None] = {}
+    for d in estate.devices:
+        if d.version or d.state in _SETTLED:
+            continue
+        key = (d.pid, d.version, d.state.value)
+        if key not in answers:
+            answers[key] = slup_answer(catalogue.family_for_pid(d.pid), d.version, d.state)
+        if answers[key] is None:
+            by_site.setdefault(d.site, []).append(d)
+    out: list[Problem] = []
+    for site, devices in sorted(by_site.items()):
+        names = ", ".join(d.hostname or d.serial for d in devices[:5])
+        more = f" and {len(devices) - 5} more" if len(devices) > 5 else ""
+        out.append(_at(warning, devices[0], estate,
+                       f"{len(devices)} device(s) at site {site} ({names}{more}) have no software "
+                       "version and a licensing state that does not say whether they run SLUP: "
+                       "CSLU, offline reporting and new SLR (where the family forbids it under "
+                       f"SLUP) are closed to them; `planner explain {site}` prices recording it",
+                       "version", "a software version, or state `classic` or `slup`"))
     return out
 
 
@@ -289,6 +320,12 @@ def _entitlements(estate: Estate, today: date) -> list[Problem]:
                              + _hint(ent.virtual_account, {skeleton(v): v for v in vas}),
                              line=line, column="virtual_account",
                              expected="one of " + ", ".join(sorted(vas))))
+        if ent.in_use + ent.reserved > ent.quantity:
+            out.append(warning(file, f"{ent.tag} in {ent.virtual_account}: in_use {ent.in_use} "
+                               f"+ reserved {ent.reserved} is above quantity {ent.quantity}; the "
+                               "plan counts no free unit from it (supply clamped at 0)",
+                               line=line, column="in_use",
+                               expected="in_use + reserved at most quantity"))
         if ent.end is not None and ent.end < today:
             out.append(warning(file, f"{ent.tag} x{ent.quantity} in {ent.virtual_account} "
                                f"ended on {ent.end} (reference date {today})", line=line,

@@ -13,7 +13,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from operator import attrgetter
 
-from planner.catalogue import Catalogue, ProductFamily, runs_slup, version_key
+from planner.catalogue import Catalogue, ProductFamily, version_key
+from planner.eligibility import slup_answer
 from planner.model import Device, Estate, LicenceUse, LicensingState
 from planner.plan import DeviceClass
 
@@ -34,16 +35,8 @@ def train_of(version: str) -> str:
 
 
 def slup_state(family: ProductFamily | None, version: str, state: LicensingState) -> bool | None:
-    """Whether the device runs SLUP; None when unknown (as planner.eligibility reads it)."""
-    if state is LicensingState.SLUP:
-        return True
-    if family is None:
-        return None
-    if family.slup_from is None:
-        return False
-    if not version:
-        return None
-    return runs_slup(family, version)
+    """Whether the device runs SLUP; None when unknown (the one rule: eligibility.slup_answer)."""
+    return slup_answer(family, version, state)
 
 
 def extra_members(device: Device) -> int:

@@ -428,6 +428,14 @@ def _assumptions(estate: Estate, classes: Classes, cat: Catalogue) -> tuple[str,
         "their demand; any excess is held by devices outside the estate (ASSUMPTION).",
         "Term licences are priced per year over the horizon; perpetual ones once.",
     ]
+    held = {state: sum(c.devices for c in classes.classes if c.state == state)
+            for state in ("slr", "plr")}
+    for state, n in held.items():
+        if n:
+            notes.append(f"{n} device(s) already hold a {state.upper()} reservation: they stay "
+                         f"eligible for {state} whatever the product family table says (the "
+                         "Smart Account pre-approval still applies: every later change is a new "
+                         "request).")
     unknown = sorted({u.tag for c in classes.classes for u in c.licences
                       if u.tag not in cat.licences})
     if unknown:
