@@ -143,8 +143,8 @@ def _slup_reasons(spec: ModeSpec, family: ProductFamily | None, version: str,
         return [f"{family.id} has no Smart Licensing Using Policy software; {spec.mode.value} "
                 "needs SLUP"]
     if state is LicensingState.CLASSIC:
-        return [f"{shown} is in classic Smart Licensing (state `classic`), not SLUP, which "
-                f"{spec.mode.value} needs; upgrade to use {spec.mode.value}"]
+        return [f"{shown} is in classic Smart Licensing (state `classic`), so it does not run "
+                f"SLUP (from {family.slup_from}); upgrade to use {spec.mode.value}"]
     if slup is None:
         return [f"{shown}: cannot confirm SLUP (from {family.slup_from}), which "
                 f"{spec.mode.value} needs; record the software version"]

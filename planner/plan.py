@@ -7,7 +7,7 @@ so that the same inputs always give the same plan, byte for byte, once written.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from enum import StrEnum
 
 from planner.model import DataElement, Estate, LicenceUse, Mode, StackMember
@@ -153,18 +153,22 @@ class ServerPlacement:
     sites_served: tuple[str, ...]
     devices: int
     virtual_accounts: tuple[str, ...]  # local accounts to create, one per Virtual Account
+    running: float = 0.0  # their VMs over the horizon: part of CostBreakdown.servers
+    labour: float = 0.0  # their setup and sync hours over the horizon: part of .labour
 
 
 @dataclass(frozen=True, slots=True)
 class CostBreakdown:
-    """Money over the planning horizon. `total` is the sum of the parts (tested)."""
+    """Money over the planning horizon, one definition per part (docs/model.md section 6).
+    `total` is the sum of the parts (tested part by part on a hand-priced estate)."""
 
-    purchases: float = 0.0
-    servers: float = 0.0
-    labour: float = 0.0
-    exposure: float = 0.0
-    flexibility: float = 0.0
-    transfers: float = 0.0
+    purchases: float = 0.0  # true-forward licences bought (term licences for every year)
+    servers: float = 0.0  # running the SSM On-Prem VMs (two per server when HA); no hours
+    labour: float = 0.0  # every hour but transfer batches: devices, members, sites, SLAC,
+    #                      reservation churn, server setup and sync, at the labour rate
+    exposure: float = 0.0  # licence data leaving sites, at each policy's price
+    flexibility: float = 0.0  # devices locked by SLR/PLR
+    transfers: float = 0.0  # transfer requests (batches of at most ten licence types)
     reservation_uplift: float = 0.0  # PLR SKU uplift per device
 
     @property
@@ -176,6 +180,10 @@ class CostBreakdown:
     def controllable(self) -> float:
         """What the mode and placement decisions move: everything but licence purchases."""
         return self.total - self.purchases
+
+
+# The parts, in the order every output lists them (plan.json, summary.txt, compare, reports).
+COST_PARTS = tuple(f.name for f in fields(CostBreakdown))
 
 
 @dataclass(frozen=True, slots=True)

@@ -175,8 +175,9 @@ def _devices(estate: Estate, catalogue: Catalogue, tally: DeviceTally) -> list[P
 
 
 def _unknown_software(estate: Estate, catalogue: Catalogue) -> list[Problem]:
-    """One warning per site whose devices' SLUP answer is unknown (no version, state neither
-    `classic` nor `slup`): only modes valid either way stay open for them (docs/model.md)."""
+    """One warning per site whose devices' SLUP answer is unknown (a family that has SLUP
+    releases, no version, state neither `classic` nor `slup`): only modes valid either way stay
+    open for them (docs/model.md, software running SLUP or not)."""
     by_site: dict[str, list[Device]] = {}
     answers: dict[tuple[str, str, str], bool | None] = {}
     for d in estate.devices:
@@ -184,7 +185,10 @@ def _unknown_software(estate: Estate, catalogue: Catalogue) -> list[Problem]:
             continue
         key = (d.pid, d.version, d.state.value)
         if key not in answers:
-            answers[key] = slup_answer(catalogue.family_for_pid(d.pid), d.version, d.state)
+            family = catalogue.family_for_pid(d.pid)
+            # Only where a version would answer it: an unknown family has its own warning.
+            answers[key] = (slup_answer(family, d.version, d.state)
+                            if family is not None and family.slup_from else False)
         if answers[key] is None:
             by_site.setdefault(d.site, []).append(d)
     out: list[Problem] = []

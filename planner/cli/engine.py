@@ -28,7 +28,7 @@ from planner.fileio import write_atomic, write_files_atomic
 from planner.graph import GRAPH_FORMATS, export_graph
 from planner.model import Estate
 from planner.output import check_target
-from planner.plan import Plan, SolveStatus
+from planner.plan import COST_PARTS, Plan, SolveStatus
 from planner.problems import SolverError
 
 if TYPE_CHECKING:  # the optimiser (and highspy) load only when a command solves
@@ -36,8 +36,6 @@ if TYPE_CHECKING:  # the optimiser (and highspy) load only when a command solves
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-COST_PARTS = ("purchases", "servers", "labour", "exposure", "flexibility", "transfers",
-              "reservation_uplift")
 
 
 def _load(path: Path, strict: bool, today: date | None = None) -> Estate:

@@ -80,14 +80,22 @@ class Solution:
             if count <= 0:
                 continue
             group = self.data.groups[g]
+            work = self._server_work(g)
             mine = [u for u, gg in enumerate(self.group) if gg == g]
             out.append(ServerPlacement(
                 site=group.site, mode=group.mode, servers=count, ha=ha,
                 sites_served=tuple(sorted({self.data.units[u].site for u in mine})),
                 devices=sum(self.data.units[u].devices for u in mine),
                 virtual_accounts=tuple(sorted({va for u in mine for va in self.data.units[u].vas})),
+                running=(group.cost - work) * count, labour=work * count,
             ))
         return tuple(sorted(out, key=lambda s: (s.site, s.mode.value)))
+
+    def _server_work(self, g: int) -> float:
+        """One server's setup and sync hours over the horizon, in money: labour, not servers."""
+        group, costs = self.data.groups[g], self.data.estate.costs
+        return ((group.hours_initial + group.hours_per_year * costs.horizon_years)
+                * costs.labour_rate_per_hour)
 
     def costs(self) -> tuple[CostBreakdown, float, float]:
         """The breakdown, recurring labour hours a year, and one-off labour hours."""
@@ -109,9 +117,14 @@ class Solution:
                 hours_once += charge.hours_initial
         servers = 0.0
         for g, count in self.servers.items():
-            servers += data.groups[g].cost * count
-            hours_year += data.groups[g].hours_per_year * count
-            hours_once += data.groups[g].hours_initial * count
+            group = data.groups[g]
+            # Setup and sync hours are labour like every other hour; `servers` is what running
+            # the VMs costs (CostBreakdown: one definition per part).
+            work = self._server_work(g)
+            labour += work * count
+            servers += (group.cost - work) * count
+            hours_year += group.hours_per_year * count
+            hours_once += group.hours_initial * count
         batches = len(self.transfers())
         transfers = batches * data.allocation.transfer_cost
         hours_once += batches * data.estate.costs.transfer_hours_per_batch

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from datetime import date
 
 from planner.optimise.strategies import Comparison, WhereAllowed
-from planner.plan import CostBreakdown, Plan, SolveStatus, Strategy
+from planner.plan import COST_PARTS, Plan, SolveStatus, Strategy
 from planner.reports.charts import COMMON_PART, cost_chart, site_map
 from planner.reports.context import (
     Chart,
@@ -29,8 +29,6 @@ from planner.reports.registers import (
 from planner.reports.reproducibility import reproducibility
 from planner.reports.sites import SitePricer, site_rows
 from planner.writers.plan_files import unpriced_note
-
-COST_PARTS = tuple(f.name for f in fields(CostBreakdown))
 
 
 def optimal_of(plans: Sequence[Plan]) -> Plan:

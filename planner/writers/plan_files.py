@@ -24,7 +24,7 @@ from planner.encode import finite
 from planner.fileio import csv_text, write_files_atomic
 from planner.model import Device, LicenceUse, Mode, TermType
 from planner.parts import part_numbers
-from planner.plan import ClassDecision, DeviceClass, Plan, Transfer
+from planner.plan import COST_PARTS, ClassDecision, DeviceClass, Plan, Transfer
 from planner.returns import ReturnEntry, return_entry
 from planner.safe_names import file_name, file_names
 from planner.slac import SlacEntry, slac_entry
@@ -420,8 +420,7 @@ def summary_text(plan: Plan, doc: dict[str, Any],
                else "Proven gap: unknown (the solver proved no bound)"),
               f"Horizon: {doc['estate']['horizon_years']} years", "",
               f"Total cost: {cur} {doc['costs']['total']:,.2f}"]
-    for part in ("purchases", "servers", "labour", "exposure", "flexibility", "transfers",
-                 "reservation_uplift"):
+    for part in COST_PARTS:
         lines.append(f"  {part:<20}{doc['costs'][part]:>16,.2f}")
     by_mode: Counter[str] = Counter()
     devices_by_mode: Counter[str] = Counter()

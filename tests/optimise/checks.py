@@ -154,7 +154,11 @@ def check_costs(plan: Plan) -> None:
     assert math.isclose(site_parts, c.exposure, rel_tol=1e-9, abs_tol=1e-6)
     assert math.isclose(math.fsum(s.flexibility for s in plan.sites), c.flexibility,
                         rel_tol=1e-9, abs_tol=1e-6)
-    assert math.isclose(math.fsum(s.labour for s in plan.sites), c.labour, rel_tol=1e-9,
+    # labour: the sites' hours plus the servers' setup and sync; servers: the VMs alone
+    assert math.isclose(math.fsum(s.labour for s in plan.sites)
+                        + math.fsum(p.labour for p in plan.servers), c.labour, rel_tol=1e-9,
+                        abs_tol=1e-6)
+    assert math.isclose(math.fsum(p.running for p in plan.servers), c.servers, rel_tol=1e-9,
                         abs_tol=1e-6)
     assert math.isclose(math.fsum(e.cost for e in plan.exposure), c.exposure, rel_tol=1e-9,
                         abs_tol=1e-6)
