@@ -326,8 +326,10 @@ def _entitlements(estate: Estate, today: date) -> list[Problem]:
                              expected="one of " + ", ".join(sorted(vas))))
         if ent.in_use + ent.reserved > ent.quantity:
             out.append(warning(file, f"{ent.tag} in {ent.virtual_account}: in_use {ent.in_use} "
-                               f"+ reserved {ent.reserved} is above quantity {ent.quantity}; the "
-                               "plan counts no free unit from it (supply clamped at 0)",
+                               f"+ reserved {ent.reserved} is above quantity {ent.quantity}; "
+                               "the plan takes units in use beyond its own devices' needs as "
+                               "held outside the estate and never counts free units below 0 "
+                               "(supply clamped at 0)",
                                line=line, column="in_use",
                                expected="in_use + reserved at most quantity"))
         if ent.end is not None and ent.end < today:

@@ -26,7 +26,7 @@ from planner.cli.options import (
 )
 from planner.fileio import write_atomic, write_files_atomic
 from planner.graph import GRAPH_FORMATS, export_graph
-from planner.model import Estate
+from planner.model import DataElement, Estate
 from planner.output import check_target
 from planner.plan import COST_PARTS, Plan, SolveStatus
 from planner.problems import SolverError
@@ -217,7 +217,8 @@ def _infeasible_text(plan: Plan, *, sites: int = 12, reasons: int = 3) -> str:
 
 
 COMPARE_HEADERS = ("strategy", "status", "priced", "total", *COST_PARTS, "devices_reserved",
-                   "onprem_servers", "labour_hours_per_year", "exposed_devices", "gap",
+                   "onprem_servers", "labour_hours_per_year", "exposed_devices",
+                   "exposed_by_element", "gap",
                    "infeasible_sites", "devices_in_mode", "fallback_sites", "fallback_devices",
                    "fallback_modes")
 # The default table: what an architect reads first; --wide adds the cost parts, JSON/CSV all.
@@ -241,6 +242,22 @@ def _priced(plans: Sequence[Plan]) -> list[tuple[Plan, Plan | None, WhereAllowed
     return out
 
 
+# Short names for the table: which licence data elements leave, and from how many devices.
+_ELEMENT_SHORT = {DataElement.PID_SERIAL: "id", DataElement.ENTITLEMENT_USAGE: "usage",
+                  DataElement.SOFTWARE_VERSION: "version", DataElement.HOSTNAME: "hostname",
+                  DataElement.HA_MEMBERS: "members"}
+
+
+def exposed_by_element(plan: Plan) -> dict[DataElement, int]:
+    """Per licence data element (in catalogue order), the devices whose element leaves their
+    site under the plan: what differs between strategies, where a plain count of exposed devices
+    would not (every mode sends at least the device's identity once)."""
+    out = dict.fromkeys(DataElement, 0)
+    for item in plan.exposure:
+        out[item.element] += item.devices
+    return out
+
+
 def compare_rows(plans: Sequence[Plan]) -> list[list[Any]]:
     """One row per strategy: feasibility of the pure strategy; the cost and its parts,
     reservations, servers and labour of the pure plan or, when it is infeasible, of the plan
@@ -261,6 +278,8 @@ def compare_rows(plans: Sequence[Plan]) -> list[list[Any]]:
             sum(p.servers for p in priced.servers) if priced else None,
             round(priced.labour_hours_per_year, 1) if priced else None,
             sum(exposed.values()) if ok else None,
+            ";".join(f"{e.value}:{n}" for e, n in exposed_by_element(priced).items())
+            if priced else None,
             round(priced.gap, 6) if priced else None,
             len(plan.infeasible),
             (partial.forced_devices if partial else devices) if ok else None,
@@ -299,9 +318,17 @@ def compare_table_rows(plans: Sequence[Plan], *, wide: bool = False) -> tuple[tu
         rows.append([label, status, _money(data["total"]), vs, in_mode, fallback,
                      *([_money(data[p]) for p in COST_PARTS] if wide else []),
                      _count(data["devices_reserved"]), _count(data["onprem_servers"]),
-                     *([_money(data["labour_hours_per_year"]), _count(data["exposed_devices"])]
+                     *([_money(data["labour_hours_per_year"]), _exposed_cell(priced)]
                        if wide else [])])
     return headers, rows
+
+
+def _exposed_cell(plan: Plan | None) -> str:
+    """The exposure price and, per element that leaves, from how many devices."""
+    if plan is None:
+        return "-"
+    parts = [f"{_ELEMENT_SHORT[e]} {n:,}" for e, n in exposed_by_element(plan).items() if n]
+    return f"{plan.costs.exposure:,.2f}" + (f" ({', '.join(parts)})" if parts else "")
 
 
 def _money(value: float | None) -> str:
