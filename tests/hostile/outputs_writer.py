@@ -96,11 +96,11 @@ def test_write_faults_are_exit_2_and_change_nothing(estate: Path, tmp_path: Path
     real = output._write_new
     calls: list[Path] = []
 
-    def failing(path: Path, data: bytes, mode: int) -> None:
+    def failing(path: Path, data: bytes, mode: int, sync: bool = True) -> None:
         calls.append(path)
         if len(calls) == 3:
             raise OSError(code, os.strerror(code), str(path))
-        real(path, data, mode)
+        real(path, data, mode, sync=sync)
 
     monkeypatch.setattr(output, "_write_new", failing)
     refused(run("plan", str(estate), "-o", str(out), "--date", DATE), os.strerror(code))
@@ -123,7 +123,7 @@ def test_a_failed_swap_keeps_the_previous_set(estate: Path, tmp_path: Path,
 
 
 def test_read_only_single_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    def readonly(path: Path, data: bytes, mode: int) -> None:
+    def readonly(path: Path, data: bytes, mode: int, sync: bool = True) -> None:
         raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(path))
 
     monkeypatch.setattr(output, "_write_new", readonly)
@@ -211,9 +211,9 @@ _CONCURRENT = textwrap.dedent("""
     import sys, time
     from planner import output
     real = output._write_new
-    def slow(path, data, mode):
+    def slow(path, data, mode, sync=True):
         time.sleep(0.02)
-        real(path, data, mode)
+        real(path, data, mode, sync=sync)
     output._write_new = slow
     tag = sys.argv[2]
     files = {f"f{i:02d}.txt": f"{tag} {i}\\n" for i in range(20)}
@@ -249,11 +249,11 @@ _SLOW_PLAN = textwrap.dedent("""
     from planner.cli import main
     real_write, real_exchange = output._write_new, output._exchange
     stage = sys.argv[3]
-    def slow_write(path, data, mode):
+    def slow_write(path, data, mode, sync=True):
         if stage == "write":
             print("writing", flush=True)
             time.sleep(30)
-        real_write(path, data, mode)
+        real_write(path, data, mode, sync=sync)
     def slow_exchange(a, b):
         if stage == "swap":
             print("writing", flush=True)

@@ -26,11 +26,11 @@ def _failing_write(monkeypatch: pytest.MonkeyPatch, fail_at: int) -> list[str]:
     real = output._write_new
     calls: list[str] = []
 
-    def write(path: Path, data: bytes, mode: int) -> None:
+    def write(path: Path, data: bytes, mode: int, sync: bool = True) -> None:
         calls.append(str(path))
         if len(calls) == fail_at:
             raise OSError(errno.ENOSPC, "No space left on device", str(path))
-        real(path, data, mode)
+        real(path, data, mode, sync=sync)
 
     monkeypatch.setattr(output, "_write_new", write)
     return calls
