@@ -10,6 +10,7 @@ import click
 
 from planner.cli import main
 from planner.cli._output import render_rows
+from planner.cli._redact import redact_option
 from planner.cli.engine import _load
 from planner.cli.options import emit, note, table_output, verbosity_options
 from planner.problems import UsageError
@@ -134,8 +135,9 @@ for _tool, _site in (("netbox", "sites"), ("nautobot", "locations")):
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path, dir_okay=False),
               help="The BOM file to write (CycloneDX 1.6 JSON).")
 @table_output
+@redact_option
 def cyclonedx_cmd(plan_file: Path, estate: Path, date_text: str | None, output: Path,
-                  fmt: str) -> None:
+                  fmt: str, redact: bool) -> None:
     """Write a CycloneDX 1.6 licence BOM: each device a component with its licences.
 
     \b
@@ -153,11 +155,18 @@ def cyclonedx_cmd(plan_file: Path, estate: Path, date_text: str | None, output: 
     from planner.runbooks.planned import catalogue_of
 
     planned, when = _planned(estate, plan_file, date_text)
+    scrub: Callable[[str], str] = str
+    if redact:  # a BOM to share: the plan tokenised, then the rendered BOM swept
+        from planner.redact import Redactor
+
+        redactor = Redactor()
+        planned = redactor.planned(planned)
+        scrub = redactor.scrub
     devices = export_devices(planned, when)
     versions = {f"device:{p.device.serial or p.device.hostname}": p.device.version
                 for p in planned.devices}
-    write_atomic(output, licence_bom(devices, planned.estate, catalogue_of(planned.estate),
-                                     versions, when))
+    write_atomic(output, scrub(licence_bom(devices, planned.estate,
+                                           catalogue_of(planned.estate), versions, when)))
     emit(render_rows(("hostname", "site", "mode", "licences", "expiration"),
                      [(d.hostname, d.site, d.mode, len(d.licences),
                        d.expiration.isoformat() if d.expiration else "") for d in devices], fmt))

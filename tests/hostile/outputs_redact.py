@@ -72,6 +72,10 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> tuple[set[str], dict[str, 
         stdout[name] = result.stdout
 
     go("plan", "plan", str(estate), "-o", str(out / "plan"), "--date", DATE)
+    plain = root / "plain-plan"
+    assert run("plan", str(estate), "-o", str(plain), "--date", DATE).exit_code == 0
+    go("cyclonedx", "export", "cyclonedx", str(plain / "plan.json"), "--estate", str(estate),
+       "-o", str(out / "bom.json"))
     go("runbook", "runbook", str(estate), "-o", str(out / "runbooks"), "--date", DATE,
        "--server-url", f"{load_estate(estate).estate.sites[0].id}=https://lic.example.gov/x")
     go("renewal", "renewal", str(estate), "--renewal-date", "2027-06-01", "--date", DATE,
