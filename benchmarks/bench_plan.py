@@ -89,15 +89,19 @@ def naive_end_to_end(estate_yaml: Path, outdir: Path, solver: str) -> dict[str, 
     line per device, as plan/devices.csv does). Timed in its own process for its own RSS."""
     import csv
 
+    from planner.catalogue import load_catalogue
     from planner.loader import load_estate
     from planner.modes import load_modes
     from planner.optimise.data import (
         ModelData,
         Unit,
         build_data,
+        class_needs_slac,
         server_groups,
         site_charges,
+        slac_hours,
         unit_cost,
+        with_slac,
     )
     from planner.optimise.formulation import build_model
     from planner.optimise.solve import solve
@@ -107,6 +111,8 @@ def naive_end_to_end(estate_yaml: Path, outdir: Path, solver: str) -> dict[str, 
     specs = load_modes()
     loaded = time.perf_counter()
     data = build_data(estate, prune=False)  # every eligible mode, as a naive model would
+    cat = estate.catalogue or load_catalogue()
+    slac_of = {c.id: class_needs_slac(c, cat) for c in data.classes.classes}
     units: list[Unit] = []
     device_of: list[tuple[str, str]] = []  # naive unit -> (site, serial)
     members_of: dict[int, list[int]] = {}  # aggregated unit -> its devices' naive units
@@ -120,7 +126,11 @@ def naive_end_to_end(estate_yaml: Path, outdir: Path, solver: str) -> dict[str, 
                 units.append(Unit(
                     id=f"{cid}:{dev.serial}", site=unit.site, class_ids=(cid,), devices=1,
                     members=members, vas=(dev.virtual_account,), modes=unit.modes,
-                    cost={m: unit_cost(estate, site, specs[m], 1, members) for m in unit.modes},
+                    # the same parts as the class model, SLAC hours included
+                    cost={m: with_slac(unit_cost(estate, site, specs[m], 1, members),
+                                       int(slac_of[cid]), slac_hours(estate.costs, m),
+                                       estate.costs.labour_rate_per_hour)
+                          for m in unit.modes},
                     excluded=unit.excluded))
     groups, unit_groups = server_groups(estate, data.reach, units, specs)
     naive = ModelData(estate, data.classes, data.reach, tuple(units),

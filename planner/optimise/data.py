@@ -432,7 +432,7 @@ def _assumptions(estate: Estate, classes: Classes, cat: Catalogue) -> tuple[str,
             for state in ("slr", "plr")}
     for state, n in held.items():
         if n:
-            notes.append(f"{n} device(s) already hold a {state.upper()} reservation: they stay "
+            notes.append(f"{n} device(s) already hold an {state.upper()} reservation: they stay "
                          f"eligible for {state} whatever the product family table says (the "
                          "Smart Account pre-approval still applies: every later change is a new "
                          "request).")

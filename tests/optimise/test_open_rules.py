@@ -114,7 +114,7 @@ def test_a_held_reservation_stays_eligible_and_the_plan_says_so() -> None:
     device = _switch(1, "17.9.4", LicensingState.SLR)
     plan = plan_estate(_estate((device,), _only(Mode.SLR)))
     assert [d.mode for d in plan.class_decisions] == [Mode.SLR]
-    assert any("already hold a SLR reservation" in a for a in plan.assumptions)
+    assert any("already hold an SLR reservation" in a for a in plan.assumptions)
 
 
 def test_untagged_component_offers_its_largest_online_site_for_network_sync() -> None:
