@@ -53,14 +53,15 @@ class OutputError(PlannerError):
 
 def describe(exc: OSError, path: Path | str | None = None) -> str:
     """`path: reason` for an OS error, with a hint for the reasons people meet most."""
-    where = str(path if path is not None else (exc.filename or "?"))
+    target = path if path is not None else exc.filename
+    where = f"{target}: " if target else "standard output or an open file: "
     reason = exc.strerror or str(exc)
     hints = {errno.ENOTDIR: " (a part of the path is a file, not a folder)",
              errno.EROFS: " (the filesystem is mounted read-only)",
              errno.ENOSPC: " (the disk is full)", errno.EDQUOT: " (the disk quota is used up)",
              errno.ENAMETOOLONG: " (choose a shorter path)",
              errno.EACCES: " (no permission)", errno.EPERM: " (not permitted)"}
-    return f"{where}: {reason}{hints.get(exc.errno or 0, '')}"
+    return f"{where}{reason}{hints.get(exc.errno or 0, '')}"
 
 
 def _fail(exc: OSError, path: Path | str | None = None) -> OutputError:

@@ -323,3 +323,18 @@ def test_a_failed_rename_in_the_current_folder_restores_it(tmp_path: Path,
     with pytest.raises(OutputError, match="No space left"):
         write_folder(".", {"a.txt": "new a", "b.txt": "new b", "c.txt": "new c", "d.txt": "d"})
     assert snapshot(out) == before and leftovers(tmp_path) == []
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full (Linux)")
+def test_a_full_standard_output_is_exit_2(estate: Path) -> None:
+    import subprocess
+    import sys
+
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run([sys.executable, "-m", "planner", "graph", str(estate),
+                               "--format", "json"], stdout=full, stderr=subprocess.PIPE,
+                              env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])},
+                              timeout=120, check=False)
+    err = proc.stderr.decode()
+    assert proc.returncode == 2, err
+    assert "No space left on device" in err and "Traceback" not in err
