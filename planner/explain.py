@@ -12,6 +12,7 @@ price at which the nearest lower-exposure alternative costs the same is exact fo
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import Any
@@ -37,6 +38,24 @@ class Alternative:
     lever: str  # the input change that would make it possible ("" if none or not needed)
     cost: float | None  # total plan cost with the site pinned to this mode (after the lever)
     delta: float | None  # cost minus the optimal plan's cost
+    site_cost: float | None = None  # this site's own cost in the pinned plan
+    effect: LeverEffect | None = None  # the lever re-solved without a pin (when there is one)
+
+
+@dataclass(frozen=True, slots=True)
+class LeverEffect:
+    """A lever applied to the whole estate and the optimum re-solved: what it does at this site
+    and what it does to the estate's optimum (other sites may take the change too)."""
+
+    flips: bool  # the re-solved optimum gives the site this mode
+    modes_after: tuple[Mode, ...]  # the site's modes in the re-solved optimum
+    estate_before: float
+    estate_after: float  # the re-solved optimum's total
+    site_gap: float  # pinned cost with the lever minus the re-solved optimum (0 when it flips)
+
+    @property
+    def estate_delta(self) -> float:
+        return self.estate_after - self.estate_before
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +66,8 @@ class Explanation:
     server_site: str | None
     devices: int
     cost: float  # the optimal plan's total cost
+    site_cost: float  # the chosen mode's own cost at this site (labour, exposure, flexibility,
+    #                   PLR uplift; shared servers, transfers and purchases are estate-wide)
     currency: str
     alternatives: tuple[Alternative, ...]
     flips: tuple[str, ...]  # sentences: which input would change the choice
@@ -55,11 +76,20 @@ class Explanation:
         return {
             "site": self.site, "classification": self.classification,
             "modes": [m.value for m in self.modes], "server_site": self.server_site,
-            "devices": self.devices, "cost": round(self.cost, 2), "currency": self.currency,
+            "devices": self.devices, "cost": round(self.cost, 2),
+            "site_cost": round(self.site_cost, 2), "currency": self.currency,
             "alternatives": [{
                 "mode": a.mode.value, "eligible": a.eligible, "reasons": list(a.reasons),
                 "lever": a.lever, "cost": None if a.cost is None else round(a.cost, 2),
                 "delta": None if a.delta is None else round(a.delta, 2),
+                "site_cost": None if a.site_cost is None else round(a.site_cost, 2),
+                "lever_effect": None if a.effect is None else {
+                    "flips_site": a.effect.flips,
+                    "site_modes_after": [m.value for m in a.effect.modes_after],
+                    "estate_before": round(a.effect.estate_before, 2),
+                    "estate_after": round(a.effect.estate_after, 2),
+                    "site_gap": round(a.effect.site_gap, 2),
+                },
             } for a in self.alternatives],
             "flips": list(self.flips),
         }
@@ -140,14 +170,51 @@ def _assume_version(estate: Estate, site_id: str, mode: Mode) -> tuple[Estate, l
 
 
 def _price(planner: Planner, estate: Estate, site_id: str, mode: Mode,
-           options: dict[str, Any]) -> tuple[float | None, tuple[str, ...]]:
+           options: dict[str, Any]) -> tuple[float | None, float | None, tuple[str, ...]]:
+    """(plan total, the site's own cost, reasons) with the site pinned to `mode`."""
     try:
         plan = planner(estate, forced={site_id: mode}, **options)
     except SolverError as exc:
-        return None, (str(exc),)
+        return None, None, (str(exc),)
     if plan.status is SolveStatus.INFEASIBLE:
-        return None, tuple(r for _site, reasons in plan.infeasible for r in reasons)
-    return plan.costs.total, ()
+        return None, None, tuple(r for _site, reasons in plan.infeasible for r in reasons)
+    site_cost = next((d.total for d in plan.sites if d.site == site_id), None)
+    return plan.costs.total, site_cost, ()
+
+
+def _lever_effect(planner: Planner, changed: Estate, best: Plan, site_id: str, mode: Mode,
+                  pinned: float | None, options: dict[str, Any]) -> LeverEffect | None:
+    """Re-solve the changed estate without a pin: does the site flip, and how does the optimum
+    move? The two answers differ when the lever also changes other sites (pre-approving PLR
+    on the Smart Account applies everywhere)."""
+    try:
+        plan = planner(changed, **options)
+    except SolverError:
+        return None
+    if plan.status is SolveStatus.INFEASIBLE:
+        return None
+    after = next((d.modes for d in plan.sites if d.site == site_id), ())
+    flips = mode in after
+    gap = 0.0 if flips or pinned is None else max(0.0, pinned - plan.costs.total)
+    return LeverEffect(flips, tuple(after), best.costs.total, plan.costs.total, gap)
+
+
+def resolve_site(estate: Estate, site_id: str) -> str:
+    """The estate's id for `site_id`: exact, else the one id equal ignoring case; otherwise a
+    UsageError with a suggestion and every site id (an explain of the wrong site helps no one)."""
+    ids = sorted(s.id for s in estate.sites)
+    if site_id in ids:
+        return site_id
+    folded = [i for i in ids if i.casefold() == site_id.casefold()]
+    if len(folded) == 1:
+        return folded[0]
+    close = difflib.get_close_matches(site_id.upper(), [i.upper() for i in ids], n=3,
+                                      cutoff=0.6)
+    by_upper = {i.upper(): i for i in ids}
+    hint = (f"; did you mean {' or '.join(repr(by_upper[c]) for c in close)}?" if close
+            else "")
+    raise UsageError(f"site {site_id!r} is not in the estate{hint} Sites ({len(ids)}): "
+                     + ", ".join(ids))
 
 
 def _classification_exposure(plan: Plan, estate: Estate, classification: str) -> float:
@@ -180,9 +247,7 @@ def _exposure_break_even(planner: Planner, estate: Estate, best: Plan, site_id: 
 def explain_site(estate: Estate, site_id: str, *, planner: Planner | None = None,
                  best: Plan | None = None, **options: Any) -> Explanation:
     """Explain the optimal plan's choice for one site (options go to `plan_estate`)."""
-    if site_id not in {s.id for s in estate.sites}:
-        known = ", ".join(sorted(s.id for s in estate.sites)[:20])
-        raise UsageError(f"site {site_id!r} is not in the estate (sites: {known})")
+    site_id = resolve_site(estate, site_id)
     if not any(d.site == site_id for d in estate.devices):
         raise UsageError(f"site {site_id!r} has no devices, so the plan makes no licensing "
                          "decision there to explain")
@@ -206,13 +271,36 @@ def explain_site(estate: Estate, site_id: str, *, planner: Planner | None = None
                 alternatives.append(Alternative(mode, False, reasons, "", None, None))
                 continue
             lever, priced_on = "; ".join(changes), changed
-        cost, why = _price(planner, priced_on, site_id, mode, options)
+        cost, site_cost, why = _price(planner, priced_on, site_id, mode, options)
         delta = None if cost is None else cost - best.costs.total
-        alternatives.append(Alternative(mode, not reasons, reasons or why, lever, cost, delta))
+        effect = (_lever_effect(planner, priced_on, best, site_id, mode, cost, options)
+                  if lever else None)
+        alternatives.append(Alternative(mode, not reasons, reasons or why, lever, cost, delta,
+                                        site_cost, effect))
     flips = _flips(planner, estate, best, site_id, alternatives, options)
     return Explanation(site_id, estate.site(site_id).classification, decision.modes,
                        decision.server_site, decision.devices, best.costs.total,
-                       estate.costs.currency, tuple(alternatives), tuple(flips))
+                       decision.total, estate.costs.currency, tuple(alternatives), tuple(flips))
+
+
+def lever_sentence(lever: str, mode: Mode, effect: LeverEffect, cur: str) -> str:
+    """A lever's effect said twice: at this site (does it flip), and on the estate's optimum."""
+    if effect.flips:
+        here = f"this site would take {mode.value}"
+    else:
+        stays = ", ".join(m.value for m in effect.modes_after) or "its mode"
+        here = (f"this site would stay {stays}: {mode.value} would still cost {cur} "
+                f"{effect.site_gap:,.2f} more than the best plan with that change")
+    delta = effect.estate_delta
+    if abs(delta) < 0.005:
+        estate = "the estate's optimum would not move"
+    else:
+        estate = (f"the estate's optimum would {'fall' if delta < 0 else 'rise'} by {cur} "
+                  f"{abs(delta):,.2f} ({cur} {effect.estate_before:,.2f} to "
+                  f"{effect.estate_after:,.2f})")
+        if not effect.flips and delta < 0:
+            estate += ", from other sites taking the change"
+    return f"{lever}: {here}; {estate}"
 
 
 def _flips(planner: Planner, estate: Estate, best: Plan, site_id: str,
@@ -220,12 +308,8 @@ def _flips(planner: Planner, estate: Estate, best: Plan, site_id: str,
     cur = estate.costs.currency
     flips = []
     for alt in alternatives:
-        if alt.lever and alt.delta is not None and alt.delta < -0.005:
-            flips.append(f"{alt.lever}: {alt.mode.value} would then save {cur} "
-                         f"{-alt.delta:,.2f} over the horizon")
-        elif alt.lever and alt.delta is not None:
-            flips.append(f"{alt.lever}: {alt.mode.value} would still cost {cur} "
-                         f"{alt.delta:,.2f} more, so the choice would stand")
+        if alt.lever and alt.effect is not None:
+            flips.append(lever_sentence(alt.lever, alt.mode, alt.effect, cur))
     priced = [a for a in alternatives if a.eligible and a.delta is not None]
     if priced:
         nearest = min(priced, key=lambda a: (a.delta or 0.0, a.mode.value))

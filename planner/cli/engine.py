@@ -435,16 +435,23 @@ def explain_cmd(estate: Path, site_id: str, solver: str, time_limit: float, gap:
         emit(dump_json(result.as_dict()))
         return
     cur = result.currency
-    headers = ("mode", "status", f"cost vs plan ({cur})", "why / what to change")
+    headers = ("mode", "status", f"site cost ({cur})", "plan total vs optimum",
+               "why / what to change")
     lines = [f"Site {result.site} ({result.classification}, {result.devices} devices): "
              f"{', '.join(m.value for m in result.modes)}"
              + (f" served by the On-Prem server at {result.server_site}"
                 if result.server_site else ""),
+             f"This site's own cost in the plan: {cur} {result.site_cost:,.2f} (labour, "
+             "exposure, flexibility, PLR uplift)",
              f"Plan total: {cur} {result.cost:,.2f}", ""]
-    rows = [[a.mode.value,
-             "eligible" if a.eligible else ("with a change" if a.lever else "excluded"),
-             "-" if a.delta is None else f"{a.delta:+,.2f}",
-             a.lever or ("see below" if a.reasons else "-")] for a in result.alternatives]
+    chosen = [[", ".join(m.value for m in result.modes), "chosen", f"{result.site_cost:,.2f}",
+               "-", "-"]]
+    rows = chosen + [[a.mode.value,
+                      "eligible" if a.eligible else ("with a change" if a.lever else "excluded"),
+                      "-" if a.site_cost is None else f"{a.site_cost:,.2f}",
+                      "-" if a.delta is None else f"{a.delta:+,.2f}",
+                      a.lever or ("see below" if a.reasons else "-")]
+                     for a in result.alternatives]
     if fmt == "csv":
         emit(render_rows(headers, rows, fmt))
         return
