@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from planner import progress
 from planner.cadence import onprem_sync_limit_days
 from planner.catalogue import (
     Catalogue,
@@ -133,6 +134,9 @@ def load_estate(path: str | Path, *, strict: bool = False,
                 cssm_vas.update(got.virtual_accounts)
         if doc.inventory.get(EVIDENCE):
             read_failed |= _read_evidence(doc, base, display, problems, sources, device_sources)
+        read = sum(len(s.devices) for s in device_sources)
+        progress.mark("read", f"{progress.plural(read, 'device')} from "
+                      f"{progress.plural(len(sources), 'file')}")
         joined = join_devices(device_sources)
         problems.extend(joined.problems)
         vas = _virtual_accounts(doc.virtual_accounts, cssm_vas)
@@ -152,6 +156,8 @@ def load_estate(path: str | Path, *, strict: bool = False,
         # Catalyst 9000 add-ons without their base licence (licences.yaml `pairing`).
         problems.extend(pairing_problems(estate.devices, catalogue, catalogue.pairing,
                                          display))
+        progress.mark("validate", f"{progress.plural(len(estate.devices), 'device')}, "
+                      f"{progress.plural(len(problems), 'problem')}")
     if strict:
         problems = [dataclasses.replace(p, severity=Severity.ERROR) for p in problems]
     if any(p.severity is Severity.ERROR for p in problems):

@@ -12,6 +12,7 @@ import json
 import os
 import signal
 import sqlite3
+import sys
 import threading
 import traceback
 from collections.abc import Mapping
@@ -20,7 +21,7 @@ from typing import Any
 
 import click
 
-from planner import __version__
+from planner import __version__, progress
 from planner.cli.options import verbosity, verbosity_options
 from planner.output import describe
 from planner.problems import ExitCode, InputError, PlannerError, problems_document
@@ -74,7 +75,12 @@ class PlannerCommand(click.Command):
         fmt = ctx.params.get("fmt")
         if isinstance(fmt, str):
             ctx.meta[_FORMAT_KEY] = fmt
-        return super().invoke(ctx)
+        # Stage progress (planner.progress): on a terminal for long runs, always under -v.
+        level = verbosity()
+        stream = sys.stderr
+        with progress.reporting(stream, live=level >= 0 and stream.isatty(),
+                                timings=level >= 1):
+            return super().invoke(ctx)
 
 
 def report_problems(exc: InputError, fmt: str | None) -> None:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from planner import progress
 from planner.cli import main
 from planner.cli._output import dump_json, render_rows
 from planner.cli._redact import redact_option
@@ -24,6 +25,7 @@ from planner.cli.options import (
     warn,
     wide_requested,
 )
+from planner.collector import bulk_objects
 from planner.fileio import write_atomic, write_files_atomic
 from planner.graph import GRAPH_FORMATS, export_graph
 from planner.model import DataElement, Estate
@@ -187,12 +189,20 @@ def plan_cmd(estate: Path, outdir: Path, solver: str, time_limit: float, gap: fl
     if redactor is not None:  # a plan to share: solved on the tokenised estate
         loaded = redactor.estate(loaded)
     plan = plan_estate(loaded, **_solve_kwargs(solver, time_limit, gap, threads))
+    rows, cols, _ = plan.model_size
+    classes = progress.plural(len(plan.classes), "class", "classes")
+    progress.mark("model", f"{classes}, {rows:,} rows x {cols:,} columns", plan.build_seconds)
+    progress.mark("solve", f"{plan.status.value}, gap {plan.gap:.4%} ({plan.solver})",
+                  plan.solve_seconds)
     if plan.status in (SolveStatus.INFEASIBLE, SolveStatus.ERROR):
         raise SolverError(_infeasible_text(plan))
     if redactor is not None:
-        write_files_atomic(outdir, redactor.scrub_files(render_plan_files(plan, when)))
+        with bulk_objects():
+            written = write_files_atomic(outdir,
+                                         redactor.scrub_files(render_plan_files(plan, when)))
     else:
-        write_plan_files(plan, outdir, when)
+        written = write_plan_files(plan, outdir, when)
+    progress.mark("write", progress.plural(len(written), "file"))
     summary = _summary(plan)
     if fmt == "json":
         emit(dump_json(summary))
