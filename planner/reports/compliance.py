@@ -347,9 +347,21 @@ def clocks(plan: Plan, when: date | None, catalogue: Catalogue,
             out.append(Clock(add_to, "SSM On-Prem server", placement.devices,
                              placement.mode.value, "instance removed from CSSM if not synced by",
                              _due(since, onprem.removed_after_days),
-                             f"{onprem.source.split(' An alert,')[0]} (the "
+                             f"{_sentence(onprem.source, 'is removed from CSSM')} (the "
                              f"{onprem.alert_after_days}-day alert is a warning, not a limit)"))
         else:
+            # Network sync runs by itself, but the same CSSM limits bind it: a server that stops
+            # syncing (proxy change, expired token) is alerted and then removed like any other.
+            out.append(Clock(add_to, "SSM On-Prem server", placement.devices,
+                             placement.mode.value, "last successful scheduled sync confirmed "
+                             "(CSSM alerts after this many days without one)",
+                             _due(when, onprem.alert_after_days),
+                             _sentence(onprem.source, "an alert is raised")))
+            out.append(Clock(add_to, "SSM On-Prem server", placement.devices,
+                             placement.mode.value, "instance removed from CSSM if not synced by",
+                             _due(when, onprem.removed_after_days),
+                             f"{_sentence(onprem.source, 'is removed from CSSM')} (network sync "
+                             "is bound by the same limit when it fails)"))
             reauth = network_reauths()
             out.append(Clock(add_to, "SSM On-Prem server", placement.devices,
                              placement.mode.value, "scheduled-sync token re-authentication "
@@ -358,6 +370,14 @@ def clocks(plan: Plan, when: date | None, catalogue: Catalogue,
                              f"{reauth.basis} (Cisco Community 4167182): about "
                              f"{reauth.per_year:.1f} re-authentications a year"))
     return tuple(out)
+
+
+def _sentence(source: str, needle: str) -> str:
+    """The sentence of a multi-sentence source that states one fact (its citation included)."""
+    for part in source.split(". "):
+        if needle in part:
+            return part.rstrip(".") + "."
+    return source
 
 
 def _sites_text(n: int) -> str:

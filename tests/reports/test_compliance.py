@@ -128,3 +128,28 @@ def test_a_statement_names_no_unused_path(hostile: Built) -> None:
 
     assert all(d.mode is not Mode.CSLU for d in hostile.plan.class_decisions)
     assert all("CSLU" not in c.satisfied for c in hostile.compliance.controls)
+
+
+def test_a_network_sync_server_has_the_cssm_sync_clocks_too() -> None:
+    """Network sync runs by itself, but a server that stops syncing is alerted and removed like
+    any other: the pack lists those clocks beside the token re-authentication."""
+    from datetime import date
+
+    from planner.catalogue import load_catalogue
+    from planner.model import Mode
+    from planner.optimise import plan_estate
+    from tests.engine_io.conftest import sample_estate
+
+    when = date(2026, 12, 1)
+    plan = plan_estate(sample_estate(), forced={"DC1": Mode.ONPREM_NETWORK,
+                                                "HQ": Mode.ONPREM_NETWORK})
+    assert any(p.mode is Mode.ONPREM_NETWORK for p in plan.servers)
+    server = [c for c in compliance.clocks(plan, when, load_catalogue())
+              if c.device_class == "SSM On-Prem server" and c.mode == "onprem-network"]
+    kinds = {c.clock.split(" (")[0] for c in server}
+    assert "instance removed from CSSM if not synced by" in kinds
+    assert any(c.clock.startswith("last successful scheduled sync") and c.due == "2026-12-31"
+               for c in server)
+    assert any("token re-authentication" in c.clock for c in server)
+    removed = next(c for c in server if c.clock.startswith("instance removed"))
+    assert removed.due == "2027-03-01" and "is removed from CSSM" in removed.basis
