@@ -7,7 +7,7 @@ every stage that needs to know what a PID is asks `family_for_pid`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -81,6 +81,11 @@ class Catalogue:
     _aliases: dict[str, str]
     _prefixes: tuple[tuple[str, str], ...]  # (upper-case prefix, family id), longest first
     pairing: tuple[PairingRule, ...] = ()
+    # PID -> family, filled as PIDs are asked for: an estate has a few thousand distinct PIDs
+    # and a plan asks per device (the plan writer ~2 per device). Not an init field, so a
+    # catalogue built from another (estate overrides) never inherits its answers.
+    _family_of: dict[str, ProductFamily | None] = field(default_factory=dict, init=False,
+                                                         repr=False, compare=False)
 
     def canonical_tag(self, name: str) -> str | None:
         """The canonical short tag for any spelling of a licence, or None when unknown.
@@ -105,11 +110,16 @@ class Catalogue:
         return self.licences[tag]
 
     def family_for_pid(self, pid: str) -> ProductFamily | None:
+        """The family of the longest matching PID prefix, or None."""
+        try:
+            return self._family_of[pid]
+        except KeyError:
+            pass
         upper = pid.strip().upper()
-        for prefix, family_id in self._prefixes:
-            if upper.startswith(prefix):
-                return self.families[family_id]
-        return None
+        found = next((self.families[family_id] for prefix, family_id in self._prefixes
+                      if upper.startswith(prefix)), None)
+        self._family_of[pid] = found
+        return found
 
 
 _REGID = re.compile(r"com\.cisco\.([^,\s]+)(?:,|$)")

@@ -407,8 +407,10 @@ def unpriced_note(plan: Plan) -> str:
 # --- summary ----------------------------------------------------------------------------------
 
 def summary_text(plan: Plan, doc: dict[str, Any],
-                 assignments: list[Assignment] | None = None) -> str:
-    """A page a person reads first: status, cost parts, sites by mode, what to do next."""
+                 assignments: list[Assignment] | None = None,
+                 obligations: tuple[list[SlacEntry], list[ReturnEntry]] | None = None) -> str:
+    """A page a person reads first: status, cost parts, sites by mode, what to do next.
+    `obligations` is plan_obligations' answer when the caller has it (it walks every device)."""
     cur = doc["estate"]["currency"]
     lines = [f"Plan for {plan.estate.name} ({doc['schema']})"]
     if doc["generated"]:
@@ -430,7 +432,7 @@ def summary_text(plan: Plan, doc: dict[str, Any],
     assignments = assignments or device_assignments(plan)
     for _device, _cls, decision in assignments:
         devices_by_mode[decision.mode.value if decision else "unassigned"] += 1
-    slacs, returns = plan_obligations(plan, assignments)
+    slacs, returns = obligations or plan_obligations(plan, assignments)
     lines += ["", "Sites and devices by mode:"]
     for name in sorted(set(by_mode) | set(devices_by_mode)):
         lines.append(f"  {name:<20}{by_mode[name]:>6} sites{devices_by_mode[name]:>9} devices")
@@ -484,6 +486,7 @@ def render_plan_files(plan: Plan, generated: date | None = None) -> dict[str, st
     """Every plan file, rendered in memory: relative path -> content."""
     doc = plan_document(plan, generated, encoded_classes=True)
     assignments = device_assignments(plan)
+    obligations = plan_obligations(plan, assignments)  # once: it walks every device
     files: dict[str, str | bytes] = {
         "plan.json": json_text(doc),
         "devices.csv": _devices_csv(assignments),
@@ -491,10 +494,10 @@ def render_plan_files(plan: Plan, generated: date | None = None) -> dict[str, st
         "onprem.json": json_text({"schema": PLAN_SCHEMA, "servers": doc["servers"]}),
         "transfers.csv": _transfers_csv(doc),
         "purchases.csv": _purchases_csv(plan),
-        "summary.txt": summary_text(plan, doc, assignments),
+        "summary.txt": summary_text(plan, doc, assignments, obligations),
     }
     files.update(_reservation_files(plan))
-    files.update(_obligation_files(*plan_obligations(plan, assignments)))
+    files.update(_obligation_files(*obligations))
     return files
 
 
