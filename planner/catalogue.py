@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -118,10 +118,12 @@ class Catalogue:
         upper = pid.strip().upper()
         found = next((self.families[family_id] for prefix, family_id in self._prefixes
                       if upper.startswith(prefix)), None)
-        self._family_of[pid] = found
+        if len(self._family_of) < _PID_MEMO:  # bounded, whatever an input holds
+            self._family_of[pid] = found
         return found
 
 
+_PID_MEMO = 1 << 16
 _REGID = re.compile(r"com\.cisco\.([^,\s]+)(?:,|$)")
 _FOLD = re.compile(r"[\s_\-]+")
 
@@ -219,6 +221,7 @@ def load_catalogue(root: Path | None = None) -> Catalogue:
 _VERSION_PART = re.compile(r"\d+")
 
 
+@lru_cache(maxsize=1 << 16)  # an estate has hundreds of distinct versions, asked per class
 def version_key(version: str) -> tuple[int, ...]:
     """A sortable key for Cisco version strings: `17.3.2`, `17.03.02a`, `10.2(1)F`, `9.16(3)`."""
     return tuple(int(p) for p in _VERSION_PART.findall(version)[:4])
