@@ -18,12 +18,12 @@ from dataclasses import dataclass
 import networkx as nx
 
 from planner.encode import xml_text
-from planner.model import Estate, InternetAccess, Mode
+from planner.model import Estate, InternetAccess
+from planner.modes import server_modes
 from planner.problems import InputError, error
 
 INTERNET = "internet"
 SERVER_TAGS = frozenset({"dc", "server"})
-_ONPREM = frozenset({Mode.ONPREM_NETWORK, Mode.ONPREM_MANUAL})
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +116,7 @@ def analyse_reach(estate: Estate, graph: nx.Graph | None = None) -> Reach:
             policy = estate.policy(site.classification)
         except KeyError:
             continue
-        if policy.allowed_modes & _ONPREM:
+        if policy.allowed_modes & server_modes():
             onprem_ok.add(site.id)
     tagged = {s.id for s in estate.sites if SERVER_TAGS & {t.lower() for t in s.tags}}
     cssm = frozenset(s.id for s in estate.sites if s.internet is not InternetAccess.NONE)

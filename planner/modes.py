@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 from functools import cache
 from pathlib import Path
@@ -49,11 +51,27 @@ class ModeSpec:
     hours_per_cadence_site: float = 0.0
     hours_per_cadence_device: float = 0.0
     hours_per_cadence_server: float = 0.0
+    # How the device and the reports see the mode (models/modes.yaml, "Fields").
+    transport: str = ""  # `license smart transport`: smart, cslu, off; "" for reservations
+    carries_media: bool = False  # a recurring sync or report crosses an air gap on media
+    reporting_words: str = ""  # how often data leaves, in words
+    colour: str = "#bbbbbb"  # chart and map colour
 
     @property
     def networked(self) -> bool:
         """True when licence data leaves over a network path, without anyone carrying it."""
         return self.needs_internet or self.server_needs_internet
+
+    @property
+    def reports_usage(self) -> bool:
+        """True when devices send usage reports (every mode but the reservations)."""
+        return bool(self.transport)
+
+    @property
+    def device_networked(self) -> bool:
+        """True when the device pushes its reports over the site network (to CSSM, a CSLU or an
+        SSM On-Prem server), even if the server's own sync is carried across an air gap."""
+        return self.transport in ("smart", "cslu")
 
 
 def data_leaving_for(spec: ModeSpec, policy: ClassificationPolicy) -> frozenset[DataElement]:
@@ -64,7 +82,9 @@ def data_leaving_for(spec: ModeSpec, policy: ClassificationPolicy) -> frozenset[
 
 
 _BOOL_FIELDS = ("needs_internet", "needs_server", "server_needs_internet", "needs_slup",
-                "reservation", "pooled")
+                "reservation", "pooled", "carries_media")
+_TRANSPORTS = ("smart", "cslu", "off", "")
+_COLOUR = re.compile(r"#[0-9A-Fa-f]{6}")
 _FLOAT_FIELDS = tuple(
     f.name for f in fields(ModeSpec)
     if f.name.startswith(("hours_", "transfers_", "manual_trips", "server_trips"))
@@ -102,7 +122,8 @@ def modes_for(costs: CostAssumptions) -> dict[Mode, ModeSpec]:
 
 
 def _spec(mode: Mode, raw: dict[str, Any], where: str) -> ModeSpec:
-    missing = [k for k in ("name", "data_leaving", "source", *_BOOL_FIELDS) if k not in raw]
+    missing = [k for k in ("name", "data_leaving", "source", "reporting_words", "colour",
+                           "transport", *_BOOL_FIELDS) if k not in raw]
     if missing:
         raise ValueError(f"{where}: mode {mode} lacks {', '.join(missing)}")
     values: dict[str, Any] = {name: bool(raw[name]) for name in _BOOL_FIELDS}
@@ -111,6 +132,13 @@ def _spec(mode: Mode, raw: dict[str, Any], where: str) -> ModeSpec:
         if value < 0:
             raise ValueError(f"{where}: mode {mode} has negative {name}")
         values[name] = value
+    transport = str(raw.get("transport") or "")
+    if transport not in _TRANSPORTS or (transport == "") != values["reservation"]:
+        raise ValueError(f"{where}: mode {mode} has transport {transport!r}; expected one of "
+                         "smart, cslu, off (empty only for a reservation)")
+    colour = str(raw.get("colour") or "")
+    if not _COLOUR.fullmatch(colour):
+        raise ValueError(f"{where}: mode {mode} has colour {colour!r}; expected #RRGGBB")
     cadence = str(raw.get("cadence") or "")
     if cadence and cadence not in CADENCES:
         raise ValueError(f"{where}: mode {mode} has unknown cadence {cadence!r}")
@@ -120,6 +148,9 @@ def _spec(mode: Mode, raw: dict[str, Any], where: str) -> ModeSpec:
         data_leaving=frozenset(DataElement(e) for e in raw["data_leaving"]),
         source=" ".join(str(raw["source"]).split()),
         cadence=cadence,
+        transport=transport,
+        reporting_words=" ".join(str(raw.get("reporting_words") or "").split()),
+        colour=colour,
         **values,
     ))
 
@@ -147,3 +178,53 @@ def read_modes(path: Path) -> dict[Mode, ModeSpec]:
 def load_modes() -> dict[Mode, ModeSpec]:
     """The bundled mode catalogue, read once per process."""
     return read_modes(models_dir() / "modes.yaml")
+
+
+def modes_where(test: Callable[[ModeSpec], bool]) -> frozenset[Mode]:
+    """The modes of the bundled catalogue whose spec passes `test`: the one way code outside the
+    optimiser asks "which modes are reservations / need a server / carry media ..."."""
+    return frozenset(m for m, spec in load_modes().items() if test(spec))
+
+
+@cache
+def reservation_modes() -> frozenset[Mode]:
+    """SLR and PLR in today's catalogue: licences locked to the device."""
+    return modes_where(lambda s: s.reservation)
+
+
+@cache
+def server_modes() -> frozenset[Mode]:
+    """The SSM On-Prem modes: a server must serve the site."""
+    return modes_where(lambda s: s.needs_server)
+
+
+@cache
+def networked_modes() -> frozenset[Mode]:
+    """Licence data leaves over a network path, nobody carries it."""
+    return modes_where(lambda s: s.networked)
+
+
+@cache
+def carried_modes() -> frozenset[Mode]:
+    """A recurring sync or report crosses an air gap on removable media."""
+    return modes_where(lambda s: s.carries_media)
+
+
+@cache
+def reporting_modes() -> frozenset[Mode]:
+    """Devices send usage reports (every mode but the reservations)."""
+    return modes_where(lambda s: s.reports_usage)
+
+
+@cache
+def device_networked_modes() -> frozenset[Mode]:
+    """Devices push reports over the site network (to CSSM, a CSLU or an On-Prem server)."""
+    return modes_where(lambda s: s.device_networked)
+
+
+def mode_colour(mode: str) -> str:
+    """The chart colour of a mode value (grey for anything not in the catalogue)."""
+    try:
+        return load_modes()[Mode(mode)].colour
+    except ValueError:
+        return "#bbbbbb"

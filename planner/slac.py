@@ -17,6 +17,7 @@ from enum import StrEnum
 
 from planner.catalogue import Catalogue, ProductFamily, runs_slup
 from planner.model import Device, LicenceUse, LicensingState, Mode
+from planner.modes import carried_modes, networked_modes
 
 
 class SlacPath(StrEnum):
@@ -24,8 +25,6 @@ class SlacPath(StrEnum):
     OFFLINE = "offline"  # generated in CSSM for the UDI, carried in as a file, imported
 
 
-ONLINE_MODES = frozenset({Mode.CSSM_DIRECT, Mode.CSLU, Mode.ONPREM_NETWORK})
-OFFLINE_MODES = frozenset({Mode.OFFLINE, Mode.ONPREM_MANUAL})
 
 
 def gated_licences(licences: Iterable[LicenceUse], catalogue: Catalogue) -> tuple[str, ...]:
@@ -47,9 +46,9 @@ def _runs_slup(family: ProductFamily | None, version: str, state: LicensingState
 
 def slac_path(mode: Mode | None) -> SlacPath | None:
     """How a device in `mode` obtains its SLAC; None in SLR/PLR (the reservation carries it)."""
-    if mode in ONLINE_MODES:
+    if mode in networked_modes():
         return SlacPath.ONLINE
-    if mode in OFFLINE_MODES:
+    if mode in carried_modes():
         return SlacPath.OFFLINE
     return None
 

@@ -29,12 +29,12 @@ from enum import StrEnum
 from planner.cadence import onprem_manual_syncs
 from planner.catalogue import Catalogue
 from planner.model import CostAssumptions, Device, Estate, Mode
-from planner.modes import load_modes
+from planner.modes import carried_modes, load_modes
 from planner.optimise.classes import slup_state
 from planner.reporting import ReportingCatalogue, ReportingPolicy, licence_class
 from planner.runbooks.planned import PlannedEstate, catalogue_of
 
-CARRIED_MODES = (Mode.OFFLINE, Mode.ONPREM_MANUAL)
+CARRIED_MODES = carried_modes()  # the catalogue's carries_media modes
 HORIZON_DAYS = 365  # "the next year"
 # ASSUMPTION: two days from collecting the reports to importing the ACKs (carry out and upload
 # on day 0-1, the ACK is downloaded as soon as CSSM has processed the upload, carried in and

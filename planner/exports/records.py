@@ -9,10 +9,9 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from planner.model import Entitlement, Estate, LicensingState, Mode, TermType
+from planner.modes import reservation_modes
 from planner.reporting import LicenceClass, load_reporting
 from planner.runbooks.planned import PlannedEstate
-
-RESERVING = (Mode.SLR, Mode.PLR)
 
 
 class ReservationState(StrEnum):
@@ -43,7 +42,7 @@ class ExportDevice:
 
 def _reservation(state: LicensingState, mode: Mode | None) -> ReservationState:
     reserved_now = state in (LicensingState.SLR, LicensingState.PLR)
-    if mode in RESERVING:
+    if mode in reservation_modes():
         return (ReservationState.RESERVED if reserved_now and state.value == mode.value
                 else ReservationState.TO_RESERVE)
     return ReservationState.TO_RETURN if reserved_now else ReservationState.NONE
@@ -85,7 +84,8 @@ def export_devices(planned: PlannedEstate, as_of: date | None) -> list[ExportDev
         candidates: list[tuple[date, str]] = []
         if ends:
             candidates.append((min(ends), "subscription ends"))
-        if p.mode is not None and p.mode not in RESERVING and as_of is not None and window:
+        reports = p.mode is not None and p.mode not in reservation_modes()
+        if reports and as_of is not None and window:
             candidates.append((as_of + timedelta(days=window), "usage report acknowledged"))
         deadline, reason = min(candidates) if candidates else (None, "")
         out.append(ExportDevice(

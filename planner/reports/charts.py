@@ -13,14 +13,10 @@ from dataclasses import dataclass
 
 from planner.graph import boundary_free_components, build_graph
 from planner.model import Estate, InternetAccess, Mode
+from planner.modes import mode_colour
 from planner.plan import Plan
 from planner.reports.context import StrategyRow
 
-MODE_COLOURS = {  # Okabe-Ito: tells apart under the common colour-vision deficiencies
-    Mode.CSSM_DIRECT.value: "#0072B2", Mode.CSLU.value: "#56B4E9",
-    Mode.ONPREM_NETWORK.value: "#009E73", Mode.ONPREM_MANUAL.value: "#F0E442",
-    Mode.OFFLINE.value: "#E69F00", Mode.SLR.value: "#CC79A7", Mode.PLR.value: "#D55E00",
-}
 PART_COLOURS = ("#4E79A7", "#F28E2B", "#59A14F", "#E15759", "#76B7B2", "#EDC948", "#B07AA1",
                 "#9C755F")
 _FONT = 'font-family="DejaVu Sans, Arial, sans-serif"'
@@ -187,7 +183,7 @@ def site_map(estate: Estate, plan: Plan | None) -> str:
             ty = box.y + HEAD + PAD + (k // box.cols) * (TILE_H + GAP)
             centre[site_id] = (tx + TILE_W / 2, ty + TILE_H / 2)
             mode = modes.get(site_id, "")
-            colour = MODE_COLOURS.get(mode.split("+")[0], "#bbbbbb")
+            colour = mode_colour(mode.split("+")[0])
             server = site_id in servers
             stroke = ' stroke="#111" stroke-width="3"' if server else ' stroke="#666"'
             tip = (f"{site.name} ({site.id}) | {site.classification} | internet "
@@ -278,7 +274,7 @@ def _map_legend(y: float) -> str:
     for i, mode in enumerate(Mode):
         x = 10 + i * 172
         parts.append(f'<rect x="{_n(x)}" y="{_n(y + 8)}" width="14" height="14" '
-                     f'fill="{MODE_COLOURS[mode.value]}" stroke="#666"/>'
+                     f'fill="{mode_colour(mode.value)}" stroke="#666"/>'
                      f'<text x="{_n(x + 20)}" y="{_n(y + 20)}">{_esc(mode.value)}</text>')
     parts.append(f'<line x1="10" y1="{_n(y + 40)}" x2="60" y2="{_n(y + 40)}" stroke="#b22222" '
                  f'stroke-width="2" stroke-dasharray="7 4"/><text x="68" y="{_n(y + 44)}">'

@@ -24,7 +24,7 @@ from planner.model import (
     LicensingState,
     Mode,
 )
-from planner.modes import load_modes
+from planner.modes import load_modes, reservation_modes, server_modes
 from planner.plan import DeviceClass, Plan, SolveStatus
 from planner.reporting import LicenceClass, licence_class, load_reporting
 from planner.reports.charts import site_map
@@ -161,7 +161,7 @@ def flows(plan: Plan) -> tuple[Flow, ...]:
     for group in groups(plan):
         elements, _ = leaving(estate, group)
         site = group.site
-        if group.mode in (Mode.ONPREM_NETWORK, Mode.ONPREM_MANUAL):
+        if group.mode in server_modes():
             server = group.server_site or site.id
             served.setdefault(f"{server}|{group.mode.value}", set()).update(elements)
             if server == site.id:
@@ -177,7 +177,7 @@ def flows(plan: Plan) -> tuple[Flow, ...]:
     for placement in plan.servers:
         site = estate.site(placement.site)
         elements = frozenset(served.get(f"{site.id}|{placement.mode.value}", set()))
-        media = placement.mode is Mode.ONPREM_MANUAL
+        media = load_modes()[placement.mode].carries_media
         rows.append((f"{site.id} (SSM On-Prem server)", site.classification,
                      placement.mode.value, ordered(elements), CSSM,
                      "sync file carried on removable media" if media
@@ -316,7 +316,7 @@ def clocks(plan: Plan, when: date | None, catalogue: Catalogue,
             def add(clock: str, due: str, basis: str, k: _Kind = kind, at: str = site,
                     m: Mode = mode) -> None:
                 out.append(Clock(at, k.family, k.devices, m.value, clock, due, basis))
-            if mode in (Mode.SLR, Mode.PLR):
+            if mode in reservation_modes():
                 codes = kind.devices + kind.members
                 add(f"keep {codes} authorization code(s) ({kind.devices} devices, "
                     f"{kind.members} members)", "for the life of each device", _RESERVE_SOURCE)
@@ -515,7 +515,7 @@ def risks(plan: Plan, flows_: tuple[Flow, ...]) -> tuple[Risk, ...]:
                         "device out of policy.", f"Carry a report-and-ACK round trip every "
                         f"{trips.interval_days} days (clocks table); re-report within 90 days of "
                         "any licence change."))
-    if modes & {Mode.SLR, Mode.PLR}:
+    if modes & reservation_modes():
         out.append(Risk("Lost authorization codes or an RMA without a return code strand "
                         "reserved licences.", "Keep the codes with the reservation manifests; "
                         "return codes before a device leaves the site."))

@@ -17,18 +17,6 @@ from planner.reports.context import ExposureRow
 
 CSSM = "Cisco Smart Software Manager (cloud)"
 
-# How often data leaves, in words; the number beside it comes from models/modes.yaml.
-_CADENCE = {
-    Mode.CSSM_DIRECT: "usage report every 30 days (automatic)",
-    Mode.CSLU: "usage report every 30 days, relayed by the collector",
-    Mode.ONPREM_NETWORK: "scheduled network sync of the server (monthly)",
-    Mode.ONPREM_MANUAL: "manual file sync of the server at least every 30 days",
-    Mode.OFFLINE: "usage report carried out, acknowledgement carried back (every 90 days)",
-    Mode.SLR: "once at reservation, then at each change (request/authorization codes)",
-    Mode.PLR: "once at reservation (request code)",
-}
-
-
 def solved(plan: Plan) -> bool:
     return plan.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
 
@@ -55,7 +43,7 @@ def route(mode: Mode, site: Site, server_site: str | None) -> tuple[str, str]:
 
 
 def cadence(spec: ModeSpec) -> str:
-    return f"{_CADENCE[spec.mode]}; {spec.transfers_per_year:g} a year"
+    return f"{spec.reporting_words}; {spec.transfers_per_year:g} a year"
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,7 @@ from planner.eligibility import mode_exclusions
 from planner.explain import lever_estate
 from planner.graph import Reach, analyse_reach
 from planner.model import Estate, LicensingState, Mode
-from planner.modes import data_leaving_for, load_modes, modes_for
+from planner.modes import data_leaving_for, load_modes, modes_for, server_modes
 from planner.optimise.data import (
     class_needs_slac,
     exposure_share,
@@ -31,7 +31,6 @@ from planner.plan import DeviceClass, Plan
 from planner.reports.context import Alternative, Flip, SiteRow
 
 _EPS = 0.005
-_ONPREM = (Mode.ONPREM_NETWORK, Mode.ONPREM_MANUAL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +63,7 @@ class SitePricer:
 
     def _server(self, est: Estate, site: str, mode: Mode) -> tuple[float, float, str]:
         """A new SSM On-Prem server when none of the mode serves the site: (cost, hours, note)."""
-        if mode not in _ONPREM or (mode, site) in self.served:
+        if mode not in server_modes() or (mode, site) in self.served:
             return 0.0, 0.0, ""
         costs, spec = est.costs, modes_for(est.costs)[mode]
         years = costs.horizon_years

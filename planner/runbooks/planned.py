@@ -15,7 +15,7 @@ from planner.encode import one_line
 from planner.fileio import read_text
 from planner.graph import analyse_reach
 from planner.model import Estate, LicensingState, Mode
-from planner.modes import load_modes
+from planner.modes import carried_modes, load_modes, server_modes
 from planner.optimise.classes import Classes, build_classes
 from planner.plan import Plan
 from planner.problems import InputError, error
@@ -45,7 +45,7 @@ def from_plan(plan: Plan) -> PlannedEstate:
                       reserved.get((device.hostname, device.serial), ()))
         for device, _cls, decision in device_assignments(plan))
     servers = tuple(sorted((p.site, tuple(sorted(p.virtual_accounts))) for p in plan.servers
-                           if p.mode is Mode.ONPREM_MANUAL))
+                           if p.mode in carried_modes()))
     return PlannedEstate(plan.estate, devices, servers, "solved")
 
 
@@ -130,7 +130,7 @@ def recheck(estate: Estate, classes: Classes,
                 estate, site, classes.families[cls.id], cls.version, LicensingState(cls.state),
                 reach, specs)
         reasons = list(verdict[mode])
-        if mode in (Mode.ONPREM_NETWORK, Mode.ONPREM_MANUAL):
+        if mode in server_modes():
             if not server or cls.site not in reach.serves.get(str(server), frozenset()):
                 reasons.append(f"On-Prem server site {one_line(str(server or 'none'))} cannot "
                                f"serve site {one_line(cls.site)}")
@@ -197,5 +197,5 @@ def from_plan_file(estate: Estate, path: Path) -> PlannedEstate:
     servers = tuple(sorted(
         (str(s["site"]), tuple(sorted(str(a["virtual_account"])
                                       for a in s.get("local_accounts") or [])))
-        for s in doc.get("servers") or [] if s.get("mode") == Mode.ONPREM_MANUAL.value))
+        for s in doc.get("servers") or [] if s.get("mode") in carried_modes()))
     return PlannedEstate(estate, tuple(rows), servers, name)

@@ -11,7 +11,13 @@ from planner.cadence import offline_trips
 from planner.catalogue import Catalogue, ProductFamily
 from planner.encode import cli_value
 from planner.model import DataElement, Device, Estate, InternetAccess, LicensingState, Mode
-from planner.modes import load_modes
+from planner.modes import (
+    device_networked_modes,
+    load_modes,
+    reporting_modes,
+    reservation_modes,
+    server_modes,
+)
 from planner.optimise.classes import slup_state
 from planner.returns import ReturnEntry, return_entry
 from planner.runbooks.catalogue import Command, CommandCatalogue, Platform
@@ -26,9 +32,6 @@ from planner.runbooks.types import (
 )
 from planner.slac import SlacEntry, SlacPath, slac_entry
 
-REPORTING_MODES = (Mode.CSSM_DIRECT, Mode.CSLU, Mode.ONPREM_NETWORK, Mode.ONPREM_MANUAL,
-                   Mode.OFFLINE)
-NETWORKED_MODES = (Mode.CSSM_DIRECT, Mode.CSLU, Mode.ONPREM_NETWORK, Mode.ONPREM_MANUAL)
 CSSM_WORKSTATION = "the CSSM workstation (internet side)"
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
@@ -39,7 +42,7 @@ def interval_days(mode: Mode) -> int | None:
 
     Under On-Prem manual sync the device still pushes to its server over the site network at the
     network-sync rate; only the server's sync with CSSM crosses the air gap."""
-    if mode not in NETWORKED_MODES:
+    if mode not in device_networked_modes():
         return None
     source = Mode.ONPREM_NETWORK if mode is Mode.ONPREM_MANUAL else mode
     per_year = load_modes()[source].transfers_per_year
@@ -119,7 +122,7 @@ def _values(planned: PlannedDevice, family: ProductFamily | None, settings: Runb
         "proxy_host": settings.proxy_host or "<proxy host>",
         "proxy_port": settings.proxy_port or "<proxy port>",
         "id_token": f"<ID token from the SSM On-Prem local account {device.virtual_account}>"
-        if mode in (Mode.ONPREM_NETWORK, Mode.ONPREM_MANUAL)
+        if mode in server_modes()
         else f"<ID token from CSSM, Virtual Account {device.virtual_account}>",
         "interval_days": str(interval) if interval else "<days>",
         "usage_file": f"{fs}{stem}_usage.txt",
@@ -134,7 +137,7 @@ def _values(planned: PlannedDevice, family: ProductFamily | None, settings: Runb
 
 
 def _privacy(b: _Builder, estate: Estate, planned: PlannedDevice, mode: Mode) -> None:
-    if mode not in REPORTING_MODES:
+    if mode not in reporting_modes():
         return
     policy = estate.policy(estate.site(planned.device.site).classification)
     if policy.hostname_privacy:
@@ -315,7 +318,7 @@ def _rollback(b: _Builder, mode: Mode, state: str) -> list[Step]:
     out = _Builder(b.platform, b.values, b.fallback)
     if mode is Mode.SLR and state == "slr":
         return []  # the existing reservation is only verified: nothing to undo
-    if mode in (Mode.SLR, Mode.PLR) and state not in ("slr", "plr"):
+    if mode in reservation_modes() and state not in ("slr", "plr"):
         out.command("reservation-return", "Return the reservation (prints a return code)")
         out.other(StepKind.PORTAL, "Enter the return code in CSSM",
                   "the reserved licences go back to the Virtual Account", "")
@@ -383,7 +386,7 @@ def device_runbook(estate: Estate, planned: PlannedDevice, catalogue: Catalogue,
         if back is not None:
             _return_first(b, planned, back, carry)
         _privacy(b, estate, planned, mode)
-        if mode in (Mode.SLR, Mode.PLR):
+        if mode in reservation_modes():
             _reservation(b, planned, family, mode, carry)
         elif mode is Mode.OFFLINE:
             _offline(b, estate, planned, carry)
@@ -414,11 +417,10 @@ def _variables(planned: PlannedDevice, platform: Platform | None, values: Mappin
     device = planned.device
     site = estate.site(device.site)
     policy = estate.policy(site.classification)
-    transport = {Mode.CSSM_DIRECT: "smart", Mode.CSLU: "cslu", Mode.ONPREM_NETWORK: "cslu",
-                 Mode.ONPREM_MANUAL: "cslu", Mode.OFFLINE: "off"}.get(mode) if mode else None
-    url = {Mode.CSLU: values["cslu_url"], Mode.ONPREM_NETWORK: values["onprem_url"],
-           Mode.ONPREM_MANUAL: values["onprem_url"]}.get(mode) if mode else None
-    reporting = mode in REPORTING_MODES if mode else False
+    transport = (load_modes()[mode].transport or None) if mode else None
+    url = (values["onprem_url"] if mode in server_modes() else
+           values["cslu_url"] if mode is Mode.CSLU else None)
+    reporting = mode in reporting_modes() if mode else False
     return {
         "site": device.site, "pid": device.pid, "serial": device.serial,
         "virtual_account": device.virtual_account, "mode": mode.value if mode else None,
@@ -435,7 +437,7 @@ def _variables(planned: PlannedDevice, platform: Platform | None, values: Mappin
             "tags": [{"tag": t, "count": n} for t, n in planned.reserved],
             "members": _units(device),
             "scope": values["scope"],
-        } if mode in (Mode.SLR, Mode.PLR) else None,
+        } if mode in reservation_modes() else None,
         "slac": {"licences": list(slac.licences), "path": slac.path.value,
                  "scope": values["scope"]} if slac else None,
         "return_reservation": {"holds": back.held.value, "units": list(back.units)}
