@@ -12,7 +12,7 @@ from jinja2 import TemplateError
 from planner.model import Estate, Mode
 from planner.problems import UsageError
 from planner.runbooks.carry import Trip
-from planner.runbooks.render import BLANK, CHANGE_FIELDS, step_body, step_sources
+from planner.runbooks.change import BLANK, CHANGE_FIELDS, step_body, step_sources
 from planner.runbooks.schedule import site_recurring
 from planner.runbooks.types import DeviceRunbook, Step, StepKind
 

@@ -12,14 +12,10 @@ from planner.encode import code_span, fence, one_line
 from planner.model import Estate, Mode
 from planner.output import MANIFEST
 from planner.runbooks.carry import Trip, carry_csv
+from planner.runbooks.change import BLANK, CHANGE_FIELDS, step_body, step_sources
 from planner.runbooks.schedule import site_recurring
 from planner.runbooks.types import DeviceRunbook, Step, StepKind
 from planner.safe_names import file_names
-
-BLANK = "________________"
-CHANGE_FIELDS = ("Change ID", "Planned window start (date, time, zone)",
-                 "Planned window end (date, time, zone)", "Implementer", "Approver",
-                 "Rollback decision point (time)")
 
 
 def _md_cell(value: object) -> str:
@@ -36,16 +32,6 @@ def _table(header: Iterable[str], rows: Iterable[Iterable[object]],
     out = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     out += ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows]
     return out
-
-
-def step_body(step: Step) -> list[str]:
-    """The lines to type for a device step (config wrapped in configure terminal / end);
-    unconfirmed text is prefixed so it can never be pasted as a live command."""
-    if step.kind is not StepKind.DEVICE or not step.lines:
-        return []
-    body = ["configure terminal", *step.lines, "end"] if step.context == "config" \
-        else list(step.lines)
-    return body if step.confirmed else [f"! UNCONFIRMED: {line}" for line in body]
 
 
 def _step_md(number: int, step: Step, refs: Mapping[str, int]) -> list[str]:
@@ -97,11 +83,6 @@ def device_text(rb: DeviceRunbook) -> str:
                 url = step.source.rsplit("<", 1)[-1].rstrip(">")
                 out.append(f"! source: {url}")
     return "\n".join(one_line(line) for line in out) + "\n"
-
-
-def step_sources(runbooks: Iterable[DeviceRunbook]) -> list[str]:
-    return sorted({s.source for rb in runbooks for s in (*rb.prechecks, *rb.steps, *rb.rollback)
-                   if s.source})
 
 
 def site_markdown(estate: Estate, site_id: str, runbooks: list[DeviceRunbook],
