@@ -16,6 +16,7 @@ from planner.fileio import write_atomic
 from planner.model import Estate
 from planner.output import check_target
 from planner.problems import UsageError
+from planner.reports.build import ReportRequest, build_report
 from planner.reports.oscal import OscalFormat, render_oscal
 from planner.reports.registers import name_registers, register_text
 from planner.reports.render import ReportFormat, ReportKind, render
@@ -43,28 +44,6 @@ def _command(estate: Path, kind: ReportKind, fmt: str, when: date | None,
     parts.append(f"--solver {options['solver']} --time-limit {options['time_limit']:g} "
                  f"--gap {options['gap']:g} --threads {options['threads']}")
     return " ".join(parts)
-
-
-def build_report(kind: ReportKind, estate: Estate, *, when: date | None, source: str,
-                 command: str, options: dict[str, Any], renewal: str | None = None) -> Any:
-    """Solve what the kind needs and build its context."""
-    if kind is ReportKind.RENEWAL:
-        from planner.reports.renewal import build_renewal
-
-        return build_renewal(estate, when=when, date_source=source, command=command,
-                             renewal=renewal)
-    if kind in (ReportKind.TRADEOFF, ReportKind.SUMMARY):
-        from planner.optimise import compare_strategies
-        from planner.reports.tradeoff import build_summary, build_tradeoff
-
-        plans = compare_strategies(estate, **options)
-        build = build_summary if kind is ReportKind.SUMMARY else build_tradeoff
-        return build(plans, when=when, date_source=source, command=command)
-    from planner.optimise import plan_estate
-    from planner.reports.compliance import build_compliance
-
-    return build_compliance(plan_estate(estate, **options), when=when, date_source=source,
-                            command=command)
 
 
 @main.command("report")
@@ -132,8 +111,9 @@ def report_cmd(estate: Path, kind: str, fmt: str, output: Path | None, templates
         redactor = Redactor()
         loaded = redactor.estate(loaded)
         command = command.replace(estate.name, redactor.path(estate.name), 1) + " --redact"
-    context = build_report(report_kind, loaded, when=when, source=source,
-                           command=command, options=options, renewal=renewal_text)
+    context = build_report(report_kind, ReportRequest(
+        loaded, when=when, source=source, command=command, options=options,
+        renewal=renewal_text))
     if output is not None:
         context = name_registers(context, output)
     if oscal is not None:
