@@ -7,7 +7,7 @@ from __future__ import annotations
 import dataclasses
 import os
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +23,9 @@ from planner.catalogue import (
     fact_source,
     load_catalogue,
 )
+from planner.clock import reference_date
 from planner.collector import bulk_objects
-from planner.domains import MAX_AMOUNT, epoch_date, finite_number, option_date
+from planner.domains import MAX_AMOUNT, finite_number
 from planner.join import DeviceSource, join_devices
 from planner.model import (
     ClassificationPolicy,
@@ -62,16 +63,6 @@ class LoadResult:
     # Device counts per site, PID, Virtual Account and licence, counted once for validation
     # and reused by the summary.
     tally: DeviceTally | None = None
-
-
-def reference_date(text: str | None = None) -> date:
-    """The date expiry is judged against: `--date`, else SOURCE_DATE_EPOCH, else today (UTC)."""
-    if text:
-        return option_date("--date", text)
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
-        return epoch_date(epoch)
-    return datetime.now(tz=UTC).date()
 
 
 def load_estate(path: str | Path, *, strict: bool = False,

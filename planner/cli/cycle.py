@@ -71,14 +71,14 @@ def _schedule_options(func: F) -> F:
 def _build(estate: Path, plan_file: Path, start: str, margin: int | None,
            turnaround: int | None, evidence: tuple[Path, ...]
            ) -> tuple[Estate, PlannedEstate, CycleSchedule]:
-    from planner.cli.engine import _load
+    from planner.cli.loading import read_estate
     from planner.cycle.ledger import read_ledger
     from planner.cycle.schedule import DEFAULT_TURNAROUND_DAYS, schedule_cycle
     from planner.reporting import load_reporting
     from planner.runbooks.planned import from_plan_file
 
     when = _date("--from", start)
-    loaded = _load(estate, False, when)
+    loaded = read_estate(estate, False, when)
     planned = from_plan_file(loaded, plan_file)
     deadlines: dict[str, date] = {}
     policies: dict[str, ReportingPolicy] = {}
@@ -419,7 +419,7 @@ def status_cmd(estate: Path, evidence: tuple[Path, ...], date_text: str | None, 
     ACK, and its deadline is the next ACK deadline it printed. Files that do not parse are
     listed with their reason and the devices they leave unknown.
     """
-    from planner.cli.engine import _load
+    from planner.cli.loading import read_estate
     from planner.cycle.ledger import failing, parse_fail_on, read_ledger
     from planner.cycle.render import (
         CHANGE_HEADER,
@@ -437,7 +437,7 @@ def status_cmd(estate: Path, evidence: tuple[Path, ...], date_text: str | None, 
         raise UsageError("--sites and --changes are two views: choose one")
     condition = parse_fail_on(fail_on) if fail_on else None
     when = reference_date(date_text)
-    loaded = _load(estate, False, when)
+    loaded = read_estate(estate, False, when)
     ledger = read_ledger(loaded, list(evidence), as_of=when, due_days=due_days)
     for line in _unread(ledger):
         warn(line)

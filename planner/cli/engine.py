@@ -6,7 +6,6 @@ import os
 import textwrap
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -17,18 +16,18 @@ from planner.cli import main
 from planner.cli._output import dump_json, render_rows
 from planner.cli._redact import redact_option
 from planner.cli._types import FiniteFloatRange
+from planner.cli.loading import read_estate
 from planner.cli.options import (
     document_output,
     emit,
     note,
     table_output,
-    warn,
     wide_requested,
 )
 from planner.collector import bulk_objects
 from planner.fileio import write_atomic, write_files_atomic
 from planner.graph import GRAPH_FORMATS, export_graph
-from planner.model import DataElement, Estate
+from planner.model import DataElement
 from planner.output import check_target
 from planner.plan import COST_PARTS, Plan, SolveStatus
 from planner.problems import SolverError
@@ -38,15 +37,6 @@ if TYPE_CHECKING:  # the optimiser (and highspy) load only when a command solves
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-
-
-def _load(path: Path, strict: bool, today: date | None = None) -> Estate:
-    from planner.loader import load_estate
-
-    result = load_estate(path, strict=strict, today=today)
-    for problem in result.warnings:
-        warn(str(problem))
-    return result.estate
 
 
 def solver_options(func: F) -> F:
@@ -99,7 +89,7 @@ def graph_cmd(estate: Path, fmt: str, output: Path | None, strict: bool, redact:
     """
     if output is not None:
         check_target(output, folder=False)  # before any work: never onto a device or symlink
-    loaded = _load(estate, strict)
+    loaded = read_estate(estate, strict)
     if redact:
         from planner.redact import Redactor
 
@@ -184,7 +174,7 @@ def plan_cmd(estate: Path, outdir: Path, solver: str, time_limit: float, gap: fl
 
     when = generated_date(date_text)  # a bad --date fails before any solving
     check_target(outdir, folder=True)
-    loaded = _load(estate, strict, when)
+    loaded = read_estate(estate, strict, when)
     redactor = Redactor() if redact else None
     if redactor is not None:  # a plan to share: solved on the tokenised estate
         loaded = redactor.estate(loaded)
@@ -391,7 +381,7 @@ def compare_cmd(estate: Path, solver: str, time_limit: float, gap: float, thread
     """
     from planner.optimise import compare_strategies
 
-    plans = compare_strategies(_load(estate, strict), where_allowed=where_allowed,
+    plans = compare_strategies(read_estate(estate, strict), where_allowed=where_allowed,
                                **_solve_kwargs(solver, time_limit, gap, threads))
     rows = compare_rows(plans)
     if fmt == "json":
@@ -439,7 +429,7 @@ def explain_cmd(estate: Path, site_id: str, solver: str, time_limit: float, gap:
     """
     from planner.explain import explain_site
 
-    result = explain_site(_load(estate, strict), site_id,
+    result = explain_site(read_estate(estate, strict), site_id,
                           **_solve_kwargs(solver, time_limit, gap, threads))
     if fmt == "json":
         emit(dump_json(result.as_dict()))

@@ -11,7 +11,7 @@ import click
 from planner.cli import main
 from planner.cli._output import render_rows
 from planner.cli._redact import redact_option
-from planner.cli.engine import _load
+from planner.cli.loading import read_estate
 from planner.cli.options import emit, note, table_output, verbosity_options
 from planner.problems import UsageError
 
@@ -48,7 +48,7 @@ def _planned(estate: Path, plan_file: Path, date_text: str | None) -> tuple[Any,
             stamped = None
         if isinstance(stamped, str) and stamped:
             when = generated_date(stamped[:10])
-    loaded = _load(estate, False, when)
+    loaded = read_estate(estate, False, when)
     return from_plan_file(loaded, plan_file), when
 
 

@@ -21,13 +21,13 @@ from planner.cli._output import (
     render_tables,
 )
 from planner.cli._redact import redact_option
+from planner.cli.loading import read_estate_result
 from planner.cli.options import (
     emit,
     note,
     table_output,
     tabular_output,
     verbosity_options,
-    warn,
     wide_requested,
 )
 from planner.domains import option_date
@@ -41,7 +41,7 @@ from planner.history import (
     open_history,
 )
 from planner.history.diff import Explanation, SnapshotDiff
-from planner.loader import LoadResult, load_estate, reference_date
+from planner.loader import reference_date
 from planner.model import Estate
 from planner.output import check_target
 from planner.problems import ExitCode, UsageError
@@ -74,13 +74,6 @@ def _db_path(db: Path | None, estate: Path | None) -> Path:
     return Path(".planner") / "history.db"
 
 
-def _load(estate: Path, when: date) -> LoadResult:
-    result = load_estate(estate, today=when)
-    for problem in result.warnings:
-        warn(str(problem))
-    return result
-
-
 @main.group("snapshot")
 @verbosity_options
 def snapshot() -> None:
@@ -108,7 +101,7 @@ def snapshot_add(estate: Path, date_text: str | None, db: Path | None, fmt: str)
       planner snapshot add demo/estate.yaml --date 2026-03-01
     """
     when = reference_date(date_text)
-    result = _load(estate, when)
+    result = read_estate_result(estate, today=when)
     path = _db_path(db, estate)
     conn = open_history(path)
     info = add_snapshot(conn, from_estate(result.estate, when))
@@ -294,7 +287,7 @@ def renewal(estate: Path, renewal_text: str, since_text: str | None, date_text: 
     since = _date("--since", since_text) if since_text else None
     if outdir is not None:
         check_target(outdir, folder=True)
-    result = _load(estate, when)
+    result = read_estate_result(estate, today=when)
     path = _db_path(db, estate)
     conn: sqlite3.Connection | None = None
     if db is not None or path.is_file():

@@ -11,9 +11,9 @@ import click
 from planner.cli import main
 from planner.cli._redact import redact_option
 from planner.cli.engine import solver_options
-from planner.cli.options import document_output, emit, note, warn
+from planner.cli.loading import read_estate
+from planner.cli.options import document_output, emit, note
 from planner.fileio import write_atomic
-from planner.model import Estate
 from planner.output import check_target
 from planner.problems import UsageError
 from planner.reports.build import ReportRequest, build_report
@@ -21,15 +21,6 @@ from planner.reports.oscal import OscalFormat, render_oscal
 from planner.reports.registers import name_registers, register_text
 from planner.reports.render import ReportFormat, ReportKind, render
 from planner.reports.reproducibility import report_date
-
-
-def _load(path: Path, strict: bool, when: date | None) -> Estate:
-    from planner.loader import load_estate
-
-    result = load_estate(path, strict=strict, today=when)
-    for problem in result.warnings:
-        warn(str(problem))
-    return result.estate
 
 
 def _command(estate: Path, kind: ReportKind, fmt: str, when: date | None,
@@ -103,7 +94,7 @@ def report_cmd(estate: Path, kind: str, fmt: str, output: Path | None, templates
     options: dict[str, Any] = {"solver": solver, "time_limit": time_limit, "gap": gap,
                                "threads": threads}
     command = _command(estate, report_kind, fmt, when, options, renewal_text)
-    loaded = _load(estate, strict, when)
+    loaded = read_estate(estate, strict, when)
     redactor = None
     if redact:
         from planner.redact import Redactor

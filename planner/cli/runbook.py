@@ -9,7 +9,8 @@ import click
 from planner.cli import main
 from planner.cli._output import render_rows
 from planner.cli._redact import redact_option
-from planner.cli.engine import _load, _solve_kwargs, solver_options
+from planner.cli.engine import _solve_kwargs, solver_options
+from planner.cli.loading import read_estate
 from planner.cli.options import emit, note, table_output
 from planner.fileio import write_files_atomic
 from planner.output import check_target
@@ -88,7 +89,7 @@ def runbook_cmd(estate: Path, outdir: Path, plan_file: Path | None, server_urls:
     host, port = _proxy(proxy)
     settings = RunbookSettings(server_urls=_server_urls(server_urls), cslu_url=cslu_url,
                                proxy_host=host, proxy_port=port)
-    loaded = _load(estate, strict)
+    loaded = read_estate(estate, strict)
     unknown = sorted(set(settings.server_urls) - {s.id for s in loaded.sites})
     if unknown:
         raise UsageError(f"--server-url names unknown site(s): {', '.join(unknown)}")

@@ -6,7 +6,6 @@ two runs over the same inputs therefore give the same bytes.
 
 from __future__ import annotations
 
-import os
 from datetime import date
 from pathlib import Path
 
@@ -14,7 +13,7 @@ import yaml
 
 from planner import __version__
 from planner.catalogue import load_catalogue
-from planner.domains import epoch_date, option_date
+from planner.clock import stamp_date
 from planner.fileio import read_text
 from planner.model import Estate
 from planner.plan import Plan
@@ -28,12 +27,7 @@ _VERSIONED = ("costs.yaml", "modes.yaml", "policies.yaml", "controls.yaml")
 
 def report_date(option: str | None) -> tuple[date | None, str]:
     """The report date and where it came from: `--date`, SOURCE_DATE_EPOCH, or none."""
-    if option:
-        return option_date("--date", option), "--date"
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
-        return epoch_date(epoch), "SOURCE_DATE_EPOCH"
-    return None, "none"
+    return stamp_date(option)
 
 
 def _file_version(path: Path) -> str:

@@ -9,7 +9,6 @@ failure while rendering writes nothing. Timings are left out on purpose: they di
 from __future__ import annotations
 
 import json
-import os
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from datetime import date
@@ -18,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from planner.catalogue import load_catalogue
+from planner.clock import stamp_date
 from planner.collector import bulk_objects
-from planner.domains import epoch_date, option_date
 from planner.encode import finite
 from planner.fileio import csv_text, write_files_atomic
 from planner.model import Device, LicenceUse, Mode, TermType
@@ -39,10 +38,7 @@ Assignment = tuple[Device, DeviceClass | None, ClassDecision | None]
 
 def generated_date(option: str | None = None) -> date | None:
     """The date to stamp on outputs: `--date`, else SOURCE_DATE_EPOCH, else none at all."""
-    if option:
-        return option_date("--date", option)
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    return epoch_date(epoch) if epoch else None
+    return stamp_date(option)[0]
 
 
 def _money(value: float) -> float:
