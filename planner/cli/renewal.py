@@ -240,7 +240,7 @@ def _keep(estate: Estate, keep: tuple[str, ...]) -> tuple[str, ...]:
 
 def _ics(text: str, out: Callable[[str], str]) -> str:
     """Sweep a calendar's unfolded lines (an identifier may straddle a fold), then fold again."""
-    from planner.renewal.ics import fold
+    from planner.ics import fold
 
     lines = text.replace("\r\n ", "").split("\r\n")
     return "".join(fold(out(line)) + "\r\n" for line in lines if line)

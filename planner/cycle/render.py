@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from planner.cycle.ledger import Ledger, LedgerRow, ReservationChange
 from planner.cycle.schedule import CycleSchedule, Trip
-from planner.renewal.ics import escape_text, fold
+from planner.ics import Event, calendar, uid
 
 TRIP_HEADER = ("trip", "crossing", "collect", "ack_import", "latest_allowed", "slack_days",
                "sites", "servers", "devices", "hours")
@@ -85,36 +84,22 @@ def schedule_md(schedule: CycleSchedule, estate: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _uid(estate: str, trip: Trip) -> str:
-    digest = hashlib.sha256(f"{estate}\n{trip.id}\n{trip.collect}".encode()).hexdigest()
-    return f"{digest[:32]}@planner.cycle"
-
-
 def schedule_ics(schedule: CycleSchedule, estate: str) -> str:
-    """One all-day event per trip, from collection to ACK import (RFC 5545)."""
-    stamp = schedule.start.strftime("%Y%m%dT000000Z")
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//planner//offline cycle//EN",
-             "CALSCALE:GREGORIAN", "METHOD:PUBLISH",
-             f"X-WR-CALNAME:{escape_text(f'Offline cycle: {estate}')}"]
-    for t in schedule.trips:
-        steps = "\n".join(f"{s.day.isoformat()} {s.name.value}: {s.where} ({s.hours:g} h)"
-                          for s in t.steps)
-        detail = (f"Trip {t.id}: {len(t.devices)} device(s) at {', '.join(t.sites) or '-'}; "
-                  f"servers: {', '.join(t.servers) or '-'}. ACKs must be imported by "
-                  f"{t.latest_allowed.isoformat()} to keep the margin.\n{steps}\n"
-                  f"Bundle: planner cycle bundle ESTATE --trip {t.id} -o DIR")
-        lines += [
-            "BEGIN:VEVENT", f"UID:{_uid(estate, t)}", f"DTSTAMP:{stamp}",
-            f"DTSTART;VALUE=DATE:{t.collect.strftime('%Y%m%d')}",
-            f"DTEND;VALUE=DATE:{(t.ack_import + timedelta(days=1)).strftime('%Y%m%d')}",
-            f"SUMMARY:{escape_text(f'{estate}: licence report round trip {t.crossing}')}",
-            f"DESCRIPTION:{escape_text(detail)}",
-            "BEGIN:VALARM", "ACTION:DISPLAY", "TRIGGER:-P7D",
-            f"DESCRIPTION:{escape_text(f'Prepare trip {t.id}: bundle, media, change record')}",
-            "END:VALARM", "END:VEVENT",
-        ]
-    lines.append("END:VCALENDAR")
-    return "".join(fold(line) + "\r\n" for line in lines)
+    """One all-day event per trip, from collection to ACK import, a reminder a week before."""
+    return calendar(f"Offline cycle: {estate}", "offline cycle", schedule.start,
+                    (_trip_event(t, estate) for t in schedule.trips))
+
+
+def _trip_event(t: Trip, estate: str) -> Event:
+    steps = "\n".join(f"{s.day.isoformat()} {s.name.value}: {s.where} ({s.hours:g} h)"
+                      for s in t.steps)
+    detail = (f"Trip {t.id}: {len(t.devices)} device(s) at {', '.join(t.sites) or '-'}; "
+              f"servers: {', '.join(t.servers) or '-'}. ACKs must be imported by "
+              f"{t.latest_allowed.isoformat()} to keep the margin.\n{steps}\n"
+              f"Bundle: planner cycle bundle ESTATE --trip {t.id} -o DIR")
+    return Event(uid(estate, t.id, t.collect.isoformat(), domain="planner.cycle"), t.collect,
+                 t.ack_import, f"{estate}: licence report round trip {t.crossing}", detail,
+                 reminder=f"Prepare trip {t.id}: bundle, media, change record")
 
 
 def ledger_rows(ledger: Ledger) -> list[tuple[Any, ...]]:

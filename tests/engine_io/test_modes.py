@@ -56,6 +56,8 @@ def test_a_catalogue_missing_a_mode_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "modes.yaml"
     path.write_text("modes:\n  cssm-direct: {name: x, data_leaving: [], source: s,"
                     " needs_internet: true, needs_server: false, server_needs_internet: false,"
-                    " needs_slup: false, reservation: false, pooled: true}\n", encoding="utf-8")
+                    " needs_slup: false, reservation: false, pooled: true, transport: smart,"
+                    " carries_media: false, reporting_words: w, colour: '#000000'}\n",
+                    encoding="utf-8")
     with pytest.raises(ValueError, match="missing from the catalogue: cslu"):
         read_modes(path)

@@ -6,9 +6,10 @@ from datetime import date
 
 from renewal_builders import REFERENCE, RENEWAL, dev, ent, estate
 
+from planner.ics import escape_text, fold
 from planner.renewal import run_renewal
 from planner.renewal.context import add_months, billing_months
-from planner.renewal.ics import escape_text, fold, render_ics
+from planner.renewal.ics import render_ics
 from planner.renewal.plan import Cadence
 from planner.renewal.render import render_checklist_md
 
