@@ -11,6 +11,7 @@ from pathlib import Path
 from planner.encode import code_span, fence, one_line
 from planner.model import Estate, Mode
 from planner.output import MANIFEST
+from planner.runbooks.ansible import ansible_project
 from planner.runbooks.carry import Trip, carry_csv
 from planner.runbooks.change import BLANK, CHANGE_FIELDS, step_body, step_sources
 from planner.runbooks.schedule import site_recurring
@@ -170,7 +171,8 @@ def ansible_vars(runbooks: Iterable[DeviceRunbook]) -> str:
 
 def site_folders(site_ids: Iterable[str]) -> dict[str, str]:
     """Each site's folder name: safe, bounded, distinct, clear of the files at the top."""
-    return file_names(site_ids, reserved=("README.md", "ansible-vars.yml", MANIFEST))
+    return file_names(site_ids, reserved=("README.md", "ansible-vars.yml", "ansible",
+                                          MANIFEST))
 
 
 def render_files(estate: Estate, runbooks: list[DeviceRunbook],
@@ -183,6 +185,8 @@ def render_files(estate: Estate, runbooks: list[DeviceRunbook],
     for rb in runbooks:
         by_site[rb.site].append(rb)
     files: dict[str, str | bytes] = {"ansible-vars.yml": ansible_vars(runbooks)}
+    project = ansible_project(runbooks, generated, {s.id: s.name for s in estate.sites})
+    files.update({f"ansible/{path}": text for path, text in project.items()})
     index_rows = []
     site_ids = sorted(set(by_site) | set(trips))
     folders = site_folders(site_ids)
@@ -216,7 +220,9 @@ def render_files(estate: Estate, runbooks: list[DeviceRunbook],
     index += ["", "One folder per site: runbook.md and runbook.html (change record, steps, carry "
               "trips, rollback), "
               "one command file per device, carry.csv when files cross the boundary. "
-              "ansible-vars.yml holds the per-device variables.", ""]
+              "ansible-vars.yml holds the per-device variables; ansible/ is a runnable Ansible "
+              "project (inventory, host_vars and group_vars, a playbook per mode: check mode "
+              "first, manual steps as pauses; see ansible/playbooks/).", ""]
     index += _table(("Site", "Devices", "Modes", "Carry trips", "To confirm", "Runbook"),
                     index_rows)
     missing = sorted({str(rb.server_site) for rb in runbooks if rb.server_site
