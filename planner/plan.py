@@ -230,6 +230,15 @@ class Plan:
         base = self.costs.controllable
         return self.gap_money / base if base > 0 else 0.0
 
+    def exposed_by_element(self) -> dict[DataElement, int]:
+        """Per licence data element (catalogue order), the devices whose element leaves their
+        site: what differs between strategies, where a plain count of exposed devices would not
+        (every mode sends at least the device's identity once)."""
+        out = dict.fromkeys(DataElement, 0)
+        for item in self.exposure:
+            out[item.element] += item.devices
+        return out
+
     def decision_for(self, class_id: str) -> ClassDecision:
         for decision in self.class_decisions:
             if decision.class_id == class_id:

@@ -248,16 +248,6 @@ _ELEMENT_SHORT = {DataElement.PID_SERIAL: "id", DataElement.ENTITLEMENT_USAGE: "
                   DataElement.HA_MEMBERS: "members"}
 
 
-def exposed_by_element(plan: Plan) -> dict[DataElement, int]:
-    """Per licence data element (in catalogue order), the devices whose element leaves their
-    site under the plan: what differs between strategies, where a plain count of exposed devices
-    would not (every mode sends at least the device's identity once)."""
-    out = dict.fromkeys(DataElement, 0)
-    for item in plan.exposure:
-        out[item.element] += item.devices
-    return out
-
-
 def compare_rows(plans: Sequence[Plan]) -> list[list[Any]]:
     """One row per strategy: feasibility of the pure strategy; the cost and its parts,
     reservations, servers and labour of the pure plan or, when it is infeasible, of the plan
@@ -278,7 +268,7 @@ def compare_rows(plans: Sequence[Plan]) -> list[list[Any]]:
             sum(p.servers for p in priced.servers) if priced else None,
             round(priced.labour_hours_per_year, 1) if priced else None,
             sum(exposed.values()) if ok else None,
-            ";".join(f"{e.value}:{n}" for e, n in exposed_by_element(priced).items())
+            ";".join(f"{e.value}:{n}" for e, n in priced.exposed_by_element().items())
             if priced else None,
             round(priced.gap, 6) if priced else None,
             len(plan.infeasible),
@@ -327,7 +317,7 @@ def _exposed_cell(plan: Plan | None) -> str:
     """The exposure price and, per element that leaves, from how many devices."""
     if plan is None:
         return "-"
-    parts = [f"{_ELEMENT_SHORT[e]} {n:,}" for e, n in exposed_by_element(plan).items() if n]
+    parts = [f"{_ELEMENT_SHORT[e]} {n:,}" for e, n in plan.exposed_by_element().items() if n]
     return f"{plan.costs.exposure:,.2f}" + (f" ({', '.join(parts)})" if parts else "")
 
 

@@ -76,7 +76,8 @@ class StrategyRow:
     servers: int
     labour_hours_initial: float
     labour_hours_per_year: float
-    exposed_devices: int
+    exposure: float  # the exposure part of the cost
+    exposed_by_element: tuple[tuple[str, int], ...]  # (element, devices whose element leaves)
     gap: float
     infeasible_sites: tuple[str, ...]  # site ids that break the strategy
     infeasible_example: str  # "SITE: its first reason"

@@ -85,9 +85,6 @@ def strategy_rows(plans: Sequence[Plan], best: Plan) -> tuple[PricedStrategyRow,
         where = priced is not None and priced is not plan
         ok = priced is not None
         shown = priced if priced is not None else plan
-        exposed: dict[str, int] = {}
-        for item in shown.exposure:
-            exposed[item.site] = max(exposed.get(item.site, 0), item.devices)
         rows.append(PricedStrategyRow(
             strategy=plan.strategy.value, status=plan.status.value, feasible=ok,
             chosen=plan.strategy is Strategy.OPTIMAL,
@@ -99,7 +96,10 @@ def strategy_rows(plans: Sequence[Plan], best: Plan) -> tuple[PricedStrategyRow,
             flexibility=shown.costs.flexibility, servers=sum(p.servers for p in shown.servers),
             labour_hours_initial=shown.labour_hours_initial,
             labour_hours_per_year=shown.labour_hours_per_year,
-            exposed_devices=sum(exposed.values()), gap=shown.gap,
+            exposure=shown.costs.exposure if ok else 0.0,
+            exposed_by_element=tuple((e.value, n) for e, n in shown.exposed_by_element().items()
+                                     if n) if ok else (),
+            gap=shown.gap,
             infeasible_sites=tuple(site for site, _ in plan.infeasible),
             infeasible_example=_example(plan),
             priced="where-allowed" if where else ("all-sites" if ok else "none"),

@@ -18,7 +18,8 @@ def _row(name: str, parts: tuple[float, ...], feasible: bool = True) -> Strategy
         chosen=name == "optimal", total=sum(parts) if feasible else 0.0,
         parts=tuple(CostPart(f"p{i}", v) for i, v in enumerate(parts)), delta=0.0,
         devices_reserved=0, locked_share=0.0, flexibility=0.0, servers=0,
-        labour_hours_initial=0.0, labour_hours_per_year=0.0, exposed_devices=0, gap=0.0,
+        labour_hours_initial=0.0, labour_hours_per_year=0.0, exposure=0.0,
+        exposed_by_element=(), gap=0.0,
         infeasible_sites=() if feasible else ("A", "B"), infeasible_example="")
 
 

@@ -61,3 +61,17 @@ def test_summary_kind_is_the_executive_page_alone(example: Built) -> None:
     md = example.render(ReportKind.SUMMARY, ReportFormat.MD)
     assert md.startswith("# Licensing plan: executive summary")
     assert example.summary.registers == ()
+
+
+def test_strategy_exposure_shows_what_differs(example: Built) -> None:
+    """The trade-off table's exposure cell is the plan's exposure price and, per data element,
+    the devices whose element leaves: a count of 'exposed devices' was the same for every
+    strategy (each mode sends at least the identity once)."""
+    best = example.plan
+    row = next(r for r in example.tradeoff.strategies if r.chosen)
+    assert abs(row.exposure - best.costs.exposure) < 0.01
+    assert dict(row.exposed_by_element) == {e.value: n for e, n in
+                                            best.exposed_by_element().items() if n}
+    html = example.render(ReportKind.TRADEOFF, ReportFormat.HTML)
+    for element, n in row.exposed_by_element:
+        assert f"{element} {n}" in html
