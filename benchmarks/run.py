@@ -127,7 +127,7 @@ def measure(size: str, command: str, estate: Path) -> Run:
 
 _ROW = re.compile(r"^\| (?P<size>\w+) \| [\d,]+ \| [\d,]+ \| `(?P<command>[\w-]+)` \| "
                   r"(?P<wall>[\d.]+) \| (?P<cpu>[\d.]+) \| (?P<peak>[\d,]+) \| "
-                  r"(?P<exit>\d+) \|")
+                  r"(?P<exit>\d+) \|(?:[^|]*\| (?P<low>[\d.]+)-(?P<high>[\d.]+) \|)?")
 
 
 def read_rows(path: Path) -> list[Run]:
@@ -136,8 +136,10 @@ def read_rows(path: Path) -> list[Run]:
     for line in path.read_text(encoding="utf-8").splitlines():
         m = _ROW.match(line)
         if m and m["size"] in SIZES and m["command"] in COMMANDS:
-            rows.append(Run(m["size"], m["command"], float(m["wall"]), float(m["cpu"]),
-                            float(m["peak"].replace(",", "")), int(m["exit"])))
+            wall = float(m["wall"])
+            rows.append(Run(m["size"], m["command"], wall, float(m["cpu"]),
+                            float(m["peak"].replace(",", "")), int(m["exit"]),
+                            float(m["low"] or wall), float(m["high"] or wall)))
     return rows
 
 
@@ -206,7 +208,7 @@ def _machine() -> list[str]:
 
 
 def render(results: list[Run], sizes: list[str], commands: list[str], repeat: int,
-           merged: tuple[str, ...] = ()) -> str:
+           merged: tuple[str, ...] = (), load: tuple[float, ...] = ()) -> str:
     rows = ["| estate | devices | sites | command | wall s | CPU s | peak RSS MiB | exit | "
             "target (issue 16) | wall range s |", "|---|---:|---:|---|---:|---:|---:|---:|---|---|"]
     plans = {r.size: r for r in results if r.command == "plan"}
@@ -226,6 +228,9 @@ def render(results: list[Run], sizes: list[str], commands: list[str], repeat: in
            "`naive-cbc` and `naive-highs` are the per-device model (one unit per device, the "
            "same parameters) end to end from the same files, on CBC and on HiGHS.", "",
            "## Machine", "", *_machine(),
+           *([f"- Load average (1, 5, 15 min) as the measuring ended: "
+              f"{', '.join(f'{x:.1f}' for x in load)} on {os.cpu_count()} cores: other jobs "
+              "stretch wall time far more than CPU time"] if load else []),
            *([f"- Rows of sizes not measured in this run come from an earlier run on the same "
               f"machine ({', '.join(z for z in SIZES if z in merged)})"] if merged else []),
            "", "## Results", "", *rows, "",
@@ -277,7 +282,8 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [s for s in SIZES if any(r.size == s for r in results)]
     commands = [c for c in COMMANDS if any(r.command == c for r in results)]
     merged = tuple(r.size for r in results if (r.size, r.command) not in measured)
-    text = render(results, sizes, commands, args.repeat, merged)
+    load = os.getloadavg() if measured else ()
+    text = render(results, sizes, commands, args.repeat, merged, load)
     args.output.write_text(text, encoding="utf-8")
     print(f"wrote {args.output}")
     return 0 if all(r.exit_code in (0, 3) for r in results) else 1
