@@ -169,7 +169,8 @@ def _target(run: Run, plan: Run | None) -> str:
         return ""
     seconds, mib = goal
     ok = run.wall <= seconds and (mib is None or run.peak_mib <= mib)
-    text = f"<= {seconds:g} s" + (f", <= {mib / 1024:g} GiB" if mib else "")
+    size = (f"{mib / 1024:g} GiB" if mib >= 1024 else f"{mib:g} MiB") if mib else ""
+    text = f"<= {seconds:g} s" + (f", <= {size}" if size else "")
     return f"{text}: {'met' if ok else 'MISSED'}"
 
 
