@@ -32,6 +32,7 @@ from planner.reporting import load_reporting
 from planner.resources import examples_dir
 from planner.runbooks.planned import PlannedEstate, from_plan
 from planner.writers.plan_files import write_plan_files
+from tests.estate_builder import build_estate, open_policy
 
 START = date(2027, 1, 4)
 KEY = b"0123456789abcdef0123456789abcdef"
@@ -195,28 +196,22 @@ def test_offline_devices_carry_their_usage_out_and_their_ack_in(tmp_path: Path) 
     """An offline site: each device saves its usage report and imports its ACK, and the manifest
     expects exactly those files on each leg."""
     from planner.model import (
-        ClassificationPolicy,
-        DataElement,
         Device,
-        Estate,
         InternetAccess,
         LicenceUse,
         LicensingState,
         Mode,
         Site,
-        SmartAccount,
-        VirtualAccount,
     )
     from planner.runbooks.types import PlannedDevice
 
     devices = tuple(Device(f"ot-sw{i}", "C9300-24P", f"FOC2222A00{i}", "OT1", "DEFAULT",
                            "17.9.5", LicensingState.SLUP, (LicenceUse("dna-advantage", 1),))
                     for i in range(3))
-    estate = Estate("Offline", SmartAccount("A", "a.example"),
-                    (VirtualAccount("DEFAULT", is_default=True),),
-                    (Site("OT1", "Substation", "ot", InternetAccess.NONE, enclave="grid"),), (),
-                    devices, (), (ClassificationPolicy("ot", frozenset(Mode),
-                                                       frozenset(DataElement)),))
+    estate = build_estate(devices, name="Offline",
+                          sites=(Site("OT1", "Substation", "ot", InternetAccess.NONE,
+                                      enclave="grid"),),
+                          policies=(open_policy("ot"),))
     planned = PlannedEstate(estate, tuple(PlannedDevice(d, Mode.OFFLINE) for d in devices), (),
                             "test")
     schedule = schedule_cycle(planned, START, load_reporting())

@@ -17,19 +17,15 @@ from planner.cli import main
 from planner.cycle.clock import printed_date
 from planner.cycle.ledger import Standing, failing, parse_fail_on, read_ledger
 from planner.model import (
-    ClassificationPolicy,
-    DataElement,
     Device,
     Estate,
     InternetAccess,
     LicenceUse,
     LicensingState,
-    Mode,
     Site,
-    SmartAccount,
-    VirtualAccount,
 )
 from planner.problems import UsageError
+from tests.estate_builder import build_estate, open_policy
 
 REALDATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "realdata"
 AS_OF = date(2027, 3, 1)
@@ -41,10 +37,9 @@ def _device(host: str, serial: str, state: LicensingState = LicensingState.SLUP)
 
 
 def _estate(*devices: Device) -> Estate:
-    return Estate("Ledger", SmartAccount("A", "a.example"),
-                  (VirtualAccount("DEFAULT", is_default=True),),
-                  (Site("OT1", "Substation", "ot", InternetAccess.NONE),), (), devices, (),
-                  (ClassificationPolicy("ot", frozenset(Mode), frozenset(DataElement)),))
+    return build_estate(devices, name="Ledger",
+                        sites=(Site("OT1", "Substation", "ot", InternetAccess.NONE),),
+                        policies=(open_policy("ot"),))
 
 
 def status_capture(host: str, serial: str, last_ack: str | None, deadline: str | None,

@@ -28,14 +28,11 @@ from planner.model import (
     ClassificationPolicy,
     DataElement,
     Device,
-    Estate,
     InternetAccess,
     LicenceUse,
     LicensingState,
     Mode,
     Site,
-    SmartAccount,
-    VirtualAccount,
 )
 from planner.optimise import plan_estate
 from planner.reporting import (
@@ -48,6 +45,7 @@ from planner.reporting import (
 from planner.resources import examples_dir
 from planner.runbooks.planned import PlannedEstate, from_plan
 from planner.runbooks.types import PlannedDevice
+from tests.estate_builder import build_estate
 
 EXAMPLES = ("federal-agency", "regional-bank", "utility")
 START = date(2027, 1, 4)
@@ -176,9 +174,7 @@ def test_generated_estates_keep_every_window(specs: list[tuple[int, str, int, in
         policies[d.serial] = _policy(sub, perp)
         if offset is not None:
             deadlines[d.serial] = start + timedelta(days=offset)
-    estate = Estate("generated", SmartAccount("A", "a.example"),
-                    (VirtualAccount("DEFAULT", is_default=True),), SITES, (), tuple(devices), (),
-                    (OT,))
+    estate = build_estate(devices, name="generated", sites=SITES, policies=(OT,))
     planned = PlannedEstate(estate, tuple(PlannedDevice(d, Mode.OFFLINE) for d in devices), (),
                             "generated")
     schedule = schedule_cycle(planned, start, load_reporting(), margin_days=margin,
@@ -196,8 +192,7 @@ def test_generated_estates_keep_every_window(specs: list[tuple[int, str, int, in
 def test_too_tight_a_window_is_refused_not_scheduled() -> None:
     d = Device("dev", "C9300-24P", "SN1", "S0", "DEFAULT", "17.9.5", LicensingState.SLUP,
                (LicenceUse("dna-advantage", 1),))
-    estate = Estate("tight", SmartAccount("A", "a.example"),
-                    (VirtualAccount("DEFAULT", is_default=True),), SITES, (), (d,), (), (OT,))
+    estate = build_estate((d,), name="tight", sites=SITES, policies=(OT,))
     planned = PlannedEstate(estate, (PlannedDevice(d, Mode.OFFLINE),), (), "t")
     with pytest.raises(ValueError, match="shorter than"):
         schedule_cycle(planned, START, load_reporting(), margin_days=10, turnaround_days=5,
@@ -253,9 +248,7 @@ def test_the_estates_own_margin_and_sync_interval_are_used() -> None:
                (LicenceUse("dna-advantage", 1),))
     costs = replace(CostAssumptions(), reporting_safety_margin_days=30,
                     onprem_manual_sync_interval_days=40)
-    estate = Estate("own", SmartAccount("A", "a.example"),
-                    (VirtualAccount("DEFAULT", is_default=True),), SITES, (), (d,), (), (OT,),
-                    costs)
+    estate = build_estate((d,), name="own", sites=SITES, policies=(OT,), costs=costs)
     planned = PlannedEstate(estate, (PlannedDevice(d, Mode.ONPREM_MANUAL, "S0"),),
                             (("S0", ("DEFAULT",)),), "t")
     schedule = schedule_cycle(planned, START, load_reporting())

@@ -24,6 +24,7 @@ from planner.model import (
     Tier,
     VirtualAccount,
 )
+from tests.estate_builder import build_estate
 
 ALL_DATA = frozenset(DataElement)
 
@@ -88,17 +89,11 @@ def sample_estate(**account: Any) -> Estate:
         Entitlement("DEFAULT", "dna-advantage", "DNA Advantage", Tier.ADVANTAGE, 3),
         Entitlement("HQ-Network", "network-advantage", "Network Advantage", Tier.ADVANTAGE, 1),
     )
-    return Estate(
-        name="Northwind test",
-        account=SmartAccount(**sa),
+    return build_estate(
+        devices, name="Northwind test", account=SmartAccount(**sa),
         virtual_accounts=(VirtualAccount("DEFAULT", is_default=True),
                           VirtualAccount("HQ-Network")),
-        sites=sites,
-        links=links,
-        devices=devices,
-        entitlements=ents,
-        policies=policies(),
-    )
+        sites=sites, links=links, entitlements=ents, policies=policies())
 
 
 @pytest.fixture

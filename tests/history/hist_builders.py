@@ -14,6 +14,7 @@ from planner.model import (
     Tier,
     VirtualAccount,
 )
+from tests.estate_builder import build_estate
 
 
 def device(n: int, site: str = "HQ", va: str = "NET", licences: str = "network-advantage",
@@ -24,17 +25,12 @@ def device(n: int, site: str = "HQ", va: str = "NET", licences: str = "network-a
 
 
 def estate(devices: list[Device], *, quantity: int = 10, name: str = "Test Estate") -> Estate:
-    return Estate(
-        name=name,
-        account=SmartAccount(name="T", domain="t.example"),
+    return build_estate(
+        devices, name=name, account=SmartAccount(name="T", domain="t.example"),
         virtual_accounts=(VirtualAccount("DEFAULT", is_default=True), VirtualAccount("NET")),
         sites=(Site("HQ", "Headquarters", "regulated", InternetAccess.PROXY, tags=("hq",)),
                Site("FAIR", "Fairground", "regulated", InternetAccess.DIRECT,
                     tags=("seasonal",))),
-        links=(),
-        devices=tuple(devices),
         entitlements=(Entitlement("NET", "network-advantage", "Network Advantage",
                                   Tier.ADVANTAGE, quantity),),
-        policies=(),
-        path="/tmp/estate.yaml",
-    )
+        policies=(), path="/tmp/estate.yaml")

@@ -4,12 +4,8 @@ from __future__ import annotations
 
 import random
 
-import yaml
-
 from planner.model import (
-    ClassificationPolicy,
     CostAssumptions,
-    DataElement,
     Device,
     Entitlement,
     Estate,
@@ -17,30 +13,13 @@ from planner.model import (
     LicenceUse,
     LicensingState,
     Link,
-    Mode,
     Site,
     SmartAccount,
     StackMember,
     Tier,
     VirtualAccount,
 )
-from planner.resources import models_dir
-
-
-def preset_policies() -> tuple[ClassificationPolicy, ...]:
-    """The bundled policy presets (models/policies.yaml), as the loader would read them."""
-    with open(models_dir() / "policies.yaml", encoding="utf-8") as fh:
-        doc = yaml.safe_load(fh)
-    out = []
-    for name, raw in sorted(doc["policies"].items()):
-        out.append(ClassificationPolicy(
-            name=name, allowed_modes=frozenset(Mode(m) for m in raw["allowed_modes"]),
-            telemetry_may_leave=frozenset(DataElement(e) for e in raw["telemetry_may_leave"]),
-            exposure_cost_per_device_year=float(raw["exposure_cost_per_device_year"]),
-            hostname_privacy=bool(raw["hostname_privacy"]),
-            allow_mixed_modes=bool(raw["allow_mixed_modes"]), description=raw["description"]))
-    return tuple(out)
-
+from tests.estate_builder import build_estate
 
 _PIDS = (("C9300-48P", "17.9.4", LicensingState.SLUP), ("C9300-24T", "17.2.1",
          LicensingState.CLASSIC), ("ISR4331/K9", "17.6.5", LicensingState.SLUP),
@@ -90,6 +69,7 @@ def random_estate(seed: int, *, sites: int = 3, max_devices: int = 6,
                                                                                           150)))
     account = SmartAccount("Acme", "acme.example", slr_preapproved=rng.random() < 0.85,
                            plr_preapproved=rng.random() < 0.5, export_authorised=rng.random() < 0.5)
-    return Estate(f"random-{seed}", account, tuple(VirtualAccount(v, is_default=v == "DEFAULT")
-                                                    for v in vas), tuple(site_list), tuple(links),
-                  tuple(devices), tuple(ents), preset_policies(), costs)
+    return build_estate(devices, name=f"random-{seed}", account=account,
+                        virtual_accounts=(VirtualAccount(v, is_default=v == "DEFAULT")
+                                          for v in vas),
+                        sites=site_list, links=links, entitlements=ents, costs=costs)

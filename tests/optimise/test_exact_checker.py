@@ -48,9 +48,9 @@ from planner.model import (
 )
 from planner.optimise import plan_estate
 from planner.problems import SolverError
+from tests.estate_builder import preset_policies
 
 from .checks import check_all
-from .estates import preset_policies
 from .test_bruteforce import brute_force_mode_cost
 
 TAGS = ("network-essentials", "network-advantage", "network-premier", "dna-essentials",

@@ -30,9 +30,9 @@ from planner.model import (
 )
 from planner.optimise import plan_estate
 from planner.validate import validate_estate
+from tests.estate_builder import preset_policies
 
 from .checks import check_all
-from .estates import preset_policies
 
 C9300 = load_catalogue().family_for_pid("C9300-48P")
 

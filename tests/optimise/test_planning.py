@@ -29,9 +29,9 @@ from planner.optimise.classes import build_classes
 from planner.optimise.solve import solve
 from planner.plan import SolveStatus, Strategy
 from planner.problems import SolverError
+from tests.estate_builder import build_estate
 
 from .checks import check_all
-from .estates import preset_policies
 
 
 def _estate(devices: tuple[Device, ...], *, sites: tuple[Site, ...] | None = None,
@@ -39,9 +39,10 @@ def _estate(devices: tuple[Device, ...], *, sites: tuple[Site, ...] | None = Non
             links: tuple[Link, ...] = (), costs: CostAssumptions | None = None,
             account: SmartAccount | None = None) -> Estate:
     sites = sites or (Site("HQ", "HQ", "unclassified", InternetAccess.PROXY, tags=("dc",)),)
-    return Estate("t", account or SmartAccount("A", "a.example", slr_preapproved=True),
-                  tuple(VirtualAccount(v) for v in vas), sites, links, devices, ents,
-                  preset_policies(), costs or CostAssumptions())
+    return build_estate(devices, account=account or SmartAccount("A", "a.example",
+                                                                 slr_preapproved=True),
+                        virtual_accounts=(VirtualAccount(v) for v in vas), sites=sites,
+                        links=links, entitlements=ents, costs=costs)
 
 
 def _switch(i: int, site: str = "HQ", va: str = "DEFAULT", tags: tuple[str, ...] = (

@@ -17,11 +17,11 @@ from planner.model import (
     Site,
     SmartAccount,
     StackMember,
-    VirtualAccount,
 )
 from planner.runbooks.catalogue import load_command_catalogue
 from planner.runbooks.steps import device_runbook
 from planner.runbooks.types import DeviceRunbook, PlannedDevice, RunbookSettings
+from tests.estate_builder import build_estate
 
 POLICIES = (
     ClassificationPolicy("open", frozenset(Mode), frozenset(DataElement), hostname_privacy=False),
@@ -51,9 +51,9 @@ def make_device(hostname: str, pid: str, version: str, state: str, site: str = "
 
 
 def make_estate(devices: Iterable[Device]) -> Estate:
-    return Estate(name="Runbook fixtures", account=SmartAccount("Runco", "run.example"),
-                  virtual_accounts=(VirtualAccount("DEFAULT", is_default=True),), sites=SITES,
-                  links=(), devices=tuple(devices), entitlements=(), policies=POLICIES)
+    return build_estate(devices, name="Runbook fixtures",
+                        account=SmartAccount("Runco", "run.example"), sites=SITES,
+                        policies=POLICIES)
 
 
 def runbook(device: Device, mode: Mode | None, *, server: str | None = None,

@@ -18,18 +18,18 @@ from planner.model import (
     SmartAccount,
     StackMember,
     Tier,
-    VirtualAccount,
 )
 from planner.problems import Problem
 from planner.validate import validate_estate
+from tests.estate_builder import build_estate
 
 POLICY = ClassificationPolicy("secret", frozenset({Mode.SLR}), frozenset())
 
 
 def estate(sites: tuple[Site, ...], links: tuple[Link, ...] = (),
            devices: tuple[Device, ...] = (), ents: tuple[Entitlement, ...] = ()) -> Estate:
-    return Estate("t", SmartAccount("t", "t"), (VirtualAccount("DEFAULT", is_default=True),),
-                  sites, links, devices, ents, (POLICY,), path="estate.yaml")
+    return build_estate(devices, account=SmartAccount("t", "t"), sites=sites, links=links,
+                        entitlements=ents, policies=(POLICY,), path="estate.yaml")
 
 
 def run(e: Estate) -> list[Problem]:
