@@ -8,7 +8,6 @@ import pytest
 from planner.catalogue import load_catalogue
 from planner.model import (
     ClassificationPolicy,
-    CostAssumptions,
     DataElement,
     Device,
     Entitlement,
@@ -25,6 +24,7 @@ from planner.modes import load_modes
 from planner.optimise import plan_estate
 from planner.plan import COST_PARTS
 from planner.writers.plan_files import plan_document, summary_text
+from tests.estate_builder import build_estate
 
 from .checks import check_all
 
@@ -51,9 +51,10 @@ def _estate() -> Estate:
     ents = (Entitlement("B", "network-advantage", "network-advantage", nadv.tier, 3,
                         reserved=1),)
     account = SmartAccount("S", "s.example", plr_preapproved=True, export_authorised=True)
-    return Estate("hand", account, (VirtualAccount("A"), VirtualAccount("B")), sites, (),
-                  devices, ents, (_policy("net", Mode.ONPREM_NETWORK), _policy("plr", Mode.PLR)),
-                  CostAssumptions())
+    return build_estate(devices, name="hand", account=account,
+                        virtual_accounts=(VirtualAccount("A"), VirtualAccount("B")), sites=sites,
+                        entitlements=ents,
+                        policies=(_policy("net", Mode.ONPREM_NETWORK), _policy("plr", Mode.PLR)))
 
 
 def test_each_cost_part_matches_its_hand_priced_definition() -> None:

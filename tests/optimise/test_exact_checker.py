@@ -48,7 +48,7 @@ from planner.model import (
 )
 from planner.optimise import plan_estate
 from planner.problems import SolverError
-from tests.estate_builder import preset_policies
+from tests.estate_builder import build_estate, preset_policies
 
 from .checks import check_all
 from .test_bruteforce import brute_force_mode_cost
@@ -117,8 +117,9 @@ def tiny_estate(seed: int) -> Estate:
     account = SmartAccount("Acme", "acme.example", slr_preapproved=rng.random() < 0.85,
                            plr_preapproved=rng.random() < 0.5,
                            export_authorised=rng.random() < 0.5)
-    return Estate(f"tiny-{seed}", account, tuple(VirtualAccount(v) for v in vas), tuple(sites),
-                  links, tuple(devices), tuple(ents), policies, costs)
+    return build_estate(devices, name=f"tiny-{seed}", account=account,
+                        virtual_accounts=(VirtualAccount(v) for v in vas), sites=sites,
+                        links=links, entitlements=ents, policies=policies, costs=costs)
 
 
 # --- the allocation, written out from docs/model.md section 3 -------------------------------
@@ -211,9 +212,9 @@ def test_the_smallest_transfer_case_plans_to_611_50() -> None:
                    (LicenceUse("network-advantage"),)))
     ents = (Entitlement("A", "network-advantage", "network-advantage",
                         load_catalogue().licences["network-advantage"].tier, 1),)
-    estate = Estate("t", SmartAccount("S", "s.example"), (VirtualAccount("A"),
-                                                          VirtualAccount("B")),
-                    (site,), (), devs, ents, preset_policies(), CostAssumptions())
+    estate = build_estate(devs, account=SmartAccount("S", "s.example"),
+                          virtual_accounts=(VirtualAccount("A"), VirtualAccount("B")),
+                          sites=(site,), entitlements=ents)
     plan = plan_estate(estate)
     check_all(plan)
     assert plan.objective == pytest.approx(611.50, abs=0.005)

@@ -14,7 +14,6 @@ from planner.explain import lever_estate
 from planner.graph import analyse_reach
 from planner.model import (
     ClassificationPolicy,
-    CostAssumptions,
     DataElement,
     Device,
     Entitlement,
@@ -30,7 +29,7 @@ from planner.model import (
 )
 from planner.optimise import plan_estate
 from planner.validate import validate_estate
-from tests.estate_builder import preset_policies
+from tests.estate_builder import build_estate, preset_policies
 
 from .checks import check_all
 
@@ -47,9 +46,9 @@ def _only(mode: Mode, *more: Mode) -> ClassificationPolicy:
 def _estate(devices: tuple[Device, ...], policy: ClassificationPolicy,
             ents: tuple[Entitlement, ...] = ()) -> Estate:
     site = Site("OT1", "OT site", policy.name, InternetAccess.NONE)
-    return Estate("t", SmartAccount("S", "s.example", slr_preapproved=True),
-                  (VirtualAccount("A"),), (site,), (), devices, ents,
-                  (*preset_policies(), policy), CostAssumptions())
+    return build_estate(devices, account=SmartAccount("S", "s.example", slr_preapproved=True),
+                        virtual_accounts=(VirtualAccount("A"),), sites=(site,),
+                        entitlements=ents, policies=(*preset_policies(), policy))
 
 
 def _switch(i: int, version: str, state: LicensingState) -> Device:
@@ -122,8 +121,9 @@ def test_untagged_component_offers_its_largest_online_site_for_network_sync() ->
              Site("SMALL", "Small", "unclassified", InternetAccess.DIRECT))
     devices = tuple(Device(f"d{i}", "C9300-48P", f"S{i}", "BIG" if i < 3 else "SMALL", "A",
                            "17.9.4", LicensingState.SLUP) for i in range(4))
-    estate = Estate("t", SmartAccount("S", "s.example"), (VirtualAccount("A"),), sites,
-                    (Link("BIG", "SMALL"),), devices, (), preset_policies(), CostAssumptions())
+    estate = build_estate(devices, account=SmartAccount("S", "s.example"),
+                          virtual_accounts=(VirtualAccount("A"),), sites=sites,
+                          links=(Link("BIG", "SMALL"),))
     reach = analyse_reach(estate)
     assert reach.candidates == ("BIG", "SMALL")
     assert reach.servers_for("BIG") == ("BIG", "SMALL")
