@@ -272,7 +272,7 @@ def _slup_clocks(add: Any, kind: _Kind, mode: Mode, when: date | None,
             + f"; planned every {trips.interval_days} days ({trips.basis})")
     else:
         sent = ("sent automatically every 30 days; this is the policy backstop"
-                if mode in (Mode.CSSM_DIRECT, Mode.CSLU) else
+                if load_modes()[mode].needs_internet else
                 "sent to the SSM On-Prem server; the ACK returns with its sync")
         add(f"next usage report ({kind.licensed} devices, {what})", _due(when, window),
             f"{basis}: report within {window} days"
