@@ -15,17 +15,18 @@ Variables are written as JSON (which YAML reads) for speed, like ansible-vars.ym
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 
 from planner.runbooks.types import DeviceRunbook, Step
+from planner.safe_names import MAX_NAME_BYTES, file_names
 
 # Command-catalogue platform prefixes -> Ansible network OS (the collection's connection name).
 NETWORK_OS = (("iosxe", "cisco.ios.ios"), ("ios", "cisco.ios.ios"),
               ("nxos", "cisco.nxos.nxos"), ("asa", "cisco.asa.asa"))
-_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]")
 
 
 def network_os(platform: str) -> str:
@@ -37,8 +38,13 @@ def network_os(platform: str) -> str:
 
 
 def _group(prefix: str, name: str) -> str:
-    """An inventory group name: letters, digits and underscores only."""
-    return f"{prefix}_{re.sub(r'[^A-Za-z0-9]+', '_', name).strip('_').lower() or 'none'}"
+    """An inventory group name: letters, digits and underscores only, bounded (a long id keeps
+    its start and gains a hash, so group_vars file names stay within MAX_NAME_BYTES)."""
+    plain = re.sub(r"[^A-Za-z0-9]+", "_", name).strip("_").lower() or "none"
+    if len(prefix) + 1 + len(plain) + len(".yml") > MAX_NAME_BYTES:
+        digest = hashlib.sha256(name.encode()).hexdigest()[:10]
+        plain = f"{plain[:MAX_NAME_BYTES - len(prefix) - 20]}_{digest}"
+    return f"{prefix}_{plain}"
 
 
 def _step(step: Step) -> dict[str, object]:
@@ -54,18 +60,14 @@ def _yaml(data: Mapping[str, object], comment: str) -> str:
 
 
 def _host_names(runbooks: Iterable[DeviceRunbook]) -> list[tuple[str, DeviceRunbook]]:
-    """Inventory names: the hostname made file-safe, the serial added where two collide."""
+    """Inventory names, each also its host_vars file's stem: the hostname (with the serial
+    where two devices share one), made safe and bounded by the shared file-name rules."""
     items = list(runbooks)
-    base = [_UNSAFE.sub("_", rb.hostname) or "device" for rb in items]
-    seen: dict[str, int] = defaultdict(int)
-    for name in base:
-        seen[name.casefold()] += 1
-    out = []
-    for name, rb in zip(base, items, strict=True):
-        if seen[name.casefold()] > 1:
-            name = f"{name}_{_UNSAFE.sub('_', rb.serial)}"
-        out.append((name, rb))
-    return out
+    seen = Counter(rb.hostname for rb in items)
+    keys = [rb.hostname if seen[rb.hostname] == 1 else f"{rb.hostname}_{rb.serial}"
+            for rb in items]
+    files = file_names(keys, suffix=".yml")
+    return [(files[key][:-len(".yml")], rb) for key, rb in zip(keys, items, strict=True)]
 
 
 PLAYBOOK = """\
