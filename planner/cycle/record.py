@@ -7,6 +7,8 @@ crossing (seal and verification of a trip bundle) and every ACK date a device ha
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -97,6 +99,28 @@ def has_cycle_tables(conn: sqlite3.Connection) -> bool:
     return {"cycle_events", "cycle_reads", "cycle_devices"} <= names
 
 
+@contextmanager
+def ledger_reader(db: Path) -> Iterator[sqlite3.Connection | None]:
+    """A read-only connection to a history that has the cycle tables, else None.
+
+    Reports and the schedule read the ledger through this: it never creates, migrates or writes
+    the database, and a missing file, a history from before the cycle tables or one SQLite
+    cannot open all read as "no ledger". Errors while querying are the caller's to absorb.
+    """
+    if not db.is_file():
+        yield None
+        return
+    try:
+        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    except sqlite3.Error:
+        yield None
+        return
+    try:
+        yield conn if has_cycle_tables(conn) else None
+    finally:
+        conn.close()
+
+
 def events(conn: sqlite3.Connection) -> list[Event]:
     if not has_cycle_tables(conn):
         return []
@@ -158,23 +182,16 @@ def site_acks(db: Path, on_or_before: date | None = None) -> dict[str, SiteAcks]
     Reports call this: it never creates, migrates or writes the database, and a database
     without the cycle tables (or none at all) simply has no ledger.
     """
-    if not db.is_file():
-        return {}
     try:
-        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+        with ledger_reader(db) as conn:
+            if conn is None:
+                return {}
+            rows = latest_read(conn, on_or_before)
+            read = conn.execute("SELECT day FROM cycle_reads" + (" WHERE day <= ?"
+                                if on_or_before else "") + " ORDER BY day DESC, id DESC LIMIT 1",
+                                (on_or_before.isoformat(),) if on_or_before else ()).fetchone()
     except sqlite3.Error:
         return {}
-    try:
-        if not has_cycle_tables(conn):
-            return {}
-        rows = latest_read(conn, on_or_before)
-        read = conn.execute("SELECT day FROM cycle_reads" + (" WHERE day <= ?" if on_or_before
-                            else "") + " ORDER BY day DESC, id DESC LIMIT 1",
-                            (on_or_before.isoformat(),) if on_or_before else ()).fetchone()
-    except sqlite3.Error:
-        return {}
-    finally:
-        conn.close()
     by_site: dict[str, list[tuple[str, str, str, str, str]]] = {}
     for row in rows.values():
         if row[0]:
@@ -192,30 +209,23 @@ def site_acks(db: Path, on_or_before: date | None = None) -> dict[str, SiteAcks]
 def recorded_deadlines(db: Path, on_or_before: date | None = None) -> tuple[str, dict[str, date]]:
     """(read date, serial -> next ACK deadline) from the latest recorded ledger read, read-only;
     ('', {}) when there is none. The schedule starts each evidenced device's clock from it."""
-    if not db.is_file():
-        return "", {}
     try:
-        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+        with ledger_reader(db) as conn:
+            if conn is None:
+                return "", {}
+            sql = "SELECT id, day FROM cycle_reads"
+            args: tuple[str, ...] = ()
+            if on_or_before is not None:
+                sql += " WHERE day <= ?"
+                args = (on_or_before.isoformat(),)
+            read = conn.execute(sql + " ORDER BY day DESC, id DESC LIMIT 1", args).fetchone()
+            if read is None:
+                return "", {}
+            rows = conn.execute("SELECT serial, next_deadline FROM cycle_devices WHERE "
+                                "read_id = ? AND site != '' AND serial != '' AND "
+                                "next_deadline != ''", (read[0],)).fetchall()
     except sqlite3.Error:
         return "", {}
-    try:
-        if not has_cycle_tables(conn):
-            return "", {}
-        sql = "SELECT id, day FROM cycle_reads"
-        args: tuple[str, ...] = ()
-        if on_or_before is not None:
-            sql += " WHERE day <= ?"
-            args = (on_or_before.isoformat(),)
-        read = conn.execute(sql + " ORDER BY day DESC, id DESC LIMIT 1", args).fetchone()
-        if read is None:
-            return "", {}
-        rows = conn.execute("SELECT serial, next_deadline FROM cycle_devices WHERE read_id = ? "
-                            "AND site != '' AND serial != '' AND next_deadline != ''",
-                            (read[0],)).fetchall()
-    except sqlite3.Error:
-        return "", {}
-    finally:
-        conn.close()
     return str(read[1]), {serial: date.fromisoformat(day) for serial, day in rows}
 
 
@@ -223,24 +233,17 @@ def last_crossings(db: Path, on_or_before: date | None = None) -> dict[str, tupl
     """Per crossing, the latest in-leg sealed (day, trip), read-only: the day the responses were
     downloaded from CSSM, so the day an air-gapped On-Prem server's synchronisation reached
     CSSM. Empty when nothing was recorded."""
-    if not db.is_file():
-        return {}
+    sql = ("SELECT crossing, day, trip FROM cycle_events WHERE kind = 'seal-in' "
+           "AND result = 'ok'")
+    args: tuple[str, ...] = ()
+    if on_or_before is not None:
+        sql += " AND day <= ?"
+        args = (on_or_before.isoformat(),)
     try:
-        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+        with ledger_reader(db) as conn:
+            if conn is None:
+                return {}
+            rows = conn.execute(sql + " ORDER BY day, id", args).fetchall()
     except sqlite3.Error:
         return {}
-    try:
-        if not has_cycle_tables(conn):
-            return {}
-        sql = ("SELECT crossing, day, trip FROM cycle_events WHERE kind = 'seal-in' "
-               "AND result = 'ok'")
-        args: tuple[str, ...] = ()
-        if on_or_before is not None:
-            sql += " AND day <= ?"
-            args = (on_or_before.isoformat(),)
-        rows = conn.execute(sql + " ORDER BY day, id", args).fetchall()
-    except sqlite3.Error:
-        return {}
-    finally:
-        conn.close()
     return {str(crossing): (str(day), str(trip)) for crossing, day, trip in rows}
