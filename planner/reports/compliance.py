@@ -497,11 +497,13 @@ def risks(plan: Plan, flows_: tuple[Flow, ...]) -> tuple[Risk, ...]:
     out = []
     if plan.status is SolveStatus.FEASIBLE:
         out.append(Risk(f"The plan is not proven optimal (gap {plan.gap:.3%}).",
-                        "Re-run with a longer --time-limit before committing spend."))
+                        "Re-run with a longer --time-limit before committing spend.",
+                        standing=True))
     if estate.account.holder is Holder.RESELLER:
         out.append(Risk("The Smart Account is reseller-held: access and licences can vanish "
                         "with the reseller relationship.",
-                        "Transfer the Smart Account to the customer before adopting the plan."))
+                        "Transfer the Smart Account to the customer before adopting the plan.",
+                        standing=True))
     modes = {d.mode for d in plan.class_decisions}
     if Mode.ONPREM_MANUAL in modes:
         sync = onprem_manual_syncs(estate.costs)

@@ -338,6 +338,9 @@ class Component:
 class Risk:
     risk: str
     treatment: str
+    # Standing risks hold until acted on before adoption (an unproven optimum, a reseller-held
+    # account); the executive page lists them before the dated deadlines.
+    standing: bool = False
 
 
 @dataclass(frozen=True, slots=True)

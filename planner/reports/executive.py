@@ -87,8 +87,7 @@ def top_risks(plan: Plan, when: date | None) -> tuple[ExecutiveRisk, ...]:
             f"{item.sites} site{'s' if item.sites != 1 else ''}, {item.devices:,} devices")
     ordered = sorted(dated.values(), key=lambda r: (r.deadline, r.risk))
     standing = [ExecutiveRisk(r.risk, "before adopting the plan", r.treatment)
-                for r in risks(plan, flows(plan))
-                if "reseller-held" in r.risk or "not proven optimal" in r.risk]
+                for r in risks(plan, flows(plan)) if r.standing]
     return tuple((standing + ordered)[:RISKS_SHOWN])
 
 

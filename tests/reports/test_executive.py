@@ -75,3 +75,22 @@ def test_strategy_exposure_shows_what_differs(example: Built) -> None:
     html = example.render(ReportKind.TRADEOFF, ReportFormat.HTML)
     for element, n in row.exposed_by_element:
         assert f"{element} {n}" in html
+
+
+def test_standing_risks_come_before_the_deadlines() -> None:
+    """A reseller-held account is a risk to act on before adoption: it leads the page's risks,
+    chosen by the risk's own flag rather than by matching its wording."""
+    from dataclasses import replace
+
+    from planner.model import Holder
+    from planner.optimise import plan_estate
+    from planner.reports.executive import top_risks
+    from tests.engine_io.conftest import sample_estate
+
+    estate = sample_estate()
+    estate = replace(estate, account=replace(estate.account, holder=Holder.RESELLER))
+    risks = top_risks(plan_estate(estate), date.fromisoformat(WHEN))
+    assert risks[0].deadline == "before adopting the plan"
+    assert "reseller-held" in risks[0].risk
+    customer = top_risks(plan_estate(sample_estate()), date.fromisoformat(WHEN))
+    assert all(r.deadline != "before adopting the plan" for r in customer)
