@@ -1,44 +1,26 @@
-"""Load an estate: the estate YAML, presets merged with its overrides, every inventory file read,
-joined and validated, every problem collected before anything is refused.
+"""Load an estate in three steps, every problem collected before anything is refused:
+
+read (the estate YAML, its presets merged with its overrides in planner.presets, every
+inventory source through the reader registry), assemble (one Estate from the read parts) and
+validate (the rules over the assembled estate).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
-
-import yaml
 
 from planner import progress
-from planner.cadence import onprem_sync_limit_days
-from planner.catalogue import (
-    Catalogue,
-    LicenceDef,
-    ProductFamily,
-    build_prefixes,
-    fact_source,
-    load_catalogue,
-)
+from planner.catalogue import Catalogue, load_catalogue
 from planner.clock import reference_date
 from planner.collector import bulk_objects
-from planner.domains import MAX_AMOUNT, finite_number
 from planner.join import DeviceSource, join_devices
-from planner.model import (
-    ClassificationPolicy,
-    CostAssumptions,
-    DataElement,
-    Device,
-    Entitlement,
-    Estate,
-    Mode,
-    SourceFile,
-    VirtualAccount,
-)
+from planner.model import Device, Entitlement, Estate, SourceFile, VirtualAccount
 from planner.pairing import pairing_problems
+from planner.presets import Presets, merge_presets
 from planner.problems import InputError, Problem, Severity, error
 from planner.readers import ESTATE_KIND, ReadContext, SourceKind, reader_for
 from planner.readers.estate_yaml import (
@@ -48,7 +30,6 @@ from planner.readers.estate_yaml import (
     OutsidePaths,
     read_estate_document,
 )
-from planner.resources import models_dir
 from planner.summary import EstateSummary, summarise
 from planner.tally import DeviceTally
 from planner.validate import validate_estate
@@ -72,89 +53,152 @@ def load_estate(path: str | Path, *, strict: bool = False,
     Warnings are returned; under `strict` they are errors. `today` is the reference date for
     expired terms (default: `reference_date()`).
     """
-    estate_path = Path(path)
     display = str(path)
-    doc = read_estate_document(estate_path, display)
+    doc = read_estate_document(Path(path), display)
     if doc.malformed:
         # An unknown or duplicated key: report the estate file's own problems and stop, rather
         # than read inventory against a misread estate (thousands of follow-on errors).
         raise InputError(doc.problems)
-    problems: list[Problem] = list(doc.problems)
-    catalogue = _catalogue(doc, display, problems)
-    policies = _policies(doc, display, problems)
-    costs = _costs(doc, display, problems)
-    base = estate_path.parent
-    sources = [SourceFile(estate_path.name, ESTATE_KIND, doc.sha256)]
-    ctx = ReadContext(catalogue, _site_ids(doc),
-                      extra_columns=doc.extra_columns is ExtraColumns.IGNORE)
-    device_sources: list[DeviceSource] = []
-    entitlements: list[Entitlement] = []
-    cssm_vas: set[str] = set()
-    read_failed = False  # a source that did not load makes consumption totals meaningless
+    presets = merge_presets(doc, display)
     # The records live as long as the process: kept out of the collector's later full passes.
     with bulk_objects(keep=True):
-        for kind in SourceKind:
-            for rel in doc.inventory.get(kind.value, ()):
-                file_display = str(Path(display).parent / rel)
-                where = f"inventory.{kind.value}"
-                outside = _outside(doc, base, rel, display, where)
-                if outside is not None:
-                    problems.append(outside)
-                    read_failed = True
-                    continue
-                if not os.path.lexists(base / rel):
-                    problems.append(error(display, f"{kind.value} file {rel!r} not found next to "
-                                          "the estate file", line=doc.lines.get(where),
-                                          column=where, expected="a path relative to "
-                                          "the estate file's folder"))
-                    read_failed = True
-                    continue
-                try:
-                    got = reader_for(kind).read(base / rel, file_display, ctx)
-                except InputError as exc:
-                    problems.extend(exc.problems)
-                    read_failed = True
-                    continue
-                sources.append(SourceFile(Path(rel).as_posix(), kind.value, got.sha256))
-                problems.extend(got.problems)
-                read_failed = read_failed or any(p.severity is Severity.ERROR
-                                                 for p in got.problems)
-                if got.devices or kind in (SourceKind.DEVICES, SourceKind.NETBOX):
-                    device_sources.append(DeviceSource(file_display, got.devices))
-                entitlements.extend(got.entitlements)
-                cssm_vas.update(got.virtual_accounts)
-        if doc.inventory.get(EVIDENCE):
-            read_failed |= _read_evidence(doc, base, display, problems, sources, device_sources)
-        read = sum(len(s.devices) for s in device_sources)
-        progress.mark("read", f"{progress.plural(read, 'device')} from "
-                      f"{progress.plural(len(sources), 'file')}")
-        joined = join_devices(device_sources)
-        problems.extend(joined.problems)
-        vas = _virtual_accounts(doc.virtual_accounts, cssm_vas)
-        default_va = next(va.name for va in vas if va.is_default)
-        devices = _with_default_va(joined.devices, default_va)
-        entitlements = [e if e.virtual_account else dataclasses.replace(
-            e, virtual_account=default_va) for e in entitlements]
-        estate = Estate(
-            name=doc.name, account=doc.account, virtual_accounts=vas, sites=doc.sites,
-            links=doc.links, devices=tuple(devices), entitlements=tuple(entitlements),
-            policies=policies, costs=costs, agreement=doc.agreement, sources=tuple(sources),
-            path=display, catalogue=catalogue)
-        tally = DeviceTally.of(estate.devices)
-        problems.extend(validate_estate(estate, catalogue=catalogue, lines=doc.lines,
-                                        today=today or reference_date(),
-                                        consumption=not read_failed, tally=tally))
-        # Catalyst 9000 add-ons without their base licence (licences.yaml `pairing`).
-        problems.extend(pairing_problems(estate.devices, catalogue, catalogue.pairing,
-                                         display))
-        progress.mark("validate", f"{progress.plural(len(estate.devices), 'device')}, "
-                      f"{progress.plural(len(problems), 'problem')}")
+        parts = read_sources(doc, Path(path), display, presets.catalogue)
+        estate, joined = assemble_estate(doc, display, presets, parts)
+        found = validate_loaded(estate, doc, today=today or reference_date(),
+                                consumption=not parts.failed)
+    problems = [*doc.problems, *presets.problems, *parts.problems, *joined, *found.problems]
+    progress.mark("validate", f"{progress.plural(len(estate.devices), 'device')}, "
+                  f"{progress.plural(len(problems), 'problem')}")
+    return _verdict(estate, problems, found.tally, strict=strict)
+
+
+@dataclass(slots=True)
+class ReadParts:
+    """What the estate's inventory yielded, before the estate is assembled from it."""
+
+    sources: list[SourceFile]
+    device_sources: list[DeviceSource] = field(default_factory=list)
+    entitlements: list[Entitlement] = field(default_factory=list)
+    # Virtual Accounts CSSM data declares (authoritative for the ones that exist).
+    cssm_vas: set[str] = field(default_factory=set)
+    problems: list[Problem] = field(default_factory=list)
+    # A source that did not load makes consumption totals meaningless.
+    failed: bool = False
+
+
+def read_sources(doc: EstateDoc, estate_path: Path, display: str,
+                 catalogue: Catalogue) -> ReadParts:
+    """Every inventory file the estate names, read by its reader, then the evidence folders.
+
+    A file that is missing, outside the estate's folder or unreadable is a problem; reading
+    goes on, so one run names every problem.
+    """
+    base = estate_path.parent
+    parts = ReadParts([SourceFile(estate_path.name, ESTATE_KIND, doc.sha256)])
+    ctx = ReadContext(catalogue, _site_ids(doc),
+                      extra_columns=doc.extra_columns is ExtraColumns.IGNORE)
+    for kind in SourceKind:
+        for rel in doc.inventory.get(kind.value, ()):
+            _read_file(kind, rel, doc, base, display, ctx, parts)
+    if doc.inventory.get(EVIDENCE):
+        parts.failed |= _read_evidence(doc, base, display, parts.problems, parts.sources,
+                                       parts.device_sources)
+    read = sum(len(s.devices) for s in parts.device_sources)
+    progress.mark("read", f"{progress.plural(read, 'device')} from "
+                  f"{progress.plural(len(parts.sources), 'file')}")
+    return parts
+
+
+def _read_file(kind: SourceKind, rel: str, doc: EstateDoc, base: Path, display: str,
+               ctx: ReadContext, parts: ReadParts) -> None:
+    """One inventory file into `parts`, or a problem saying why it could not be read."""
+    file_display = str(Path(display).parent / rel)
+    where = f"inventory.{kind.value}"
+    outside = _outside(doc, base, rel, display, where)
+    if outside is not None:
+        parts.problems.append(outside)
+        parts.failed = True
+        return
+    if not os.path.lexists(base / rel):
+        parts.problems.append(error(display, f"{kind.value} file {rel!r} not found next to the "
+                                    "estate file", line=doc.lines.get(where), column=where,
+                                    expected="a path relative to the estate file's folder"))
+        parts.failed = True
+        return
+    try:
+        got = reader_for(kind).read(base / rel, file_display, ctx)
+    except InputError as exc:
+        parts.problems.extend(exc.problems)
+        parts.failed = True
+        return
+    parts.sources.append(SourceFile(Path(rel).as_posix(), kind.value, got.sha256))
+    parts.problems.extend(got.problems)
+    parts.failed = parts.failed or any(p.severity is Severity.ERROR for p in got.problems)
+    if got.devices or kind in (SourceKind.DEVICES, SourceKind.NETBOX):
+        parts.device_sources.append(DeviceSource(file_display, got.devices))
+    parts.entitlements.extend(got.entitlements)
+    parts.cssm_vas.update(got.virtual_accounts)
+
+
+def assemble_estate(doc: EstateDoc, display: str, presets: Presets,
+                    parts: ReadParts) -> tuple[Estate, list[Problem]]:
+    """The Estate from the estate file, the merged presets and what the inventory yielded,
+    with the problems joining the device sources raised. A device or entitlement that names
+    no Virtual Account belongs to the default one."""
+    vas = _virtual_accounts(doc.virtual_accounts, parts.cssm_vas)
+    default_va = next(va.name for va in vas if va.is_default)
+    devices, joined = estate_devices(parts.device_sources, default_va)
+    entitlements = [e if e.virtual_account else dataclasses.replace(
+        e, virtual_account=default_va) for e in parts.entitlements]
+    estate = Estate(
+        name=doc.name, account=doc.account, virtual_accounts=vas, sites=doc.sites,
+        links=doc.links, devices=devices, entitlements=tuple(entitlements),
+        policies=presets.policies, costs=presets.costs, agreement=doc.agreement,
+        sources=tuple(parts.sources), path=display, catalogue=presets.catalogue)
+    return estate, joined
+
+
+def estate_devices(sources: list[DeviceSource],
+                   default_va: str) -> tuple[tuple[Device, ...], list[Problem]]:
+    """The estate's devices: every source's rows joined into one record per device, a blank
+    Virtual Account read as the default one; with the join's problems."""
+    joined = join_devices(sources)
+    devices = joined.devices
+    if not all(d.virtual_account for d in devices):
+        devices = [d if d.virtual_account else dataclasses.replace(d, virtual_account=default_va)
+                   for d in devices]
+    return tuple(devices), joined.problems
+
+
+@dataclass(frozen=True, slots=True)
+class Findings:
+    problems: list[Problem]
+    tally: DeviceTally
+
+
+def validate_loaded(estate: Estate, doc: EstateDoc, *, today: date,
+                    consumption: bool) -> Findings:
+    """Every rule over the assembled estate (validate.py), and Catalyst 9000 add-ons without
+    their base licence (licences.yaml `pairing`). `consumption=False` skips the totals a
+    source that failed to load would make meaningless."""
+    catalogue = estate_catalogue(estate)
+    tally = DeviceTally.of(estate.devices)
+    problems = validate_estate(estate, catalogue=catalogue, lines=doc.lines, today=today,
+                               consumption=consumption, tally=tally)
+    problems.extend(pairing_problems(estate.devices, catalogue, catalogue.pairing, estate.path))
+    return Findings(problems, tally)
+
+
+def _verdict(estate: Estate, problems: list[Problem], tally: DeviceTally, *,
+             strict: bool) -> LoadResult:
+    """The loaded estate with its warnings, or InputError when any problem is an error
+    (every problem is one under `strict`)."""
     if strict:
         problems = [dataclasses.replace(p, severity=Severity.ERROR) for p in problems]
     if any(p.severity is Severity.ERROR for p in problems):
         raise InputError(problems)
     warnings = tuple(sorted(problems, key=Problem.sort_key))
-    return LoadResult(estate, warnings, catalogue, tally)
+    return LoadResult(estate, warnings, estate_catalogue(estate), tally)
 
 
 def estate_catalogue(estate: Estate) -> Catalogue:
@@ -176,13 +220,6 @@ def _outside(doc: EstateDoc, base: Path, rel: str, display: str, where: str) -> 
                  line=doc.lines.get(where),
                  expected="a path inside the estate's folder (or `outside_paths: allow` in the "
                  "estate file)")
-
-
-def _with_default_va(devices: list[Device], default_va: str) -> list[Device]:
-    if all(d.virtual_account for d in devices):
-        return devices
-    return [d if d.virtual_account else dataclasses.replace(d, virtual_account=default_va)
-            for d in devices]
 
 
 def _virtual_accounts(declared: tuple[VirtualAccount, ...],
@@ -243,229 +280,6 @@ def _read_evidence(doc: EstateDoc, base: Path, display: str, problems: list[Prob
         device_sources.append(DeviceSource(str(Path(display).parent / EVIDENCE),
                                            list(result.devices)))
     return missing
-
-
-def _yaml_doc(name: str) -> dict[str, Any]:
-    with open(models_dir() / name, encoding="utf-8") as fh:
-        data = yaml.safe_load(fh)
-    return data if isinstance(data, dict) else {}
-
-
-def _catalogue(doc: EstateDoc, display: str, problems: list[Problem]) -> Catalogue:
-    base = load_catalogue()
-    if not doc.prices and not doc.products and not doc.tier_rules:
-        return base
-    licences: dict[str, LicenceDef] = dict(base.licences)
-    for name, value in sorted(doc.prices.items()):
-        where = f"prices.{name}"
-        tag = base.canonical_tag(name)
-        if tag is None:
-            problems.append(error(display, f"unknown licence {name!r}", column=where,
-                                  line=doc.lines.get(where), expected="a licence tag"))
-        elif finite_number(value, 0, MAX_AMOUNT) is None:
-            problems.append(error(display, f"price {value!r} is not a price", column=where,
-                                  line=doc.lines.get(where),
-                                  expected=f"a finite number from 0 to {MAX_AMOUNT:,.0f}"))
-        else:
-            licences[tag] = dataclasses.replace(licences[tag], list_price=float(value))
-    for track, value in sorted(doc.tier_rules.items()):
-        where = f"tier_rules.{track}"
-        tracks = {lic.track for lic in base.licences.values()}
-        if track not in tracks or not isinstance(value, bool):
-            problems.append(error(display, f"cannot set tier substitution {track}: {value!r}",
-                                  column=where, line=doc.lines.get(where),
-                                  expected="a licence track (" + ", ".join(sorted(tracks))
-                                  + ") with true or false"))
-            continue
-        for tag, lic in licences.items():
-            if lic.track == track:
-                licences[tag] = dataclasses.replace(lic, substitutes=value)
-    families = _families(doc, display, problems, base)
-    prefixes = base._prefixes if families == base.families else build_prefixes(families)
-    return Catalogue(f"{base.version} + estate overrides", licences, families,
-                     base._aliases, prefixes, base.pairing)
-
-
-_FAMILY_TEXT = ("name", "os", "kind", "slup_from", "current_train", "source", "reason")
-_FAMILY_BOOL = ("slr", "plr", "new_slr_under_slup", "stackable", "modular", "assumption")
-_FAMILY_LIST = ("pids", "tracks")
-_NEW_FAMILY_NEEDS = ("name", "pids", "os", "kind")
-
-
-def _family_field_ok(key: str, value: Any) -> bool:
-    if key in _FAMILY_BOOL:
-        return isinstance(value, bool)
-    if key in _FAMILY_LIST:
-        return isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value)
-    if key == "slup_from":
-        return value is None or (isinstance(value, (str, int, float)) and not isinstance(value,
-                                                                                         bool))
-    return key in _FAMILY_TEXT and isinstance(value, str)
-
-
-def _families(doc: EstateDoc, display: str, problems: list[Problem],
-              base: Catalogue) -> dict[str, ProductFamily]:
-    """The product families as this estate sees them: models/products.yaml with the file's
-    `products:` applied. A known id changes the fields given; a new id adds a family (it needs
-    a name, PID prefixes, os and kind; the rest default as in models/products.yaml)."""
-    families: dict[str, ProductFamily] = dict(base.families)
-    allowed = (*_FAMILY_TEXT, *_FAMILY_BOOL, *_FAMILY_LIST)
-    for fid, changes in sorted(doc.products.items()):
-        where = f"products.{fid}"
-        if not isinstance(changes, dict):
-            problems.append(error(display, "is not a mapping", column=where,
-                                  line=doc.lines.get(where), expected="{field: value}"))
-            continue
-        good: dict[str, Any] = {}
-        for key, value in changes.items():
-            if not _family_field_ok(str(key), value):
-                problems.append(error(
-                    display, f"cannot set {key!r} to {value!r}", column=f"{where}.{key}",
-                    line=doc.lines.get(f"{where}.{key}"),
-                    expected="one of " + ", ".join(sorted(allowed)) + " (true/false for "
-                    + ", ".join(_FAMILY_BOOL) + "; lists of text for pids and tracks; text "
-                    "otherwise)"))
-            else:
-                good[str(key)] = value
-        if fid not in families:
-            missing = [k for k in _NEW_FAMILY_NEEDS if k not in good]
-            if missing:
-                problems.append(error(
-                    display, f"new product family {fid!r} lacks {', '.join(missing)}",
-                    column=where, line=doc.lines.get(where),
-                    expected="a new family needs name, pids (PID prefixes), os and kind; or a "
-                    "family id from models/products.yaml, e.g. C9300"))
-                continue
-            if "source" not in good and good.get("assumption") is not True:
-                good["source"] = f"estate file {display}, products.{fid}"
-        families[fid] = _family(fid, good, families.get(fid))
-    return families
-
-
-def _family(fid: str, fields: dict[str, Any], base: ProductFamily | None) -> ProductFamily:
-    values: dict[str, Any] = {}
-    for key, value in fields.items():
-        if key in _FAMILY_LIST:
-            values["pid_prefixes" if key == "pids" else key] = tuple(str(v).strip()
-                                                                     for v in value)
-        elif key == "slup_from":
-            values[key] = None if value is None else str(value)
-        elif key not in ("assumption", "reason", "source"):
-            values[key] = value
-    if "source" in fields or fields.get("assumption") is True:
-        values["source"] = fact_source(fields)
-    if base is not None:
-        return dataclasses.replace(base, **values)
-    return ProductFamily(
-        id=fid, name=str(values["name"]), pid_prefixes=values["pid_prefixes"],
-        os=str(values["os"]), kind=str(values["kind"]), slr=bool(values.get("slr", False)),
-        plr=bool(values.get("plr", False)), slup_from=values.get("slup_from"),
-        new_slr_under_slup=bool(values.get("new_slr_under_slup", False)),
-        stackable=bool(values.get("stackable", False)),
-        modular=bool(values.get("modular", False)), tracks=values.get("tracks", ()),
-        current_train=str(values.get("current_train", "")), source=str(values["source"]))
-
-
-_POLICY_FIELDS = ("description", "allowed_modes", "telemetry_may_leave",
-                  "exposure_cost_per_device_year", "hostname_privacy", "allow_mixed_modes")
-
-
-def _policies(doc: EstateDoc, display: str,
-              problems: list[Problem]) -> tuple[ClassificationPolicy, ...]:
-    presets: dict[str, dict[str, Any]] = dict(_yaml_doc("policies.yaml").get("policies", {}))
-    merged: dict[str, dict[str, Any]] = {}
-    for name in sorted(set(presets) | set(doc.policies)):
-        fields = dict(presets.get(name, {}))
-        override = doc.policies.get(name)
-        where = f"policies.{name}"
-        if override is not None and not isinstance(override, dict):
-            problems.append(error(display, "is not a mapping", column=where,
-                                  line=doc.lines.get(where), expected="{field: value}"))
-            override = {}
-        for key, value in (override or {}).items():
-            if key not in _POLICY_FIELDS:
-                problems.append(error(display, f"unknown policy field {key!r}",
-                                      column=f"{where}.{key}", line=doc.lines.get(f"{where}.{key}"),
-                                      expected="one of " + ", ".join(_POLICY_FIELDS)))
-            else:
-                fields[key] = value
-        merged[name] = fields
-    out = []
-    for name, f in merged.items():
-        where = f"policies.{name}"
-        line = doc.lines.get(where)
-        try:
-            for key in ("allowed_modes", "telemetry_may_leave"):
-                if not isinstance(f.get(key) or [], list):
-                    raise ValueError(f"{key} is not a list")
-            modes = frozenset(Mode(str(m)) for m in f.get("allowed_modes") or ())
-            elements = frozenset(DataElement(str(e)) for e in f.get("telemetry_may_leave") or ())
-            cost = f.get("exposure_cost_per_device_year", 0.0)
-            if finite_number(cost, 0, MAX_AMOUNT) is None:
-                raise ValueError(f"exposure_cost_per_device_year {cost!r} is not a finite "
-                                 f"number from 0 to {MAX_AMOUNT:,.0f}")
-        except (ValueError, TypeError) as exc:
-            problems.append(error(display, f"policy {name!r}: {exc}", column=where, line=line,
-                                  expected="modes from " + "|".join(Mode) + ", elements from "
-                                  + "|".join(DataElement)))
-            continue
-        if not modes:
-            problems.append(error(display, f"policy {name!r} allows no licensing mode",
-                                  column=f"{where}.allowed_modes", line=line,
-                                  expected="at least one of " + "|".join(Mode)))
-            continue
-        out.append(ClassificationPolicy(
-            name=name, allowed_modes=modes, telemetry_may_leave=elements,
-            exposure_cost_per_device_year=float(cost),
-            hostname_privacy=bool(f.get("hostname_privacy", True)),
-            allow_mixed_modes=bool(f.get("allow_mixed_modes", False)),
-            description=" ".join(str(f.get("description", "")).split())))
-    return tuple(out)
-
-
-def _costs(doc: EstateDoc, display: str, problems: list[Problem]) -> CostAssumptions:
-    defaults = {k: v.get("value") if isinstance(v, dict) else v
-                for k, v in _yaml_doc("costs.yaml").get("costs", {}).items()}
-    types = {f.name: f.type for f in dataclasses.fields(CostAssumptions)}
-    values: dict[str, Any] = {}
-    for key, value in [*defaults.items(), *doc.costs.items()]:
-        where = f"costs.{key}"
-        kind = types.get(str(key))
-        if kind is None:
-            problems.append(error(display, f"unknown cost field {key!r}", column=where,
-                                  line=doc.lines.get(where), expected="one of " + ", ".join(types)))
-            continue
-        if kind == "bool":
-            ok = isinstance(value, bool)
-        elif kind == "str":
-            ok = isinstance(value, str) and bool(value.strip())
-        else:
-            number = finite_number(value, 0, MAX_AMOUNT)
-            ok = number is not None and (kind == "float" or number.is_integer())
-        if not ok:
-            problems.append(error(display, f"{key} {value!r} is not valid", column=where,
-                                  line=doc.lines.get(where),
-                                  expected={"bool": "true or false", "str": "text",
-                                            "int": "a whole number >= 0",
-                                            "int | None": "a whole number of days"}.get(
-                                      str(kind), f"a finite number from 0 to {MAX_AMOUNT:,.0f}")))
-            continue
-        values[str(key)] = int(value) if kind in ("int", "int | None") else (
-            float(value) if kind == "float" else value)
-    limit = onprem_sync_limit_days()
-    interval = values.get("onprem_manual_sync_interval_days")
-    if interval is not None and not 1 <= interval <= limit:
-        where = "costs.onprem_manual_sync_interval_days"
-        problems.append(error(display, f"a manual sync every {interval} days misses Cisco's "
-                              f"{limit}-day window", column=where, line=doc.lines.get(where),
-                              expected=f"1 to {limit} days (CSSM removes an On-Prem instance "
-                              "unsynchronised for 90 days; devices need an ACK every 90 days)"))
-        values.pop("onprem_manual_sync_interval_days")
-    if values.get("horizon_years") == 0:
-        problems.append(error(display, "horizon_years is 0", column="costs.horizon_years",
-                              line=doc.lines.get("costs.horizon_years"), expected="1 or more"))
-        values.pop("horizon_years")
-    return CostAssumptions(**values)
 
 
 __all__ = ["EstateSummary", "LoadResult", "estate_catalogue", "load_estate", "reference_date",

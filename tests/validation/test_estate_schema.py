@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 import yaml
 
-from planner.loader import _POLICY_FIELDS
 from planner.model import CostAssumptions, DataElement, Holder, InternetAccess, Mode
+from planner.presets import policy_fields
 from planner.readers.estate_yaml import INVENTORY_KEYS, TOP_KEYS
 from planner.resources import examples_dir, models_dir
 
@@ -28,7 +28,7 @@ def test_enums_match_the_model() -> None:
     policy = PROPS["policies"]["additionalProperties"]["properties"]
     assert set(policy["allowed_modes"]["items"]["enum"]) == {m.value for m in Mode}
     assert set(policy["telemetry_may_leave"]["items"]["enum"]) == {d.value for d in DataElement}
-    assert set(policy) == set(_POLICY_FIELDS)
+    assert set(policy) == set(policy_fields())
 
 
 def test_keys_match_the_reader() -> None:

@@ -157,6 +157,7 @@ def test_evidence_only_device_needs_a_site(tmp_path: Path) -> None:
     ("policies: {secret: {allowed_modes: [teleport]}}", "'teleport' is not a valid Mode"),
     ("policies: {lab: {telemetry_may_leave: []}}", "policy 'lab' allows no licensing mode"),
     ("policies: {secret: {colour: red}}", "unknown policy field 'colour'"),
+    ("policies: {secret: {hostname_privacy: 'no'}}", "hostname_privacy 'no' is not valid"),
     ("costs: {horizon_years: 2.5}", "horizon_years 2.5 is not valid"),
     ("costs: {coffee: 3}", "unknown cost field 'coffee'"),
     ("products: {C9999: {slr: true}}", "new product family 'C9999' lacks name, pids, os, kind"),
