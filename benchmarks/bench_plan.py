@@ -90,19 +90,10 @@ def naive_end_to_end(estate_yaml: Path, outdir: Path, solver: str) -> dict[str, 
     import csv
 
     from planner.catalogue import load_catalogue
+    from planner.costing import class_needs_slac, unit_cost
     from planner.loader import load_estate
     from planner.modes import load_modes
-    from planner.optimise.data import (
-        ModelData,
-        Unit,
-        build_data,
-        class_needs_slac,
-        server_groups,
-        site_charges,
-        slac_hours,
-        unit_cost,
-        with_slac,
-    )
+    from planner.optimise.data import ModelData, Unit, build_data, server_groups, site_charges
     from planner.optimise.formulation import build_model
     from planner.optimise.solve import solve
 
@@ -117,7 +108,7 @@ def naive_end_to_end(estate_yaml: Path, outdir: Path, solver: str) -> dict[str, 
     device_of: list[tuple[str, str]] = []  # naive unit -> (site, serial)
     members_of: dict[int, list[int]] = {}  # aggregated unit -> its devices' naive units
     for a, unit in enumerate(data.units):
-        site = estate.site(unit.site)
+        policy = estate.policy(estate.site(unit.site).classification)
         for cid in unit.class_ids:
             for dev in data.classes.devices[cid]:
                 members = sum(1 for m in dev.members if m.serial != dev.serial)
@@ -127,9 +118,8 @@ def naive_end_to_end(estate_yaml: Path, outdir: Path, solver: str) -> dict[str, 
                     id=f"{cid}:{dev.serial}", site=unit.site, class_ids=(cid,), devices=1,
                     members=members, vas=(dev.virtual_account,), modes=unit.modes,
                     # the same parts as the class model, SLAC hours included
-                    cost={m: with_slac(unit_cost(estate, site, specs[m], 1, members),
-                                       int(slac_of[cid]), slac_hours(estate.costs, m),
-                                       estate.costs.labour_rate_per_hour)
+                    cost={m: unit_cost(estate.costs, policy, specs[m], 1, members,
+                                       int(slac_of[cid]))
                           for m in unit.modes},
                     excluded=unit.excluded))
     groups, unit_groups = server_groups(estate, data.reach, units, specs)

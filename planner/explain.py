@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from planner.catalogue import Catalogue, load_catalogue
+from planner.costing import break_even
 from planner.eligibility import mode_exclusions, site_mode_exclusions, slup_answer
 from planner.graph import analyse_reach
 from planner.model import Estate, LicensingState, Mode
@@ -236,8 +237,11 @@ def _exposure_break_even(planner: Planner, estate: Estate, best: Plan, site_id: 
                       key=lambda a: (a.delta or 0.0, a.mode.value)):
         other = planner(estate, forced={site_id: alt.mode}, **options)
         theirs = _classification_exposure(other, estate, site.classification) / price
-        if ours - theirs > 1e-9 and alt.delta is not None:
-            even = price + alt.delta / (ours - theirs)
+        # Both plans' costs are linear in the price, with slopes `ours` and `theirs`
+        # (device-years of exposure share): the costing module's break-even.
+        even = (break_even(price, alt.delta, theirs - ours)
+                if ours - theirs > 1e-9 and alt.delta is not None else None)
+        if even is not None:
             return (f"raise the exposure price of policy {policy.name!r} above "
                     f"{even:,.2f} per device-year (now {price:,.2f}) and {alt.mode.value} "
                     f"becomes at least as cheap")

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 import networkx as nx
 
 from planner.catalogue import Catalogue
-from planner.model import Estate, LicensingState, TermType
+from planner.costing import horizon_price, quoted_prices, transfer_batch_cost, unit_price
+from planner.model import Estate, LicenceUse, LicensingState
 from planner.optimise.classes import Classes
 
 RESERVED_STATES = frozenset({LicensingState.SLR.value, LicensingState.PLR.value})
@@ -40,25 +41,24 @@ class Allocation:
 def build_allocation(estate: Estate, classes: Classes, cat: Catalogue) -> Allocation:
     """S, D, cov and prices for the estate (docs/model.md section 3)."""
     costs = estate.costs
+    # Classes share licence sets: count devices per (VA, licence set, reserved) first, then
+    # expand each set once (equal sets from different classes are one tuple object or equal).
+    per_set: dict[tuple[str, tuple[LicenceUse, ...], bool], int] = defaultdict(int)
+    for cls in classes.classes:
+        per_set[(cls.virtual_account, cls.licences, cls.state in RESERVED_STATES)] += cls.devices
     demand: dict[tuple[str, str], int] = defaultdict(int)
     reserved_need: dict[tuple[str, str], int] = defaultdict(int)
-    for cls in classes.classes:
-        for use in cls.licences:
-            demand[(cls.virtual_account, use.tag)] += use.count * cls.devices
-            if cls.state in RESERVED_STATES:
-                reserved_need[(cls.virtual_account, use.tag)] += use.count * cls.devices
+    for (va, licences, locked), devices in per_set.items():
+        for use in licences:
+            demand[(va, use.tag)] += use.count * devices
+            if locked:
+                reserved_need[(va, use.tag)] += use.count * devices
     held: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
-    quoted: dict[tuple[str, str], float] = {}
-    quoted_any: dict[str, float] = {}
     for ent in estate.entitlements:
         acc = held[(ent.virtual_account, ent.tag)]
         acc[0] += ent.quantity
         acc[1] += ent.in_use
         acc[2] += ent.reserved
-        if ent.unit_price is not None:
-            key = (ent.virtual_account, ent.tag)
-            quoted[key] = min(quoted.get(key, ent.unit_price), ent.unit_price)
-            quoted_any[ent.tag] = min(quoted_any.get(ent.tag, ent.unit_price), ent.unit_price)
     supply: dict[tuple[str, str], int] = {}
     for (va, tag), (qty, in_use, reserved) in sorted(held.items()):
         # in_use and reserved units are taken to be the estate's own devices (re-planned here)
@@ -76,23 +76,19 @@ def build_allocation(estate: Estate, classes: Classes, cat: Catalogue) -> Alloca
                   and cat.licences[t].covers(lic)]
         others.sort(key=lambda t: (cat.licences[t].tier.rank, t))
         covers[need] = (need, *others)
+    # One price per licence across the Smart Account (the lowest quoted): a purchase can land
+    # in any Virtual Account, so per-VA prices would only invite pointless swaps.
+    quoted = quoted_prices(estate.entitlements)
     price: dict[tuple[str, str], float] = {}
-    unit_price: dict[tuple[str, str], float] = {}
+    unit_prices: dict[tuple[str, str], float] = {}
     for (va, tag) in sorted(demand):
         lic = cat.licences.get(tag)
-        # One price per licence across the Smart Account (the lowest quoted): a purchase can land
-        # in any Virtual Account, so per-VA prices would only invite pointless swaps.
-        each = quoted_any.get(tag)
-        if each is None:  # the estate's `prices:` already replaced list prices in its catalogue
-            each = lic.list_price if lic else 0.0
-        unit_price[(va, tag)] = each
-        term = lic is not None and lic.term is TermType.TERM
-        price[(va, tag)] = each * (costs.horizon_years if term else 1)
+        each = unit_prices[(va, tag)] = unit_price(tag, quoted, lic)
+        price[(va, tag)] = horizon_price(each, lic, costs)
     vas = tuple(sorted({v.name for v in estate.virtual_accounts} | {v for v, _ in demand}
                        | {v for v, _ in supply}))
-    batch = costs.transfer_hours_per_batch * costs.labour_rate_per_hour
     return Allocation(vas, dict(sorted(supply.items())), dict(sorted(demand.items())), covers,
-                      price, unit_price, batch,
+                      price, unit_prices, transfer_batch_cost(costs),
                       *receiver_cuts(vas, supply, demand, covers, price))
 
 

@@ -2,7 +2,12 @@
 
 Everything the MILP reads is here, already priced in money over the horizon: decision units and
 their eligible modes, per-unit costs, per-site costs, On-Prem server groups, and the allocation
-network (supplies, demands, prices). `formulation.py` only arranges these numbers into rows.
+network (supplies, demands, prices). Every price comes from `planner.costing`, so the reports
+quote what the optimiser pays; `formulation.py` only arranges these numbers into rows.
+
+The work grows with the kinds of device (family, software, state, licence set) and with the
+decision units, not with the classes: eligibility is judged once per kind, a unit's price is
+the costing module's per-(policy, mode) rates times its counts, and equal prices are shared.
 """
 
 from __future__ import annotations
@@ -10,46 +15,38 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
-from planner.catalogue import Catalogue, load_catalogue, version_key
+from planner.catalogue import Catalogue, ProductFamily, load_catalogue, version_key
+from planner.costing import (
+    UnitCost,
+    UnitRates,
+    charge_accounts,
+    class_needs_slac,
+    exposure_share,
+    price_unit,
+    server_price,
+    site_charge,
+    slac_hours,
+    unit_rates,
+)
 from planner.eligibility import mode_exclusions, site_mode_exclusions
 from planner.graph import Reach, analyse_reach
-from planner.model import (
-    ClassificationPolicy,
-    CostAssumptions,
-    DataElement,
-    Estate,
-    LicensingState,
-    Mode,
-    Site,
-)
-from planner.modes import ModeSpec, data_leaving_for, modes_for
+from planner.model import Estate, LicensingState, Mode, Site
+from planner.modes import ModeSpec, modes_for
 from planner.optimise.allocation import Allocation, build_allocation
 from planner.optimise.classes import Classes, build_classes
 from planner.plan import DeviceClass
-from planner.slac import SlacPath, gated_licences, slac_path
+
+# The prices moved to planner.costing; these names stay importable from here for scripts.
+__all__ = ["ModelData", "ServerGroup", "SiteCharge", "Unit", "UnitCost", "build_data",
+           "class_needs_slac", "exposure_share", "prune_dominated", "server_groups",
+           "site_charges", "slac_hours"]
 
 MODES = tuple(Mode)  # iterating the enum itself is slow in a hot loop
 _RANK = {m: i for i, m in enumerate(MODES)}
-N_ELEMENTS = len(DataElement)
 ONPREM = (Mode.ONPREM_NETWORK, Mode.ONPREM_MANUAL)
-
-
-@dataclass(frozen=True, slots=True)
-class UnitCost:
-    """What one decision unit costs in one mode over the horizon, by part (money)."""
-
-    hours_initial: float
-    hours_per_year: float
-    labour: float
-    exposure: float
-    flexibility: float
-    uplift: float
-
-    @property
-    def total(self) -> float:
-        return self.labour + self.exposure + self.flexibility + self.uplift
+_NO_SITE_REASONS: Mapping[Mode, tuple[str, ...]] = {m: () for m in MODES}
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,8 +60,8 @@ class Unit:
     members: int
     vas: tuple[str, ...]
     modes: tuple[Mode, ...]  # E_u: eligible modes, in Mode order
-    cost: Mapping[Mode, UnitCost]
-    excluded: Mapping[Mode, tuple[str, ...]]  # why the other modes are out
+    cost: Mapping[Mode, UnitCost]  # shared between units of equal price: never mutate
+    excluded: Mapping[Mode, tuple[str, ...]]  # why the other modes are out (shared likewise)
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,50 +107,79 @@ class ModelData:
     assumptions: tuple[str, ...] = field(default=())
 
 
-def exposure_share(hostname_privacy: bool, leaving: frozenset[DataElement]) -> float:
-    """sigma(m, P): the share of the policy's sensitive elements E_P that mode m sends out.
-
-    E_P is every licence data element, less the hostname when the policy sets hostname privacy
-    (then the hostname never leaves, whatever the mode): docs/model.md, exposure."""
-    sensitive = N_ELEMENTS - (1 if hostname_privacy else 0)
-    return len(leaving) / sensitive if sensitive else 0.0
+_Verdict = dict[Mode, tuple[str, ...]]  # per mode, why it is excluded (empty: eligible)
 
 
-def unit_cost(estate: Estate, site: Site, spec: ModeSpec, devices: int, members: int) -> UnitCost:
-    """c[u,m] by part for N_u = devices and X_u = members (docs/model.md section 3)."""
-    rates = _rates(estate, estate.policy(site.classification), spec)
-    return _priced(rates, devices, members)
+class _Pricing:
+    """Prices and verdicts memoised per kind for one build: the per-(policy, mode) rates of the
+    costing module, each unit's cost mapping per (policy, modes, counts), the device part of
+    eligibility per (family, version, state), and the SLAC need per licence set."""
 
+    def __init__(self, estate: Estate, cat: Catalogue, specs: Mapping[Mode, ModeSpec],
+                 reach: Reach) -> None:
+        self.estate, self.cat, self.specs, self.reach = estate, cat, specs, reach
+        self._rates: dict[str, dict[Mode, UnitRates]] = {}
+        self._costs: dict[tuple[object, ...], Mapping[Mode, UnitCost]] = {}
+        self._device: dict[tuple[str, str, str], _Verdict] = {}
+        self._slac: dict[tuple[int, bool, str], bool] = {}
+        self._sites: dict[tuple[tuple[str, ...], ...], Mapping[Mode, tuple[str, ...]]] = {}
+        self._verdicts: dict[tuple[int, int], _Verdict] = {}
+        self._keep: list[object] = []  # keeps objects whose id() keys a memo alive
 
-# Per (policy, mode): the per-device and per-member coefficients of every part. Costs are linear
-# in devices and members, so a unit's cost is two multiplications per part.
-_Rates = tuple[float, float, float, float, float, float, float, float, float]
+    def rates(self, policy_name: str) -> dict[Mode, UnitRates]:
+        found = self._rates.get(policy_name)
+        if found is None:
+            policy = self.estate.policy(policy_name)
+            found = self._rates[policy_name] = {
+                m: unit_rates(self.estate.costs, policy, self.specs[m]) for m in MODES}
+        return found
 
+    def cost(self, policy_name: str, eligible: tuple[Mode, ...], devices: int, members: int,
+             slac: int) -> Mapping[Mode, UnitCost]:
+        key = (policy_name, eligible, devices, members, slac)
+        found = self._costs.get(key)
+        if found is None:
+            rates = self.rates(policy_name)
+            found = self._costs[key] = {m: price_unit(rates[m], devices, members, slac)
+                                        for m in eligible}
+        return found
 
-def _rates(estate: Estate, policy: ClassificationPolicy, spec: ModeSpec) -> _Rates:
-    costs = estate.costs
-    years = costs.horizon_years
-    h0_dev, h0_mem = spec.hours_initial_per_device, spec.hours_initial_per_member
-    hy_dev, hy_mem = spec.hours_per_device_year, 0.0
-    if spec.reservation:
-        # Each replaced or moved device is a new reservation: codes per device and per member.
-        hy_dev += costs.device_churn_per_year * spec.hours_per_change
-        hy_mem += costs.device_churn_per_year * spec.hours_initial_per_member
-    leaving = data_leaving_for(spec, policy)
-    expo = (policy.exposure_cost_per_device_year * years
-            * exposure_share(policy.hostname_privacy, leaving))
-    flex = costs.flexibility_cost_per_locked_device_year * years if spec.reservation else 0.0
-    uplift = costs.plr_uplift_per_device if spec.mode is Mode.PLR else 0.0
-    return (h0_dev, h0_mem, hy_dev, hy_mem, expo, flex, uplift, float(years),
-            costs.labour_rate_per_hour)
+    def device_reasons(self, site: Site, family: ProductFamily | None, version: str,
+                       state: str) -> _Verdict:
+        """The reasons eligibility gives for the device kind alone: the same at every site, as
+        the site's own part is passed in empty (it is joined per site by `_at_site`)."""
+        key = (family.id if family else "", version, state)
+        found = self._device.get(key)
+        if found is None:
+            found = self._device[key] = mode_exclusions(
+                self.estate, site, family, version, LicensingState(state),
+                self.reach, self.specs, site_reasons=_NO_SITE_REASONS)
+        return found
 
+    def site_reasons(self, site: Site) -> Mapping[Mode, tuple[str, ...]]:
+        """The site's own reasons per mode, one object per distinct set of reasons (most sites
+        share theirs), so what is built from them can be shared too."""
+        found = site_mode_exclusions(self.estate, site, self.reach, self.specs)
+        return self._sites.setdefault(tuple(found[m] for m in MODES), found)
 
-def _priced(r: _Rates, devices: int, members: int) -> UnitCost:
-    h0_dev, h0_mem, hy_dev, hy_mem, expo, flex, uplift, years, rate = r
-    hours_initial = h0_dev * devices + h0_mem * members
-    per_year = hy_dev * devices + hy_mem * members
-    return UnitCost(hours_initial, per_year, (hours_initial + per_year * years) * rate,
-                    expo * devices, flex * devices, uplift * devices)
+    def verdict(self, at_site: Mapping[Mode, tuple[str, ...]], device: _Verdict) -> _Verdict:
+        """The site's reasons followed by the device kind's, per mode (as `mode_exclusions`
+        joins them when given `site_reasons`), one object per pair."""
+        key = (id(at_site), id(device))
+        found = self._verdicts.get(key)
+        if found is None:
+            found = self._verdicts[key] = {
+                m: (*at_site[m], *extra) if (extra := device[m]) else tuple(at_site[m])
+                for m in MODES}
+        return found
+
+    def needs_slac(self, cls: DeviceClass) -> bool:
+        key = (id(cls.licences), cls.runs_slup, cls.state)
+        found = self._slac.get(key)
+        if found is None:
+            self._keep.append(cls.licences)
+            found = self._slac[key] = class_needs_slac(cls, self.cat)
+        return found
 
 
 def build_data(estate: Estate, *, forced: Mapping[str, Mode] | None = None,
@@ -167,71 +193,8 @@ def build_data(estate: Estate, *, forced: Mapping[str, Mode] | None = None,
     specs = modes or modes_for(estate.costs)
     reach = analyse_reach(estate)
     classes = build_classes(estate, cat)
-    sites = {s.id: s for s in estate.sites}
-    by_site: dict[str, list[int]] = defaultdict(list)
-    for i, cls in enumerate(classes.classes):
-        by_site[cls.site].append(i)
-    units: list[Unit] = []
-    rate_memo: dict[str, dict[Mode, _Rates]] = {}
-    infeasible: dict[str, tuple[str, ...]] = {}
-    for site_id in sorted(by_site):
-        site = sites[site_id]
-        mixing = estate.policy(site.classification).allow_mixed_modes
-        pinned = only if only is not None else (forced or {}).get(site_id)
-        # Eligibility reads the family, the state and the SLUP answer (all in the class key),
-        # and names a version only in its wording: one call per (family, state, SLUP) at the
-        # site, worded with the lowest version it covers (true of every version it covers).
-        lowest: dict[tuple[str, str, str], int] = {}
-        for i in by_site[site_id]:
-            cls = classes.classes[i]
-            key = (cls.family, cls.state, _slup_key(cls))
-            j = lowest.get(key)
-            if j is None or _older(cls.version, classes.classes[j].version):
-                lowest[key] = i
-        verdict: dict[tuple[str, str, str], dict[Mode, tuple[str, ...]]] = {}
-        at_site = site_mode_exclusions(estate, site, reach, specs)  # policy and connectivity
-        for key, j in lowest.items():
-            rep = classes.classes[j]
-            verdict[key] = mode_exclusions(estate, site, classes.families[rep.id], rep.version,
-                                           LicensingState(rep.state), reach, specs,
-                                           site_reasons=at_site)
-        reasons_of: dict[int, dict[Mode, tuple[str, ...]]] = {}
-        for i in by_site[site_id]:
-            cls = classes.classes[i]
-            reasons_of[i] = verdict[(cls.family, cls.state, _slup_key(cls))]
-        policy = estate.policy(site.classification)
-        rates = rate_memo.get(policy.name)
-        if rates is None:
-            rates = rate_memo[policy.name] = {m: _rates(estate, policy, specs[m]) for m in MODES}
-        slac = {i: class_needs_slac(classes.classes[i], cat) for i in by_site[site_id]}
-        for group in _bundles(classes, by_site[site_id], reasons_of, mixing, slac):
-            excluded: dict[Mode, list[str]] = {m: [] for m in MODES}
-            distinct = {id(reasons_of[i]): reasons_of[i] for i in group}  # few per bundle
-            for found in distinct.values():
-                for mode, reasons in found.items():
-                    excluded[mode].extend(r for r in reasons if r not in excluded[mode])
-            if pinned is not None:
-                for mode in MODES:
-                    if mode is not pinned and not excluded[mode]:
-                        excluded[mode].append(f"strategy pins site {site_id} to {pinned.value}")
-            eligible = tuple(m for m in MODES if not excluded[m])
-            cls_ids = tuple(classes.classes[i].id for i in group)
-            n_dev = sum(classes.classes[i].devices for i in group)
-            n_mem = sum(classes.classes[i].members for i in group)
-            vas = tuple(sorted({classes.classes[i].virtual_account for i in group}))
-            n_slac = sum(classes.classes[i].devices for i in group if slac[i])
-            if not eligible:
-                want = [pinned] if pinned is not None else list(MODES)
-                why = tuple(f"{m.value}: {r}" for m in want for r in excluded[m])
-                infeasible[site_id] = tuple(dict.fromkeys(infeasible.get(site_id, ()) + why))
-            units.append(Unit(
-                id=site_id if not mixing else f"{site_id}#{len(units)}", site=site_id,
-                class_ids=cls_ids, devices=n_dev, members=n_mem, vas=vas, modes=eligible,
-                cost={m: with_slac(_priced(rates[m], n_dev, n_mem), n_slac,
-                                    slac_hours(estate.costs, m),
-                                    estate.costs.labour_rate_per_hour) for m in eligible},
-                excluded={m: tuple(r) for m, r in excluded.items() if r},
-            ))
+    units, infeasible = _units(estate, classes, _Pricing(estate, cat, specs, reach),
+                               forced, only)
     if prune:
         units = prune_dominated(units, site_charges(estate, units, specs))
     charges = site_charges(estate, units, specs)
@@ -242,13 +205,100 @@ def build_data(estate: Estate, *, forced: Mapping[str, Mode] | None = None,
                      allocation, infeasible, notes)
 
 
+def _units(estate: Estate, classes: Classes, pricing: _Pricing,
+           forced: Mapping[str, Mode] | None, only: Mode | None,
+           ) -> tuple[list[Unit], dict[str, tuple[str, ...]]]:
+    """The decision units, site by site in sorted order, and the sites left with no mode."""
+    sites = {s.id: s for s in estate.sites}
+    all_classes = classes.classes
+    by_site: dict[str, list[int]] = defaultdict(list)
+    for i, cls in enumerate(all_classes):
+        by_site[cls.site].append(i)
+    vkey: dict[str, tuple[tuple[int, ...], str]] = {}
+    merged: dict[tuple[object, ...], tuple[dict[Mode, tuple[str, ...]], tuple[Mode, ...]]] = {}
+    units: list[Unit] = []
+    infeasible: dict[str, tuple[str, ...]] = {}
+    for site_id in sorted(by_site):
+        site = sites[site_id]
+        idx = by_site[site_id]
+        policy = estate.policy(site.classification)
+        mixing = policy.allow_mixed_modes
+        pinned = only if only is not None else (forced or {}).get(site_id)
+        # Eligibility reads the family, the state and the SLUP answer (all in the class key),
+        # and names a version only in its wording: one verdict per (family, state, SLUP) at the
+        # site, worded with the lowest version it covers (true of every version it covers).
+        lowest: dict[tuple[str, str, str], DeviceClass] = {}
+        kind_of: list[tuple[str, str, str]] = []
+        for i in idx:
+            cls = all_classes[i]
+            key = (cls.family, cls.state, _slup_key(cls))
+            kind_of.append(key)
+            rep = lowest.get(key)
+            if rep is None:
+                lowest[key] = cls
+            elif cls.version != rep.version:
+                a = vkey.get(cls.version) or vkey.setdefault(
+                    cls.version, (version_key(cls.version), cls.version))
+                b = vkey.get(rep.version) or vkey.setdefault(
+                    rep.version, (version_key(rep.version), rep.version))
+                if a < b:
+                    lowest[key] = cls
+        at_site = pricing.site_reasons(site)
+        verdict = {key: pricing.verdict(at_site, pricing.device_reasons(
+                       site, classes.families[rep.id], rep.version, rep.state))
+                   for key, rep in lowest.items()}
+        reasons_of = [verdict[key] for key in kind_of]
+        slac = [pricing.needs_slac(all_classes[i]) for i in idx]
+        # A pin's reason names the site; without one, units of any site share their reasons.
+        where = site_id if pinned is not None else ""
+        for group in _bundles(all_classes, idx, reasons_of, mixing, slac):
+            # The reasons of a unit: every distinct verdict of its classes, merged in order.
+            found = tuple({id(reasons_of[k]): reasons_of[k] for k in group}.values())
+            mkey = (tuple(map(id, found)), pinned, where)
+            done = merged.get(mkey)
+            if done is None:
+                done = merged[mkey] = _merge(found, pinned, site_id)
+            excluded, eligible = done
+            members = [all_classes[idx[k]] for k in group]
+            n_dev = n_mem = n_slac = 0
+            for k, cls in zip(group, members, strict=True):
+                n_dev += cls.devices
+                n_mem += cls.members
+                if slac[k]:
+                    n_slac += cls.devices
+            if not eligible:
+                want = [pinned] if pinned is not None else list(MODES)
+                why = tuple(f"{m.value}: {r}" for m in want for r in excluded[m])
+                infeasible[site_id] = tuple(dict.fromkeys(infeasible.get(site_id, ()) + why))
+            units.append(Unit(
+                id=site_id if not mixing else f"{site_id}#{len(units)}", site=site_id,
+                class_ids=tuple(c.id for c in members), devices=n_dev, members=n_mem,
+                vas=tuple(sorted({c.virtual_account for c in members})), modes=eligible,
+                cost=pricing.cost(policy.name, eligible, n_dev, n_mem, n_slac),
+                excluded=excluded,
+            ))
+    return units, infeasible
+
+
+def _merge(found: tuple[_Verdict, ...], pinned: Mode | None, site_id: str,
+           ) -> tuple[dict[Mode, tuple[str, ...]], tuple[Mode, ...]]:
+    """A unit's exclusion reasons (its classes' verdicts merged, the strategy's pin added) and
+    the modes left eligible."""
+    excluded: dict[Mode, list[str]] = {m: [] for m in MODES}
+    for verdict in found:
+        for mode, reasons in verdict.items():
+            excluded[mode].extend(r for r in reasons if r not in excluded[mode])
+    if pinned is not None:
+        for mode in MODES:
+            if mode is not pinned and not excluded[mode]:
+                excluded[mode].append(f"strategy pins site {site_id} to {pinned.value}")
+    eligible = tuple(m for m in MODES if not excluded[m])
+    return {m: tuple(r) for m, r in excluded.items() if r}, eligible
+
+
 def _slup_key(cls: DeviceClass) -> str:
     """The class's SLUP answer as eligibility reads it (unknown without version or family)."""
     return "?" if not cls.version or not cls.family else ("slup" if cls.runs_slup else "classic")
-
-
-def _older(a: str, b: str) -> bool:
-    return (version_key(a), a) < (version_key(b), b)
 
 
 def prune_dominated(units: list[Unit], charges: tuple[SiteCharge, ...]) -> list[Unit]:
@@ -261,6 +311,14 @@ def prune_dominated(units: list[Unit], charges: tuple[SiteCharge, ...]) -> list[
     Unit rule: m goes from u when a server-free m' is strictly cheaper for u even if u alone pays
     all of m''s charges. The modes stay eligible (no exclusion reason); they just cannot win."""
     modes = [set(u.modes) for u in units]
+    # Units of equal price share one cost mapping: total each mapping once.
+    totals_of: dict[int, dict[Mode, float]] = {}
+    totals: list[dict[Mode, float]] = []
+    for unit in units:
+        t = totals_of.get(id(unit.cost))
+        if t is None:
+            t = totals_of[id(unit.cost)] = {m: c.total for m, c in unit.cost.items()}
+        totals.append(t)
     charge_site: dict[tuple[str, Mode], float] = defaultdict(float)
     charge_unit: dict[tuple[int, Mode], float] = defaultdict(float)
     for c in charges:
@@ -279,7 +337,7 @@ def prune_dominated(units: list[Unit], charges: tuple[SiteCharge, ...]) -> list[
             for alt in MODES:
                 if alt is m or alt in ONPREM or any(alt not in modes[u] for u in users):
                     continue
-                gaps = [units[u].cost[m].total - units[u].cost[alt].total for u in users]
+                gaps = [totals[u][m] - totals[u][alt] for u in users]
                 spare = charge_site[(site, m)] - charge_site[(site, alt)]
                 if min(gaps) < -tol or spare < -tol:
                     continue
@@ -288,48 +346,27 @@ def prune_dominated(units: list[Unit], charges: tuple[SiteCharge, ...]) -> list[
                         modes[u].discard(m)
                     break
     out = []
+    pruned: dict[tuple[int, tuple[Mode, ...]], Mapping[Mode, UnitCost]] = {}
     for u, unit in enumerate(units):
-        best = min((unit.cost[m].total + charge_unit[(u, m)] for m in modes[u]
+        total = totals[u]
+        best = min((total[m] + charge_unit[(u, m)] for m in modes[u]
                     if m not in ONPREM), default=math.inf)
-        keep = tuple(m for m in unit.modes if m in modes[u] and unit.cost[m].total <= best + 1e-6)
+        keep = tuple(m for m in unit.modes if m in modes[u] and total[m] <= best + 1e-6)
         if keep == unit.modes:
             out.append(unit)
-        else:
-            out.append(replace(unit, modes=keep,
-                               cost={m: c for m, c in unit.cost.items() if m in keep}))
+            continue
+        cost = pruned.get((id(unit.cost), keep))
+        if cost is None:
+            cost = pruned[(id(unit.cost), keep)] = {m: c for m, c in unit.cost.items()
+                                                     if m in keep}
+        out.append(Unit(unit.id, unit.site, unit.class_ids, unit.devices, unit.members,
+                        unit.vas, keep, cost, unit.excluded))
     return out
 
 
-def class_needs_slac(cls: DeviceClass, cat: Catalogue) -> bool:
-    """Whether the class's devices need a SLAC in a reporting mode (SLUP and an enforced or
-    export-controlled licence: planner/slac.py)."""
-    slup = cls.runs_slup or cls.state == LicensingState.SLUP.value
-    return slup and bool(gated_licences(cls.licences, cat))
-
-
-def slac_hours(costs: CostAssumptions, mode: Mode) -> float:
-    """Hours per device to obtain its SLAC in `mode` (0 where the reservation carries it)."""
-    path = slac_path(mode)
-    if path is SlacPath.ONLINE:
-        return costs.slac_hours_online_per_device
-    if path is SlacPath.OFFLINE:
-        return costs.slac_hours_offline_per_device
-    return 0.0
-
-
-def with_slac(cost: UnitCost, devices: int, hours: float, rate: float) -> UnitCost:
-    """The unit's cost with the one-off SLAC labour of its devices that need one."""
-    if devices == 0 or hours == 0:
-        return cost
-    extra = devices * hours
-    return replace(cost, hours_initial=cost.hours_initial + extra,
-                   labour=cost.labour + extra * rate)
-
-
-def _bundles(classes: Classes, members: list[int],
-             reasons_of: Mapping[int, Mapping[Mode, tuple[str, ...]]],
-             mixing: bool, slac: Mapping[int, bool]) -> list[list[int]]:
-    """The decision units of one site, as lists of class indices (docs/model.md, set U).
+def _bundles(classes: tuple[DeviceClass, ...], members: list[int],
+             reasons_of: list[_Verdict], mixing: bool, slac: list[bool]) -> list[list[int]]:
+    """The decision units of one site, as lists of positions in `members` (docs/model.md, set U).
 
     Mixing forbidden: the whole site. Mixing allowed: classes that would always choose alike are
     decided together: same eligible modes, same stack members per device (so their costs are
@@ -337,31 +374,29 @@ def _bundles(classes: Classes, members: list[int],
     and, where connected CSLU is eligible, the same Virtual
     Account (CSLU is charged per Virtual Account)."""
     if not mixing:
-        return [members]
+        return [list(range(len(members)))]
     bundles: dict[tuple[object, ...], list[int]] = {}
-    allowed: dict[int, tuple[Mode, ...]] = {}
-    for i in members:
-        cls = classes.classes[i]
-        found = reasons_of[i]
+    allowed: dict[int, tuple[tuple[Mode, ...], bool]] = {}
+    for k, i in enumerate(members):
+        cls = classes[i]
+        found = reasons_of[k]
         eligible = allowed.get(id(found))
         if eligible is None:
-            eligible = allowed[id(found)] = tuple(m for m in MODES if not found[m])
-        va = cls.virtual_account if Mode.CSLU in eligible else ""
+            modes = tuple(m for m in MODES if not found[m])
+            eligible = allowed[id(found)] = (modes, Mode.CSLU in modes)
+        va = cls.virtual_account if eligible[1] else ""
         # equal ratios give equal floats (division is correctly rounded)
-        key = (eligible, cls.members / max(cls.devices, 1), va, slac[i])
-        bundles.setdefault(key, []).append(i)
+        key = (eligible[0], cls.members / max(cls.devices, 1), va, slac[k])
+        bundles.setdefault(key, []).append(k)
     return list(bundles.values())
 
 
 def site_charges(estate: Estate, units: list[Unit],
                   specs: Mapping[Mode, ModeSpec]) -> tuple[SiteCharge, ...]:
-    rate, years = estate.costs.labour_rate_per_hour, estate.costs.horizon_years
     touched: dict[tuple[str, Mode, str], list[int]] = defaultdict(list)
     for u, unit in enumerate(units):
         for mode in unit.modes:
-            # Connected CSLU serves one Smart Account/Virtual Account pair (docs/licensing-facts.md
-            # section 2): a site pays one collector per Virtual Account that uses it.
-            for va in (unit.vas if mode is Mode.CSLU else ("",)):
+            for va in charge_accounts(mode, unit.vas):
                 touched[(unit.site, mode, va)].append(u)
     charges = []
     for (site, mode, va), idx in sorted(touched.items()):
@@ -370,7 +405,8 @@ def site_charges(estate: Estate, units: list[Unit],
         if h0 == 0 and h1 == 0:
             continue
         key = f"{site}|{mode.value}" + (f"|{va}" if va else "")
-        charges.append(SiteCharge(key, site, mode, tuple(idx), h0, h1, (h0 + h1 * years) * rate))
+        charges.append(SiteCharge(key, site, mode, tuple(idx), h0, h1,
+                                  site_charge(estate.costs, spec)))
     return tuple(charges)
 
 
@@ -378,8 +414,6 @@ def server_groups(estate: Estate, reach: Reach, units: list[Unit],
                    specs: Mapping[Mode, ModeSpec],
                    ) -> tuple[tuple[ServerGroup, ...], dict[tuple[int, Mode], tuple[int, ...]]]:
     costs = estate.costs
-    rate, years = costs.labour_rate_per_hour, costs.horizon_years
-    pair = 2 if costs.onprem_ha else 1
     site_load: dict[tuple[str, Mode], int] = defaultdict(int)
     for unit in units:
         for mode in ONPREM:
@@ -391,7 +425,7 @@ def server_groups(estate: Estate, reach: Reach, units: list[Unit],
         spec = specs[mode]
         # Syncs and token re-authentications a year come from Cisco's clocks (planner/cadence.py
         # via the mode catalogue): the 30-day CSSM alert is not a limit, the 90-day windows are.
-        sync_hours = spec.hours_per_server_year
+        price = server_price(costs, spec)
         by_serves: dict[frozenset[str], str] = {}
         for cand in reach.candidates:
             if spec.server_needs_internet and cand not in reach.cssm:
@@ -401,15 +435,12 @@ def server_groups(estate: Estate, reach: Reach, units: list[Unit],
             load = sum(site_load.get((s, mode), 0) for s in serves)
             if load == 0:
                 continue
-            hours0 = pair * costs.onprem_server_setup_hours
-            cost = (pair * costs.onprem_server_cost_per_year * years
-                    + (hours0 + sync_hours * years) * rate)
             for s in serves:
                 site_groups[(s, mode)].append(len(groups))
             groups.append(ServerGroup(
                 id=f"{site}|{mode.value}", site=site, mode=mode, serves=serves,
-                capacity=costs.onprem_server_capacity, cost=cost, hours_initial=hours0,
-                hours_per_year=sync_hours,
+                capacity=costs.onprem_server_capacity, cost=price.cost,
+                hours_initial=price.hours_initial, hours_per_year=price.hours_per_year,
                 max_servers=max(1, math.ceil(load / max(costs.onprem_server_capacity, 1))),
             ))
     unit_groups: dict[tuple[int, Mode], tuple[int, ...]] = {}

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 
+from planner.costing import exposure_per_element, labour_money
 from planner.model import DataElement, Mode
 from planner.modes import data_leaving_for, load_modes
 from planner.optimise.allocation import TRANSFER_BATCH
@@ -93,9 +94,8 @@ class Solution:
 
     def _server_work(self, g: int) -> float:
         """One server's setup and sync hours over the horizon, in money: labour, not servers."""
-        group, costs = self.data.groups[g], self.data.estate.costs
-        return ((group.hours_initial + group.hours_per_year * costs.horizon_years)
-                * costs.labour_rate_per_hour)
+        group = self.data.groups[g]
+        return labour_money(self.data.estate.costs, group.hours_initial, group.hours_per_year)
 
     def costs(self) -> tuple[CostBreakdown, float, float]:
         """The breakdown, recurring labour hours a year, and one-off labour hours."""
@@ -176,9 +176,8 @@ class Solution:
             policy = policies[sites[unit.site].classification]
             spec = specs[self.mode[u]]
             leaving = data_leaving_for(spec, policy)
-            sensitive = len(DataElement) - (1 if policy.hostname_privacy else 0)
-            each = (policy.exposure_cost_per_device_year * unit.devices * years / sensitive
-                    if sensitive else 0.0)
+            # The unit's exposure cost split evenly over the elements it sends (costing module).
+            each = exposure_per_element(policy, unit.devices, years)
             for element in leaving:
                 row = acc.setdefault((unit.site, element), [0.0, 0.0, 0.0])
                 row[0] += unit.devices

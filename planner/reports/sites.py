@@ -1,9 +1,9 @@
 """Per-site decisions for the trade-off report: why each other mode lost, and what would flip it.
 
-Alternatives are priced at SITE level with the optimiser's own cost function (`unit_cost`, which
-is linear in devices and members, so a site prices as one unit): device labour, exposure,
-flexibility and PLR uplift, the site's per-mode work, and one SSM On-Prem server when the plan
-has none of that mode serving the site. Knock-on effects on licence transfers are left to
+Alternatives are priced at SITE level by the optimiser's own prices (`planner.costing`: a unit's
+cost is linear in devices and members, so a site prices as one unit): device labour, exposure,
+flexibility and PLR uplift, the site's per-mode charges, and one SSM On-Prem server when the
+plan has none of that mode serving the site. Knock-on effects on licence transfers are left to
 `planner explain --site`, which re-solves. Site-level costs are linear in the labour rate and in
 the policy's exposure price, so the rate or price at which the nearest alternative ties is exact
 for that comparison.
@@ -15,18 +15,20 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from planner.catalogue import load_catalogue
+from planner.costing import (
+    break_even,
+    charge_accounts,
+    class_needs_slac,
+    exposure_device_years,
+    server_price,
+    site_charge,
+    unit_cost,
+)
 from planner.eligibility import mode_exclusions
 from planner.explain import lever_estate
 from planner.graph import Reach, analyse_reach
 from planner.model import Estate, LicensingState, Mode
-from planner.modes import data_leaving_for, load_modes, modes_for, server_modes
-from planner.optimise.data import (
-    class_needs_slac,
-    exposure_share,
-    slac_hours,
-    unit_cost,
-    with_slac,
-)
+from planner.modes import load_modes, modes_for, server_modes
 from planner.plan import DeviceClass, Plan
 from planner.reports.context import Alternative, Flip, SiteRow
 
@@ -54,27 +56,29 @@ class SitePricer:
         self.served = {(p.mode, s) for p in plan.servers for s in p.sites_served}
         self._levers: dict[tuple[str, Mode], tuple[Estate, list[str], Reach]] = {}
 
-    def _charge(self, est: Estate, site: str, mode: Mode) -> float:
-        """Per-site hours of a mode over the horizon (CSLU: one collector per Virtual Account)."""
-        spec = modes_for(est.costs)[mode]
-        per = spec.hours_initial_per_site + spec.hours_per_site_year * est.costs.horizon_years
-        vas = {c.virtual_account for c in self.classes[site]} if mode is Mode.CSLU else {""}
-        return per * len(vas)
+    def _charge(self, est: Estate, site: str, mode: Mode) -> tuple[float, float]:
+        """The site's per-mode charges, as the optimiser's site charges: (money, hours over the
+        horizon); CSLU pays one per Virtual Account at the site."""
+        costs, spec = est.costs, modes_for(est.costs)[mode]
+        if spec.hours_initial_per_site == 0 and spec.hours_per_site_year == 0:
+            return 0.0, 0.0
+        money = hours = 0.0
+        for _va in charge_accounts(mode, sorted({c.virtual_account for c in self.classes[site]})):
+            money += site_charge(costs, spec)
+            hours += spec.hours_initial_per_site + spec.hours_per_site_year * costs.horizon_years
+        return money, hours
 
     def _server(self, est: Estate, site: str, mode: Mode) -> tuple[float, float, str]:
         """A new SSM On-Prem server when none of the mode serves the site: (cost, hours, note)."""
         if mode not in server_modes() or (mode, site) in self.served:
             return 0.0, 0.0, ""
         costs, spec = est.costs, modes_for(est.costs)[mode]
-        years = costs.horizon_years
         options = [c for c in self.reach.servers_for(site)
                    if not spec.server_needs_internet or c in self.reach.cssm]
         where = options[0] if options else site
-        pair = 2 if costs.onprem_ha else 1
-        sync = spec.hours_per_server_year
-        hours = pair * costs.onprem_server_setup_hours + sync * years
-        cost = pair * costs.onprem_server_cost_per_year * years + hours * costs.labour_rate_per_hour
-        return cost, hours, f"includes a new SSM On-Prem server at {where}"
+        price = server_price(costs, spec)
+        hours = price.hours_initial + price.hours_per_year * costs.horizon_years
+        return price.cost, hours, f"includes a new SSM On-Prem server at {where}"
 
     def _price(self, est: Estate, site: str, mode: Mode, devices: int,
                members: int, classes: list[DeviceClass]) -> tuple[float, float, float]:
@@ -83,10 +87,8 @@ class SitePricer:
         years = est.costs.horizon_years
         catalogue = est.catalogue or load_catalogue()
         slac = sum(c.devices for c in classes if class_needs_slac(c, catalogue))
-        uc = with_slac(unit_cost(est, est.site(site), spec, devices, members), slac,
-                       slac_hours(est.costs, mode), est.costs.labour_rate_per_hour)
-        weight = devices * years * exposure_share(policy.hostname_privacy,
-                                                  data_leaving_for(spec, policy))
+        uc = unit_cost(est.costs, policy, spec, devices, members, slac)
+        weight = exposure_device_years(policy, spec, devices, years)
         return uc.total, uc.hours_initial + uc.hours_per_year * years, weight
 
     def price(self, site: str, mode: Mode, estate: Estate | None = None) -> _Priced:
@@ -95,10 +97,9 @@ class SitePricer:
         classes = self.classes[site]
         cost, hours, weight = self._price(est, site, mode, sum(c.devices for c in classes),
                                           sum(c.members for c in classes), classes)
-        c_hours = self._charge(est, site, mode)
+        c_cost, c_hours = self._charge(est, site, mode)
         s_cost, s_hours, note = self._server(est, site, mode)
-        return _Priced(cost + c_hours * est.costs.labour_rate_per_hour + s_cost,
-                       hours + c_hours + s_hours, weight, note)
+        return _Priced(cost + c_cost + s_cost, hours + c_hours + s_hours, weight, note)
 
     def chosen_price(self, site: str) -> _Priced:
         """The plan's own site-level cost (servers it already runs are shared, not counted)."""
@@ -106,12 +107,11 @@ class SitePricer:
         for cls in self.classes[site]:
             by_mode[self.chosen[cls.id]].append(cls)
         cost = hours = weight = 0.0
-        rate = self.estate.costs.labour_rate_per_hour
         for mode, classes in by_mode.items():
             c, h, w = self._price(self.estate, site, mode, sum(x.devices for x in classes),
                                   sum(x.members for x in classes), classes)
-            c_hours = self._charge(self.estate, site, mode)
-            cost, hours, weight = cost + c + c_hours * rate, hours + h + c_hours, weight + w
+            c_cost, c_hours = self._charge(self.estate, site, mode)
+            cost, hours, weight = cost + c + c_cost, hours + h + c_hours, weight + w
         return _Priced(cost, hours, weight, "")
 
     def lever(self, site: str, mode: Mode) -> tuple[Estate, list[str]] | None:
@@ -137,14 +137,6 @@ class SitePricer:
         return est, changes
 
 
-def _break_even(now: float, delta: float, slope: float) -> float | None:
-    """The parameter value where an alternative `delta` dearer today ties (cost slope known)."""
-    if abs(slope) < 1e-9:
-        return None
-    value = now - delta / slope
-    return value if value >= 0 else None
-
-
 def _parameter_flips(site: str, priced: list[tuple[float, Mode, _Priced]], chosen: _Priced,
                      rate: float, policy: str, price: float, cur: str) -> list[Flip]:
     """The nearest alternative, and the labour rate and exposure price at which some eligible
@@ -157,10 +149,10 @@ def _parameter_flips(site: str, priced: list[tuple[float, Mode, _Priced]], chose
     for d, m, alt in priced:
         if d <= _EPS:
             continue
-        r = _break_even(rate, d, alt.hours - chosen.hours)
+        r = break_even(rate, d, alt.hours - chosen.hours)
         if r is not None and r > _EPS:
             rates.append((abs(r - rate), m.value, r))
-        p = _break_even(price, d, alt.weight - chosen.weight)
+        p = break_even(price, d, alt.weight - chosen.weight)
         if p is not None:
             prices.append((abs(p - price), m.value, p))
     if rates:
