@@ -22,14 +22,14 @@ from planner.model import Device, Entitlement, Estate, SourceFile, VirtualAccoun
 from planner.pairing import pairing_problems
 from planner.presets import Presets, merge_presets
 from planner.problems import InputError, Problem, Severity, error
-from planner.readers import ESTATE_KIND, ReadContext, SourceKind, reader_for
+from planner.readers import ESTATE_KIND, FolderReader, ReadContext, Reader, SourceKind
 from planner.readers.estate_yaml import (
-    EVIDENCE,
     EstateDoc,
     ExtraColumns,
     OutsidePaths,
     read_estate_document,
 )
+from planner.readers.registry import reader_for
 from planner.summary import EstateSummary, summarise
 from planner.tally import DeviceTally
 from planner.validate import validate_estate
@@ -88,9 +88,10 @@ class ReadParts:
 
 def read_sources(doc: EstateDoc, estate_path: Path, display: str,
                  catalogue: Catalogue) -> ReadParts:
-    """Every inventory file the estate names, read by its reader, then the evidence folders.
+    """Every source the estate's `inventory:` names, each read by its reader in the registry,
+    kind by kind in SourceKind order (device captures last).
 
-    A file that is missing, outside the estate's folder or unreadable is a problem; reading
+    A source that is missing, outside the estate's folder or unreadable is a problem; reading
     goes on, so one run names every problem.
     """
     base = estate_path.parent
@@ -98,20 +99,24 @@ def read_sources(doc: EstateDoc, estate_path: Path, display: str,
     ctx = ReadContext(catalogue, _site_ids(doc),
                       extra_columns=doc.extra_columns is ExtraColumns.IGNORE)
     for kind in SourceKind:
-        for rel in doc.inventory.get(kind.value, ()):
-            _read_file(kind, rel, doc, base, display, ctx, parts)
-    if doc.inventory.get(EVIDENCE):
-        parts.failed |= _read_evidence(doc, base, display, parts.problems, parts.sources,
-                                       parts.device_sources)
+        reader = reader_for(kind)
+        listed = doc.inventory.get(kind.value, ())
+        if isinstance(reader, FolderReader):
+            if listed:
+                _read_folders(reader, listed, doc, base, display, ctx, parts)
+        else:
+            for rel in listed:
+                _read_file(reader, rel, doc, base, display, ctx, parts)
     read = sum(len(s.devices) for s in parts.device_sources)
     progress.mark("read", f"{progress.plural(read, 'device')} from "
                   f"{progress.plural(len(parts.sources), 'file')}")
     return parts
 
 
-def _read_file(kind: SourceKind, rel: str, doc: EstateDoc, base: Path, display: str,
+def _read_file(reader: Reader, rel: str, doc: EstateDoc, base: Path, display: str,
                ctx: ReadContext, parts: ReadParts) -> None:
     """One inventory file into `parts`, or a problem saying why it could not be read."""
+    kind = reader.kind
     file_display = str(Path(display).parent / rel)
     where = f"inventory.{kind.value}"
     outside = _outside(doc, base, rel, display, where)
@@ -126,7 +131,7 @@ def _read_file(kind: SourceKind, rel: str, doc: EstateDoc, base: Path, display: 
         parts.failed = True
         return
     try:
-        got = reader_for(kind).read(base / rel, file_display, ctx)
+        got = reader.read(base / rel, file_display, ctx)
     except InputError as exc:
         parts.problems.extend(exc.problems)
         parts.failed = True
@@ -136,6 +141,43 @@ def _read_file(kind: SourceKind, rel: str, doc: EstateDoc, base: Path, display: 
     parts.failed = parts.failed or any(p.severity is Severity.ERROR for p in got.problems)
     if got.devices or kind in (SourceKind.DEVICES, SourceKind.NETBOX):
         parts.device_sources.append(DeviceSource(file_display, got.devices))
+    parts.entitlements.extend(got.entitlements)
+    parts.cssm_vas.update(got.virtual_accounts)
+
+
+def _read_folders(reader: FolderReader, listed: tuple[str, ...], doc: EstateDoc, base: Path,
+                  display: str, ctx: ReadContext, parts: ReadParts) -> None:
+    """Every folder listed under the reader's kind, read together as one device source.
+
+    A missing folder is an error (and makes consumption totals meaningless); what the
+    captures hold is never fatal (their problems are warnings).
+    """
+    kind = reader.kind
+    where = f"inventory.{kind.value}"
+    roots: list[Path] = []
+    for rel in listed:
+        outside = _outside(doc, base, rel, display, where)
+        if outside is not None:
+            parts.problems.append(outside)
+            parts.failed = True
+        elif (base / rel).exists():
+            roots.append(base / rel)
+        else:
+            parts.failed = True
+            parts.problems.append(error(display, f"{kind.value} folder {rel!r} not found next "
+                                        "to the estate file", line=doc.lines.get(where),
+                                        column=where,
+                                        expected="a folder or file of device captures"))
+    if not roots:
+        return
+    got = reader.read_folders(roots, base, ctx)
+    parts.problems.extend(got.problems)
+    # Each capture was opened once and hashed from the bytes the parser read; a file that
+    # could not be read (not a regular file, too large) has no digest and is left out.
+    parts.sources.extend(SourceFile(report.file, kind.value, report.sha256)
+                         for report in got.files if report.sha256)
+    parts.device_sources.append(DeviceSource(str(Path(display).parent / kind.value),
+                                             got.devices))
     parts.entitlements.extend(got.entitlements)
     parts.cssm_vas.update(got.virtual_accounts)
 
@@ -242,44 +284,6 @@ def _site_ids(doc: EstateDoc) -> dict[str, str]:
     for site in doc.sites:
         ids[site.id] = site.id
     return ids
-
-
-def _read_evidence(doc: EstateDoc, base: Path, display: str, problems: list[Problem],
-                   sources: list[SourceFile], device_sources: list[DeviceSource]) -> bool:
-    """Device captures (`show license ...`) from the evidence folders, joined last.
-
-    Evidence fills what the inventory leaves blank (version, state, licences in use) and
-    disagreements are warned about by the join. Returns True when a folder was missing.
-    """
-    # Imported only when an estate lists evidence: the parsers pull in TextFSM templates.
-    from planner.evidence import read_evidence_detailed
-
-    roots: list[Path] = []
-    missing = False
-    for rel in doc.inventory[EVIDENCE]:
-        outside = _outside(doc, base, rel, display, "inventory.evidence")
-        if outside is not None:
-            problems.append(outside)
-            missing = True
-            continue
-        if (base / rel).exists():
-            roots.append(base / rel)
-            continue
-        missing = True
-        problems.append(error(display, f"evidence folder {rel!r} not found next to the estate "
-                              "file", line=doc.lines.get("inventory.evidence"),
-                              column="inventory.evidence",
-                              expected="a folder or file of device captures"))
-    if roots:
-        result = read_evidence_detailed(roots, base=base)
-        problems.extend(result.problems)
-        # Each capture was opened once and hashed from the bytes the parser read; a file that
-        # could not be read (not a regular file, too large) has no digest and is left out.
-        sources.extend(SourceFile(report.file, EVIDENCE, report.sha256)
-                       for report in result.files if report.sha256)
-        device_sources.append(DeviceSource(str(Path(display).parent / EVIDENCE),
-                                           list(result.devices)))
-    return missing
 
 
 __all__ = ["EstateSummary", "LoadResult", "estate_catalogue", "load_estate", "reference_date",

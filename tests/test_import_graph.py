@@ -66,18 +66,10 @@ def test_the_graph_sees_planner() -> None:
 
 
 # Cycles in packages being rewritten on other branches as this test landed (issue 15 left them
-# to that work): the optimiser's pipeline and strategies (issue 12), and the reader registry
-# whose format modules import its types from the package (issue 16). Each entry must still be
-# a cycle (test below), so the list only shrinks; any other cycle fails.
+# to that work): the optimiser's pipeline and strategies (issue 12). Each entry must still be a
+# cycle (test below), so the list only shrinks; any other cycle fails.
 KNOWN = {
     frozenset({"planner.optimise", "planner.optimise.strategies"}),
-    frozenset({"planner.readers", "planner.readers._cssm", "planner.readers.cssm_csv"}),
-    frozenset({"planner.readers", "planner.readers._cssm", "planner.readers.cssm_json"}),
-    frozenset({"planner.readers", "planner.readers.cssm_csv"}),
-    frozenset({"planner.readers", "planner.readers.cssm_json"}),
-    frozenset({"planner.readers", "planner.readers.devices_csv"}),
-    frozenset({"planner.readers", "planner.readers.entitlements_csv"}),
-    frozenset({"planner.readers", "planner.readers.netbox_csv"}),
 }
 
 

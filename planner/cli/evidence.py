@@ -2,25 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import click
 
+from planner.catalogue import load_catalogue
 from planner.cli import main
 from planner.cli._output import dump_json, render_rows
 from planner.cli.options import emit, note, table_output, warn, wide_requested
-from planner.evidence import EvidenceResult, read_evidence_detailed
 from planner.fileio import csv_text, write_atomic
 from planner.model import Device
 from planner.output import check_target
 from planner.problems import UsageError
+from planner.readers import ReadContext, ReadResult, SourceKind
+from planner.readers.registry import folder_reader_for
 
 TABLE_LIMIT = 200  # rows per table in the human report; the CSV and JSON hold everything
 DEVICE_COLUMNS = ("hostname", "pid", "serial", "site", "smart_account", "virtual_account",
                   "version", "state", "licences", "members")
 
 
-def devices_csv(devices: tuple[Device, ...]) -> str:
+def devices_csv(devices: Sequence[Device]) -> str:
     """The devices in the planner's devices.csv format, sorted by serial then hostname."""
     rows = []
     for d in sorted(devices, key=lambda d: (d.serial, d.hostname, d.pid)):
@@ -31,7 +34,7 @@ def devices_csv(devices: tuple[Device, ...]) -> str:
     return csv_text(DEVICE_COLUMNS, rows)
 
 
-def _report(result: EvidenceResult, fmt: str, output: Path) -> str:
+def _report(result: ReadResult, fmt: str, output: Path) -> str:
     devices = [(d.hostname, d.pid, d.serial, d.state.value,
                 ";".join(f"{u.tag}:{u.count}" for u in d.licences), len(d.members),
                 str(d.origin or "")) for d in result.devices]
@@ -102,8 +105,9 @@ def ingest(folder: Path, output: Path, site: str, virtual_account: str, fmt: str
     """
     check_target(output, folder=False)
     base = folder if folder.is_dir() else folder.parent
-    result = read_evidence_detailed([folder], base=base, site=site,
-                                    virtual_account=virtual_account)
+    # Captures are read as the estate loader reads an `inventory: evidence:` folder.
+    ctx = ReadContext(load_catalogue(), site=site, virtual_account=virtual_account)
+    result = folder_reader_for(SourceKind.EVIDENCE).read_folders([folder], base, ctx)
     for problem in result.problems:
         warn(str(problem))
     if not result.devices:

@@ -10,7 +10,7 @@ import multiprocessing
 import os
 import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 from planner.catalogue import load_catalogue, runs_slup
@@ -22,33 +22,11 @@ from planner.evidence.split import Block, split_text
 from planner.fileio import decode_bytes, read_input
 from planner.model import Device, LicenceUse, Origin
 from planner.problems import InputError, Problem, Severity, warning
+from planner.readers import CommandReport, FileReport
 
 _MAX_BYTES = 50 * 1024 * 1024  # a capture larger than this is not a capture
 _SKIP_SUFFIXES = (".yml", ".yaml", ".csv", ".md", ".zip", ".gz", ".tar", ".png", ".jpg",
                   ".pdf")
-
-
-@dataclass(frozen=True, slots=True)
-class CommandReport:
-    """One command output found in a file: what it was, and what was read or why not."""
-
-    line: int
-    command: str  # as typed at the prompt, else the command the output was recognised as
-    outcome: str  # read | skipped | ignored (session and configuration commands)
-    detail: str  # what was read (identity, version, licences ...), or why it was skipped
-
-
-@dataclass(frozen=True, slots=True)
-class FileReport:
-    """What happened to one file, for `planner ingest`'s per-file summary."""
-
-    file: str
-    blocks: int
-    parsed: int
-    skipped: int
-    warnings: int
-    commands: tuple[CommandReport, ...] = ()
-    sha256: str = ""  # of the bytes read (each file is opened once); "" when it was not read
 
 
 _IOS_SHOW_LICENSE = re.compile(r"^Index \d+ Feature:", re.M)

@@ -10,7 +10,8 @@ import pytest
 
 from planner.model import TermType
 from planner.problems import Severity
-from planner.readers import ReadContext, SourceKind, reader_for
+from planner.readers import ReadContext, SourceKind
+from planner.readers.registry import reader_for
 from tests.readers.conftest import REALDATA
 
 LICENCE = {"license": "DNA Advantage", "quantity": 30, "inUse": 25, "available": 5,

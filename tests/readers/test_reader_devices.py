@@ -9,7 +9,8 @@ import pytest
 
 from planner.model import LicenceUse, LicensingState, StackMember
 from planner.problems import Severity
-from planner.readers import ReadContext, SourceKind, reader_for
+from planner.readers import ReadContext, SourceKind
+from planner.readers.registry import reader_for
 
 HEADER = "hostname,pid,serial,site,virtual_account,version,state,licences,members\n"
 GOOD = HEADER + (

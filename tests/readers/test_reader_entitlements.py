@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from planner.model import TermType, Tier
-from planner.readers import ReadContext, SourceKind, reader_for
+from planner.readers import ReadContext, SourceKind
+from planner.readers.registry import reader_for
 
 HEADER = ("virtual_account,licence,quantity,in_use,reserved,term,start,end,subscription_id,"
           "unit_price\n")

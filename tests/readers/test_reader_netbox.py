@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from planner.readers import ReadContext, SourceKind, reader_for
+from planner.readers import ReadContext, SourceKind
+from planner.readers.registry import reader_for
 
 
 def test_netbox_export(tmp_path: Path, ctx: ReadContext) -> None:

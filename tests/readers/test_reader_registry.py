@@ -2,18 +2,48 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from planner.readers import SourceKind, reader_for
+from planner.catalogue import load_catalogue
+from planner.readers import FolderReader, ReadContext, SourceKind
 from planner.readers.estate_yaml import INVENTORY_KEYS
+from planner.readers.registry import folder_reader_for, reader_for
+
+FIXTURES = Path(__file__).resolve().parents[1] / "evidence" / "fixtures" / "site-hq"
 
 
 @pytest.mark.parametrize("kind", list(SourceKind))
 def test_every_kind_has_a_reader_of_that_kind(kind: SourceKind) -> None:
     reader = reader_for(kind)
     assert reader.kind is kind
-    assert callable(reader.read)
+    method = reader.read_folders if isinstance(reader, FolderReader) else reader.read
+    assert callable(method)
 
 
-def test_inventory_keys_are_the_source_kinds_plus_evidence() -> None:
-    assert set(INVENTORY_KEYS) == {k.value for k in SourceKind} | {"evidence"}
+def test_inventory_keys_are_the_source_kinds() -> None:
+    assert tuple(k.value for k in SourceKind) == INVENTORY_KEYS
+    assert list(SourceKind)[-1] is SourceKind.EVIDENCE  # captures are read (and joined) last
+
+
+def test_captures_are_read_by_folder() -> None:
+    assert folder_reader_for(SourceKind.EVIDENCE).kind is SourceKind.EVIDENCE
+    with pytest.raises(TypeError, match="file by file"):
+        folder_reader_for(SourceKind.DEVICES)
+
+
+def test_the_captures_reader_hashes_each_file_and_applies_the_context(tmp_path: Path) -> None:
+    captures = sorted(FIXTURES.iterdir()) if FIXTURES.is_dir() else []
+    if not captures:
+        pytest.skip("the evidence fixtures are not in this checkout")
+    folder = tmp_path / "captures"
+    folder.mkdir()
+    for capture in captures:
+        (folder / capture.name).write_bytes(capture.read_bytes())
+    ctx = ReadContext(load_catalogue(), site="HQ", virtual_account="Campus")
+    got = folder_reader_for(SourceKind.EVIDENCE).read_folders([folder], tmp_path, ctx)
+    assert [f.file for f in got.files] == [f"captures/{c.name}" for c in captures]
+    assert all(len(f.sha256) == 64 for f in got.files)
+    assert got.devices and {(d.site, d.virtual_account) for d in got.devices} == {
+        ("HQ", "Campus")}

@@ -19,8 +19,9 @@ from hypothesis import strategies as st
 from planner.catalogue import load_catalogue
 from planner.evidence.ingest import read_one
 from planner.problems import InputError, Severity
-from planner.readers import ReadContext, SourceKind, reader_for
+from planner.readers import ReadContext, SourceKind
 from planner.readers.estate_yaml import read_estate_document
+from planner.readers.registry import reader_for
 
 from .kit import READER_FILES, base_files
 
