@@ -168,11 +168,22 @@ def class_needs_slac(cls: DeviceClass, cat: Catalogue) -> bool:
 
 # -- per site -----------------------------------------------------------------------------------
 
+def charged_per_account(mode: Mode) -> bool:
+    """Whether a mode's site charge falls once per Virtual Account at the site (connected CSLU
+    serves one Smart Account/Virtual Account pair: docs/licensing-facts.md section 2) rather
+    than once per site."""
+    return mode is Mode.CSLU
+
+
 def charge_accounts(mode: Mode, vas: Iterable[str]) -> tuple[str, ...]:
-    """The per-site charges a mode's use at a site triggers, one per Virtual Account for CSLU
-    (connected CSLU serves one Smart Account/Virtual Account pair: docs/licensing-facts.md
-    section 2), else one ("")."""
-    return tuple(vas) if mode is Mode.CSLU else ("",)
+    """The per-site charges a mode's use at a site triggers: one per Virtual Account when
+    `charged_per_account`, else one ("")."""
+    return tuple(vas) if charged_per_account(mode) else ("",)
+
+
+def has_site_charge(spec: ModeSpec) -> bool:
+    """Whether the mode has per-site work to charge at all."""
+    return not (spec.hours_initial_per_site == 0 and spec.hours_per_site_year == 0)
 
 
 def site_charge(costs: CostAssumptions, spec: ModeSpec) -> float:

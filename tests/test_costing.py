@@ -76,7 +76,11 @@ def _check_agreement(estate: Estate) -> int:
     return checked
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=25, deadline=None, derandomize=True,
+                    suppress_health_check=[HealthCheck.too_slow])
+
+
+@SETTINGS
 @given(seed=st.integers(min_value=0, max_value=10_000), sites=st.integers(1, 6))
 def test_report_prices_are_the_models_coefficients(seed: int, sites: int) -> None:
     estate = random_estate(seed, sites=sites, max_devices=5)
@@ -90,6 +94,7 @@ def test_bundled_examples_price_alike_in_model_and_reports(name: str) -> None:
     assert _check_agreement(estate) > 0
 
 
+@SETTINGS
 @given(devices=st.integers(0, 10_000), members=st.integers(0, 500),
        slac=st.integers(0, 10_000), rate=st.sampled_from((0.0, 60.0, 95.0, 151.5)),
        years=st.integers(1, 7), mode=st.sampled_from(list(Mode)),
@@ -134,6 +139,7 @@ def test_server_and_charge_prices_follow_the_costs() -> None:
         100 * (offline.hours_initial_per_site + 3 * offline.hours_per_site_year))
 
 
+@SETTINGS
 @given(now=st.floats(0, 1e4), delta=st.floats(-1e4, 1e4), slope=st.floats(-1e3, 1e3))
 def test_break_even_is_where_the_costs_tie(now: float, delta: float, slope: float) -> None:
     value = break_even(now, delta, slope)

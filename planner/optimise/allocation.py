@@ -41,15 +41,18 @@ class Allocation:
 def build_allocation(estate: Estate, classes: Classes, cat: Catalogue) -> Allocation:
     """S, D, cov and prices for the estate (docs/model.md section 3)."""
     costs = estate.costs
-    # Classes share licence sets: count devices per (VA, licence set, reserved) first, then
-    # expand each set once (equal sets from different classes are one tuple object or equal).
-    per_set: dict[tuple[str, tuple[LicenceUse, ...], bool], int] = defaultdict(int)
+    # Classes share licence set objects: count devices per (VA, set, reserved) first, then
+    # expand each set once (keyed by identity: hashing a set of frozen dataclasses is slow).
+    per_set: dict[tuple[str, int, str], int] = defaultdict(int)
+    sets: dict[int, tuple[LicenceUse, ...]] = {}
     for cls in classes.classes:
-        per_set[(cls.virtual_account, cls.licences, cls.state in RESERVED_STATES)] += cls.devices
+        sets[id(cls.licences)] = cls.licences
+        per_set[(cls.virtual_account, id(cls.licences), cls.state)] += cls.devices
     demand: dict[tuple[str, str], int] = defaultdict(int)
     reserved_need: dict[tuple[str, str], int] = defaultdict(int)
-    for (va, licences, locked), devices in per_set.items():
-        for use in licences:
+    for (va, set_id, state), devices in per_set.items():
+        locked = state in RESERVED_STATES
+        for use in sets[set_id]:
             demand[(va, use.tag)] += use.count * devices
             if locked:
                 reserved_need[(va, use.tag)] += use.count * devices

@@ -21,9 +21,10 @@ from planner.catalogue import Catalogue, ProductFamily, load_catalogue, version_
 from planner.costing import (
     UnitCost,
     UnitRates,
-    charge_accounts,
+    charged_per_account,
     class_needs_slac,
     exposure_share,
+    has_site_charge,
     price_unit,
     server_price,
     site_charge,
@@ -32,7 +33,7 @@ from planner.costing import (
 )
 from planner.eligibility import mode_exclusions, site_mode_exclusions
 from planner.graph import Reach, analyse_reach
-from planner.model import Estate, LicensingState, Mode, Site
+from planner.model import Estate, LicenceUse, LicensingState, Mode, Site
 from planner.modes import ModeSpec, modes_for
 from planner.optimise.allocation import Allocation, build_allocation
 from planner.optimise.classes import Classes, build_classes
@@ -40,8 +41,8 @@ from planner.plan import DeviceClass
 
 # The prices moved to planner.costing; these names stay importable from here for scripts.
 __all__ = ["ModelData", "ServerGroup", "SiteCharge", "Unit", "UnitCost", "build_data",
-           "class_needs_slac", "exposure_share", "prune_dominated", "server_groups",
-           "site_charges", "slac_hours"]
+           "class_needs_slac", "exposure_share", "prune_dominated", "restrict_charges",
+           "server_groups", "site_charges", "slac_hours"]
 
 MODES = tuple(Mode)  # iterating the enum itself is slow in a hot loop
 _RANK = {m: i for i, m in enumerate(MODES)}
@@ -121,7 +122,7 @@ class _Pricing:
         self._rates: dict[str, dict[Mode, UnitRates]] = {}
         self._costs: dict[tuple[object, ...], Mapping[Mode, UnitCost]] = {}
         self._device: dict[tuple[str, str, str], _Verdict] = {}
-        self._slac: dict[tuple[int, bool, str], bool] = {}
+        self.slac_memo: dict[tuple[int, bool, str], bool] = {}
         self._sites: dict[tuple[tuple[str, ...], ...], Mapping[Mode, tuple[str, ...]]] = {}
         self._verdicts: dict[tuple[int, int], _Verdict] = {}
         self._keep: list[object] = []  # keeps objects whose id() keys a memo alive
@@ -175,10 +176,10 @@ class _Pricing:
 
     def needs_slac(self, cls: DeviceClass) -> bool:
         key = (id(cls.licences), cls.runs_slup, cls.state)
-        found = self._slac.get(key)
+        found = self.slac_memo.get(key)
         if found is None:
             self._keep.append(cls.licences)
-            found = self._slac[key] = class_needs_slac(cls, self.cat)
+            found = self.slac_memo[key] = class_needs_slac(cls, self.cat)
         return found
 
 
@@ -195,9 +196,10 @@ def build_data(estate: Estate, *, forced: Mapping[str, Mode] | None = None,
     classes = build_classes(estate, cat)
     units, infeasible = _units(estate, classes, _Pricing(estate, cat, specs, reach),
                                forced, only)
-    if prune:
-        units = prune_dominated(units, site_charges(estate, units, specs))
     charges = site_charges(estate, units, specs)
+    if prune:
+        units = prune_dominated(units, charges)
+        charges = restrict_charges(charges, units)
     groups, unit_groups = server_groups(estate, reach, units, specs)
     allocation = build_allocation(estate, classes, cat)
     notes = _assumptions(estate, classes, cat)
@@ -210,17 +212,17 @@ def _units(estate: Estate, classes: Classes, pricing: _Pricing,
            ) -> tuple[list[Unit], dict[str, tuple[str, ...]]]:
     """The decision units, site by site in sorted order, and the sites left with no mode."""
     sites = {s.id: s for s in estate.sites}
-    all_classes = classes.classes
-    by_site: dict[str, list[int]] = defaultdict(list)
-    for i, cls in enumerate(all_classes):
-        by_site[cls.site].append(i)
+    by_site: dict[str, list[DeviceClass]] = defaultdict(list)
+    for cls in classes.classes:
+        by_site[cls.site].append(cls)
     vkey: dict[str, tuple[tuple[int, ...], str]] = {}
     merged: dict[tuple[object, ...], tuple[dict[Mode, tuple[str, ...]], tuple[Mode, ...]]] = {}
+    slac_of = pricing.slac_memo
     units: list[Unit] = []
     infeasible: dict[str, tuple[str, ...]] = {}
     for site_id in sorted(by_site):
         site = sites[site_id]
-        idx = by_site[site_id]
+        members = by_site[site_id]
         policy = estate.policy(site.classification)
         mixing = policy.allow_mixed_modes
         pinned = only if only is not None else (forced or {}).get(site_id)
@@ -229,8 +231,8 @@ def _units(estate: Estate, classes: Classes, pricing: _Pricing,
         # site, worded with the lowest version it covers (true of every version it covers).
         lowest: dict[tuple[str, str, str], DeviceClass] = {}
         kind_of: list[tuple[str, str, str]] = []
-        for i in idx:
-            cls = all_classes[i]
+        slac: list[bool] = []
+        for cls in members:
             key = (cls.family, cls.state, _slup_key(cls))
             kind_of.append(key)
             rep = lowest.get(key)
@@ -243,15 +245,16 @@ def _units(estate: Estate, classes: Classes, pricing: _Pricing,
                     rep.version, (version_key(rep.version), rep.version))
                 if a < b:
                     lowest[key] = cls
+            needs = slac_of.get((id(cls.licences), cls.runs_slup, cls.state))
+            slac.append(pricing.needs_slac(cls) if needs is None else needs)
         at_site = pricing.site_reasons(site)
         verdict = {key: pricing.verdict(at_site, pricing.device_reasons(
                        site, classes.families[rep.id], rep.version, rep.state))
                    for key, rep in lowest.items()}
         reasons_of = [verdict[key] for key in kind_of]
-        slac = [pricing.needs_slac(all_classes[i]) for i in idx]
         # A pin's reason names the site; without one, units of any site share their reasons.
         where = site_id if pinned is not None else ""
-        for group in _bundles(all_classes, idx, reasons_of, mixing, slac):
+        for group in _bundles(members, reasons_of, mixing, slac):
             # The reasons of a unit: every distinct verdict of its classes, merged in order.
             found = tuple({id(reasons_of[k]): reasons_of[k] for k in group}.values())
             mkey = (tuple(map(id, found)), pinned, where)
@@ -259,9 +262,9 @@ def _units(estate: Estate, classes: Classes, pricing: _Pricing,
             if done is None:
                 done = merged[mkey] = _merge(found, pinned, site_id)
             excluded, eligible = done
-            members = [all_classes[idx[k]] for k in group]
             n_dev = n_mem = n_slac = 0
-            for k, cls in zip(group, members, strict=True):
+            for k in group:
+                cls = members[k]
                 n_dev += cls.devices
                 n_mem += cls.members
                 if slac[k]:
@@ -272,9 +275,9 @@ def _units(estate: Estate, classes: Classes, pricing: _Pricing,
                 infeasible[site_id] = tuple(dict.fromkeys(infeasible.get(site_id, ()) + why))
             units.append(Unit(
                 id=site_id if not mixing else f"{site_id}#{len(units)}", site=site_id,
-                class_ids=tuple(c.id for c in members), devices=n_dev, members=n_mem,
-                vas=tuple(sorted({c.virtual_account for c in members})), modes=eligible,
-                cost=pricing.cost(policy.name, eligible, n_dev, n_mem, n_slac),
+                class_ids=tuple(members[k].id for k in group), devices=n_dev, members=n_mem,
+                vas=tuple(sorted({members[k].virtual_account for k in group})),
+                modes=eligible, cost=pricing.cost(policy.name, eligible, n_dev, n_mem, n_slac),
                 excluded=excluded,
             ))
     return units, infeasible
@@ -325,17 +328,24 @@ def prune_dominated(units: list[Unit], charges: tuple[SiteCharge, ...]) -> list[
         charge_site[(c.site, c.mode)] += c.cost
         for u in c.units:
             charge_unit[(u, c.mode)] += c.cost
-    by_site: dict[str, list[int]] = defaultdict(list)
+    # Per site, the units that may take each mode. The site rule only ever drops the mode it is
+    # looking at from all of its users, so these lists stay exact once a dropped mode is noted.
+    users_of: dict[str, dict[Mode, list[int]]] = defaultdict(lambda: defaultdict(list))
     for u, unit in enumerate(units):
-        by_site[unit.site].append(u)
+        at = users_of[unit.site]
+        for m in unit.modes:
+            at[m].append(u)
     tol = 1e-9
-    for site, idx in by_site.items():
+    for site, at in users_of.items():
+        dropped: set[Mode] = set()
+        sets = {m: set(users) for m, users in at.items()}
         for m in MODES:
-            users = [u for u in idx if m in modes[u]]
+            users = at.get(m)
             if not users:
                 continue
             for alt in MODES:
-                if alt is m or alt in ONPREM or any(alt not in modes[u] for u in users):
+                if (alt is m or alt in ONPREM or alt in dropped or alt not in at
+                        or not sets[alt].issuperset(users)):
                     continue
                 gaps = [totals[u][m] - totals[u][alt] for u in users]
                 spare = charge_site[(site, m)] - charge_site[(site, alt)]
@@ -344,10 +354,14 @@ def prune_dominated(units: list[Unit], charges: tuple[SiteCharge, ...]) -> list[
                 if max(max(gaps), spare) > tol or _RANK[alt] < _RANK[m]:
                     for u in users:
                         modes[u].discard(m)
+                    dropped.add(m)
                     break
     out = []
     pruned: dict[tuple[int, tuple[Mode, ...]], Mapping[Mode, UnitCost]] = {}
     for u, unit in enumerate(units):
+        if len(unit.modes) < 2:  # its one mode is kept by both rules
+            out.append(unit)
+            continue
         total = totals[u]
         best = min((total[m] + charge_unit[(u, m)] for m in modes[u]
                     if m not in ONPREM), default=math.inf)
@@ -364,8 +378,8 @@ def prune_dominated(units: list[Unit], charges: tuple[SiteCharge, ...]) -> list[
     return out
 
 
-def _bundles(classes: tuple[DeviceClass, ...], members: list[int],
-             reasons_of: list[_Verdict], mixing: bool, slac: list[bool]) -> list[list[int]]:
+def _bundles(members: list[DeviceClass], reasons_of: list[_Verdict], mixing: bool,
+             slac: list[bool]) -> list[list[int]]:
     """The decision units of one site, as lists of positions in `members` (docs/model.md, set U).
 
     Mixing forbidden: the whole site. Mixing allowed: classes that would always choose alike are
@@ -377,8 +391,7 @@ def _bundles(classes: tuple[DeviceClass, ...], members: list[int],
         return [list(range(len(members)))]
     bundles: dict[tuple[object, ...], list[int]] = {}
     allowed: dict[int, tuple[tuple[Mode, ...], bool]] = {}
-    for k, i in enumerate(members):
-        cls = classes[i]
+    for k, cls in enumerate(members):
         found = reasons_of[k]
         eligible = allowed.get(id(found))
         if eligible is None:
@@ -387,27 +400,51 @@ def _bundles(classes: tuple[DeviceClass, ...], members: list[int],
         va = cls.virtual_account if eligible[1] else ""
         # equal ratios give equal floats (division is correctly rounded)
         key = (eligible[0], cls.members / max(cls.devices, 1), va, slac[k])
-        bundles.setdefault(key, []).append(k)
+        found_list = bundles.get(key)
+        if found_list is None:
+            bundles[key] = [k]
+        else:
+            found_list.append(k)
     return list(bundles.values())
 
 
 def site_charges(estate: Estate, units: list[Unit],
                   specs: Mapping[Mode, ModeSpec]) -> tuple[SiteCharge, ...]:
+    """The per-site charges the units' eligible modes can trigger, in (site, mode, VA) order."""
+    charged = {m: has_site_charge(specs[m]) for m in MODES}
+    per_account = {m: charged_per_account(m) for m in MODES}
+    no_account = ("",)
     touched: dict[tuple[str, Mode, str], list[int]] = defaultdict(list)
     for u, unit in enumerate(units):
+        site = unit.site
         for mode in unit.modes:
-            for va in charge_accounts(mode, unit.vas):
-                touched[(unit.site, mode, va)].append(u)
+            if charged[mode]:
+                for va in (unit.vas if per_account[mode] else no_account):
+                    touched[(site, mode, va)].append(u)
     charges = []
     for (site, mode, va), idx in sorted(touched.items()):
         spec = specs[mode]
-        h0, h1 = spec.hours_initial_per_site, spec.hours_per_site_year
-        if h0 == 0 and h1 == 0:
-            continue
         key = f"{site}|{mode.value}" + (f"|{va}" if va else "")
-        charges.append(SiteCharge(key, site, mode, tuple(idx), h0, h1,
-                                  site_charge(estate.costs, spec)))
+        charges.append(SiteCharge(key, site, mode, tuple(idx), spec.hours_initial_per_site,
+                                  spec.hours_per_site_year, site_charge(estate.costs, spec)))
     return tuple(charges)
+
+
+def restrict_charges(charges: tuple[SiteCharge, ...],
+                     units: list[Unit]) -> tuple[SiteCharge, ...]:
+    """`site_charges` of `units` when their modes only shrank since `charges` were built (as
+    pruning does): each charge keeps the units that may still take its mode, and goes when
+    none is left."""
+    out = []
+    for charge in charges:
+        mode = charge.mode
+        kept = tuple(u for u in charge.units if mode in units[u].modes)
+        if len(kept) == len(charge.units):
+            out.append(charge)
+        elif kept:
+            out.append(SiteCharge(charge.key, charge.site, mode, kept, charge.hours_initial,
+                                  charge.hours_per_year, charge.cost))
+    return tuple(out)
 
 
 def server_groups(estate: Estate, reach: Reach, units: list[Unit],
@@ -459,16 +496,19 @@ def _assumptions(estate: Estate, classes: Classes, cat: Catalogue) -> tuple[str,
         "their demand; any excess is held by devices outside the estate (ASSUMPTION).",
         "Term licences are priced per year over the horizon; perpetual ones once.",
     ]
-    held = {state: sum(c.devices for c in classes.classes if c.state == state)
-            for state in ("slr", "plr")}
-    for state, n in held.items():
+    by_state: dict[str, int] = defaultdict(int)
+    sets: dict[int, tuple[LicenceUse, ...]] = {}  # distinct licence set objects
+    for c in classes.classes:
+        by_state[c.state] += c.devices
+        sets[id(c.licences)] = c.licences
+    for state in ("slr", "plr"):
+        n = by_state.get(state, 0)
         if n:
             notes.append(f"{n} device(s) already hold an {state.upper()} reservation: they stay "
                          f"eligible for {state} whatever the product family table says (the "
                          "Smart Account pre-approval still applies: every later change is a new "
                          "request).")
-    unknown = sorted({u.tag for c in classes.classes for u in c.licences
-                      if u.tag not in cat.licences})
+    unknown = sorted({u.tag for lic in sets.values() for u in lic if u.tag not in cat.licences})
     if unknown:
         notes.append("Licences not in the catalogue (no tier substitution, priced from `prices:` "
                       f"or 0): {', '.join(unknown)}")

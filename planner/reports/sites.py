@@ -20,6 +20,7 @@ from planner.costing import (
     charge_accounts,
     class_needs_slac,
     exposure_device_years,
+    has_site_charge,
     server_price,
     site_charge,
     unit_cost,
@@ -60,7 +61,7 @@ class SitePricer:
         """The site's per-mode charges, as the optimiser's site charges: (money, hours over the
         horizon); CSLU pays one per Virtual Account at the site."""
         costs, spec = est.costs, modes_for(est.costs)[mode]
-        if spec.hours_initial_per_site == 0 and spec.hours_per_site_year == 0:
+        if not has_site_charge(spec):
             return 0.0, 0.0
         money = hours = 0.0
         for _va in charge_accounts(mode, sorted({c.virtual_account for c in self.classes[site]})):
