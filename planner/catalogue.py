@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from planner.model import TermType, Tier
+from planner.model import Estate, TermType, Tier
 from planner.resources import models_dir
 
 
@@ -216,6 +216,15 @@ def load_catalogue(root: Path | None = None) -> Catalogue:
                                 tuple(str(f) for f in r["families"]), fact_source(r))
                     for r in lic_doc.get("pairing") or ())
     return Catalogue(version, licences, families, aliases, tuple(prefixes), pairing)
+
+
+def estate_catalogue(estate: Estate, given: Catalogue | None = None) -> Catalogue:
+    """The catalogue as `estate` sees it: `given` when a caller holds the view already, else
+    the one the loader set on the estate (models/ with the file's `prices:`, `tier_rules:` and
+    `products:`), else the shipped one (an estate built in code)."""
+    if given is not None:
+        return given
+    return estate.catalogue if estate.catalogue is not None else load_catalogue()
 
 
 _VERSION_PART = re.compile(r"\d+")

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from planner.catalogue import Catalogue, load_catalogue
+from planner.catalogue import estate_catalogue
 from planner.costing import break_even
 from planner.eligibility import mode_exclusions, site_mode_exclusions, slup_answer
 from planner.graph import analyse_reach
@@ -96,10 +96,6 @@ class Explanation:
         }
 
 
-def _catalogue(estate: Estate) -> Catalogue:
-    return estate.catalogue if estate.catalogue is not None else load_catalogue()
-
-
 def site_exclusions(estate: Estate, site_id: str) -> dict[Mode, tuple[str, ...]]:
     """Reasons per mode for the site, merged over its kinds of device (family, version, state).
 
@@ -107,7 +103,7 @@ def site_exclusions(estate: Estate, site_id: str) -> dict[Mode, tuple[str, ...]]
     is judged on its policy and connectivity alone.
     """
     site = estate.site(site_id)
-    catalogue = _catalogue(estate)
+    catalogue = estate_catalogue(estate)
     reach = analyse_reach(estate)
     modes = load_modes()
     base = site_mode_exclusions(estate, site, reach, modes)
@@ -153,7 +149,7 @@ def _assume_version(estate: Estate, site_id: str, mode: Mode) -> tuple[Estate, l
               Mode.SLR: LicensingState.CLASSIC}.get(mode)
     if wanted is None:
         return estate, []
-    catalogue = _catalogue(estate)
+    catalogue = estate_catalogue(estate)
     unknown = [d for d in estate.devices if d.site == site_id and d.state not in (
         LicensingState.SLR, LicensingState.PLR) and slup_answer(
         catalogue.family_for_pid(d.pid), d.version, d.state) is None]

@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from planner import progress
-from planner.catalogue import Catalogue, load_catalogue
+from planner.catalogue import Catalogue, estate_catalogue
 from planner.clock import reference_date
 from planner.collector import bulk_objects
 from planner.join import DeviceSource, join_devices
@@ -241,11 +241,6 @@ def _verdict(estate: Estate, problems: list[Problem], tally: DeviceTally, *,
         raise InputError(problems)
     warnings = tuple(sorted(problems, key=Problem.sort_key))
     return LoadResult(estate, warnings, estate_catalogue(estate), tally)
-
-
-def estate_catalogue(estate: Estate) -> Catalogue:
-    """The catalogue view an estate was loaded with (the shipped one if it was built by hand)."""
-    return estate.catalogue if estate.catalogue is not None else load_catalogue()
 
 
 def _outside(doc: EstateDoc, base: Path, rel: str, display: str, where: str) -> Problem | None:

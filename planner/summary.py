@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from planner.catalogue import Catalogue, load_catalogue
+from planner.catalogue import Catalogue, estate_catalogue
 from planner.model import Estate
 from planner.tally import DeviceTally
 
@@ -53,7 +53,7 @@ class EstateSummary:
 def summarise(estate: Estate, *, top: int = TOP_SITES, catalogue: Catalogue | None = None,
               tally: DeviceTally | None = None) -> EstateSummary:
     """Counts for people, sorted for stable output; `tally` when the caller has counted already."""
-    cat = catalogue or estate.catalogue or load_catalogue()
+    cat = estate_catalogue(estate, catalogue)
     counts = tally or DeviceTally.of(estate.devices)
     by_site, by_pid, by_va, used = counts.by_site, counts.by_pid, counts.by_va, counts.used
     by_family: Counter[str] = Counter()

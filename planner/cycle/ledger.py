@@ -16,7 +16,7 @@ from datetime import date
 from enum import StrEnum
 from pathlib import Path
 
-from planner.catalogue import load_catalogue
+from planner.catalogue import estate_catalogue
 from planner.cycle.clock import interval_days, printed_date
 from planner.evidence.group import group_records
 from planner.evidence.ingest import map_files, walk
@@ -333,7 +333,7 @@ def reservation_changes(estate: Estate, device: Device, rec: DeviceEvidence | No
     mode = Mode.SLR if device.state is LicensingState.SLR else Mode.PLR
     known = {device.serial.upper()} | {m.serial.upper() for m in device.members}
     seen_members = {m.serial.upper(): m for m in rec.members if m.serial}
-    catalogue = estate.catalogue or load_catalogue()
+    catalogue = estate_catalogue(estate)
     commands = load_command_catalogue()
     settings = RunbookSettings()
     out: list[ReservationChange] = []

@@ -17,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from planner.catalogue import Catalogue, ProductFamily, load_catalogue, version_key
+from planner.catalogue import Catalogue, ProductFamily, estate_catalogue, version_key
 from planner.costing import (
     UnitCost,
     UnitRates,
@@ -189,8 +189,7 @@ def build_data(estate: Estate, *, forced: Mapping[str, Mode] | None = None,
     """Sets and parameters for the estate; `only` forces one mode everywhere, `forced` per site.
 
     `prune` drops modes no optimal plan can give a unit (see `prune_dominated`)."""
-    # The loader sets the estate's own catalogue view (models/ + its `prices:` and `products:`).
-    cat = catalogue or estate.catalogue or load_catalogue()
+    cat = estate_catalogue(estate, catalogue)
     specs = modes or modes_for(estate.costs)
     reach = analyse_reach(estate)
     classes = build_classes(estate, cat)

@@ -8,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from datetime import date
 
-from planner.catalogue import Catalogue, load_catalogue
+from planner.catalogue import Catalogue, estate_catalogue
 from planner.history.diff import diff_snapshots
 from planner.history.queries import licensed_keys, series, units_by_va_site_tag, va_activity
 from planner.history.store import damaged, list_snapshots, snapshot_at_or_before
@@ -208,7 +208,7 @@ def run_renewal(estate: Estate, *, reference: date, renewal: date, since: date |
         raise UsageError(f"--since {since.isoformat()}: no snapshot stored (no history "
                          "database); run `planner snapshot add` first")
     hist = history_view(conn, reference, since, estate.name) if conn is not None else None
-    cat = catalogue or estate.catalogue or load_catalogue()  # the loader's merged view first
+    cat = estate_catalogue(estate, catalogue)
     ctx = build_context(estate, cat, reference=reference, renewal=renewal, prices=prices,
                         settings=settings, history=hist)
     findings = find_all(ctx)

@@ -12,7 +12,7 @@ from typing import Any
 import yaml
 
 from planner.cadence import network_reauths, offline_trips, onprem_manual_syncs
-from planner.catalogue import Catalogue, load_catalogue
+from planner.catalogue import Catalogue, estate_catalogue
 from planner.cycle.record import SiteAcks
 from planner.fileio import read_text
 from planner.model import (
@@ -565,7 +565,7 @@ def _crossings(estate: Estate, when: date | None) -> dict[str, tuple[str, str]]:
 def build_compliance(plan: Plan, *, when: date | None, date_source: str,
                      command: str) -> ComplianceReport:
     estate = plan.estate
-    catalogue = estate.catalogue if estate.catalogue is not None else load_catalogue()
+    catalogue = estate_catalogue(estate)
     scope_ = scope(estate, plan)
     flows_ = flows(plan)
     clocks_ = clocks(plan, when, catalogue, _ledger(estate, when), _crossings(estate, when))

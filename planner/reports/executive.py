@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
 
-from planner.catalogue import load_catalogue
+from planner.catalogue import estate_catalogue
 from planner.model import Mode
 from planner.modes import load_modes
 from planner.plan import Plan
@@ -73,7 +73,7 @@ def top_risks(plan: Plan, when: date | None) -> tuple[ExecutiveRisk, ...]:
     """The deadlines that come first, one per mode (the soonest clock of each), then standing
     risks (a reseller-held account, an unproven optimum) with no date of their own."""
     estate = plan.estate
-    catalogue = estate.catalogue if estate.catalogue is not None else load_catalogue()
+    catalogue = estate_catalogue(estate)
     dated: dict[str, ExecutiveRisk] = {}
     for item in summarise_clocks(clocks(plan, when, catalogue)):
         try:

@@ -12,7 +12,7 @@ from pathlib import Path
 import yaml
 
 from planner import __version__
-from planner.catalogue import load_catalogue
+from planner.catalogue import estate_catalogue
 from planner.clock import stamp_date
 from planner.fileio import read_text
 from planner.model import Estate
@@ -40,7 +40,7 @@ def _file_version(path: Path) -> str:
 
 def catalogue_versions(estate: Estate) -> tuple[tuple[str, str], ...]:
     """(catalogue, version) for the licence/product catalogue and every versioned model file."""
-    catalogue = estate.catalogue if estate.catalogue is not None else load_catalogue()
+    catalogue = estate_catalogue(estate)
     rows = [("licences and products", catalogue.version)]
     for name in _VERSIONED:
         path = models_dir() / name

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from planner.catalogue import load_catalogue
+from planner.catalogue import estate_catalogue
 from planner.costing import (
     break_even,
     charge_accounts,
@@ -86,7 +86,7 @@ class SitePricer:
         spec = modes_for(est.costs)[mode]
         policy = est.policy(est.site(site).classification)
         years = est.costs.horizon_years
-        catalogue = est.catalogue or load_catalogue()
+        catalogue = estate_catalogue(est)
         slac = sum(c.devices for c in classes if class_needs_slac(c, catalogue))
         uc = unit_cost(est.costs, policy, spec, devices, members, slac)
         weight = exposure_device_years(policy, spec, devices, years)
@@ -126,7 +126,7 @@ class SitePricer:
         est, changes, reach = self._levers[key]
         if not changes:
             return None
-        catalogue = est.catalogue if est.catalogue is not None else load_catalogue()
+        catalogue = estate_catalogue(est)
         specs = load_modes()
         kinds = {(c.family, c.version, c.state) for c in self.classes[site]}
         for family, version, state in sorted(kinds):
