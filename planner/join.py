@@ -11,6 +11,7 @@ import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from planner.device_table import DeviceTable
 from planner.model import Device, LicensingState
 from planner.problems import Problem, warning
 
@@ -31,7 +32,7 @@ class DeviceSource:
 
 @dataclass(frozen=True, slots=True)
 class JoinResult:
-    devices: list[Device]
+    devices: DeviceTable
     problems: list[Problem]
 
 
@@ -47,11 +48,13 @@ def join_devices(sources: Sequence[DeviceSource]) -> JoinResult:
     """Merge `sources` in order into one device list (first source first, then new devices).
 
     Duplicates WITHIN one source are kept as separate records (validation reports a duplicate
-    serial); only records from different sources are merged. With one source the devices are
-    returned untouched, so the common case costs nothing.
+    serial); only records from different sources are merged. With one source its table is
+    returned untouched, so the common case costs nothing; several sources are joined record by
+    record and the result made a table again.
     """
     if len(sources) <= 1:
-        return JoinResult(list(sources[0].devices) if sources else [], [])
+        return JoinResult(DeviceTable.of(sources[0].devices) if sources
+                          else DeviceTable.empty(), [])
     merged: list[Device] = []
     owner: list[str] = []  # source name of each merged record's first contributor
     by_pid_serial: dict[tuple[str, str], int] = {}
@@ -84,7 +87,7 @@ def join_devices(sources: Sequence[DeviceSource]) -> JoinResult:
                 by_pid_serial.setdefault((current.pid.strip().upper(), key), idx)
             if current.hostname:
                 by_host.setdefault(current.hostname.strip().casefold(), idx)
-    return JoinResult(merged, problems)
+    return JoinResult(DeviceTable.from_devices(merged), problems)
 
 
 def _merge(first: Device, later: Device, first_source: str, later_source: str,

@@ -17,8 +17,9 @@ from planner import progress
 from planner.catalogue import Catalogue, estate_catalogue
 from planner.clock import reference_date
 from planner.collector import bulk_objects
+from planner.device_table import DeviceTable
 from planner.join import DeviceSource, join_devices
-from planner.model import Device, Entitlement, Estate, SourceFile, VirtualAccount
+from planner.model import Entitlement, Estate, SourceFile, VirtualAccount
 from planner.pairing import pairing_problems
 from planner.presets import Presets, merge_presets
 from planner.problems import InputError, Problem, Severity, error
@@ -201,15 +202,11 @@ def assemble_estate(doc: EstateDoc, display: str, presets: Presets,
 
 
 def estate_devices(sources: list[DeviceSource],
-                   default_va: str) -> tuple[tuple[Device, ...], list[Problem]]:
-    """The estate's devices: every source's rows joined into one record per device, a blank
-    Virtual Account read as the default one; with the join's problems."""
+                   default_va: str) -> tuple[DeviceTable, list[Problem]]:
+    """The estate's devices as one table: every source's rows joined into one record per
+    device, a blank Virtual Account read as the default one; with the join's problems."""
     joined = join_devices(sources)
-    devices = joined.devices
-    if not all(d.virtual_account for d in devices):
-        devices = [d if d.virtual_account else dataclasses.replace(d, virtual_account=default_va)
-                   for d in devices]
-    return tuple(devices), joined.problems
+    return joined.devices.with_blank_filled(default_va), joined.problems
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,7 @@ dataclass so that a model, once validated, cannot drift.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -246,7 +247,9 @@ class Estate:
     virtual_accounts: tuple[VirtualAccount, ...]
     sites: tuple[Site, ...]
     links: tuple[Link, ...]
-    devices: tuple[Device, ...]
+    # A planner.device_table.DeviceTable when loaded (columns, built into Device records on
+    # demand); estates built in code may pass a tuple.
+    devices: Sequence[Device]
     entitlements: tuple[Entitlement, ...]
     policies: tuple[ClassificationPolicy, ...]
     costs: CostAssumptions = CostAssumptions()

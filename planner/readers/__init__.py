@@ -83,7 +83,8 @@ class FileReport:
 class ReadResult:
     """Everything one source yielded. Problems carry the file's display name and line."""
 
-    devices: list[Device] = field(default_factory=list)
+    # The devices CSV reader gives a planner.device_table.DeviceTable (columns).
+    devices: Sequence[Device] = field(default_factory=list)
     entitlements: list[Entitlement] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     # Virtual Accounts the source itself declares (CSSM data is authoritative for them).

@@ -2,22 +2,33 @@
 
 Columns: hostname, pid, serial, site, virtual_account, version, state, licences, members,
 smart_account.
-Built for million-row estates: csv.reader (not DictReader), repeated cells (site, Virtual
-Account, PID, version, state, licences) parsed once and shared, and one LicenceUse tuple per
-distinct licences cell.
+Built for million-row estates, the rows become columns (planner.device_table), never a
+million records: pyarrow splits a plain file (no quotes, carriage returns or blank lines) and
+anything else is split record by record; every column's domain is then checked at once
+(each distinct PID, site, state or licences cell parsed once), and only the rows that fail a
+check are looked at one by one, for the same file, line, column and words as ever.
 """
 
 from __future__ import annotations
 
 import re
-from operator import itemgetter
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from sys import intern
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
 
 from planner.catalogue import Catalogue
+from planner.device_table import Coded, DeviceTable, strings
 from planner.domains import MAX_COUNT
 from planner.fileio import read_source
-from planner.model import Device, LicenceUse, LicensingState, Origin, StackMember
+from planner.model import LicenceUse, LicensingState, StackMember
 from planner.problems import Problem, error
 from planner.readers import ReadContext, ReadResult, SourceKind
 from planner.readers._build import fast_constructor
@@ -45,8 +56,6 @@ _Parsed = tuple[tuple[LicenceUse, ...], tuple[tuple[str, str], ...]]
 
 # `PID:SERIAL;PID:SERIAL` with nothing to strip or report: split in C, no per-part checks.
 _CLEAN_MEMBERS = re.compile(r"[^:;\s]+:[^:;\s]+(?:;[^:;\s]+:[^:;\s]+)*")
-_make_device = fast_constructor(Device)
-_make_origin = fast_constructor(Origin)
 _make_member = fast_constructor(StackMember)
 
 
@@ -54,20 +63,14 @@ class DevicesCsvReader:
     kind = SourceKind.DEVICES
 
     def read(self, path: Path, display: str, ctx: ReadContext) -> ReadResult:
-        result = ReadResult()
+        result = ReadResult(devices=DeviceTable.empty())
         problems = result.problems
-        # Records are split inline (not through csv_rows) because this loop runs a million
-        # times: a line without quotes is split on commas, one with quotes goes to csv.
         text, result.sha256 = read_source(path, display)
         if "\r" in text:
             text = text.replace("\r\n", "\n")
-        lines = text.split("\n")
-        del text
-        if lines and not lines[-1]:
-            lines.pop()
-        numbered = enumerate(lines, 1)
-        first = next(csv_rows(lines[0]), None) if lines else None
-        next(numbered, None)
+        end = text.find("\n")
+        first_line = text if end < 0 else text[:end]
+        first = next(csv_rows(first_line), None) if text else None
         header = first[1] if first else None
         if header is None or not any(h.strip() for h in header):
             problems.append(empty_file(display, "a header line: " + ",".join(COLUMNS)))
@@ -77,100 +80,210 @@ class DevicesCsvReader:
         if missing:
             problems.extend(missing)
             return result
-        width = len(header)
-        # Optional columns that are absent read from one blank cell appended to each row.
-        pad = any(c not in cols for c in COLUMNS)
-        pick = itemgetter(*(cols.get(c, width) for c in COLUMNS))
-        shared: dict[str, str] = {}  # raw cell -> stripped value, one object per distinct cell
-        states: dict[str, LicensingState | None] = {}
-        licences: dict[str, _Parsed] = {}
-        canon: dict[tuple[LicenceUse, ...], tuple[LicenceUse, ...]] = {}
-        devices = result.devices
-        append = devices.append
-        make_device, make_origin, make_member = _make_device, _make_origin, _make_member
-        clean_members = _CLEAN_MEMBERS.fullmatch
-        shared_get, state_get, licence_get = shared.get, states.get, licences.get
-        seen_rows = len(lines) > 1  # any line after the header, even a blank one
-        for line, text_line in numbered:
-            # Drop the list's reference as each line is used: the memory of a parsed line is
-            # reused for the records built from it, instead of fresh pages (~150 MiB at 1M).
-            lines[line - 1] = ""
-            if '"' in text_line:
-                while text_line.count('"') % 2:  # a quoted field runs onto the next line
-                    more = next(numbered, None)
-                    if more is None:
-                        break
-                    text_line += "\n" + more[1]
-                row = next(csv_rows(text_line), (0, [""]))[1]
-            else:
-                row = text_line.split(",")
-            if len(row) != width:
-                if len(row) == 1 and not row[0].strip():
-                    continue  # a blank line
-                problems.append(error(display, f"row has {len(row)} cells, header has {width}",
-                                      line=line, expected="one cell per header column"))
-                continue
-            if pad:
-                row.append("")
-            host, pid, serial, site, va, version, state_raw, lic_raw, mem_raw, sa = pick(row)
-            got = shared_get(pid)
-            pid = shared.setdefault(pid, pid.strip()) if got is None else got
-            got = shared_get(site)
-            site = shared.setdefault(site, site.strip()) if got is None else got
-            got = shared_get(va)
-            va = shared.setdefault(va, va.strip()) if got is None else got
-            got = shared_get(version)
-            version = shared.setdefault(version, version.strip()) if got is None else got
-            serial = serial.strip()
-            bad = False
-            if not (pid and serial and site):
-                bad = True
-                for name, value in (("pid", pid), ("serial", serial), ("site", site)):
-                    if not value:
-                        problems.append(error(display, f"{name} is blank", line=line,
-                                              column=name, expected=f"a {name}"))
-            state = state_get(state_raw)
-            if state is None:
-                if state_raw not in states:
-                    key = state_raw.strip().lower()
-                    states[state_raw] = _STATES.get(key) if key else LicensingState.UNKNOWN
-                    state = states[state_raw]
-                if state is None:
-                    bad = True
-                    problems.append(error(display, f"unknown licensing state "
-                                          f"{state_raw.strip()!r}", line=line, column="state",
-                                          expected=_STATE_LIST))
-            uses: tuple[LicenceUse, ...] = ()
-            if lic_raw:
-                parsed = licence_get(lic_raw)
-                if parsed is None:
-                    parsed = licences[lic_raw] = _parse_licences(lic_raw, ctx.catalogue, canon)
-                uses, wrong = parsed
-                if wrong:
-                    bad = True
-                    problems.extend(error(display, message, line=line, column="licences",
-                                          expected=expected) for message, expected in wrong)
-            members: tuple[StackMember, ...] = ()
-            if mem_raw:
-                # Fast path for the clean `PID:SERIAL;PID:SERIAL` cell; anything else is parsed
-                # (and reported) by _parse_members.
-                if clean_members(mem_raw):
-                    flat = mem_raw.replace(";", ":").split(":")
-                    members = tuple(map(make_member, map(intern, flat[0::2]), flat[1::2]))
-                else:
-                    members, member_problems = _parse_members(mem_raw, shared, display, line)
-                    if member_problems:
-                        bad = True
-                        problems.extend(member_problems)
-            if not bad:
-                got = shared_get(sa)
-                sa = shared.setdefault(sa, sa.strip()) if got is None else got
-                append(make_device(host.strip(), pid, serial, site, va, version, state, uses,
-                                   members, make_origin(display, line), sa))
-        if not seen_rows:
+        body = "" if end < 0 else text[end + 1:]
+        del text
+        if not body:  # any line after the header, even a blank one, counts as a row
             problems.append(error(display, "file has a header but no devices", line=1,
                                   expected="at least one device row"))
+            return result
+        split = _split_arrow(body, cols, len(header))
+        if split is None:  # quotes, blank lines or a ragged row: split record by record
+            split = _split_rows(body, cols, len(header), display, problems)
+        del body
+        result.devices = _checked(split, display, ctx.catalogue, problems)
         return result
+
+
+@dataclass(frozen=True, slots=True)
+class _Split:
+    """The raw cells of every record, per logical column (None: the column is absent)."""
+
+    cells: dict[str, Any]  # column -> pyarrow string array
+    lines: npt.NDArray[np.int32]  # each record's first physical line
+    rows: int
+
+
+def _split_arrow(body: str, cols: dict[str, int], width: int) -> _Split | None:
+    """The fast path: pyarrow splits a file without quotes, carriage returns or blank lines.
+
+    Those three are what would make a record's line differ from its position (or its cells
+    differ from a split on commas); any of them, or a row with the wrong number of cells,
+    returns None and the file is split by `_split_rows`, which reports exactly where.
+    """
+    if '"' in body or "\r" in body or "\n\n" in body or body.startswith("\n"):
+        return None
+    names = [f"c{i}" for i in range(width)]
+    try:
+        table = pa_csv.read_csv(
+            pa.py_buffer(body.encode("utf-8")),
+            read_options=pa_csv.ReadOptions(column_names=names, block_size=1 << 24),
+            parse_options=pa_csv.ParseOptions(quote_char=False, ignore_empty_lines=False),
+            convert_options=pa_csv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False,
+                include_columns=[names[i] for i in cols.values()]))
+    except pa.ArrowInvalid:
+        return None
+    rows = table.num_rows
+    cells = {name: strings(table.column(names[i])) for name, i in cols.items()}
+    return _Split(cells, np.arange(2, rows + 2, dtype=np.int32), rows)
+
+
+def _split_rows(body: str, cols: dict[str, int], width: int, display: str,
+                problems: list[Problem]) -> _Split:
+    """The precise path: records by csv rules (quoted commas and newlines), ragged rows named."""
+    picked: dict[str, list[str]] = {name: [] for name in cols}
+    where = list(cols.items())
+    lines = body.split("\n")
+    del body
+    if lines and not lines[-1]:
+        lines.pop()
+    numbered = enumerate(lines, 2)  # the header is line 1
+    kept: list[int] = []
+    for line, text_line in numbered:
+        if '"' in text_line:
+            while text_line.count('"') % 2:  # a quoted field runs onto the next line
+                more = next(numbered, None)
+                if more is None:
+                    break
+                text_line += "\n" + more[1]
+            row = next(csv_rows(text_line), (0, [""]))[1]
+        else:
+            row = text_line.split(",")
+        if len(row) != width:
+            if len(row) == 1 and not row[0].strip():
+                continue  # a blank line
+            problems.append(error(display, f"row has {len(row)} cells, header has {width}",
+                                  line=line, expected="one cell per header column"))
+            continue
+        kept.append(line)
+        for name, i in where:
+            picked[name].append(row[i])
+    return _Split({name: strings(values) for name, values in picked.items()},
+                  np.array(kept, dtype=np.int32), len(kept))
+
+
+def _checked(split: _Split, display: str, catalogue: Catalogue,
+             problems: list[Problem]) -> DeviceTable:
+    """Every column's domain checked at once; only rows that fail are looked at one by one.
+
+    A row with any problem is reported (file, line, column, the same words as ever) and left
+    out of the table, as the row-by-row reader always did.
+    """
+    n, lines, cells = split.rows, split.lines, split.cells
+    bad = np.zeros(n, dtype=bool)
+
+    def report(rows: npt.NDArray[np.intp], column: str, message: str | Callable[[int], str],
+               expected: str) -> None:
+        bad[rows] = True
+        problems.extend(error(display, message if isinstance(message, str) else message(row),
+                              line=int(lines[row]), column=column, expected=expected)
+                        for row in rows.tolist())
+
+    hostname = _stripped(cells["hostname"])
+    serial = _stripped(cells["serial"])
+    pid, site = _coded(cells.get("pid"), n), _coded(cells.get("site"), n)
+    for name, column in (("pid", pid), ("serial", None), ("site", site)):
+        if column is None:
+            blank = np.flatnonzero(pc.equal(pc.binary_length(serial), 0)
+                                   .to_numpy(zero_copy_only=False))
+        else:
+            blank = _rows_where(column, "")
+        report(blank, name, f"{name} is blank", f"a {name}")
+
+    raw_state = _encoded(cells.get("state"), n)
+    state_of = [_state(raw) for raw in raw_state.values]
+    wrong_state = [i for i, s in enumerate(state_of) if s is None]
+    if wrong_state:
+        shown = [repr(raw.strip()) for raw in raw_state.values]
+        rows = np.flatnonzero(np.isin(raw_state.codes, wrong_state))
+        state_codes = raw_state.codes
+
+        def unknown_state(row: int) -> str:
+            return f"unknown licensing state {shown[state_codes[row]]}"
+
+        report(rows, "state", unknown_state, _STATE_LIST)
+    state = Coded.remapped([s or LicensingState.UNKNOWN for s in state_of], raw_state.codes)
+
+    raw_lic = _encoded(cells.get("licences"), n)
+    canon: dict[tuple[LicenceUse, ...], tuple[LicenceUse, ...]] = {}
+    parsed = [_parse_licences(raw, catalogue, canon) if raw else ((), ())
+              for raw in raw_lic.values]
+    for code, (_uses, wrong) in enumerate(parsed):
+        for message, expected in wrong:
+            report(np.flatnonzero(raw_lic.codes == code), "licences", message, expected)
+    licences = Coded.remapped([uses for uses, _wrong in parsed], raw_lic.codes)
+
+    members: dict[int, tuple[StackMember, ...]] = {}
+    raw_members = cells.get("members")
+    if raw_members is not None:
+        shared: dict[str, str] = {}
+        present = np.flatnonzero(pc.greater(pc.binary_length(raw_members), 0)
+                                 .to_numpy(zero_copy_only=False))
+        cells_present = raw_members.take(pa.array(present)).to_pylist()
+        for row, cell in zip(present.tolist(), cells_present, strict=True):
+            got, member_problems = _members(cell, shared, display, int(lines[row]))
+            if member_problems:
+                bad[row] = True
+                problems.extend(member_problems)
+            elif got:
+                members[row] = got
+
+    table = DeviceTable(
+        hostname=hostname, serial=serial, pid=pid, site=site,
+        virtual_account=_coded(cells.get("virtual_account"), n),
+        version=_coded(cells.get("version"), n), state=state, licences=licences,
+        smart_account=_coded(cells.get("smart_account"), n), members=members,
+        files=(display,), file=np.zeros(n, dtype=np.int32), line=lines)
+    return table.take(np.flatnonzero(~bad)) if bad.any() else table
+
+
+def _encoded(raw: Any, n: int) -> Coded[str]:
+    """A raw column dictionary-encoded (an absent column reads as blank cells)."""
+    if raw is None:
+        return Coded(("",), np.zeros(n, dtype=np.int32))
+    encoded = raw.dictionary_encode()
+    return Coded(tuple(encoded.dictionary.to_pylist()),
+                 encoded.indices.to_numpy(zero_copy_only=False).astype(np.int32))
+
+
+def _coded(raw: Any, n: int) -> Coded[str]:
+    """A repeated-value column with its cells stripped (each distinct cell stripped once)."""
+    got = _encoded(raw, n)
+    return Coded.remapped([v.strip() for v in got.values], got.codes)
+
+
+def _rows_where(column: Coded[str], value: str) -> npt.NDArray[np.intp]:
+    codes = [i for i, v in enumerate(column.values) if v == value]
+    return np.flatnonzero(np.isin(column.codes, codes)) if codes else np.zeros(0, np.intp)
+
+
+# A cell that starts or ends with anything but printable ASCII may need str.strip(): only those
+# cells are stripped in Python, so stripping means exactly what it always meant.
+_EDGE = r"^[^!-~]|[^!-~]$"
+
+
+def _stripped(raw: Any) -> Any:
+    mask = pc.match_substring_regex(raw, _EDGE)
+    if not pc.any(mask).as_py():
+        return raw
+    rows = np.flatnonzero(mask.to_numpy(zero_copy_only=False))
+    fixed = [cell.strip() for cell in raw.take(pa.array(rows)).to_pylist()]
+    return pc.replace_with_mask(raw, mask, pa.array(fixed, type=raw.type))
+
+
+def _state(raw: str) -> LicensingState | None:
+    key = raw.strip().lower()
+    return _STATES.get(key) if key else LicensingState.UNKNOWN
+
+
+def _members(cell: str, shared: dict[str, str], display: str,
+             line: int) -> tuple[tuple[StackMember, ...], list[Problem]]:
+    # The clean `PID:SERIAL;PID:SERIAL` cell is split in C; anything else is parsed (and
+    # reported) part by part.
+    if _CLEAN_MEMBERS.fullmatch(cell):
+        flat = cell.replace(";", ":").split(":")
+        return tuple(map(_make_member, map(intern, flat[0::2]), flat[1::2])), []
+    return _parse_members(cell, shared, display, line)
 
 
 def _parse_licences(cell: str, catalogue: Catalogue,

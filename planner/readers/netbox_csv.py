@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from planner.device_table import DeviceTable
 from planner.fileio import read_source
 from planner.model import Device, Origin
 from planner.problems import error
@@ -43,6 +44,7 @@ class NetboxCsvReader:
         text, digest = read_source(path, display)
         result = ReadResult(sha256=digest)
         problems = result.problems
+        devices: list[Device] = []
         for line, cell in export_rows(text, display, COLUMNS, REQUIRED,
                                       "a NetBox device export", "device", problems,
                                       extra_columns=ctx.extra_columns, unread=UNREAD):
@@ -55,7 +57,8 @@ class NetboxCsvReader:
             # Mapped by exact site id or name; an unmapped site stays as written, and validation
             # names it as unknown (and says when it differs from a site only in case).
             site = ctx.site_ids.get(cell["Site"], cell["Site"])
-            result.devices.append(Device(
+            devices.append(Device(
                 hostname=cell["Name"], pid=cell["Device type"], serial=cell["Serial number"],
                 site=site, virtual_account="", origin=Origin(display, line)))
+        result.devices = DeviceTable.from_devices(devices)
         return result

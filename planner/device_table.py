@@ -1,0 +1,341 @@
+"""The estate's devices as columns: a million devices without a million Python objects.
+
+Repeated cells (site, Virtual Account, Smart Account, PID, version, licensing state, licence
+set) are dictionary-encoded: the distinct values once, and per row a numpy int32 code. Hostname
+and serial, distinct per row, are pyarrow string arrays (one buffer, not a million str objects).
+Stack members are sparse (only rows that have them), and a row's origin is a file index plus a
+line. The hot path (validation, tallies, classes) reads the codes; every other consumer sees a
+`Sequence[Device]` whose items are built on demand, so code written against device records
+keeps working unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar, overload
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+
+from planner.model import Device, LicenceUse, LicensingState, Origin, StackMember
+from planner.readers._build import fast_constructor
+
+T = TypeVar("T")
+Codes = npt.NDArray[np.int32]
+NO_FILE = -1  # file code of a device without an origin
+NO_LINE = 0  # line of an origin without one (lines are 1-based)
+_CHUNK = 1 << 16  # rows materialised at a time when iterating
+_make_device = fast_constructor(Device)
+_make_origin = fast_constructor(Origin)
+
+
+def _object_array(values: Sequence[Any]) -> npt.NDArray[np.object_]:
+    # Filled one by one: numpy would turn a list of equal-length tuples into a 2-D array.
+    out = np.empty(len(values), dtype=object)
+    for i, value in enumerate(values):
+        out[i] = value
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Coded(Generic[T]):
+    """A dictionary-encoded column: the distinct values, and per row the index of its value."""
+
+    values: tuple[T, ...]
+    codes: Codes
+
+    @classmethod
+    def encode(cls, items: Iterable[T]) -> Coded[T]:
+        """Codes in order of first appearance."""
+        index: dict[T, int] = {}
+        setdefault = index.setdefault
+        codes = np.fromiter((setdefault(v, len(index)) for v in items), dtype=np.int32)
+        return cls(tuple(index), codes)
+
+    @classmethod
+    def remapped(cls, values: Sequence[T], codes: Codes) -> Coded[T]:
+        """`codes` into `values`, with equal values (after a cleaning step) merged into one."""
+        index: dict[T, int] = {}
+        remap = np.fromiter((index.setdefault(v, len(index)) for v in values), dtype=np.int32,
+                            count=len(values))
+        return cls(tuple(index), remap[codes] if len(codes) else codes.astype(np.int32))
+
+    def decoded(self, start: int = 0, stop: int | None = None) -> list[T]:
+        """The values of rows start..stop as a list (one shared object per distinct value)."""
+        codes = self.codes[start:stop]
+        if not len(self.values):
+            return []
+        got: list[T] = _object_array(self.values)[codes].tolist()
+        return got
+
+    def counts(self) -> dict[T, int]:
+        """Rows per value, for the values some row holds (in value order)."""
+        per_code = np.bincount(self.codes, minlength=len(self.values)).tolist()
+        out: dict[T, int] = {}
+        for value, n in zip(self.values, per_code, strict=True):
+            if n:
+                out[value] = out.get(value, 0) + n
+        return out
+
+    def take(self, rows: npt.NDArray[np.intp]) -> Coded[T]:
+        return Coded(self.values, self.codes[rows]).compacted()
+
+    def compacted(self) -> Coded[T]:
+        """Only the values some row holds, in order of first appearance (as `encode` gives)."""
+        if not len(self.codes):
+            return Coded((), self.codes.astype(np.int32))
+        used, first = np.unique(self.codes, return_index=True)
+        order = used[np.argsort(first, kind="stable")]
+        if len(order) == len(self.values) and (order == np.arange(len(order))).all():
+            return self
+        new_code = np.zeros(len(self.values), dtype=np.int32)
+        new_code[order] = np.arange(len(order), dtype=np.int32)
+        values = self.values
+        return Coded(tuple(values[i] for i in order.tolist()), new_code[self.codes])
+
+    def replaced(self, old: T, new: T) -> Coded[T]:
+        """Every `old` value reads `new` (merged with an existing `new`)."""
+        return Coded.remapped([new if v == old else v for v in self.values], self.codes)
+
+
+def _strings(values: Sequence[str] | Any) -> Any:
+    """A pyarrow string column (large_string: no 2 GiB offset limit at any estate size)."""
+    if isinstance(values, pa.Array | pa.ChunkedArray):
+        arr = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+        return arr.cast(pa.large_string())
+    return pa.array(values, type=pa.large_string())
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class DeviceTable(Sequence[Device]):
+    """The devices of an estate as columns; a `Sequence[Device]` built on demand."""
+
+    hostname: Any  # pyarrow large_string array
+    serial: Any  # pyarrow large_string array
+    pid: Coded[str]
+    site: Coded[str]
+    virtual_account: Coded[str]
+    version: Coded[str]
+    state: Coded[LicensingState]
+    licences: Coded[tuple[LicenceUse, ...]]
+    smart_account: Coded[str]
+    # Row -> stack/HA members, for the rows that have any.
+    members: Mapping[int, tuple[StackMember, ...]] = field(default_factory=dict)
+    files: tuple[str, ...] = ()  # the origins' files, indexed by `file`
+    file: Codes = field(default_factory=lambda: np.zeros(0, np.int32))  # NO_FILE: no origin
+    line: Codes = field(default_factory=lambda: np.zeros(0, np.int32))  # NO_LINE: no line
+
+    def __post_init__(self) -> None:
+        n = len(self.hostname)
+        for name in ("serial", "pid", "site", "virtual_account", "version", "state",
+                     "licences", "smart_account", "file", "line"):
+            column = getattr(self, name)
+            got = len(column.codes) if isinstance(column, Coded) else len(column)
+            if got != n:
+                raise ValueError(f"device column {name} has {got} rows, hostname has {n}")
+
+    # -- building -------------------------------------------------------------------------
+    @classmethod
+    def from_devices(cls, devices: Iterable[Device]) -> DeviceTable:
+        """The row-to-column path: for joined sources, tests and estates built in code."""
+        rows = list(devices)
+        files: dict[str, int] = {}
+        file_codes = np.fromiter(
+            (NO_FILE if d.origin is None else files.setdefault(d.origin.file, len(files))
+             for d in rows), dtype=np.int32, count=len(rows))
+        lines = np.fromiter(
+            (NO_LINE if d.origin is None or d.origin.line is None else d.origin.line
+             for d in rows), dtype=np.int32, count=len(rows))
+        return cls(
+            hostname=_strings([d.hostname for d in rows]),
+            serial=_strings([d.serial for d in rows]),
+            pid=Coded.encode(d.pid for d in rows),
+            site=Coded.encode(d.site for d in rows),
+            virtual_account=Coded.encode(d.virtual_account for d in rows),
+            version=Coded.encode(d.version for d in rows),
+            state=Coded.encode(d.state for d in rows),
+            licences=Coded.encode(d.licences for d in rows),
+            smart_account=Coded.encode(d.smart_account for d in rows),
+            members={i: d.members for i, d in enumerate(rows) if d.members},
+            files=tuple(files), file=file_codes, line=lines)
+
+    @classmethod
+    def of(cls, devices: Sequence[Device]) -> DeviceTable:
+        """`devices` as a table: itself when it already is one."""
+        return devices if isinstance(devices, DeviceTable) else cls.from_devices(devices)
+
+    @classmethod
+    def empty(cls) -> DeviceTable:
+        return cls.from_devices(())
+
+    def take(self, rows: npt.NDArray[np.intp]) -> DeviceTable:
+        """The rows `rows` (ascending row numbers), as a table of their own."""
+        new_of_old = {int(old): new for new, old in enumerate(rows.tolist())
+                      if int(old) in self.members}
+        indices = pa.array(rows, type=pa.int64())
+        return DeviceTable(
+            hostname=self.hostname.take(indices), serial=self.serial.take(indices),
+            pid=self.pid.take(rows), site=self.site.take(rows),
+            virtual_account=self.virtual_account.take(rows), version=self.version.take(rows),
+            state=self.state.take(rows), licences=self.licences.take(rows),
+            smart_account=self.smart_account.take(rows),
+            members={new: self.members[old] for old, new in new_of_old.items()},
+            files=self.files, file=self.file[rows], line=self.line[rows])
+
+    def with_blank_filled(self, virtual_account: str) -> DeviceTable:
+        """Devices that name no Virtual Account placed in `virtual_account` (the default)."""
+        if "" not in self.virtual_account.values:
+            return self
+        return DeviceTable(
+            hostname=self.hostname, serial=self.serial, pid=self.pid, site=self.site,
+            virtual_account=self.virtual_account.replaced("", virtual_account),
+            version=self.version, state=self.state, licences=self.licences,
+            smart_account=self.smart_account, members=self.members, files=self.files,
+            file=self.file, line=self.line)
+
+    # -- columns for the hot path ---------------------------------------------------------
+    def hostnames(self, start: int = 0, stop: int | None = None) -> list[str]:
+        got: list[str] = self.hostname.slice(start, _length(start, stop, len(self))).to_pylist()
+        return got
+
+    def serials(self, start: int = 0, stop: int | None = None) -> list[str]:
+        got: list[str] = self.serial.slice(start, _length(start, stop, len(self))).to_pylist()
+        return got
+
+    def origin(self, row: int) -> Origin | None:
+        code = int(self.file[row])
+        if code == NO_FILE:
+            return None
+        line = int(self.line[row])
+        return Origin(self.files[code], None if line == NO_LINE else line)
+
+    def origins(self, start: int = 0, stop: int | None = None) -> list[Origin | None]:
+        files: list[Any] = [*self.files, None]  # NO_FILE (-1) indexes the trailing None
+        made: dict[tuple[int, int], Origin | None] = {}
+        out: list[Origin | None] = []
+        append = out.append
+        for code, line in zip(self.file[start:stop].tolist(), self.line[start:stop].tolist(),
+                              strict=True):
+            if code == NO_FILE:
+                append(None)
+            elif line == NO_LINE:
+                key = (code, line)
+                got = made.get(key)
+                if got is None:
+                    got = made[key] = _make_origin(files[code], None)
+                append(got)
+            else:
+                append(_make_origin(files[code], line))
+        return out
+
+    # -- Sequence[Device] -----------------------------------------------------------------
+    def __len__(self) -> int:
+        return len(self.hostname)
+
+    @overload
+    def __getitem__(self, index: int) -> Device: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Device, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> Device | tuple[Device, ...]:
+        if isinstance(index, slice):
+            start, stop, step = index.indices(len(self))
+            if step == 1:
+                return tuple(self._rows(start, max(stop, start)))
+            return tuple(self[i] for i in range(start, stop, step))
+        n = len(self)
+        row = index + n if index < 0 else index
+        if not 0 <= row < n:
+            raise IndexError("device row out of range")
+        return next(self._rows(row, row + 1))
+
+    def __iter__(self) -> Iterator[Device]:
+        n = len(self)
+        for start in range(0, n, _CHUNK):
+            yield from self._rows(start, min(start + _CHUNK, n))
+
+    def _rows(self, start: int, stop: int) -> Iterator[Device]:
+        members = self.members
+        if members:
+            get = members.get
+            member_cells: Iterable[tuple[StackMember, ...]] = [
+                get(row, ()) for row in range(start, stop)]
+        else:
+            member_cells = [()] * (stop - start)
+        return map(_make_device, self.hostnames(start, stop), self.pid.decoded(start, stop),
+                   self.serials(start, stop), self.site.decoded(start, stop),
+                   self.virtual_account.decoded(start, stop), self.version.decoded(start, stop),
+                   self.state.decoded(start, stop), self.licences.decoded(start, stop),
+                   member_cells, self.origins(start, stop),
+                   self.smart_account.decoded(start, stop))
+
+    def __eq__(self, other: object) -> bool:
+        # Device equality ignores the origin, and so does the table's.
+        if not isinstance(other, Sequence) or isinstance(other, str | bytes):
+            return NotImplemented
+        if len(self) != len(other):
+            return False
+        if isinstance(other, DeviceTable):
+            return bool(
+                self.hostname.equals(other.hostname) and self.serial.equals(other.serial)
+                and all(getattr(self, name).decoded() == getattr(other, name).decoded()
+                        for name in ("pid", "site", "virtual_account", "version", "state",
+                                     "licences", "smart_account"))
+                and dict(self.members) == dict(other.members))
+        return all(a == b for a, b in zip(self, other, strict=True))
+
+    def __hash__(self) -> int:
+        # Consistent with __eq__ (equal tables have equal lengths), and cheap.
+        return hash((DeviceTable, len(self)))
+
+    def __repr__(self) -> str:
+        return f"DeviceTable({len(self)} devices)"
+
+
+def _length(start: int, stop: int | None, n: int) -> int:
+    return max((n if stop is None else min(stop, n)) - start, 0)
+
+
+def concat(tables: Sequence[DeviceTable]) -> DeviceTable:
+    """The rows of `tables` one after another, as one table."""
+    if len(tables) == 1:
+        return tables[0]
+    if not tables:
+        return DeviceTable.empty()
+    files: dict[str, int] = {}
+    file_codes = []
+    for table in tables:
+        remap = np.array([files.setdefault(f, len(files)) for f in table.files] + [NO_FILE],
+                         dtype=np.int32)
+        file_codes.append(remap[table.file])  # NO_FILE (-1) reads the trailing NO_FILE
+
+    def joined(name: str) -> Coded[Any]:
+        values: list[Any] = []
+        codes = []
+        for table in tables:
+            column: Coded[Any] = getattr(table, name)
+            codes.append(column.codes + len(values))
+            values.extend(column.values)
+        return Coded.remapped(values, np.concatenate(codes).astype(np.int32))
+
+    members: dict[int, tuple[StackMember, ...]] = {}
+    offset = 0
+    for table in tables:
+        members.update((row + offset, m) for row, m in table.members.items())
+        offset += len(table)
+    return DeviceTable(
+        hostname=_strings(pa.chunked_array([t.hostname for t in tables])),
+        serial=_strings(pa.chunked_array([t.serial for t in tables])),
+        pid=joined("pid"), site=joined("site"), virtual_account=joined("virtual_account"),
+        version=joined("version"), state=joined("state"), licences=joined("licences"),
+        smart_account=joined("smart_account"), members=members, files=tuple(files),
+        file=np.concatenate(file_codes).astype(np.int32),
+        line=np.concatenate([t.line for t in tables]).astype(np.int32))
+
+
+def strings(values: Sequence[str] | Any) -> Any:
+    """A string column as DeviceTable holds it (from a list or a pyarrow array)."""
+    return _strings(values)
