@@ -15,12 +15,17 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from datetime import date
-from itertools import chain
-from operator import attrgetter, eq, itemgetter
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from planner.catalogue import Catalogue
+from planner.device_table import Coded, DeviceTable
 from planner.eligibility import slup_answer
 from planner.identifiers import Place, lookalike_collisions, lookalike_of, skeleton
 from planner.model import Device, Entitlement, Estate, LicensingState
@@ -130,10 +135,10 @@ def _sites_and_links(estate: Estate, lines: Mapping[str, int]) -> list[Problem]:
 
 
 def _devices(estate: Estate, catalogue: Catalogue, tally: DeviceTally) -> list[Problem]:
-    # Set algebra over attribute columns (C loops), then a per-device loop only for the few
-    # devices that actually have a problem: a million devices validate in well under a second.
+    # Set algebra over the table's dictionaries and codes, then a per-device look only at the
+    # few rows that actually have a problem: a million devices validate in well under a second.
     out: list[Problem] = []
-    devices = estate.devices
+    table = DeviceTable.of(estate.devices)
     sites = {s.id for s in estate.sites}
     vas = {va.name for va in estate.virtual_accounts}
     site_list = ", ".join(sorted(sites)[:10]) + (" ..." if len(sites) > 10 else "")
@@ -144,141 +149,138 @@ def _devices(estate: Estate, catalogue: Catalogue, tally: DeviceTally) -> list[P
     bad_pids = {pid for pid in pids if catalogue.family_for_pid(pid) is None}
     site_keys = {skeleton(s): s for s in sites} if bad_sites else {}
     va_keys = {skeleton(v): v for v in vas} if bad_vas else {}
-    if bad_sites or bad_vas or bad_pids:
-        for device in devices:
-            if device.site in bad_sites and not device.site:
-                # Only device captures come without a site: they must join an inventory row.
-                out.append(_at(error, device, estate, f"device {device.serial or device.hostname}"
-                               " has no site (it is in no inventory file)", "site",
-                               "the device listed in a devices CSV or NetBox export"))
-            elif device.site in bad_sites:
-                out.append(_at(error, device, estate, f"device {device.serial} names unknown "
-                               f"site {device.site!r}" + _hint(device.site, site_keys), "site",
-                               "a site id from the estate file: " + site_list))
-            if device.virtual_account in bad_vas:
-                out.append(_at(error, device, estate, f"device {device.serial} names unknown "
-                               f"Virtual Account {device.virtual_account!r}"
-                               + _hint(device.virtual_account, va_keys), "virtual_account",
-                               "one of " + va_list))
-            if device.pid in bad_pids:
-                out.append(_at(warning, device, estate, f"PID {device.pid!r} matches no product "
-                               "family; the device is planned without family rules", "pid",
-                               "a PID of a known family, or its family added under "
-                               "`products:` in the estate file (name, pids, os, kind)"))
-    serials = _serials(devices)
-    out += _control_characters(devices, estate, {
-        "hostname": "".join(map(attrgetter("hostname"), devices)),
-        "serial": serials.blob, "pid": "".join(pids)})
-    out += _duplicate_serials(estate, serials)
+    rows = _rows_with(table.site, bad_sites) | _rows_with(table.virtual_account, bad_vas) \
+        | _rows_with(table.pid, bad_pids)
+    for row in np.flatnonzero(rows).tolist():
+        device = table[row]
+        if device.site in bad_sites and not device.site:
+            # Only device captures come without a site: they must join an inventory row.
+            out.append(_at(error, device, estate, f"device {device.serial or device.hostname}"
+                           " has no site (it is in no inventory file)", "site",
+                           "the device listed in a devices CSV or NetBox export"))
+        elif device.site in bad_sites:
+            out.append(_at(error, device, estate, f"device {device.serial} names unknown "
+                           f"site {device.site!r}" + _hint(device.site, site_keys), "site",
+                           "a site id from the estate file: " + site_list))
+        if device.virtual_account in bad_vas:
+            out.append(_at(error, device, estate, f"device {device.serial} names unknown "
+                           f"Virtual Account {device.virtual_account!r}"
+                           + _hint(device.virtual_account, va_keys), "virtual_account",
+                           "one of " + va_list))
+        if device.pid in bad_pids:
+            out.append(_at(warning, device, estate, f"PID {device.pid!r} matches no product "
+                           "family; the device is planned without family rules", "pid",
+                           "a PID of a known family, or its family added under "
+                           "`products:` in the estate file (name, pids, os, kind)"))
+    out += _control_characters(table, estate)
+    out += _duplicate_serials(estate)
     out += _unknown_software(estate, catalogue)
     return out
+
+
+def _rows_with(column: Coded[str], values: Collection[str]) -> npt.NDArray[np.bool_]:
+    """A mask of the rows whose value is one of `values`."""
+    codes = [i for i, v in enumerate(column.values) if v in values]
+    return np.isin(column.codes, codes) if codes else np.zeros(len(column.codes), dtype=bool)
 
 
 def _unknown_software(estate: Estate, catalogue: Catalogue) -> list[Problem]:
     """One warning per site whose devices' SLUP answer is unknown (a family that has SLUP
     releases, no version, state neither `classic` nor `slup`): only modes valid either way stay
     open for them (docs/model.md, software running SLUP or not)."""
-    by_site: dict[str, list[Device]] = {}
-    answers: dict[tuple[str, str, str], bool | None] = {}
-    for d in estate.devices:
-        if d.version or d.state in _SETTLED:
-            continue
-        key = (d.pid, d.version, d.state.value)
-        if key not in answers:
-            family = catalogue.family_for_pid(d.pid)
-            # Only where a version would answer it: an unknown family has its own warning.
-            answers[key] = (slup_answer(family, d.version, d.state)
-                            if family is not None and family.slup_from else False)
-        if answers[key] is None:
-            by_site.setdefault(d.site, []).append(d)
+    table = DeviceTable.of(estate.devices)
+    settled = [i for i, s in enumerate(table.state.values) if s in _SETTLED]
+    open_rows = _rows_with(table.version, ("",)) & ~np.isin(table.state.codes, settled)
+    if not open_rows.any():
+        return []
+    # The answer depends on (PID, state) only, as the version is blank: asked once per pair.
+    rows = np.flatnonzero(open_rows)
+    pairs = table.pid.codes[rows].astype(np.int64) * len(table.state.values) \
+        + table.state.codes[rows]
+    unknown = np.zeros(len(rows), dtype=bool)
+    for pair in np.unique(pairs).tolist():
+        pid = table.pid.values[pair // len(table.state.values)]
+        state = table.state.values[pair % len(table.state.values)]
+        family = catalogue.family_for_pid(pid)
+        # Only where a version would answer it: an unknown family has its own warning.
+        if family is not None and family.slup_from and slup_answer(family, "", state) is None:
+            unknown |= pairs == pair
+    by_site: dict[str, list[int]] = {}
+    site_values, site_codes = table.site.values, table.site.codes
+    for row in rows[unknown].tolist():
+        by_site.setdefault(site_values[site_codes[row]], []).append(row)
     out: list[Problem] = []
-    for site, devices in sorted(by_site.items()):
-        names = ", ".join(d.hostname or d.serial for d in devices[:5])
-        more = f" and {len(devices) - 5} more" if len(devices) > 5 else ""
+    for site, site_rows in sorted(by_site.items()):
+        devices = [table[row] for row in site_rows[:5]]
+        names = ", ".join(d.hostname or d.serial for d in devices)
+        more = f" and {len(site_rows) - 5} more" if len(site_rows) > 5 else ""
         out.append(_at(warning, devices[0], estate,
-                       f"{len(devices)} device(s) at site {site} ({names}{more}) have no software "
-                       "version and a licensing state that does not say whether they run SLUP: "
-                       "CSLU, offline reporting and new SLR (where the family forbids it under "
-                       f"SLUP) are closed to them; `planner explain {site}` prices recording it",
-                       "version", "a software version, or state `classic` or `slup`"))
+                       f"{len(site_rows)} device(s) at site {site} ({names}{more}) have no "
+                       "software version and a licensing state that does not say whether they "
+                       "run SLUP: CSLU, offline reporting and new SLR (where the family forbids "
+                       f"it under SLUP) are closed to them; `planner explain {site}` prices "
+                       "recording it", "version", "a software version, or state `classic` or "
+                       "`slup`"))
     return out
 
 
-def _may_hold_control(text: str) -> bool:
-    # isprintable() is one fast C scan and is False for every C0/DEL control (and for some
-    # harmless characters such as U+00A0): only then does the exact regex need to look.
-    return not text.isprintable() and _CONTROL.search(text) is not None
-
-
-def _control_characters(devices: tuple[Device, ...], estate: Estate,
-                        blobs: Mapping[str, str]) -> list[Problem]:
-    """Identifiers holding control characters; one C-level scan per column when none do.
-
-    `blobs` maps each column to text holding at least all of that column's values, so a blob
-    without a control character clears the whole column.
-    """
+def _control_characters(table: DeviceTable, estate: Estate) -> list[Problem]:
+    """Identifiers holding control characters: one vectorised scan per column."""
     out: list[Problem] = []
     for column in ("hostname", "serial", "pid"):
-        if not _may_hold_control(blobs[column]):
-            continue
-        for device in devices:
+        if column == "pid":
+            values: Any = pa.array(table.pid.values, type=pa.large_string())
+            hit = np.flatnonzero(pc.match_substring_regex(values, _CONTROL.pattern)
+                                 .to_numpy(zero_copy_only=False))
+            mask = np.isin(table.pid.codes, hit)
+        else:
+            mask = pc.match_substring_regex(getattr(table, column), _CONTROL.pattern) \
+                .to_numpy(zero_copy_only=False)
+        for row in np.flatnonzero(mask).tolist():
+            device = table[row]
             value = getattr(device, column)
-            if _CONTROL.search(value):
-                out.append(_at(error, device, estate, f"{column} {value!r} holds a control "
-                               "character (line break, tab or NUL)", column,
-                               f"a {column} of printable characters"))
+            out.append(_at(error, device, estate, f"{column} {value!r} holds a control "
+                           "character (line break, tab or NUL)", column,
+                           f"a {column} of printable characters"))
     return out
 
 
-class _Serials:
-    """Every serial (devices and stack members) at once, for the duplicate and control checks."""
-
-    __slots__ = ("blob", "clean")
-
-    def __init__(self, blob: str, clean: bool) -> None:
-        self.blob = blob  # device serials joined, for the control-character check
-        self.clean = clean  # True when no serial repeats (ignoring case) except as allowed
-
-
-def _serials(devices: tuple[Device, ...]) -> _Serials:
-    # map/attrgetter/chain iterate in C: no Python frame per device or member.
-    get_serial, get_members = attrgetter("serial"), attrgetter("members")
-    keys = list(map(get_serial, devices))
-    member_keys = list(map(get_serial, chain.from_iterable(map(get_members, devices))))
-    blob = "".join(keys)
-    # Serials compare case-insensitively, but upper-casing 2M strings costs more than the
-    # check itself: one upper() of the joined text tells whether any has a lower-case letter.
-    member_blob = "".join(member_keys)
-    folded = blob != blob.upper() or member_blob != member_blob.upper()
-    del member_blob
-    if folded:
-        keys = list(map(str.upper, keys))
-        member_keys = list(map(str.upper, member_keys))
-    own = set(keys)
+def _serials_clean(table: DeviceTable) -> bool:
+    """True when no serial repeats (ignoring case) among devices and stack members, except a
+    stack listing its own serial as member 1; False sends the exact pass looking."""
+    # pyarrow upper-cases ASCII exactly as str.upper does; anything else goes through Python
+    # (str.upper turns `ß` into `SS`, which a per-character mapping would not).
+    ascii_only = pc.all(pc.string_is_ascii(table.serial)).as_py() is not False
+    keys = pc.utf8_upper(table.serial) if ascii_only else pa.array(
+        [s.upper() for s in table.serials()], type=pa.large_string())
+    if pc.count_distinct(keys).as_py() != len(keys):
+        return False
+    members = list(table.members.items())
+    member_keys = [m.serial.upper() for _row, ms in members for m in ms]
     listed = set(member_keys)
-    if len(own) != len(keys) or len(listed) != len(member_keys):
-        return _Serials(blob, False)
+    if len(listed) != len(member_keys):
+        return False
+    if not listed:
+        return True
+    own = set(keys.to_pylist())
+    overlap = len(own & listed)
+    if not overlap:
+        return True
     # No serial repeats among devices or among members: a repeat can only be a member that is
     # also a device. A stack usually lists its own serial as member 1, which is allowed; any
     # other overlap is a duplicate, found by the exact pass.
-    if own.isdisjoint(listed):
-        return _Serials(blob, True)
-    overlap = len(own & listed)
-    stacked = list(filter(get_members, devices))
-    firsts = map(get_serial, map(itemgetter(0), map(get_members, stacked)))
-    owners = map(get_serial, stacked)
-    if folded:
-        firsts, owners = map(str.upper, firsts), map(str.upper, owners)
-    own_first = sum(map(eq, firsts, owners))
-    return _Serials(blob, overlap == own_first)
+    owners = table.serial.take(pa.array([row for row, _ms in members], type=pa.int64()))
+    own_first = sum(ms[0].serial.upper() == serial.upper()
+                    for (_row, ms), serial in zip(members, owners.to_pylist(), strict=True))
+    return bool(overlap == own_first)
 
 
-def _duplicate_serials(estate: Estate, serials: _Serials | None = None) -> list[Problem]:
+def _duplicate_serials(estate: Estate) -> list[Problem]:
     """Serials must be unique across devices and stack members (case-insensitive)."""
-    devices = estate.devices
-    got = serials or _serials(devices)
-    if got.clean:
+    table = DeviceTable.of(estate.devices)
+    if _serials_clean(table):
         return []  # the common case: nothing repeats
+    devices = list(table)
     out: list[Problem] = []
     owner: dict[str, Device] = {}
     for device in devices:
