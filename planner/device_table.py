@@ -272,6 +272,13 @@ class DeviceTable(Sequence[Device]):
                    member_cells, self.origins(start, stop),
                    self.smart_account.decoded(start, stop))
 
+    def __add__(self, other: Sequence[Device]) -> tuple[Device, ...]:
+        # `estate.devices + extra` (what-ifs built in code) reads as it did on a tuple.
+        return (*self, *other)
+
+    def __radd__(self, other: Sequence[Device]) -> tuple[Device, ...]:
+        return (*other, *self)
+
     def __eq__(self, other: object) -> bool:
         # Device equality ignores the origin, and so does the table's.
         if not isinstance(other, Sequence) or isinstance(other, str | bytes):

@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 
 from planner.catalogue import load_catalogue
 from planner.device_table import DeviceTable
-from planner.readers import ReadContext, ReadResult, SourceKind, reader_for
+from planner.readers import ReadContext, ReadResult, SourceKind
+from planner.readers.registry import reader_for
 from tests.readers.row_reader import read_rows
 
 ROOT = Path(__file__).resolve().parents[2]
