@@ -67,9 +67,9 @@ def load_estate(path: str | Path, *, strict: bool = False,
         estate, joined = assemble_estate(doc, display, presets, parts)
         found = validate_loaded(estate, doc, today=today or reference_date(),
                                 consumption=not parts.failed)
-    problems = [*doc.problems, *presets.problems, *parts.problems, *joined, *found.problems]
-    progress.mark("validate", f"{progress.plural(len(estate.devices), 'device')}, "
-                  f"{progress.plural(len(problems), 'problem')}")
+        problems = [*doc.problems, *presets.problems, *parts.problems, *joined, *found.problems]
+        progress.mark("validate", f"{progress.plural(len(estate.devices), 'device')}, "
+                      f"{progress.plural(len(problems), 'problem')}")
     return _verdict(estate, problems, found.tally, strict=strict)
 
 
@@ -211,6 +211,8 @@ def estate_devices(sources: list[DeviceSource],
 
 @dataclass(frozen=True, slots=True)
 class Findings:
+    """What validation found, and the device counts it made (reused by the summary)."""
+
     problems: list[Problem]
     tally: DeviceTally
 

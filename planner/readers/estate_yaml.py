@@ -35,7 +35,6 @@ from planner.readers import SourceKind
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_BYTES = 10 * 1024 * 1024  # a hand-written estate file is kilobytes; refuse anything absurd
 MAX_NODES = 1_000_000  # nodes after alias expansion
-EVIDENCE = SourceKind.EVIDENCE.value  # inventory key for device capture folders
 INVENTORY_KEYS = tuple(k.value for k in SourceKind)
 TOP_KEYS = ("name", "description", "account", "virtual_accounts", "sites", "links", "policies",
             "costs", "agreement", "prices", "products", "tier_rules", "inventory", "extra_columns",

@@ -138,6 +138,27 @@ def test_evidence_captures_fill_the_inventory(tmp_path: Path) -> None:
                for p in result.warnings)
 
 
+def test_captures_of_one_device_in_two_folders_are_one_device(tmp_path: Path) -> None:
+    # The reason the registry reads every evidence folder as one source: `show license usage`
+    # in one folder and `show license all` (which prints the serial) in another are one device,
+    # not an unjoinable serial-less record beside it.
+    usage = EVIDENCE_FIXTURE.with_name("sw-hq-01-usage.log")
+    if not (EVIDENCE_FIXTURE.is_file() and usage.is_file()):
+        pytest.skip("the evidence fixtures are not in this checkout")
+    for folder, capture in (("q1", EVIDENCE_FIXTURE), ("q2", usage)):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / capture.name).write_bytes(capture.read_bytes())
+    devices = ("hostname,pid,serial,site,virtual_account\n"
+               "sw-hq-01,C9300-48P,FOC2233X0AB,HQ,Campus\n")
+    estate = ESTATE.replace("  entitlements: [entitlements.csv]\n",
+                            "  entitlements: [entitlements.csv]\n  evidence: [q1, q2]\n")
+    result = load_estate(write_estate(tmp_path, estate=estate, devices=devices), today=TODAY)
+    [device] = result.estate.devices
+    assert device.serial == "FOC2233X0AB" and device.licences
+    assert {s.path for s in result.estate.sources if s.kind == "evidence"} == {
+        "q1/sw-hq-01.txt", "q2/sw-hq-01-usage.log"}
+
+
 def test_evidence_only_device_needs_a_site(tmp_path: Path) -> None:
     if not EVIDENCE_FIXTURE.is_file():
         pytest.skip("the evidence fixtures are not in this checkout")
