@@ -26,6 +26,7 @@ from planner.loader import estate_catalogue, load_estate
 from planner.model import Estate
 from planner.modes import load_modes
 from planner.optimise import plan_estate
+from planner.solving import SolveOptions
 from planner.writers import render_plan_files
 
 SIZES = ((100_000, 1_000), (1_000_000, 2_000))
@@ -70,7 +71,7 @@ def bench(devices: int, sites: int, root: Path) -> list[str]:
     export_graph(estate, "json")
     tock("export")
     tick()
-    plan = plan_estate(estate, time_limit=120.0)
+    plan = plan_estate(estate, SolveOptions(time_limit=120.0))
     tock("solve")
     tick()
     files = render_plan_files(plan)

@@ -51,6 +51,7 @@ def run_case(name: str, devices: int, sites: int, gap: float, limit: float) -> d
     from planner.loader import load_estate
     from planner.modes import load_modes
     from planner.optimise import plan_estate
+    from planner.solving import SolveOptions
     from planner.writers.plan_files import write_plan_files
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -63,7 +64,7 @@ def run_case(name: str, devices: int, sites: int, gap: float, limit: float) -> d
         estate = load_estate(folder / "estate.yaml").estate
         load_modes()  # the mode catalogue is read once per process: count it with the inputs
         loaded = time.perf_counter()
-        plan = plan_estate(estate, gap=gap, time_limit=limit)
+        plan = plan_estate(estate, SolveOptions(gap=gap, time_limit=limit))
         planned = time.perf_counter()
         write_plan_files(plan, Path(tmp) / "plan")
         written = time.perf_counter()
@@ -96,6 +97,7 @@ def naive_end_to_end(estate_yaml: Path, outdir: Path, solver: str) -> dict[str, 
     from planner.optimise.data import ModelData, Unit, build_data, server_groups, site_charges
     from planner.optimise.formulation import build_model
     from planner.optimise.solve import solve
+    from planner.solving import SolveOptions, Solver
 
     start = time.perf_counter()
     estate = load_estate(estate_yaml).estate
@@ -137,7 +139,7 @@ def naive_end_to_end(estate_yaml: Path, outdir: Path, solver: str) -> dict[str, 
                 lm.row(f"link[{u},{m.value}]", ((xs.z[(u, m)], 1.0), (ys[m], -1.0)), lo=0.0,
                        hi=0.0)
     built = time.perf_counter()
-    result = solve(lm, solver=solver, gap=1e-6, time_limit=300.0)
+    result = solve(lm, SolveOptions(Solver(solver), gap=1e-6, time_limit=300.0))
     solved = time.perf_counter()
     outdir.mkdir(parents=True, exist_ok=True)
     with (outdir / "devices.csv").open("w", encoding="utf-8", newline="") as fh:

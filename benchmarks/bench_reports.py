@@ -30,7 +30,7 @@ def run_case(devices: int, sites: int) -> None:
     from planner.optimise import compare_strategies
     from planner.reports.compliance import build_compliance
     from planner.reports.render import ReportFormat, ReportKind, render
-    from planner.reports.tradeoff import build_tradeoff, optimal_of
+    from planner.reports.tradeoff import build_tradeoff
 
     when = date(2026, 12, 1)
     with tempfile.TemporaryDirectory() as tmp:
@@ -39,11 +39,11 @@ def run_case(devices: int, sites: int) -> None:
         t0 = time.perf_counter()
         estate = load_estate(folder / "estate.yaml", today=when).estate
         t1 = time.perf_counter()
-        plans = compare_strategies(estate, time_limit=60.0)
+        plans = compare_strategies(estate)
         t2 = time.perf_counter()
         tradeoff = build_tradeoff(plans, when=when, date_source="--date", command="bench")
         t3 = time.perf_counter()
-        compliance = build_compliance(optimal_of(plans), when=when, date_source="--date",
+        compliance = build_compliance(plans.optimal, when=when, date_source="--date",
                                       command="bench")
         t4 = time.perf_counter()
         sizes = {}

@@ -17,12 +17,14 @@ if TYPE_CHECKING:
     from planner.loader import LoadResult, load_estate
     from planner.model import Estate, Mode
     from planner.optimise import compare_strategies, plan_estate
-    from planner.plan import Plan, SolveStatus, Strategy
+    from planner.optimise.strategies import Comparison, StrategyResult
+    from planner.plan import Detail, Plan, Pricing, SolveStatus, Strategy
     from planner.reports.build import ReportRequest, build_report
     from planner.reports.render import ReportFormat, ReportKind
     from planner.reports.render import render as render_report
     from planner.runbooks import runbook_files
     from planner.runbooks.planned import from_plan as planned_from_plan
+    from planner.solving import NoPlanError, SolveOptions, Solver
     from planner.writers.plan_files import render_plan_files, write_plan_files
 
 # public name -> (module, attribute)
@@ -36,6 +38,13 @@ _API: dict[str, tuple[str, str]] = {
     "Plan": ("planner.plan", "Plan"),
     "SolveStatus": ("planner.plan", "SolveStatus"),
     "Strategy": ("planner.plan", "Strategy"),
+    "Detail": ("planner.plan", "Detail"),
+    "Pricing": ("planner.plan", "Pricing"),
+    "SolveOptions": ("planner.solving", "SolveOptions"),
+    "Solver": ("planner.solving", "Solver"),
+    "NoPlanError": ("planner.solving", "NoPlanError"),
+    "Comparison": ("planner.optimise.strategies", "Comparison"),
+    "StrategyResult": ("planner.optimise.strategies", "StrategyResult"),
     "plan_estate": ("planner.optimise", "plan_estate"),
     "compare_strategies": ("planner.optimise", "compare_strategies"),
     "explain_site": ("planner.explain", "explain_site"),
@@ -51,15 +60,22 @@ _API: dict[str, tuple[str, str]] = {
 }
 
 __all__ = [
+    "Comparison",
+    "Detail",
     "Estate",
     "LoadResult",
     "Mode",
+    "NoPlanError",
     "Plan",
+    "Pricing",
     "ReportFormat",
     "ReportKind",
     "ReportRequest",
+    "SolveOptions",
     "SolveStatus",
+    "Solver",
     "Strategy",
+    "StrategyResult",
     "__version__",
     "build_report",
     "compare_strategies",

@@ -23,8 +23,9 @@ from planner.eligibility import mode_exclusions, site_mode_exclusions, slup_answ
 from planner.graph import analyse_reach
 from planner.model import Estate, LicensingState, Mode
 from planner.modes import load_modes
-from planner.plan import Plan, SolveStatus
+from planner.plan import Plan
 from planner.problems import SolverError, UsageError
+from planner.solving import NoPlanError, SolveOptions
 
 Planner = Callable[..., Plan]
 
@@ -167,28 +168,26 @@ def _assume_version(estate: Estate, site_id: str, mode: Mode) -> tuple[Estate, l
 
 
 def _price(planner: Planner, estate: Estate, site_id: str, mode: Mode,
-           options: dict[str, Any]) -> tuple[float | None, float | None, tuple[str, ...]]:
+           options: SolveOptions) -> tuple[float | None, float | None, tuple[str, ...]]:
     """(plan total, the site's own cost, reasons) with the site pinned to `mode`."""
     try:
-        plan = planner(estate, forced={site_id: mode}, **options)
+        plan = planner(estate, options, forced={site_id: mode})
+    except NoPlanError as exc:  # some site cannot take the pin: its reasons
+        return None, None, exc.reasons
     except SolverError as exc:
         return None, None, (str(exc),)
-    if plan.status is SolveStatus.INFEASIBLE:
-        return None, None, tuple(r for _site, reasons in plan.infeasible for r in reasons)
     site_cost = next((d.total for d in plan.sites if d.site == site_id), None)
     return plan.costs.total, site_cost, ()
 
 
 def _lever_effect(planner: Planner, changed: Estate, best: Plan, site_id: str, mode: Mode,
-                  pinned: float | None, options: dict[str, Any]) -> LeverEffect | None:
+                  pinned: float | None, options: SolveOptions) -> LeverEffect | None:
     """Re-solve the changed estate without a pin: does the site flip, and how does the optimum
     move? The two answers differ when the lever also changes other sites (pre-approving PLR
     on the Smart Account applies everywhere)."""
     try:
-        plan = planner(changed, **options)
-    except SolverError:
-        return None
-    if plan.status is SolveStatus.INFEASIBLE:
+        plan = planner(changed, options)
+    except SolverError:  # NoPlanError included: the changed estate has no plan
         return None
     after = next((d.modes for d in plan.sites if d.site == site_id), ())
     flips = mode in after
@@ -221,7 +220,7 @@ def _classification_exposure(plan: Plan, estate: Estate, classification: str) ->
 
 def _exposure_break_even(planner: Planner, estate: Estate, best: Plan, site_id: str,
                          candidates: Iterable[Alternative],
-                         options: dict[str, Any]) -> str | None:
+                         options: SolveOptions) -> str | None:
     """The exposure price at which the nearest lower-exposure alternative ties, if any."""
     site = estate.site(site_id)
     policy = estate.policy(site.classification)
@@ -231,7 +230,7 @@ def _exposure_break_even(planner: Planner, estate: Estate, best: Plan, site_id: 
     ours = _classification_exposure(best, estate, site.classification) / price
     for alt in sorted((a for a in candidates if a.eligible and a.delta is not None),
                       key=lambda a: (a.delta or 0.0, a.mode.value)):
-        other = planner(estate, forced={site_id: alt.mode}, **options)
+        other = planner(estate, options, forced={site_id: alt.mode})
         theirs = _classification_exposure(other, estate, site.classification) / price
         # Both plans' costs are linear in the price, with slopes `ours` and `theirs`
         # (device-years of exposure share): the costing module's break-even.
@@ -244,9 +243,11 @@ def _exposure_break_even(planner: Planner, estate: Estate, best: Plan, site_id: 
     return None
 
 
-def explain_site(estate: Estate, site_id: str, *, planner: Planner | None = None,
-                 best: Plan | None = None, **options: Any) -> Explanation:
-    """Explain the optimal plan's choice for one site (options go to `plan_estate`)."""
+def explain_site(estate: Estate, site_id: str, options: SolveOptions | None = None, *,
+                 planner: Planner | None = None, best: Plan | None = None) -> Explanation:
+    """Explain the optimal plan's choice for one site (`options` go to `plan_estate`, or to
+    `planner`, called as plan_estate is: (estate, options, forced=pins))."""
+    options = options or SolveOptions()
     site_id = resolve_site(estate, site_id)
     if not any(d.site == site_id for d in estate.devices):
         raise UsageError(f"site {site_id!r} has no devices, so the plan makes no licensing "
@@ -255,7 +256,7 @@ def explain_site(estate: Estate, site_id: str, *, planner: Planner | None = None
         from planner.optimise import plan_estate
 
         planner = plan_estate
-    best = best or planner(estate, **options)
+    best = best or planner(estate, options)
     decision = best.site_decision(site_id)
     excluded = site_exclusions(estate, site_id)
     alternatives = []
@@ -304,7 +305,7 @@ def lever_sentence(lever: str, mode: Mode, effect: LeverEffect, cur: str) -> str
 
 
 def _flips(planner: Planner, estate: Estate, best: Plan, site_id: str,
-           alternatives: list[Alternative], options: dict[str, Any]) -> list[str]:
+           alternatives: list[Alternative], options: SolveOptions) -> list[str]:
     cur = estate.costs.currency
     flips = []
     for alt in alternatives:

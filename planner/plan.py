@@ -16,12 +16,33 @@ from planner.model import DataElement, Estate, LicenceUse, Mode, StackMember
 class SolveStatus(StrEnum):
     """What the solve proved. OPTIMAL: within one currency unit of the best plan. FEASIBLE: the
     time limit or a looser --gap ended the search with a larger proven gap: a usable plan, never
-    to be presented as optimal."""
+    to be presented as optimal. INFEASIBLE: some site can take no mode the strategy allows (a
+    compared strategy's answer; `plan_estate` raises NoPlanError instead). A solver failure is
+    never a status: it raises SolverError."""
 
     OPTIMAL = "optimal"
     FEASIBLE = "feasible"
     INFEASIBLE = "infeasible"
-    ERROR = "error"
+
+    @property
+    def has_plan(self) -> bool:
+        """True when the solve found a plan to use (OPTIMAL or FEASIBLE)."""
+        return self is not SolveStatus.INFEASIBLE
+
+
+class Detail(StrEnum):
+    """How much of a solved plan is mapped back to domain objects. Mapping back costs more
+    than solving at a million devices, and `compare` shows only totals; a plan says what it
+    holds, and only a FULL plan may be written as plan files or runbooks."""
+
+    FULL = "full"  # everything below, plus per-site decisions and per-device reservations
+    CLASSES = "classes"  # TOTALS plus the per-class decisions (exposure registers)
+    TOTALS = "totals"  # costs, hours, servers, transfers, purchases, exposure, devices reserved
+
+    def has(self, other: Detail) -> bool:
+        """True when a plan mapped back at this detail holds everything `other` holds."""
+        order = (Detail.TOTALS, Detail.CLASSES, Detail.FULL)
+        return order.index(self) >= order.index(other)
 
 
 class Strategy(StrEnum):
@@ -47,6 +68,14 @@ class Strategy(StrEnum):
             if forced is mode:
                 return strategy
         raise KeyError(mode)
+
+
+class Pricing(StrEnum):
+    """Which plan prices a compared strategy."""
+
+    ALL_SITES = "all-sites"  # its own plan: the mode at every site (or the optimal mix)
+    WHERE_ALLOWED = "where-allowed"  # the pure strategy is infeasible: its where-allowed plan
+    NONE = "none"  # infeasible, and not priced where allowed (--pure-only)
 
 
 _STRATEGY_MODE: dict[Strategy, Mode] = {
@@ -223,6 +252,8 @@ class Plan:
     assumptions: tuple[str, ...] = ()
     model_size: tuple[int, int, int] = (0, 0, 0)  # rows, columns, nonzeros
     build_seconds: float = 0.0
+    # What was mapped back: a TOTALS plan has no class decisions, sites or reservations.
+    detail: Detail = Detail.FULL
 
     @property
     def gap_controllable(self) -> float:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import os
 import textwrap
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -15,12 +13,12 @@ from planner import progress
 from planner.cli import main
 from planner.cli._output import dump_json, render_rows
 from planner.cli._redact import redact_option
-from planner.cli._types import FiniteFloatRange
 from planner.cli.loading import read_estate
 from planner.cli.options import (
     document_output,
     emit,
     note,
+    solver_options,
     table_output,
     wide_requested,
 )
@@ -29,43 +27,12 @@ from planner.fileio import write_atomic, write_files_atomic
 from planner.graph import GRAPH_FORMATS, export_graph
 from planner.model import DataElement
 from planner.output import check_target
-from planner.plan import COST_PARTS, Plan, SolveStatus
-from planner.problems import SolverError
+from planner.plan import COST_PARTS, Detail, Plan, Pricing, Strategy
+from planner.solving import SolveOptions
 
 if TYPE_CHECKING:  # the optimiser (and highspy) load only when a command solves
-    from planner.optimise.strategies import WhereAllowed
+    from planner.optimise.strategies import Comparison, StrategyResult
 
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-
-def solver_options(func: F) -> F:
-    """--solver, --time-limit, --gap, --threads: the same on plan, compare and explain."""
-    options = [
-        click.option("--solver", type=click.Choice(("highs", "cbc")), default="highs",
-                     show_default=True, help="MILP solver: HiGHS, or PuLP's CBC as fallback."),
-        click.option("--time-limit", type=FiniteFloatRange(min=0.1), default=60.0,
-                     show_default=True, help="Seconds per solve; the best plan found and its "
-                     "proven gap are reported when it runs out."),
-        click.option("--gap", type=FiniteFloatRange(min=0.0, max=1.0), default=0.0,
-                     show_default=True, help="Relative gap at which to stop early. The default "
-                     "proves the optimum (within one currency unit); a looser gap is reported "
-                     "as feasible with its proven gap."),
-        # Bounded by the machine's cores: HiGHS aborts the process (a C++ message, no exit
-        # code of ours) when asked for far more threads than it can start.
-        click.option("--threads", type=click.IntRange(min=1, max=os.cpu_count() or 1),
-                     default=1, show_default=True,
-                     help="Solver threads, up to the machine's cores (1 keeps results "
-                     "reproducible)."),
-        click.option("--strict", is_flag=True, help="Treat input warnings as errors (exit 2)."),
-    ]
-    for option in reversed(options):
-        func = option(func)
-    return func
-
-
-def _solve_kwargs(solver: str, time_limit: float, gap: float, threads: int) -> dict[str, Any]:
-    return {"solver": solver, "time_limit": time_limit, "gap": gap, "threads": threads}
 
 
 @main.command("graph")
@@ -154,9 +121,8 @@ def _summary_table_rows(summary: dict[str, Any]) -> list[tuple[str, str]]:
 @click.option("--date", "date_text", metavar="YYYY-MM-DD",
               help="Date stamped in plan.json (default: SOURCE_DATE_EPOCH, else none).")
 @redact_option
-def plan_cmd(estate: Path, outdir: Path, solver: str, time_limit: float, gap: float,
-             threads: int, strict: bool, fmt: str, date_text: str | None,
-             redact: bool) -> None:
+def plan_cmd(estate: Path, outdir: Path, solve: SolveOptions, strict: bool, fmt: str,
+             date_text: str | None, redact: bool) -> None:
     """Choose a licensing mode per site at least total cost and write the plan files.
 
     \b
@@ -178,14 +144,12 @@ def plan_cmd(estate: Path, outdir: Path, solver: str, time_limit: float, gap: fl
     redactor = Redactor() if redact else None
     if redactor is not None:  # a plan to share: solved on the tokenised estate
         loaded = redactor.estate(loaded)
-    plan = plan_estate(loaded, **_solve_kwargs(solver, time_limit, gap, threads))
+    plan = plan_estate(loaded, solve)  # NoPlanError (exit 3) when no plan is possible
     rows, cols, _ = plan.model_size
     classes = progress.plural(len(plan.classes), "class", "classes")
     progress.mark("model", f"{classes}, {rows:,} rows x {cols:,} columns", plan.build_seconds)
     progress.mark("solve", f"{plan.status.value}, gap {plan.gap:.4%} ({plan.solver})",
                   plan.solve_seconds)
-    if plan.status in (SolveStatus.INFEASIBLE, SolveStatus.ERROR):
-        raise SolverError(_infeasible_text(plan))
     if redactor is not None:
         with bulk_objects():
             written = write_files_atomic(outdir,
@@ -203,15 +167,15 @@ def plan_cmd(estate: Path, outdir: Path, solver: str, time_limit: float, gap: fl
     note(f"wrote plan files to {outdir}")
 
 
-def _infeasible_text(plan: Plan, *, sites: int = 12, reasons: int = 3) -> str:
+def _infeasible_text(result: StrategyResult, *, sites: int = 12, reasons: int = 3) -> str:
     """Which sites break a strategy and why: the first few distinct reasons per site."""
-    lines = [f"{plan.strategy.value}: no feasible plan ({plan.status.value})"]
-    for site, why in plan.infeasible[:sites]:
+    lines = [f"{result.strategy.value}: no feasible plan ({result.status.value})"]
+    for site, why in result.infeasible[:sites]:
         distinct = list(dict.fromkeys(why))
         more = f" (+{len(distinct) - reasons} more)" if len(distinct) > reasons else ""
         lines.append(f"  {site}: {'; '.join(distinct[:reasons])}{more}")
-    if len(plan.infeasible) > sites:
-        lines.append(f"  ... and {len(plan.infeasible) - sites} more site(s)")
+    if len(result.infeasible) > sites:
+        lines.append(f"  ... and {len(result.infeasible) - sites} more site(s)")
     lines.append("  (`planner explain ESTATE --site ID` lists every reason for one site)")
     return "\n".join(lines)
 
@@ -226,20 +190,6 @@ TABLE_HEADERS = ("strategy", "status", "total", "vs optimal", "in mode", "falls 
                  "reserved", "servers", "h/year", "exposed")
 PRICED_NOTE = ("where allowed: the strategy is infeasible at the sites that fall back; it is "
                "priced with its mode wherever eligible, the optimal mode there.")
-ALL_SITES, WHERE_ALLOWED, UNPRICED = "all-sites", "where-allowed", "none"
-
-
-def _priced(plans: Sequence[Plan]) -> list[tuple[Plan, Plan | None, WhereAllowed | None]]:
-    """Per strategy: its pure plan, the plan that prices it (None if unpriced), the
-    where-allowed answer (None for the optimal mix). `plans` is compare_strategies' answer
-    (a plain tuple of plans has no where-allowed answers)."""
-    out: list[tuple[Plan, Plan | None, WhereAllowed | None]] = []
-    answers: Mapping[Any, WhereAllowed] = getattr(plans, "where_allowed", {})
-    for plan in plans:
-        partial = answers.get(plan.strategy)
-        solved = plan.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
-        out.append((plan, plan if solved else (partial.plan if partial else None), partial))
-    return out
 
 
 # Short names for the table: which licence data elements leave, and from how many devices.
@@ -248,20 +198,20 @@ _ELEMENT_SHORT = {DataElement.PID_SERIAL: "id", DataElement.ENTITLEMENT_USAGE: "
                   DataElement.HA_MEMBERS: "members"}
 
 
-def compare_rows(plans: Sequence[Plan]) -> list[list[Any]]:
+def compare_rows(comparison: Comparison) -> list[list[Any]]:
     """One row per strategy: feasibility of the pure strategy; the cost and its parts,
-    reservations, servers and labour of the pure plan or, when it is infeasible, of the plan
-    with the mode where allowed (`priced`), and how much of the estate falls back."""
+    reservations, servers and labour of the plan that prices it (`priced`: the pure plan or,
+    when it is infeasible, the plan with the mode where allowed), and how much of the estate
+    falls back."""
     rows = []
-    for plan, priced, partial in _priced(plans):
+    for result in comparison.results:
+        priced, partial = result.priced, result.where_allowed
         exposed = Counter[str]()
         for item in priced.exposure if priced else ():
             exposed[item.site] = max(exposed[item.site], item.devices)
-        devices = len(plan.estate.devices)
-        kind = UNPRICED if priced is None else (WHERE_ALLOWED if priced is not plan else ALL_SITES)
         ok = priced is not None
         rows.append([
-            plan.strategy.value, plan.status.value, kind,
+            result.strategy.value, result.status.value, result.pricing.value,
             round(priced.costs.total, 2) if priced else None,
             *[round(getattr(priced.costs, part), 2) if priced else None for part in COST_PARTS],
             priced.devices_reserved if priced else None,
@@ -271,8 +221,8 @@ def compare_rows(plans: Sequence[Plan]) -> list[list[Any]]:
             ";".join(f"{e.value}:{n}" for e, n in priced.exposed_by_element().items())
             if priced else None,
             round(priced.gap, 6) if priced else None,
-            len(plan.infeasible),
-            (partial.forced_devices if partial else devices) if ok else None,
+            len(result.infeasible),
+            result.devices_in_mode,
             partial.fallback_sites if partial else 0,
             partial.fallback_devices if partial else 0,
             ";".join(f"{m.value}:{n}" for m, n in partial.fallback_modes().items())
@@ -281,30 +231,32 @@ def compare_rows(plans: Sequence[Plan]) -> list[list[Any]]:
     return rows
 
 
-def compare_table_rows(plans: Sequence[Plan], *, wide: bool = False) -> tuple[tuple[str, ...],
-                                                                        list[list[Any]]]:
+def compare_table_rows(comparison: Comparison, *, wide: bool = False,
+                       ) -> tuple[tuple[str, ...], list[list[Any]]]:
     """The rows for people: money with separators, partial strategies labelled."""
-    cur = plans[0].estate.costs.currency
-    best = plans[0].costs.total
+    cur = comparison.estate.costs.currency
+    best = comparison.optimal.costs.total
+    devices = len(comparison.estate.devices)
     # The default table fits 100 columns: labour and exposure join the cost parts under --wide.
     headers = (TABLE_HEADERS[0], TABLE_HEADERS[1], f"total ({cur})", *TABLE_HEADERS[3:6],
                *(f"{p} ({cur})" for p in (COST_PARTS if wide else ())),
                *TABLE_HEADERS[6:8], *(TABLE_HEADERS[8:] if wide else ()))
     rows = []
-    for (plan, priced, partial), full in zip(_priced(plans), compare_rows(plans), strict=True):
+    for result, full in zip(comparison.results, compare_rows(comparison), strict=True):
+        priced, partial = result.priced, result.where_allowed
         data = dict(zip(COMPARE_HEADERS, full, strict=True))
-        label = plan.strategy.value
-        status = plan.status.value
-        if data["priced"] == WHERE_ALLOWED:
+        label = result.strategy.value
+        status = result.status.value
+        if result.pricing is Pricing.WHERE_ALLOWED:
             status = "where allowed"  # the falls-back column names the sites that break it
-        elif plan.infeasible:
-            n = len(plan.infeasible)
+        elif result.infeasible:
+            n = len(result.infeasible)
             status += f" at {n} site{'s' if n != 1 else ''}"
-        vs = ("-" if priced is None or plan.strategy is plans[0].strategy
+        vs = ("-" if priced is None or result.strategy is Strategy.OPTIMAL
               else f"{priced.costs.total - best:+,.2f}")
         fallback = partial.fallback_short() if partial else "-"
         in_mode = ("-" if data["devices_in_mode"] is None
-                   else f"{data['devices_in_mode']:,} of {len(plan.estate.devices):,}")
+                   else f"{data['devices_in_mode']:,} of {devices:,}")
         rows.append([label, status, _money(data["total"]), vs, in_mode, fallback,
                      *([_money(data[p]) for p in COST_PARTS] if wide else []),
                      _count(data["devices_reserved"]), _count(data["onprem_servers"]),
@@ -329,12 +281,13 @@ def _count(value: int | None) -> str:
     return "-" if value is None else f"{value:,}"
 
 
-def _strategy_notes(plan: Plan, partial: WhereAllowed | None, best: Plan) -> str:
+def _strategy_notes(result: StrategyResult, best: Plan) -> str:
     """Below the table: why a pure strategy is infeasible and what its where-allowed plan is."""
-    text = _infeasible_text(plan)
+    text = _infeasible_text(result)
+    partial = result.where_allowed
     if partial is None or not partial.partial:
         return text
-    cur = plan.estate.costs.currency
+    cur = best.estate.costs.currency
     head, rest = text.split("\n", 1)
     total = partial.plan.costs.total
     return (f"{head}\n  where allowed: {cur} {total:,.2f} ({total - best.costs.total:+,.2f} vs "
@@ -349,8 +302,8 @@ def _strategy_notes(plan: Plan, partial: WhereAllowed | None, best: Plan) -> str
 @click.option("--where-allowed/--pure-only", "where_allowed", default=True, show_default=True,
               help="Also price each infeasible single-mode strategy with its mode wherever it "
                    "is eligible and the optimal mode elsewhere (one more solve each).")
-def compare_cmd(estate: Path, solver: str, time_limit: float, gap: float, threads: int,
-                strict: bool, fmt: str, where_allowed: bool) -> None:
+def compare_cmd(estate: Path, solve: SolveOptions, strict: bool, fmt: str,
+                where_allowed: bool) -> None:
     """Price every single-mode strategy beside the optimal mix.
 
     \b
@@ -371,14 +324,15 @@ def compare_cmd(estate: Path, solver: str, time_limit: float, gap: float, thread
     """
     from planner.optimise import compare_strategies
 
-    plans = compare_strategies(read_estate(estate, strict), where_allowed=where_allowed,
-                               **_solve_kwargs(solver, time_limit, gap, threads))
-    rows = compare_rows(plans)
+    # Every column is a total: no per-class or per-device decision is mapped back.
+    comparison = compare_strategies(read_estate(estate, strict), solve,
+                                    where_allowed=where_allowed, detail=Detail.TOTALS)
+    rows = compare_rows(comparison)
     if fmt == "json":
         data = [dict(zip(COMPARE_HEADERS, row, strict=True)) for row in rows]
-        for entry, plan in zip(data, plans, strict=True):
-            entry["infeasible"] = {site: list(r) for site, r in plan.infeasible}
-            partial = plans.where_allowed.get(plan.strategy)
+        for entry, result in zip(data, comparison.results, strict=True):
+            entry["infeasible"] = {site: list(r) for site, r in result.infeasible}
+            partial = result.where_allowed
             entry["fallback_modes"] = ({m.value: n for m, n in partial.fallback_modes().items()}
                                        if partial else {})
             entry["fallback"] = ({f.site: {"devices": f.devices,
@@ -391,13 +345,13 @@ def compare_cmd(estate: Path, solver: str, time_limit: float, gap: float, thread
         emit(render_rows(COMPARE_HEADERS, rows, fmt))
         return
     wide = wide_requested()
-    headers, table = compare_table_rows(plans, wide=wide)
+    headers, table = compare_table_rows(comparison, wide=wide)
     emit(render_rows(headers, table, fmt))
-    if any(row[2] == WHERE_ALLOWED for row in rows):
+    if any(r.pricing is Pricing.WHERE_ALLOWED for r in comparison.results):
         emit(_fit(PRICED_NOTE, wide) + "\n")
-    for plan, _priced_plan, partial in _priced(plans):
-        if plan.infeasible:
-            emit("\n" + _fit(_strategy_notes(plan, partial, plans[0]), wide) + "\n")
+    for result in comparison.results:
+        if result.infeasible:
+            emit("\n" + _fit(_strategy_notes(result, comparison.optimal), wide) + "\n")
 
 
 @main.command("explain")
@@ -405,8 +359,8 @@ def compare_cmd(estate: Path, solver: str, time_limit: float, gap: float, thread
 @click.option("--site", "site_id", required=True, help="The site id to explain.")
 @solver_options
 @table_output
-def explain_cmd(estate: Path, site_id: str, solver: str, time_limit: float, gap: float,
-                threads: int, strict: bool, fmt: str) -> None:
+def explain_cmd(estate: Path, site_id: str, solve: SolveOptions, strict: bool,
+                fmt: str) -> None:
     """Say why a site got its mode, what the others would cost, and what would flip it.
 
     \b
@@ -419,8 +373,7 @@ def explain_cmd(estate: Path, site_id: str, solver: str, time_limit: float, gap:
     """
     from planner.explain import explain_site
 
-    result = explain_site(read_estate(estate, strict), site_id,
-                          **_solve_kwargs(solver, time_limit, gap, threads))
+    result = explain_site(read_estate(estate, strict), site_id, solve)
     if fmt == "json":
         emit(dump_json(result.as_dict()))
         return

@@ -17,10 +17,15 @@ Data goes to stdout (`emit`), diagnostics to stderr (`note`, `detail`).
 
 from __future__ import annotations
 
+import functools
+import os
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 import click
+
+from planner.cli._types import FiniteFloatRange
+from planner.solving import SolveOptions, Solver
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -111,6 +116,43 @@ def document_output(formats: Sequence[str], default: str, help: str) -> Callable
         return verbosity_options(func)
 
     return decorate
+
+
+def solver_options(func: F) -> F:
+    """--solver, --time-limit, --gap and --threads, with SolveOptions' defaults, handed to the
+    command as one `solve: SolveOptions` argument; and --strict. The same on every command that
+    solves (plan, compare, explain, report, runbook)."""
+    default = SolveOptions()
+
+    @functools.wraps(func)
+    def command(*args: Any, solver: str, time_limit: float, gap: float, threads: int,
+                **kwargs: Any) -> Any:
+        options = SolveOptions(Solver(solver), time_limit, gap, threads)
+        return func(*args, solve=options, **kwargs)
+
+    options = [
+        click.option("--solver", type=click.Choice([s.value for s in Solver]),
+                     default=default.solver.value, show_default=True,
+                     help="MILP solver: HiGHS, or PuLP's CBC as fallback."),
+        click.option("--time-limit", type=FiniteFloatRange(min=0.1), default=default.time_limit,
+                     show_default=True, help="Seconds per solve; the best plan found and its "
+                     "proven gap are reported when it runs out."),
+        click.option("--gap", type=FiniteFloatRange(min=0.0, max=1.0), default=default.gap,
+                     show_default=True, help="Relative gap at which to stop early. The default "
+                     "proves the optimum (within one currency unit); a looser gap is reported "
+                     "as feasible with its proven gap."),
+        # Bounded by the machine's cores: HiGHS aborts the process (a C++ message, no exit
+        # code of ours) when asked for far more threads than it can start.
+        click.option("--threads", type=click.IntRange(min=1, max=os.cpu_count() or 1),
+                     default=default.threads, show_default=True,
+                     help="Solver threads, up to the machine's cores (1 keeps results "
+                     "reproducible)."),
+        click.option("--strict", is_flag=True, help="Treat input warnings as errors (exit 2)."),
+    ]
+    wrapped: Any = command
+    for option in reversed(options):
+        wrapped = option(wrapped)
+    return wrapped  # type: ignore[no-any-return]
 
 
 def emit(text: str) -> None:

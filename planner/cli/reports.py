@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import click
 
 from planner.cli import main
 from planner.cli._redact import redact_option
-from planner.cli.engine import solver_options
 from planner.cli.loading import read_estate
-from planner.cli.options import document_output, emit, note
+from planner.cli.options import document_output, emit, note, solver_options
 from planner.fileio import write_atomic
 from planner.output import check_target
 from planner.problems import UsageError
@@ -21,10 +19,11 @@ from planner.reports.oscal import OscalFormat, render_oscal
 from planner.reports.registers import name_registers, register_text
 from planner.reports.render import ReportFormat, ReportKind, render
 from planner.reports.reproducibility import report_date
+from planner.solving import SolveOptions
 
 
 def _command(estate: Path, kind: ReportKind, fmt: str, when: date | None,
-             options: dict[str, Any], renewal: str | None) -> str:
+             options: SolveOptions, renewal: str | None) -> str:
     parts = [f"planner report {estate.name} --kind {kind.value} --format {fmt}"]
     if when is not None:
         parts.append(f"--date {when.isoformat()}")
@@ -32,8 +31,7 @@ def _command(estate: Path, kind: ReportKind, fmt: str, when: date | None,
         if renewal:
             parts.append(f"--renewal-date {renewal}")
         return " ".join(parts)  # no solver runs
-    parts.append(f"--solver {options['solver']} --time-limit {options['time_limit']:g} "
-                 f"--gap {options['gap']:g} --threads {options['threads']}")
+    parts.append(options.command_line())
     return " ".join(parts)
 
 
@@ -60,8 +58,8 @@ def _command(estate: Path, kind: ReportKind, fmt: str, when: date | None,
 @redact_option
 @solver_options
 def report_cmd(estate: Path, kind: str, fmt: str, output: Path | None, templates: Path | None,
-               date_text: str | None, renewal_text: str | None, redact: bool, solver: str,
-               time_limit: float, gap: float, threads: int, strict: bool) -> None:
+               date_text: str | None, renewal_text: str | None, redact: bool,
+               solve: SolveOptions, strict: bool) -> None:
     """Render a report for an estate: trade-off, compliance pack or renewal brief.
 
     \b
@@ -91,9 +89,7 @@ def report_cmd(estate: Path, kind: str, fmt: str, output: Path | None, templates
     if report_kind is ReportKind.RENEWAL and when is None:
         raise UsageError("the renewal report needs a reference date: pass --date YYYY-MM-DD "
                          "or set SOURCE_DATE_EPOCH")
-    options: dict[str, Any] = {"solver": solver, "time_limit": time_limit, "gap": gap,
-                               "threads": threads}
-    command = _command(estate, report_kind, fmt, when, options, renewal_text)
+    command = _command(estate, report_kind, fmt, when, solve, renewal_text)
     loaded = read_estate(estate, strict, when)
     redactor = None
     if redact:
@@ -103,7 +99,7 @@ def report_cmd(estate: Path, kind: str, fmt: str, output: Path | None, templates
         loaded = redactor.estate(loaded)
         command = command.replace(estate.name, redactor.path(estate.name), 1) + " --redact"
     context = build_report(report_kind, ReportRequest(
-        loaded, when=when, source=source, command=command, options=options,
+        loaded, when=when, source=source, command=command, options=solve,
         renewal=renewal_text))
     if output is not None:
         context = name_registers(context, output)

@@ -9,13 +9,12 @@ import click
 from planner.cli import main
 from planner.cli._output import render_rows
 from planner.cli._redact import redact_option
-from planner.cli.engine import _solve_kwargs, solver_options
 from planner.cli.loading import read_estate
-from planner.cli.options import emit, note, table_output
+from planner.cli.options import emit, note, solver_options, table_output
 from planner.fileio import write_files_atomic
 from planner.output import check_target
-from planner.plan import SolveStatus
-from planner.problems import SolverError, UsageError
+from planner.problems import UsageError
+from planner.solving import SolveOptions
 
 
 def _server_urls(values: tuple[str, ...]) -> dict[str, str]:
@@ -61,8 +60,8 @@ def _proxy(value: str | None) -> tuple[str, str]:
 @table_output
 def runbook_cmd(estate: Path, outdir: Path, plan_file: Path | None, server_urls: tuple[str, ...],
                 cslu_url: str, proxy: str | None, date_text: str | None,
-                templates: Path | None, no_html: bool, redact: bool, solver: str,
-                time_limit: float, gap: float, threads: int, strict: bool, fmt: str) -> None:
+                templates: Path | None, no_html: bool, redact: bool, solve: SolveOptions,
+                strict: bool, fmt: str) -> None:
     """Write device-side runbooks that put every device into its planned licensing mode.
 
     \b
@@ -98,10 +97,8 @@ def runbook_cmd(estate: Path, outdir: Path, plan_file: Path | None, server_urls:
     else:
         from planner.optimise import plan_estate
 
-        plan = plan_estate(loaded, **_solve_kwargs(solver, time_limit, gap, threads))
-        if plan.status in (SolveStatus.INFEASIBLE, SolveStatus.ERROR):
-            raise SolverError(f"no feasible plan ({plan.status.value}): no runbooks written")
-        planned = from_plan(plan)
+        # NoPlanError (exit 3, nothing written) when no plan is possible
+        planned = from_plan(plan_estate(loaded, solve))
     redactor = None
     if redact:  # a runbook to review outside: the plan and the values given here, tokenised
         from planner.redact import Redactor

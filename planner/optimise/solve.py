@@ -23,8 +23,8 @@ import numpy as np
 from planner.optimise.linear import INF, LinearModel
 from planner.plan import SolveStatus
 from planner.problems import SolverError
+from planner.solving import SolveOptions, Solver
 
-SOLVERS = ("highs", "cbc")
 SEED = 20261129  # fixed: the same inputs give the same plan
 # A plan is "optimal" when its cost is proven within one currency unit of the best possible
 # (docs/model.md section 7): the default run proves that; a looser --gap may stop earlier and
@@ -67,17 +67,18 @@ def _quiet_stdout() -> Iterator[None]:
         os.close(saved)
 
 
-def solve(lm: LinearModel, *, solver: str = "highs", time_limit: float = 60.0, gap: float = 0.0,
-          threads: int = 1) -> SolveResult:
+def solve(lm: LinearModel, options: SolveOptions | None = None) -> SolveResult:
     """Solve; raises SolverError only when the solver itself fails (not for infeasibility).
 
     The status is OPTIMAL only when the proven gap (objective less bound) is at most
     PROOF_MONEY; a search stopped by the time limit or by a looser relative `gap` is FEASIBLE.
+    `time_limit` applies to the whole model: its blocks share it.
     """
-    if solver not in SOLVERS:
-        raise SolverError(f"unknown solver {solver!r} (expected one of: {', '.join(SOLVERS)})")
+    options = options or SolveOptions()
+    solver, time_limit, gap, threads = (options.solver, options.time_limit, options.gap,
+                                        options.threads)
     if not lm.col_names:
-        return SolveResult(SolveStatus.OPTIMAL, [], 0.0, 0.0, 0.0, solver)
+        return SolveResult(SolveStatus.OPTIMAL, [], 0.0, 0.0, 0.0, solver.value)
     start = time.perf_counter()
     values = [0.0] * len(lm.col_names)
     parts: list[SolveResult] = []
@@ -88,7 +89,7 @@ def solve(lm: LinearModel, *, solver: str = "highs", time_limit: float = 60.0, g
         part = _solve_block(sub, solver, left, gap, each, threads)
         if part.status is SolveStatus.INFEASIBLE or part.values is None:
             return SolveResult(SolveStatus.INFEASIBLE, None, 0.0, 0.0,
-                               time.perf_counter() - start, solver)
+                               time.perf_counter() - start, solver.value)
         for j, v in zip(cols, part.values, strict=True):
             values[j] = v
         parts.append(part)
@@ -97,20 +98,20 @@ def solve(lm: LinearModel, *, solver: str = "highs", time_limit: float = 60.0, g
     proven = all(p.status is SolveStatus.OPTIMAL for p in parts) and \
         objective - bound <= PROOF_MONEY + 1e-9
     return SolveResult(SolveStatus.OPTIMAL if proven else SolveStatus.FEASIBLE, values,
-                       objective, bound, time.perf_counter() - start, solver)
+                       objective, bound, time.perf_counter() - start, solver.value)
 
 
-def _solve_block(sub: LinearModel, solver: str, time_limit: float, gap: float, money: float,
+def _solve_block(sub: LinearModel, solver: Solver, time_limit: float, gap: float, money: float,
                  threads: int) -> SolveResult:
     """One block: the MILP, then, when continuous `whole` columns came back fractional (the
     valid cut rows can leave a face of optima), the same block as an LP with the integer
     columns fixed and the cuts dropped, whose simplex vertex is whole (a network matrix)."""
-    part = (_solve_highs(sub, time_limit, gap, money, threads) if solver == "highs"
+    part = (_solve_highs(sub, time_limit, gap, money, threads) if solver is Solver.HIGHS
             else _solve_cbc(sub, time_limit, gap, money, threads))
     if part.values is None or not sub.fractional_whole(part.values):
         return part
     lp = sub.fixed_without_cuts(part.values)
-    again = (_solve_highs(lp, time_limit, 0.0, money, threads) if solver == "highs"
+    again = (_solve_highs(lp, time_limit, 0.0, money, threads) if solver is Solver.HIGHS
              else _solve_cbc(lp, time_limit, 0.0, money, threads))
     if again.values is None or lp.fractional_whole(again.values):
         raise SolverError(f"{solver} left whole quantities fractional: please report this estate")

@@ -12,9 +12,8 @@ classes and the allocation network do not depend on the strategy.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Any
 
 from planner.collector import bulk_objects
 from planner.model import Estate, Mode
@@ -28,8 +27,9 @@ from planner.optimise.data import (
     server_groups,
     site_charges,
 )
-from planner.plan import Plan, SolveStatus, Strategy
-from planner.problems import SolverError
+from planner.optimise.pipeline import no_plan, solve_units
+from planner.plan import Detail, Plan, Pricing, SolveStatus, Strategy
+from planner.solving import SolveOptions
 
 COMPARED = (Strategy.OPTIMAL, Strategy.ALL_CSSM, Strategy.ALL_CSLU, Strategy.ALL_ONPREM_NETWORK,
             Strategy.ALL_ONPREM_MANUAL, Strategy.ALL_OFFLINE, Strategy.ALL_SLR, Strategy.ALL_PLR)
@@ -95,71 +95,121 @@ class WhereAllowed:
         return f"{self.fallback_sites} {sites}, {self.fallback_devices:,} devices: {modes}"
 
 
-class Comparison(tuple[Plan, ...]):
-    """The pure strategies' plans in COMPARED order (the optimal mix first), as a tuple, and
-    `where_allowed`: each single-mode strategy's where-allowed answer."""
+@dataclass(frozen=True, slots=True)
+class StrategyResult:
+    """One compared strategy, answered once: the pure strategy's plan, or the sites that break
+    it and why; for a single mode, also its where-allowed answer."""
 
-    where_allowed: dict[Strategy, WhereAllowed]
+    strategy: Strategy
+    plan: Plan | None  # the pure strategy's plan; None when some site cannot take its mode
+    infeasible: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (site, reasons), sorted by site
+    where_allowed: WhereAllowed | None = None  # every single mode (unless --pure-only)
 
-    def __new__(cls, plans: Iterable[Plan],
-                where_allowed: Mapping[Strategy, WhereAllowed] | None = None) -> Comparison:
-        obj = super().__new__(cls, tuple(plans))
-        obj.where_allowed = dict(where_allowed or {})
-        return obj
+    @property
+    def status(self) -> SolveStatus:
+        return self.plan.status if self.plan is not None else SolveStatus.INFEASIBLE
+
+    @property
+    def has_plan(self) -> bool:
+        """The pure strategy has a plan (OPTIMAL or FEASIBLE)."""
+        return self.plan is not None
+
+    @property
+    def priced(self) -> Plan | None:
+        """The plan whose costs the strategy shows: its own, else its where-allowed plan."""
+        if self.plan is not None:
+            return self.plan
+        return self.where_allowed.plan if self.where_allowed is not None else None
+
+    @property
+    def pricing(self) -> Pricing:
+        if self.plan is not None:
+            return Pricing.ALL_SITES
+        return Pricing.WHERE_ALLOWED if self.where_allowed is not None else Pricing.NONE
+
+    @property
+    def devices_in_mode(self) -> int | None:
+        """Devices in the strategy's mode under the plan that prices it (the optimal mix: all);
+        None when unpriced."""
+        if self.priced is None:
+            return None
+        if self.where_allowed is not None:
+            return self.where_allowed.forced_devices
+        return len(self.priced.estate.devices)
 
 
-def compare_strategies(estate: Estate, *, where_allowed: bool = True,
-                       **same: Any) -> Comparison:
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """Every strategy in COMPARED order, the optimal mix first (it always has a plan)."""
+
+    results: tuple[StrategyResult, ...]
+
+    def __post_init__(self) -> None:
+        if not self.results or self.results[0].strategy is not Strategy.OPTIMAL \
+                or self.results[0].plan is None:
+            raise ValueError("a comparison starts with the solved optimal mix")
+
+    @property
+    def optimal(self) -> Plan:
+        plan = self.results[0].plan
+        assert plan is not None  # __post_init__
+        return plan
+
+    @property
+    def estate(self) -> Estate:
+        return self.optimal.estate
+
+    def result(self, strategy: Strategy) -> StrategyResult:
+        for item in self.results:
+            if item.strategy is strategy:
+                return item
+        raise KeyError(strategy)
+
+
+def compare_strategies(estate: Estate, options: SolveOptions | None = None, *,
+                       where_allowed: bool = True, detail: Detail = Detail.FULL,
+                       optimal_detail: Detail | None = None) -> Comparison:
     """Solve every strategy in COMPARED with the same options; infeasible ones say why, and
     (with `where_allowed`) are also priced where their mode is eligible.
 
-    The optimal mix is solved too (a SolverError from it propagates: no plan is possible)."""
-    unknown = sorted(set(same) - {"strategy", "solver", "time_limit", "gap", "threads"})
-    if unknown:  # as plan_estate would say; `forced` pins do not combine with strategies
-        raise TypeError(f"compare_strategies() got unexpected options: {', '.join(unknown)}")
-    options = {k: v for k, v in same.items() if k != "strategy"}
+    `detail` says how much of each single-mode plan to map back, `optimal_detail` (default:
+    the same) the optimal mix's: a command that shows only totals skips the per-class and
+    per-device extraction. The optimal mix is solved too (NoPlanError when no plan is
+    possible)."""
+    options = options or SolveOptions()
     with bulk_objects():  # as plan_estate: many small objects, no cycles
-        return _compare(estate, where_allowed, options)
+        return _compare(estate, options, where_allowed, detail, optimal_detail or detail)
 
 
-def _compare(estate: Estate, where_allowed: bool, options: dict[str, Any]) -> Comparison:
-    from planner.optimise import infeasible_plan, solve_data
-
-    solver = str(options.get("solver", "highs"))
-    time_limit = float(options.get("time_limit", 60.0))
-    gap = float(options.get("gap", 0.0))
-    threads = int(options.get("threads", 1))
-
-    def solve(data: ModelData, strategy: Strategy) -> Plan:
-        return solve_data(data, strategy, solver=solver, time_limit=time_limit, gap=gap,
-                          threads=threads)
-
+def _compare(estate: Estate, options: SolveOptions, where_allowed: bool, detail: Detail,
+             optimal_detail: Detail) -> Comparison:
     specs = load_modes()
     base = build_data(estate, modes=specs, prune=False)
     if base.infeasible:
-        lines = [f"{site}: {'; '.join(reasons)}" for site, reasons in
-                 sorted(base.infeasible.items())]
-        raise SolverError("no licensing mode is possible at these sites:\n" + "\n".join(lines))
-    plans: list[Plan] = []
-    priced: dict[Strategy, WhereAllowed] = {}
+        raise no_plan(Strategy.OPTIMAL, base.infeasible)
+    results: list[StrategyResult] = []
     for strategy in COMPARED:
         mode = strategy.forced_mode
         if mode is None:
-            plans.append(solve(derive(base, list(base.units), specs), strategy))
+            plan, _ = solve_units(derive(base, list(base.units), specs), strategy, options,
+                                  detail=optimal_detail)
+            results.append(StrategyResult(strategy, plan))
             continue
         pinned = [pin(u, mode) if mode in u.modes else u for u in base.units]
         blocked = [u for u in base.units if mode not in u.modes]
         if not blocked:
-            plan = solve(derive(base, pinned, specs), strategy)
-            plans.append(plan)
-            priced[strategy] = WhereAllowed(strategy, mode, plan)
+            plan, _ = solve_units(derive(base, pinned, specs), strategy, options, detail=detail)
+            results.append(StrategyResult(strategy, plan,
+                                          where_allowed=WhereAllowed(strategy, mode, plan)))
             continue
-        plans.append(infeasible_plan(replace(base, infeasible=pure_reasons(blocked, mode)),
-                                     strategy, solver))
+        reasons = tuple(sorted(pure_reasons(blocked, mode).items()))
+        answer = None
         if where_allowed:
-            plan = solve(derive(base, pinned, specs), strategy)
-            priced[strategy] = WhereAllowed(strategy, mode, plan, fallbacks(blocked, mode, plan))
-    return Comparison(plans, priced)
+            plan, modes = solve_units(derive(base, pinned, specs), strategy, options,
+                                      detail=detail)
+            answer = WhereAllowed(strategy, mode, plan, fallbacks(blocked, mode, modes))
+        results.append(StrategyResult(strategy, None, reasons, answer))
+    return Comparison(tuple(results))
 
 
 def pin(unit: Unit, mode: Mode) -> Unit:
@@ -191,21 +241,15 @@ def derive(base: ModelData, units: list[Unit], specs: Mapping[Mode, ModeSpec]) -
                    groups=groups, unit_groups=unit_groups, infeasible={})
 
 
-def fallbacks(blocked: list[Unit], mode: Mode, plan: Plan) -> tuple[Fallback, ...]:
-    """Per site, the devices of the units that could not take `mode` and the modes they got."""
-    taken = {d.class_id: d.mode for d in plan.class_decisions}
-    size = {c.id: c.devices for c in plan.classes}
+def fallbacks(blocked: list[Unit], mode: Mode,
+              taken: Mapping[str, Mode]) -> tuple[Fallback, ...]:
+    """Per site, the devices of the units that could not take `mode` and the modes they got
+    (`taken`: unit id -> the mode the where-allowed plan gave it)."""
     modes: dict[str, Counter[Mode]] = {}
     reason: dict[str, str] = {}
     for unit in blocked:
-        got = modes.setdefault(unit.site, Counter())
-        for c in unit.class_ids:
-            got[taken[c]] += size[c]
+        modes.setdefault(unit.site, Counter())[taken[unit.id]] += unit.devices
         reason.setdefault(unit.site, next(iter(unit.excluded.get(mode, ())), ""))
     return tuple(Fallback(site, sum(modes[site].values()),
                           tuple((m, modes[site][m]) for m in MODES if modes[site][m]),
                           reason[site]) for site in sorted(modes))
-
-
-def solved(plan: Plan) -> bool:
-    return plan.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)

@@ -8,10 +8,15 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from planner.model import Estate
+from planner.plan import Detail
 from planner.reports.render import ReportKind
+from planner.solving import SolveOptions
+
+if TYPE_CHECKING:  # the optimiser (and highspy) load only when a report solves
+    from planner.optimise.strategies import Comparison
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,32 +28,40 @@ class ReportRequest:
     when: date | None = None
     source: str = ""
     command: str = ""
-    options: Mapping[str, Any] = field(default_factory=dict)
+    options: SolveOptions = field(default_factory=SolveOptions)
     renewal: str | None = None
 
 
 # Builders import their modules late: `planner report --kind renewal` never loads the solver.
-def _summary(req: ReportRequest) -> Any:
+def _compared(req: ReportRequest) -> Comparison:
+    """The strategies as the trade-off report reads them: the optimal mix in full (site
+    tables, map, executive page), the others with their per-class decisions (exposure
+    register) but no per-site decisions or per-device reservations."""
     from planner.optimise import compare_strategies
+
+    return compare_strategies(req.estate, req.options, detail=Detail.CLASSES,
+                              optimal_detail=Detail.FULL)
+
+
+def _summary(req: ReportRequest) -> Any:
     from planner.reports.tradeoff import build_summary
 
-    return build_summary(compare_strategies(req.estate, **req.options), when=req.when,
-                         date_source=req.source, command=req.command)
+    return build_summary(_compared(req), when=req.when, date_source=req.source,
+                         command=req.command)
 
 
 def _tradeoff(req: ReportRequest) -> Any:
-    from planner.optimise import compare_strategies
     from planner.reports.tradeoff import build_tradeoff
 
-    return build_tradeoff(compare_strategies(req.estate, **req.options), when=req.when,
-                          date_source=req.source, command=req.command)
+    return build_tradeoff(_compared(req), when=req.when, date_source=req.source,
+                          command=req.command)
 
 
 def _compliance(req: ReportRequest) -> Any:
     from planner.optimise import plan_estate
     from planner.reports.compliance import build_compliance
 
-    return build_compliance(plan_estate(req.estate, **req.options), when=req.when,
+    return build_compliance(plan_estate(req.estate, req.options), when=req.when,
                             date_source=req.source, command=req.command)
 
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
-from planner.optimise.strategies import Comparison, WhereAllowed
-from planner.plan import COST_PARTS, Plan, SolveStatus, Strategy
+from planner.optimise.strategies import Comparison, StrategyResult
+from planner.plan import COST_PARTS, Plan, Pricing, SolveStatus, Strategy
 from planner.reports.charts import COMMON_PART, cost_chart, site_map
 from planner.reports.context import (
     Chart,
@@ -16,7 +16,7 @@ from planner.reports.context import (
     TradeoffReport,
 )
 from planner.reports.executive import build_executive
-from planner.reports.exposure import exposure_rows, solved
+from planner.reports.exposure import exposure_rows
 from planner.reports.meta import meta
 from planner.reports.registers import (
     exposure_register,
@@ -29,13 +29,6 @@ from planner.reports.registers import (
 from planner.reports.reproducibility import reproducibility
 from planner.reports.sites import SitePricer, site_rows
 from planner.writers.plan_files import unpriced_note
-
-
-def optimal_of(plans: Sequence[Plan]) -> Plan:
-    for plan in plans:
-        if plan.strategy is Strategy.OPTIMAL:
-            return plan
-    raise ValueError("the compared plans hold no optimal mix")
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,51 +66,51 @@ def _chart_caption(rows: Sequence[PricedStrategyRow], horizon: int, currency: st
             + (" " + PARTIAL_NOTE if any(r.partial for r in rows) else ""))
 
 
-def strategy_rows(plans: Sequence[Plan], best: Plan) -> tuple[PricedStrategyRow, ...]:
-    """One row per strategy, priced from the pure plan or, when it is infeasible, from its
-    where-allowed plan (`compare_strategies` answers both; a plain tuple of plans has none)."""
+def strategy_rows(comparison: Comparison) -> tuple[PricedStrategyRow, ...]:
+    """One row per strategy, priced from the plan `compare_strategies` says prices it (the pure
+    plan or, when it is infeasible, its where-allowed plan); unpriced rows show zeros."""
     rows = []
+    best = comparison.optimal
     devices = len(best.estate.devices)
-    answers: Mapping[Strategy, WhereAllowed] = getattr(plans, "where_allowed", {})
-    for plan in plans:
-        partial = answers.get(plan.strategy)
-        priced = plan if solved(plan) else (partial.plan if partial else None)
-        where = priced is not None and priced is not plan
-        ok = priced is not None
-        shown = priced if priced is not None else plan
+    for result in comparison.results:
+        partial = result.where_allowed
+        shown = result.priced
+        where = result.pricing is Pricing.WHERE_ALLOWED
         rows.append(PricedStrategyRow(
-            strategy=plan.strategy.value, status=plan.status.value, feasible=ok,
-            chosen=plan.strategy is Strategy.OPTIMAL,
-            total=shown.costs.total if ok else 0.0,
-            parts=tuple(CostPart(p, getattr(shown.costs, p) if ok else 0.0) for p in COST_PARTS),
-            delta=shown.costs.total - best.costs.total if ok else 0.0,
-            devices_reserved=shown.devices_reserved,
-            locked_share=shown.devices_reserved / devices if devices else 0.0,
-            flexibility=shown.costs.flexibility, servers=sum(p.servers for p in shown.servers),
-            labour_hours_initial=shown.labour_hours_initial,
-            labour_hours_per_year=shown.labour_hours_per_year,
-            exposure=shown.costs.exposure if ok else 0.0,
+            strategy=result.strategy.value, status=result.status.value,
+            feasible=shown is not None, chosen=result.strategy is Strategy.OPTIMAL,
+            total=shown.costs.total if shown else 0.0,
+            parts=tuple(CostPart(p, getattr(shown.costs, p) if shown else 0.0)
+                        for p in COST_PARTS),
+            delta=shown.costs.total - best.costs.total if shown else 0.0,
+            devices_reserved=shown.devices_reserved if shown else 0,
+            locked_share=(shown.devices_reserved / devices if shown and devices else 0.0),
+            flexibility=shown.costs.flexibility if shown else 0.0,
+            servers=sum(p.servers for p in shown.servers) if shown else 0,
+            labour_hours_initial=shown.labour_hours_initial if shown else 0.0,
+            labour_hours_per_year=shown.labour_hours_per_year if shown else 0.0,
+            exposure=shown.costs.exposure if shown else 0.0,
             exposed_by_element=tuple((e.value, n) for e, n in shown.exposed_by_element().items()
-                                     if n) if ok else (),
-            gap=shown.gap,
-            infeasible_sites=tuple(site for site, _ in plan.infeasible),
-            infeasible_example=_example(plan),
-            priced="where-allowed" if where else ("all-sites" if ok else "none"),
-            devices_in_mode=(partial.forced_devices if partial else devices) if ok else 0,
+                                     if n) if shown else (),
+            gap=shown.gap if shown else 0.0,
+            infeasible_sites=tuple(site for site, _ in result.infeasible),
+            infeasible_example=_example(result),
+            priced=result.pricing.value,
+            devices_in_mode=result.devices_in_mode or 0,
             devices_total=devices,
             fallback=partial.fallback_text() if partial and partial.partial else "",
-            label=plan.strategy.value + (PARTIAL_MARK if where else ""),
+            label=result.strategy.value + (PARTIAL_MARK if where else ""),
         ))
     return tuple(rows)
 
 
-def _example(plan: Plan) -> str:
+def _example(result: StrategyResult) -> str:
     """The first infeasible site's first reason, without the repeated mode prefix."""
-    if not plan.infeasible:
+    if not result.infeasible:
         return ""
-    site, reasons = plan.infeasible[0]
+    site, reasons = result.infeasible[0]
     reason = reasons[0] if reasons else "no mode is possible"
-    mode = plan.strategy.forced_mode
+    mode = result.strategy.forced_mode
     if mode is not None and reason.startswith(f"{mode.value}: "):
         reason = reason[len(mode.value) + 2:]
     return f"{site}: {reason}"
@@ -155,19 +148,15 @@ def _headline(rows: tuple[PricedStrategyRow, ...], best: Plan) -> tuple[str, ...
     return tuple(lines)
 
 
-def build_tradeoff(plans: Sequence[Plan], *, when: date | None, date_source: str,
+def build_tradeoff(comparison: Comparison, *, when: date | None, date_source: str,
                    command: str) -> TradeoffReport:
-    best = optimal_of(plans)
+    best = comparison.optimal
     estate = best.estate
-    ordered = Comparison((best, *[p for p in plans if p is not best]),
-                         getattr(plans, "where_allowed", {}))
-    rows = strategy_rows(ordered, best)
+    rows = strategy_rows(comparison)
     cur = estate.costs.currency
     sites, flips = site_rows(SitePricer(estate, best))
-    answers: Mapping[Strategy, WhereAllowed] = getattr(plans, "where_allowed", {})
-    priced = [p if solved(p) or p.strategy not in answers else answers[p.strategy].plan
-              for p in ordered]
-    exposure = tuple(row for plan in priced for row in exposure_rows(plan))
+    exposure = tuple(row for result in comparison.results if result.priced is not None
+                     for row in exposure_rows(result.priced))
     shown = sites_shown(sites)
     notes = (
         "Strategy totals are whole-plan costs over the horizon from the optimiser, including "
@@ -202,11 +191,11 @@ def build_tradeoff(plans: Sequence[Plan], *, when: date | None, date_source: str
     )
 
 
-def build_summary(plans: Sequence[Plan], *, when: date | None, date_source: str,
+def build_summary(comparison: Comparison, *, when: date | None, date_source: str,
                   command: str) -> TradeoffReport:
     """The trade-off report titled as the executive page (`--kind summary` renders only that
     page and the reproducibility block)."""
-    report = build_tradeoff(plans, when=when, date_source=date_source, command=command)
+    report = build_tradeoff(comparison, when=when, date_source=date_source, command=command)
     title = f"Licensing plan: executive summary: {report.meta.estate}"
     return replace(report, meta=replace(report.meta, title=title, kind="summary"),
                    registers=())  # the page links no register

@@ -3,26 +3,29 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
 
 import pytest
 
 from planner.explain import explain_site, site_exclusions
 from planner.model import Estate, LicensingState, Mode
-from planner.plan import CostBreakdown, Plan, SiteDecision, SolveStatus
+from planner.plan import CostBreakdown, Plan, SiteDecision
+from planner.solving import NoPlanError, SolveOptions
 
 from .conftest import sample_plan
 
 
-def fake_planner(estate: Estate, *, forced: dict[str, Mode] | None = None,
-                 **_: Any) -> Plan:
+def _no_plan(mode: Mode) -> NoPlanError:
+    return NoPlanError("fake: no plan", (("DC1", (f"{mode.value}: fake says no",)),))
+
+
+def fake_planner(estate: Estate, _options: SolveOptions | None = None, *,
+                 forced: dict[str, Mode] | None = None) -> Plan:
     """DC1 (regulated, exposure price 8): cssm-direct costs 1000 with 10 device-years of exposure
     (80); SLR costs 1050 with none; cslu 1200; everything else is infeasible."""
     costs = {Mode.CSSM_DIRECT: (1000.0, 80.0), Mode.SLR: (1050.0, 0.0), Mode.CSLU: (1200.0, 80.0)}
     mode = (forced or {}).get("DC1", Mode.CSSM_DIRECT)
     if mode not in costs:
-        return sample_plan(estate, status=SolveStatus.INFEASIBLE,
-                           infeasible=(("DC1", (f"{mode.value}: fake says no",)),))
+        raise _no_plan(mode)
     total, exposure = costs[mode]
     sites = (SiteDecision("DC1", (mode,), None, 1, exposure=exposure),)
     return sample_plan(estate, sites=sites, costs=CostBreakdown(purchases=total))
@@ -79,8 +82,8 @@ def test_site_exclusions_merge_device_kinds(estate: Estate) -> None:
     assert site_exclusions(empty, "HQ")[Mode.CSSM_DIRECT] == ()
 
 
-def _lever_planner(estate: Estate, *, forced: dict[str, Mode] | None = None,
-                   **_: Any) -> Plan:
+def _lever_planner(estate: Estate, _options: SolveOptions | None = None, *,
+                   forced: dict[str, Mode] | None = None) -> Plan:
     """PLR pre-approval lowers the estate's optimum by 100 through another site (OT1), while
     DC1 stays cssm-direct: pinning DC1 to PLR costs 20 more than that new optimum."""
     mode = (forced or {}).get("DC1", Mode.CSSM_DIRECT)
@@ -88,8 +91,7 @@ def _lever_planner(estate: Estate, *, forced: dict[str, Mode] | None = None,
     base = 1000.0 - (100.0 if approved else 0.0)
     extra = {Mode.CSSM_DIRECT: 0.0, Mode.PLR: 20.0}.get(mode)
     if extra is None or (mode is Mode.PLR and not approved):
-        return sample_plan(estate, status=SolveStatus.INFEASIBLE,
-                           infeasible=(("DC1", (f"{mode.value}: fake says no",)),))
+        raise _no_plan(mode)
     sites = (SiteDecision("DC1", (mode,), None, 1, labour=10.0 + extra),
              SiteDecision("OT1", (Mode.PLR if approved else Mode.SLR,), None, 1))
     return sample_plan(estate, sites=sites, costs=CostBreakdown(purchases=base + extra))

@@ -21,6 +21,7 @@ from planner.modes import load_modes
 from planner.optimise import plan_estate
 from planner.plan import DeviceClass, Plan
 from planner.problems import SolverError
+from planner.solving import SolveOptions
 
 from .checks import check_all, supply
 from .estates import random_estate
@@ -208,7 +209,7 @@ SETTINGS = settings(max_examples=30, deadline=None, derandomize=True,
 def test_solver_finds_the_brute_force_optimum(seed: int, sites: int, capacity: int) -> None:
     estate = random_estate(seed, sites=sites, max_devices=4, capacity=capacity)
     try:
-        plan = plan_estate(estate, gap=1e-9)
+        plan = plan_estate(estate, SolveOptions(gap=1e-9))
     except SolverError:
         assume(False)
         return
@@ -226,7 +227,7 @@ def test_allocation_matches_brute_force_on_one_virtual_account(seed: int) -> Non
     estate = random_estate(seed, sites=2, max_devices=4)
     assume(len(estate.virtual_accounts) == 1)
     try:
-        plan = plan_estate(estate, gap=1e-9)
+        plan = plan_estate(estate, SolveOptions(gap=1e-9))
     except SolverError:
         assume(False)
         return

@@ -11,6 +11,7 @@ from planner.loader import load_estate
 from planner.optimise import compare_strategies
 from planner.plan import SolveStatus, Strategy
 from planner.resources import examples_dir
+from planner.solving import SolveOptions
 
 from .checks import check_all
 
@@ -24,13 +25,15 @@ def test_there_are_examples() -> None:
 @pytest.mark.parametrize("folder", EXAMPLES, ids=lambda p: p.name)
 def test_optimal_mix_on_example(folder: Path) -> None:
     estate = load_estate(folder / "estate.yaml").estate
-    plans = compare_strategies(estate, gap=1e-6, time_limit=60.0)
-    best = plans[0]
+    comparison = compare_strategies(estate, SolveOptions(gap=1e-6))
+    best = comparison.optimal
     assert best.strategy is Strategy.OPTIMAL and best.status is SolveStatus.OPTIMAL
     check_all(best)
-    for plan in plans[1:]:
-        if plan.status is SolveStatus.INFEASIBLE:
-            assert plan.infeasible and all(reasons for _, reasons in plan.infeasible)
+    for result in comparison.results[1:]:
+        plan = result.plan
+        if plan is None:
+            assert result.status is SolveStatus.INFEASIBLE
+            assert result.infeasible and all(reasons for _, reasons in result.infeasible)
             continue
         check_all(plan)
         assert best.objective <= plan.objective + 1e-6, plan.strategy

@@ -6,7 +6,7 @@ import importlib
 
 import pytest
 
-import planner.optimise as optimise
+import planner.optimise.pipeline as pipeline
 from planner.catalogue import load_catalogue
 from planner.model import (
     CostAssumptions,
@@ -29,9 +29,12 @@ from planner.optimise.classes import build_classes
 from planner.optimise.solve import solve
 from planner.plan import SolveStatus, Strategy
 from planner.problems import SolverError
+from planner.solving import NoPlanError, SolveOptions
 from tests.estate_builder import build_estate
 
 from .checks import check_all
+
+GAP = SolveOptions(gap=1e-9)
 
 
 def _estate(devices: tuple[Device, ...], *, sites: tuple[Site, ...] | None = None,
@@ -75,7 +78,7 @@ def test_transfers_come_in_batches_of_at_most_ten_licence_types() -> None:
     ents = tuple(Entitlement("Store", t, t, cat.licences[t].tier, 1) for t in tags)
     dev = Device("r1", "ISR4331/K9", "FDO1", "HQ", "Ops", "17.6.5", LicensingState.SLUP,
                  tuple(LicenceUse(t) for t in tags))
-    plan = plan_estate(_estate((dev,), ents=ents, vas=("Ops", "Store")), gap=1e-9)
+    plan = plan_estate(_estate((dev,), ents=ents, vas=("Ops", "Store")), GAP)
     check_all(plan)
     assert plan.purchases == ()
     assert [len(t.items) for t in plan.transfers] == [10, 2]
@@ -87,7 +90,7 @@ def test_transfers_come_in_batches_of_at_most_ten_licence_types() -> None:
 def test_higher_tier_covers_lower_and_shortfall_is_bought() -> None:
     ents = (Entitlement("DEFAULT", "network-premier", "Network Premier", Tier.PREMIER, 2),)
     devs = tuple(_switch(i) for i in range(5))
-    plan = plan_estate(_estate(devs, ents=ents), gap=1e-9)
+    plan = plan_estate(_estate(devs, ents=ents), GAP)
     check_all(plan)
     (buy,) = plan.purchases
     assert (buy.tag, buy.quantity, buy.unit_price, buy.total) == ("network-advantage", 3, 1200.0,
@@ -106,19 +109,22 @@ def test_forced_strategy_infeasible_names_sites_without_calling_the_solver(
     def boom(*_a: object, **_k: object) -> None:
         raise AssertionError("the solver must not be called for a hopeless model")
 
-    monkeypatch.setattr(optimise, "solve", boom)
-    plan = plan_estate(estate, strategy=Strategy.ALL_CSSM)
-    assert plan.status is SolveStatus.INFEASIBLE
-    (site, reasons), = plan.infeasible
+    monkeypatch.setattr(pipeline, "solve", boom)
+    with pytest.raises(NoPlanError) as caught:
+        plan_estate(estate, strategy=Strategy.ALL_CSSM)
+    (site, reasons), = caught.value.infeasible
     assert site == "VAULT"
     assert any("policy 'secret' forbids cssm-direct" in r for r in reasons)
+    assert str(caught.value).startswith("all-cssm-direct: no feasible plan\n  VAULT: ")
 
 
 def test_optimal_strategy_with_an_impossible_site_raises_solver_error() -> None:
     account = SmartAccount("A", "a.example")  # no SLR/PLR pre-approval: the vault has no mode
     estate = _estate((_switch(1, site="VAULT"),), sites=_two_sites(), account=account)
-    with pytest.raises(SolverError, match="VAULT"):
+    with pytest.raises(NoPlanError, match="VAULT") as caught:
         plan_estate(estate)
+    assert isinstance(caught.value, SolverError)  # exit 3, as every solver failure
+    assert [site for site, _ in caught.value.infeasible] == ["VAULT"]
 
 
 def test_compare_prices_every_strategy_and_the_mix_is_cheapest() -> None:
@@ -126,30 +132,32 @@ def test_compare_prices_every_strategy_and_the_mix_is_cheapest() -> None:
     devs = (*(_switch(i) for i in range(3)), _switch(9, site="VAULT", version="17.2.1"),
             _switch(7, site="BR"))
     estate = _estate(devs, sites=sites, links=(Link("HQ", "BR"),))
-    plans = compare_strategies(estate, gap=1e-9)
-    assert plans[0].strategy is Strategy.OPTIMAL
-    assert len(plans) == len(Strategy)
-    best = plans[0]
+    comparison = compare_strategies(estate, GAP)
+    assert [r.strategy for r in comparison.results] == list(Strategy)
+    best = comparison.optimal
     check_all(best)
-    for p in plans[1:]:
-        if p.status is not SolveStatus.INFEASIBLE:
-            assert best.objective <= p.objective + 1e-6
+    for result in comparison.results[1:]:
+        assert result.has_plan is (result.plan is not None) is (not result.infeasible)
+        if result.plan is not None:
+            assert result.status.has_plan
+            assert best.objective <= result.plan.objective + 1e-6
 
 
 def test_forced_pin_prices_an_alternative() -> None:
     devs = tuple(_switch(i, version="17.2.1") for i in range(3))
     estate = _estate(devs)
-    best = plan_estate(estate, gap=1e-9)
-    alt = plan_estate(estate, forced={"HQ": Mode.SLR}, gap=1e-9)
+    best = plan_estate(estate, GAP)
+    alt = plan_estate(estate, GAP, forced={"HQ": Mode.SLR})
     assert alt.status is SolveStatus.OPTIMAL
     check_all(alt)
     assert {d.mode for d in alt.class_decisions} == {Mode.SLR}
     assert alt.objective >= best.objective
     assert alt.devices_reserved == 3 and len(alt.reservations) == 3
     slup = _estate(tuple(_switch(i) for i in range(3)))  # 17.9.4 runs SLUP: no new SLR
-    refused = plan_estate(slup, forced={"HQ": Mode.SLR})
-    assert refused.status is SolveStatus.INFEASIBLE
-    assert "new SLR is not possible" in " ".join(refused.infeasible[0][1])
+    with pytest.raises(NoPlanError) as refused:
+        plan_estate(slup, forced={"HQ": Mode.SLR})
+    assert "new SLR is not possible" in " ".join(refused.value.reasons)
+    assert "with pinned sites" in str(refused.value)
 
 
 def test_onprem_capacity_places_enough_servers() -> None:
@@ -162,7 +170,7 @@ def test_onprem_capacity_places_enough_servers() -> None:
     account = SmartAccount("A", "a.example")  # no SLR: On-Prem manual or nothing (no SLUP)
     estate = _estate(devs, sites=sites, links=(Link("DC", "P1"), Link("DC", "P2")),
                      costs=costs, account=account)
-    plan = plan_estate(estate, gap=1e-9)
+    plan = plan_estate(estate, GAP)
     check_all(plan)
     (placement,) = plan.servers
     assert placement.site == "DC" and placement.mode is Mode.ONPREM_MANUAL
@@ -176,7 +184,7 @@ def test_empty_model_solves_trivially() -> None:
     result = solve(LinearModel())
     assert result.status is SolveStatus.OPTIMAL and result.values == []
     with pytest.raises(SolverError, match="unknown solver"):
-        solve(LinearModel(), solver="gurobi")
+        solve(LinearModel(), SolveOptions(solver="gurobi"))  # type: ignore[arg-type]
 
 
 def test_estate_without_devices_plans_nothing() -> None:

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from planner.optimise import compare_strategies, plan_estate
 from planner.plan import SolveStatus, Strategy
 from planner.problems import SolverError
+from planner.solving import SolveOptions, Solver
 
 from .checks import check_all
 from .estates import random_estate
@@ -23,17 +24,19 @@ def test_optimal_mix_is_valid_and_no_dearer_than_any_single_mode(seed: int, site
                                                                  capacity: int) -> None:
     estate = random_estate(seed, sites=sites, capacity=capacity)
     try:
-        plans = compare_strategies(estate, gap=1e-9)
+        plans = compare_strategies(estate, SolveOptions(gap=1e-9))
     except SolverError as exc:  # some site can take no mode: the message must name it
         assert "no licensing mode is possible" in str(exc)
         return
-    best = plans[0]
+    best = plans.optimal
     assert best.strategy is Strategy.OPTIMAL
     check_all(best)
-    for plan in plans[1:]:
-        if plan.status is SolveStatus.INFEASIBLE:
-            assert plan.infeasible, "an infeasible strategy names its sites"
-            for site, reasons in plan.infeasible:
+    for result in plans.results[1:]:
+        plan = result.plan
+        if plan is None:
+            assert result.status is SolveStatus.INFEASIBLE
+            assert result.infeasible, "an infeasible strategy names its sites"
+            for site, reasons in result.infeasible:
                 assert reasons and any(site == s.id for s in estate.sites)
             continue
         check_all(plan)
@@ -60,10 +63,10 @@ def test_same_inputs_same_plan(seed: int) -> None:
 def test_cbc_finds_the_same_optimum(seed: int) -> None:
     estate = random_estate(seed, sites=4, capacity=5)
     try:
-        highs = plan_estate(estate, gap=1e-9)
+        highs = plan_estate(estate, SolveOptions(gap=1e-9))
     except SolverError:
         pytest.fail("seed chosen to be feasible")
-    cbc = plan_estate(estate, solver="cbc", gap=1e-9)
+    cbc = plan_estate(estate, SolveOptions(Solver.CBC, gap=1e-9))
     assert cbc.solver == "cbc" and cbc.status is SolveStatus.OPTIMAL
     check_all(cbc)
     assert cbc.objective == pytest.approx(highs.objective, rel=1e-6)

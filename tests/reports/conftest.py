@@ -17,7 +17,7 @@ from planner.reports.compliance import build_compliance
 from planner.reports.context import ComplianceReport, TradeoffReport
 from planner.reports.render import ReportFormat, ReportKind, render
 from planner.reports.renewal import RenewalReport, build_renewal
-from planner.reports.tradeoff import build_summary, build_tradeoff, optimal_of
+from planner.reports.tradeoff import build_summary, build_tradeoff
 from planner.resources import examples_dir
 
 SCRIPT = "<script>alert(1)</script>"
@@ -105,11 +105,10 @@ def build(name: str, path: Path) -> Built:
 
     when = date.fromisoformat(WHEN)
     estate = load_estate(path, today=when).estate
-    options: dict[str, Any] = {"time_limit": 60.0}
-    plans = compare_strategies(estate, **options)
+    plans = compare_strategies(estate)
     tradeoff = build_tradeoff(plans, when=when, date_source="--date", command="test")
     summary = build_summary(plans, when=when, date_source="--date", command="test")
-    plan = optimal_of(plans)  # the same solve `plan_estate` would make
+    plan = plans.optimal  # the same solve `plan_estate` would make
     compliance = build_compliance(plan, when=when, date_source="--date", command="test")
     renewal = build_renewal(estate, when=when, date_source="--date", command="test",
                             renewal=RENEWAL)

@@ -89,8 +89,9 @@ def test_byte_identical_across_thread_counts(runs: list[dict[str, bytes]]) -> No
 def test_thread_count_can_change_between_solves_in_one_process(tmp_path: Path) -> None:
     from planner.loader import load_estate
     from planner.optimise import plan_estate
+    from planner.solving import SolveOptions
 
     estate = load_estate(write_hostile(tmp_path)).estate
-    one = plan_estate(estate, threads=1, gap=0.0)
-    two = plan_estate(estate, threads=2, gap=0.0)
+    one = plan_estate(estate, SolveOptions(threads=1, gap=0.0))
+    two = plan_estate(estate, SolveOptions(threads=2, gap=0.0))
     assert two.objective == one.objective

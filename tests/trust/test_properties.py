@@ -26,6 +26,7 @@ from planner.modes import load_modes
 from planner.optimise import compare_strategies, plan_estate
 from planner.plan import Plan, SolveStatus, Strategy
 from planner.problems import SolverError
+from planner.solving import SolveOptions
 
 PROPS = settings(max_examples=10, deadline=None, derandomize=True, database=None,
                  suppress_health_check=[HealthCheck.too_slow,
@@ -106,12 +107,13 @@ def check_costs_add_up(plan: Plan) -> None:
 def test_plans_are_valid_and_the_mix_is_cheapest(tmp_path_factory: pytest.TempPathFactory,
                                                   params: tuple[int, int, int]) -> None:
     estate = _load(tmp_path_factory.mktemp("p"), *params)
-    plans = compare_strategies(estate, gap=0.0)
-    best = plans[0]
+    plans = compare_strategies(estate, SolveOptions(gap=0.0))
+    best = plans.optimal
     assert best.strategy is Strategy.OPTIMAL and best.status is SolveStatus.OPTIMAL
-    for plan in plans:
-        if plan.status is SolveStatus.INFEASIBLE:
-            assert plan.infeasible and plan.strategy is not Strategy.OPTIMAL
+    for result in plans.results:
+        plan = result.plan
+        if plan is None:
+            assert result.infeasible and result.strategy is not Strategy.OPTIMAL
             continue
         check_covered(plan)
         check_eligible(plan)
@@ -126,7 +128,7 @@ def test_an_extra_entitlement_never_raises_the_cost(tmp_path_factory: pytest.Tem
                                                    params: tuple[int, int, int], pick: int,
                                                    extra: int) -> None:
     estate = _load(tmp_path_factory.mktemp("e"), *params)
-    before = plan_estate(estate, gap=0.0)
+    before = plan_estate(estate, SolveOptions(gap=0.0))
     if not estate.entitlements:
         return
     model = estate.entitlements[pick % len(estate.entitlements)]
@@ -134,7 +136,7 @@ def test_an_extra_entitlement_never_raises_the_cost(tmp_path_factory: pytest.Tem
                                term=TermType.PERPETUAL, start=None, end=None,
                                subscription_id="gift")
     richer = dataclasses.replace(estate, entitlements=(*estate.entitlements, gift))
-    after = plan_estate(richer, gap=0.0)
+    after = plan_estate(richer, SolveOptions(gap=0.0))
     assert after.objective <= before.objective + TOL * max(1.0, before.objective)
 
 
@@ -144,13 +146,13 @@ def test_air_gapping_a_site_never_lowers_the_cost(tmp_path_factory: pytest.TempP
                                                   params: tuple[int, int, int],
                                                   pick: int) -> None:
     estate = _load(tmp_path_factory.mktemp("a"), *params)
-    before = plan_estate(estate, gap=0.0)
+    before = plan_estate(estate, SolveOptions(gap=0.0))
     site = estate.sites[pick % len(estate.sites)]
     cut = dataclasses.replace(site, internet=InternetAccess.NONE)
     gapped = dataclasses.replace(estate, sites=tuple(cut if s.id == site.id else s
                                                      for s in estate.sites))
     try:
-        after = plan_estate(gapped, gap=0.0)
+        after = plan_estate(gapped, SolveOptions(gap=0.0))
     except SolverError:
         return  # no mode left at that site: infinitely dearer, which is not lower
     assert after.objective >= before.objective - TOL * max(1.0, before.objective)
