@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from planner.catalogue import Catalogue, load_catalogue
 from planner.evidence.group import group_records
 from planner.evidence.ingest import FileReport, infer_era, map_files, to_device, walk
 from planner.evidence.records import (
@@ -36,12 +37,14 @@ class EvidenceResult:
 
 
 def read_evidence_detailed(paths: Sequence[Path], *, base: Path, site: str = "",
-                           virtual_account: str = "", workers: int | None = None
-                           ) -> EvidenceResult:
+                           virtual_account: str = "", workers: int | None = None,
+                           catalogue: Catalogue | None = None) -> EvidenceResult:
     """Read every capture under `paths`; see `read_evidence`.
 
     `workers` parse files in parallel processes (default: one per CPU, for large folders);
-    results are merged in file order, so the output does not depend on it.
+    results are merged in file order, so the output does not depend on it. `catalogue` is the
+    product-family view a device's era is inferred against from its software version (an
+    estate's, with its `products:` overrides; default the shipped one).
     """
     items: list[tuple[int, DeviceEvidence]] = []
     problems: list[Problem] = []
@@ -54,7 +57,8 @@ def read_evidence_detailed(paths: Sequence[Path], *, base: Path, site: str = "",
         items.extend(parsed)
         problems.extend(found)
         reports.append(report)
-    records = [infer_era(rec) for rec in group_records(items, problems)]
+    families = catalogue if catalogue is not None else load_catalogue()
+    records = [infer_era(rec, families) for rec in group_records(items, problems)]
     devices = []
     for rec in records:
         if not rec.serial and not rec.hostname:

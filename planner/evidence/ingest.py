@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from planner.catalogue import load_catalogue, runs_slup
+from planner.catalogue import Catalogue, load_catalogue, runs_slup
 from planner.evidence import asa, fsm, inventory, ios, iosxe, iosxr, nxos, rum, slr, version
 from planner.evidence.detect import canonical_command, detect_command, detect_os
 from planner.evidence.identity import clean_serial
@@ -343,13 +343,14 @@ def licence_uses(record: DeviceEvidence) -> tuple[LicenceUse, ...]:
     return tuple(LicenceUse(tag, n) for tag, n in sorted(counts.items()))
 
 
-def infer_era(record: DeviceEvidence) -> DeviceEvidence:
+def infer_era(record: DeviceEvidence, catalogue: Catalogue) -> DeviceEvidence:
     """Fill an unknown era from the software version (e.g. IOS XE 17.3.2+ runs SLUP) when the
-    captures name a version but no command that prints the era (summary + show version)."""
+    captures name a version but no command that prints the era (summary + show version);
+    the PID's family, and so the version SLUP starts from, comes from `catalogue`."""
     if record.era is not Era.UNKNOWN or not (record.version and record.pid) or \
             not record.version_implies_era:
         return record
-    family = load_catalogue().family_for_pid(record.pid)
+    family = catalogue.family_for_pid(record.pid)
     if family is not None and runs_slup(family, record.version):
         return replace(record, era=Era.SLUP)
     return record

@@ -24,7 +24,8 @@ class CapturesReader:
         from planner.evidence import read_evidence_detailed
 
         got = read_evidence_detailed(folders, base=base, site=ctx.site,
-                                     virtual_account=ctx.virtual_account)
+                                     virtual_account=ctx.virtual_account,
+                                     catalogue=ctx.catalogue)
         return ReadResult(devices=list(got.devices), problems=list(got.problems),
                           files=list(got.files))
 
