@@ -15,11 +15,11 @@ import io
 import os
 import stat
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from planner.output import write_file, write_folder
+from planner.output import Content, write_file, write_folder
 from planner.problems import InputError, error
 
 # Cells starting with these are run as formulas by spreadsheet programs (OWASP CSV injection).
@@ -172,12 +172,12 @@ def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     return buf.getvalue()
 
 
-def write_atomic(path: Path | str, content: str | bytes) -> None:
+def write_atomic(path: Path | str, content: Content) -> None:
     """Write one regular file through the planner's one writer (planner.output.write_file)."""
     write_file(path, content)
 
 
-def write_files_atomic(outdir: Path | str, files: dict[str, str | bytes]) -> list[Path]:
+def write_files_atomic(outdir: Path | str, files: Mapping[str, Content]) -> list[Path]:
     """Replace the planner's output set in `outdir` (planner.output.write_folder): all of the
     new files or, on any error or signal, the previous set untouched. Returns the paths, sorted.
     """

@@ -33,7 +33,8 @@ import stat
 import tempfile
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from planner.problems import PlannerError
@@ -49,6 +50,19 @@ _RENAME_EXCHANGE = 2  # linux/fs.h
 
 class OutputError(PlannerError):
     """An output could not be written: the path and the operating system's reason."""
+
+
+@dataclass(frozen=True, slots=True)
+class Streamed:
+    """A file's content made in pieces while it is written (a million-row devices.csv), so it is
+    never held whole: `chunks()` is called once, inside the output set being built, and each
+    piece goes straight to the file's temporary copy. An error while making a piece fails the
+    whole set like any other: the previous set stays untouched."""
+
+    chunks: Callable[[], Iterable[str | bytes]]
+
+
+Content = str | bytes | Streamed
 
 
 def describe(exc: OSError, path: Path | str | None = None) -> str:
@@ -269,16 +283,26 @@ def _encode(content: str | bytes) -> bytes:
     return content.encode("utf-8") if isinstance(content, str) else content
 
 
-def _write_new(path: Path, data: bytes, mode: int, *, sync: bool = True) -> None:
-    """Create `path` (never an existing file or a symlink) holding `data`; `sync=False` leaves
-    the flush to one `_sync_all` for a whole set (thousands of fsyncs cost seconds)."""
+def _pieces(content: Content) -> Iterator[bytes]:
+    if isinstance(content, Streamed):
+        for piece in content.chunks():
+            yield _encode(piece)
+    else:
+        yield _encode(content)
+
+
+def _write_new(path: Path, content: Content, mode: int, *, sync: bool = True) -> None:
+    """Create `path` (never an existing file or a symlink) holding `content`, piece by piece
+    when it is Streamed; `sync=False` leaves the flush to one `_sync_all` for a whole set
+    (thousands of fsyncs cost seconds)."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC | os.O_NOFOLLOW, mode)
     try:
         os.fchmod(fd, mode)  # the umask already applied; fchmod makes it exact
-        view = memoryview(data)
-        while view:
-            written = os.write(fd, view)
-            view = view[written:]
+        for data in _pieces(content):
+            view = memoryview(data)
+            while view:
+                written = os.write(fd, view)
+                view = view[written:]
         if sync:
             os.fsync(fd)
     finally:
@@ -323,7 +347,7 @@ def _check_relative(rel: str) -> None:
         raise ValueError(f"output name {rel!r} is not a plain relative path")
 
 
-def write_file(path: Path | str, content: str | bytes) -> Path:
+def write_file(path: Path | str, content: Content) -> Path:
     """Write one regular file: the previous content or the new content, never a half."""
     target = check_target(path, folder=False)
     if not target.name:
@@ -338,7 +362,7 @@ def write_file(path: Path | str, content: str | bytes) -> Path:
         os.close(fd)
         os.unlink(tmp)
         try:
-            _write_new(Path(tmp), _encode(content), 0o666 & ~_umask())
+            _write_new(Path(tmp), content, 0o666 & ~_umask())
             with signals_held():
                 os.replace(tmp, target)
                 _fsync_dir(target.parent)
@@ -517,8 +541,9 @@ def _move_in(stage: Path, target: Path, names: list[str], stale: set[str]) -> No
         _fsync_dir(target)
 
 
-def write_folder(outdir: Path | str, files: Mapping[str, str | bytes]) -> list[Path]:
+def write_folder(outdir: Path | str, files: Mapping[str, Content]) -> list[Path]:
     """Replace the planner's files in `outdir` by `files` (relative path -> content) in one step.
+    A Streamed content is made piece by piece straight into its file in the temporary folder.
 
     Files listed in the folder's manifest from the previous run and not written now are gone
     afterwards; files the planner did not write are kept. Returns the written paths, sorted.
@@ -542,7 +567,7 @@ def write_folder(outdir: Path | str, files: Mapping[str, str | bytes]) -> list[P
         for rel in sorted(files):
             path = stage / rel
             path.parent.mkdir(parents=True, exist_ok=True)
-            _write_new(path, _encode(files[rel]), file_mode, sync=False)
+            _write_new(path, files[rel], file_mode, sync=False)
             written.append(path)
         _write_new(stage / MANIFEST, _manifest(files), file_mode, sync=False)
         _sync_all(stage, [*written, stage / MANIFEST])

@@ -1,0 +1,84 @@
+"""Streamed outputs: made in pieces straight into the output set, still one atomic set with a
+manifest, every OS error exit 2, and a failure while making a piece leaves the old set whole."""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from planner import output
+from planner.output import MANIFEST, OutputError, Streamed, write_folder
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@settings(max_examples=50, deadline=None, derandomize=True)
+@given(pieces=st.lists(st.one_of(st.text(max_size=40), st.binary(max_size=40)), max_size=12))
+def test_a_streamed_file_holds_its_pieces_in_order(tmp_path_factory: pytest.TempPathFactory,
+                                                   pieces: list[str | bytes]) -> None:
+    folder = tmp_path_factory.mktemp("streamed")
+    write_folder(folder / "out", {"big.csv": Streamed(lambda: iter(pieces)), "small.txt": "x"})
+    expected = b"".join(p.encode() if isinstance(p, str) else p for p in pieces)
+    assert (folder / "out" / "big.csv").read_bytes() == expected
+    manifest = json.loads((folder / "out" / MANIFEST).read_text(encoding="utf-8"))
+    assert manifest["files"] == ["big.csv", "small.txt"]
+
+
+def test_chunks_are_made_once_and_only_while_writing(tmp_path: Path) -> None:
+    calls: list[str] = []
+
+    def chunks() -> Iterator[str]:
+        calls.append("made")
+        yield "a,b\n"
+        yield "1,2\n"
+
+    content = Streamed(chunks)
+    assert calls == []
+    write_folder(tmp_path / "out", {"t.csv": content})
+    assert calls == ["made"]
+
+
+def test_a_failure_while_making_a_piece_leaves_the_previous_set(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write_folder(out, {"devices.csv": "old\n", "plan.json": "{}\n"})
+    before = _files(out)
+
+    def broken() -> Iterator[str]:
+        yield "half of a file\n"
+        raise RuntimeError("a bug while rendering")
+
+    with pytest.raises(RuntimeError):
+        write_folder(out, {"devices.csv": Streamed(broken), "plan.json": "{\"new\": 1}\n"})
+    assert _files(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # no stage, no lock left
+
+
+def test_an_os_error_while_streaming_is_an_output_error(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    write_folder(out, {"devices.csv": "old\n"})
+    real_write = os.write
+    written: list[int] = []
+
+    def disk_fills(fd: int, data: bytes | memoryview) -> int:
+        written.append(len(data))
+        if len(written) > 2:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_write(fd, data)
+
+    monkeypatch.setattr(output.os, "write", disk_fills)
+    with pytest.raises(OutputError, match="disk is full"):
+        write_folder(out, {"devices.csv": Streamed(lambda: (f"{i}\n" for i in range(9)))})
+    monkeypatch.undo()
+    assert (out / "devices.csv").read_text() == "old\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
