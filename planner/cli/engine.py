@@ -130,7 +130,7 @@ def plan_cmd(estate: Path, outdir: Path, solve: SolveOptions, strict: bool, fmt:
       planner plan demo/estate.yaml -o demo/plan
       planner plan demo/estate.yaml -o demo/plan --solver cbc --time-limit 30
 
-    Writes plan.json (schema planner.plan/1, docs/plan-schema.md), devices.csv, one
+    Writes plan.json (schema planner.plan/2, docs/plan-schema.md), devices.csv, one
     reservation manifest per Virtual Account, onprem.csv/json, transfers.csv, purchases.csv and
     summary.txt; prints a summary. Exit 3 when no plan is possible or the solver fails.
     """

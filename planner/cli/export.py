@@ -35,18 +35,14 @@ def _plan_inputs(func: F) -> F:
 
 
 def _planned(estate: Path, plan_file: Path, date_text: str | None) -> tuple[Any, Any]:
-    import json
-
+    from planner.plan_document import stamped_date
     from planner.runbooks.planned import from_plan_file
     from planner.writers.plan_files import generated_date
 
     when = generated_date(date_text)
     if when is None:
-        try:
-            stamped = json.loads(plan_file.read_text(encoding="utf-8")).get("generated")
-        except (OSError, ValueError, AttributeError):
-            stamped = None
-        if isinstance(stamped, str) and stamped:
+        stamped = stamped_date(plan_file)
+        if stamped:
             when = generated_date(stamped[:10])
     loaded = read_estate(estate, False, when)
     return from_plan_file(loaded, plan_file), when

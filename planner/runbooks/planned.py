@@ -1,27 +1,24 @@
-"""What the plan decided per device, from a solved Plan or from a saved plan.json (planner.plan/1)
-checked against the estate it claims to plan."""
+"""What the plan decided per device, from a solved Plan or from a saved plan.json (either schema
+version, planner.plan_document) checked against the estate it claims to plan."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from planner.catalogue import Catalogue, load_catalogue
 from planner.eligibility import mode_exclusions
 from planner.encode import one_line
-from planner.fileio import read_text
 from planner.graph import analyse_reach
 from planner.model import Estate, LicensingState, Mode
 from planner.modes import carried_modes, load_modes, server_modes
 from planner.optimise.classes import Classes, build_classes
 from planner.plan import Plan
+from planner.plan_document import SavedPlan, read_plan
 from planner.problems import InputError, error
-from planner.runbooks.plan_doc import check_plan_fields
 from planner.runbooks.types import PlannedDevice
-from planner.writers.plan_files import PLAN_SCHEMA, device_assignments
+from planner.writers.plan_files import device_assignments
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,42 +46,14 @@ def from_plan(plan: Plan) -> PlannedEstate:
     return PlannedEstate(plan.estate, devices, servers, "solved")
 
 
-def _load_doc(path: Path) -> dict[str, Any]:
-    name = str(path)
-    try:
-        doc = json.loads(read_text(path, name))
-    except json.JSONDecodeError as exc:
-        raise InputError([error(name, f"not valid JSON: {exc.msg}", line=exc.lineno,
-                                expected="a plan.json written by 'planner plan'")]) from None
-    except (RecursionError, ValueError) as exc:  # nesting too deep; an integer past the limit
-        raise InputError([error(name, f"not a usable JSON document ({type(exc).__name__})",
-                                expected="a plan.json written by 'planner plan'")]) from None
-    if not isinstance(doc, dict) or doc.get("schema") != PLAN_SCHEMA:
-        raise InputError([error(name, "not a planner plan file", column="schema",
-                                expected=f"schema {PLAN_SCHEMA!r}")])
-    check_plan_fields(doc, name)
-    return doc
-
-
-def _mode(value: Any, name: str, where: str) -> Mode | None:
-    if value is None:
-        return None
-    try:
-        return Mode(value)
-    except ValueError:
-        raise InputError([error(name, f"unknown mode {value!r}", column=where,
-                                expected=", ".join(m.value for m in Mode))]) from None
-
-
-def same_inputs(doc: dict[str, Any], estate: Estate, name: str) -> None:
+def same_inputs(saved: SavedPlan, estate: Estate) -> None:
     """Refuse a plan made from other input files: plan.json records every input's SHA-256."""
-    block = doc.get("estate")
-    raw = block.get("sources") if isinstance(block, dict) else None
-    if not isinstance(raw, list) or not all(isinstance(s, dict) for s in raw):
+    name = saved.path
+    if saved.sources is None:
         raise InputError([error(name, "the plan records no input hashes, so it cannot be "
                                 "checked against this estate", column="estate.sources",
                                 expected="a plan.json written by 'planner plan'")])
-    planned = {(str(s.get("kind")), str(s.get("path"))): str(s.get("sha256")) for s in raw}
+    planned = {(kind, rel): sha for kind, rel, sha in saved.sources}
     current = {(s.kind, s.path): s.sha256 for s in estate.sources}
     problems = []
     for key in sorted(set(planned) | set(current)):
@@ -154,21 +123,17 @@ def recheck(estate: Estate, classes: Classes,
 
 
 def from_plan_file(estate: Estate, path: Path) -> PlannedEstate:
-    """Read plan.json and map its class decisions back onto the estate's devices.
+    """Read plan.json (either schema version) and map its class decisions back onto the
+    estate's devices.
 
     The plan must come from these very input files (their SHA-256 in plan.json), every
     estate class must have a decision (class ids are deterministic), and every decision must
     pass the estate's eligibility rules again; anything else is refused, by name, exit 2.
     """
-    name = str(path)
-    doc = _load_doc(path)
-    decided: dict[str, tuple[Mode | None, str | None]] = {}
-    for i, raw in enumerate(doc.get("classes") or []):
-        if not isinstance(raw, dict) or "id" not in raw:
-            raise InputError([error(name, "class without an id", column=f"classes[{i}]")])
-        decided[str(raw["id"])] = (_mode(raw.get("mode"), name, f"classes[{i}].mode"),
-                                   raw.get("server_site"))
-    same_inputs(doc, estate, name)
+    saved = read_plan(path)
+    name = saved.path
+    decided = saved.decisions
+    same_inputs(saved, estate)
     classes = build_classes(estate, catalogue_of(estate))
     missing = [c.id for c in classes.classes if c.id not in decided]
     if missing:
@@ -178,24 +143,16 @@ def from_plan_file(estate: Estate, path: Path) -> PlannedEstate:
                                 f"class(es) of this estate: {shown}", column="classes",
                                 expected="a plan.json made from this estate by 'planner plan'")])
     recheck(estate, classes, decided, name)
-    reserved: dict[tuple[str, str], tuple[tuple[str, int], ...]] = {}
-    for i, raw in enumerate(doc.get("reservations") or []):
-        try:
-            key = (str(raw.get("hostname", "")), str(raw.get("serial", "")))
-            reserved[key] = tuple(sorted((str(x["tag"]), int(x["count"]))
-                                         for x in raw.get("licences") or []))
-        except (AttributeError, KeyError, TypeError, ValueError):
-            raise InputError([error(name, "reservation without hostname, serial and licences "
-                                    "(tag, count)", column=f"reservations[{i}]")]) from None
     rows: list[PlannedDevice] = []
     for klass in classes.classes:
         mode, server = decided[klass.id]
-        for device in classes.devices[klass.id]:
+        members = classes.devices[klass.id]
+        reserved = saved.reserved(klass.id, members)
+        for device in members:
             rows.append(PlannedDevice(device, mode, server,
                                       reserved.get((device.hostname, device.serial), ())))
     rows.sort(key=lambda p: (p.device.site, p.device.hostname, p.device.serial))
-    servers = tuple(sorted(
-        (str(s["site"]), tuple(sorted(str(a["virtual_account"])
-                                      for a in s.get("local_accounts") or [])))
-        for s in doc.get("servers") or [] if s.get("mode") in carried_modes()))
+    carried = carried_modes()
+    servers = tuple(sorted((s.site, s.virtual_accounts) for s in saved.servers
+                           if s.mode in carried))
     return PlannedEstate(estate, tuple(rows), servers, name)

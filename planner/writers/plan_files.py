@@ -1,20 +1,20 @@
-"""Plan files: plan.json (schema planner.plan/1), device list, reservation manifests, SLAC and
+"""Plan files: plan.json (planner.plan_document), device list, reservation manifests, SLAC and
 reservation-return manifests, On-Prem deployment, transfer batches, purchases and a summary;
 same plan, same bytes.
 
-Everything is rendered in memory first and only then written (fileio.write_files_atomic), so a
-failure while rendering writes nothing. Timings are left out on purpose: they differ run to run.
+The files go out as one output set (planner.output): the files that grow with the estate
+(devices.csv, plan.json) are made in pieces straight into their temporary copies, the small
+ones are rendered first; a failure at any point leaves the previous set untouched. Timings are
+left out on purpose: they differ run to run.
 """
 
 from __future__ import annotations
 
-import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from datetime import date
 from operator import attrgetter
 from pathlib import Path
-from typing import Any
 
 from planner.catalogue import load_catalogue
 from planner.clock import stamp_date
@@ -22,16 +22,22 @@ from planner.collector import bulk_objects
 from planner.encode import finite
 from planner.fileio import csv_text, write_files_atomic
 from planner.model import Device, LicenceUse, Mode, TermType
+from planner.output import Content, Streamed
 from planner.parts import part_numbers
-from planner.plan import COST_PARTS, ClassDecision, DeviceClass, Plan, Transfer
+from planner.plan import COST_PARTS, ClassDecision, DeviceClass, Plan
+from planner.plan_document import (
+    PLAN_SCHEMA,
+    json_chunks,
+    json_text,
+    money,
+    onprem_document,
+    plan_document,
+    rebatch_transfers,
+)
 from planner.returns import ReturnEntry, return_entry
 from planner.safe_names import file_name, file_names
 from planner.slac import SlacEntry, slac_entry
-from planner.writers.fast_csv import fast_csv_text
-
-PLAN_SCHEMA = "planner.plan/1"
-MAX_TYPES_PER_TRANSFER = 10  # a CSSM transfer request carries at most 10 licence types
-
+from planner.writers.fast_csv import fast_csv_chunks
 
 Assignment = tuple[Device, DeviceClass | None, ClassDecision | None]
 
@@ -39,14 +45,6 @@ Assignment = tuple[Device, DeviceClass | None, ClassDecision | None]
 def generated_date(option: str | None = None) -> date | None:
     """The date to stamp on outputs: `--date`, else SOURCE_DATE_EPOCH, else none at all."""
     return stamp_date(option)[0]
-
-
-def _money(value: float) -> float:
-    return round(value + 0.0, 2)
-
-
-def _hours(value: float) -> float:
-    return round(value + 0.0, 2)
 
 
 def _licences(uses: Iterable[tuple[str, int]]) -> str:
@@ -72,145 +70,6 @@ def device_assignments(plan: Plan) -> list[Assignment]:
         cls = by_serial.get((device.site, device.serial))
         rows.append((device, cls, decisions.get(cls.id) if cls else None))
     return rows
-
-
-def rebatch_transfers(transfers: Iterable[Transfer]) -> list[Transfer]:
-    """Transfers regrouped per (source, target) in batches of at most 10 licence types.
-
-    Quantities of one tag between the same pair add up; batches are numbered from 1 in
-    (source, target, tag) order so the list is deterministic whatever the solver returned.
-    """
-    totals: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
-    for transfer in transfers:
-        for tag, qty in transfer.items:
-            totals[(transfer.source_va, transfer.target_va)][tag] += qty
-    out: list[Transfer] = []
-    for (source, target), counter in sorted(totals.items()):
-        items = sorted((t, q) for t, q in counter.items() if q > 0)
-        for start in range(0, len(items), MAX_TYPES_PER_TRANSFER):
-            out.append(Transfer(len(out) + 1, source, target,
-                                tuple(items[start:start + MAX_TYPES_PER_TRANSFER])))
-    return out
-
-
-# --- plan.json --------------------------------------------------------------------------------
-
-def _class_record(c: DeviceClass, decision: ClassDecision | None) -> dict[str, Any]:
-    return {
-        "id": c.id, "site": c.site, "family": c.family, "train": c.train,
-        "version": c.version, "state": c.state, "devices": c.devices, "members": c.members,
-        "virtual_account": c.virtual_account,
-        "licences": [{"tag": u.tag, "count": u.count} for u in c.licences],
-        "mode": decision.mode.value if decision else None,
-        "server_site": decision.server_site if decision else None,
-    }
-
-
-class EncodedJSON(str):
-    """A list record already encoded as JSON: `json_text` writes it as it is."""
-
-
-_STR = json.encoder.encode_basestring  # what JSONEncoder(ensure_ascii=False) uses for strings
-
-
-def _encoded_class(c: DeviceClass, decision: ClassDecision | None,
-                   licences: dict[tuple[LicenceUse, ...], str]) -> EncodedJSON:
-    """The class record's JSON, byte-identical to encoding `_class_record` (tested): classes
-    are the one part of plan.json that grows with the estate, so skip the dict and encoder."""
-    lic = licences.get(c.licences)
-    if lic is None:
-        lic = licences[c.licences] = _ENCODER.encode(
-            [{"tag": u.tag, "count": u.count} for u in c.licences])
-    mode = _STR(decision.mode.value) if decision else "null"
-    server = _STR(decision.server_site) if decision and decision.server_site else "null"
-    return EncodedJSON(
-        f'{{"devices": {int(c.devices)}, "family": {_STR(c.family)}, "id": {_STR(c.id)}, '
-        f'"licences": {lic}, "members": {int(c.members)}, "mode": {mode}, '
-        f'"server_site": {server}, "site": {_STR(c.site)}, "state": {_STR(c.state)}, '
-        f'"train": {_STR(c.train)}, "version": {_STR(c.version)}, '
-        f'"virtual_account": {_STR(c.virtual_account)}}}')
-
-
-def plan_document(plan: Plan, generated: date | None = None, *,
-                  encoded_classes: bool = False) -> dict[str, Any]:
-    """The plan as plain data, per docs/plan-schema.md and models/plan.schema.json.
-
-    `encoded_classes` leaves the class records as EncodedJSON strings for `json_text` (the
-    writers' fast path); by default they are dicts like every other record.
-    """
-    estate = plan.estate
-    decisions = {d.class_id: d for d in plan.class_decisions}
-    ordered = sorted(plan.classes, key=attrgetter("id"))
-    lic_json: dict[tuple[LicenceUse, ...], str] = {}
-    costs = plan.costs
-    return {
-        "schema": PLAN_SCHEMA,
-        "generated": generated.isoformat() if generated else None,
-        "estate": {
-            "name": estate.name,
-            "smart_account": {"name": estate.account.name, "domain": estate.account.domain},
-            "currency": estate.costs.currency,
-            "horizon_years": estate.costs.horizon_years,
-            "sources": [{"path": s.path, "kind": s.kind, "sha256": s.sha256}
-                        for s in sorted(estate.sources, key=lambda s: (s.path, s.kind))],
-        },
-        "strategy": plan.strategy.value,
-        "status": plan.status.value,
-        "solver": plan.solver,
-        "objective": _money(plan.objective),
-        "gap": finite(round(plan.gap, 6)),  # null: the solver proved no bound
-        "gap_money": finite(_money(plan.gap_money)),
-        "costs": {
-            "purchases": _money(costs.purchases), "servers": _money(costs.servers),
-            "labour": _money(costs.labour), "exposure": _money(costs.exposure),
-            "flexibility": _money(costs.flexibility), "transfers": _money(costs.transfers),
-            "reservation_uplift": _money(costs.reservation_uplift),
-            "total": _money(costs.total), "controllable": _money(costs.controllable),
-        },
-        "labour_hours_per_year": _hours(plan.labour_hours_per_year),
-        "labour_hours_initial": _hours(plan.labour_hours_initial),
-        "devices": len(estate.devices),
-        "devices_reserved": plan.devices_reserved,
-        "model": dict(zip(("rows", "columns", "nonzeros"), plan.model_size, strict=True)),
-        "sites": [{
-            "site": s.site, "modes": [m.value for m in s.modes], "server_site": s.server_site,
-            "devices": s.devices, "labour": _money(s.labour), "exposure": _money(s.exposure),
-            "flexibility": _money(s.flexibility),
-            "reservation_uplift": _money(s.reservation_uplift), "total": _money(s.total),
-            "labour_hours_per_year": _hours(s.labour_hours_per_year),
-            "excluded": {m.value: list(r) for m, r in s.excluded},
-        } for s in sorted(plan.sites, key=lambda s: s.site)],
-        "classes": [_encoded_class(c, decisions.get(c.id), lic_json) for c in ordered]
-        if encoded_classes else [_class_record(c, decisions.get(c.id)) for c in ordered],
-        "servers": [{
-            "site": p.site, "mode": p.mode.value, "servers": p.servers, "ha": p.ha,
-            "vms": p.servers * (2 if p.ha else 1), "sites_served": list(p.sites_served),
-            "devices": p.devices, "local_accounts": [
-                {"local_account": va, "virtual_account": va} for va in p.virtual_accounts],
-        } for p in sorted(plan.servers, key=lambda p: (p.site, p.mode.value))],
-        "transfers": [{
-            "batch": t.batch, "source_va": t.source_va, "target_va": t.target_va,
-            "items": [{"tag": tag, "quantity": qty} for tag, qty in t.items],
-        } for t in rebatch_transfers(plan.transfers)],
-        "purchases": [{
-            "virtual_account": p.virtual_account, "tag": p.tag, "quantity": p.quantity,
-            "unit_price": _money(p.unit_price), "total": _money(p.total),
-        } for p in sorted(plan.purchases, key=lambda p: (p.virtual_account, p.tag))],
-        "reservations": [{
-            "virtual_account": r.virtual_account, "mode": r.mode.value, "site": r.site,
-            "hostname": r.hostname, "pid": r.pid, "serial": r.serial,
-            "members": [{"pid": m.pid, "serial": m.serial} for m in r.members],
-            "licences": [{"tag": tag, "count": n} for tag, n in r.licences],
-        } for r in sorted(plan.reservations,
-                          key=lambda r: (r.virtual_account, r.mode.value, r.hostname, r.serial))],
-        "exposure": [{
-            "site": e.site, "element": e.element.value, "devices": e.devices,
-            "transfers_per_year": round(e.transfers_per_year, 4), "cost": _money(e.cost),
-        } for e in sorted(plan.exposure, key=lambda e: (e.site, e.element.value))],
-        "infeasible": [{"site": site, "reasons": list(reasons)}
-                       for site, reasons in sorted(plan.infeasible)],
-        "assumptions": list(plan.assumptions),
-    }
 
 
 # --- CSV files --------------------------------------------------------------------------------
@@ -245,8 +104,10 @@ def device_rows(assignments: list[Assignment]) -> Iterator[tuple[str, ...]]:
 _DEVICE_REPEATED = frozenset({1, 3, 4, 5, 6, 7, 9})  # pid, site, mode, server, VA, licences, class
 
 
-def _devices_csv(assignments: list[Assignment]) -> str:
-    return fast_csv_text(DEVICE_HEADER, device_rows(assignments), _DEVICE_REPEATED)
+def devices_csv(assignments: list[Assignment]) -> Streamed:
+    """devices.csv, made in pieces as it is written: the rows are never held as one string."""
+    return Streamed(lambda: fast_csv_chunks(DEVICE_HEADER, device_rows(assignments),
+                                            _DEVICE_REPEATED))
 
 
 def _reservation_files(plan: Plan) -> dict[str, str]:
@@ -335,10 +196,10 @@ def _onprem_csv(plan: Plan) -> str:
     return csv_text(header, rows)
 
 
-def _transfers_csv(doc: dict[str, Any]) -> str:
+def _transfers_csv(plan: Plan) -> str:
     header = ("batch", "source_va", "target_va", "tag", "quantity")
-    rows = [(t["batch"], t["source_va"], t["target_va"], i["tag"], i["quantity"])
-            for t in doc["transfers"] for i in t["items"]]
+    rows = [(t.batch, t.source_va, t.target_va, tag, qty)
+            for t in rebatch_transfers(plan.transfers) for tag, qty in t.items]
     return csv_text(header, rows)
 
 
@@ -376,9 +237,9 @@ def purchase_rows(plan: Plan) -> list[tuple[str, ...]]:
         years = horizon if term else 1
         parts = part_numbers(p.tag, platforms.get((p.virtual_account, p.tag), ()))
         rows.append((p.virtual_account, p.tag, "term" if term else "perpetual",
-                     str(p.quantity), f"{_money(p.unit_price):.2f}",
+                     str(p.quantity), f"{money(p.unit_price):.2f}",
                      "unit and year" if term else "unit, once", str(years),
-                     f"{_money(p.total):.2f}", estate.costs.currency,
+                     f"{money(p.total):.2f}", estate.costs.currency,
                      "yes" if p.unit_price > 0 else "NO PRICE KNOWN",
                      "; ".join(parts)))
     return rows
@@ -402,24 +263,24 @@ def unpriced_note(plan: Plan) -> str:
 
 # --- summary ----------------------------------------------------------------------------------
 
-def summary_text(plan: Plan, doc: dict[str, Any],
+def summary_text(plan: Plan, generated: date | None = None,
                  assignments: list[Assignment] | None = None,
                  obligations: tuple[list[SlacEntry], list[ReturnEntry]] | None = None) -> str:
     """A page a person reads first: status, cost parts, sites by mode, what to do next.
     `obligations` is plan_obligations' answer when the caller has it (it walks every device)."""
-    cur = doc["estate"]["currency"]
-    lines = [f"Plan for {plan.estate.name} ({doc['schema']})"]
-    if doc["generated"]:
-        lines.append(f"Generated: {doc['generated']}")
+    cur = plan.estate.costs.currency
+    lines = [f"Plan for {plan.estate.name} ({PLAN_SCHEMA})"]
+    if generated:
+        lines.append(f"Generated: {generated.isoformat()}")
     lines += [f"Strategy: {plan.strategy.value}   Status: {plan.status.value}   "
               f"Solver: {plan.solver}",
               (f"Proven gap: {plan.gap:.4%} ({cur} {plan.gap_money:,.2f})"
                if finite(plan.gap) is not None and finite(plan.gap_money) is not None
                else "Proven gap: unknown (the solver proved no bound)"),
-              f"Horizon: {doc['estate']['horizon_years']} years", "",
-              f"Total cost: {cur} {doc['costs']['total']:,.2f}"]
+              f"Horizon: {plan.estate.costs.horizon_years} years", "",
+              f"Total cost: {cur} {money(plan.costs.total):,.2f}"]
     for part in COST_PARTS:
-        lines.append(f"  {part:<20}{doc['costs'][part]:>16,.2f}")
+        lines.append(f"  {part:<20}{money(getattr(plan.costs, part)):>16,.2f}")
     by_mode: Counter[str] = Counter()
     devices_by_mode: Counter[str] = Counter()
     for decided in plan.sites:
@@ -438,8 +299,8 @@ def summary_text(plan: Plan, doc: dict[str, Any],
               f"Authorization codes (SLAC) to obtain: {len(slacs)} device(s) "
               f"({sum(e.path.value == 'offline' for e in slacs)} by the offline path; slac/)",
               f"Reservations to return first: {len(returns)} device(s) (returns/)",
-              f"Transfers: {len(doc['transfers'])} batch(es); purchases: "
-              f"{len(doc['purchases'])} line(s)",
+              f"Transfers: {len(rebatch_transfers(plan.transfers))} batch(es); purchases: "
+              f"{len(plan.purchases)} line(s)",
               f"Labour: {plan.labour_hours_initial:,.1f} h initial, "
               f"{plan.labour_hours_per_year:,.1f} h a year"]
     if unpriced_note(plan):
@@ -453,54 +314,36 @@ def summary_text(plan: Plan, doc: dict[str, Any],
     return "\n".join(lines) + "\n"
 
 
-# Shared (dumps() builds one a call). allow_nan=False: NaN and Infinity are not JSON, so a
-# non-finite number that reached the document is a bug caught here, never written.
-_ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False, allow_nan=False)
-
-
-def json_text(doc: dict[str, Any]) -> str:
-    """JSON with sorted keys, one top-level key per line and one list record per line.
-
-    Readable and diff-friendly, and it keeps to the C encoder (json's `indent` switches to the
-    pure-Python one, several times slower on a plan with a hundred thousand classes).
-    """
-    def one(value: Any) -> str:
-        return value if isinstance(value, EncodedJSON) else _ENCODER.encode(value)
-
-    parts = []
-    for key in sorted(doc):
-        value = doc[key]
-        if isinstance(value, list) and value:
-            body = ",\n".join(f"    {one(item)}" for item in value)
-            parts.append(f"  {one(key)}: [\n{body}\n  ]")
-        else:
-            parts.append(f"  {one(key)}: {one(value)}")
-    return "{\n" + ",\n".join(parts) + "\n}\n"
-
-
-def render_plan_files(plan: Plan, generated: date | None = None) -> dict[str, str | bytes]:
-    """Every plan file, rendered in memory: relative path -> content."""
-    doc = plan_document(plan, generated, encoded_classes=True)
+def plan_file_set(plan: Plan, generated: date | None = None) -> dict[str, Content]:
+    """Every plan file: relative path -> content, the large ones Streamed (made as written)."""
     assignments = device_assignments(plan)
     obligations = plan_obligations(plan, assignments)  # once: it walks every device
-    files: dict[str, str | bytes] = {
-        "plan.json": json_text(doc),
-        "devices.csv": _devices_csv(assignments),
+    doc = plan_document(plan, generated, encoded_classes=True)
+    files: dict[str, Content] = {
+        "plan.json": Streamed(lambda: json_chunks(doc)),
+        "devices.csv": devices_csv(assignments),
         "onprem.csv": _onprem_csv(plan),
-        "onprem.json": json_text({"schema": PLAN_SCHEMA, "servers": doc["servers"]}),
-        "transfers.csv": _transfers_csv(doc),
+        "onprem.json": json_text(onprem_document(plan)),
+        "transfers.csv": _transfers_csv(plan),
         "purchases.csv": _purchases_csv(plan),
-        "summary.txt": summary_text(plan, doc, assignments, obligations),
+        "summary.txt": summary_text(plan, generated, assignments, obligations),
     }
     files.update(_reservation_files(plan))
     files.update(_obligation_files(*obligations))
     return files
 
 
+def render_plan_files(plan: Plan, generated: date | None = None) -> dict[str, str | bytes]:
+    """Every plan file, rendered whole in memory: relative path -> content (a redacted copy,
+    tests). `write_plan_files` writes the same bytes without holding the large files whole."""
+    return {name: "".join(map(str, content.chunks())) if isinstance(content, Streamed)
+            else content for name, content in plan_file_set(plan, generated).items()}
+
+
 def write_plan_files(plan: Plan, outdir: Path | str,
                      generated: date | None = None) -> list[Path]:
-    """Render every plan file, then put them in `outdir` as one set (planner.output): files a
-    previous plan wrote and this one does not (a reservation manifest for a Virtual Account no
-    longer reserved in) are gone, so an operator never keys in a stale manifest."""
+    """Write every plan file into `outdir` as one set (planner.output): files a previous plan
+    wrote and this one does not (a reservation manifest for a Virtual Account no longer
+    reserved in) are gone, so an operator never keys in a stale manifest."""
     with bulk_objects():  # a million rows of strings and no cycles (planner.collector)
-        return write_files_atomic(outdir, render_plan_files(plan, generated))
+        return write_files_atomic(outdir, plan_file_set(plan, generated))

@@ -164,7 +164,7 @@ def test_devices_csv_equals_csv_text_on_hostile_hostnames() -> None:
 
 def test_encoded_class_records_equal_the_json_encoder() -> None:
     from planner.plan import DeviceClass
-    from planner.writers.plan_files import json_text, plan_document
+    from planner.plan_document import json_text, plan_document
 
     odd = DeviceClass('k"\\1', "S\u00e9 \n", "", (), "", 0, 0, "VA,\t", (), "", "")
     plan = sample_plan()

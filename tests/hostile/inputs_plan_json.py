@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 from tests.hostile._inkit import DATE, run, write_estate
 
 FIELDS = ["classes", "classes[0]", "classes[0].id", "classes[0].mode", "classes[0].server_site",
-          "reservations", "servers", "estate", "estate.sources", "estate.sources[0].sha256"]
+          "classes[0].reserved", "servers", "estate", "estate.sources",
+          "estate.sources[0].sha256"]
 WRONG = st.sampled_from([None, 5, -1, "x", [], {}, [1], [{"x": 1}], 1e23, True, ["\u0662"]])
 
 
@@ -57,14 +58,21 @@ def test_wrong_field_types_are_exit_2_naming_the_field(
         assert not out.exists()
 
 
+@pytest.mark.parametrize("version", ["planner.plan/2", "planner.plan/1"])
 def test_reservation_count_out_of_range_names_its_path(
-        planned: tuple[Path, dict[str, Any]], tmp_path: Path) -> None:
+        planned: tuple[Path, dict[str, Any]], tmp_path: Path, version: str) -> None:
     estate, plan = planned
     doc = copy.deepcopy(plan)
-    doc["reservations"] = [{"hostname": "h", "serial": "s",
-                            "licences": [{"tag": "network-advantage", "count": 10**23}]}]
+    huge = [{"tag": "network-advantage", "count": 10**23}]
+    if version == "planner.plan/1":  # one record per reserved device
+        doc["schema"] = version
+        doc["reservations"] = [{"hostname": "h", "serial": "s", "licences": huge}]
+        where = "reservations[0].licences[0].count"
+    else:  # runs per class
+        doc["classes"][0]["reserved"] = [{"devices": 1, "licences": huge}]
+        where = "classes[0].reserved[0].licences[0].count"
     path = tmp_path / "plan.json"
     path.write_text(json.dumps(doc), "utf-8")
     result = run("runbook", str(estate), "--plan", str(path), "-o", str(tmp_path / "rb"))
     assert result.exit_code == 2
-    assert "reservations[0].licences[0].count" in result.stderr
+    assert where in result.stderr

@@ -84,7 +84,7 @@ def test_each_cost_part_matches_its_hand_priced_definition() -> None:
     assert [(t.source_va, t.target_va, t.items) for t in plan.transfers] == [
         ("B", "A", (("network-advantage", 2),))]
     doc = plan_document(plan)
-    summary = summary_text(plan, doc)
+    summary = summary_text(plan)
     assert set(COST_PARTS) == set(expected)
     for part, money in expected.items():
         assert getattr(plan.costs, part) == pytest.approx(money, abs=1e-6), part

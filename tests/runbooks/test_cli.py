@@ -11,6 +11,8 @@ from click.testing import CliRunner
 from planner.cli import main
 
 SMALL = Path(__file__).resolve().parent / "data" / "small" / "estate.yaml"
+# plan.json of SMALL as `planner plan` wrote it under schema planner.plan/1 (kept as written).
+PLAN_V1 = SMALL.parent / "plan-v1.json"
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -94,11 +96,57 @@ def test_server_url_for_an_unknown_site(tmp_path: Path) -> None:
 
 def test_malformed_reservation_in_plan_json(plan_json: Path, tmp_path: Path) -> None:
     doc = json.loads(plan_json.read_text(encoding="utf-8"))
+    at = next(i for i, c in enumerate(doc["classes"]) if c.get("reserved"))
+    doc["classes"][at]["reserved"] = [{"devices": 1, "licences": [{"tag": 1}]}]
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(doc), encoding="utf-8")
+    code, _, err = run("runbook", str(SMALL), "--plan", str(bad), "-o", str(tmp_path / "x"))
+    assert code == 2 and f"classes[{at}].reserved[0].licences[0]" in err
+    assert not (tmp_path / "x").exists()
+
+
+def test_reserved_runs_that_do_not_fit_the_class_are_refused(plan_json: Path,
+                                                             tmp_path: Path) -> None:
+    doc = json.loads(plan_json.read_text(encoding="utf-8"))
+    at = next(i for i, c in enumerate(doc["classes"]) if c.get("reserved"))
+    doc["classes"][at]["reserved"][0]["devices"] += 1
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(doc), encoding="utf-8")
+    code, _, err = run("runbook", str(SMALL), "--plan", str(bad), "-o", str(tmp_path / "x"))
+    assert code == 2 and "reserves for" in err and "internal error" not in err
+    assert not (tmp_path / "x").exists()
+
+
+def test_malformed_reservation_in_a_version_1_plan_json(tmp_path: Path) -> None:
+    doc = json.loads(PLAN_V1.read_text(encoding="utf-8"))
     doc["reservations"] = [{"hostname": "vault-sw1", "serial": "X", "licences": [{"tag": 1}]}]
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps(doc), encoding="utf-8")
     code, _, err = run("runbook", str(SMALL), "--plan", str(bad), "-o", str(tmp_path / "x"))
     assert code == 2 and "reservations[0]" in err
+
+
+def test_version_1_and_version_2_plan_json_give_the_same_files(plan_json: Path,
+                                                                tmp_path: Path) -> None:
+    """A plan.json written before schema 2 (stored as written then) is still read, and gives
+    byte for byte the runbooks and exports of today's plan.json of the same estate."""
+    assert json.loads(PLAN_V1.read_text(encoding="utf-8"))["schema"] == "planner.plan/1"
+    plan = tmp_path / "plan.json"  # one path for both: the runbooks name the plan they read
+    for name, source in (("v1", PLAN_V1), ("v2", plan_json)):
+        plan.write_bytes(source.read_bytes())
+        assert run("runbook", str(SMALL), "--plan", str(plan), "-o",
+                   str(tmp_path / name / "rb"), "--date", "2026-12-01")[0] == 0
+        for tool in ("netbox", "nautobot", "cyclonedx"):
+            out = tmp_path / name / (f"{tool}.json" if tool == "cyclonedx" else tool)
+            code, _, err = run("export", tool, str(plan), "--estate", str(SMALL), "-o", str(out),
+                               "--date", "2026-12-01")
+            assert code == 0, err
+    a, b = tmp_path / "v1", tmp_path / "v2"
+    names = sorted(p.relative_to(a).as_posix() for p in a.rglob("*") if p.is_file())
+    assert names == sorted(p.relative_to(b).as_posix() for p in b.rglob("*") if p.is_file())
+    assert any(n.startswith("rb/") for n in names) and "cyclonedx.json" in names
+    for name in names:
+        assert (a / name).read_bytes() == (b / name).read_bytes(), name
 
 
 def test_user_template_and_no_html(plan_json: Path, tmp_path: Path) -> None:

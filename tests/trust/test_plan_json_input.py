@@ -23,19 +23,31 @@ def planned(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, o
     return estate, json.loads((root / "plan" / "plan.json").read_text(encoding="utf-8"))
 
 
+def _reserved(plan: dict[str, object], value: object) -> dict[str, object]:
+    """The plan with its first class's reserved runs (schema 2) replaced by `value`."""
+    classes = plan["classes"]
+    assert isinstance(classes, list) and classes
+    return {**plan, "classes": [{**classes[0], "reserved": value}, *classes[1:]]}
+
+
 def _cases(plan: dict[str, object]) -> dict[str, bytes]:
     return {
         "random-bytes": bytes(range(256)) * 2,
         "a-list": b"[]",
         "no-keys": b"{}",
-        "reservations-text": json.dumps({**plan, "reservations": "x"}).encode(),
-        "reservations-ints": json.dumps({**plan, "reservations": [1, 2]}).encode(),
+        "reserved-text": json.dumps(_reserved(plan, "x")).encode(),
+        "reserved-ints": json.dumps(_reserved(plan, [1, 2])).encode(),
+        "v1-reservations-text": json.dumps({**plan, "schema": "planner.plan/1",
+                                            "reservations": "x"}).encode(),
+        "v1-reservations-ints": json.dumps({**plan, "schema": "planner.plan/1",
+                                            "reservations": [1, 2]}).encode(),
         "other-schema": json.dumps({**plan, "schema": "other/9"}).encode(),
     }
 
 
-@pytest.mark.parametrize("case", ["random-bytes", "a-list", "no-keys", "reservations-text",
-                                  "reservations-ints", "other-schema"])
+@pytest.mark.parametrize("case", ["random-bytes", "a-list", "no-keys", "reserved-text",
+                                  "reserved-ints", "v1-reservations-text",
+                                  "v1-reservations-ints", "other-schema"])
 def test_malformed_plan_json_is_exit_2(planned: tuple[Path, dict[str, object]], tmp_path: Path,
                                        case: str) -> None:
     estate, plan = planned
