@@ -232,12 +232,15 @@ def _units(estate: Estate, classes: Classes, pricing: _Pricing,
         kind_of: list[tuple[str, str, str]] = []
         slac: list[bool] = []
         for cls in members:
-            key = (cls.family, cls.state, _slup_key(cls))
+            # The SLUP answer as eligibility reads it: unknown without version or family.
+            family, version = cls.family, cls.version
+            key = (family, cls.state, "?" if not version or not family
+                   else ("slup" if cls.runs_slup else "classic"))
             kind_of.append(key)
             rep = lowest.get(key)
             if rep is None:
                 lowest[key] = cls
-            elif cls.version != rep.version:
+            elif version != rep.version:
                 a = vkey.get(cls.version) or vkey.setdefault(
                     cls.version, (version_key(cls.version), cls.version))
                 b = vkey.get(rep.version) or vkey.setdefault(
@@ -296,11 +299,6 @@ def _merge(found: tuple[_Verdict, ...], pinned: Mode | None, site_id: str,
                 excluded[mode].append(f"strategy pins site {site_id} to {pinned.value}")
     eligible = tuple(m for m in MODES if not excluded[m])
     return {m: tuple(r) for m, r in excluded.items() if r}, eligible
-
-
-def _slup_key(cls: DeviceClass) -> str:
-    """The class's SLUP answer as eligibility reads it (unknown without version or family)."""
-    return "?" if not cls.version or not cls.family else ("slup" if cls.runs_slup else "classic")
 
 
 def prune_dominated(units: list[Unit], charges: tuple[SiteCharge, ...]) -> list[Unit]:
@@ -397,8 +395,8 @@ def _bundles(members: list[DeviceClass], reasons_of: list[_Verdict], mixing: boo
             modes = tuple(m for m in MODES if not found[m])
             eligible = allowed[id(found)] = (modes, Mode.CSLU in modes)
         va = cls.virtual_account if eligible[1] else ""
-        # equal ratios give equal floats (division is correctly rounded)
-        key = (eligible[0], cls.members / max(cls.devices, 1), va, slac[k])
+        # equal ratios give equal floats (division is correctly rounded); a class has 1+ devices
+        key = (eligible[0], cls.members / (cls.devices or 1), va, slac[k])
         found_list = bundles.get(key)
         if found_list is None:
             bundles[key] = [k]
