@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from planner.catalogue import estate_catalogue
+from planner.catalogue import Catalogue, estate_catalogue
 from planner.costing import (
     break_even,
     charge_accounts,
@@ -28,8 +28,8 @@ from planner.costing import (
 from planner.eligibility import mode_exclusions
 from planner.explain import lever_estate
 from planner.graph import Reach, analyse_reach
-from planner.model import Estate, LicensingState, Mode
-from planner.modes import load_modes, modes_for, server_modes
+from planner.model import Estate, LicensingState, Mode, Site
+from planner.modes import ModeSpec, load_modes, modes_for, server_modes
 from planner.plan import DeviceClass, Plan
 from planner.reports.context import Alternative, Flip, SiteRow
 
@@ -56,11 +56,41 @@ class SitePricer:
         self.chosen = {d.class_id: d.mode for d in plan.class_decisions}
         self.served = {(p.mode, s) for p in plan.servers for s in p.sites_served}
         self._levers: dict[tuple[str, Mode], tuple[Estate, list[str], Reach]] = {}
+        # Per estate priced (the planned one and its lever copies): its sites by id and its mode
+        # catalogue; per licence catalogue, whether each class pays SLAC labour. Each estate and
+        # catalogue is kept alive beside its entry, so the id() keys stay their own.
+        self._per_estate: dict[int, tuple[Estate, dict[str, Site], dict[Mode, ModeSpec]]] = {}
+        self._slac: dict[tuple[int, str], bool] = {}
+        self._catalogues: dict[int, Catalogue] = {}
+
+    def _facts(self, est: Estate) -> tuple[dict[str, Site], dict[Mode, ModeSpec]]:
+        found = self._per_estate.get(id(est))
+        if found is None:
+            found = self._per_estate[id(est)] = (est, {s.id: s for s in est.sites},
+                                                 modes_for(est.costs))
+        return found[1], found[2]
+
+    def site(self, site_id: str, estate: Estate | None = None) -> Site:
+        """The site of that id in `estate` (default the planned one), without a scan."""
+        return self._facts(estate or self.estate)[0][site_id]
+
+    def _slac_devices(self, est: Estate, classes: list[DeviceClass]) -> int:
+        catalogue = estate_catalogue(est)
+        total = 0
+        for c in classes:
+            key = (id(catalogue), c.id)
+            needs = self._slac.get(key)
+            if needs is None:
+                self._catalogues.setdefault(id(catalogue), catalogue)  # keeps the id its own
+                needs = self._slac[key] = class_needs_slac(c, catalogue)
+            if needs:
+                total += c.devices
+        return total
 
     def _charge(self, est: Estate, site: str, mode: Mode) -> tuple[float, float]:
         """The site's per-mode charges, as the optimiser's site charges: (money, hours over the
         horizon); CSLU pays one per Virtual Account at the site."""
-        costs, spec = est.costs, modes_for(est.costs)[mode]
+        costs, spec = est.costs, self._facts(est)[1][mode]
         if not has_site_charge(spec):
             return 0.0, 0.0
         money = hours = 0.0
@@ -73,7 +103,7 @@ class SitePricer:
         """A new SSM On-Prem server when none of the mode serves the site: (cost, hours, note)."""
         if mode not in server_modes() or (mode, site) in self.served:
             return 0.0, 0.0, ""
-        costs, spec = est.costs, modes_for(est.costs)[mode]
+        costs, spec = est.costs, self._facts(est)[1][mode]
         options = [c for c in self.reach.servers_for(site)
                    if not spec.server_needs_internet or c in self.reach.cssm]
         where = options[0] if options else site
@@ -83,11 +113,11 @@ class SitePricer:
 
     def _price(self, est: Estate, site: str, mode: Mode, devices: int,
                members: int, classes: list[DeviceClass]) -> tuple[float, float, float]:
-        spec = modes_for(est.costs)[mode]
-        policy = est.policy(est.site(site).classification)
+        sites, specs = self._facts(est)
+        spec = specs[mode]
+        policy = est.policy(sites[site].classification)
         years = est.costs.horizon_years
-        catalogue = estate_catalogue(est)
-        slac = sum(c.devices for c in classes if class_needs_slac(c, catalogue))
+        slac = self._slac_devices(est, classes)
         uc = unit_cost(est.costs, policy, spec, devices, members, slac)
         weight = exposure_device_years(policy, spec, devices, years)
         return uc.total, uc.hours_initial + uc.hours_per_year * years, weight
@@ -118,7 +148,7 @@ class SitePricer:
     def lever(self, site: str, mode: Mode) -> tuple[Estate, list[str]] | None:
         """The estate with the user-controlled obstacles to `mode` removed, when that is enough
         to make the mode eligible for every device at the site; None otherwise."""
-        classification = self.estate.site(site).classification
+        classification = self.site(site).classification
         key = (classification, mode)
         if key not in self._levers:
             est, changes = lever_estate(self.estate, site, mode)
@@ -131,7 +161,7 @@ class SitePricer:
         kinds = {(c.family, c.version, c.state) for c in self.classes[site]}
         for family, version, state in sorted(kinds):
             fam = catalogue.families.get(family) if family else None
-            reasons = mode_exclusions(est, est.site(site), fam, version,
+            reasons = mode_exclusions(est, self.site(site, est), fam, version,
                                       LicensingState(state or "unknown"), reach, specs)[mode]
             if reasons:
                 return None
@@ -173,7 +203,7 @@ def site_rows(pricer: SitePricer) -> tuple[tuple[SiteRow, ...], tuple[Flip, ...]
     cur, rate = estate.costs.currency, estate.costs.labour_rate_per_hour
     rows, flips = [], []
     for decision in plan.sites:
-        site = estate.site(decision.site)
+        site = pricer.site(decision.site)
         policy = estate.policy(site.classification)
         chosen = pricer.chosen_price(site.id)
         excluded = dict(decision.excluded)
