@@ -54,11 +54,6 @@ class Price:
     source: PriceSource
     rows: tuple[str, ...] = ()
 
-    def words(self) -> str:
-        """The price and its source in words, for the brief."""
-        where = f": {', '.join(self.rows)}" if self.rows else ""
-        return f"{self.value:,.2f} ({self.source}{where})"
-
 
 def weighted(rows: Iterable[Row]) -> Price | None:
     """Rule step 3 over one VA's lines of one licence; None when there are no lines."""

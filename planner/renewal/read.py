@@ -13,6 +13,7 @@ from planner.history.diff import diff_snapshots
 from planner.history.queries import licensed_keys, series, units_by_va_site_tag, va_activity
 from planner.history.store import damaged, list_snapshots, snapshot_at_or_before
 from planner.model import Estate
+from planner.money import money
 from planner.problems import UsageError
 from planner.renewal import accounts, consumption, growth, software, tiers
 from planner.renewal.brief import ChartPoint, RenewalBrief
@@ -111,8 +112,8 @@ def assumptions(ctx: RenewalContext) -> tuple[str, ...]:
         "yet), entitles nothing.",
         "Consumption per licence and VA is the larger of the devices' reports and CSSM's "
         "in use + reserved; a higher tier held in the same VA covers a lower-tier shortfall.",
-        f"Priority: high from {s.high_money:,.0f}, medium from {s.medium_money:,.0f} "
-        f"{ctx.currency} at stake, never below the signal's own risk.",
+        f"Priority: high from {money(s.high_money, ctx.currency)}, medium from "
+        f"{money(s.medium_money, ctx.currency)} at stake, never below the signal's own risk.",
         f"Software is far below current at a lower major version or {s.refresh_minor_gap}+ "
         "minor trains behind the family's current_train (models/products.yaml).",
         f"More Virtual Accounts than max({s.va_count_floor}, min({s.va_count_cap}, devices / "
@@ -126,8 +127,9 @@ def assumptions(ctx: RenewalContext) -> tuple[str, ...]:
         "perpetual holdings are not billed again. Growth since the stored snapshot is projected "
         "once more over the next year as uplift (ASSUMPTION: the renewal team quotes the trend "
         "it sees).",
-        f"Effort of the hygiene actions, priced at {ctx.estate.costs.labour_rate_per_hour:,.2f} "
-        f"{ctx.currency} an hour (costs.labour_rate_per_hour): a CSSM transfer "
+        "Effort of the hygiene actions, priced at "
+        f"{money(ctx.estate.costs.labour_rate_per_hour, ctx.currency)} an hour "
+        "(costs.labour_rate_per_hour): a CSSM transfer "
         f"{ctx.estate.costs.transfer_hours_per_batch:g} h per pair of VAs "
         f"(costs.transfer_hours_per_batch); ASSUMPTIONS: {s.hours_per_device_change:g} h per "
         f"device set back to the tier owned, {s.hours_per_drop_line:g} h per licence on the "

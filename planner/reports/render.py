@@ -15,6 +15,7 @@ import os
 import re
 import types
 from enum import StrEnum
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,8 @@ from jinja2 import (
 )
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from planner.encode import code_span, fence
+from planner.money import money
 from planner.problems import UsageError
 from planner.resources import templates_dir
 
@@ -66,13 +69,6 @@ def md_escape(value: object) -> str:
     text = _MD_SPECIAL.sub(r"\\\1", text)
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return " ".join(text.split())
-
-
-def money(value: float | None, currency: str = "") -> str:
-    if value is None:
-        return "-"
-    text = f"{value + 0.0:,.2f}"
-    return f"{currency} {text}" if currency else text
 
 
 def number(value: float | None, digits: int = 1) -> str:
@@ -121,29 +117,41 @@ def _template_safe(value: Any) -> bool:
 def environment(user_dir: Path | None = None) -> Environment:
     """The sandboxed report Environment: `user_dir` (if any) overrides built-in templates by
     name; built-in and user templates see exactly the same, documented context."""
+    if user_dir is not None and not user_dir.is_dir():
+        raise UsageError(f"--templates {user_dir}: not a folder")
+    return _environment(user_dir)
+
+
+@cache
+def _environment(user_dir: Path | None) -> Environment:
+    """One Environment per templates folder, so a template is compiled once per process
+    however many documents (a runbook per site) it renders."""
     loaders = []
     if user_dir is not None:
-        if not user_dir.is_dir():
-            raise UsageError(f"--templates {user_dir}: not a folder")
         loaders.append(FileSystemLoader(str(user_dir)))
     loaders.append(FileSystemLoader(str(templates_dir())))
     env = TemplateSandbox(loader=ChoiceLoader(loaders), undefined=StrictUndefined,
                       autoescape=_autoescape, trim_blocks=True, lstrip_blocks=True,
                       keep_trailing_newline=True)
-    env.filters.update(md=md_escape, money=money, number=number, percent=percent)
+    env.filters.update(md=md_escape, money=money, number=number, percent=percent, fence=fence,
+                       code=code_span)
     return env
 
 
-def render(kind: ReportKind, fmt: ReportFormat, report: Any, *,
-           user_dir: Path | None = None) -> str:
-    """Render one report; template errors become a UsageError naming the template."""
-    name = TEMPLATES[(kind, fmt)]
+def render_template(name: str, *, user_dir: Path | None = None, **context: Any) -> str:
+    """Render one template by name with `context`; a template error becomes a UsageError naming
+    the template (and its line). Every document the planner writes comes through here."""
     env = environment(user_dir)
     try:
-        template = env.get_template(name)
-        text = template.render(r=report, kind=kind.value)
+        text = env.get_template(name).render(**context)
     except TemplateError as exc:
         where = getattr(exc, "filename", None) or name
         line = getattr(exc, "lineno", None)
         raise UsageError(f"template {where}{f':{line}' if line else ''}: {exc}") from None
     return text if text.endswith("\n") else text + "\n"
+
+
+def render(kind: ReportKind, fmt: ReportFormat, report: Any, *,
+           user_dir: Path | None = None) -> str:
+    """Render one report; template errors become a UsageError naming the template."""
+    return render_template(TEMPLATES[(kind, fmt)], user_dir=user_dir, r=report, kind=kind.value)

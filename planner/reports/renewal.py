@@ -14,6 +14,7 @@ from pathlib import Path
 
 from planner import __version__
 from planner.model import Estate
+from planner.money import money
 from planner.problems import UsageError
 from planner.renewal.brief import ChartPoint, RenewalBrief
 from planner.renewal.findings import Finding
@@ -284,9 +285,9 @@ def from_brief(estate: Estate, brief: RenewalBrief, *, date_source: str,
     pos = brief.position
     cur = brief.currency
     position = (
-        ("expected opening", f"{pos.opening:,.2f} {cur}"),
-        ("buyer's position", f"{pos.position:,.2f} {cur}"),
-        ("difference", f"{pos.headroom:,.2f} {cur} ({pos.headroom_share:.1%} of the opening)"),
+        ("expected opening", money(pos.opening, cur)),
+        ("buyer's position", money(pos.position, cur)),
+        ("difference", f"{money(pos.headroom, cur)} ({pos.headroom_share:.1%} of the opening)"),
         ("actions that earn it", str(sum(1 for a in pos.actions if a.saving > 0))),
     )
     actions = _actions(brief)

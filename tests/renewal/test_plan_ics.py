@@ -99,4 +99,4 @@ def test_checklist_lists_steps_and_counter_moves() -> None:
     text = render_checklist_md(brief)
     assert "- [ ] 2026-09-02: Consolidated hygiene pack due." in text
     assert "- [ ] (medium) over-consumption NET/network-advantage: Before renewal:" in text
-    assert "[1,000.00 USD; moves true-forward:NET/network-advantage]" in text
+    assert "[USD 1,000.00; moves true-forward:NET/network-advantage]" in text

@@ -23,6 +23,7 @@ from planner.catalogue import load_catalogue
 from planner.history import add_snapshot, from_estate, open_history
 from planner.loader import load_estate
 from planner.model import EnterpriseAgreement, Estate
+from planner.money import money
 from planner.renewal import RenewalBrief, run_renewal
 from planner.renewal.consumption import balances
 from planner.renewal.context import build_context
@@ -122,8 +123,9 @@ def test_both_sides_on_each_example(name: str, tmp_path: Path) -> None:
     assert {ln.kind for ln in p.lines} >= {LineKind.RENEWAL, LineKind.TRUE_FORWARD}
     text = render_brief_md(brief)
     first = text[:text.index("## Findings by kind")]
-    assert f"{p.opening:,.2f}" in first and f"{p.position:,.2f}" in first
-    assert f"{p.headroom:,.2f}" in first and f"{p.headroom_share:.1%}" in first
+    cur = brief.currency
+    assert money(p.opening, cur) in first and money(p.position, cur) in first
+    assert money(p.headroom, cur) in first and f"{p.headroom_share:.1%}" in first
     for a in p.top(5):
         assert a.due.isoformat() in first
     for ln in p.lines:
@@ -234,11 +236,11 @@ def test_readme_states_the_federal_agency_headroom_as_computed() -> None:
     est = load_estate(examples_dir() / "federal-agency" / "estate.yaml", today=AS_IS).estate
     p = run_renewal(est, reference=AS_IS, renewal=date(2027, 6, 30)).position
     assert "`--date 2026-12-01 --renewal-date 2027-06-30`" in text
-    assert f"expected opening is {p.opening:,.2f} USD" in text
-    assert f"buyer's position {p.position:,.2f} USD" in text
-    assert f"headroom of {p.headroom:,.2f} USD ({p.headroom_share:.1%})" in text
+    assert f"expected opening is {money(p.opening, 'USD')}" in text
+    assert f"buyer's position {money(p.position, 'USD')}" in text
+    assert f"headroom of {money(p.headroom, 'USD')} ({p.headroom_share:.1%})" in text
     for a in p.actions:
         if a.kind is not ActionKind.REASSIGN:
-            assert f"{a.saving:,.2f} USD" in text, a.id
+            assert f"{money(a.saving, 'USD')}" in text, a.id
     moved = sum(a.saving for a in p.actions if a.kind is ActionKind.REASSIGN)
-    assert f"({moved:,.2f} USD)" in text
+    assert f"({money(moved, 'USD')})" in text

@@ -1,22 +1,18 @@
-"""HTML site runbooks through the report machinery (planner.reports.render.environment: jinja2,
-autoescaped, StrictUndefined, user templates first) and templates/runbook.html.j2."""
+"""What a site runbook and the runbook index show, as plain data for their templates
+(templates/runbook.md.j2 and runbook.html.j2 share one context; runbook-index.md.j2 the
+index's): no model objects reach jinja, and neither rendering computes anything."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
-from jinja2 import TemplateError
-
 from planner.model import Estate, Mode
-from planner.problems import UsageError
 from planner.runbooks.carry import Trip
 from planner.runbooks.change import BLANK, CHANGE_FIELDS, step_body, step_sources
 from planner.runbooks.schedule import site_recurring
 from planner.runbooks.types import DeviceRunbook, Step, StepKind
 
-TEMPLATE = "runbook.html.j2"
 _TAG = {StepKind.PORTAL: "portal", StepKind.CARRY: "carry", StepKind.MANUAL: "MANUAL"}
 
 
@@ -66,16 +62,20 @@ def site_context(estate: Estate, site_id: str, runbooks: list[DeviceRunbook],
     }
 
 
-def site_html(estate: Estate, site_id: str, runbooks: list[DeviceRunbook],
-              trips: Iterable[Trip], generated: str | None,
-              user_dir: Path | None = None) -> str:
-    """One site's runbook as a self-contained HTML page."""
-    from planner.reports.render import environment
+def index_context(estate: Estate, runbooks: list[DeviceRunbook],
+                  sites: list[dict[str, Any]], source: str,
+                  generated: str | None) -> dict[str, Any]:
+    """The runbook folder's README.md: one row a site, and the values the operator still has
+    to supply (placeholders left in the command files)."""
+    def placeholder(rb: DeviceRunbook, name: str) -> bool:
+        return str(rb.variables.get(name) or "").startswith("<")
 
-    context = site_context(estate, site_id, runbooks, trips, generated)
-    try:
-        text = environment(user_dir).get_template(TEMPLATE).render(s=context)
-    except TemplateError as exc:
-        where = getattr(exc, "filename", None) or TEMPLATE
-        raise UsageError(f"template {where}: {exc}") from None
-    return text if text.endswith("\n") else text + "\n"
+    return {
+        "estate": estate.name, "source": source, "generated": generated or "", "sites": sites,
+        "missing_urls": sorted({str(rb.server_site) for rb in runbooks
+                                if rb.server_site and placeholder(rb, "server_url")}),
+        "cslu": any(rb.variables.get("mode") == "cslu" and placeholder(rb, "server_url")
+                    for rb in runbooks),
+        "proxies": sorted({rb.site for rb in runbooks if placeholder(rb, "proxy")}),
+        "sources": step_sources(runbooks),
+    }
