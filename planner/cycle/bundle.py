@@ -18,6 +18,7 @@ from planner.cycle.schedule import CycleSchedule, Trip
 from planner.fileio import csv_text, sha256_file
 from planner.model import Mode
 from planner.output import OutputError, write_file, write_folder
+from planner.reports.render import render_template
 from planner.runbooks.catalogue import load_command_catalogue
 from planner.runbooks.planned import PlannedEstate, catalogue_of
 from planner.runbooks.steps import round_trip_steps
@@ -26,6 +27,8 @@ from planner.runbooks.types import PlannedDevice, RunbookSettings, Step
 DEVICE_HEADER = ("site", "hostname", "pid", "serial", "mode", "server_site", "window_days",
                  "policy", "first_deadline", "carry_out", "carry_in", "commands_before",
                  "commands_after")
+TRIP_TEMPLATE = "cycle-trip.md.j2"
+CUSTODY_TEMPLATE = "cycle-custody.md.j2"
 CUSTODY_HEADER = ("leg", "from", "to", "files", "manifest_sha256", "media_id", "carried_by",
                   "handed_over_at_utc", "received_by", "signature_carrier",
                   "signature_receiver")
@@ -96,69 +99,23 @@ def server_files(planned: PlannedEstate, trip: Trip) -> list[tuple[str, str, str
 
 def _readme(planned: PlannedEstate, schedule: CycleSchedule, trip: Trip,
             packs: list[DevicePack], servers: list[tuple[str, str, str]]) -> str:
-    estate = planned.estate
-    lines = [f"# Trip {trip.id}: report round trip across {trip.crossing}", "",
-             f"Estate: {estate.name}. Collect on {trip.collect.isoformat()}, ACKs imported by "
-             f"{trip.ack_import.isoformat()}; the latest import that keeps every window with the "
-             f"{schedule.margin_days}-day margin is {trip.latest_allowed.isoformat()} "
-             f"({trip.margin_days} day(s) of slack). Labour: {trip.hours:g} h.", "",
-             "## Steps", "", "| day | step | where | what | hours |", "|---|---|---|---|---|"]
-    for s in trip.steps:
-        lines.append(f"| {s.day.isoformat()} | {s.name.value} | {_md(s.where)} | {_md(s.detail)} "
-                     f"| {s.hours:g} |")
-    lines += ["", "## Chain of custody", "",
-              "1. Inside the enclave, put each collected file at the path listed under "
-              "'carry out' below, then run `planner cycle seal DIR --leg out` and copy the "
-              "manifest SHA-256 it prints onto the custody record (custody.md) before signing.",
-              "2. On the CSSM side, run `planner cycle verify DIR --expect DIGEST` with the "
-              "digest from the signed record before uploading anything.",
-              "3. Put each ACK and synchronisation response at its 'carry in' path, run "
-              "`planner cycle seal DIR --leg in`, and record the new digest.",
-              "4. Back inside, run `planner cycle verify DIR --expect DIGEST` before importing. "
-              "Any missing, extra or altered file, or an edited manifest, fails the check "
-              "(exit 1): do not import; follow the media-transfer incident procedure.", "",
-              "## Devices", "",
-              "| site | hostname | serial | window (days) | carry out | carry in |",
-              "|---|---|---|---|---|---|"]
+    """README.md, from templates/cycle-trip.md.j2: the trip's steps, custody and devices."""
     windows = {(w.site, w.hostname, w.serial): w for w in trip.devices}
+    devices = []
     for pack in packs:
         d = pack.planned.device
-        w = windows[(d.site, d.hostname, d.serial)]
-        lines.append(f"| {_md(d.site)} | {_md(d.hostname)} | {_md(d.serial)} | {w.window_days} | "
-                     f"{_md(pack.carry_out or 'via its On-Prem server')} | "
-                     f"{_md(pack.carry_in or 'via its On-Prem server')} |")
-    if servers:
-        lines += ["", "## SSM On-Prem manual synchronisation", "",
-                  "| server | carry out | carry in |", "|---|---|---|"]
-        lines += [f"| {_md(s)} | {_md(o)} | {_md(i)} |" for s, o, i in servers]
-        lines += ["", "Export each local account's synchronisation file (SSM On-Prem: "
-                  "Synchronization, manual), save it under the 'carry out' name; upload it to "
-                  "CSSM and save the response under the 'carry in' name."]
-    lines += ["", "Per-device commands: `commands/<site>/<hostname>.txt`; every device and file "
-              "in `devices.csv`.", ""]
-    return "\n".join(lines)
-
-
-def _md(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+        devices.append({"site": d.site, "hostname": d.hostname, "serial": d.serial,
+                        "window_days": windows[(d.site, d.hostname, d.serial)].window_days,
+                        "carry_out": pack.carry_out, "carry_in": pack.carry_in})
+    return render_template(TRIP_TEMPLATE, estate=planned.estate.name, c=schedule, t=trip,
+                           devices=devices, servers=servers)
 
 
 def _custody_md(trip: Trip, files_out: int, files_in: int) -> str:
-    rows = [("out", f"{trip.crossing} enclave", "CSSM workstation", files_out),
+    """custody.md, from templates/cycle-custody.md.j2: a form per leg to sign by hand."""
+    legs = [("out", f"{trip.crossing} enclave", "CSSM workstation", files_out),
             ("in", "CSSM workstation", f"{trip.crossing} enclave", files_in)]
-    lines = [f"# Chain of custody: trip {trip.id}", "",
-             "Print, fill in by hand and sign at each hand-over. The manifest SHA-256 is the "
-             "value `planner cycle seal` printed for that leg; the receiver checks it with "
-             "`planner cycle verify DIR --expect DIGEST` before using any file.", ""]
-    for leg, src, dst, count in rows:
-        lines += [f"## Leg {leg}: {src} -> {dst}", "",
-                  "| field | value |", "|---|---|",
-                  f"| files (count; listed in manifest.json under expected.{leg}) | {count} |",
-                  "| manifest SHA-256 | |", "| media id / serial | |",
-                  "| carried by (name, role) | |", "| handed over at (UTC) | |",
-                  "| received by (name, role) | |", "| signature, carrier | |",
-                  "| signature, receiver | |", ""]
-    return "\n".join(lines)
+    return render_template(CUSTODY_TEMPLATE, t=trip, legs=legs)
 
 
 def bundle_files(planned: PlannedEstate, schedule: CycleSchedule, trip: Trip

@@ -1,4 +1,5 @@
-"""The schedule and the ledger as rows, Markdown, JSON-ready data and an iCalendar file."""
+"""The schedule and the ledger as rows, JSON-ready data and an iCalendar file, and the schedule as
+Markdown through its template."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ from typing import Any
 from planner.cycle.ledger import Ledger, LedgerRow, ReservationChange
 from planner.cycle.schedule import CycleSchedule, Trip
 from planner.ics import Event, calendar, uid
+from planner.reports.render import render_template
 
+SCHEDULE_TEMPLATE = "cycle-schedule.md.j2"
 TRIP_HEADER = ("trip", "crossing", "collect", "ack_import", "latest_allowed", "slack_days",
                "sites", "servers", "devices", "hours")
 LEDGER_HEADER = ("site", "hostname", "serial", "standing", "last_report", "last_ack",
@@ -62,26 +65,8 @@ def schedule_doc(schedule: CycleSchedule, estate: str) -> dict[str, Any]:
 
 
 def schedule_md(schedule: CycleSchedule, estate: str) -> str:
-    lines = [f"# Offline cycle: {estate}", "",
-             f"Round trips from {_d(schedule.start)} to {_d(schedule.end)}: {len(schedule.trips)} "
-             f"trip(s), {schedule.hours:g} h of labour. Every device's ACK is imported at least "
-             f"{schedule.margin_days} days before its window closes; a round trip takes "
-             f"{schedule.turnaround_days} day(s) from collecting the reports to importing the "
-             f"ACKs; air-gapped SSM On-Prem servers synchronise at least every "
-             f"{schedule.server_cadence_days} days.", "",
-             "| trip | crossing | collect | ACKs imported | latest allowed | sites | devices | "
-             "hours |", "|---|---|---|---|---|---|---|---|"]
-    for t in schedule.trips:
-        lines.append(f"| {t.id} | {t.crossing} | {_d(t.collect)} | {_d(t.ack_import)} | "
-                     f"{_d(t.latest_allowed)} | {', '.join(t.sites) or '-'} | {len(t.devices)} "
-                     f"| {t.hours:g} |")
-    if schedule.notes:
-        lines += ["", "## Notes", ""] + [f"- {n}" for n in schedule.notes]
-    if schedule.exempt:
-        lines += ["", f"## Devices in a carried mode with no round trip ({len(schedule.exempt)})",
-                  "", "| site | hostname | why |", "|---|---|---|"]
-        lines += [f"| {s} | {h} | {w} |" for s, h, w in schedule.exempt]
-    return "\n".join(lines) + "\n"
+    """schedule.md, from templates/cycle-schedule.md.j2."""
+    return render_template(SCHEDULE_TEMPLATE, estate=estate, c=schedule)
 
 
 def schedule_ics(schedule: CycleSchedule, estate: str) -> str:
