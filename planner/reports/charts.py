@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from planner.graph import boundary_free_components, build_graph
 from planner.model import Estate, InternetAccess, Mode
 from planner.modes import mode_colour
+from planner.money import money, money_compact
 from planner.plan import Plan
 from planner.reports.context import StrategyRow
 
@@ -29,13 +30,6 @@ def _esc(text: object) -> str:
 def _n(value: float) -> str:
     """A coordinate: rounded so float noise never changes the bytes."""
     return f"{round(value, 1):g}"
-
-
-def short_money(value: float) -> str:
-    for limit, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
-        if abs(value) >= limit:
-            return f"{value / limit:,.1f}{suffix}"
-    return f"{value:,.0f}"
 
 
 def _clip(text: str, limit: int) -> str:
@@ -87,13 +81,13 @@ def cost_chart(rows: Sequence[StrategyRow], parts: Sequence[str], currency: str)
             colour = PART_COLOURS[shown.index(piece.name) % len(PART_COLOURS)]
             out.append(f'<rect x="{_n(x)}" y="{_n(y + 5)}" width="{_n(w)}" height="20" '
                        f'fill="{colour}" data-part="{_esc(piece.name)}">'
-                       f"<title>{_esc(row.strategy)}: {_esc(piece.name)} {_esc(currency)} "
-                       f"{piece.value:,.2f}</title></rect>")
+                       f"<title>{_esc(row.strategy)}: {_esc(piece.name)} "
+                       f"{_esc(money(piece.value, currency))}</title></rect>")
             x += w
-        out.append(f'<text x="{_n(x + 6)}" y="{_n(y + 19)}"{weight}>{_esc(currency)} '
-                   f"{short_money(controllable(row))}"
+        out.append(f'<text x="{_n(x + 6)}" y="{_n(y + 19)}"{weight}>'
+                   f"{_esc(money_compact(controllable(row), currency))}"
                    f'<tspan fill="#666" font-weight="normal"> + purchases '
-                   f"{short_money(purchases)}</tspan></text>")
+                   f"{money_compact(purchases)}</tspan></text>")
     for j, part in enumerate(shown):
         lx = label_w + (j % 4) * 150
         ly = legend_y + (j // 4) * 22

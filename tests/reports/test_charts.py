@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from planner.reports.charts import cost_chart, short_money, site_map
+from planner.money import money_compact
+from planner.reports.charts import cost_chart, site_map
 from planner.reports.context import CostPart, StrategyRow
 from tests.reports.conftest import SCRIPT, Built
 
@@ -64,10 +65,11 @@ def test_cost_bars_are_proportional_and_escaped() -> None:
     assert SCRIPT not in svg and "&lt;script&gt;" in svg
 
 
-def test_short_money() -> None:
-    assert short_money(999) == "999"
-    assert short_money(368417.58) == "368.4k"
-    assert short_money(2_500_000) == "2.5M"
+def test_money_compact() -> None:
+    assert money_compact(999) == "999"
+    assert money_compact(368417.58) == "368.4k"
+    assert money_compact(2_500_000, "USD") == "USD 2.5M"
+    assert money_compact(-0.4) == "0"
 
 
 def test_site_map_draws_every_site_boundary_and_server(hostile: Built) -> None:
