@@ -53,7 +53,8 @@ def _proxy(value: str | None) -> tuple[str, str]:
 @click.option("--date", "date_text", metavar="YYYY-MM-DD",
               help="Date stamped in the runbooks (default: SOURCE_DATE_EPOCH, else none).")
 @click.option("--templates", type=click.Path(path_type=Path, file_okay=False),
-              help="Folder with your own runbook.html.j2 (the built-in one otherwise).")
+              help="Folder with your own runbook.md.j2, runbook.html.j2 or runbook-index.md.j2 "
+                   "(the built-in ones otherwise).")
 @click.option("--no-html", is_flag=True, help="Skip the HTML runbooks (Markdown stays).")
 @redact_option
 @solver_options

@@ -15,7 +15,6 @@ import os
 import re
 import types
 from enum import StrEnum
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -119,13 +118,6 @@ def environment(user_dir: Path | None = None) -> Environment:
     name; built-in and user templates see exactly the same, documented context."""
     if user_dir is not None and not user_dir.is_dir():
         raise UsageError(f"--templates {user_dir}: not a folder")
-    return _environment(user_dir)
-
-
-@cache
-def _environment(user_dir: Path | None) -> Environment:
-    """One Environment per templates folder, so a template is compiled once per process
-    however many documents (a runbook per site) it renders."""
     loaders = []
     if user_dir is not None:
         loaders.append(FileSystemLoader(str(user_dir)))
@@ -141,7 +133,12 @@ def _environment(user_dir: Path | None) -> Environment:
 def render_template(name: str, *, user_dir: Path | None = None, **context: Any) -> str:
     """Render one template by name with `context`; a template error becomes a UsageError naming
     the template (and its line). Every document the planner writes comes through here."""
-    env = environment(user_dir)
+    return render_in(environment(user_dir), name, **context)
+
+
+def render_in(env: Environment, name: str, **context: Any) -> str:
+    """`render_template` in an Environment the caller keeps, so a template rendered once per
+    site is compiled once per run."""
     try:
         text = env.get_template(name).render(**context)
     except TemplateError as exc:

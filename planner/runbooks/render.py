@@ -14,7 +14,7 @@ from pathlib import Path
 from planner.encode import one_line
 from planner.model import Estate
 from planner.output import MANIFEST
-from planner.reports.render import render_template
+from planner.reports.render import environment, render_in
 from planner.runbooks.ansible import ansible_project
 from planner.runbooks.carry import Trip, carry_csv
 from planner.runbooks.change import step_body
@@ -98,6 +98,7 @@ def render_files(estate: Estate, runbooks: list[DeviceRunbook],
     project = ansible_project(runbooks, generated, {s.id: s.name for s in estate.sites})
     files.update({f"ansible/{path}": text for path, text in project.items()})
     index_rows: list[dict[str, object]] = []
+    env = environment(templates)
     site_ids = sorted(set(by_site) | set(trips))
     folders = site_folders(site_ids)
     for site_id in site_ids:
@@ -105,9 +106,9 @@ def render_files(estate: Estate, runbooks: list[DeviceRunbook],
         stem = folders[site_id]
         site_trips = trips.get(site_id, ())
         context = site_context(estate, site_id, rbs, site_trips, generated)
-        files[f"{stem}/runbook.md"] = render_template(MARKDOWN, user_dir=templates, s=context)
+        files[f"{stem}/runbook.md"] = render_in(env, MARKDOWN, s=context)
         if html:
-            files[f"{stem}/runbook.html"] = render_template(HTML, user_dir=templates, s=context)
+            files[f"{stem}/runbook.html"] = render_in(env, HTML, s=context)
         seen = Counter(rb.hostname for rb in rbs)
         keys = [rb.hostname if seen[rb.hostname] == 1 else f"{rb.hostname}_{rb.serial}"
                 for rb in rbs]
@@ -123,6 +124,6 @@ def render_files(estate: Estate, runbooks: list[DeviceRunbook],
                            "trips": len(site_trips),
                            "pending": sum(len(rb.unconfirmed) for rb in rbs),
                            "path": f"{stem}/runbook.md"})
-    files["README.md"] = render_template(INDEX, user_dir=templates, x=index_context(
-        estate, runbooks, index_rows, source, generated))
+    files["README.md"] = render_in(env, INDEX, x=index_context(estate, runbooks, index_rows,
+                                                               source, generated))
     return files

@@ -153,11 +153,16 @@ def test_user_template_and_no_html(plan_json: Path, tmp_path: Path) -> None:
     mine = tmp_path / "tpl"
     mine.mkdir()
     (mine / "runbook.html.j2").write_text("<p>OURS {{ s.site_id }}</p>\n", encoding="utf-8")
+    (mine / "runbook.md.j2").write_text("# OURS {{ s.site_name|md }}\n", encoding="utf-8")
+    (mine / "runbook-index.md.j2").write_text("{{ x.sites|length }} sites", encoding="utf-8")
     out = tmp_path / "a"
     code, _, err = run("runbook", str(SMALL), "--plan", str(plan_json), "-o", str(out),
                        "--templates", str(mine))
     assert code == 0, err
     assert (out / "VAULT" / "runbook.html").read_text(encoding="utf-8") == "<p>OURS VAULT</p>\n"
+    assert (out / "VAULT" / "runbook.md").read_text(encoding="utf-8").startswith("# OURS ")
+    sites = len([p for p in out.iterdir() if (p / "runbook.md").is_file()])
+    assert (out / "README.md").read_text(encoding="utf-8") == f"{sites} sites\n"
     code, _, _ = run("runbook", str(SMALL), "--plan", str(plan_json), "-o",
                      str(tmp_path / "b"), "--no-html")
     assert code == 0 and not list((tmp_path / "b").rglob("*.html"))
@@ -166,7 +171,9 @@ def test_user_template_and_no_html(plan_json: Path, tmp_path: Path) -> None:
 def test_broken_user_template_exits_2(plan_json: Path, tmp_path: Path) -> None:
     mine = tmp_path / "tpl"
     mine.mkdir()
-    (mine / "runbook.html.j2").write_text("{{ s.nothing_here }}", encoding="utf-8")
-    code, _, err = run("runbook", str(SMALL), "--plan", str(plan_json), "-o",
-                       str(tmp_path / "x"), "--templates", str(mine))
-    assert code == 2 and "runbook.html.j2" in err and not (tmp_path / "x").exists()
+    for name in ("runbook.html.j2", "runbook.md.j2", "runbook-index.md.j2"):
+        (mine / name).write_text("{{ s.nothing_here }}", encoding="utf-8")
+        code, _, err = run("runbook", str(SMALL), "--plan", str(plan_json), "-o",
+                           str(tmp_path / "x"), "--templates", str(mine))
+        assert code == 2 and name in err and not (tmp_path / "x").exists(), name
+        (mine / name).unlink()
