@@ -85,7 +85,9 @@ def headline(brief: RenewalBrief) -> tuple[tuple[str, str], ...]:
 
 
 @dataclass(frozen=True, slots=True)
-class ActionView:
+class ActionRow:
+    """One hygiene action as the brief and the renewal report show it."""
+
     rank: int
     id: str
     title: str
@@ -100,7 +102,9 @@ class ActionView:
 
 
 @dataclass(frozen=True, slots=True)
-class LineView:
+class PositionLineRow:
+    """One priced line: opening and position, and what moves it."""
+
     id: str
     basis: str
     units: int
@@ -139,14 +143,14 @@ class BriefDocument:
     high_churn: bool
     churn_reasons: tuple[str, ...]
     headline: tuple[tuple[str, str], ...]
-    top: tuple[ActionView, ...]
-    actions: tuple[ActionView, ...]
+    top: tuple[ActionRow, ...]
+    actions: tuple[ActionRow, ...]
     excluded: tuple[Excluded, ...]
     consistency: tuple[str, ...]
     totals: tuple[KindTotal, ...]
     findings: tuple[Finding, ...]
     by_priority: tuple[tuple[Priority, tuple[Finding, ...]], ...]
-    lines: tuple[LineView, ...]
+    lines: tuple[PositionLineRow, ...]
     rate: float  # labour per hour, as the actions price it
     consumption: tuple[tuple[str, tuple[UseView, ...]], ...]
     steps: tuple[PlanStep, ...]
@@ -158,19 +162,21 @@ def _use(consumed: int, entitled: int) -> str:
     return f"{consumed / entitled:.0%}" if entitled else ("n/a" if not consumed else "over")
 
 
-def _action_views(actions: Iterable[Action]) -> tuple[ActionView, ...]:
-    return tuple(ActionView(
+def ranked_actions(actions: Iterable[Action]) -> tuple[ActionRow, ...]:
+    """`actions` in their order (money per hour), ranked from 1."""
+    return tuple(ActionRow(
         rank=rank, id=a.id, title=a.title, saving=a.saving, hours=a.hours, labour=a.labour,
         per_hour=None if a.hours <= 0 else a.per_hour, due=a.due.isoformat(),
         overdue=a.overdue, step=a.step, lines=", ".join(m.line for m in a.moves))
         for rank, a in enumerate(actions, 1))
 
 
-def _line_views(p: Position) -> tuple[LineView, ...]:
+def position_lines(p: Position) -> tuple[PositionLineRow, ...]:
+    """Every line of the opening beside what is left of it after the actions."""
     out = []
     for ln in p.lines:
         units, moved = p.moved(ln.id)
-        out.append(LineView(ln.id, ln.basis, ln.units, ln.units - units, ln.unit_price,
+        out.append(PositionLineRow(ln.id, ln.basis, ln.units, ln.units - units, ln.unit_price,
                             ln.price_source, ln.money, ln.money - moved, _moved_by(p, ln),
                             ", ".join(ln.entitlement_rows)))
     return tuple(out)
@@ -187,11 +193,11 @@ def document(brief: RenewalBrief) -> BriefDocument:
         since=brief.since.isoformat() if brief.since else "n/a (no snapshots)",
         cadence=str(plan.cadence), high_churn=plan.high_churn,
         churn_reasons=plan.churn_reasons, headline=headline(brief),
-        top=_action_views(p.top(brief.top_actions)), actions=_action_views(p.actions),
+        top=ranked_actions(p.top(brief.top_actions)), actions=ranked_actions(p.actions),
         excluded=p.excluded, consistency=brief.consistency, totals=brief.totals,
         findings=brief.findings,
         by_priority=tuple((pr, hits) for pr in Priority if (hits := brief.by_priority(pr))),
-        lines=_line_views(p), rate=p.actions[0].rate if p.actions else 0.0,
+        lines=position_lines(p), rate=p.actions[0].rate if p.actions else 0.0,
         consumption=tuple((tag, tuple(
             UseView(s.taken.isoformat(), s.entitled, s.consumed, _use(s.consumed, s.entitled),
                     s.source) for s in brief.series if s.tag == tag))

@@ -18,6 +18,7 @@ from planner.money import money
 from planner.problems import UsageError
 from planner.renewal.brief import ChartPoint, RenewalBrief
 from planner.renewal.findings import Finding
+from planner.renewal.render import ActionRow, PositionLineRow, position_lines, ranked_actions
 from planner.reports.context import Chart, ReportMeta, Reproducibility
 from planner.reports.reproducibility import reproducibility
 
@@ -34,35 +35,6 @@ class FindingRow:
     evidence: tuple[str, ...]  # "Devices (12): a, b, ...", "Licences: ...", ...
     notes: tuple[str, ...]
     lines: tuple[str, ...] = ()  # the position lines the finding moves
-
-
-@dataclass(frozen=True, slots=True)
-class ActionRow:
-    rank: int
-    id: str
-    title: str
-    saving: float
-    hours: float
-    labour: float
-    per_hour: float | None  # None when the action takes no hours
-    due: str
-    step: str
-    overdue: bool
-    lines: str  # the lines it moves, comma-joined
-
-
-@dataclass(frozen=True, slots=True)
-class PositionLineRow:
-    id: str
-    basis: str
-    units: int
-    position_units: int
-    unit_price: float
-    price_source: str
-    opening: float
-    position: float
-    moved_by: str
-    rows: str  # entitlement rows, `file:line`, comma-joined
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,27 +214,6 @@ def _evidence(f: Finding) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _actions(brief: RenewalBrief) -> tuple[ActionRow, ...]:
-    return tuple(ActionRow(
-        rank=i, id=a.id, title=a.title, saving=a.saving, hours=a.hours, labour=a.labour,
-        per_hour=None if a.hours <= 0 else a.per_hour, due=a.due.isoformat(), step=a.step,
-        overdue=a.overdue, lines=", ".join(m.line for m in a.moves))
-        for i, a in enumerate(brief.position.actions, 1))
-
-
-def _lines(brief: RenewalBrief) -> tuple[PositionLineRow, ...]:
-    p = brief.position
-    out = []
-    for ln in p.lines:
-        units, money = p.moved(ln.id)
-        out.append(PositionLineRow(ln.id, ln.basis, ln.units, ln.units - units, ln.unit_price,
-                                   ln.price_source, ln.money, ln.money - money,
-                                   "; ".join(x for x in (", ".join(p.movers(ln.id)),
-                                                         p.stays(ln)) if x),
-                                   ", ".join(ln.entitlement_rows)))
-    return tuple(out)
-
-
 def from_brief(estate: Estate, brief: RenewalBrief, *, date_source: str,
                command: str) -> RenewalReport:
     plan = brief.plan
@@ -290,7 +241,7 @@ def from_brief(estate: Estate, brief: RenewalBrief, *, date_source: str,
         ("difference", f"{money(pos.headroom, cur)} ({pos.headroom_share:.1%} of the opening)"),
         ("actions that earn it", str(sum(1 for a in pos.actions if a.saving > 0))),
     )
-    actions = _actions(brief)
+    actions = ranked_actions(pos.actions)
     top = {a.id for a in pos.top(brief.top_actions)}
     steps = tuple(StepRow(s.id, s.due.isoformat(), s.title, s.detail, s.overdue)
                   for s in plan.steps)
@@ -304,7 +255,7 @@ def from_brief(estate: Estate, brief: RenewalBrief, *, date_source: str,
     return RenewalReport(
         meta=meta, summary=summary, position=position,
         top_actions=tuple(a for a in actions if a.id in top), actions=actions,
-        lines=_lines(brief), consistency=brief.consistency,
+        lines=position_lines(pos), consistency=brief.consistency,
         totals=tuple((str(t.kind), t.findings, t.money) for t in brief.totals),
         findings=findings, steps=steps,
         chart=Chart("consumption-chart", "Consumption against entitlement",
