@@ -25,6 +25,7 @@ from planner.model import (
     Mode,
 )
 from planner.modes import load_modes, reservation_modes, server_modes
+from planner.money import money
 from planner.plan import DeviceClass, Plan, SolveStatus
 from planner.reporting import LicenceClass, licence_class, load_reporting
 from planner.reports.charts import site_map
@@ -574,7 +575,7 @@ def build_compliance(plan: Plan, *, when: date | None, date_source: str,
     summary = (
         ("strategy", plan.strategy.value), ("status", plan.status.value),
         ("solver", plan.solver), ("proven gap", f"{plan.gap:.3%}"),
-        ("total cost over the horizon", f"{cur} {plan.costs.total:,.2f}"),
+        ("total cost over the horizon", money(plan.costs.total, cur)),
         ("sites by mode", _count_text(Counter(", ".join(m.value for m in s.modes)
                                               for s in plan.sites), 8)),
         ("SSM On-Prem servers", ", ".join(f"{p.site} ({p.mode.value}, {p.servers})"

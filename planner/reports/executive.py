@@ -14,6 +14,7 @@ from datetime import date
 from planner.catalogue import estate_catalogue
 from planner.model import Mode
 from planner.modes import load_modes
+from planner.money import money
 from planner.plan import Plan
 from planner.reports.charts import COMMON_PART
 from planner.reports.compliance import clocks, flows, risks
@@ -102,11 +103,11 @@ def build_executive(best: Plan, rows: Sequence[StrategyRow], when: date | None,
     rivals = sorted((r for r in table if r.feasible and r is not chosen and r.delta >= 0.005),
                     key=lambda r: (r.delta, r.strategy))
     same = [r.strategy for r in table if r.feasible and r is not chosen and r.delta < 0.005]
-    verdict = (f"The recommended mix controls {cur} {chosen.controllable:,.2f} of spend over "
+    verdict = (f"The recommended mix controls {money(chosen.controllable, cur)} of spend over "
                f"{years} years")
     if rivals:
         verdict += (f"; the nearest alternative, {rivals[0].strategy}, costs "
-                    f"{cur} {rivals[0].delta:,.2f} more")
+                    f"{money(rivals[0].delta, cur)} more")
     else:
         verdict += "; no strategy that differs from it can be priced for this estate"
     verdict += "." + (f" {', '.join(same)} price{'s' if len(same) == 1 else ''} the same as the "
