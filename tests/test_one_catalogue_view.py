@@ -11,16 +11,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1] / "planner"
 HOME = "planner/catalogue.py"
 
-# Copies in files being rewritten on another branch as this test landed (the streaming plan
-# writer, issue 16): replaced there. Each entry must still be a copy, so the list only shrinks.
-KNOWN = {
-    ("planner/writers/plan_files.py", "plan.estate.catalogue or load_catalogue()"),
-    ("planner/writers/plan_files.py",
-     "estate.catalogue if estate.catalogue is not None else load_catalogue()"),
-    ("planner/runbooks/planned.py", "estate.catalogue or load_catalogue()"),
-}
-
-
 def _is_load_catalogue(node: ast.AST) -> bool:
     return (isinstance(node, ast.Call) and not node.args
             and isinstance(node.func, ast.Name) and node.func.id == "load_catalogue")
@@ -56,14 +46,9 @@ def _all_copies() -> set[tuple[str, str]]:
 
 
 def test_the_catalogue_view_is_written_once() -> None:
-    new = sorted(_all_copies() - KNOWN)
-    assert not new, "use planner.catalogue.estate_catalogue(estate[, given]) instead of:\n" + \
-        "\n".join(f"{file}: {text}" for file, text in new)
-
-
-def test_known_copies_are_still_copies() -> None:
-    gone = sorted(KNOWN - _all_copies())
-    assert not gone, f"replaced, remove from KNOWN: {gone}"
+    found = sorted(_all_copies())
+    assert not found, "use planner.catalogue.estate_catalogue(estate[, given]) instead of:\n" \
+        + "\n".join(f"{file}: {text}" for file, text in found)
 
 
 def test_a_copy_is_seen() -> None:

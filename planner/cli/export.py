@@ -145,10 +145,10 @@ def cyclonedx_cmd(plan_file: Path, estate: Path, date_text: str | None, output: 
     and device), last renewal and expiration from the entitlements. docs/exports.md says
     which field comes from where. Prints one row per device.
     """
+    from planner.catalogue import estate_catalogue
     from planner.exports import export_devices
     from planner.exports.cyclonedx import licence_bom
     from planner.fileio import write_atomic
-    from planner.runbooks.planned import catalogue_of
 
     planned, when = _planned(estate, plan_file, date_text)
     scrub: Callable[[str], str] = str
@@ -162,7 +162,7 @@ def cyclonedx_cmd(plan_file: Path, estate: Path, date_text: str | None, output: 
     versions = {f"device:{p.device.serial or p.device.hostname}": p.device.version
                 for p in planned.devices}
     write_atomic(output, scrub(licence_bom(devices, planned.estate,
-                                           catalogue_of(planned.estate), versions, when)))
+                                           estate_catalogue(planned.estate), versions, when)))
     emit(render_rows(("hostname", "site", "mode", "licences", "expiration"),
                      [(d.hostname, d.site, d.mode, len(d.licences),
                        d.expiration.isoformat() if d.expiration else "") for d in devices], fmt))

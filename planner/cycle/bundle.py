@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
+from planner.catalogue import estate_catalogue
 from planner.cycle.manifest import (
     MANIFEST,
     Leg,
@@ -20,7 +21,7 @@ from planner.model import Mode
 from planner.output import OutputError, write_file, write_folder
 from planner.reports.render import render_template
 from planner.runbooks.catalogue import load_command_catalogue
-from planner.runbooks.planned import PlannedEstate, catalogue_of
+from planner.runbooks.planned import PlannedEstate
 from planner.runbooks.steps import round_trip_steps
 from planner.runbooks.types import PlannedDevice, RunbookSettings, Step
 
@@ -63,7 +64,7 @@ def _safe(part: str) -> str:
 
 def device_packs(planned: PlannedEstate, trip: Trip) -> list[DevicePack]:
     estate = planned.estate
-    catalogue = catalogue_of(estate)
+    catalogue = estate_catalogue(estate)
     commands = load_command_catalogue()
     settings = RunbookSettings()
     wanted = {(d.site, d.hostname, d.serial) for d in trip.devices}

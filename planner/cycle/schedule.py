@@ -27,12 +27,12 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from planner.cadence import onprem_manual_syncs
-from planner.catalogue import Catalogue
+from planner.catalogue import Catalogue, estate_catalogue
 from planner.model import CostAssumptions, Device, Estate, Mode
 from planner.modes import carried_modes, load_modes
 from planner.optimise.classes import slup_state
 from planner.reporting import ReportingCatalogue, ReportingPolicy, licence_class
-from planner.runbooks.planned import PlannedEstate, catalogue_of
+from planner.runbooks.planned import PlannedEstate
 
 CARRIED_MODES = carried_modes()  # the catalogue's carries_media modes
 HORIZON_DAYS = 365  # "the next year"
@@ -149,7 +149,7 @@ def device_windows(planned: PlannedEstate, start: date, reporting: ReportingCata
     `deadlines` and `policies` (by serial) come from the ledger where a capture shows them.
     """
     estate = planned.estate
-    catalogue = catalogue_of(estate)
+    catalogue = estate_catalogue(estate)
     default = reporting.default
     out: list[DeviceWindow] = []
     exempt: list[tuple[str, str, str]] = []

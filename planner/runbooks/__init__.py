@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
+from planner.catalogue import estate_catalogue
 from planner.encode import UnsafeValue, one_line
 from planner.problems import InputError, error
 from planner.runbooks.carry import Trip, site_trips
 from planner.runbooks.catalogue import load_command_catalogue
-from planner.runbooks.planned import PlannedEstate, catalogue_of
+from planner.runbooks.planned import PlannedEstate
 from planner.runbooks.render import render_files
 from planner.runbooks.steps import device_runbook
 from planner.runbooks.types import DeviceRunbook, RunbookSettings
@@ -25,7 +26,7 @@ def build_runbooks(planned: PlannedEstate, settings: RunbookSettings | None = No
                    ) -> tuple[list[DeviceRunbook], Mapping[str, tuple[Trip, ...]]]:
     """Every device's runbook (sorted by site, hostname, serial) and each site's carry trips."""
     chosen = settings or RunbookSettings()
-    catalogue = catalogue_of(planned.estate)
+    catalogue = estate_catalogue(planned.estate)
     commands = load_command_catalogue()
     runbooks = []
     for p in planned.devices:

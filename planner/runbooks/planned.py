@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from planner.catalogue import Catalogue, load_catalogue
+from planner.catalogue import estate_catalogue
 from planner.eligibility import mode_exclusions
 from planner.encode import one_line
 from planner.graph import analyse_reach
@@ -27,10 +27,6 @@ class PlannedEstate:
     devices: tuple[PlannedDevice, ...]  # sorted by site, hostname, serial
     manual_servers: tuple[tuple[str, tuple[str, ...]], ...]  # air-gapped On-Prem: site, VAs
     source: str  # "solved" or the plan.json path
-
-
-def catalogue_of(estate: Estate) -> Catalogue:
-    return estate.catalogue or load_catalogue()
 
 
 def from_plan(plan: Plan) -> PlannedEstate:
@@ -134,7 +130,7 @@ def from_plan_file(estate: Estate, path: Path) -> PlannedEstate:
     name = saved.path
     decided = saved.decisions
     same_inputs(saved, estate)
-    classes = build_classes(estate, catalogue_of(estate))
+    classes = build_classes(estate, estate_catalogue(estate))
     missing = [c.id for c in classes.classes if c.id not in decided]
     if missing:
         shown = "; ".join(missing[:5]) + (f" (and {len(missing) - 5} more)" if len(missing) > 5

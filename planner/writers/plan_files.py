@@ -16,7 +16,7 @@ from datetime import date
 from operator import attrgetter
 from pathlib import Path
 
-from planner.catalogue import load_catalogue
+from planner.catalogue import estate_catalogue
 from planner.clock import stamp_date
 from planner.collector import bulk_objects
 from planner.encode import finite
@@ -139,7 +139,7 @@ def plan_obligations(plan: Plan, assignments: list[Assignment] | None = None,
                      ) -> tuple[list[SlacEntry], list[ReturnEntry]]:
     """What the plan obliges per device besides its mode: a SLAC for an enforced or
     export-controlled licence, and the return of a reservation the device leaves."""
-    catalogue = plan.estate.catalogue or load_catalogue()
+    catalogue = estate_catalogue(plan.estate)
     slacs: list[SlacEntry] = []
     returns: list[ReturnEntry] = []
     for device, _cls, decision in (assignments or device_assignments(plan)):
@@ -227,7 +227,7 @@ def purchase_rows(plan: Plan) -> list[tuple[str, ...]]:
     """One row per purchase with its arithmetic: total = quantity x unit_price x years, where
     years is the horizon for a term licence and 1 for a perpetual one (bought once)."""
     estate = plan.estate
-    catalogue = estate.catalogue if estate.catalogue is not None else load_catalogue()
+    catalogue = estate_catalogue(estate)
     horizon = estate.costs.horizon_years
     platforms = _purchase_platforms(plan)
     rows: list[tuple[str, ...]] = []

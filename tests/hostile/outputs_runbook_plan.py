@@ -34,15 +34,15 @@ def _write(tmp_path: Path, doc: dict[str, object]) -> Path:
 
 def _excluded_pairs(estate_path: Path, doc: dict[str, object]) -> list[tuple[int, Mode, str]]:
     """(class index, a mode the rules exclude for it, its site) for every class."""
+    from planner.catalogue import estate_catalogue
     from planner.eligibility import mode_exclusions
     from planner.graph import analyse_reach
     from planner.model import LicensingState
     from planner.modes import load_modes
     from planner.optimise.classes import build_classes
-    from planner.runbooks.planned import catalogue_of
 
     estate = load_estate(estate_path).estate
-    classes = build_classes(estate, catalogue_of(estate))
+    classes = build_classes(estate, estate_catalogue(estate))
     by_id = {c.id: c for c in classes.classes}
     reach, specs = analyse_reach(estate), load_modes()
     sites = {s.id: s for s in estate.sites}
