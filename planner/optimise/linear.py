@@ -9,6 +9,8 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
+import numpy as np
+
 INF = math.inf
 
 
@@ -68,25 +70,47 @@ class LinearModel:
         """The model split into its declared blocks: (sub-model, its columns in this model).
 
         Blocks that share no row are independent: solving them apart proves the same optimum
-        (objective and bound add up) with far smaller branch-and-bound trees."""
+        (objective and bound add up) with far smaller branch-and-bound trees. A row belongs to
+        the block of its first column (a row never spans blocks); empty rows to none. The
+        split is done on arrays: the rows are already merged and sorted, and renumbering the
+        columns of a block keeps their order, so each sub-model holds the same rows entry for
+        entry."""
         ids = sorted(set(self.block))
         if len(ids) <= 1:
             return [(self, list(range(len(self.col_names))))]
+        block = np.asarray(self.block, dtype=np.int64)
+        index = np.asarray(self.index, dtype=np.int64)
+        value = np.asarray(self.value, dtype=np.float64)
+        starts = np.asarray(self.starts, dtype=np.int64)
+        lengths = np.diff(starts)
+        row_block = np.full(len(self.row_names), -1, dtype=np.int64)
+        filled = lengths > 0
+        row_block[filled] = block[index[starts[:-1][filled]]]
+        entry_block = np.repeat(row_block, lengths)
         out = []
         for bid in ids:
-            cols = [j for j, b in enumerate(self.block) if b == bid]
-            local = {j: k for k, j in enumerate(cols)}
+            cols = np.flatnonzero(block == bid)
+            local = np.full(len(self.col_names), -1, dtype=np.int64)
+            local[cols] = np.arange(len(cols), dtype=np.int64)
+            rows = np.flatnonzero(row_block == bid).tolist()
+            entries = entry_block == bid
             sub = LinearModel()
-            for j in cols:
-                sub.var(self.col_names[j], lb=self.lb[j], ub=self.ub[j],
-                        integer=self.integer[j], cost=self.cost[j], whole=self.whole[j])
-            for i, name in enumerate(self.row_names):
-                s, e = self.starts[i], self.starts[i + 1]
-                if s == e or self.block[self.index[s]] != bid:
-                    continue
-                terms = [(local[self.index[k]], self.value[k]) for k in range(s, e)]
-                sub.row(name, terms, lo=self.row_lo[i], hi=self.row_hi[i], cut=self.cut[i])
-            out.append((sub, cols))
+            picked = cols.tolist()
+            sub.col_names = [self.col_names[j] for j in picked]
+            sub.lb = [self.lb[j] for j in picked]
+            sub.ub = [self.ub[j] for j in picked]
+            sub.cost = [self.cost[j] for j in picked]
+            sub.integer = [self.integer[j] for j in picked]
+            sub.whole = [self.whole[j] for j in picked]
+            sub.block = [0] * len(picked)
+            sub.row_names = [self.row_names[i] for i in rows]
+            sub.row_lo = [self.row_lo[i] for i in rows]
+            sub.row_hi = [self.row_hi[i] for i in rows]
+            sub.cut = [self.cut[i] for i in rows]
+            sub.index = local[index[entries]].tolist()
+            sub.value = value[entries].tolist()
+            sub.starts = [0, *np.cumsum(lengths[rows]).tolist()]
+            out.append((sub, picked))
         return out
 
     def fixed_without_cuts(self, values: list[float]) -> LinearModel:
@@ -120,18 +144,31 @@ class LinearModel:
         return math.fsum(c * v for c, v in zip(self.cost, values, strict=True))
 
     def violations(self, values: list[float], tol: float = 1e-6) -> list[str]:
-        """Rows and bounds the values break (used by tests and as a guard after solving)."""
+        """Rows and bounds the values break (used by tests and as a guard after solving).
+        Checked on arrays; only the rows and columns found wanting are named."""
+        x = np.asarray(values, dtype=np.float64)
+        lb = np.asarray(self.lb, dtype=np.float64)
+        ub = np.asarray(self.ub, dtype=np.float64)
+        whole = np.asarray(self.integer, dtype=bool) | np.asarray(self.whole, dtype=bool)
+        out_of_bounds = (x < lb - tol) | (x > ub + tol)
+        fractional = whole & (np.abs(x - np.round(x)) > 1e-5)
         bad = []
-        for j, v in enumerate(values):
-            if v < self.lb[j] - tol or v > self.ub[j] + tol:
-                bad.append(f"bound {self.col_names[j]}={v}")
-            if (self.integer[j] or self.whole[j]) and abs(v - round(v)) > 1e-5:
-                bad.append(f"integrality {self.col_names[j]}={v}")
-        for i, name in enumerate(self.row_names):
-            s, e = self.starts[i], self.starts[i + 1]
-            act = math.fsum(self.value[k] * values[self.index[k]] for k in range(s, e))
-            scale = max(1.0, abs(self.row_lo[i]) if self.row_lo[i] > -INF else 1.0,
-                        abs(self.row_hi[i]) if self.row_hi[i] < INF else 1.0)
-            if act < self.row_lo[i] - tol * scale or act > self.row_hi[i] + tol * scale:
-                bad.append(f"row {name}={act}")
+        for j in np.flatnonzero(out_of_bounds | fractional).tolist():
+            if out_of_bounds[j]:
+                bad.append(f"bound {self.col_names[j]}={values[j]}")
+            if fractional[j]:
+                bad.append(f"integrality {self.col_names[j]}={values[j]}")
+        if not self.row_names:
+            return bad
+        lengths = np.diff(np.asarray(self.starts, dtype=np.int64)).astype(np.int64)
+        rows = np.repeat(np.arange(len(self.row_names), dtype=np.int64), lengths)
+        index = np.asarray(self.index, dtype=np.int64)
+        terms = np.asarray(self.value, dtype=np.float64) * x[index]
+        act = np.bincount(rows, weights=terms, minlength=len(self.row_names))
+        lo = np.asarray(self.row_lo, dtype=np.float64)
+        hi = np.asarray(self.row_hi, dtype=np.float64)
+        scale = np.maximum(1.0, np.maximum(np.where(np.isfinite(lo), np.abs(lo), 1.0),
+                                           np.where(np.isfinite(hi), np.abs(hi), 1.0)))
+        for i in np.flatnonzero((act < lo - tol * scale) | (act > hi + tol * scale)).tolist():
+            bad.append(f"row {self.row_names[i]}={act[i]}")
         return bad

@@ -218,8 +218,11 @@ def pin(unit: Unit, mode: Mode) -> Unit:
     why = f"strategy pins site {unit.site} to {mode.value}"
     excluded = {m: unit.excluded.get(m, ()) + ((why,) if m in unit.modes and m is not mode
                                               else ()) for m in MODES}
-    return replace(unit, modes=(mode,), cost={mode: unit.cost[mode]},
-                   excluded={m: r for m, r in excluded.items() if r})
+    # Built directly, not through dataclasses.replace: a million-device estate pins hundreds
+    # of thousands of units per strategy.
+    return Unit(id=unit.id, site=unit.site, class_ids=unit.class_ids, devices=unit.devices,
+                members=unit.members, vas=unit.vas, modes=(mode,), cost={mode: unit.cost[mode]},
+                excluded={m: r for m, r in excluded.items() if r})
 
 
 def pure_reasons(blocked: list[Unit], mode: Mode) -> dict[str, tuple[str, ...]]:
