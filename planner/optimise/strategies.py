@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
+from typing import Any
 
 from planner.collector import bulk_objects
 from planner.model import Estate, Mode
@@ -27,6 +28,7 @@ from planner.optimise.data import (
     server_groups,
     site_charges,
 )
+from planner.optimise.forked import can_fork, cores, forked_map
 from planner.optimise.pipeline import no_plan, solve_units
 from planner.plan import Detail, Plan, Pricing, SolveStatus, Strategy
 from planner.solving import SolveOptions
@@ -168,48 +170,123 @@ class Comparison:
 
 def compare_strategies(estate: Estate, options: SolveOptions | None = None, *,
                        where_allowed: bool = True, detail: Detail = Detail.FULL,
-                       optimal_detail: Detail | None = None) -> Comparison:
+                       optimal_detail: Detail | None = None,
+                       workers: int | None = None) -> Comparison:
     """Solve every strategy in COMPARED with the same options; infeasible ones say why, and
     (with `where_allowed`) are also priced where their mode is eligible.
 
     `detail` says how much of each single-mode plan to map back, `optimal_detail` (default:
     the same) the optimal mix's: a command that shows only totals skips the per-class and
     per-device extraction. The optimal mix is solved too (NoPlanError when no plan is
-    possible)."""
+    possible). `workers` > 1 solves the single-mode strategies in that many forked processes
+    beside the optimal mix (None: see `parallel_workers`); the answer is the same."""
     options = options or SolveOptions()
     with bulk_objects():  # as plan_estate: many small objects, no cycles
-        return _compare(estate, options, where_allowed, detail, optimal_detail or detail)
+        return _compare(estate, options, where_allowed, detail, optimal_detail or detail,
+                        workers)
+
+
+# Below this many decision units a strategy solves in a fraction of a second: forking and
+# sending the answers back would cost about what running them side by side saves.
+PARALLEL_UNITS = 20_000
+
+
+def parallel_workers(units: int, options: SolveOptions, detail: Detail) -> int:
+    """How many worker processes solve the single-mode strategies (1: none, all in-process).
+
+    One per core, only when each core is free for it (a one-thread solve), the model is large
+    enough to gain, and the children map back no per-device detail (a FULL plan reads the
+    columnar device table, whose library threads must not be forked under)."""
+    if (options.threads > 1 or detail is Detail.FULL or units < PARALLEL_UNITS
+            or not can_fork()):
+        return 1
+    return min(cores(), len(COMPARED) - 1)
 
 
 def _compare(estate: Estate, options: SolveOptions, where_allowed: bool, detail: Detail,
-             optimal_detail: Detail) -> Comparison:
+             optimal_detail: Detail, workers: int | None) -> Comparison:
     specs = load_modes()
     base = build_data(estate, modes=specs, prune=False)
     if base.infeasible:
         raise no_plan(Strategy.OPTIMAL, base.infeasible)
-    results: list[StrategyResult] = []
-    for strategy in COMPARED:
-        mode = strategy.forced_mode
-        if mode is None:
-            plan, _ = solve_units(derive(base, list(base.units), specs), strategy, options,
-                                  detail=optimal_detail)
-            results.append(StrategyResult(strategy, plan))
-            continue
-        pinned = [pin(u, mode) if mode in u.modes else u for u in base.units]
-        blocked = [u for u in base.units if mode not in u.modes]
-        if not blocked:
-            plan, _ = solve_units(derive(base, pinned, specs), strategy, options, detail=detail)
-            results.append(StrategyResult(strategy, plan,
-                                          where_allowed=WhereAllowed(strategy, mode, plan)))
-            continue
-        reasons = tuple(sorted(pure_reasons(blocked, mode).items()))
+    singles = COMPARED[1:]
+
+    def optimal() -> StrategyResult:
+        plan, _ = solve_units(derive(base, list(base.units), specs), Strategy.OPTIMAL, options,
+                              detail=optimal_detail)
+        return StrategyResult(Strategy.OPTIMAL, plan)
+
+    def single(index: int) -> StrategyResult:
+        return _single(base, specs, singles[index], options, where_allowed, detail)
+
+    if workers is None:
+        workers = parallel_workers(len(base.units), options, detail)
+    if workers <= 1:
+        return Comparison((optimal(), *(single(i) for i in range(len(singles)))))
+    sent, best = forked_map(lambda i: _Sent.of(single(i)), len(singles), workers, optimal)
+    return Comparison((best, *(answer.result(base) for answer in sent)))
+
+
+def _single(base: ModelData, specs: Mapping[Mode, ModeSpec], strategy: Strategy,
+            options: SolveOptions, where_allowed: bool, detail: Detail) -> StrategyResult:
+    """One single-mode strategy: pure when every unit may take its mode, else the sites that
+    break it and (with `where_allowed`) its where-allowed plan."""
+    mode = strategy.forced_mode
+    assert mode is not None
+    pinned = [pin(u, mode) if mode in u.modes else u for u in base.units]
+    blocked = [u for u in base.units if mode not in u.modes]
+    if not blocked:
+        plan, _ = solve_units(derive(base, pinned, specs), strategy, options, detail=detail)
+        return StrategyResult(strategy, plan, where_allowed=WhereAllowed(strategy, mode, plan))
+    reasons = tuple(sorted(pure_reasons(blocked, mode).items()))
+    answer = None
+    if where_allowed:
+        plan, modes = solve_units(derive(base, pinned, specs), strategy, options, detail=detail)
+        answer = WhereAllowed(strategy, mode, plan, fallbacks(blocked, mode, modes))
+    return StrategyResult(strategy, None, reasons, answer)
+
+
+# What every plan of a comparison shares with the parent's data: never sent back by a worker.
+_SHARED = frozenset({"estate", "classes", "assumptions"})
+
+
+def _lean(plan: Plan) -> dict[str, Any]:
+    return {f.name: getattr(plan, f.name) for f in fields(Plan) if f.name not in _SHARED}
+
+
+def _dress(lean: dict[str, Any], base: ModelData) -> Plan:
+    return Plan(estate=base.estate, classes=base.classes.classes, assumptions=base.assumptions,
+                **lean)
+
+
+@dataclass(frozen=True, slots=True)
+class _Sent:
+    """A worker's StrategyResult without what the parent already holds (the estate, the
+    classes, the assumptions): what crosses the pipe."""
+
+    strategy: Strategy
+    plan: dict[str, Any] | None
+    infeasible: tuple[tuple[str, tuple[str, ...]], ...]
+    # (mode, its plan or None when it is the pure plan, fallbacks)
+    where_allowed: tuple[Mode, dict[str, Any] | None, tuple[Fallback, ...]] | None
+
+    @classmethod
+    def of(cls, result: StrategyResult) -> _Sent:
+        wa = result.where_allowed
+        return cls(result.strategy, _lean(result.plan) if result.plan else None,
+                   result.infeasible,
+                   None if wa is None else
+                   (wa.mode, None if wa.plan is result.plan else _lean(wa.plan), wa.fallbacks))
+
+    def result(self, base: ModelData) -> StrategyResult:
+        plan = _dress(self.plan, base) if self.plan is not None else None
         answer = None
-        if where_allowed:
-            plan, modes = solve_units(derive(base, pinned, specs), strategy, options,
-                                      detail=detail)
-            answer = WhereAllowed(strategy, mode, plan, fallbacks(blocked, mode, modes))
-        results.append(StrategyResult(strategy, None, reasons, answer))
-    return Comparison(tuple(results))
+        if self.where_allowed is not None:
+            mode, lean, falls = self.where_allowed
+            priced = plan if lean is None else _dress(lean, base)
+            assert priced is not None
+            answer = WhereAllowed(self.strategy, mode, priced, falls)
+        return StrategyResult(self.strategy, plan, self.infeasible, answer)
 
 
 def pin(unit: Unit, mode: Mode) -> Unit:
