@@ -70,3 +70,20 @@ def test_unkept_values_are_freed() -> None:
     del marker, holder
     gc.collect()
     assert ref() is None
+
+
+def test_every_command_runs_with_the_collector_paused() -> None:
+    """The one place for the CLI: PlannerCommand, which every command is an instance of."""
+    from click.testing import CliRunner
+
+    from planner.cli import PlannerCommand, main
+
+    gc.enable()
+    seen: list[bool] = []
+    probe = PlannerCommand("probe", callback=lambda: seen.append(gc.isenabled()))
+    result = CliRunner().invoke(probe, [])
+    assert result.exit_code == 0, result.output
+    assert seen == [False] and gc.isenabled()
+    ctx = main.make_context("planner", ["plan", "x", "-o", "y"])
+    assert all(isinstance(main.get_command(ctx, name), PlannerCommand)
+               for name in ("plan", "compare", "explain", "report", "runbook"))

@@ -23,6 +23,7 @@ import click
 
 from planner import __version__, progress
 from planner.cli.options import verbosity, verbosity_options
+from planner.collector import bulk_objects
 from planner.output import describe
 from planner.problems import ExitCode, InputError, PlannerError, problems_document
 
@@ -78,8 +79,10 @@ class PlannerCommand(click.Command):
         # Stage progress (planner.progress): on a terminal for long runs, always under -v.
         level = verbosity()
         stream = sys.stderr
-        with progress.reporting(stream, live=level >= 0 and stream.isatty(),
-                                timings=level >= 1):
+        # The cyclic collector is paused for the whole command, here for every command
+        # (planner.collector): what is alive at the end is frozen, not walked at exit.
+        with bulk_objects(keep=True), progress.reporting(
+                stream, live=level >= 0 and stream.isatty(), timings=level >= 1):
             return super().invoke(ctx)
 
 

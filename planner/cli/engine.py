@@ -22,7 +22,6 @@ from planner.cli.options import (
     table_output,
     wide_requested,
 )
-from planner.collector import bulk_objects
 from planner.fileio import write_atomic, write_files_atomic
 from planner.graph import GRAPH_FORMATS, export_graph
 from planner.model import DataElement
@@ -151,9 +150,7 @@ def plan_cmd(estate: Path, outdir: Path, solve: SolveOptions, strict: bool, fmt:
     progress.mark("solve", f"{plan.status.value}, gap {plan.gap:.4%} ({plan.solver})",
                   plan.solve_seconds)
     if redactor is not None:
-        with bulk_objects():
-            written = write_files_atomic(outdir,
-                                         redactor.scrub_files(render_plan_files(plan, when)))
+        written = write_files_atomic(outdir, redactor.scrub_files(render_plan_files(plan, when)))
     else:
         written = write_plan_files(plan, outdir, when)
     progress.mark("write", progress.plural(len(written), "file"))
