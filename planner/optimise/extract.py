@@ -207,9 +207,10 @@ class Solution:
         classes = {c.id: c for c in data.classes.classes}
         out = []
         for u in reserved_units:
-            for cid in sorted(data.units[u].class_ids):
+            ids = sorted(data.units[u].class_ids)
+            for cid, devices in zip(ids, data.classes.devices_of(ids), strict=True):
                 cls = classes[cid]
-                for dev in data.classes.devices[cid]:
+                for dev in devices:
                     got: dict[str, int] = defaultdict(int)
                     for use in cls.licences:
                         key = (cls.virtual_account, use.tag)

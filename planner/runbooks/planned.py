@@ -140,11 +140,11 @@ def from_plan_file(estate: Estate, path: Path) -> PlannedEstate:
                                 expected="a plan.json made from this estate by 'planner plan'")])
     recheck(estate, classes, decided, name)
     rows: list[PlannedDevice] = []
-    for klass in classes.classes:
+    ids = [klass.id for klass in classes.classes]
+    for klass, devices in zip(classes.classes, classes.devices_of(ids), strict=True):
         mode, server = decided[klass.id]
-        members = classes.devices[klass.id]
-        reserved = saved.reserved(klass.id, members)
-        for device in members:
+        reserved = saved.reserved(klass.id, devices)
+        for device in devices:
             rows.append(PlannedDevice(device, mode, server,
                                       reserved.get((device.hostname, device.serial), ())))
     rows.sort(key=lambda p: (p.device.site, p.device.hostname, p.device.serial))
