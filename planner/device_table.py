@@ -11,7 +11,8 @@ keeps working unchanged.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+import os
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar, overload
 
@@ -22,6 +23,15 @@ import pyarrow as pa
 from planner.model import Device, LicenceUse, LicensingState, Origin, StackMember
 from planner.readers._build import fast_constructor
 
+# jemalloc hands freed column memory back to the system soon after a stage ends; pyarrow's
+# default (mimalloc) keeps it, so the stages after reading would stack on top of the reader's
+# peak (validate at 1M devices: 596 against 685 MiB peak). A user's own choice is left alone.
+if "ARROW_DEFAULT_MEMORY_POOL" not in os.environ:
+    try:
+        pa.set_memory_pool(pa.jemalloc_memory_pool())
+    except NotImplementedError:  # a pyarrow built without jemalloc (Windows wheels)
+        pass
+
 T = TypeVar("T")
 Codes = npt.NDArray[np.int32]
 NO_FILE = -1  # file code of a device without an origin
@@ -29,6 +39,7 @@ NO_LINE = 0  # line of an origin without one (lines are 1-based)
 _CHUNK = 1 << 16  # rows materialised at a time when iterating
 _make_device = fast_constructor(Device)
 _make_origin = fast_constructor(Origin)
+_make_member = fast_constructor(StackMember)
 
 
 def _object_array(values: Sequence[Any]) -> npt.NDArray[np.object_]:
@@ -101,19 +112,141 @@ class Coded(Generic[T]):
 
 
 def _strings(values: Sequence[str] | Any) -> Any:
-    """A pyarrow string column (large_string: no 2 GiB offset limit at any estate size)."""
-    if isinstance(values, pa.Array | pa.ChunkedArray):
-        arr = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
-        return arr.cast(pa.large_string())
-    return pa.array(values, type=pa.large_string())
+    """A pyarrow string column as one array (large_string only past 2 GiB of text)."""
+    if isinstance(values, pa.ChunkedArray):
+        if values.num_chunks == 1:
+            return values.chunk(0)
+        try:
+            return values.combine_chunks()
+        except pa.ArrowInvalid:  # offsets past 2 GiB
+            return values.cast(pa.large_string()).combine_chunks()
+    if isinstance(values, pa.Array):
+        return values
+    try:
+        return pa.array(values, type=pa.string())
+    except (pa.ArrowInvalid, OverflowError):
+        return pa.array(values, type=pa.large_string())
+
+
+def _large(strings: Any) -> Any:
+    """A string column as large_string, so columns of either offset width compare and join."""
+    return strings.cast(pa.large_string())
+
+
+def _spans(starts: npt.NDArray[np.int64], lengths: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """The indices start..start+length of every span, one after another."""
+    total = int(lengths.sum())
+    if not total:
+        return np.zeros(0, dtype=np.int64)
+    ends = np.cumsum(lengths)
+    out = np.ones(total, dtype=np.int64)
+    out[0] = starts[0]
+    nonempty = lengths > 0
+    heads = (ends - lengths)[nonempty][1:]
+    prev_end = (starts + lengths - 1)[nonempty][:-1]
+    out[heads] = starts[nonempty][1:] - prev_end
+    return np.cumsum(out)
+
+
+@dataclass(frozen=True, slots=True)
+class Members:
+    """Stack/HA members, sparse and columnar: only the rows that have any.
+
+    Table row `rows[i]` has the members at entries `offsets[i]:offsets[i + 1]` of `pid` and
+    `serial` (in the order the source listed them).
+    """
+
+    rows: npt.NDArray[np.int64]  # ascending
+    offsets: npt.NDArray[np.int64]
+    pid: Coded[str]
+    serial: Any  # pyarrow string array, one per member
+
+    @classmethod
+    def empty(cls) -> Members:
+        return cls(np.zeros(0, np.int64), np.zeros(1, np.int64), Coded((), np.zeros(0, np.int32)),
+                   _strings(()))
+
+    @classmethod
+    def of_entries(cls, entry_rows: npt.NDArray[np.int64], pids: Coded[str],
+                   serials: Any) -> Members:
+        """From one row number per member (any order; a row's members keep their order)."""
+        order = np.argsort(entry_rows, kind="stable")
+        entry_rows = entry_rows[order]
+        rows, counts = np.unique(entry_rows, return_counts=True)
+        offsets = np.zeros(len(rows) + 1, dtype=np.int64)
+        np.cumsum(counts, out=offsets[1:])
+        return cls(rows.astype(np.int64), offsets, pids.take(order),
+                   serials.take(pa.array(order, type=pa.int64())))
+
+    @classmethod
+    def of_tuples(cls, items: Iterable[tuple[int, tuple[StackMember, ...]]]) -> Members:
+        rows: list[int] = []
+        pids: list[str] = []
+        serials: list[str] = []
+        for row, members in items:
+            for m in members:
+                rows.append(row)
+                pids.append(m.pid)
+                serials.append(m.serial)
+        return cls.of_entries(np.array(rows, dtype=np.int64), Coded.encode(pids),
+                              _strings(serials))
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def lengths(self) -> npt.NDArray[np.int64]:
+        return np.diff(self.offsets)
+
+    def entry_rows(self) -> npt.NDArray[np.int64]:
+        """The table row of every member entry."""
+        return np.repeat(self.rows, self.lengths())
+
+    def tuples(self, start: int = 0, stop: int | None = None) -> dict[int, tuple[StackMember, ...]]:
+        """Row -> members, for the rows in start..stop that have any."""
+        a = int(np.searchsorted(self.rows, start))
+        b = len(self.rows) if stop is None else int(np.searchsorted(self.rows, stop))
+        if a == b:
+            return {}
+        lo, hi = int(self.offsets[a]), int(self.offsets[b])
+        made = list(map(_make_member, self.pid.decoded(lo, hi),
+                        self.serial.slice(lo, hi - lo).to_pylist()))
+        bounds = (self.offsets[a:b + 1] - lo).tolist()
+        return {row: tuple(made[bounds[i]:bounds[i + 1]])
+                for i, row in enumerate(self.rows[a:b].tolist())}
+
+    def take(self, rows: npt.NDArray[np.integer[Any]]) -> Members:
+        """The members of table rows `rows`, renumbered to their positions in `rows`."""
+        if not len(self.rows) or not len(rows):
+            return Members.empty()
+        rows = np.asarray(rows, dtype=np.int64)
+        at = np.minimum(np.searchsorted(self.rows, rows), len(self.rows) - 1)
+        has = self.rows[at] == rows
+        new_rows = np.flatnonzero(has).astype(np.int64)
+        at = at[has]
+        starts, lengths = self.offsets[at], self.offsets[at + 1] - self.offsets[at]
+        entries = _spans(starts, lengths)
+        offsets = np.zeros(len(new_rows) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=offsets[1:])
+        return Members(new_rows, offsets, self.pid.take(entries),
+                       self.serial.take(pa.array(entries, type=pa.int64())))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Members):
+            return NotImplemented
+        return bool(np.array_equal(self.rows, other.rows)
+                    and np.array_equal(self.offsets, other.offsets)
+                    and self.pid.decoded() == other.pid.decoded()
+                    and _large(self.serial).equals(_large(other.serial)))
+
+    __hash__ = None  # type: ignore[assignment]
 
 
 @dataclass(frozen=True, slots=True, eq=False)
 class DeviceTable(Sequence[Device]):
     """The devices of an estate as columns; a `Sequence[Device]` built on demand."""
 
-    hostname: Any  # pyarrow large_string array
-    serial: Any  # pyarrow large_string array
+    hostname: Any  # pyarrow string array
+    serial: Any  # pyarrow string array
     pid: Coded[str]
     site: Coded[str]
     virtual_account: Coded[str]
@@ -121,8 +254,7 @@ class DeviceTable(Sequence[Device]):
     state: Coded[LicensingState]
     licences: Coded[tuple[LicenceUse, ...]]
     smart_account: Coded[str]
-    # Row -> stack/HA members, for the rows that have any.
-    members: Mapping[int, tuple[StackMember, ...]] = field(default_factory=dict)
+    members: Members = field(default_factory=Members.empty)  # sparse: rows that have any
     files: tuple[str, ...] = ()  # the origins' files, indexed by `file`
     file: Codes = field(default_factory=lambda: np.zeros(0, np.int32))  # NO_FILE: no origin
     line: Codes = field(default_factory=lambda: np.zeros(0, np.int32))  # NO_LINE: no line
@@ -158,7 +290,7 @@ class DeviceTable(Sequence[Device]):
             state=Coded.encode(d.state for d in rows),
             licences=Coded.encode(d.licences for d in rows),
             smart_account=Coded.encode(d.smart_account for d in rows),
-            members={i: d.members for i, d in enumerate(rows) if d.members},
+            members=Members.of_tuples((i, d.members) for i, d in enumerate(rows) if d.members),
             files=tuple(files), file=file_codes, line=lines)
 
     @classmethod
@@ -172,8 +304,6 @@ class DeviceTable(Sequence[Device]):
 
     def take(self, rows: npt.NDArray[np.intp]) -> DeviceTable:
         """The rows `rows` (ascending row numbers), as a table of their own."""
-        new_of_old = {int(old): new for new, old in enumerate(rows.tolist())
-                      if int(old) in self.members}
         indices = pa.array(rows, type=pa.int64())
         return DeviceTable(
             hostname=self.hostname.take(indices), serial=self.serial.take(indices),
@@ -181,7 +311,7 @@ class DeviceTable(Sequence[Device]):
             virtual_account=self.virtual_account.take(rows), version=self.version.take(rows),
             state=self.state.take(rows), licences=self.licences.take(rows),
             smart_account=self.smart_account.take(rows),
-            members={new: self.members[old] for old, new in new_of_old.items()},
+            members=self.members.take(rows),
             files=self.files, file=self.file[rows], line=self.line[rows])
 
     def rows(self, rows: npt.NDArray[np.integer[Any]]) -> list[Device]:
@@ -264,13 +394,9 @@ class DeviceTable(Sequence[Device]):
             yield from self._rows(start, min(start + _CHUNK, n))
 
     def _rows(self, start: int, stop: int) -> Iterator[Device]:
-        members = self.members
-        if members:
-            get = members.get
-            member_cells: Iterable[tuple[StackMember, ...]] = [
-                get(row, ()) for row in range(start, stop)]
-        else:
-            member_cells = [()] * (stop - start)
+        member_cells: list[tuple[StackMember, ...]] = [()] * (stop - start)
+        for row, members in self.members.tuples(start, stop).items():
+            member_cells[row - start] = members
         return map(_make_device, self.hostnames(start, stop), self.pid.decoded(start, stop),
                    self.serials(start, stop), self.site.decoded(start, stop),
                    self.virtual_account.decoded(start, stop), self.version.decoded(start, stop),
@@ -293,11 +419,12 @@ class DeviceTable(Sequence[Device]):
             return False
         if isinstance(other, DeviceTable):
             return bool(
-                self.hostname.equals(other.hostname) and self.serial.equals(other.serial)
+                _large(self.hostname).equals(_large(other.hostname))
+                and _large(self.serial).equals(_large(other.serial))
                 and all(getattr(self, name).decoded() == getattr(other, name).decoded()
                         for name in ("pid", "site", "virtual_account", "version", "state",
                                      "licences", "smart_account"))
-                and dict(self.members) == dict(other.members))
+                and self.members == other.members)
         return all(a == b for a, b in zip(self, other, strict=True))
 
     def __hash__(self) -> int:
@@ -334,14 +461,25 @@ def concat(tables: Sequence[DeviceTable]) -> DeviceTable:
             values.extend(column.values)
         return Coded.remapped(values, np.concatenate(codes).astype(np.int32))
 
-    members: dict[int, tuple[StackMember, ...]] = {}
+    entry_rows, member_pids, member_serials = [], [], []
     offset = 0
     for table in tables:
-        members.update((row + offset, m) for row, m in table.members.items())
+        entry_rows.append(table.members.entry_rows() + offset)
+        member_pids.append(table.members.pid)
+        member_serials.append(table.members.serial)
         offset += len(table)
+    pid_values: list[str] = []
+    pid_codes = []
+    for coded in member_pids:
+        pid_codes.append(coded.codes + len(pid_values))
+        pid_values.extend(coded.values)
+    members = Members.of_entries(
+        np.concatenate(entry_rows).astype(np.int64),
+        Coded.remapped(pid_values, np.concatenate(pid_codes).astype(np.int32)),
+        _strings(pa.chunked_array([_large(m) for m in member_serials])))
     return DeviceTable(
-        hostname=_strings(pa.chunked_array([t.hostname for t in tables])),
-        serial=_strings(pa.chunked_array([t.serial for t in tables])),
+        hostname=_strings(pa.chunked_array([_large(t.hostname) for t in tables])),
+        serial=_strings(pa.chunked_array([_large(t.serial) for t in tables])),
         pid=joined("pid"), site=joined("site"), virtual_account=joined("virtual_account"),
         version=joined("version"), state=joined("state"), licences=joined("licences"),
         smart_account=joined("smart_account"), members=members, files=tuple(files),

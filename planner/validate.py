@@ -245,33 +245,35 @@ def _control_characters(table: DeviceTable, estate: Estate) -> list[Problem]:
     return out
 
 
+def _upper(serials: Any) -> Any:
+    # pyarrow upper-cases ASCII exactly as str.upper does; anything else goes through Python
+    # (str.upper turns `ß` into `SS`, which a per-character mapping would not).
+    if pc.all(pc.string_is_ascii(serials)).as_py() is not False:
+        return pc.utf8_upper(serials)
+    return pa.array([s.upper() for s in serials.to_pylist()], type=pa.large_string())
+
+
 def _serials_clean(table: DeviceTable) -> bool:
     """True when no serial repeats (ignoring case) among devices and stack members, except a
     stack listing its own serial as member 1; False sends the exact pass looking."""
-    # pyarrow upper-cases ASCII exactly as str.upper does; anything else goes through Python
-    # (str.upper turns `ß` into `SS`, which a per-character mapping would not).
-    ascii_only = pc.all(pc.string_is_ascii(table.serial)).as_py() is not False
-    keys = pc.utf8_upper(table.serial) if ascii_only else pa.array(
-        [s.upper() for s in table.serials()], type=pa.large_string())
+    keys = _upper(table.serial)
     if pc.count_distinct(keys).as_py() != len(keys):
         return False
-    members = list(table.members.items())
-    member_keys = [m.serial.upper() for _row, ms in members for m in ms]
-    listed = set(member_keys)
-    if len(listed) != len(member_keys):
-        return False
-    if not listed:
+    members = table.members
+    if not len(members):
         return True
-    own = set(keys.to_pylist())
-    overlap = len(own & listed)
+    listed = _upper(members.serial)
+    if pc.count_distinct(listed).as_py() != len(listed):
+        return False
+    overlap = pc.sum(pc.is_in(listed, value_set=keys)).as_py() or 0
     if not overlap:
         return True
     # No serial repeats among devices or among members: a repeat can only be a member that is
     # also a device. A stack usually lists its own serial as member 1, which is allowed; any
     # other overlap is a duplicate, found by the exact pass.
-    owners = table.serial.take(pa.array([row for row, _ms in members], type=pa.int64()))
-    own_first = sum(ms[0].serial.upper() == serial.upper()
-                    for (_row, ms), serial in zip(members, owners.to_pylist(), strict=True))
+    firsts = listed.take(pa.array(members.offsets[:-1], type=pa.int64()))
+    owners = keys.take(pa.array(members.rows, type=pa.int64()))
+    own_first = pc.sum(pc.equal(firsts, owners)).as_py() or 0
     return bool(overlap == own_first)
 
 

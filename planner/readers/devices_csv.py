@@ -25,9 +25,9 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from planner.catalogue import Catalogue
-from planner.device_table import Coded, DeviceTable, strings
+from planner.device_table import Coded, DeviceTable, Members, strings
 from planner.domains import MAX_COUNT
-from planner.fileio import read_source
+from planner.fileio import decode_bytes, read_input
 from planner.model import LicenceUse, LicensingState, StackMember
 from planner.problems import Problem, error
 from planner.readers import ReadContext, ReadResult, SourceKind
@@ -65,7 +65,12 @@ class DevicesCsvReader:
     def read(self, path: Path, display: str, ctx: ReadContext) -> ReadResult:
         result = ReadResult(devices=DeviceTable.empty())
         problems = result.problems
-        text, result.sha256 = read_source(path, display)
+        source = read_input(path, display)  # one open, hashed as read, size-capped
+        result.sha256 = source.sha256
+        text = decode_bytes(source.data, display)
+        # Plain ASCII bytes are the text itself: pyarrow reads them without another copy.
+        data = source.data if source.data.isascii() and "\r" not in text else None
+        del source
         if "\r" in text:
             text = text.replace("\r\n", "\n")
         end = text.find("\n")
@@ -80,16 +85,24 @@ class DevicesCsvReader:
         if missing:
             problems.extend(missing)
             return result
-        body = "" if end < 0 else text[end + 1:]
-        del text
-        if not body:  # any line after the header, even a blank one, counts as a row
+        if end < 0 or end + 1 == len(text):
+            # Any line after the header, even a blank one, counts as a row.
             problems.append(error(display, "file has a header but no devices", line=1,
                                   expected="at least one device row"))
             return result
-        split = _split_arrow(body, cols, len(header))
-        if split is None:  # quotes, blank lines or a ragged row: split record by record
-            split = _split_rows(body, cols, len(header), display, problems)
-        del body
+        split = None
+        # Quotes, carriage returns and blank lines would make a record's line differ from its
+        # position (or its cells from a split on commas): such files take the precise path.
+        if '"' not in text and "\r" not in text and "\n\n" not in text:
+            buffer = data if data is not None else text.encode("utf-8")
+            del text, data  # one copy of the file in memory while pyarrow splits it
+            split = _split_arrow(buffer, cols, len(header))
+            if split is None:  # a ragged row: split record by record, to say where
+                text = buffer.decode("utf-8")
+            del buffer
+        if split is None:
+            split = _split_rows(text, cols, len(header), display, problems)
+            del text
         result.devices = _checked(split, display, ctx.catalogue, problems)
         return result
 
@@ -103,20 +116,18 @@ class _Split:
     rows: int
 
 
-def _split_arrow(body: str, cols: dict[str, int], width: int) -> _Split | None:
-    """The fast path: pyarrow splits a file without quotes, carriage returns or blank lines.
-
-    Those three are what would make a record's line differ from its position (or its cells
-    differ from a split on commas); any of them, or a row with the wrong number of cells,
-    returns None and the file is split by `_split_rows`, which reports exactly where.
-    """
-    if '"' in body or "\r" in body or "\n\n" in body or body.startswith("\n"):
-        return None
+def _split_arrow(data: bytes, cols: dict[str, int], width: int) -> _Split | None:
+    """The fast path: pyarrow splits a file (UTF-8, header first) that has no quotes, carriage
+    returns or blank lines; a row with the wrong number of cells returns None, and the file is
+    split by `_split_rows`, which reports exactly where."""
     names = [f"c{i}" for i in range(width)]
     try:
         table = pa_csv.read_csv(
-            pa.py_buffer(body.encode("utf-8")),
-            read_options=pa_csv.ReadOptions(column_names=names, block_size=1 << 24),
+            pa.py_buffer(data),
+            # One block: every column comes back as one array, not chunks to be copied
+            # together (at a million rows the copy would add a third to the peak).
+            read_options=pa_csv.ReadOptions(column_names=names, skip_rows=1,
+                                            block_size=min(max(len(data), 1 << 20), 2**31 - 1)),
             parse_options=pa_csv.ParseOptions(quote_char=False, ignore_empty_lines=False),
             convert_options=pa_csv.ConvertOptions(
                 column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False,
@@ -128,16 +139,17 @@ def _split_arrow(body: str, cols: dict[str, int], width: int) -> _Split | None:
     return _Split(cells, np.arange(2, rows + 2, dtype=np.int32), rows)
 
 
-def _split_rows(body: str, cols: dict[str, int], width: int, display: str,
+def _split_rows(text: str, cols: dict[str, int], width: int, display: str,
                 problems: list[Problem]) -> _Split:
     """The precise path: records by csv rules (quoted commas and newlines), ragged rows named."""
     picked: dict[str, list[str]] = {name: [] for name in cols}
     where = list(cols.items())
-    lines = body.split("\n")
-    del body
+    lines = text.split("\n")
+    del text
     if lines and not lines[-1]:
         lines.pop()
-    numbered = enumerate(lines, 2)  # the header is line 1
+    numbered = enumerate(lines, 1)
+    next(numbered, None)  # the header, line 1
     kept: list[int] = []
     for line, text_line in numbered:
         if '"' in text_line:
@@ -213,20 +225,10 @@ def _checked(split: _Split, display: str, catalogue: Catalogue,
             report(np.flatnonzero(raw_lic.codes == code), "licences", message, expected)
     licences = Coded.remapped([uses for uses, _wrong in parsed], raw_lic.codes)
 
-    members: dict[int, tuple[StackMember, ...]] = {}
+    members = Members.empty()
     raw_members = cells.get("members")
     if raw_members is not None:
-        shared: dict[str, str] = {}
-        present = np.flatnonzero(pc.greater(pc.binary_length(raw_members), 0)
-                                 .to_numpy(zero_copy_only=False))
-        cells_present = raw_members.take(pa.array(present)).to_pylist()
-        for row, cell in zip(present.tolist(), cells_present, strict=True):
-            got, member_problems = _members(cell, shared, display, int(lines[row]))
-            if member_problems:
-                bad[row] = True
-                problems.extend(member_problems)
-            elif got:
-                members[row] = got
+        members = _member_columns(raw_members, lines, bad, display, problems)
 
     table = DeviceTable(
         hostname=hostname, serial=serial, pid=pid, site=site,
@@ -274,6 +276,51 @@ def _stripped(raw: Any) -> Any:
 def _state(raw: str) -> LicensingState | None:
     key = raw.strip().lower()
     return _STATES.get(key) if key else LicensingState.UNKNOWN
+
+
+# _CLEAN_MEMBERS for pyarrow's RE2, on ASCII cells: Python's `\s` there is these characters.
+_PART = r"[^:;\t\n\x0b\x0c\r\x1c-\x1f ]+"
+_CLEAN_MEMBERS_RE2 = f"^{_PART}:{_PART}(?:;{_PART}:{_PART})*$"
+
+
+def _member_columns(raw: Any, lines: npt.NDArray[np.int32], bad: npt.NDArray[np.bool_],
+                    display: str, problems: list[Problem]) -> Members:
+    """Every members cell as member columns: clean `PID:SERIAL;PID:SERIAL` cells are split by
+    pyarrow, any other cell is parsed (and reported, marking its row bad) one by one."""
+    present = pc.greater(pc.binary_length(raw), 0)
+    clean = pc.and_(pc.and_(present, pc.string_is_ascii(raw)),
+                    pc.match_substring_regex(raw, _CLEAN_MEMBERS_RE2))
+    clean_rows = np.flatnonzero(clean.to_numpy(zero_copy_only=False))
+    other_rows = np.flatnonzero(pc.and_(present, pc.invert(clean))
+                                .to_numpy(zero_copy_only=False))
+    parts = pc.split_pattern(raw.take(pa.array(clean_rows, type=pa.int64())), ";")
+    lengths = pc.list_value_length(parts).to_numpy(zero_copy_only=False).astype(np.int64)
+    pairs = pc.split_pattern(pc.list_flatten(parts), ":", max_splits=1)
+    entry_rows = [np.repeat(clean_rows.astype(np.int64), lengths)]
+    pids: list[Any] = [pc.list_element(pairs, 0)]
+    serials: list[Any] = [pc.list_element(pairs, 1)]
+    shared: dict[str, str] = {}
+    other_entries: list[int] = []
+    other_pids: list[str] = []
+    other_serials: list[str] = []
+    for row, cell in zip(other_rows.tolist(), raw.take(pa.array(other_rows, type=pa.int64()))
+                         .to_pylist(), strict=True):
+        got, member_problems = _members(cell, shared, display, int(lines[row]))
+        if member_problems:
+            bad[row] = True
+            problems.extend(member_problems)
+            continue
+        for member in got:
+            other_entries.append(row)
+            other_pids.append(member.pid)
+            other_serials.append(member.serial)
+    entry_rows.append(np.array(other_entries, dtype=np.int64))
+    pids.append(pa.array(other_pids, type=pa.string()))
+    serials.append(pa.array(other_serials, type=pa.string()))
+    all_pids = _encoded(pa.chunked_array([p.cast(pa.string()) for p in pids]).combine_chunks(),
+                        0)
+    return Members.of_entries(np.concatenate(entry_rows), all_pids,
+                              strings(pa.chunked_array([x.cast(pa.string()) for x in serials])))
 
 
 def _members(cell: str, shared: dict[str, str], display: str,
