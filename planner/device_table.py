@@ -11,6 +11,7 @@ keeps working unchanged.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -27,10 +28,8 @@ from planner.readers._build import fast_constructor
 # default (mimalloc) keeps it, so the stages after reading would stack on top of the reader's
 # peak (validate at 1M devices: 596 against 685 MiB peak). A user's own choice is left alone.
 if "ARROW_DEFAULT_MEMORY_POOL" not in os.environ:
-    try:
+    with contextlib.suppress(NotImplementedError):  # built without jemalloc (Windows)
         pa.set_memory_pool(pa.jemalloc_memory_pool())
-    except NotImplementedError:  # a pyarrow built without jemalloc (Windows wheels)
-        pass
 
 T = TypeVar("T")
 Codes = npt.NDArray[np.int32]
