@@ -75,9 +75,10 @@ class Coded(Generic[T]):
     def decoded(self, start: int = 0, stop: int | None = None) -> list[T]:
         """The values of rows start..stop as a list (one shared object per distinct value)."""
         codes = self.codes[start:stop]
-        if not len(self.values):
-            return []
-        got: list[T] = _object_array(self.values)[codes].tolist()
+        values = self.values
+        if len(codes) < 256:  # a few rows: cheaper than building the object array
+            return [values[c] for c in codes.tolist()]
+        got: list[T] = _object_array(values)[codes].tolist()
         return got
 
     def counts(self) -> dict[T, int]:

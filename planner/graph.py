@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
+from planner.device_table import DeviceTable
 from planner.encode import xml_text
 from planner.model import Estate, InternetAccess
 from planner.modes import server_modes
@@ -109,7 +110,7 @@ def analyse_reach(estate: Estate, graph: nx.Graph | None = None) -> Reach:
     candidate: its sites can only use carried media (offline, SLR, PLR) or their own internet.
     """
     g = build_graph(estate) if graph is None else graph
-    devices = Counter(d.site for d in estate.devices)
+    devices = Counter(DeviceTable.of(estate.devices).site.counts())
     onprem_ok = set()
     for site in estate.sites:
         try:
@@ -168,9 +169,9 @@ def build_account_tree(estate: Estate) -> nx.DiGraph:
                   plr_preapproved=estate.account.plr_preapproved,
                   export_authorised=estate.account.export_authorised)
     declared = {va.name: va for va in estate.virtual_accounts}
+    devices = Counter(DeviceTable.of(estate.devices).virtual_account.counts())
     names = sorted(set(declared) | {e.virtual_account for e in estate.entitlements}
-                   | {d.virtual_account for d in estate.devices})
-    devices = Counter(d.virtual_account for d in estate.devices)
+                   | set(devices))
     for name in names:
         va = declared.get(name)
         tree.add_node(f"va:{name}", kind="virtual-account", name=name,

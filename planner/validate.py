@@ -151,8 +151,7 @@ def _devices(estate: Estate, catalogue: Catalogue, tally: DeviceTally) -> list[P
     va_keys = {skeleton(v): v for v in vas} if bad_vas else {}
     rows = _rows_with(table.site, bad_sites) | _rows_with(table.virtual_account, bad_vas) \
         | _rows_with(table.pid, bad_pids)
-    for row in np.flatnonzero(rows).tolist():
-        device = table[row]
+    for device in table.rows(np.flatnonzero(rows)):
         if device.site in bad_sites and not device.site:
             # Only device captures come without a site: they must join an inventory row.
             out.append(_at(error, device, estate, f"device {device.serial or device.hostname}"
@@ -210,8 +209,10 @@ def _unknown_software(estate: Estate, catalogue: Catalogue) -> list[Problem]:
     for row in rows[unknown].tolist():
         by_site.setdefault(site_values[site_codes[row]], []).append(row)
     out: list[Problem] = []
-    for site, site_rows in sorted(by_site.items()):
-        devices = [table[row] for row in site_rows[:5]]
+    named = sorted(by_site.items())
+    built = iter(table.rows(np.array([r for _site, rs in named for r in rs[:5]], dtype=np.int64)))
+    for site, site_rows in named:
+        devices = [next(built) for _row in site_rows[:5]]
         names = ", ".join(d.hostname or d.serial for d in devices)
         more = f" and {len(site_rows) - 5} more" if len(site_rows) > 5 else ""
         out.append(_at(warning, devices[0], estate,
@@ -236,8 +237,7 @@ def _control_characters(table: DeviceTable, estate: Estate) -> list[Problem]:
         else:
             mask = pc.match_substring_regex(getattr(table, column), _CONTROL.pattern) \
                 .to_numpy(zero_copy_only=False)
-        for row in np.flatnonzero(mask).tolist():
-            device = table[row]
+        for device in table.rows(np.flatnonzero(mask)):
             value = getattr(device, column)
             out.append(_at(error, device, estate, f"{column} {value!r} holds a control "
                            "character (line break, tab or NUL)", column,
@@ -257,13 +257,13 @@ def _serials_clean(table: DeviceTable) -> bool:
     """True when no serial repeats (ignoring case) among devices and stack members, except a
     stack listing its own serial as member 1; False sends the exact pass looking."""
     keys = _upper(table.serial)
-    if pc.count_distinct(keys).as_py() != len(keys):
+    if len(pc.unique(keys)) != len(keys):
         return False
     members = table.members
     if not len(members):
         return True
     listed = _upper(members.serial)
-    if pc.count_distinct(listed).as_py() != len(listed):
+    if len(pc.unique(listed)) != len(listed):
         return False
     overlap = pc.sum(pc.is_in(listed, value_set=keys)).as_py() or 0
     if not overlap:
