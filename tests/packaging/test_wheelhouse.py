@@ -48,7 +48,8 @@ def test_requirements_pin_every_wheel_with_its_hash(wheelhouse: Path) -> None:
     assert len(lines) == len(wheels) > 5
     assert all("==" in line and " --hash=sha256:" in line for line in lines)
     names = {line.split("==")[0] for line in lines}
-    assert {"offline-licence-planner", "click", "highspy", "numpy", "pulp", "pip"} <= names
+    assert {"offline-licence-planner", "click", "highspy", "numpy", "pyarrow", "pulp",
+            "pip"} <= names
 
 
 def test_fresh_venv_installs_from_the_wheelhouse_offline(wheelhouse: Path,
