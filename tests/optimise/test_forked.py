@@ -9,7 +9,7 @@ import pytest
 
 from planner.loader import load_estate
 from planner.optimise import compare_strategies
-from planner.optimise.forked import can_fork, forked_map
+from planner.optimise.forked import can_fork, cores, forked_map
 from planner.optimise.strategies import PARALLEL_UNITS, Comparison, parallel_workers
 from planner.plan import Detail, Plan
 from planner.resources import examples_dir
@@ -72,4 +72,5 @@ def test_workers_only_when_it_pays() -> None:
     assert parallel_workers(big - 1, one, Detail.TOTALS) == 1  # small: forking costs more
     assert parallel_workers(big, SolveOptions(threads=2), Detail.TOTALS) == 1  # cores busy
     assert parallel_workers(big, one, Detail.FULL) == 1  # children would read device columns
-    assert parallel_workers(big, one, Detail.CLASSES) >= 1
+    assert parallel_workers(big, one, Detail.CLASSES) == 1  # class decisions cost to send
+    assert parallel_workers(big, one, Detail.TOTALS) == min(cores(), 7)
