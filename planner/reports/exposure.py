@@ -12,13 +12,10 @@ from dataclasses import dataclass
 
 from planner.model import DataElement, Estate, InternetAccess, Mode, Site
 from planner.modes import ModeSpec, data_leaving_for, load_modes
-from planner.plan import Plan, SolveStatus
+from planner.plan import Detail, Plan
 from planner.reports.context import ExposureRow
 
 CSSM = "Cisco Smart Software Manager (cloud)"
-
-def solved(plan: Plan) -> bool:
-    return plan.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
 
 
 def route(mode: Mode, site: Site, server_site: str | None) -> tuple[str, str]:
@@ -62,8 +59,11 @@ class Group:
 
 def groups(plan: Plan) -> tuple[Group, ...]:
     """The plan's devices grouped by (site, mode), sorted; empty for an unsolved plan."""
-    if not solved(plan):
+    if not plan.status.has_plan:
         return ()
+    if not plan.detail.has(Detail.CLASSES):  # a totals-only plan cannot say where data goes
+        raise ValueError(f"the {plan.strategy.value} plan holds no class decisions "
+                         f"(mapped back at {plan.detail.value})")
     classes = {c.id: c for c in plan.classes}
     acc: dict[tuple[str, Mode], list[str]] = defaultdict(list)
     server: dict[tuple[str, Mode], str | None] = {}

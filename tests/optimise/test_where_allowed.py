@@ -16,6 +16,7 @@ from planner.model import Estate, Mode
 from planner.optimise import compare_strategies, plan_estate
 from planner.optimise.strategies import COMPARED, Comparison, StrategyResult
 from planner.plan import Detail, Plan, Pricing, SolveStatus, Strategy
+from planner.reports.exposure import exposure_rows
 from planner.resources import examples_dir
 from planner.solving import NoPlanError, SolveOptions
 
@@ -126,6 +127,12 @@ def test_examples_price_every_strategy(folder: Path) -> None:
     for detail in (Detail.CLASSES, Detail.TOTALS):
         lean = compare_strategies(estate, options, detail=detail)
         _check_details(comparison, lean, detail)
+        # what reads class decisions refuses a plan that holds none, rather than show nothing
+        if detail is Detail.TOTALS:
+            with pytest.raises(ValueError, match="no class decisions"):
+                exposure_rows(lean.optimal)
+        else:
+            assert exposure_rows(lean.optimal) == exposure_rows(comparison.optimal)
 
 
 def test_pure_only_skips_the_partial_solves() -> None:
