@@ -34,7 +34,7 @@ from planner.costing import (
 from planner.eligibility import mode_exclusions, site_mode_exclusions
 from planner.graph import Reach, analyse_reach
 from planner.model import Estate, LicenceUse, LicensingState, Mode, Site
-from planner.modes import ModeSpec, modes_for
+from planner.modes import ModeSpec, modes_for, server_modes
 from planner.optimise.allocation import Allocation, build_allocation
 from planner.optimise.classes import Classes, build_classes
 from planner.plan import DeviceClass
@@ -46,7 +46,7 @@ __all__ = ["ModelData", "ServerGroup", "SiteCharge", "Unit", "UnitCost", "build_
 
 MODES = tuple(Mode)  # iterating the enum itself is slow in a hot loop
 _RANK = {m: i for i, m in enumerate(MODES)}
-ONPREM = (Mode.ONPREM_NETWORK, Mode.ONPREM_MANUAL)
+ONPREM = tuple(m for m in MODES if m in server_modes())  # the modes a server must serve
 _NO_SITE_REASONS: Mapping[Mode, tuple[str, ...]] = {m: () for m in MODES}
 
 
@@ -148,7 +148,7 @@ class _Pricing:
     def device_reasons(self, site: Site, family: ProductFamily | None, version: str,
                        state: str) -> _Verdict:
         """The reasons eligibility gives for the device kind alone: the same at every site, as
-        the site's own part is passed in empty (it is joined per site by `_at_site`)."""
+        the site's own part is passed in empty (it is joined per site by `verdict`)."""
         key = (family.id if family else "", version, state)
         found = self._device.get(key)
         if found is None:
