@@ -23,6 +23,7 @@ from planner.eligibility import mode_exclusions, site_mode_exclusions, slup_answ
 from planner.graph import analyse_reach
 from planner.model import Estate, LicensingState, Mode
 from planner.modes import load_modes
+from planner.money import money
 from planner.plan import Plan
 from planner.problems import SolverError, UsageError
 from planner.solving import NoPlanError, SolveOptions
@@ -238,7 +239,7 @@ def _exposure_break_even(planner: Planner, estate: Estate, best: Plan, site_id: 
                 if ours - theirs > 1e-9 and alt.delta is not None else None)
         if even is not None:
             return (f"raise the exposure price of policy {policy.name!r} above "
-                    f"{even:,.2f} per device-year (now {price:,.2f}) and {alt.mode.value} "
+                    f"{money(even)} per device-year (now {money(price)}) and {alt.mode.value} "
                     f"becomes at least as cheap")
     return None
 
@@ -290,15 +291,15 @@ def lever_sentence(lever: str, mode: Mode, effect: LeverEffect, cur: str) -> str
         here = f"this site would take {mode.value}"
     else:
         stays = ", ".join(m.value for m in effect.modes_after) or "its mode"
-        here = (f"this site would stay {stays}: {mode.value} would still cost {cur} "
-                f"{effect.site_gap:,.2f} more than the best plan with that change")
+        here = (f"this site would stay {stays}: {mode.value} would still cost "
+                f"{money(effect.site_gap, cur)} more than the best plan with that change")
     delta = effect.estate_delta
     if abs(delta) < 0.005:
         estate = "the estate's optimum would not move"
     else:
-        estate = (f"the estate's optimum would {'fall' if delta < 0 else 'rise'} by {cur} "
-                  f"{abs(delta):,.2f} ({cur} {effect.estate_before:,.2f} to "
-                  f"{effect.estate_after:,.2f})")
+        estate = (f"the estate's optimum would {'fall' if delta < 0 else 'rise'} by "
+                  f"{money(abs(delta), cur)} ({money(effect.estate_before, cur)} to "
+                  f"{money(effect.estate_after)})")
         if not effect.flips and delta < 0:
             estate += ", from other sites taking the change"
     return f"{lever}: {here}; {estate}"
@@ -314,8 +315,9 @@ def _flips(planner: Planner, estate: Estate, best: Plan, site_id: str,
     priced = [a for a in alternatives if a.eligible and a.delta is not None]
     if priced:
         nearest = min(priced, key=lambda a: (a.delta or 0.0, a.mode.value))
-        flips.append(f"nearest eligible alternative: {nearest.mode.value}, {cur} "
-                     f"{nearest.delta or 0.0:,.2f} more over the horizon; any change to labour, "
+        flips.append(f"nearest eligible alternative: {nearest.mode.value}, "
+                     f"{money(nearest.delta or 0.0, cur)} more over the horizon; any change to "
+                     "labour, "
                      "exposure or server costs worth more than that at this site flips it")
     even = _exposure_break_even(planner, estate, best, site_id, alternatives, options)
     if even:

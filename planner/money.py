@@ -12,11 +12,13 @@ from __future__ import annotations
 MISSING = "-"  # an amount that does not exist (an infeasible strategy, an action with no hours)
 
 
-def money(value: float | None, currency: str = "") -> str:
-    """`value` as "USD 1,234.00" (or "1,234.00" without a currency); None as "-"."""
+def money(value: float | None, currency: str = "", *, signed: bool = False) -> str:
+    """`value` as "USD 1,234.00" (or "1,234.00" without a currency); None as "-". `signed`:
+    a difference, with its sign always shown ("+1,234.00", "-12.50", "+0.00")."""
     if value is None:
         return MISSING
-    text = f"{round(value, 2) + 0.0:,.2f}"  # + 0.0 turns a rounded -0.0 into 0.0
+    rounded = round(value, 2) + 0.0  # + 0.0 turns a rounded -0.0 into 0.0
+    text = f"{rounded:+,.2f}" if signed else f"{rounded:,.2f}"
     return f"{currency} {text}" if currency else text
 
 

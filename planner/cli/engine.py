@@ -25,6 +25,7 @@ from planner.cli.options import (
 from planner.fileio import write_atomic, write_files_atomic
 from planner.graph import GRAPH_FORMATS, export_graph
 from planner.model import DataElement
+from planner.money import money
 from planner.output import check_target
 from planner.plan import COST_PARTS, Detail, Plan, Pricing, Strategy
 from planner.solving import SolveOptions
@@ -103,7 +104,7 @@ def _summary_table_rows(summary: dict[str, Any]) -> list[tuple[str, str]]:
         if key == "gap":
             text = f"{value:.4%}"
         elif key == "gap_money" or key.startswith("cost_"):
-            text = f"{cur} {value:,.2f}"
+            text = money(value, cur)
         else:
             text = "-" if value == "" else str(value)
         rows.append((key.replace("_", " "), text))
@@ -250,16 +251,21 @@ def compare_table_rows(comparison: Comparison, *, wide: bool = False,
             n = len(result.infeasible)
             status += f" at {n} site{'s' if n != 1 else ''}"
         vs = ("-" if priced is None or result.strategy is Strategy.OPTIMAL
-              else f"{priced.costs.total - best:+,.2f}")
+              else money(priced.costs.total - best, signed=True))
         fallback = partial.fallback_short() if partial else "-"
         in_mode = ("-" if data["devices_in_mode"] is None
                    else f"{data['devices_in_mode']:,} of {devices:,}")
-        rows.append([label, status, _money(data["total"]), vs, in_mode, fallback,
-                     *([_money(data[p]) for p in COST_PARTS] if wide else []),
+        rows.append([label, status, money(data["total"]), vs, in_mode, fallback,
+                     *([money(data[p]) for p in COST_PARTS] if wide else []),
                      _count(data["devices_reserved"]), _count(data["onprem_servers"]),
-                     *([_money(data["labour_hours_per_year"]), _exposed_cell(priced)]
+                     *([_hours(data["labour_hours_per_year"]), _exposed_cell(priced)]
                        if wide else [])])
     return headers, rows
+
+
+def _hours(value: float | None) -> str:
+    """Hours a year in the compare table (two decimals, as the money columns beside them)."""
+    return "-" if value is None else f"{value:,.2f}"
 
 
 def _exposed_cell(plan: Plan | None) -> str:
@@ -267,11 +273,7 @@ def _exposed_cell(plan: Plan | None) -> str:
     if plan is None:
         return "-"
     parts = [f"{_ELEMENT_SHORT[e]} {n:,}" for e, n in plan.exposed_by_element().items() if n]
-    return f"{plan.costs.exposure:,.2f}" + (f" ({', '.join(parts)})" if parts else "")
-
-
-def _money(value: float | None) -> str:
-    return "-" if value is None else f"{value:,.2f}"
+    return money(plan.costs.exposure) + (f" ({', '.join(parts)})" if parts else "")
 
 
 def _count(value: int | None) -> str:
@@ -287,7 +289,8 @@ def _strategy_notes(result: StrategyResult, best: Plan) -> str:
     cur = best.estate.costs.currency
     head, rest = text.split("\n", 1)
     total = partial.plan.costs.total
-    return (f"{head}\n  where allowed: {cur} {total:,.2f} ({total - best.costs.total:+,.2f} vs "
+    return (f"{head}\n  where allowed: {money(total, cur)} "
+            f"({money(total - best.costs.total, signed=True)} vs "
             f"optimal), {partial.forced_devices:,} devices in {partial.mode.value}; falls back at "
             f"{partial.fallback_text()}\n{rest}")
 
@@ -381,15 +384,15 @@ def explain_cmd(estate: Path, site_id: str, solve: SolveOptions, strict: bool,
              f"{', '.join(m.value for m in result.modes)}"
              + (f" served by the On-Prem server at {result.server_site}"
                 if result.server_site else ""),
-             f"This site's own cost in the plan: {cur} {result.site_cost:,.2f} (labour, "
+             f"This site's own cost in the plan: {money(result.site_cost, cur)} (labour, "
              "exposure, flexibility, PLR uplift)",
-             f"Plan total: {cur} {result.cost:,.2f}", ""]
-    chosen = [[", ".join(m.value for m in result.modes), "chosen", f"{result.site_cost:,.2f}",
+             f"Plan total: {money(result.cost, cur)}", ""]
+    chosen = [[", ".join(m.value for m in result.modes), "chosen", money(result.site_cost),
                "-", "-"]]
     rows = chosen + [[a.mode.value,
                       "eligible" if a.eligible else ("with a change" if a.lever else "excluded"),
-                      "-" if a.site_cost is None else f"{a.site_cost:,.2f}",
-                      "-" if a.delta is None else f"{a.delta:+,.2f}",
+                      money(a.site_cost),
+                      "-" if a.delta is None else money(a.delta, signed=True),
                       a.lever or ("see below" if a.reasons else "-")]
                      for a in result.alternatives]
     if fmt == "csv":

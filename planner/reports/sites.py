@@ -30,6 +30,7 @@ from planner.explain import lever_estate
 from planner.graph import Reach, analyse_reach
 from planner.model import Estate, LicensingState, Mode, Site
 from planner.modes import ModeSpec, load_modes, modes_for, server_modes
+from planner.money import money
 from planner.plan import DeviceClass, Plan
 from planner.reports.context import Alternative, Flip, SiteRow
 
@@ -174,7 +175,7 @@ def _parameter_flips(site: str, priced: list[tuple[float, Mode, _Priced]], chose
     alternative ties with the choice (the one needing the smallest change of each)."""
     delta, mode, _ = min(priced, key=lambda p: (p[0], p[1].value))
     out = [Flip(site, "nearest alternative",
-                f"nearest eligible alternative {mode.value} costs {cur} {delta:,.2f} more at "
+                f"nearest eligible alternative {mode.value} costs {money(delta, cur)} more at "
                 "site level; a change worth more than that at this site flips it")]
     rates, prices = [], []
     for d, m, alt in priced:
@@ -188,12 +189,12 @@ def _parameter_flips(site: str, priced: list[tuple[float, Mode, _Priced]], chose
             prices.append((abs(p - price), m.value, p))
     if rates:
         _, name, r = min(rates)
-        out.append(Flip(site, "labour rate", f"at a labour rate of {cur} {r:,.2f}/h (now "
-                        f"{rate:,.2f}) {name} costs the same as the choice at this site"))
+        out.append(Flip(site, "labour rate", f"at a labour rate of {money(r, cur)}/h (now "
+                        f"{money(rate)}) {name} costs the same as the choice at this site"))
     if prices:
         _, name, p = min(prices)
-        out.append(Flip(site, "exposure price", f"at an exposure price of {cur} {p:,.2f} per "
-                        f"device-year for policy '{policy}' (now {price:,.2f}) {name} costs "
+        out.append(Flip(site, "exposure price", f"at an exposure price of {money(p, cur)} per "
+                        f"device-year for policy '{policy}' (now {money(price)}) {name} costs "
                         "the same as the choice at this site"))
     return out
 
@@ -220,16 +221,16 @@ def site_rows(pricer: SitePricer) -> tuple[tuple[SiteRow, ...], tuple[Flip, ...]
                     lever_estate, changes = unlocked
                     alt = pricer.price(site.id, mode, lever_estate)
                     delta = alt.cost - chosen.cost
-                    verdict = (f"would save {cur} {-delta:,.2f}" if delta < -_EPS
-                               else f"would still cost {cur} {delta:,.2f} more")
+                    verdict = (f"would save {money(-delta, cur)}" if delta < -_EPS
+                               else f"would still cost {money(delta, cur)} more")
                     flips.append(Flip(site.id, "; ".join(changes),
                                       f"{'; '.join(changes)}: {mode.value} becomes eligible and "
                                       f"{verdict} at site level"))
                 continue
             alt = pricer.price(site.id, mode)
             delta = alt.cost - chosen.cost
-            why = (f"{cur} {delta:,.2f} more at site level" if delta >= -_EPS else
-                   f"{cur} {-delta:,.2f} less at site level, but the plan as a whole is cheaper "
+            why = (f"{money(delta, cur)} more at site level" if delta >= -_EPS else
+                   f"{money(-delta, cur)} less at site level, but the plan as a whole is cheaper "
                    "without it (shared servers, transfers or purchases)")
             if alt.note:
                 why += f" ({alt.note})"

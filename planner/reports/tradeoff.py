@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
+from planner.money import money
 from planner.optimise.strategies import Comparison, StrategyResult
 from planner.plan import COST_PARTS, Plan, Pricing, SolveStatus, Strategy
 from planner.reports.charts import COMMON_PART, cost_chart, site_map
@@ -119,7 +120,7 @@ def _example(result: StrategyResult) -> str:
 def _headline(rows: tuple[PricedStrategyRow, ...], best: Plan) -> tuple[str, ...]:
     cur = best.estate.costs.currency
     years = best.estate.costs.horizon_years
-    lines = [f"The optimal mix costs {cur} {best.costs.total:,.2f} over {years} years "
+    lines = [f"The optimal mix costs {money(best.costs.total, cur)} over {years} years "
              f"({best.status.value}, proven gap {best.gap:.3%})."]
     singles = [r for r in rows if not r.chosen]
     pure = sorted((r for r in singles if r.feasible and not r.partial),
@@ -127,7 +128,7 @@ def _headline(rows: tuple[PricedStrategyRow, ...], best: Plan) -> tuple[str, ...
     if pure:
         cheapest = pure[0]
         lines.append(f"The cheapest single-mode strategy, {cheapest.strategy}, costs "
-                     f"{cur} {cheapest.delta:,.2f} more.")
+                     f"{money(cheapest.delta, cur)} more.")
     out = [r.strategy for r in singles if r.status == SolveStatus.INFEASIBLE.value]
     if out:
         lines.append(f"{len(out)} of {len(singles)} single-mode strategies are impossible at "
@@ -137,8 +138,9 @@ def _headline(rows: tuple[PricedStrategyRow, ...], best: Plan) -> tuple[str, ...
     if partial:
         first = partial[0]
         lines.append(f"Priced where allowed (their mode wherever eligible, the optimal mode "
-                     f"elsewhere), the cheapest of them is {first.strategy}: {cur} "
-                     f"{first.delta:,.2f} more than the mix, with {first.devices_in_mode:,} of "
+                     f"elsewhere), the cheapest of them is {first.strategy}: "
+                     f"{money(first.delta, cur)} more than the mix, with "
+                     f"{first.devices_in_mode:,} of "
                      f"{first.devices_total:,} devices in {first.strategy.removeprefix('all-')}.")
     servers = ", ".join(f"{p.site} ({p.mode.value})" for p in best.servers) or "none"
     lines.append(f"The mix reserves {best.devices_reserved} devices, needs "

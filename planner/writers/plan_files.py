@@ -22,6 +22,7 @@ from planner.collector import bulk_objects
 from planner.encode import finite
 from planner.fileio import csv_text, write_files_atomic
 from planner.model import Device, LicenceUse, Mode, TermType
+from planner.money import money as money_text  # text; plan_document.money rounds numbers
 from planner.output import Content, Streamed
 from planner.parts import part_numbers
 from planner.plan import COST_PARTS, ClassDecision, DeviceClass, Plan
@@ -274,13 +275,13 @@ def summary_text(plan: Plan, generated: date | None = None,
         lines.append(f"Generated: {generated.isoformat()}")
     lines += [f"Strategy: {plan.strategy.value}   Status: {plan.status.value}   "
               f"Solver: {plan.solver}",
-              (f"Proven gap: {plan.gap:.4%} ({cur} {plan.gap_money:,.2f})"
+              (f"Proven gap: {plan.gap:.4%} ({money_text(plan.gap_money, cur)})"
                if finite(plan.gap) is not None and finite(plan.gap_money) is not None
                else "Proven gap: unknown (the solver proved no bound)"),
               f"Horizon: {plan.estate.costs.horizon_years} years", "",
-              f"Total cost: {cur} {money(plan.costs.total):,.2f}"]
+              f"Total cost: {money_text(plan.costs.total, cur)}"]
     for part in COST_PARTS:
-        lines.append(f"  {part:<20}{money(getattr(plan.costs, part)):>16,.2f}")
+        lines.append(f"  {part:<20}{money_text(getattr(plan.costs, part)):>16}")
     by_mode: Counter[str] = Counter()
     devices_by_mode: Counter[str] = Counter()
     for decided in plan.sites:
