@@ -67,15 +67,31 @@ class DevicesCsvReader:
         problems = result.problems
         source = read_input(path, display)  # one open, hashed as read, size-capped
         result.sha256 = source.sha256
-        text = decode_bytes(source.data, display)
-        # Plain ASCII bytes are the text itself: pyarrow reads them without another copy.
-        data = source.data if source.data.isascii() and "\r" not in text else None
+        data = source.data
         del source
-        if "\r" in text:
-            text = text.replace("\r\n", "\n")
-        end = text.find("\n")
-        first_line = text if end < 0 else text[:end]
-        first = next(csv_rows(first_line), None) if text else None
+        if data.isascii() and b"\x00" not in data and b"\r" not in data:
+            # Plain ASCII is already the text decode_bytes would give (valid UTF-8, in NFC, no
+            # NUL, no line ends to normalise): the checks run on the bytes, and pyarrow reads
+            # them in place, without a str copy of the file.
+            plain: bytes | None = data
+            end = data.find(b"\n")
+            first_line = (data if end < 0 else data[:end]).decode("ascii")
+            length = len(data)
+            simple = b'"' not in data and b"\n\n" not in data
+            text = ""
+        else:
+            plain = None
+            text = decode_bytes(data, display)
+            del data
+            if "\r" in text:
+                text = text.replace("\r\n", "\n")
+            end = text.find("\n")
+            first_line = text if end < 0 else text[:end]
+            length = len(text)
+            # Quotes, carriage returns and blank lines would make a record's line differ from
+            # its position (or its cells from a split on commas): those take the precise path.
+            simple = '"' not in text and "\r" not in text and "\n\n" not in text
+        first = next(csv_rows(first_line), None) if length else None
         header = first[1] if first else None
         if header is None or not any(h.strip() for h in header):
             problems.append(empty_file(display, "a header line: " + ",".join(COLUMNS)))
@@ -85,21 +101,22 @@ class DevicesCsvReader:
         if missing:
             problems.extend(missing)
             return result
-        if end < 0 or end + 1 == len(text):
+        if end < 0 or end + 1 == length:
             # Any line after the header, even a blank one, counts as a row.
             problems.append(error(display, "file has a header but no devices", line=1,
                                   expected="at least one device row"))
             return result
         split = None
-        # Quotes, carriage returns and blank lines would make a record's line differ from its
-        # position (or its cells from a split on commas): such files take the precise path.
-        if '"' not in text and "\r" not in text and "\n\n" not in text:
-            buffer = data if data is not None else text.encode("utf-8")
-            del text, data  # one copy of the file in memory while pyarrow splits it
+        if simple:
+            buffer = plain if plain is not None else text.encode("utf-8")
+            del text, plain  # one copy of the file in memory while pyarrow splits it
             split = _split_arrow(buffer, cols, len(header))
             if split is None:  # a ragged row: split record by record, to say where
                 text = buffer.decode("utf-8")
             del buffer
+        elif plain is not None:
+            text = plain.decode("ascii")
+            del plain
         if split is None:
             split = _split_rows(text, cols, len(header), display, problems)
             del text
