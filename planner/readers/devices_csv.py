@@ -73,12 +73,13 @@ class DevicesCsvReader:
             # Plain ASCII is already the text decode_bytes would give (valid UTF-8, in NFC, no
             # NUL, no line ends to normalise): the checks run on the bytes, and pyarrow reads
             # them in place, without a str copy of the file.
-            plain: bytes | None = data
             end = data.find(b"\n")
             first_line = (data if end < 0 else data[:end]).decode("ascii")
             length = len(data)
             simple = b'"' not in data and b"\n\n" not in data
+            plain: bytes | None = data
             text = ""
+            del data
         else:
             plain = None
             text = decode_bytes(data, display)
