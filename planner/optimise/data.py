@@ -5,9 +5,10 @@ their eligible modes, per-unit costs, per-site costs, On-Prem server groups, and
 network (supplies, demands, prices). Every price comes from `planner.costing`, so the reports
 quote what the optimiser pays; `formulation.py` only arranges these numbers into rows.
 
-The work grows with the kinds of device (family, software, state, licence set) and with the
-decision units, not with the classes: eligibility is judged once per kind, a unit's price is
-the costing module's per-(policy, mode) rates times its counts, and equal prices are shared.
+Eligibility and pricing grow with the kinds of device (family, software, state, licence set)
+and with the decision units, not with the classes: eligibility is judged once per kind, a
+unit's price is the costing module's per-(policy, mode) rates times its counts, and equal
+prices are shared; each class is read once, for its key fields and counts.
 """
 
 from __future__ import annotations
