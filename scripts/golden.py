@@ -19,6 +19,7 @@ import argparse
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -39,8 +40,15 @@ def _run(args: list[str], cwd: Path) -> None:
     n = _counters[cwd] = _counters.get(cwd, -1) + 1
     out = cwd / "stdout" / f"{n:03d}-{args[0]}.txt"
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(f"$ planner {' '.join(args)}\nexit {result.returncode}\n{result.stdout}"
-                   f"\n--- stderr\n{result.stderr}", encoding="utf-8")
+    text = f"$ planner {' '.join(args)}\nexit {result.returncode}\n{result.stdout}" \
+        f"\n--- stderr\n{result.stderr}"
+    out.write_text(_steady(text, cwd), encoding="utf-8")
+
+
+def _steady(text: str, cwd: Path) -> str:
+    """Console text without what differs run to run: the run folder and measured seconds."""
+    text = text.replace(str(cwd.resolve()), "<run>").replace(str(cwd), "<run>")
+    return re.sub(r"(seconds\W+)[0-9.]+", r"\1<s>", text)
 
 
 def _sites(estate: Path, work: Path) -> list[str]:
