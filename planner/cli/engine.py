@@ -327,6 +327,9 @@ def compare_cmd(estate: Path, solve: SolveOptions, strict: bool, fmt: str,
     # Every column is a total: no per-class or per-device decision is mapped back.
     comparison = compare_strategies(read_estate(estate, strict), solve,
                                     where_allowed=where_allowed, detail=Detail.TOTALS)
+    solved = sum(r.priced is not None for r in comparison.results)
+    progress.mark("compare", f"{len(comparison.results)} strategies, "
+                  f"{progress.plural(solved, 'plan')} solved")
     rows = compare_rows(comparison)
     if fmt == "json":
         data = [dict(zip(COMPARE_HEADERS, row, strict=True)) for row in rows]
