@@ -15,6 +15,11 @@ from planner.model import Device, LicensingState, Mode
 _HELD = {LicensingState.SLR: Mode.SLR, LicensingState.PLR: Mode.PLR}
 
 
+def holds_reservation(state: LicensingState) -> bool:
+    """Whether a device in `state` holds a reservation (SLR or PLR) it may have to return."""
+    return state in _HELD
+
+
 @dataclass(frozen=True, slots=True)
 class ReturnEntry:
     virtual_account: str  # where the reservation is held today

@@ -3,7 +3,7 @@ version, planner.plan_document) checked against the estate it claims to plan."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,14 +11,14 @@ from planner.catalogue import estate_catalogue
 from planner.eligibility import mode_exclusions
 from planner.encode import one_line
 from planner.graph import analyse_reach
-from planner.model import Estate, LicensingState, Mode
+from planner.model import Device, Estate, LicensingState, Mode
 from planner.modes import carried_modes, load_modes, server_modes
 from planner.optimise.classes import Classes, build_classes
-from planner.plan import Plan
+from planner.plan import ClassDecision, Plan
 from planner.plan_document import SavedPlan, read_plan
 from planner.problems import InputError, error
 from planner.runbooks.types import PlannedDevice
-from planner.writers.plan_files import device_assignments
+from planner.writers.device_columns import PlannedRows, planned_rows
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +29,10 @@ class PlannedEstate:
     source: str  # "solved" or the plan.json path
 
 
+def _in_order(rows: PlannedRows) -> Iterator[tuple[Device, ClassDecision | None]]:
+    return rows.devices(rows.order.tolist())
+
+
 def from_plan(plan: Plan) -> PlannedEstate:
     """Every device of a solved plan with its mode, server and reserved licences."""
     reserved = {(r.hostname, r.serial): r.licences for r in plan.reservations}
@@ -36,7 +40,7 @@ def from_plan(plan: Plan) -> PlannedEstate:
         PlannedDevice(device, decision.mode if decision else None,
                       decision.server_site if decision else None,
                       reserved.get((device.hostname, device.serial), ()))
-        for device, _cls, decision in device_assignments(plan))
+        for device, decision in _in_order(planned_rows(plan)))
     servers = tuple(sorted((p.site, tuple(sorted(p.virtual_accounts))) for p in plan.servers
                            if p.mode in carried_modes()))
     return PlannedEstate(plan.estate, devices, servers, "solved")

@@ -11,21 +11,22 @@ left out on purpose: they differ run to run.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
 from datetime import date
 from operator import attrgetter
 from pathlib import Path
 
-from planner.catalogue import estate_catalogue
+import numpy as np
+
+from planner.catalogue import Catalogue, estate_catalogue
 from planner.clock import stamp_date
 from planner.collector import bulk_objects
 from planner.encode import finite
 from planner.fileio import csv_text, write_files_atomic
-from planner.model import Device, LicenceUse, Mode, TermType
+from planner.model import Mode, TermType
 from planner.money import money as money_text  # text; plan_document.money rounds numbers
 from planner.output import Content, Streamed
 from planner.parts import part_numbers
-from planner.plan import COST_PARTS, ClassDecision, DeviceClass, Plan
+from planner.plan import COST_PARTS, Plan
 from planner.plan_document import (
     PLAN_SCHEMA,
     json_chunks,
@@ -35,12 +36,14 @@ from planner.plan_document import (
     plan_document,
     rebatch_transfers,
 )
-from planner.returns import ReturnEntry, return_entry
+from planner.returns import ReturnEntry, holds_reservation, return_entry
 from planner.safe_names import file_name, file_names
-from planner.slac import SlacEntry, slac_entry
-from planner.writers.fast_csv import fast_csv_chunks
-
-Assignment = tuple[Device, DeviceClass | None, ClassDecision | None]
+from planner.slac import SlacEntry, gated_licences, slac_entry, slac_path
+from planner.writers.device_columns import (
+    PlannedRows,
+    devices_csv_chunks,
+    planned_rows,
+)
 
 
 def generated_date(option: str | None = None) -> date | None:
@@ -48,67 +51,16 @@ def generated_date(option: str | None = None) -> date | None:
     return stamp_date(option)[0]
 
 
-def _licences(uses: Iterable[tuple[str, int]]) -> str:
-    return ";".join(f"{tag}:{count}" for tag, count in sorted(uses))
-
-
 def file_stem(name: str) -> str:
     """A safe, bounded file-name stem for one name (planner.safe_names)."""
     return file_name(name)
 
 
-# --- device-level views -----------------------------------------------------------------------
-
-def device_assignments(plan: Plan) -> list[Assignment]:
-    """Every device of the estate with its class and that class's decision, sorted."""
-    by_serial: dict[tuple[str, str], DeviceClass] = {}
-    for klass in plan.classes:
-        for serial in klass.device_serials:
-            by_serial[(klass.site, serial)] = klass
-    decisions = {d.class_id: d for d in plan.class_decisions}
-    rows: list[Assignment] = []
-    for device in sorted(plan.estate.devices, key=attrgetter("site", "hostname", "serial")):
-        cls = by_serial.get((device.site, device.serial))
-        rows.append((device, cls, decisions.get(cls.id) if cls else None))
-    return rows
-
-
 # --- CSV files --------------------------------------------------------------------------------
 
-DEVICE_HEADER = ("hostname", "pid", "serial", "site", "mode", "server_site", "virtual_account",
-                 "licences", "members", "class")
-
-
-def device_rows(assignments: list[Assignment]) -> Iterator[tuple[str, ...]]:
-    """devices.csv rows, raw (not yet neutralised): one per device, in assignment order."""
-    licence_text: dict[tuple[LicenceUse, ...], str] = {}
-    decided: dict[str, tuple[str, str, str]] = {}  # class id -> (mode, server site, class id)
-    undecided = ("", "", "")
-    for device, cls, decision in assignments:
-        lic = licence_text.get(device.licences)
-        if lic is None:
-            lic = licence_text[device.licences] = _licences(
-                (u.tag, u.count) for u in device.licences)
-        if cls is None or decision is None:
-            mode, server, cid = ("", "", cls.id) if cls else undecided
-        else:
-            hit = decided.get(cls.id)
-            if hit is None:
-                hit = decided[cls.id] = (decision.mode.value, decision.server_site or "", cls.id)
-            mode, server, cid = hit
-        members = ";".join([f"{m.pid}:{m.serial}" for m in device.members]) if device.members \
-            else ""
-        yield (device.hostname, device.pid, device.serial, device.site, mode, server,
-               device.virtual_account, lic, members, cid)
-
-
-_DEVICE_REPEATED = frozenset({1, 3, 4, 5, 6, 7, 9})  # pid, site, mode, server, VA, licences, class
-
-
-def devices_csv(assignments: list[Assignment]) -> Streamed:
-    """devices.csv, made in pieces as it is written: the rows are never held as one string."""
-    return Streamed(lambda: fast_csv_chunks(DEVICE_HEADER, device_rows(assignments),
-                                            _DEVICE_REPEATED))
+def devices_csv(rows: PlannedRows) -> Streamed:
+    """devices.csv, made in pieces from the device columns as it is written."""
+    return Streamed(lambda: devices_csv_chunks(rows))
 
 
 def _reservation_files(plan: Plan) -> dict[str, str]:
@@ -136,14 +88,33 @@ def _reservation_files(plan: Plan) -> dict[str, str]:
     return files
 
 
-def plan_obligations(plan: Plan, assignments: list[Assignment] | None = None,
+def _obligation_rows(rows: PlannedRows, catalogue: Catalogue) -> list[int]:
+    """The rows, in devices.csv order, that may owe a SLAC or a reservation return: a device
+    holding a reservation today, or one with an enforced or export-controlled licence in a mode
+    that obtains SLACs. Only these become Device records; the per-device rules decide."""
+    table = rows.table
+    held = np.array([holds_reservation(state) for state in table.state.values] or [False])
+    gated = np.array([bool(gated_licences(uses, catalogue)) for uses in table.licences.values]
+                     or [False])
+    slac_mode = np.array([d is not None and slac_path(d.mode) is not None
+                          for d in rows.decisions] + [False])
+    order = rows.order
+    klass = rows.row_class[order]
+    maybe = held[table.state.codes[order]] | (
+        gated[table.licences.codes[order]] & slac_mode[np.where(klass >= 0, klass, -1)])
+    got: list[int] = order[maybe].tolist()
+    return got
+
+
+def plan_obligations(plan: Plan, rows: PlannedRows | None = None,
                      ) -> tuple[list[SlacEntry], list[ReturnEntry]]:
     """What the plan obliges per device besides its mode: a SLAC for an enforced or
     export-controlled licence, and the return of a reservation the device leaves."""
     catalogue = estate_catalogue(plan.estate)
+    rows = rows if rows is not None else planned_rows(plan)
     slacs: list[SlacEntry] = []
     returns: list[ReturnEntry] = []
-    for device, _cls, decision in (assignments or device_assignments(plan)):
+    for device, decision in rows.devices(_obligation_rows(rows, catalogue)):
         mode = decision.mode if decision else None
         slac = slac_entry(device, mode, catalogue)
         if slac is not None:
@@ -208,29 +179,34 @@ PURCHASE_COLUMNS = ("virtual_account", "tag", "licence_term", "quantity", "unit_
                     "price_per", "years", "total", "currency", "priced", "part_numbers")
 
 
-def _purchase_platforms(plan: Plan) -> dict[tuple[str, str], set[str]]:
-    """(Virtual Account, licence) -> the PIDs of the devices that use it there."""
+def _purchase_platforms(plan: Plan, rows: PlannedRows) -> dict[tuple[str, str], set[str]]:
+    """(Virtual Account, licence) -> the PIDs of the devices that use it there: per distinct
+    (class, PID) pair of the device rows, not per device."""
     wanted = {(p.virtual_account, p.tag) for p in plan.purchases}
-    serial_keys: dict[str, list[tuple[str, str]]] = {}
-    for cls in plan.classes:
-        keys = [(cls.virtual_account, use.tag) for use in cls.licences
-                if (cls.virtual_account, use.tag) in wanted]
-        for serial in cls.device_serials if keys else ():
-            serial_keys.setdefault(serial, []).extend(keys)
     out: dict[tuple[str, str], set[str]] = {}
-    for device in plan.estate.devices if serial_keys else ():
-        for key in serial_keys.get(device.serial, ()):
-            out.setdefault(key, set()).add(device.pid)
+    if not wanted or not len(rows.table):
+        return out
+    pids = rows.table.pid
+    inside = rows.row_class >= 0
+    pairs = np.unique(rows.row_class[inside].astype(np.int64) * len(pids.values)
+                      + pids.codes[inside])
+    for pair in pairs.tolist():
+        klass, pid = rows.classes[pair // len(pids.values)], pids.values[pair % len(pids.values)]
+        for use in klass.licences:
+            key = (klass.virtual_account, use.tag)
+            if key in wanted:
+                out.setdefault(key, set()).add(pid)
     return out
 
 
-def purchase_rows(plan: Plan) -> list[tuple[str, ...]]:
+def purchase_rows(plan: Plan, devices: PlannedRows | None = None) -> list[tuple[str, ...]]:
     """One row per purchase with its arithmetic: total = quantity x unit_price x years, where
     years is the horizon for a term licence and 1 for a perpetual one (bought once)."""
     estate = plan.estate
     catalogue = estate_catalogue(estate)
     horizon = estate.costs.horizon_years
-    platforms = _purchase_platforms(plan)
+    platforms = _purchase_platforms(plan, devices if devices is not None
+                                    else planned_rows(plan))
     rows: list[tuple[str, ...]] = []
     for p in sorted(plan.purchases, key=lambda p: (p.virtual_account, p.tag)):
         lic = catalogue.licences.get(p.tag)
@@ -246,8 +222,8 @@ def purchase_rows(plan: Plan) -> list[tuple[str, ...]]:
     return rows
 
 
-def _purchases_csv(plan: Plan) -> str:
-    return csv_text(PURCHASE_COLUMNS, purchase_rows(plan))
+def _purchases_csv(plan: Plan, rows: PlannedRows) -> str:
+    return csv_text(PURCHASE_COLUMNS, purchase_rows(plan, rows))
 
 
 def unpriced_note(plan: Plan) -> str:
@@ -265,7 +241,7 @@ def unpriced_note(plan: Plan) -> str:
 # --- summary ----------------------------------------------------------------------------------
 
 def summary_text(plan: Plan, generated: date | None = None,
-                 assignments: list[Assignment] | None = None,
+                 rows: PlannedRows | None = None,
                  obligations: tuple[list[SlacEntry], list[ReturnEntry]] | None = None) -> str:
     """A page a person reads first: status, cost parts, sites by mode, what to do next.
     `obligations` is plan_obligations' answer when the caller has it (it walks every device)."""
@@ -287,10 +263,12 @@ def summary_text(plan: Plan, generated: date | None = None,
     for decided in plan.sites:
         for chosen in decided.modes:
             by_mode[chosen.value] += 1
-    assignments = assignments or device_assignments(plan)
-    for _device, _cls, decision in assignments:
-        devices_by_mode[decision.mode.value if decision else "unassigned"] += 1
-    slacs, returns = obligations or plan_obligations(plan, assignments)
+    rows = rows if rows is not None else planned_rows(plan)
+    per_class = np.bincount(rows.row_class + 1, minlength=len(rows.classes) + 1).tolist()
+    for decision, n in zip((None, *rows.decisions), per_class, strict=True):  # first: no class
+        if n:
+            devices_by_mode[decision.mode.value if decision else "unassigned"] += n
+    slacs, returns = obligations or plan_obligations(plan, rows)
     lines += ["", "Sites and devices by mode:"]
     for name in sorted(set(by_mode) | set(devices_by_mode)):
         lines.append(f"  {name:<20}{by_mode[name]:>6} sites{devices_by_mode[name]:>9} devices")
@@ -317,17 +295,17 @@ def summary_text(plan: Plan, generated: date | None = None,
 
 def plan_file_set(plan: Plan, generated: date | None = None) -> dict[str, Content]:
     """Every plan file: relative path -> content, the large ones Streamed (made as written)."""
-    assignments = device_assignments(plan)
-    obligations = plan_obligations(plan, assignments)  # once: it walks every device
+    rows = planned_rows(plan)
+    obligations = plan_obligations(plan, rows)  # once: summary.txt counts them too
     doc = plan_document(plan, generated, encoded_classes=True)
     files: dict[str, Content] = {
         "plan.json": Streamed(lambda: json_chunks(doc)),
-        "devices.csv": devices_csv(assignments),
+        "devices.csv": devices_csv(rows),
         "onprem.csv": _onprem_csv(plan),
         "onprem.json": json_text(onprem_document(plan)),
         "transfers.csv": _transfers_csv(plan),
-        "purchases.csv": _purchases_csv(plan),
-        "summary.txt": summary_text(plan, generated, assignments, obligations),
+        "purchases.csv": _purchases_csv(plan, rows),
+        "summary.txt": summary_text(plan, generated, rows, obligations),
     }
     files.update(_reservation_files(plan))
     files.update(_obligation_files(*obligations))
@@ -337,7 +315,8 @@ def plan_file_set(plan: Plan, generated: date | None = None) -> dict[str, Conten
 def render_plan_files(plan: Plan, generated: date | None = None) -> dict[str, str | bytes]:
     """Every plan file, rendered whole in memory: relative path -> content (a redacted copy,
     tests). `write_plan_files` writes the same bytes without holding the large files whole."""
-    return {name: "".join(map(str, content.chunks())) if isinstance(content, Streamed)
+    return {name: "".join(c.decode("utf-8") if isinstance(c, bytes) else c
+                          for c in content.chunks()) if isinstance(content, Streamed)
             else content for name, content in plan_file_set(plan, generated).items()}
 
 

@@ -10,8 +10,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from planner.plan import Transfer
 from planner.resources import models_dir
@@ -135,31 +133,16 @@ def test_stale_reservation_manifests_are_removed(tmp_path: Path) -> None:
     assert (tmp_path / "reservations" / "notes.txt").read_text(encoding="utf-8") == "mine"
 
 
-CELL = st.text(alphabet=st.sampled_from(list("ab,\"'\n\r\t =+-@ é;:|")), max_size=6)
-
-
-@settings(max_examples=200, deadline=None, derandomize=True)
-@given(width=st.integers(1, 4), data=st.data())
-def test_fast_csv_text_is_byte_identical_to_csv_text(width: int, data: st.DataObject) -> None:
-    from planner.fileio import csv_text
-    from planner.writers.fast_csv import fast_csv_text
-
-    header = data.draw(st.lists(CELL, min_size=width, max_size=width))
-    rows = data.draw(st.lists(st.lists(CELL, min_size=width, max_size=width), max_size=6))
-    repeated = frozenset(data.draw(st.sets(st.integers(0, width - 1))))
-    assert fast_csv_text(header, rows, repeated) == csv_text(header, rows)
-
-
-def test_devices_csv_equals_csv_text_on_hostile_hostnames() -> None:
-    from planner.fileio import csv_text
-    from planner.writers.plan_files import DEVICE_HEADER, device_assignments, device_rows
+def test_devices_csv_equals_the_row_path_on_hostile_hostnames() -> None:
+    from .test_device_columns import _row_path
 
     estate = sample_estate()
     odd = ("=cmd|' /C calc'!A0", "+1", "-x", "@sum", "a,b", 'q"uote', "multi\nline")
     devices = tuple(replace(d, hostname=odd[i % len(odd)]) for i, d in enumerate(estate.devices))
     plan = sample_plan(replace(estate, devices=devices))
     rendered = render_plan_files(plan)["devices.csv"]
-    assert rendered == csv_text(DEVICE_HEADER, device_rows(device_assignments(plan)))
+    decisions = {d.class_id: d for d in plan.class_decisions}
+    assert rendered == _row_path(list(devices), list(plan.classes), decisions)
 
 
 def test_encoded_class_records_equal_the_json_encoder() -> None:

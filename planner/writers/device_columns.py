@@ -1,0 +1,217 @@
+"""The plan's devices as columns for the plan files: no Device record per row on the write path.
+
+devices.csv lists every device (sorted by site, hostname, serial) with its class's decision.
+Here it is rendered from the estate's device table (planner.device_table): each repeated cell
+(PID, site, Virtual Account, licence set, the class's mode, server and id) is neutralised once
+per distinct value, hostname and serial are neutralised on the whole column, and a chunk of
+rows is joined into CSV lines by pyarrow, so a million rows never become a million Python
+objects. A row with a cell that needs CSV quoting (a comma, quote or line break) goes through
+the csv module like `fileio.csv_text`, which is what every row's bytes equal (tested).
+
+Device records are made only for the few rows a per-device rule must read (a SLAC, a
+reservation to return), by `PlannedRows.devices`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from planner.device_table import DeviceTable
+from planner.fileio import safe_cell
+from planner.model import Device, LicenceUse
+from planner.plan import ClassDecision, DeviceClass, Plan
+
+DEVICE_HEADER = ("hostname", "pid", "serial", "site", "mode", "server_site", "virtual_account",
+                 "licences", "members", "class")
+ROWS_PER_CHUNK = 1 << 16
+_TRIGGER = r"^[=+\-@\t\r]"  # fileio.safe_cell's formula triggers, as a pattern
+_NEEDS_QUOTING = '[,"\r\n]'  # a cell with one of these is quoted by the csv module
+_SEP = "\x1f"  # between a site code and a serial in a lookup key (digits never hold it)
+Rows = npt.NDArray[np.int64]
+
+
+def _text(value: str) -> Any:
+    return pa.scalar(value, pa.large_string())  # the columns' type: kernels need one type
+
+
+def class_of_rows(table: DeviceTable, classes: Sequence[DeviceClass]) -> npt.NDArray[np.int32]:
+    """Per device row, the index in `classes` of the class that holds it (-1: none).
+
+    A class names its devices by site and serial; rows are matched on that pair by a hash
+    lookup in pyarrow. Where two classes name the same device (an estate with duplicate
+    serials, refused by validation) the later class wins, as a dict filled in class order would.
+    """
+    out = np.full(len(table), -1, dtype=np.int32)
+    site_code = {site: i for i, site in enumerate(table.site.values)}
+    keys: list[str] = []
+    owners: list[int] = []
+    for k in range(len(classes) - 1, -1, -1):  # the first match found is the latest class
+        klass = classes[k]
+        code = site_code.get(klass.site)
+        if code is None or not klass.device_serials:
+            continue
+        prefix = f"{code}{_SEP}"
+        keys.extend([prefix + serial for serial in klass.device_serials])
+        owners.extend([k] * len(klass.device_serials))
+    if not owners or not len(table):
+        return out
+    rows = pc.binary_join_element_wise(pc.cast(pa.array(table.site.codes), pa.large_string()),
+                                       table.serial, _text(_SEP))
+    at = pc.index_in(rows, value_set=pa.array(keys, pa.large_string()))
+    found = at.is_valid().to_numpy(zero_copy_only=False)
+    out[found] = np.array(owners, dtype=np.int32)[at.drop_null().to_numpy()]
+    return out
+
+
+def sorted_rows(table: DeviceTable) -> Rows:
+    """Row numbers in (site, hostname, serial) order, ties in row order: what sorting the
+    device records with Python's `sorted` gives (UTF-8 byte order is code point order)."""
+    if not len(table):
+        return np.zeros(0, dtype=np.int64)
+    rank = np.empty(len(table.site.values), dtype=np.int32)
+    rank[sorted(range(len(table.site.values)), key=table.site.values.__getitem__)] = \
+        np.arange(len(table.site.values), dtype=np.int32)
+    keyed = pa.table({"site": pa.array(rank[table.site.codes]), "hostname": table.hostname,
+                      "serial": table.serial})
+    order = pc.sort_indices(keyed, sort_keys=[("site", "ascending"), ("hostname", "ascending"),
+                                              ("serial", "ascending")])
+    got: Rows = order.to_numpy().astype(np.int64)
+    return got
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedRows:
+    """The estate's devices in devices.csv order, each with its class and decision."""
+
+    table: DeviceTable
+    order: Rows  # row numbers sorted by (site, hostname, serial)
+    row_class: npt.NDArray[np.int32]  # per row: index into `classes`, -1 when in none
+    classes: tuple[DeviceClass, ...]
+    decisions: tuple[ClassDecision | None, ...]  # per class index
+
+    def devices(self, rows: Sequence[int]) -> Iterator[tuple[Device, ClassDecision | None]]:
+        """Device records for `rows` only, each with its decision (None: undecided); made in
+        one bulk pass over just those rows (a table of their own), not one by one."""
+        wanted = np.asarray(rows, dtype=np.int64)
+        distinct = np.unique(wanted)
+        made = list(self.table.take(distinct)) if len(distinct) else []
+        decisions = self.decisions
+        for row, at in zip(wanted.tolist(), np.searchsorted(distinct, wanted).tolist(),
+                           strict=True):
+            k = int(self.row_class[row])
+            yield made[at], (decisions[k] if k >= 0 else None)
+
+
+def planned_rows(plan: Plan) -> PlannedRows:
+    """The plan's devices as columns, sorted, with their classes' decisions."""
+    table = DeviceTable.of(plan.estate.devices)
+    decided = {d.class_id: d for d in plan.class_decisions}
+    return PlannedRows(table, sorted_rows(table), class_of_rows(table, plan.classes),
+                       plan.classes, tuple(decided.get(c.id) for c in plan.classes))
+
+
+def licence_text(uses: Sequence[LicenceUse]) -> str:
+    """A licence set as devices.csv writes it: `tag:count;...`, sorted."""
+    return ";".join(f"{tag}:{count}" for tag, count in sorted((u.tag, u.count) for u in uses))
+
+
+def _cells(values: Sequence[str]) -> tuple[Any, npt.NDArray[np.bool_]]:
+    """Neutralised cells for a column's distinct values, and which of them need quoting."""
+    return _cells_as_is([safe_cell(v) for v in values] or [""])
+
+
+def _cells_as_is(cells: list[str]) -> tuple[Any, npt.NDArray[np.bool_]]:
+    """Cells already neutralised, and which of them need quoting."""
+    array = pa.array(cells, pa.large_string())
+    special: npt.NDArray[np.bool_] = pc.match_substring_regex(
+        array, _NEEDS_QUOTING).to_numpy(zero_copy_only=False)
+    return array, special
+
+
+def _strings_cells(column: Any) -> tuple[Any, Any]:
+    """A string column neutralised on the whole column, and which rows need quoting."""
+    trigger = pc.match_substring_regex(column, _TRIGGER)
+    cells = pc.if_else(trigger, pc.binary_join_element_wise(_text("'"), column, _text("")), column)
+    return cells, pc.match_substring_regex(cells, _NEEDS_QUOTING)
+
+
+def _joined_bytes(lines: Any) -> bytes:
+    """The bytes of every string of a large_string array one after another."""
+    if not len(lines):
+        return b""
+    offsets, data = lines.buffers()[1], lines.buffers()[2]
+    bounds = np.frombuffer(offsets, dtype=np.int64)[lines.offset:lines.offset + len(lines) + 1]
+    got: bytes = data[int(bounds[0]):int(bounds[-1])].to_pybytes()
+    return got
+
+
+def devices_csv_chunks(rows: PlannedRows,
+                       rows_per_chunk: int = ROWS_PER_CHUNK) -> Iterator[bytes]:
+    """devices.csv in pieces of `rows_per_chunk` rows (the header first): the bytes
+    `fileio.csv_text(DEVICE_HEADER, ...)` gives for the same rows, never held whole."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow([safe_cell(h) for h in DEVICE_HEADER])
+    yield buf.getvalue().encode("utf-8")
+    table = rows.table
+    if not len(table):
+        return
+    hostnames, host_special = _strings_cells(table.hostname)
+    serials, serial_special = _strings_cells(table.serial)
+    pid, pid_special = _cells(table.pid.values)
+    site, site_special = _cells(table.site.values)
+    va, va_special = _cells(table.virtual_account.values)
+    lic, lic_special = _cells([licence_text(v) for v in table.licences.values])
+    # Per class index, and one more for "no class": mode, server site, class id.
+    decided = [(d.mode.value, d.server_site or "", c.id) if d is not None else ("", "", c.id)
+               for c, d in zip(rows.classes, rows.decisions, strict=True)] + [("", "", "")]
+    mode, mode_special = _cells([m for m, _s, _c in decided])
+    server, server_special = _cells([s for _m, s, _c in decided])
+    cid, cid_special = _cells([c for _m, _s, c in decided])
+    klass = np.where(rows.row_class >= 0, rows.row_class, len(decided) - 1)
+    member_rows = np.array(sorted(table.members), dtype=np.int64)
+    member_text = [safe_cell(";".join([f"{m.pid}:{m.serial}" for m in table.members[r]]))
+                   for r in member_rows.tolist()]
+    member_code = np.zeros(len(table), dtype=np.int32)
+    member_code[member_rows] = np.arange(1, len(member_rows) + 1, dtype=np.int32)
+    members, member_special = _cells_as_is(["", *member_text])
+    special_columns: list[tuple[npt.NDArray[np.bool_], npt.NDArray[Any]]] = [
+        (pid_special, table.pid.codes), (site_special, table.site.codes),
+        (va_special, table.virtual_account.codes), (lic_special, table.licences.codes),
+        (mode_special, klass), (server_special, klass), (cid_special, klass),
+        (member_special, member_code)]
+    for start in range(0, len(rows.order), rows_per_chunk):
+        part = rows.order[start:start + rows_per_chunk]
+        take = pa.array(part)
+        k = klass[part]
+        columns = [hostnames.take(take), pid.take(pa.array(table.pid.codes[part])),
+                   serials.take(take), site.take(pa.array(table.site.codes[part])),
+                   mode.take(pa.array(k)), server.take(pa.array(k)),
+                   va.take(pa.array(table.virtual_account.codes[part])),
+                   lic.take(pa.array(table.licences.codes[part])),
+                   members.take(pa.array(member_code[part])), cid.take(pa.array(k))]
+        lines = pc.binary_join_element_wise(
+            pc.binary_join_element_wise(*columns, _text(",")), _text("\n"), _text(""))
+        special = (pc.or_(host_special.take(take), serial_special.take(take)).to_numpy(
+            zero_copy_only=False))
+        for flags, codes in special_columns:
+            special = special | flags[codes[part]]
+        if not special.any():
+            yield _joined_bytes(lines)
+            continue
+        text = lines.to_pylist()  # the rare chunk with a cell to quote: those rows by csv
+        for i in np.flatnonzero(special).tolist():
+            buf.seek(0)
+            buf.truncate()
+            writer.writerow([str(col[i].as_py()) for col in columns])
+            text[i] = buf.getvalue()
+        yield "".join(text).encode("utf-8")
