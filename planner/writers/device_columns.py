@@ -40,7 +40,12 @@ Rows = npt.NDArray[np.int64]
 
 
 def _text(value: str) -> Any:
-    return pa.scalar(value, pa.large_string())  # the columns' type: kernels need one type
+    return pa.scalar(value, pa.large_string())  # one string type: kernels take one
+
+
+def _large(column: Any) -> Any:
+    """A string column as large_string (the table may hold string or large_string)."""
+    return column if column.type == pa.large_string() else pc.cast(column, pa.large_string())
 
 
 def class_of_rows(table: DeviceTable, classes: Sequence[DeviceClass]) -> npt.NDArray[np.int32]:
@@ -65,7 +70,7 @@ def class_of_rows(table: DeviceTable, classes: Sequence[DeviceClass]) -> npt.NDA
     if not owners or not len(table):
         return out
     rows = pc.binary_join_element_wise(pc.cast(pa.array(table.site.codes), pa.large_string()),
-                                       table.serial, _text(_SEP))
+                                       _large(table.serial), _text(_SEP))
     at = pc.index_in(rows, value_set=pa.array(keys, pa.large_string()))
     found = at.is_valid().to_numpy(zero_copy_only=False)
     out[found] = np.array(owners, dtype=np.int32)[at.drop_null().to_numpy()]
@@ -102,13 +107,10 @@ class PlannedRows:
         """Device records for `rows` only, each with its decision (None: undecided); made in
         one bulk pass over just those rows (a table of their own), not one by one."""
         wanted = np.asarray(rows, dtype=np.int64)
-        distinct = np.unique(wanted)
-        made = list(self.table.take(distinct)) if len(distinct) else []
         decisions = self.decisions
-        for row, at in zip(wanted.tolist(), np.searchsorted(distinct, wanted).tolist(),
-                           strict=True):
+        for row, device in zip(wanted.tolist(), self.table.rows(wanted), strict=True):
             k = int(self.row_class[row])
-            yield made[at], (decisions[k] if k >= 0 else None)
+            yield device, (decisions[k] if k >= 0 else None)
 
 
 def planned_rows(plan: Plan) -> PlannedRows:
@@ -144,6 +146,24 @@ def _strings_cells(column: Any) -> tuple[Any, Any]:
     return cells, pc.match_substring_regex(cells, _NEEDS_QUOTING)
 
 
+def _member_cells(table: DeviceTable) -> tuple[Any, npt.NDArray[np.bool_], npt.NDArray[np.int32]]:
+    """The members cell (`pid:serial;...`, neutralised) of every row that has members, after
+    an empty cell at code 0; which need quoting; and per row its cell's code."""
+    held = table.members
+    code = np.zeros(len(table), dtype=np.int32)
+    if not len(held):
+        cells, special = _cells_as_is([""])
+        return cells, special, code
+    pids = pa.array(held.pid.values, pa.large_string()).take(pa.array(held.pid.codes))
+    entries = pc.binary_join_element_wise(pids, _large(held.serial), _text(":"))
+    per_row = pc.binary_join(pa.LargeListArray.from_arrays(
+        pa.array(held.offsets, pa.int64()), entries), _text(";"))
+    cells, special = _strings_cells(per_row)
+    code[held.rows] = np.arange(1, len(held.rows) + 1, dtype=np.int32)
+    return (pa.concat_arrays([pa.array([""], pa.large_string()), cells]),
+            np.concatenate([[False], special.to_numpy(zero_copy_only=False)]), code)
+
+
 def _joined_bytes(lines: Any) -> bytes:
     """The bytes of every string of a large_string array one after another."""
     if not len(lines):
@@ -165,8 +185,8 @@ def devices_csv_chunks(rows: PlannedRows,
     table = rows.table
     if not len(table):
         return
-    hostnames, host_special = _strings_cells(table.hostname)
-    serials, serial_special = _strings_cells(table.serial)
+    hostnames, host_special = _strings_cells(_large(table.hostname))
+    serials, serial_special = _strings_cells(_large(table.serial))
     pid, pid_special = _cells(table.pid.values)
     site, site_special = _cells(table.site.values)
     va, va_special = _cells(table.virtual_account.values)
@@ -178,12 +198,7 @@ def devices_csv_chunks(rows: PlannedRows,
     server, server_special = _cells([s for _m, s, _c in decided])
     cid, cid_special = _cells([c for _m, _s, c in decided])
     klass = np.where(rows.row_class >= 0, rows.row_class, len(decided) - 1)
-    member_rows = np.array(sorted(table.members), dtype=np.int64)
-    member_text = [safe_cell(";".join([f"{m.pid}:{m.serial}" for m in table.members[r]]))
-                   for r in member_rows.tolist()]
-    member_code = np.zeros(len(table), dtype=np.int32)
-    member_code[member_rows] = np.arange(1, len(member_rows) + 1, dtype=np.int32)
-    members, member_special = _cells_as_is(["", *member_text])
+    members, member_special, member_code = _member_cells(table)
     special_columns: list[tuple[npt.NDArray[np.bool_], npt.NDArray[Any]]] = [
         (pid_special, table.pid.codes), (site_special, table.site.codes),
         (va_special, table.virtual_account.codes), (lic_special, table.licences.codes),
