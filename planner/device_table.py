@@ -11,25 +11,16 @@ keeps working unchanged.
 
 from __future__ import annotations
 
-import contextlib
-import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar, overload
 
 import numpy as np
 import numpy.typing as npt
-import pyarrow as pa
 
+from planner.arrow import pa
 from planner.model import Device, LicenceUse, LicensingState, Origin, StackMember
 from planner.readers._build import fast_constructor
-
-# jemalloc hands freed column memory back to the system soon after a stage ends; pyarrow's
-# default (mimalloc) keeps it, so the stages after reading would stack on top of the reader's
-# peak (validate at 1M devices: 596 against 685 MiB peak). A user's own choice is left alone.
-if "ARROW_DEFAULT_MEMORY_POOL" not in os.environ:
-    with contextlib.suppress(NotImplementedError):  # built without jemalloc (Windows)
-        pa.set_memory_pool(pa.jemalloc_memory_pool())
 
 T = TypeVar("T")
 Codes = npt.NDArray[np.int32]

@@ -68,7 +68,13 @@ def read_input(path: Path | str, display: str | None = None, *,
         digest = hashlib.sha256()
         parts: list[bytes] = []
         total = 0
-        while chunk := os.read(fd, _CHUNK):
+        # The first read asks for the whole file (as stat() sizes it, plus one byte to see the
+        # end) so a large export arrives as one bytes object: joining chunks would hold the file
+        # twice at the peak (340 MB at a million devices). Later reads cover a file that grew or
+        # that stat() sizes as 0; the cap still holds because it counts what was read.
+        want = min(max(os.fstat(fd).st_size + 1, _CHUNK), max_bytes + 1)
+        while chunk := os.read(fd, want):
+            want = _CHUNK
             total += len(chunk)
             if total > max_bytes:
                 raise InputError([error(name, f"file is larger than {max_bytes} bytes",

@@ -14,9 +14,8 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 import numpy.typing as npt
-import pyarrow as pa
-import pyarrow.compute as pc
 
+from planner.arrow import pa, pc
 from planner.catalogue import Catalogue, PairingRule
 from planner.device_table import DeviceTable
 from planner.model import Device

@@ -16,9 +16,8 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-import pyarrow as pa
-import pyarrow.compute as pc
 
+from planner.arrow import pa, pc
 from planner.catalogue import Catalogue, ProductFamily, version_key
 from planner.device_table import DeviceTable
 from planner.eligibility import slup_answer

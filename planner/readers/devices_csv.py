@@ -20,10 +20,8 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.csv as pa_csv
 
+from planner.arrow import pa, pa_csv, pc
 from planner.catalogue import Catalogue
 from planner.device_table import Coded, DeviceTable, Members, strings
 from planner.domains import MAX_COUNT

@@ -22,9 +22,8 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-import pyarrow as pa
-import pyarrow.compute as pc
 
+from planner.arrow import pa, pc
 from planner.device_table import DeviceTable
 from planner.fileio import safe_cell
 from planner.model import Device, LicenceUse
