@@ -7,8 +7,11 @@ so that the same inputs always give the same plan, byte for byte, once written.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
+
+import numpy as np
+import numpy.typing as npt
 
 from planner.model import DataElement, Estate, LicenceUse, Mode, StackMember
 
@@ -254,6 +257,10 @@ class Plan:
     build_seconds: float = 0.0
     # What was mapped back: a TOTALS plan has no class decisions, sites or reservations.
     detail: Detail = Detail.FULL
+    # Per row of `estate.devices` (when it is a device table), the index in `classes` of the
+    # row's class, as grouping found it: the plan writer reads it instead of matching a million
+    # serials again. None when not known (a plan built by hand, or a TOTALS plan).
+    class_of_row: npt.NDArray[np.int32] | None = field(default=None, compare=False, repr=False)
 
     @property
     def gap_controllable(self) -> float:

@@ -11,7 +11,7 @@ from collections import defaultdict
 
 from planner.costing import exposure_per_element, labour_money
 from planner.model import DataElement, Mode
-from planner.modes import data_leaving_for, load_modes
+from planner.modes import data_leaving_for, load_modes, reservation_modes
 from planner.optimise.allocation import TRANSFER_BATCH
 from planner.optimise.data import ModelData
 from planner.optimise.formulation import Variables
@@ -190,7 +190,8 @@ class Solution:
         """Per reserved device: the tags and counts to reserve, drawn from its VA's allocation."""
         data = self.data
         alloc = data.allocation
-        reserved_units = [u for u, m in enumerate(self.mode) if m in (Mode.SLR, Mode.PLR)]
+        reserved = reservation_modes()
+        reserved_units = [u for u, m in enumerate(self.mode) if m in reserved]
         if not reserved_units:
             return ()
         # Supply lines per (VA, need): own tag first, then substitutes in covers order, then

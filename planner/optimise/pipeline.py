@@ -12,6 +12,7 @@ from collections.abc import Mapping
 
 from planner.collector import bulk_objects
 from planner.model import Estate, Mode
+from planner.modes import reservation_modes
 from planner.optimise.data import ModelData, build_data
 from planner.optimise.extract import Solution
 from planner.optimise.formulation import build_model
@@ -93,6 +94,7 @@ def solve_units(data: ModelData, strategy: Strategy, options: SolveOptions, *,
     gap_money = max(0.0, result.objective - result.bound)
     total = costs.total
     full = detail is Detail.FULL
+    reserved = reservation_modes()
     plan = Plan(
         estate=estate, strategy=strategy, status=result.status, objective=total,
         gap=gap_money / total if total > 0 else 0.0, gap_money=gap_money, solver=result.solver,
@@ -103,8 +105,10 @@ def solve_units(data: ModelData, strategy: Strategy, options: SolveOptions, *,
         reservations=sol.reservations() if full else (), costs=costs,
         labour_hours_per_year=hours_year, labour_hours_initial=hours_once,
         devices_reserved=sum(u.devices for u, m in zip(data.units, sol.mode, strict=True)
-                             if m in (Mode.SLR, Mode.PLR)),
+                             if m in reserved),
         exposure=sol.exposure(), assumptions=data.assumptions, model_size=lm.size,
         build_seconds=built, detail=detail,
+        class_of_row=data.classes.class_of_row if full and data.classes.table is estate.devices
+        else None,
     )
     return plan, {unit.id: m for unit, m in zip(data.units, sol.mode, strict=True)}

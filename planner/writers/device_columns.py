@@ -116,7 +116,9 @@ def planned_rows(plan: Plan) -> PlannedRows:
     """The plan's devices as columns, sorted, with their classes' decisions."""
     table = DeviceTable.of(plan.estate.devices)
     decided = {d.class_id: d for d in plan.class_decisions}
-    return PlannedRows(table, sorted_rows(table), class_of_rows(table, plan.classes),
+    row_class = (plan.class_of_row if plan.class_of_row is not None and table is plan.estate.devices
+                 else class_of_rows(table, plan.classes))
+    return PlannedRows(table, sorted_rows(table), row_class,
                        plan.classes, tuple(decided.get(c.id) for c in plan.classes))
 
 

@@ -6,13 +6,17 @@ from __future__ import annotations
 
 from dataclasses import replace
 from operator import attrgetter
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from planner.device_table import DeviceTable
 from planner.fileio import csv_text
+from planner.generate import generate_estate
+from planner.loader import load_estate
 from planner.model import Device, LicenceUse, LicensingState, Mode, StackMember
+from planner.optimise import plan_estate
 from planner.plan import ClassDecision, DeviceClass
 from planner.writers.device_columns import (
     DEVICE_HEADER,
@@ -20,6 +24,7 @@ from planner.writers.device_columns import (
     class_of_rows,
     devices_csv_chunks,
     licence_text,
+    planned_rows,
     sorted_rows,
 )
 from planner.writers.plan_files import plan_obligations, render_plan_files, summary_text
@@ -131,3 +136,19 @@ def test_summary_counts_devices_by_mode_as_every_device_walked() -> None:
         assert "unassigned" not in summary
     fewer = replace(plan, class_decisions=plan.class_decisions[1:])
     assert "unassigned" in summary_text(fewer)
+
+
+def test_the_plans_class_of_row_is_what_matching_serials_finds(tmp_path: Path) -> None:
+    # The planner hands the writer grouping's row -> class array; matching every row's site and
+    # serial against the classes (the path for plans built without it) must agree row for row.
+    for size, sites in ((400, 12), (1500, 30)):
+        root = tmp_path / f"e{size}"
+        root.mkdir()
+        for name, text in generate_estate(size, sites, 5).items():
+            (root / name).write_text(text, encoding="utf-8")
+        plan = plan_estate(load_estate(root / "estate.yaml").estate)
+        table = plan.estate.devices
+        assert isinstance(table, DeviceTable)
+        assert plan.class_of_row is not None
+        assert (plan.class_of_row == class_of_rows(table, plan.classes)).all()
+        assert (planned_rows(plan).row_class == plan.class_of_row).all()
