@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from operator import attrgetter
@@ -125,6 +125,15 @@ def reserved_in_runs(runs: Sequence[Run], devices: Sequence[Device], name: str,
 
 class EncodedJSON(str):
     """A list record already encoded as JSON: `json_chunks` writes it as it is."""
+
+
+@dataclass(frozen=True, slots=True)
+class LazyRecords:
+    """A list of records encoded only when `json_chunks` reaches them, a block at a time, so
+    a plan with hundreds of thousands of classes never holds them all as text at once."""
+
+    count: int
+    encode: Callable[[int, int], list[EncodedJSON]]  # records [start, stop)
 
 
 _STR = json.encoder.encode_basestring  # what JSONEncoder(ensure_ascii=False) uses for strings
@@ -240,8 +249,9 @@ def plan_document(plan: Plan, generated: date | None = None, *,
             "labour_hours_per_year": hours(s.labour_hours_per_year),
             "excluded": {m.value: list(r) for m, r in s.excluded},
         } for s in sorted(plan.sites, key=lambda s: s.site)],
-        "classes": [_encoded_class(c, decisions.get(c.id), runs.get(c.id), lic_json)
-                    for c in ordered]
+        "classes": LazyRecords(len(ordered), lambda start, stop: [
+            _encoded_class(c, decisions.get(c.id), runs.get(c.id), lic_json)
+            for c in ordered[start:stop]])
         if encoded_classes else [_class_record(c, decisions.get(c.id), runs.get(c.id))
                                  for c in ordered],
         "servers": server_records(plan),
@@ -282,16 +292,23 @@ def json_chunks(doc: Mapping[str, Any]) -> Iterator[str]:
     for k, key in enumerate(keys):
         value = doc[key]
         end = ",\n" if k < len(keys) - 1 else "\n"
-        if isinstance(value, list) and value:
+        if isinstance(value, LazyRecords | list) and _count(value):
+            n = _count(value)
             yield f"  {one(key)}: [\n"
-            for start in range(0, len(value), _RECORDS_PER_CHUNK):
-                part = value[start:start + _RECORDS_PER_CHUNK]
-                last = start + _RECORDS_PER_CHUNK >= len(value)
+            for start in range(0, n, _RECORDS_PER_CHUNK):
+                stop = start + _RECORDS_PER_CHUNK
+                part = (value.encode(start, min(stop, n)) if isinstance(value, LazyRecords)
+                        else value[start:stop])
+                last = stop >= n
                 yield ",\n".join(f"    {one(item)}" for item in part) + ("\n" if last else ",\n")
             yield f"  ]{end}"
         else:
             yield f"  {one(key)}: {one(value)}{end}"
     yield "}\n"
+
+
+def _count(records: LazyRecords | list[Any]) -> int:
+    return records.count if isinstance(records, LazyRecords) else len(records)
 
 
 def json_text(doc: Mapping[str, Any]) -> str:
