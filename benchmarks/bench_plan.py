@@ -111,8 +111,9 @@ def naive_end_to_end(estate_yaml: Path, outdir: Path, solver: str) -> dict[str, 
     members_of: dict[int, list[int]] = {}  # aggregated unit -> its devices' naive units
     for a, unit in enumerate(data.units):
         policy = estate.policy(estate.site(unit.site).classification)
-        for cid in unit.class_ids:
-            for dev in data.classes.devices[cid]:
+        for cid, devices in zip(unit.class_ids, data.classes.devices_of(unit.class_ids),
+                                strict=True):
+            for dev in devices:
                 members = sum(1 for m in dev.members if m.serial != dev.serial)
                 members_of.setdefault(a, []).append(len(units))
                 device_of.append((unit.site, dev.serial))
