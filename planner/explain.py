@@ -19,6 +19,7 @@ from typing import Any
 
 from planner.catalogue import estate_catalogue
 from planner.costing import break_even
+from planner.device_table import devices_at
 from planner.eligibility import mode_exclusions, site_mode_exclusions, slup_answer
 from planner.graph import analyse_reach
 from planner.model import Estate, LicensingState, Mode
@@ -110,7 +111,7 @@ def site_exclusions(estate: Estate, site_id: str) -> dict[Mode, tuple[str, ...]]
     modes = load_modes()
     base = site_mode_exclusions(estate, site, reach, modes)
     merged: dict[Mode, list[str]] = {m: list(base[m]) for m in Mode}
-    kinds = sorted({(d.pid, d.version, d.state) for d in estate.devices if d.site == site_id})
+    kinds = sorted({(d.pid, d.version, d.state) for d in devices_at(estate.devices, site_id)})
     for pid, version, state in kinds:
         for mode, reasons in mode_exclusions(estate, site, catalogue.family_for_pid(pid),
                                              version, state, reach, modes,
@@ -152,7 +153,7 @@ def _assume_version(estate: Estate, site_id: str, mode: Mode) -> tuple[Estate, l
     if wanted is None:
         return estate, []
     catalogue = estate_catalogue(estate)
-    unknown = [d for d in estate.devices if d.site == site_id and d.state not in (
+    unknown = [d for d in devices_at(estate.devices, site_id) if d.state not in (
         LicensingState.SLR, LicensingState.PLR) and slup_answer(
         catalogue.family_for_pid(d.pid), d.version, d.state) is None]
     if not unknown:
@@ -250,7 +251,7 @@ def explain_site(estate: Estate, site_id: str, options: SolveOptions | None = No
     `planner`, called as plan_estate is: (estate, options, forced=pins))."""
     options = options or SolveOptions()
     site_id = resolve_site(estate, site_id)
-    if not any(d.site == site_id for d in estate.devices):
+    if not devices_at(estate.devices, site_id):
         raise UsageError(f"site {site_id!r} has no devices, so the plan makes no licensing "
                          "decision there to explain")
     if planner is None:

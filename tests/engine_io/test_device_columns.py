@@ -11,7 +11,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from planner.device_table import DeviceTable
+from planner.device_table import DeviceTable, devices_at
 from planner.fileio import csv_text
 from planner.generate import generate_estate
 from planner.loader import load_estate
@@ -152,3 +152,13 @@ def test_the_plans_class_of_row_is_what_matching_serials_finds(tmp_path: Path) -
         assert plan.class_of_row is not None
         assert (plan.class_of_row == class_of_rows(table, plan.classes)).all()
         assert (planned_rows(plan).row_class == plan.class_of_row).all()
+
+
+@settings(max_examples=40, deadline=None)
+@given(devices())
+def test_devices_at_a_site_are_the_filtered_devices(devs: list[Device]) -> None:
+    table = DeviceTable.from_devices(devs)
+    for site in sorted({d.site for d in devs} | {"no-such-site"}):
+        expected = [d for d in devs if d.site == site]
+        assert devices_at(table, site) == expected
+        assert devices_at(tuple(devs), site) == expected
