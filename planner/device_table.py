@@ -492,3 +492,14 @@ def devices_at(devices: Sequence[Device], site: str) -> list[Device]:
             return []
         return devices.rows(np.flatnonzero(devices.site.codes == values.index(site)))
     return [d for d in devices if d.site == site]
+
+
+def state_counts(devices: Sequence[Device]) -> dict[LicensingState, int]:
+    """Devices per licensing state; on a device table counted on the codes, building no
+    records."""
+    if isinstance(devices, DeviceTable):
+        return devices.state.counts()
+    out: dict[LicensingState, int] = {}
+    for device in devices:
+        out[device.state] = out.get(device.state, 0) + 1
+    return out

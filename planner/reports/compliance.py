@@ -14,6 +14,7 @@ import yaml
 from planner.cadence import network_reauths, offline_trips, onprem_manual_syncs
 from planner.catalogue import Catalogue, estate_catalogue
 from planner.cycle.record import SiteAcks
+from planner.device_table import state_counts
 from planner.fileio import read_text
 from planner.model import (
     CostAssumptions,
@@ -522,8 +523,8 @@ def risks(plan: Plan, flows_: tuple[Flow, ...]) -> tuple[Risk, ...]:
         out.append(Risk("Lost authorization codes or an RMA without a return code strand "
                         "reserved licences.", "Keep the codes with the reservation manifests; "
                         "return codes before a device leaves the site."))
-    unknown = sum(1 for d in estate.devices
-                  if d.state in (LicensingState.UNKNOWN, LicensingState.EVALUATION))
+    states = state_counts(estate.devices)
+    unknown = states.get(LicensingState.UNKNOWN, 0) + states.get(LicensingState.EVALUATION, 0)
     if unknown:
         out.append(Risk(f"{unknown} devices have an unknown or evaluation licensing state.",
                         "Confirm with `show license summary` evidence (planner ingest) before "

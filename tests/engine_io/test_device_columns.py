@@ -11,7 +11,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from planner.device_table import DeviceTable, devices_at
+from planner.device_table import DeviceTable, devices_at, state_counts
 from planner.fileio import csv_text
 from planner.generate import generate_estate
 from planner.loader import load_estate
@@ -162,3 +162,13 @@ def test_devices_at_a_site_are_the_filtered_devices(devs: list[Device]) -> None:
         expected = [d for d in devs if d.site == site]
         assert devices_at(table, site) == expected
         assert devices_at(tuple(devs), site) == expected
+
+
+@settings(max_examples=40, deadline=None)
+@given(devices())
+def test_state_counts_on_codes_are_the_counted_devices(devs: list[Device]) -> None:
+    expected: dict[LicensingState, int] = {}
+    for d in devs:
+        expected[d.state] = expected.get(d.state, 0) + 1
+    assert state_counts(DeviceTable.from_devices(devs)) == expected
+    assert state_counts(tuple(devs)) == expected
