@@ -42,11 +42,11 @@ Licences = tuple[tuple[str, int], ...]  # (tag, count), sorted by tag
 
 def money(value: float) -> float:
     """Money as every plan file states it: rounded to cents (and never -0.0)."""
-    return round(value + 0.0, 2)
+    return round(value, 2) + 0.0  # adding 0.0 turns -0.0 (from rounding a tiny debit) into 0.0
 
 
 def hours(value: float) -> float:
-    return round(value + 0.0, 2)
+    return round(value, 2) + 0.0  # adding 0.0 turns -0.0 (from rounding a tiny debit) into 0.0
 
 
 def rebatch_transfers(transfers: Iterable[Transfer]) -> list[Transfer]:

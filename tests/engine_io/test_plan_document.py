@@ -5,6 +5,7 @@ survives the round trip through runs."""
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import replace
 from itertools import pairwise
 from pathlib import Path
@@ -20,7 +21,9 @@ from planner.optimise import plan_estate
 from planner.plan_document import (
     PLAN_SCHEMA,
     PLAN_SCHEMA_V1,
+    hours,
     json_text,
+    money,
     plan_document,
     read_plan,
     reserved_in_runs,
@@ -120,3 +123,10 @@ def test_reserved_runs_are_written_for_reserved_classes_only() -> None:
             assert sum(r["devices"] for r in c["reserved"]) == c["devices"]
     again = replace(plan, reservations=())
     assert all("reserved" not in c for c in plan_document(again)["classes"])
+
+
+@given(st.floats(min_value=-1e12, max_value=1e12, allow_nan=False))
+def test_money_and_hours_are_cents_and_never_negative_zero(value: float) -> None:
+    for rounded in (money(value), hours(value)):
+        assert rounded == round(value, 2)
+        assert rounded < 0 or math.copysign(1.0, rounded) == 1.0  # no -0.0
