@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -34,6 +35,14 @@ def _run(index: int) -> Any:
     return _job[0](index)
 
 
+def _worker_start() -> None:
+    """A worker dies at once when the pool terminates it. The fork inherits the parent's
+    SIGTERM handler (the CLI turns SIGTERM into an exception so outputs stay whole), and a
+    worker running that handler while it waits on the pool's queue kept the pool's shutdown
+    waiting for ever (seen as a hung test run)."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 def forked_map(job: Callable[[int], T], count: int, workers: int,
                meanwhile: Callable[[], U]) -> tuple[list[T], U]:
     """[job(0), ..., job(count - 1)] computed in `workers` forked processes, and `meanwhile()`
@@ -42,9 +51,12 @@ def forked_map(job: Callable[[int], T], count: int, workers: int,
         raise RuntimeError("forked_map does not nest")
     _job.append(job)
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        with multiprocessing.get_context("fork").Pool(workers, _worker_start) as pool:
             pending = pool.map_async(_run, range(count), chunksize=1)
             here = meanwhile()
-            return pending.get(), here
+            results = pending.get()
+            pool.close()  # the workers finish on their own: no signal needed on the way out
+            pool.join()
+            return results, here
     finally:
         _job.clear()

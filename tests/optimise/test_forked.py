@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -74,3 +76,32 @@ def test_workers_only_when_it_pays() -> None:
     assert parallel_workers(big, one, Detail.FULL) == 1  # children would read device columns
     assert parallel_workers(big, one, Detail.CLASSES) == 1  # class decisions cost to send
     assert parallel_workers(big, one, Detail.TOTALS) == min(cores(), 7)
+
+
+_UNDER_THE_CLIS_SIGTERM_HANDLER = """
+import signal, sys
+from planner.cli import _on_sigterm
+from planner.optimise.forked import forked_map
+signal.signal(signal.SIGTERM, _on_sigterm)  # as every planner command runs
+
+def job(i):
+    if i == 3:
+        raise ValueError("job 3 fails")
+    return i * i
+
+print(forked_map(job, 3, 2, lambda: "here"))
+try:
+    forked_map(job, 6, 2, lambda: "here")  # a failing job: the pool is terminated
+except ValueError as exc:
+    print("raised", exc)
+"""
+
+
+@pytest.mark.skipif(not can_fork(), reason="no fork start method here")
+def test_workers_end_under_the_clis_sigterm_handler() -> None:
+    # Workers inherit the CLI's SIGTERM handler; the pool must still shut down, on success and
+    # when a job fails (terminate). Before workers reset it, a full test run hung here.
+    done = subprocess.run([sys.executable, "-c", _UNDER_THE_CLIS_SIGTERM_HANDLER],
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.splitlines() == ["([0, 1, 4], 'here')", "raised job 3 fails"]
