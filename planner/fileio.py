@@ -59,7 +59,8 @@ def read_input(path: Path | str, display: str | None = None, *,
     except OSError as exc:
         raise InputError([error(name, f"cannot read: {exc.strerror}")]) from None
     try:
-        mode = os.fstat(fd).st_mode
+        status = os.fstat(fd)
+        mode = status.st_mode
         if stat.S_ISDIR(mode):
             raise InputError([error(name, "is a folder, not a file")])
         if not stat.S_ISREG(mode):
@@ -72,7 +73,7 @@ def read_input(path: Path | str, display: str | None = None, *,
         # end) so a large export arrives as one bytes object: joining chunks would hold the file
         # twice at the peak (340 MB at a million devices). Later reads cover a file that grew or
         # that stat() sizes as 0; the cap still holds because it counts what was read.
-        want = min(max(os.fstat(fd).st_size + 1, _CHUNK), max_bytes + 1)
+        want = min(max(status.st_size + 1, _CHUNK), max_bytes + 1)
         while chunk := os.read(fd, want):
             want = _CHUNK
             total += len(chunk)
