@@ -88,6 +88,8 @@ class Coded(Generic[T]):
         """Only the values some row holds, in order of first appearance (as `encode` gives)."""
         if not len(self.codes):
             return Coded((), self.codes.astype(np.int32))
+        if _in_first_appearance_order(self.codes, len(self.values)):
+            return self  # one linear pass instead of a sort (a reader's codes usually are)
         used, first = np.unique(self.codes, return_index=True)
         order = used[np.argsort(first, kind="stable")]
         if len(order) == len(self.values) and (order == np.arange(len(order))).all():
@@ -100,6 +102,14 @@ class Coded(Generic[T]):
     def replaced(self, old: T, new: T) -> Coded[T]:
         """Every `old` value reads `new` (merged with an existing `new`)."""
         return Coded.remapped([new if v == old else v for v in self.values], self.codes)
+
+
+def _in_first_appearance_order(codes: Codes, n_values: int) -> bool:
+    """True when every value is used and value i first appears before value i + 1: each code
+    is at most one above the largest before it (0 first), and the largest is the last value."""
+    seen = np.maximum.accumulate(codes)
+    return bool(codes[0] == 0 and int(seen[-1]) == n_values - 1
+                and (codes[1:] <= seen[:-1] + 1).all())
 
 
 def _strings(values: Sequence[str] | Any) -> Any:
@@ -161,13 +171,19 @@ class Members:
     def of_entries(cls, entry_rows: npt.NDArray[np.int64], pids: Coded[str],
                    serials: Any) -> Members:
         """From one row number per member (any order; a row's members keep their order)."""
-        order = np.argsort(entry_rows, kind="stable")
-        entry_rows = entry_rows[order]
-        rows, counts = np.unique(entry_rows, return_counts=True)
-        offsets = np.zeros(len(rows) + 1, dtype=np.int64)
-        np.cumsum(counts, out=offsets[1:])
-        return cls(rows.astype(np.int64), offsets, pids.take(order),
-                   serials.take(pa.array(order, type=pa.int64())))
+        entry_rows = np.asarray(entry_rows, dtype=np.int64)
+        if len(entry_rows) > 1 and not (entry_rows[1:] >= entry_rows[:-1]).all():
+            order = np.argsort(entry_rows, kind="stable")
+            entry_rows = entry_rows[order]
+            pids = pids.take(order)
+            serials = serials.take(pa.array(order, type=pa.int64()))
+        else:  # already in row order (a reader's usual case): nothing to sort or copy
+            pids = pids.compacted()
+        # Sorted, each row's entries are one run: its start is where the row number changes.
+        starts = np.flatnonzero(np.diff(entry_rows, prepend=-1)) if len(entry_rows) \
+            else np.zeros(0, dtype=np.int64)
+        offsets = np.append(starts, len(entry_rows)).astype(np.int64)
+        return cls(entry_rows[starts], offsets, pids, _strings(serials))
 
     @classmethod
     def of_tuples(cls, items: Iterable[tuple[int, tuple[StackMember, ...]]]) -> Members:

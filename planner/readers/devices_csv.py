@@ -45,6 +45,13 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "smart_account": ("sa", "smart account"),
 }
 REQUIRED = ("hostname", "pid", "serial", "site")
+# Columns whose cells repeat (a few thousand distinct values in a million rows): pyarrow
+# dictionary-encodes them as it parses, so no string column is ever built for them.
+_REPEATED = frozenset({"pid", "site", "virtual_account", "version", "state", "licences",
+                       "smart_account"})
+# pyarrow parses the file in blocks of this size, in parallel: a block that fits the CPU
+# caches parses in about half the time one file-sized block takes.
+_BLOCK_BYTES = 4 << 20
 _STATES = {s.value: s for s in LicensingState}
 _STATE_LIST = "|".join(s.value for s in LicensingState)
 
@@ -74,7 +81,7 @@ class DevicesCsvReader:
             end = data.find(b"\n")
             first_line = (data if end < 0 else data[:end]).decode("ascii")
             length = len(data)
-            simple = b'"' not in data and b"\n\n" not in data
+            simple = b'"' not in data
             plain: bytes | None = data
             text = ""
             del data
@@ -87,9 +94,7 @@ class DevicesCsvReader:
             end = text.find("\n")
             first_line = text if end < 0 else text[:end]
             length = len(text)
-            # Quotes, carriage returns and blank lines would make a record's line differ from
-            # its position (or its cells from a split on commas): those take the precise path.
-            simple = '"' not in text and "\r" not in text and "\n\n" not in text
+            simple = '"' not in text and "\r" not in text
         first = next(csv_rows(first_line), None) if length else None
         header = first[1] if first else None
         if header is None or not any(h.strip() for h in header):
@@ -105,6 +110,8 @@ class DevicesCsvReader:
             problems.append(error(display, "file has a header but no devices", line=1,
                                   expected="at least one device row"))
             return result
+        # Quotes, carriage returns and blank lines would make a record's line differ from its
+        # position (or its cells from a split on commas): those take the precise path.
         split = None
         if simple:
             buffer = plain if plain is not None else text.encode("utf-8")
@@ -125,33 +132,38 @@ class DevicesCsvReader:
 
 @dataclass(frozen=True, slots=True)
 class _Split:
-    """The raw cells of every record, per logical column (None: the column is absent)."""
+    """The raw cells of every record, per logical column (absent: the column is absent)."""
 
-    cells: dict[str, Any]  # column -> pyarrow string array
+    cells: dict[str, Any]  # column -> pyarrow string or dictionary array, maybe chunked
     lines: npt.NDArray[np.int32]  # each record's first physical line
     rows: int
 
 
 def _split_arrow(data: bytes, cols: dict[str, int], width: int) -> _Split | None:
-    """The fast path: pyarrow splits a file (UTF-8, header first) that has no quotes, carriage
-    returns or blank lines; a row with the wrong number of cells returns None, and the file is
-    split by `_split_rows`, which reports exactly where."""
+    """The fast path: pyarrow splits a file (UTF-8, header first) that has no quotes or
+    carriage returns; a file with a blank line, or a row with the wrong number of cells,
+    returns None, and is split by `_split_rows`, which reports exactly where."""
     names = [f"c{i}" for i in range(width)]
+    types = {names[i]: pa.dictionary(pa.int32(), pa.string()) if name in _REPEATED
+             else pa.string() for name, i in cols.items()}
     try:
         table = pa_csv.read_csv(
             pa.py_buffer(data),
-            # One block: every column comes back as one array, not chunks to be copied
-            # together (at a million rows the copy would add a third to the peak).
             read_options=pa_csv.ReadOptions(column_names=names, skip_rows=1,
-                                            block_size=min(max(len(data), 1 << 20), 2**31 - 1)),
+                                            block_size=_BLOCK_BYTES),
             parse_options=pa_csv.ParseOptions(quote_char=False, ignore_empty_lines=False),
+            # The bytes are known UTF-8 (ASCII, or encoded from decoded text): not checked again.
             convert_options=pa_csv.ConvertOptions(
-                column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False,
+                column_types=types, strings_can_be_null=False, check_utf8=False,
                 include_columns=[names[i] for i in cols.values()]))
     except pa.ArrowInvalid:
         return None
     rows = table.num_rows
-    cells = {name: strings(table.column(names[i])) for name, i in cols.items()}
+    cells = {name: table.column(names[i]) for name, i in cols.items()}
+    # pyarrow reads a blank line as a row of blank cells, so a blank serial cell (rare: an
+    # error of its own) sends the file to the precise path when it has a blank line.
+    if rows and pc.min(pc.binary_length(cells["serial"])).as_py() == 0 and b"\n\n" in data:
+        return None
     return _Split(cells, np.arange(2, rows + 2, dtype=np.int32), rows)
 
 
@@ -207,8 +219,8 @@ def _checked(split: _Split, display: str, catalogue: Catalogue,
                               line=int(lines[row]), column=column, expected=expected)
                         for row in rows.tolist())
 
-    hostname = _stripped(cells["hostname"])
-    serial = _stripped(cells["serial"])
+    hostname = _stripped(strings(cells.pop("hostname")))
+    serial = _stripped(strings(cells.pop("serial")))
     pid, site = _coded(cells.get("pid"), n), _coded(cells.get("site"), n)
     for name, column in (("pid", pid), ("serial", None), ("site", site)):
         if column is None:
@@ -244,7 +256,7 @@ def _checked(split: _Split, display: str, catalogue: Catalogue,
     members = Members.empty()
     raw_members = cells.get("members")
     if raw_members is not None:
-        members = _member_columns(raw_members, lines, bad, display, problems)
+        members = _member_columns(strings(raw_members), lines, bad, display, problems)
 
     table = DeviceTable(
         hostname=hostname, serial=serial, pid=pid, site=site,
@@ -256,12 +268,23 @@ def _checked(split: _Split, display: str, catalogue: Catalogue,
 
 
 def _encoded(raw: Any, n: int) -> Coded[str]:
-    """A raw column dictionary-encoded (an absent column reads as blank cells)."""
+    """A raw column dictionary-encoded, values in order of first appearance (an absent column
+    reads as blank cells)."""
     if raw is None:
         return Coded(("",), np.zeros(n, dtype=np.int32))
-    encoded = raw.dictionary_encode()
-    return Coded(tuple(encoded.dictionary.to_pylist()),
-                 encoded.indices.to_numpy(zero_copy_only=False).astype(np.int32))
+    if not pa.types.is_dictionary(raw.type):
+        raw = raw.dictionary_encode()
+    # pyarrow's blocks each have their own dictionary (values in order of first appearance in
+    # the block): one list of every block's values, merged where equal, keeps that order.
+    values: list[str] = []
+    codes = []
+    for chunk in raw.chunks if isinstance(raw, pa.ChunkedArray) else (raw,):
+        codes.append(chunk.indices.to_numpy(zero_copy_only=False).astype(np.int32)
+                     + np.int32(len(values)))
+        values.extend(chunk.dictionary.to_pylist())
+    if len(codes) == 1:
+        return Coded(tuple(values), codes[0])
+    return Coded.remapped(values, np.concatenate(codes) if codes else np.zeros(0, np.int32))
 
 
 def _coded(raw: Any, n: int) -> Coded[str]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from unittest.mock import patch
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -14,7 +15,7 @@ from hypothesis import strategies as st
 
 from planner.catalogue import load_catalogue
 from planner.device_table import DeviceTable
-from planner.readers import ReadContext, ReadResult, SourceKind
+from planner.readers import ReadContext, ReadResult, SourceKind, devices_csv
 from planner.readers.registry import reader_for
 from tests.readers.row_reader import read_rows
 
@@ -89,6 +90,32 @@ def _assert_same(new: ReadResult, old: ReadResult) -> None:
 @given(text=device_files())
 def test_columns_read_as_rows_did(tmp_path: Path, text: str) -> None:
     _assert_same(*_both(tmp_path, text))
+
+
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(text=device_files(), block=st.sampled_from([1, 24, 64, 200]))
+def test_columns_read_as_rows_did_in_small_blocks(tmp_path: Path, text: str, block: int) -> None:
+    # Blocks of a few rows each: pyarrow's per-block dictionaries are merged in order of first
+    # appearance, and a row longer than a block sends the file to the precise path.
+    with patch.object(devices_csv, "_BLOCK_BYTES", block):
+        _assert_same(*_both(tmp_path, text))
+
+
+def test_many_blocks_take_the_fast_path(tmp_path: Path) -> None:
+    """A clean file parsed in many blocks by pyarrow: the same devices as the row reader, each
+    block's dictionary merged in order of first appearance."""
+    rows = [f"sw{i},C9300-{24 + 24 * (i % 2)}P,FOC{i},{'HQ' if i % 3 else 'BR1'},"
+            f"VA{i % 5},17.9.{i % 4},{'slr' if i % 2 else 'SLR'},network-advantage:{1 + i % 3},"
+            + (f"C9300-48P:M{i}A;C9300-24P:M{i}B" if i % 4 == 0 else "") for i in range(400)]
+    path = tmp_path / "devices.csv"
+    path.write_text("hostname,pid,serial,site,virtual_account,version,state,licences,members\n"
+                    + "\n".join(rows) + "\n")
+    with patch.object(devices_csv, "_BLOCK_BYTES", 1024):
+        split = devices_csv._split_arrow(path.read_bytes(), {"pid": 1, "serial": 2}, 9)
+        assert split is not None and split.cells["pid"].num_chunks > 5
+        _assert_same(reader_for(SourceKind.DEVICES).read(path, "devices.csv", CTX),
+                     read_rows(path, "devices.csv", CTX))
 
 
 @pytest.mark.parametrize("example", ["federal-agency", "regional-bank", "utility"])
