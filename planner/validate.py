@@ -29,6 +29,7 @@ from planner.eligibility import slup_answer
 from planner.identifiers import Place, lookalike_collisions, lookalike_of, skeleton
 from planner.model import Device, Entitlement, Estate, LicensingState
 from planner.problems import Problem, error, warning
+from planner.string_columns import all_distinct, fingerprints
 from planner.tally import DeviceTally
 
 # Line breaks, tabs, NUL and other C0/DEL controls: no real hostname, serial or PID has them,
@@ -248,32 +249,33 @@ def _upper(serials: Any) -> Any:
     # pyarrow upper-cases ASCII exactly as str.upper does; anything else goes through Python
     # (str.upper turns `ß` into `SS`, which a per-character mapping would not).
     if pc.all(pc.string_is_ascii(serials)).as_py() is not False:
-        return pc.utf8_upper(serials)
+        return pc.ascii_upper(serials)
     return pa.array([s.upper() for s in serials.to_pylist()], type=pa.large_string())
 
 
 def _serials_clean(table: DeviceTable) -> bool:
     """True when no serial repeats (ignoring case) among devices and stack members, except a
-    stack listing its own serial as member 1; False sends the exact pass looking."""
+    stack listing its own serial among its members; False sends the exact pass looking.
+
+    One fingerprint per serial and one sort: distinct fingerprints prove distinct serials, and
+    a repeated fingerprint (a repeat, or a collision) is left to the exact pass to judge."""
     keys = _upper(table.serial)
-    if len(pc.unique(keys)) != len(keys):
-        return False
+    prints = fingerprints(keys)
     members = table.members
-    if not len(members):
-        return True
-    listed = _upper(members.serial)
-    if len(pc.unique(listed)) != len(listed):
-        return False
-    overlap = pc.sum(pc.is_in(listed, value_set=keys)).as_py() or 0
-    if not overlap:
-        return True
-    # No serial repeats among devices or among members: a repeat can only be a member that is
-    # also a device. A stack usually lists its own serial as member 1, which is allowed; any
-    # other overlap is a duplicate, found by the exact pass.
-    firsts = listed.take(pa.array(members.offsets[:-1], type=pa.int64()))
-    owners = keys.take(pa.array(members.rows, type=pa.int64()))
-    own_first = pc.sum(pc.equal(firsts, owners)).as_py() or 0
-    return bool(overlap == own_first)
+    if len(members):
+        listed = _upper(members.serial)
+        member_prints = fingerprints(listed)
+        owners = members.entry_rows()
+        # A stack may list its own serial as a member (the exact pass skips it): those entries
+        # are left out, once the strings themselves are seen to be equal.
+        maybe_own = np.flatnonzero(member_prints == prints[owners])
+        if len(maybe_own):
+            same = pc.equal(listed.take(pa.array(maybe_own, type=pa.int64())),
+                            keys.take(pa.array(owners[maybe_own], type=pa.int64())))
+            own = maybe_own[same.to_numpy(zero_copy_only=False)]
+            member_prints = np.delete(member_prints, own)
+        prints = np.concatenate([prints, member_prints])
+    return all_distinct(prints)
 
 
 def _duplicate_serials(estate: Estate) -> list[Problem]:
