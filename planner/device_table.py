@@ -81,6 +81,13 @@ class Coded(Generic[T]):
                 out[value] = out.get(value, 0) + n
         return out
 
+    def first_rows(self) -> npt.NDArray[np.int64]:
+        """Per value, the first row that holds it (the row count for a value none holds): one
+        pass, no sort."""
+        first = np.full(len(self.values), len(self.codes), dtype=np.int64)
+        np.minimum.at(first, self.codes, np.arange(len(self.codes), dtype=np.int64))
+        return first
+
     def take(self, rows: npt.NDArray[np.intp]) -> Coded[T]:
         return Coded(self.values, self.codes[rows]).compacted()
 

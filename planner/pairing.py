@@ -32,7 +32,7 @@ def broken_pairing_rows(devices: Sequence[Device], catalogue: Catalogue,
     table = DeviceTable.of(devices)
     n_sets = max(len(table.licences.values), 1)
     pairs = table.pid.codes.astype(np.int64) * n_sets + table.licences.codes
-    distinct, pair_of_row = np.unique(pairs, return_inverse=True)
+    distinct, pair_of_row = _distinct(pairs, max(len(table.pid.values), 1) * n_sets)
     broken: dict[PairingRule, list[int]] = defaultdict(list)
     for i, pair in enumerate(distinct.tolist()):
         family = catalogue.family_for_pid(table.pid.values[pair // n_sets])
@@ -43,9 +43,21 @@ def broken_pairing_rows(devices: Sequence[Device], catalogue: Catalogue,
             if family.id in rule.families and rule.addon in tags and \
                     not tags.intersection(rule.requires_any):
                 broken[rule].append(i)
-    pair_of_row = pair_of_row.reshape(-1)
     return {rule: np.flatnonzero(np.isin(pair_of_row, found)).astype(np.int64)
             for rule, found in broken.items()}
+
+
+def _distinct(keys: npt.NDArray[np.int64],
+              size: int) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """np.unique(keys, return_inverse=True) for keys in 0..size-1: counted in a table of
+    `size` slots when that is small (no sort of a million keys), sorted otherwise."""
+    if size > 1 << 22:
+        distinct, inverse = np.unique(keys, return_inverse=True)
+        return distinct, inverse.reshape(-1)
+    distinct = np.flatnonzero(np.bincount(keys, minlength=size))
+    slot = np.zeros(size, dtype=np.int64)
+    slot[distinct] = np.arange(len(distinct), dtype=np.int64)
+    return distinct, slot[keys]
 
 
 def broken_pairings(devices: Sequence[Device], catalogue: Catalogue,

@@ -30,11 +30,12 @@ class DeviceTally:
         licences = table.licences
         codes = licences.codes
         rows_per_set = np.bincount(codes, minlength=len(licences.values)).tolist()
-        present, first_row = np.unique(codes, return_index=True)
+        first_row = licences.first_rows()
+        present = np.flatnonzero(first_row < len(codes))
         used: Counter[str] = Counter()
         first_user: dict[str, Device] = {}
-        for at in np.argsort(first_row, kind="stable").tolist():
-            code, row = int(present[at]), int(first_row[at])
+        for at in np.argsort(first_row[present], kind="stable").tolist():
+            code, row = int(present[at]), int(first_row[present[at]])
             for use in licences.values[code]:
                 used[use.tag] += use.count * rows_per_set[code]
                 if use.tag not in first_user:

@@ -31,6 +31,7 @@ from planner.problems import Problem, error
 from planner.readers import ReadContext, ReadResult, SourceKind
 from planner.readers._build import fast_constructor
 from planner.readers._common import csv_rows, empty_file, match_header
+from planner.string_columns import edges_not_printable
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "hostname": ("name", "host"),
@@ -298,18 +299,16 @@ def _rows_where(column: Coded[str], value: str) -> npt.NDArray[np.intp]:
     return np.flatnonzero(np.isin(column.codes, codes)) if codes else np.zeros(0, np.intp)
 
 
-# A cell that starts or ends with anything but printable ASCII may need str.strip(): only those
-# cells are stripped in Python, so stripping means exactly what it always meant.
-_EDGE = r"^[^!-~]|[^!-~]$"
-
-
 def _stripped(raw: Any) -> Any:
-    mask = pc.match_substring_regex(raw, _EDGE)
-    if not pc.any(mask).as_py():
+    """The column with its cells stripped as str.strip() does. Only a cell that starts or ends
+    with anything but printable ASCII (found from its first and last bytes) may need it: only
+    those are stripped, in Python, so stripping means exactly what it always meant."""
+    edges = edges_not_printable(raw)
+    if not edges.any():
         return raw
-    rows = np.flatnonzero(mask.to_numpy(zero_copy_only=False))
+    rows = np.flatnonzero(edges)
     fixed = [cell.strip() for cell in raw.take(pa.array(rows)).to_pylist()]
-    return pc.replace_with_mask(raw, mask, pa.array(fixed, type=raw.type))
+    return pc.replace_with_mask(raw, pa.array(edges), pa.array(fixed, type=raw.type))
 
 
 def _state(raw: str) -> LicensingState | None:

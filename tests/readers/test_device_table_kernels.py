@@ -1,6 +1,7 @@
 """The device table's fast paths against the sort-based code they skip: a column already in
-order of first appearance is left as it is, and members already in row order are not sorted
-or copied; either way the result is what sorting would give."""
+order of first appearance is left as it is, members already in row order are not sorted or
+copied, first rows and distinct (PID, licence set) pairs are counted, not sorted; either way
+the result is what sorting would give."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from hypothesis import strategies as st
 
 from planner.arrow import pa
 from planner.device_table import Coded, Members
+from planner.pairing import _distinct
 
 CODES = st.lists(st.integers(0, 5), max_size=40)
 
@@ -54,3 +56,24 @@ def test_members_of_entries_any_order(entries: list[tuple[int, int]], presorted:
     compact = got.pid.compacted()  # values in order of first appearance, all used
     assert (compact.values, compact.codes.tolist()) == (got.pid.values, got.pid.codes.tolist())
     assert isinstance(got.serial, pa.Array)
+
+
+@settings(max_examples=200, deadline=None)
+@given(codes=CODES, extra=st.integers(0, 2))
+def test_first_rows_as_unique_finds_them(codes: list[int], extra: int) -> None:
+    n_values = (max(codes) + 1 if codes else 0) + extra
+    column = Coded(tuple(range(n_values)), np.array(codes, dtype=np.int32))
+    present, first = np.unique(column.codes, return_index=True)
+    got = column.first_rows()
+    assert got[present].tolist() == first.tolist()
+    assert (np.delete(got, present) == len(codes)).all()
+
+
+@settings(max_examples=200, deadline=None)
+@given(keys=st.lists(st.integers(0, 40), max_size=50), small=st.booleans())
+def test_pairing_distinct_as_unique_finds_them(keys: list[int], small: bool) -> None:
+    array = np.array(keys, dtype=np.int64)
+    distinct, inverse = np.unique(array, return_inverse=True)
+    got_distinct, got_inverse = _distinct(array, 41 if small else (1 << 22) + 1)
+    assert got_distinct.tolist() == distinct.tolist()
+    assert got_inverse.tolist() == inverse.reshape(-1).tolist()
