@@ -12,9 +12,8 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from planner.model import Estate, TermType, Tier
+from planner.model_yaml import safe_load
 from planner.resources import models_dir
 
 
@@ -158,7 +157,7 @@ def build_prefixes(families: dict[str, ProductFamily]) -> tuple[tuple[str, str],
 
 def _load_yaml(path: Path) -> dict[str, Any]:
     with open(path, encoding="utf-8") as fh:
-        data = yaml.safe_load(fh)
+        data = safe_load(fh)
     if not isinstance(data, dict):
         raise ValueError(f"{path}: expected a mapping at the top level")
     return data

@@ -9,10 +9,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from planner.cadence import network_reauths, offline_trips, onprem_manual_syncs
 from planner.model import ClassificationPolicy, CostAssumptions, DataElement, Mode
+from planner.model_yaml import safe_load
 from planner.resources import models_dir
 
 
@@ -158,7 +157,7 @@ def _spec(mode: Mode, raw: dict[str, Any], where: str) -> ModeSpec:
 def read_modes(path: Path) -> dict[Mode, ModeSpec]:
     """Read a mode catalogue file; every Mode must appear exactly once."""
     with open(path, encoding="utf-8") as fh:
-        doc = yaml.safe_load(fh)
+        doc = safe_load(fh)
     if not isinstance(doc, dict) or not isinstance(doc.get("modes"), dict):
         raise ValueError(f"{path}: expected a mapping with a `modes:` mapping")
     specs: dict[Mode, ModeSpec] = {}

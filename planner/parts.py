@@ -10,9 +10,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
-import yaml
-
 from planner.fileio import read_text
+from planner.model_yaml import safe_load
 from planner.resources import models_dir
 
 
@@ -28,7 +27,7 @@ class Part:
 @cache
 def load_parts() -> tuple[Part, ...]:
     """The table, longest PID prefix first so the most specific entry wins."""
-    doc = yaml.safe_load(read_text(models_dir() / "parts.yaml"))
+    doc = safe_load(read_text(models_dir() / "parts.yaml"))
     out = []
     for i, raw in enumerate(doc["parts"]):
         assumed = bool(raw.get("assumption", False))

@@ -15,8 +15,6 @@ from enum import StrEnum
 from functools import cache
 from typing import Any, get_type_hints
 
-import yaml
-
 from planner.cadence import onprem_sync_limit_days
 from planner.catalogue import (
     Catalogue,
@@ -28,6 +26,7 @@ from planner.catalogue import (
 )
 from planner.domains import MAX_AMOUNT, finite_number
 from planner.model import ClassificationPolicy, CostAssumptions, DataElement, Mode
+from planner.model_yaml import safe_load
 from planner.problems import Problem, error
 from planner.readers.estate_yaml import EstateDoc
 from planner.resources import models_dir
@@ -139,7 +138,7 @@ def convert(shape: Shape, value: Any) -> Any:
 
 def _models_doc(name: str) -> dict[str, Any]:
     with open(models_dir() / name, encoding="utf-8") as fh:
-        data = yaml.safe_load(fh)
+        data = safe_load(fh)
     return data if isinstance(data, dict) else {}
 
 

@@ -9,9 +9,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from planner.catalogue import ProductFamily, version_key
+from planner.model_yaml import safe_load
 from planner.resources import models_dir
 
 CONTEXTS = ("config", "exec")
@@ -187,5 +186,5 @@ def load_command_catalogue(path: Path | None = None) -> CommandCatalogue:
     """The shipped command catalogue (cached), or the one at `path`."""
     target = path or models_dir() / "commands.yaml"
     with open(target, encoding="utf-8") as fh:
-        doc = yaml.safe_load(fh)
+        doc = safe_load(fh)
     return parse_catalogue(doc, target.name)
