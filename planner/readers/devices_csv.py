@@ -127,7 +127,13 @@ class DevicesCsvReader:
         if split is None:
             split = _split_rows(text, cols, len(header), display, problems)
             del text
+        # The parse and then the checks each free a few hundred MB at a million rows, much of
+        # it in pieces the C allocator would keep for reuse (pyarrow's threads parse blocks in
+        # heaps of their own): handed back at once, the next step's peak does not stack on it.
+        pa.default_memory_pool().release_unused()
         result.devices = _checked(split, display, ctx.catalogue, problems)
+        del split
+        pa.default_memory_pool().release_unused()
         return result
 
 
