@@ -21,7 +21,7 @@ from pathlib import Path
 from planner import generate
 from planner.eligibility import mode_exclusions, site_mode_exclusions
 from planner.fileio import write_files_atomic
-from planner.graph import analyse_reach, build_graph, export_graph
+from planner.graph import analyse_reach, export_graph
 from planner.loader import estate_catalogue, load_estate
 from planner.model import Estate
 from planner.modes import load_modes
@@ -61,8 +61,7 @@ def bench(devices: int, sites: int, root: Path) -> list[str]:
     estate = load_estate(folder / "estate.yaml").estate
     tock("load")
     tick()
-    graph = build_graph(estate)
-    reach = analyse_reach(estate, graph)
+    reach = analyse_reach(estate)
     tock("reach")
     tick()
     kinds = _eligibility(estate)

@@ -6,6 +6,10 @@ placed at site j therefore serves exactly the sites of j's boundary-free compone
 without boundary links and without the internet node: two sites that both reach the internet do
 not reach each other's servers through it). Components cost O(sites + links), so 2,000 sites
 take milliseconds.
+
+networkx is imported only where a graph object is built (exports, the account tree): the reach
+analysis every plan runs works on the estate's links directly, so `planner plan` does not pay
+networkx's import (about a tenth of a 10k-device plan).
 """
 
 from __future__ import annotations
@@ -14,14 +18,16 @@ import json
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from planner.device_table import DeviceTable
 from planner.encode import xml_text
 from planner.model import Estate, InternetAccess
 from planner.modes import server_modes
 from planner.problems import InputError, error
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 INTERNET = "internet"
 SERVER_TAGS = frozenset({"dc", "server"})
@@ -62,6 +68,8 @@ def build_graph(estate: Estate) -> nx.Graph:
     Nodes and edges are inserted in sorted order so every export is byte-stable. Two links
     between the same sites merge: the pair is boundary-free when either link is.
     """
+    import networkx as nx  # deferred: only graph exports and charts build a graph object
+
     _check(estate)
     graph = nx.Graph()
     graph.add_node(INTERNET, kind="internet", name="Internet (CSSM)", classification="",
@@ -70,15 +78,9 @@ def build_graph(estate: Estate) -> nx.Graph:
         graph.add_node(site.id, kind="site", name=site.name, classification=site.classification,
                        internet=site.internet.value, enclave=site.enclave or "",
                        tags=",".join(sorted(site.tags)))
-    merged: dict[tuple[str, str], bool] = {}
-    for link in estate.links:
-        if link.a == link.b:
-            continue
-        key = (min(link.a, link.b), max(link.a, link.b))
-        merged[key] = merged.get(key, True) and link.crosses_boundary
     edges: list[tuple[str, str, dict[str, object]]] = [
         (a, b, {"kind": "link", "crosses_boundary": crosses, "via": ""})
-        for (a, b), crosses in merged.items()
+        for (a, b), crosses in _merged_links(estate).items()
     ]
     edges.extend(
         (site.id, INTERNET, {"kind": "internet", "crosses_boundary": False,
@@ -89,18 +91,42 @@ def build_graph(estate: Estate) -> nx.Graph:
     return graph
 
 
-def boundary_free_components(estate: Estate, graph: nx.Graph) -> list[frozenset[str]]:
-    """Groups of sites connected without crossing a boundary link (internet node excluded)."""
-    inner = nx.Graph()
-    inner.add_nodes_from(s.id for s in estate.sites)
-    inner.add_edges_from(
-        (a, b) for a, b, data in graph.edges(data=True)
-        if data.get("kind") == "link" and not data.get("crosses_boundary")
-    )
-    return sorted((frozenset(c) for c in nx.connected_components(inner)), key=min)
+def _merged_links(estate: Estate) -> dict[tuple[str, str], bool]:
+    """(smaller id, larger id) -> crosses a boundary, for every pair of distinct linked sites.
+
+    Two links between the same sites merge: the pair is boundary-free when either link is."""
+    merged: dict[tuple[str, str], bool] = {}
+    for link in estate.links:
+        if link.a == link.b:
+            continue
+        key = (min(link.a, link.b), max(link.a, link.b))
+        merged[key] = merged.get(key, True) and link.crosses_boundary
+    return merged
 
 
-def analyse_reach(estate: Estate, graph: nx.Graph | None = None) -> Reach:
+def boundary_free_components(estate: Estate) -> list[frozenset[str]]:
+    """Groups of sites connected without crossing a boundary link (internet node excluded),
+    ordered by their smallest site id. Raises InputError for a link to an unknown site."""
+    _check(estate)
+    # Union-find with path halving: the root of each site's group.
+    parent = {site.id: site.id for site in estate.sites}
+
+    def root(site: str) -> str:
+        while parent[site] != site:
+            parent[site] = parent[parent[site]]
+            site = parent[site]
+        return site
+
+    for (a, b), crosses in _merged_links(estate).items():
+        if not crosses:
+            parent[root(a)] = root(b)
+    groups: dict[str, set[str]] = {}
+    for site in parent:
+        groups.setdefault(root(site), set()).add(site)
+    return sorted((frozenset(g) for g in groups.values()), key=min)
+
+
+def analyse_reach(estate: Estate) -> Reach:
     """Which sites reach CSSM, which candidate server sites serve which sites, what is isolated.
 
     Candidates: sites tagged `dc` or `server`, plus, in every boundary-free component with none,
@@ -109,7 +135,7 @@ def analyse_reach(estate: Estate, graph: nx.Graph | None = None) -> Reach:
     may use an On-Prem mode under its policy. A component where no policy allows On-Prem gets no
     candidate: its sites can only use carried media (offline, SLR, PLR) or their own internet.
     """
-    g = build_graph(estate) if graph is None else graph
+    components = boundary_free_components(estate)  # checks the links first
     devices = Counter(DeviceTable.of(estate.devices).site.counts())
     onprem_ok = set()
     for site in estate.sites:
@@ -122,7 +148,7 @@ def analyse_reach(estate: Estate, graph: nx.Graph | None = None) -> Reach:
     tagged = {s.id for s in estate.sites if SERVER_TAGS & {t.lower() for t in s.tags}}
     cssm = frozenset(s.id for s in estate.sites if s.internet is not InternetAccess.NONE)
     serves: dict[str, frozenset[str]] = {}
-    for component in boundary_free_components(estate, g):
+    for component in components:
         chosen = sorted(component & tagged)
         if not chosen and component & onprem_ok:
             # A server costs the same anywhere in the component and serves all of it, so the
@@ -161,6 +187,8 @@ def build_account_tree(estate: Estate) -> nx.DiGraph:
     Node ids: `sa:<domain>`, `va:<name>`, `ent:<va>:<tag>:<n>` (n counts that VA's lines of one
     tag in sorted order). Virtual Accounts named only by devices or entitlements appear too.
     """
+    import networkx as nx  # deferred, as in build_graph
+
     tree = nx.DiGraph()
     root = f"sa:{estate.account.domain}"
     tree.add_node(root, kind="smart-account", name=estate.account.name,
@@ -198,6 +226,8 @@ def build_account_tree(estate: Estate) -> nx.DiGraph:
 
 def _combined(estate: Estate) -> nx.DiGraph:
     """Network and account tree in one directed graph; network links carry directed=False."""
+    import networkx as nx  # deferred, as in build_graph
+
     network = build_graph(estate)
     tree = build_account_tree(estate)
     out = nx.DiGraph(name=estate.name, schema=GRAPH_SCHEMA)
@@ -213,6 +243,8 @@ def _combined(estate: Estate) -> nx.DiGraph:
 
 
 def _node_link(graph: nx.Graph) -> dict[str, object]:
+    import networkx as nx  # deferred, as in build_graph
+
     try:
         data: dict[str, object] = nx.node_link_data(graph, edges="links")
     except TypeError:  # networkx < 3.4 names the keyword `link`
@@ -223,6 +255,8 @@ def _node_link(graph: nx.Graph) -> dict[str, object]:
 def _xml_clean(graph: nx.DiGraph) -> nx.DiGraph:
     """The graph with every string (ids, attributes) holding only characters XML 1.0 allows: a
     control character in a site name would otherwise make the whole file unreadable."""
+    import networkx as nx  # deferred, as in build_graph
+
     def clean(value: object) -> object:
         return xml_text(value) if isinstance(value, str) else value
 
@@ -285,6 +319,8 @@ def export_graph(estate: Estate, fmt: str) -> str:
         return json.dumps(doc, indent=2, sort_keys=True) + "\n"
     combined = _combined(estate)
     if fmt == "graphml":
+        import networkx as nx  # deferred, as in build_graph
+
         body = "\n".join(nx.generate_graphml(_xml_clean(combined)))
         return '<?xml version="1.0" encoding="utf-8"?>\n' + body + "\n"
     if fmt == "dot":

@@ -6,17 +6,15 @@ depend on the modes, which is why the allocation is a block of its own in the mo
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
-
-import networkx as nx
 
 from planner.catalogue import Catalogue
 from planner.costing import horizon_price, quoted_prices, transfer_batch_cost, unit_price
 from planner.model import Estate, LicenceUse, LicensingState
 from planner.optimise.classes import Classes
+from planner.optimise.cover import cheapest_cover
 
 RESERVED_STATES = frozenset({LicensingState.SLR.value, LicensingState.PLR.value})
 TRANSFER_BATCH = 10  # licence types per CSSM transfer request (docs/licensing-facts.md section 2)
@@ -93,33 +91,6 @@ def build_allocation(estate: Estate, classes: Classes, cat: Catalogue) -> Alloca
     return Allocation(vas, dict(sorted(supply.items())), dict(sorted(demand.items())), covers,
                       price, unit_prices, transfer_batch_cost(costs),
                       *receiver_cuts(vas, supply, demand, covers, price))
-
-
-def cheapest_cover(have: Mapping[str, int], needs: Mapping[str, int],
-                   covers: Mapping[str, tuple[str, ...]], price: Mapping[str, float]) -> float:
-    """The least spend on purchases that covers `needs` from `have` (tier substitution free):
-    a min-cost flow, own units to the needs they cover at no cost, purchases at the price.
-    Prices are rounded down to the cent, so this is a lower bound (to a cent a unit), as the
-    cuts that use it need."""
-    needs = {u: n for u, n in needs.items() if n > 0}
-    if not needs:
-        return 0.0
-    have = {t: n for t, n in have.items() if n > 0}
-    g = nx.DiGraph()
-    g.add_node("buy", demand=-sum(needs.values()))
-    g.add_node("left", demand=sum(have.values()))
-    g.add_edge("buy", "left", weight=0)
-    for t, n in have.items():
-        g.add_node(("t", t), demand=-n)
-        g.add_edge(("t", t), "left", weight=0)
-    for u, n in needs.items():
-        g.add_node(("u", u), demand=n)
-        g.add_edge("buy", ("u", u), weight=math.floor(price[u] * 100))
-        for t in covers[u]:
-            if t in have:
-                g.add_edge(("t", t), ("u", u), weight=0)
-    cents: int = nx.network_simplex(g)[0]
-    return cents / 100
 
 
 def receiver_cuts(vas: tuple[str, ...], supply: Mapping[tuple[str, str], int],

@@ -11,7 +11,7 @@ import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from planner.graph import boundary_free_components, build_graph
+from planner.graph import boundary_free_components
 from planner.model import Estate, InternetAccess, Mode
 from planner.modes import mode_colour
 from planner.money import money, money_compact
@@ -120,9 +120,8 @@ def _box_size(box: _Box) -> tuple[float, float]:
 
 def _boxes(estate: Estate) -> list[_Box]:
     """Boundary-free segments as boxes, titled by their enclave when all share one."""
-    graph = build_graph(estate)
     out = []
-    for component in boundary_free_components(estate, graph):
+    for component in boundary_free_components(estate):
         ids = tuple(sorted(component))
         enclaves = {estate.site(s).enclave for s in ids}
         enclave = next(iter(enclaves)) if len(enclaves) == 1 else None

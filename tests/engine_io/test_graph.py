@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from planner.graph import INTERNET, analyse_reach, build_graph
+from planner.graph import INTERNET, analyse_reach, boundary_free_components, build_graph
 from planner.model import Estate, InternetAccess, Link, Site
 from planner.problems import InputError
 
@@ -105,7 +105,7 @@ def test_serves_is_exactly_boundary_free_reachability(internet: list[int],
 
     estate = _random_estate(sample_estate(), internet, edges)
     g = build_graph(estate)
-    reach = analyse_reach(estate, g)
+    reach = analyse_reach(estate)
     free = nx.Graph()
     free.add_nodes_from(s.id for s in estate.sites)
     free.add_edges_from((a, b) for a, b, d in g.edges(data=True)
@@ -116,3 +116,25 @@ def test_serves_is_exactly_boundary_free_reachability(internet: list[int],
     # every component gets a candidate (regulated allows On-Prem), so nothing is isolated
     assert reach.isolated == frozenset()
     assert reach.cssm == {s.id for s in estate.sites if s.internet is not InternetAccess.NONE}
+
+
+@settings(max_examples=80, deadline=None, derandomize=True)
+@given(internet=st.lists(st.integers(0, 2), min_size=1, max_size=12),
+       edges=st.lists(st.tuples(st.integers(0, 11), st.integers(0, 11), st.booleans()),
+                      max_size=20))
+def test_components_match_networkx_on_the_exported_graph(
+        internet: list[int], edges: list[tuple[int, int, bool]]) -> None:
+    """The reach analysis finds components without networkx; the graph export builds them with
+    it: both must agree on every estate (duplicate links, self-links, boundary mixes)."""
+    import networkx as nx
+
+    from tests.engine_io.conftest import sample_estate
+
+    estate = _random_estate(sample_estate(), internet, edges)
+    g = build_graph(estate)
+    free = nx.Graph()
+    free.add_nodes_from(s.id for s in estate.sites)
+    free.add_edges_from((a, b) for a, b, d in g.edges(data=True)
+                        if d["kind"] == "link" and not d["crosses_boundary"])
+    expected = sorted((frozenset(c) for c in nx.connected_components(free)), key=min)
+    assert boundary_free_components(estate) == expected
