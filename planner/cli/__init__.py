@@ -6,18 +6,21 @@ Nothing here knows licensing; the core never imports click.
 
 from __future__ import annotations
 
-import difflib
 import importlib
 import json
 import os
 import signal
-import sqlite3
 import sys
 import threading
 import traceback
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+# Before anything imports numpy: its OpenBLAS starts a thread per core as it loads, which costs
+# a small command measurable CPU, and the planner does no dense linear algebra (HiGHS has its
+# own threads). A value the user set is left alone.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import click
 
@@ -26,6 +29,9 @@ from planner.cli.options import verbosity, verbosity_options
 from planner.collector import bulk_objects
 from planner.output import describe
 from planner.problems import ExitCode, InputError, PlannerError, problems_document
+
+if TYPE_CHECKING:
+    import sqlite3
 
 INTERNAL_ERROR = 4  # a bug in the planner itself; documented in the README
 
@@ -100,6 +106,14 @@ def report_problems(exc: InputError, fmt: str | None) -> None:
     click.echo(f"planner: {count} error(s); nothing was written.", err=True)
 
 
+def _database_errors() -> tuple[type[sqlite3.OperationalError], ...]:
+    """sqlite3's OperationalError once the command has opened a database, else nothing: a run
+    that never imported sqlite3 cannot raise its errors, and most commands never need it, so
+    the CLI does not import it (the except clause evaluates this when an error arrives)."""
+    module = sys.modules.get("sqlite3")
+    return (module.OperationalError,) if module is not None else ()
+
+
 class SuggestingGroup(click.Group):
     """A group that answers a mistyped command with the closest real ones ("did you mean")."""
 
@@ -107,6 +121,8 @@ class SuggestingGroup(click.Group):
                         args: list[str]) -> tuple[str | None, click.Command | None, list[str]]:
         name = args[0] if args else ""
         if name and not name.startswith("-") and self.get_command(ctx, name) is None:
+            import difflib  # deferred: only a mistyped command needs it
+
             close = difflib.get_close_matches(name, self.list_commands(ctx), n=3, cutoff=0.5)
             hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
             ctx.fail(f"No such command {name!r}.{hint}")
@@ -155,7 +171,7 @@ class PlannerGroup(SuggestingGroup):
             click.echo("planner: interrupted; outputs are the previous or the new complete set.",
                        err=True)
             ctx.exit(130)
-        except sqlite3.OperationalError as exc:  # a lock held past the wait, read-only media
+        except _database_errors() as exc:  # a lock held past the wait, read-only media
             from planner.history.store import database_trouble
 
             click.echo(f"planner: {database_trouble(exc)}", err=True)

@@ -12,8 +12,6 @@ import textwrap
 from collections.abc import Sequence
 from typing import Any
 
-from tabulate import tabulate
-
 from planner.cli.options import TABULAR_FORMATS, table_output, wide_requested
 from planner.encode import json_safe
 from planner.fileio import csv_text
@@ -49,11 +47,20 @@ def _longest_piece(value: Any, level: int = 0) -> int:
     return max((len(p) for p in splitter._split(value) if not p.isspace()), default=0)
 
 
+def _tabulate(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    """The table in tabulate's "simple" format, numbers with thousands separators."""
+    # Deferred: tabulate reads its version through importlib.metadata as it imports, a cost
+    # only commands that print a table should pay (`planner plan` prints none).
+    from tabulate import tabulate
+
+    return tabulate(rows, headers=list(headers), tablefmt="simple", floatfmt=",.2f",
+                    intfmt=",", disable_numparse=False)
+
+
 def _natural_widths(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[int]:
     """Each column's printed width, read off tabulate's own dashed rule (exact, whatever
     number formatting and padding it chose)."""
-    table = tabulate(rows, headers=list(headers), tablefmt="simple", floatfmt=",.2f",
-                     intfmt=",", disable_numparse=False)
+    table = _tabulate(headers, rows)
     header_lines = max(str(h).count("\n") for h in headers) + 1
     rule = table.splitlines()[header_lines]  # the dashes under the (possibly multi-line) header
     return [len(dashes) for dashes in rule.split()]
@@ -123,8 +130,7 @@ def render_rows(headers: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str,
         headers = [_wrap_header(h, limit) for h, limit in zip(headers, limits, strict=True)]
         rows = [[_wrap(cell, limit) for cell, limit in zip(row, limits, strict=True)]
                 for row in rows]
-    table = tabulate(rows, headers=list(headers), tablefmt="simple", floatfmt=",.2f",
-                     intfmt=",", disable_numparse=False)
+    table = _tabulate(headers, rows)
     return (f"{title}\n{table}\n" if title else f"{table}\n")
 
 

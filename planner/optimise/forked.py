@@ -8,7 +8,6 @@ Results come back in job order, so the answer does not depend on which worker ra
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
 from collections.abc import Callable
@@ -28,6 +27,10 @@ def cores() -> int:
 
 
 def can_fork() -> bool:
+    # multiprocessing is imported where it is used: a plan that solves one strategy never
+    # forks, and the import is a measurable part of a small plan's start.
+    import multiprocessing
+
     return "fork" in multiprocessing.get_all_start_methods()
 
 
@@ -49,6 +52,8 @@ def forked_map(job: Callable[[int], T], count: int, workers: int,
     computed in this one at the same time. An exception in either is raised here."""
     if _job:
         raise RuntimeError("forked_map does not nest")
+    import multiprocessing  # deferred, as in can_fork
+
     _job.append(job)
     try:
         with multiprocessing.get_context("fork").Pool(workers, _worker_start) as pool:
