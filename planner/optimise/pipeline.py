@@ -71,10 +71,10 @@ def solve_data(data: ModelData, strategy: Strategy, options: SolveOptions, *,
 
 def solve_units(data: ModelData, strategy: Strategy, options: SolveOptions, *,
                 detail: Detail = Detail.FULL, start: float | None = None,
-                ) -> tuple[Plan, dict[str, Mode]]:
-    """`solve_data`, and the mode each decision unit took (unit id -> mode): what
-    `compare_strategies`, which builds the data once and derives each strategy's, reads the
-    fallbacks from."""
+                ) -> tuple[Plan, Solution]:
+    """`solve_data`, and the solution it was read from (the mode and server group of each
+    decision unit): what `compare_strategies`, which builds the data once and derives each
+    strategy's, reads the fallbacks and footprints from."""
     estate = data.estate
     if start is None:
         start = time.perf_counter()
@@ -111,4 +111,4 @@ def solve_units(data: ModelData, strategy: Strategy, options: SolveOptions, *,
         class_of_row=data.classes.class_of_row if full and data.classes.table is estate.devices
         else None,
     )
-    return plan, {unit.id: m for unit, m in zip(data.units, sol.mode, strict=True)}
+    return plan, sol

@@ -28,6 +28,8 @@ from planner.optimise.data import (
     server_groups,
     site_charges,
 )
+from planner.optimise.extract import Solution
+from planner.optimise.footprint import Footprints, SiteMode
 from planner.optimise.forked import can_fork, cores, forked_map
 from planner.optimise.pipeline import no_plan, solve_units
 from planner.plan import Detail, Plan, Pricing, SolveStatus, Strategy
@@ -55,6 +57,7 @@ class WhereAllowed:
     mode: Mode
     plan: Plan  # solved; the pure strategy's own plan when no site falls back
     fallbacks: tuple[Fallback, ...] = ()  # sorted by site
+    footprint: tuple[SiteMode, ...] | None = None  # its (site, mode) groups, when asked for
 
     @property
     def partial(self) -> bool:
@@ -106,6 +109,7 @@ class StrategyResult:
     plan: Plan | None  # the pure strategy's plan; None when some site cannot take its mode
     infeasible: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (site, reasons), sorted by site
     where_allowed: WhereAllowed | None = None  # every single mode (unless --pure-only)
+    footprint: tuple[SiteMode, ...] | None = None  # the pure plan's groups, when asked for
 
     @property
     def status(self) -> SolveStatus:
@@ -122,6 +126,14 @@ class StrategyResult:
         if self.plan is not None:
             return self.plan
         return self.where_allowed.plan if self.where_allowed is not None else None
+
+    @property
+    def priced_footprint(self) -> tuple[SiteMode, ...] | None:
+        """The (site, mode) groups of the plan that prices the strategy (see `priced`); None
+        when not asked for (or nothing prices it)."""
+        if self.plan is not None:
+            return self.footprint
+        return self.where_allowed.footprint if self.where_allowed is not None else None
 
     @property
     def pricing(self) -> Pricing:
@@ -170,20 +182,21 @@ class Comparison:
 
 def compare_strategies(estate: Estate, options: SolveOptions | None = None, *,
                        where_allowed: bool = True, detail: Detail = Detail.FULL,
-                       optimal_detail: Detail | None = None,
+                       optimal_detail: Detail | None = None, footprints: bool = False,
                        workers: int | None = None) -> Comparison:
     """Solve every strategy in COMPARED with the same options; infeasible ones say why, and
     (with `where_allowed`) are also priced where their mode is eligible.
 
     `detail` says how much of each single-mode plan to map back, `optimal_detail` (default:
     the same) the optimal mix's: a command that shows only totals skips the per-class and
-    per-device extraction. The optimal mix is solved too (NoPlanError when no plan is
+    per-device extraction; `footprints` adds each plan's (site, mode) groups, read from its
+    decision units at any detail. The optimal mix is solved too (NoPlanError when no plan is
     possible). `workers` > 1 solves the single-mode strategies in that many forked processes
     beside the optimal mix (None: see `parallel_workers`); the answer is the same."""
     options = options or SolveOptions()
     with bulk_objects():  # as plan_estate: many small objects, no cycles
         return _compare(estate, options, where_allowed, detail, optimal_detail or detail,
-                        workers)
+                        footprints, workers)
 
 
 # Below this many decision units a strategy solves in a fraction of a second: forking and
@@ -207,20 +220,22 @@ def parallel_workers(units: int, options: SolveOptions, detail: Detail) -> int:
 
 
 def _compare(estate: Estate, options: SolveOptions, where_allowed: bool, detail: Detail,
-             optimal_detail: Detail, workers: int | None) -> Comparison:
+             optimal_detail: Detail, footprints: bool, workers: int | None) -> Comparison:
     specs = load_modes()
     base = build_data(estate, modes=specs, prune=False)
     if base.infeasible:
         raise no_plan(Strategy.OPTIMAL, base.infeasible)
     singles = COMPARED[1:]
+    # Built before any fork: the workers inherit the unit sums and send back a few records.
+    sums = Footprints(base) if footprints else None
 
     def optimal() -> StrategyResult:
-        plan, _ = solve_units(derive(base, list(base.units), specs), Strategy.OPTIMAL, options,
-                              detail=optimal_detail)
-        return StrategyResult(Strategy.OPTIMAL, plan)
+        plan, sol = solve_units(derive(base, list(base.units), specs), Strategy.OPTIMAL,
+                                options, detail=optimal_detail)
+        return StrategyResult(Strategy.OPTIMAL, plan, footprint=_footprint(sums, sol))
 
     def single(index: int) -> StrategyResult:
-        return _single(base, specs, singles[index], options, where_allowed, detail)
+        return _single(base, specs, singles[index], options, where_allowed, detail, sums)
 
     if workers is None:
         workers = parallel_workers(len(base.units), options, detail)
@@ -230,8 +245,16 @@ def _compare(estate: Estate, options: SolveOptions, where_allowed: bool, detail:
     return Comparison((best, *(answer.result(base) for answer in sent)))
 
 
+def _footprint(sums: Footprints | None, sol: Solution) -> tuple[SiteMode, ...] | None:
+    if sums is None:
+        return None
+    groups = sol.data.groups
+    return sums.of(sol.mode, [None if g is None else groups[g].site for g in sol.group])
+
+
 def _single(base: ModelData, specs: Mapping[Mode, ModeSpec], strategy: Strategy,
-            options: SolveOptions, where_allowed: bool, detail: Detail) -> StrategyResult:
+            options: SolveOptions, where_allowed: bool, detail: Detail,
+            sums: Footprints | None = None) -> StrategyResult:
     """One single-mode strategy: pure when every unit may take its mode, else the sites that
     break it and (with `where_allowed`) its where-allowed plan."""
     mode = strategy.forced_mode
@@ -239,13 +262,17 @@ def _single(base: ModelData, specs: Mapping[Mode, ModeSpec], strategy: Strategy,
     pinned = [pin(u, mode) if mode in u.modes else u for u in base.units]
     blocked = [u for u in base.units if mode not in u.modes]
     if not blocked:
-        plan, _ = solve_units(derive(base, pinned, specs), strategy, options, detail=detail)
-        return StrategyResult(strategy, plan, where_allowed=WhereAllowed(strategy, mode, plan))
+        plan, sol = solve_units(derive(base, pinned, specs), strategy, options, detail=detail)
+        footprint = _footprint(sums, sol)
+        return StrategyResult(strategy, plan, where_allowed=WhereAllowed(
+            strategy, mode, plan, footprint=footprint), footprint=footprint)
     reasons = tuple(sorted(pure_reasons(blocked, mode).items()))
     answer = None
     if where_allowed:
-        plan, modes = solve_units(derive(base, pinned, specs), strategy, options, detail=detail)
-        answer = WhereAllowed(strategy, mode, plan, fallbacks(blocked, mode, modes))
+        plan, sol = solve_units(derive(base, pinned, specs), strategy, options, detail=detail)
+        taken = {unit.id: m for unit, m in zip(sol.data.units, sol.mode, strict=True)}
+        answer = WhereAllowed(strategy, mode, plan, fallbacks(blocked, mode, taken),
+                              _footprint(sums, sol))
     return StrategyResult(strategy, None, reasons, answer)
 
 
@@ -270,8 +297,10 @@ class _Sent:
     strategy: Strategy
     plan: dict[str, Any] | None
     infeasible: tuple[tuple[str, tuple[str, ...]], ...]
-    # (mode, its plan or None when it is the pure plan, fallbacks)
-    where_allowed: tuple[Mode, dict[str, Any] | None, tuple[Fallback, ...]] | None
+    # (mode, its plan or None when it is the pure plan, fallbacks, footprint)
+    where_allowed: tuple[Mode, dict[str, Any] | None, tuple[Fallback, ...],
+                         tuple[SiteMode, ...] | None] | None
+    footprint: tuple[SiteMode, ...] | None
 
     @classmethod
     def of(cls, result: StrategyResult) -> _Sent:
@@ -279,17 +308,18 @@ class _Sent:
         return cls(result.strategy, _lean(result.plan) if result.plan else None,
                    result.infeasible,
                    None if wa is None else
-                   (wa.mode, None if wa.plan is result.plan else _lean(wa.plan), wa.fallbacks))
+                   (wa.mode, None if wa.plan is result.plan else _lean(wa.plan), wa.fallbacks,
+                    wa.footprint), result.footprint)
 
     def result(self, base: ModelData) -> StrategyResult:
         plan = _dress(self.plan, base) if self.plan is not None else None
         answer = None
         if self.where_allowed is not None:
-            mode, lean, falls = self.where_allowed
+            mode, lean, falls, footprint = self.where_allowed
             priced = plan if lean is None else _dress(lean, base)
             assert priced is not None
-            answer = WhereAllowed(self.strategy, mode, priced, falls)
-        return StrategyResult(self.strategy, plan, self.infeasible, answer)
+            answer = WhereAllowed(self.strategy, mode, priced, falls, footprint)
+        return StrategyResult(self.strategy, plan, self.infeasible, answer, self.footprint)
 
 
 def pin(unit: Unit, mode: Mode) -> Unit:

@@ -35,12 +35,13 @@ class ReportRequest:
 # Builders import their modules late: `planner report --kind renewal` never loads the solver.
 def _compared(req: ReportRequest) -> Comparison:
     """The strategies as the trade-off report reads them: the optimal mix in full (site
-    tables, map, executive page), the others with their per-class decisions (exposure
-    register) but no per-site decisions or per-device reservations."""
+    tables, map, executive page), the others as totals; every plan with its (site, mode)
+    groups (the exposure register). Totals let the single-mode strategies solve in forked
+    workers at scale, sending back only those few records."""
     from planner.optimise import compare_strategies
 
-    return compare_strategies(req.estate, req.options, detail=Detail.CLASSES,
-                              optimal_detail=Detail.FULL)
+    return compare_strategies(req.estate, req.options, detail=Detail.TOTALS,
+                              optimal_detail=Detail.FULL, footprints=True)
 
 
 def _summary(req: ReportRequest) -> Any:

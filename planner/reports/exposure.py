@@ -1,19 +1,26 @@
 """Where each site's licence data goes under a plan: elements, destination, transport, cadence.
 
-Computed from the plan's class decisions and the mode catalogue (`data_leaving_for` applies the
-site policy's hostname privacy), so the trade-off register and the compliance data-flow register
-tell the same story.
+Computed from the plan's devices per (site, mode) and the mode catalogue (`data_leaving_for`
+applies the site policy's hostname privacy), so the trade-off register and the compliance
+data-flow register tell the same story: the compliance pack groups a full plan's class
+decisions (`groups`), the trade-off report reads the groups `compare_strategies` returns with
+each plan (planner.optimise.footprint), which hold the same devices and licences.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from planner.model import DataElement, Estate, InternetAccess, Mode, Site
 from planner.modes import ModeSpec, data_leaving_for, load_modes
 from planner.plan import Detail, Plan
 from planner.reports.context import ExposureRow
+
+if TYPE_CHECKING:  # the compliance pack reads groups() without loading the optimiser
+    from planner.optimise.footprint import SiteMode
 
 CSSM = "Cisco Smart Software Manager (cloud)"
 
@@ -92,9 +99,14 @@ def groups(plan: Plan) -> tuple[Group, ...]:
 
 def leaving(estate: Estate, group: Group) -> tuple[frozenset[DataElement], bool]:
     """The elements that leave the group's site, and whether its policy keeps hostnames in."""
-    policy = estate.policy(group.site.classification)
-    elements = data_leaving_for(load_modes()[group.mode], policy)
-    if group.members == 0:
+    return _leaving(estate, group.site, group.mode, group.members)
+
+
+def _leaving(estate: Estate, site: Site, mode: Mode,
+             members: int) -> tuple[frozenset[DataElement], bool]:
+    policy = estate.policy(site.classification)
+    elements = data_leaving_for(load_modes()[mode], policy)
+    if members == 0:
         elements = elements - {DataElement.HA_MEMBERS}  # nothing to send
     return elements, policy.hostname_privacy
 
@@ -107,17 +119,43 @@ def licence_text(licences: tuple[tuple[str, int], ...]) -> str:
     return ", ".join(f"{tag} x{count}" for tag, count in licences) or "none"
 
 
-def exposure_rows(plan: Plan) -> tuple[ExposureRow, ...]:
-    """The telemetry exposure register of one plan: one row per site and mode."""
+def exposure_rows(plan: Plan, footprint: Sequence[SiteMode] | None = None,
+                  ) -> tuple[ExposureRow, ...]:
+    """The telemetry exposure register of one plan: one row per site and mode, from the plan's
+    (site, mode) groups as `compare_strategies(footprints=True)` returns them, or (None) from
+    its class decisions."""
+    if not plan.status.has_plan:
+        return ()
+    if footprint is None:
+        return _rows(plan, groups(plan))
+    sites = {s.id: s for s in plan.estate.sites}
+    return _rows(plan, [_Placed(sites[g.site], g.mode, g.server_site, g.devices, g.members,
+                                g.licences) for g in footprint])
+
+
+@dataclass(frozen=True, slots=True)
+class _Placed:
+    """What a register row reads of a Group or a footprint's SiteMode."""
+
+    site: Site
+    mode: Mode
+    server_site: str | None
+    devices: int
+    members: int
+    licences: tuple[tuple[str, int], ...]
+
+
+def _rows(plan: Plan, placed: Sequence[_Placed | Group]) -> tuple[ExposureRow, ...]:
     specs = load_modes()
     rows = []
-    for group in groups(plan):
-        elements, kept = leaving(plan.estate, group)
+    for group in placed:
+        site = group.site
+        elements, kept = _leaving(plan.estate, site, group.mode, group.members)
         spec = specs[group.mode]
-        destination, transport = route(group.mode, group.site, group.server_site)
+        destination, transport = route(group.mode, site, group.server_site)
         rows.append(ExposureRow(
-            strategy=plan.strategy.value, site=group.site.id, site_name=group.site.name,
-            classification=group.site.classification, mode=group.mode.value,
+            strategy=plan.strategy.value, site=site.id, site_name=site.name,
+            classification=site.classification, mode=group.mode.value,
             elements=ordered(elements), hostname_kept=kept, destination=destination,
             transport=transport, cadence=cadence(spec), per_year=spec.transfers_per_year,
             devices=group.devices, members=group.members,

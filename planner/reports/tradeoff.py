@@ -158,7 +158,7 @@ def build_tradeoff(comparison: Comparison, *, when: date | None, date_source: st
     cur = estate.costs.currency
     sites, flips = site_rows(SitePricer(estate, best))
     exposure = tuple(row for result in comparison.results if result.priced is not None
-                     for row in exposure_rows(result.priced))
+                     for row in exposure_rows(result.priced, result.priced_footprint))
     shown = sites_shown(sites)
     notes = (
         "Strategy totals are whole-plan costs over the horizon from the optimiser, including "
