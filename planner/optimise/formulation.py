@@ -23,6 +23,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from planner.model import Mode
 from planner.optimise.allocation import TRANSFER_BATCH
 from planner.optimise.data import ONPREM, ModelData
@@ -67,11 +69,14 @@ def define_variables(data: ModelData, lm: LinearModel, xs: Variables) -> None:
 def _mode_variables(data: ModelData, lm: LinearModel, xs: Variables) -> None:
     if not data.units:
         return
-    for u, unit in enumerate(data.units):
-        single = len(unit.modes) == 1
-        for m in unit.modes:
-            xs.z[(u, m)] = lm.var(f"z[{unit.id},{m.value}]", lb=1.0 if single else 0.0, ub=1.0,
-                                  integer=True)
+    # z for every unit at once, unit by unit in mode order: a unit's columns are consecutive,
+    # which is what the assignment rows (1) are built from.
+    keys = [(u, m) for u, unit in enumerate(data.units) for m in unit.modes]
+    first = lm.add_columns(
+        [f"z[{data.units[u].id},{m.value}]" for u, m in keys],
+        lb=[1.0 if len(unit.modes) == 1 else 0.0 for unit in data.units for _ in unit.modes],
+        ub=1.0, integer=True)
+    xs.z.update(zip(keys, range(first, first + len(keys)), strict=True))
     for k, charge in enumerate(data.charges):
         if len(charge.units) == 1:
             xs.w[k] = xs.z[(charge.units[0], charge.mode)]
@@ -156,13 +161,22 @@ def define_constraints(data: ModelData, lm: LinearModel, xs: Variables) -> None:
 def _mode_constraints(data: ModelData, lm: LinearModel, xs: Variables) -> None:
     if not data.units:
         return
-    for u, unit in enumerate(data.units):  # (1)
-        lm.row(f"assign[{unit.id}]", ((xs.z[(u, m)], 1.0) for m in unit.modes), lo=1.0, hi=1.0)
-    for k, charge in enumerate(data.charges):  # (2)
-        if len(charge.units) > 1:
-            for u in charge.units:
-                lm.row(f"charge[{charge.key},{data.units[u].id}]",
-                       ((xs.z[(u, charge.mode)], 1.0), (xs.w[k], -1.0)), hi=0.0)
+    # Both families are built from arrays: a row per unit and a row per (charge, unit) are
+    # most of the model's rows at scale.
+    lengths = np.fromiter((len(unit.modes) for unit in data.units), dtype=np.int64,
+                          count=len(data.units))
+    z = np.fromiter((xs.z[(u, m)] for u, unit in enumerate(data.units) for m in unit.modes),
+                    dtype=np.int64, count=int(lengths.sum()))
+    lm.add_rows([f"assign[{unit.id}]" for unit in data.units], lengths, z,  # (1)
+                np.ones(len(z), dtype=np.float64), lo=1.0, hi=1.0)
+    pairs = [(charge, k, u) for k, charge in enumerate(data.charges) if len(charge.units) > 1
+             for u in charge.units]
+    terms = np.fromiter((col for charge, k, u in pairs
+                         for col in (xs.z[(u, charge.mode)], xs.w[k])),
+                        dtype=np.int64, count=2 * len(pairs))
+    lm.add_rows([f"charge[{charge.key},{data.units[u].id}]" for charge, _, u in pairs],  # (2)
+                np.full(len(pairs), 2, dtype=np.int64), terms,
+                np.tile(np.array([1.0, -1.0]), len(pairs)), hi=0.0)
 
 
 def _server_constraints(data: ModelData, lm: LinearModel, xs: Variables) -> None:
@@ -227,8 +241,9 @@ def _allocation_constraints(data: ModelData, lm: LinearModel, xs: Variables) -> 
 
 
 def define_objective(data: ModelData, lm: LinearModel, xs: Variables) -> None:
+    units, cost = data.units, lm.cost
     for (u, m), col in xs.z.items():
-        lm.add_cost(col, data.units[u].cost[m].total + EPS * _MODE_RANK[m])
+        cost[col] += units[u].cost[m].total + EPS * _MODE_RANK[m]
     for k, col in xs.w.items():
         lm.add_cost(col, data.charges[k].cost)
     for g, col in xs.n.items():

@@ -7,9 +7,10 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import numpy as np
+import numpy.typing as npt
 
 INF = math.inf
 
@@ -46,6 +47,52 @@ class LinearModel:
         self.cost.append(cost)
         self.integer.append(integer)
         return len(self.col_names) - 1
+
+    def add_columns(self, names: list[str], *, lb: float | Sequence[float] = 0.0,
+                    ub: float | Sequence[float] = INF, integer: bool = False,
+                    block: int = 0, whole: bool = False) -> int:
+        """Many columns at once, as `var` would add them one by one (cost 0); the first one's
+        index (they are numbered on from it)."""
+        n, first = len(names), len(self.col_names)
+        self.col_names.extend(names)
+        self.lb.extend([lb] * n if isinstance(lb, float) else lb)
+        self.ub.extend([ub] * n if isinstance(ub, float) else ub)
+        self.cost.extend([0.0] * n)
+        self.integer.extend([integer] * n)
+        self.block.extend([block] * n)
+        self.whole.extend([whole] * n)
+        if not len(self.lb) == len(self.ub) == len(self.col_names):
+            raise ValueError("add_columns: one bound per name")
+        return first
+
+    def add_rows(self, names: list[str], lengths: npt.NDArray[np.int64],
+                 index: npt.NDArray[np.int64], value: npt.NDArray[np.float64], *,
+                 lo: float = -INF, hi: float = INF, cut: bool = False) -> None:
+        """Many rows at once, exactly as `row` would add them one by one: row i holds the next
+        `lengths[i]` (column, coefficient) terms of `index` and `value`. A family of rows is
+        built from arrays this way instead of term by term; rows repeating a column (merged
+        in term order by `row`) take `row` itself."""
+        n = len(names)
+        rows = np.repeat(np.arange(n, dtype=np.int64), lengths)
+        order = np.lexsort((index, rows))  # stable: equal columns keep their term order
+        col, coef, rows = index[order], value[order], rows[order]
+        if np.any((rows[1:] == rows[:-1]) & (col[1:] == col[:-1])):
+            ends = np.cumsum(lengths).tolist()
+            for i, name in enumerate(names):
+                s, e = (ends[i - 1] if i else 0), ends[i]
+                self.row(name, zip(index[s:e].tolist(), value[s:e].tolist(), strict=True),
+                         lo=lo, hi=hi, cut=cut)
+            return
+        kept = coef != 0.0
+        at = len(self.index)
+        self.index.extend(col[kept].tolist())
+        self.value.extend(coef[kept].tolist())
+        per_row = np.bincount(rows[kept], minlength=n)
+        self.starts.extend((at + np.cumsum(per_row)).tolist())
+        self.row_names.extend(names)
+        self.row_lo.extend([lo] * n)
+        self.row_hi.extend([hi] * n)
+        self.cut.extend([cut] * n)
 
     def add_cost(self, col: int, amount: float) -> None:
         self.cost[col] += amount

@@ -1,0 +1,83 @@
+"""The model built from arrays per constraint family is the model built term by term
+(formulation_by_rows): the same columns, rows, coefficients, bounds and costs, entry for entry
+and of the same Python types, on the bundled examples, on every compared strategy's data and on
+generated estates."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from planner.loader import load_estate
+from planner.model import Estate
+from planner.modes import load_modes
+from planner.optimise.data import ModelData, build_data
+from planner.optimise.formulation import build_model
+from planner.optimise.linear import LinearModel
+from planner.optimise.strategies import COMPARED, derive, pin
+from planner.resources import examples_dir
+from tests.optimise import formulation_by_rows
+from tests.optimise.estates import random_estate
+
+EXAMPLES = sorted(p.parent for p in examples_dir().glob("*/estate.yaml"))
+
+
+def _state(lm: LinearModel) -> dict[str, list[tuple[type, object]]]:
+    return {k: [(type(x), x) for x in v] for k, v in vars(lm).items()}
+
+
+def _same(data: ModelData) -> None:
+    got, gxs = build_model(data)
+    want, wxs = formulation_by_rows.build_model(data)
+    assert _state(got) == _state(want)
+    assert gxs == wxs
+
+
+def _every_strategy(estate: Estate) -> int:
+    """The optimal mix's data and each single mode's (pinned where eligible), as `compare`
+    derives them; how many models were compared."""
+    specs = load_modes()
+    base = build_data(estate, modes=specs, prune=False)
+    if base.infeasible:
+        return 0
+    _same(build_data(estate))
+    _same(derive(base, list(base.units), specs))
+    for strategy in COMPARED[1:]:
+        mode = strategy.forced_mode
+        assert mode is not None
+        _same(derive(base, [pin(u, mode) if mode in u.modes else u for u in base.units], specs))
+    return len(COMPARED) + 1
+
+
+@pytest.mark.parametrize("folder", EXAMPLES, ids=lambda p: p.name)
+def test_examples_build_the_same_model(folder: Path) -> None:
+    assert _every_strategy(load_estate(folder / "estate.yaml").estate) == 9
+
+
+@settings(max_examples=40, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 100_000), sites=st.integers(1, 6),
+       capacity=st.sampled_from((3, 25000)))
+def test_generated_estates_build_the_same_model(seed: int, sites: int, capacity: int) -> None:
+    _every_strategy(random_estate(seed, sites=sites, max_devices=8, capacity=capacity))
+
+
+def test_rows_repeating_a_column_merge_as_row_does() -> None:
+    bulk, one = LinearModel(), LinearModel()
+    for lm in (bulk, one):
+        lm.add_columns(["a", "b", "c"], ub=1.0)
+    repeating = [[(2, 1.0), (0, 0.5), (2, -1.0)], [(1, 2.0), (0, -0.0)], []]
+    distinct = [[(2, 1.0), (0, 0.0), (1, -2.5)], [], [(1, -0.0)], [(2, 3.0), (0, 1.0)]]
+    for terms in (repeating, distinct):
+        names = [f"r{len(one.row_names) + i}" for i in range(len(terms))]
+        bulk.add_rows(names, np.array([len(t) for t in terms], dtype=np.int64),
+                      np.array([c for t in terms for c, _ in t], dtype=np.int64),
+                      np.array([v for t in terms for _, v in t], dtype=np.float64), hi=1.0)
+        for name, t in zip(names, terms, strict=True):
+            one.row(name, t, hi=1.0)
+        assert _state(bulk) == _state(one)
+    assert bulk.index == [0, 1, 1, 2, 0, 2] and bulk.starts == [0, 1, 2, 2, 4, 4, 4, 6]
