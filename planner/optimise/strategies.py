@@ -12,7 +12,7 @@ classes and the allocation network do not depend on the strategy.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
@@ -23,6 +23,7 @@ from planner.optimise.data import (
     MODES,
     ModelData,
     Unit,
+    UnitCost,
     build_data,
     prune_dominated,
     server_groups,
@@ -259,7 +260,7 @@ def _single(base: ModelData, specs: Mapping[Mode, ModeSpec], strategy: Strategy,
     break it and (with `where_allowed`) its where-allowed plan."""
     mode = strategy.forced_mode
     assert mode is not None
-    pinned = [pin(u, mode) if mode in u.modes else u for u in base.units]
+    pinned = pin_all(base.units, mode)
     blocked = [u for u in base.units if mode not in u.modes]
     if not blocked:
         plan, sol = solve_units(derive(base, pinned, specs), strategy, options, detail=detail)
@@ -333,6 +334,30 @@ def pin(unit: Unit, mode: Mode) -> Unit:
     return Unit(id=unit.id, site=unit.site, class_ids=unit.class_ids, devices=unit.devices,
                 members=unit.members, vas=unit.vas, modes=(mode,), cost={mode: unit.cost[mode]},
                 excluded={m: r for m, r in excluded.items() if r})
+
+
+def pin_all(units: Sequence[Unit], mode: Mode) -> list[Unit]:
+    """Every unit that may take `mode` pinned to it (`pin`), the others as they are. Units
+    share their cost and reason mappings (data.py), so the pinned ones share theirs too: each
+    is built once per distinct mapping (and, for the reasons, per site) rather than per unit."""
+    reasons: dict[tuple[str, int, tuple[Mode, ...]], Mapping[Mode, tuple[str, ...]]] = {}
+    costs: dict[int, Mapping[Mode, UnitCost]] = {}
+    out = []
+    for unit in units:  # holds every keyed mapping alive, so id() keys stay their own
+        if mode not in unit.modes:
+            out.append(unit)
+            continue
+        key = (unit.site, id(unit.excluded), unit.modes)
+        excluded = reasons.get(key)
+        if excluded is None:
+            excluded = reasons[key] = pin(unit, mode).excluded
+        cost = costs.get(id(unit.cost))
+        if cost is None:
+            cost = costs[id(unit.cost)] = {mode: unit.cost[mode]}
+        out.append(Unit(id=unit.id, site=unit.site, class_ids=unit.class_ids,
+                        devices=unit.devices, members=unit.members, vas=unit.vas,
+                        modes=(mode,), cost=cost, excluded=excluded))
+    return out
 
 
 def pure_reasons(blocked: list[Unit], mode: Mode) -> dict[str, tuple[str, ...]]:
