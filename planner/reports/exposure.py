@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from planner.model import DataElement, Estate, InternetAccess, Mode, Site
 from planner.modes import ModeSpec, data_leaving_for, load_modes
-from planner.plan import Detail, Plan
+from planner.plan import Detail, DeviceClass, Plan
 from planner.reports.context import ExposureRow
 
 if TYPE_CHECKING:  # the compliance pack reads groups() without loading the optimiser
@@ -71,28 +71,46 @@ def groups(plan: Plan) -> tuple[Group, ...]:
     if not plan.detail.has(Detail.CLASSES):  # a totals-only plan cannot say where data goes
         raise ValueError(f"the {plan.strategy.value} plan holds no class decisions "
                          f"(mapped back at {plan.detail.value})")
-    classes = {c.id: c for c in plan.classes}
-    acc: dict[tuple[str, Mode], list[str]] = defaultdict(list)
+    decisions, classes = plan.class_decisions, plan.classes
+    # Decisions and classes are both sorted by class id: read them side by side when they pair
+    # up (every class decided), else look the classes up by id.
+    if len(decisions) == len(classes) and all(
+            c.id == d.class_id for c, d in zip(classes, decisions, strict=True)):
+        paired = zip(decisions, classes, strict=True)
+    else:
+        by_id = {c.id: c for c in classes}
+        paired = zip(decisions, [by_id[d.class_id] for d in decisions], strict=True)
+    acc: dict[tuple[str, Mode], list[DeviceClass]] = defaultdict(list)
     server: dict[tuple[str, Mode], str | None] = {}
-    for decision in plan.class_decisions:
+    for decision, cls in paired:
         key = (decision.site, decision.mode)
-        acc[key].append(decision.class_id)
+        acc[key].append(cls)
         if decision.server_site:
             server[key] = decision.server_site
     out = []
     sites = {s.id: s for s in plan.estate.sites}
-    for (site_id, mode), ids in sorted(acc.items(), key=lambda kv: (kv[0][0], kv[0][1].value)):
-        members = [classes[i] for i in ids]
-        tags: Counter[str] = Counter()
+    for (site_id, mode), members in sorted(acc.items(),
+                                           key=lambda kv: (kv[0][0], kv[0][1].value)):
+        # Devices per licence set first (a few dozen sets at most), then their tags.
+        per_set: dict[int, list[Any]] = {}
+        devices = n_members = 0
         for cls in members:
-            for use in cls.licences:
-                tags[use.tag] += use.count * cls.devices
+            devices += cls.devices
+            n_members += cls.members
+            found = per_set.get(id(cls.licences))
+            if found is None:
+                per_set[id(cls.licences)] = [cls.licences, cls.devices]
+            else:
+                found[1] += cls.devices
+        tags: Counter[str] = Counter()
+        for licences, count in per_set.values():
+            for use in licences:
+                tags[use.tag] += use.count * count
         out.append(Group(
             site=sites[site_id], mode=mode, server_site=server.get((site_id, mode)),
-            devices=sum(c.devices for c in members), members=sum(c.members for c in members),
-            licences=tuple(sorted(tags.items())),
+            devices=devices, members=n_members, licences=tuple(sorted(tags.items())),
             families=tuple(sorted({c.family or "unknown" for c in members})),
-            class_ids=tuple(sorted(ids)),
+            class_ids=tuple(sorted(c.id for c in members)),
         ))
     return tuple(out)
 

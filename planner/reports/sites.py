@@ -58,11 +58,15 @@ class SitePricer:
         self.served = {(p.mode, s) for p in plan.servers for s in p.sites_served}
         self._levers: dict[tuple[str, Mode], tuple[Estate, list[str], Reach]] = {}
         # Per estate priced (the planned one and its lever copies): its sites by id and its mode
-        # catalogue; per licence catalogue, whether each class pays SLAC labour. Each estate and
-        # catalogue is kept alive beside its entry, so the id() keys stay their own.
+        # catalogue; per licence catalogue, whether a kind of class pays SLAC labour (it reads
+        # the licence set, SLUP and state only) and each site's devices that do. Each estate
+        # and catalogue is kept alive beside its entry, and the classes whose licence sets key
+        # the memo by id() are the plan's, so the id() keys stay their own.
         self._per_estate: dict[int, tuple[Estate, dict[str, Site], dict[Mode, ModeSpec]]] = {}
-        self._slac: dict[tuple[int, str], bool] = {}
+        self._slac: dict[int, dict[tuple[int, bool, str], bool]] = {}
+        self._site_slac: dict[tuple[int, str], int] = {}
         self._catalogues: dict[int, Catalogue] = {}
+        self._size: dict[str, tuple[int, int]] = {}
 
     def _facts(self, est: Estate) -> tuple[dict[str, Site], dict[Mode, ModeSpec]]:
         found = self._per_estate.get(id(est))
@@ -75,15 +79,24 @@ class SitePricer:
         """The site of that id in `estate` (default the planned one), without a scan."""
         return self._facts(estate or self.estate)[0][site_id]
 
-    def _slac_devices(self, est: Estate, classes: list[DeviceClass]) -> int:
+    def _slac_devices(self, est: Estate, classes: list[DeviceClass],
+                      site: str | None = None) -> int:
+        """The devices of `classes` that pay SLAC labour; `site` says they are all of that
+        site's classes (priced once per catalogue)."""
         catalogue = estate_catalogue(est)
+        if site is not None:
+            found = self._site_slac.get((id(catalogue), site))
+            if found is None:
+                found = self._site_slac[(id(catalogue), site)] = self._slac_devices(est, classes)
+            return found
+        self._catalogues.setdefault(id(catalogue), catalogue)  # keeps the id its own
+        memo = self._slac.setdefault(id(catalogue), {})
         total = 0
         for c in classes:
-            key = (id(catalogue), c.id)
-            needs = self._slac.get(key)
+            key = (id(c.licences), c.runs_slup, c.state)
+            needs = memo.get(key)
             if needs is None:
-                self._catalogues.setdefault(id(catalogue), catalogue)  # keeps the id its own
-                needs = self._slac[key] = class_needs_slac(c, catalogue)
+                needs = memo[key] = class_needs_slac(c, catalogue)
             if needs:
                 total += c.devices
         return total
@@ -113,12 +126,14 @@ class SitePricer:
         return price.cost, hours, f"includes a new SSM On-Prem server at {where}"
 
     def _price(self, est: Estate, site: str, mode: Mode, devices: int,
-               members: int, classes: list[DeviceClass]) -> tuple[float, float, float]:
+               members: int, classes: list[DeviceClass],
+               whole: bool = False) -> tuple[float, float, float]:
+        """`classes` at `site` in `mode`; `whole`: they are all of the site's classes."""
         sites, specs = self._facts(est)
         spec = specs[mode]
         policy = est.policy(sites[site].classification)
         years = est.costs.horizon_years
-        slac = self._slac_devices(est, classes)
+        slac = self._slac_devices(est, classes, site if whole else None)
         uc = unit_cost(est.costs, policy, spec, devices, members, slac)
         weight = exposure_device_years(policy, spec, devices, years)
         return uc.total, uc.hours_initial + uc.hours_per_year * years, weight
@@ -127,11 +142,20 @@ class SitePricer:
         """Every device of the site in `mode` (on `estate`, default the planned one)."""
         est = estate or self.estate
         classes = self.classes[site]
-        cost, hours, weight = self._price(est, site, mode, sum(c.devices for c in classes),
-                                          sum(c.members for c in classes), classes)
+        devices, members = self._sizes(site)
+        cost, hours, weight = self._price(est, site, mode, devices, members, classes, whole=True)
         c_cost, c_hours = self._charge(est, site, mode)
         s_cost, s_hours, note = self._server(est, site, mode)
         return _Priced(cost + c_cost + s_cost, hours + c_hours + s_hours, weight, note)
+
+    def _sizes(self, site: str) -> tuple[int, int]:
+        """(devices, stack members) of the site, summed once."""
+        found = self._size.get(site)
+        if found is None:
+            classes = self.classes[site]
+            found = self._size[site] = (sum(c.devices for c in classes),
+                                        sum(c.members for c in classes))
+        return found
 
     def chosen_price(self, site: str) -> _Priced:
         """The plan's own site-level cost (servers it already runs are shared, not counted)."""
