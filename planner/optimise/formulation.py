@@ -28,7 +28,7 @@ import numpy as np
 from planner.model import Mode
 from planner.optimise.allocation import TRANSFER_BATCH
 from planner.optimise.data import ONPREM, ModelData
-from planner.optimise.linear import LinearModel
+from planner.optimise.linear import INF, LinearModel
 
 EPS = 1e-4  # tie-break cost per decision step; far below any real cost (a cent)
 MODES_BLOCK, ALLOCATION_BLOCK = 0, 1  # no row links them: see LinearModel.blocks
@@ -182,16 +182,32 @@ def _mode_constraints(data: ModelData, lm: LinearModel, xs: Variables) -> None:
 def _server_constraints(data: ModelData, lm: LinearModel, xs: Variables) -> None:
     if not data.groups:
         return
+    # (3) and (4) per (unit, mode) in order, gathered in one pass and added at once: a row per
+    # unit and server group is most of an all-On-Prem strategy's model.
+    names: list[str] = []
+    lengths: list[int] = []
+    cols: list[int] = []
+    coefs: list[float] = []
+    lows: list[float] = []
     load: dict[int, list[tuple[int, float]]] = {g: [] for g in xs.n}
     for (u, m), groups in sorted(data.unit_groups.items(), key=lambda kv: (kv[0][0], kv[0][1])):
         unit = data.units[u]
         if len(groups) > 1:  # (3)
-            lm.row(f"server[{unit.id},{m.value}]",
-                   [(xs.a[(u, g)], 1.0) for g in groups] + [(xs.z[(u, m)], -1.0)], lo=0.0, hi=0.0)
+            names.append(f"server[{unit.id},{m.value}]")
+            lengths.append(len(groups) + 1)
+            cols.extend([*(xs.a[(u, g)] for g in groups), xs.z[(u, m)]])
+            coefs.extend([*(1.0 for _ in groups), -1.0])
+            lows.append(0.0)
         for g in groups:  # (4)
-            lm.row(f"open[{unit.id},{data.groups[g].id}]", ((xs.a[(u, g)], 1.0), (xs.n[g], -1.0)),
-                   hi=0.0)
-            load[g].append((xs.a[(u, g)], float(unit.devices)))
+            a = xs.a[(u, g)]
+            names.append(f"open[{unit.id},{data.groups[g].id}]")
+            lengths.append(2)
+            cols.extend((a, xs.n[g]))
+            coefs.extend((1.0, -1.0))
+            lows.append(-INF)
+            load[g].append((a, float(unit.devices)))
+    lm.add_rows(names, np.asarray(lengths, dtype=np.int64), np.asarray(cols, dtype=np.int64),
+                np.asarray(coefs, dtype=np.float64), lo=lows, hi=0.0)
     for g, terms in load.items():  # (5)
         group = data.groups[g]
         lm.row(f"capacity[{group.id}]", [*terms, (xs.n[g], -float(group.capacity))], hi=0.0)

@@ -67,12 +67,19 @@ class LinearModel:
 
     def add_rows(self, names: list[str], lengths: npt.NDArray[np.int64],
                  index: npt.NDArray[np.int64], value: npt.NDArray[np.float64], *,
-                 lo: float = -INF, hi: float = INF, cut: bool = False) -> None:
+                 lo: float | Sequence[float] = -INF, hi: float | Sequence[float] = INF,
+                 cut: bool = False) -> None:
         """Many rows at once, exactly as `row` would add them one by one: row i holds the next
-        `lengths[i]` (column, coefficient) terms of `index` and `value`. A family of rows is
-        built from arrays this way instead of term by term; rows repeating a column (merged
-        in term order by `row`) take `row` itself."""
+        `lengths[i]` (column, coefficient) terms of `index` and `value`, and its bounds are
+        `lo` and `hi` (one for every row, or one per row). A family of rows is built from
+        arrays this way instead of term by term; rows repeating a column (merged in term
+        order by `row`) take `row` itself."""
         n = len(names)
+        los = [lo] * n if isinstance(lo, float) else list(lo)
+        his = [hi] * n if isinstance(hi, float) else list(hi)
+        if (len(los) != n or len(his) != n or int(np.sum(lengths)) != len(index)
+                or len(index) != len(value)):
+            raise ValueError("add_rows: one length and one bound per row, one value per term")
         rows = np.repeat(np.arange(n, dtype=np.int64), lengths)
         order = np.lexsort((index, rows))  # stable: equal columns keep their term order
         col, coef, rows = index[order], value[order], rows[order]
@@ -81,7 +88,7 @@ class LinearModel:
             for i, name in enumerate(names):
                 s, e = (ends[i - 1] if i else 0), ends[i]
                 self.row(name, zip(index[s:e].tolist(), value[s:e].tolist(), strict=True),
-                         lo=lo, hi=hi, cut=cut)
+                         lo=los[i], hi=his[i], cut=cut)
             return
         kept = coef != 0.0
         at = len(self.index)
@@ -90,8 +97,8 @@ class LinearModel:
         per_row = np.bincount(rows[kept], minlength=n)
         self.starts.extend((at + np.cumsum(per_row)).tolist())
         self.row_names.extend(names)
-        self.row_lo.extend([lo] * n)
-        self.row_hi.extend([hi] * n)
+        self.row_lo.extend(los)
+        self.row_hi.extend(his)
         self.cut.extend([cut] * n)
 
     def add_cost(self, col: int, amount: float) -> None:

@@ -6,6 +6,7 @@ one."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +19,7 @@ from planner.model import Estate
 from planner.modes import load_modes
 from planner.optimise.data import ModelData, build_data
 from planner.optimise.formulation import build_model
-from planner.optimise.linear import LinearModel
+from planner.optimise.linear import INF, LinearModel
 from planner.optimise.strategies import COMPARED, derive, pin, pin_all
 from planner.resources import examples_dir
 from tests.optimise import formulation_by_rows
@@ -69,6 +70,20 @@ def test_generated_estates_build_the_same_model(seed: int, sites: int, capacity:
     _every_strategy(random_estate(seed, sites=sites, max_devices=8, capacity=capacity))
 
 
+def test_units_with_several_server_groups_build_the_same_model() -> None:
+    """A server serves its whole boundary-free component, so built data gives a unit one group
+    per mode; twin groups give every On-Prem unit two, so rows (3) are built and compared."""
+    for folder in EXAMPLES:
+        data = build_data(load_estate(folder / "estate.yaml").estate)
+        n = len(data.groups)
+        twins = tuple(replace(g, id=f"{g.id}-twin") for g in data.groups)
+        split = replace(data, groups=data.groups + twins, unit_groups={
+            key: (*groups, *(g + n for g in groups)) for key, groups in data.unit_groups.items()})
+        _same(split)
+        if n:
+            assert any(name.startswith("server[") for name in build_model(split)[0].row_names)
+
+
 def test_rows_repeating_a_column_merge_as_row_does() -> None:
     bulk, one = LinearModel(), LinearModel()
     for lm in (bulk, one):
@@ -84,3 +99,9 @@ def test_rows_repeating_a_column_merge_as_row_does() -> None:
             one.row(name, t, hi=1.0)
         assert _state(bulk) == _state(one)
     assert bulk.index == [0, 1, 1, 2, 0, 2] and bulk.starts == [0, 1, 2, 2, 4, 4, 4, 6]
+    bulk.add_rows(["s0", "s1"], np.array([1, 1], dtype=np.int64), np.array([0, 1], dtype=np.int64),
+                  np.array([1.0, 1.0]), lo=[0.0, -INF], hi=[0.0, 2.0])
+    assert bulk.row_lo[-2:] == [0.0, -INF] and bulk.row_hi[-2:] == [0.0, 2.0]
+    with pytest.raises(ValueError, match="one bound per row"):
+        bulk.add_rows(["t"], np.array([1], dtype=np.int64), np.array([0], dtype=np.int64),
+                      np.array([1.0]), lo=[0.0, 1.0])
