@@ -26,7 +26,7 @@ from typing import Any
 from planner import json_shape as shape
 from planner.encode import finite
 from planner.fileio import read_text
-from planner.model import Device, LicenceUse, Mode
+from planner.model import Device, Mode
 from planner.modes import reservation_modes
 from planner.plan import ClassDecision, DeviceClass, Plan, Transfer
 from planner.problems import InputError, error
@@ -123,17 +123,13 @@ def reserved_in_runs(runs: Sequence[Run], devices: Sequence[Device], name: str,
 
 # --- writing ------------------------------------------------------------------------------------
 
-class EncodedJSON(str):
-    """A list record already encoded as JSON: `json_chunks` writes it as it is."""
-
-
 @dataclass(frozen=True, slots=True)
 class LazyRecords:
     """A list of records encoded only when `json_chunks` reaches them, a block at a time, so
     a plan with hundreds of thousands of classes never holds them all as text at once."""
 
     count: int
-    encode: Callable[[int, int], list[EncodedJSON]]  # records [start, stop)
+    blocks: Callable[[], Iterator[bytes]]  # every record as a line `    {...},\n`, in blocks
 
 
 _STR = json.encoder.encode_basestring  # what JSONEncoder(ensure_ascii=False) uses for strings
@@ -158,30 +154,92 @@ def _class_record(c: DeviceClass, decision: ClassDecision | None,
         "virtual_account": c.virtual_account,
         "licences": [{"tag": u.tag, "count": u.count} for u in c.licences],
         "mode": decision.mode.value if decision else None,
-        "server_site": decision.server_site if decision else None,
+        "server_site": (decision.server_site or None) if decision else None,
     }
     if runs:
         record["reserved"] = _run_list(runs)
     return record
 
 
-def _encoded_class(c: DeviceClass, decision: ClassDecision | None, runs: Sequence[Run] | None,
-                   licences: dict[tuple[LicenceUse, ...], str]) -> EncodedJSON:
-    """The class record's JSON, byte-identical to encoding `_class_record` (tested): classes
-    are the one part of plan.json that grows with the estate, so skip the dict and encoder."""
-    lic = licences.get(c.licences)
-    if lic is None:
-        lic = licences[c.licences] = _ENCODER.encode(
-            [{"tag": u.tag, "count": u.count} for u in c.licences])
-    mode = _STR(decision.mode.value) if decision else "null"
-    server = _STR(decision.server_site) if decision and decision.server_site else "null"
-    reserved = f'"reserved": {_ENCODER.encode(_run_list(runs))}, ' if runs else ""
-    return EncodedJSON(
-        f'{{"devices": {int(c.devices)}, "family": {_STR(c.family)}, "id": {_STR(c.id)}, '
-        f'"licences": {lic}, "members": {int(c.members)}, "mode": {mode}, {reserved}'
-        f'"server_site": {server}, "site": {_STR(c.site)}, "state": {_STR(c.state)}, '
-        f'"train": {_STR(c.train)}, "version": {_STR(c.version)}, '
-        f'"virtual_account": {_STR(c.virtual_account)}}}')
+def _class_records(plan: Plan, runs: Mapping[str, tuple[Run, ...]]) -> list[dict[str, Any]]:
+    """The class records as dicts, sorted by id (each class with the last decision naming it)."""
+    decisions = {d.class_id: d for d in plan.class_decisions}
+    return [_class_record(c, decisions.get(c.id), runs.get(c.id))
+            for c in sorted(plan.classes, key=attrgetter("id"))]
+
+
+_CLASSES_PER_BLOCK = 1 << 15
+
+
+def _class_blocks(plan: Plan, runs: Mapping[str, tuple[Run, ...]]) -> Iterator[bytes]:
+    """The class records, sorted by id, as JSON lines a block at a time: byte for byte the
+    encoder's text of `_class_record` (tested), made column by column.
+
+    Classes are the one part of plan.json that grows with the estate: a third of a million at
+    a million devices. Each field is one array (planner.class_columns); a field with few
+    distinct values (site, Virtual Account, family, train, version, state, licence set, mode,
+    server site) is encoded once per distinct value and taken by code, numbers are cast by
+    pyarrow, and a block's records are joined by pyarrow, never one string per class.
+    """
+    import numpy as np  # only when plan.json is written: reading a plan needs neither
+
+    from planner import class_columns as cols
+    from planner.arrow import pa, pc
+
+    classes = plan.classes
+    n = len(classes)
+    if not n:
+        return
+    decided = cols.class_columns(classes, plan.class_decisions)
+    order = pa.array(decided.by_id)
+
+    def coded(array: Any) -> tuple[Any, Any]:
+        """(a JSON literal per distinct value, each class's code, in id order)."""
+        encoded = array.dictionary_encode(null_encoding="encode")  # null: `null`
+        return cols.json_strings(encoded.dictionary), encoded.indices.take(order)
+
+    def text_field(name: str) -> tuple[Any, Any]:
+        return coded(cols.strings(list(map(attrgetter(name), classes))))
+
+    def number_field(name: str) -> Any:
+        values = np.fromiter(map(attrgetter(name), classes), np.int64, count=n)
+        return cols.json_numbers(values).take(order)
+
+    # A licence set is one tuple shared by its classes: encoded once per tuple.
+    licences = list(map(attrgetter("licences"), classes))
+    _same, first, which = np.unique(np.fromiter(map(id, licences), np.uint64, count=n),
+                                    return_index=True, return_inverse=True)
+    sets = cols.strings([_ENCODER.encode([{"tag": u.tag, "count": u.count} for u in licences[i]])
+                         for i in first.tolist()])
+    del licences
+    coded_fields = {
+        "family": text_field("family"),
+        "licences": (sets, pa.array(which.reshape(-1).astype(np.int32)).take(order)),
+        "mode": coded(decided.mode), "server_site": coded(decided.server_site),
+        "site": text_field("site"), "state": text_field("state"),
+        "train": text_field("train"), "version": text_field("version"),
+        "virtual_account": text_field("virtual_account")}
+    whole = {"devices": number_field("devices"), "members": number_field("members"),
+             "id": cols.json_strings(decided.ids.take(order)),
+             "reserved": cols.strings([f'"reserved": {_ENCODER.encode(_run_list(r))}, '
+                                       if (r := runs.get(c.id)) else "" for c in classes]
+                                      ).take(order) if runs else None}
+    lit = cols.text
+    for start in range(0, n, _CLASSES_PER_BLOCK):
+        size = min(_CLASSES_PER_BLOCK, n - start)
+        block = {key: values.take(codes.slice(start, size))
+                 for key, (values, codes) in coded_fields.items()}
+        block.update({key: values.slice(start, size) if values is not None else lit("")
+                      for key, values in whole.items()})
+        parts = [
+            lit('    {"devices": '), block["devices"], lit(', "family": '), block["family"],
+            lit(', "id": '), block["id"], lit(', "licences": '), block["licences"],
+            lit(', "members": '), block["members"], lit(', "mode": '), block["mode"],
+            lit(", "), block["reserved"], lit('"server_site": '), block["server_site"],
+            lit(', "site": '), block["site"], lit(', "state": '), block["state"],
+            lit(', "train": '), block["train"], lit(', "version": '), block["version"],
+            lit(', "virtual_account": '), block["virtual_account"], lit("},\n")]
+        yield cols.joined_bytes(pc.binary_join_element_wise(*parts, lit("")))
 
 
 def server_records(plan: Plan) -> list[dict[str, Any]]:
@@ -203,14 +261,12 @@ def plan_document(plan: Plan, generated: date | None = None, *,
                   encoded_classes: bool = False) -> dict[str, Any]:
     """The plan as plain data, per docs/plan-schema.md and models/plan.schema.json.
 
-    `encoded_classes` leaves the class records as EncodedJSON strings for `json_chunks` (the
-    writers' fast path); by default they are dicts like every other record.
+    `encoded_classes` leaves the class records as LazyRecords for `json_chunks`, encoded a
+    block at a time as they are written (the writers' fast path); by default they are dicts
+    like every other record.
     """
     estate = plan.estate
-    decisions = {d.class_id: d for d in plan.class_decisions}
     runs = reservation_runs(plan)
-    ordered = sorted(plan.classes, key=attrgetter("id"))
-    lic_json: dict[tuple[LicenceUse, ...], str] = {}
     costs = plan.costs
     return {
         "schema": PLAN_SCHEMA,
@@ -249,11 +305,8 @@ def plan_document(plan: Plan, generated: date | None = None, *,
             "labour_hours_per_year": hours(s.labour_hours_per_year),
             "excluded": {m.value: list(r) for m, r in s.excluded},
         } for s in sorted(plan.sites, key=lambda s: s.site)],
-        "classes": LazyRecords(len(ordered), lambda start, stop: [
-            _encoded_class(c, decisions.get(c.id), runs.get(c.id), lic_json)
-            for c in ordered[start:stop]])
-        if encoded_classes else [_class_record(c, decisions.get(c.id), runs.get(c.id))
-                                 for c in ordered],
+        "classes": LazyRecords(len(plan.classes), lambda: _class_blocks(plan, runs))
+        if encoded_classes else _class_records(plan, runs),
         "servers": server_records(plan),
         "transfers": [{
             "batch": t.batch, "source_va": t.source_va, "target_va": t.target_va,
@@ -276,44 +329,52 @@ def plan_document(plan: Plan, generated: date | None = None, *,
 _RECORDS_PER_CHUNK = 2048
 
 
-def json_chunks(doc: Mapping[str, Any]) -> Iterator[str]:
-    """`doc` as JSON text in pieces of at most a few thousand list records: sorted keys, one
-    top-level key per line and one list record per line.
+def json_chunks(doc: Mapping[str, Any]) -> Iterator[str | bytes]:
+    """`doc` as JSON text (UTF-8 bytes for LazyRecords' blocks) in pieces of at most a few
+    thousand list records: sorted keys, one top-level key per line and one list record per line.
 
     Readable and diff-friendly, and it keeps to the C encoder (json's `indent` switches to the
     pure-Python one, several times slower on a plan with a hundred thousand classes). Written
     in pieces so a writer never holds a large document as one string.
     """
-    def one(value: Any) -> str:
-        return value if isinstance(value, EncodedJSON) else _ENCODER.encode(value)
-
     keys = sorted(doc)
     yield "{\n"
     for k, key in enumerate(keys):
         value = doc[key]
         end = ",\n" if k < len(keys) - 1 else "\n"
-        if isinstance(value, LazyRecords | list) and _count(value):
-            n = _count(value)
-            yield f"  {one(key)}: [\n"
-            for start in range(0, n, _RECORDS_PER_CHUNK):
-                stop = start + _RECORDS_PER_CHUNK
-                part = (value.encode(start, min(stop, n)) if isinstance(value, LazyRecords)
-                        else value[start:stop])
-                last = stop >= n
-                yield ",\n".join(f"    {one(item)}" for item in part) + ("\n" if last else ",\n")
+        if isinstance(value, LazyRecords) and value.count:
+            yield f"  {_ENCODER.encode(key)}: [\n"
+            yield from _last_without_comma(value.blocks())
+            yield f"  ]{end}"
+        elif isinstance(value, list) and value:
+            yield f"  {_ENCODER.encode(key)}: [\n"
+            for start in range(0, len(value), _RECORDS_PER_CHUNK):
+                part = value[start:start + _RECORDS_PER_CHUNK]
+                last = start + _RECORDS_PER_CHUNK >= len(value)
+                yield ",\n".join(f"    {_ENCODER.encode(item)}" for item in part) + (
+                    "\n" if last else ",\n")
             yield f"  ]{end}"
         else:
-            yield f"  {one(key)}: {one(value)}{end}"
+            value = [] if isinstance(value, LazyRecords) else value
+            yield f"  {_ENCODER.encode(key)}: {_ENCODER.encode(value)}{end}"
     yield "}\n"
 
 
-def _count(records: LazyRecords | list[Any]) -> int:
-    return records.count if isinstance(records, LazyRecords) else len(records)
+def _last_without_comma(blocks: Iterator[bytes]) -> Iterator[bytes]:
+    """Blocks of `record,\n` lines, the last line's comma dropped (JSON has no trailing one)."""
+    held: bytes | None = None
+    for block in blocks:
+        if block:
+            if held is not None:
+                yield held
+            held = block
+    if held is not None:
+        yield held[:-2] + b"\n"
 
 
 def json_text(doc: Mapping[str, Any]) -> str:
     """`json_chunks` joined: the whole document as one string (small documents, tests)."""
-    return "".join(json_chunks(doc))
+    return "".join(p if isinstance(p, str) else p.decode("utf-8") for p in json_chunks(doc))
 
 
 # --- reading ------------------------------------------------------------------------------------

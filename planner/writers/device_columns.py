@@ -24,6 +24,7 @@ import numpy as np
 import numpy.typing as npt
 
 from planner.arrow import pa, pc
+from planner.class_columns import ClassColumns, class_columns, joined_bytes
 from planner.device_table import DeviceTable
 from planner.fileio import safe_cell
 from planner.model import Device, LicenceUse
@@ -32,8 +33,9 @@ from planner.plan import ClassDecision, DeviceClass, Plan
 DEVICE_HEADER = ("hostname", "pid", "serial", "site", "mode", "server_site", "virtual_account",
                  "licences", "members", "class")
 ROWS_PER_CHUNK = 1 << 16
-_TRIGGER = r"^[=+\-@\t\r]"  # fileio.safe_cell's formula triggers, as a pattern
-_NEEDS_QUOTING = '[,"\r\n]'  # a cell with one of these is quoted by the csv module
+# fileio.safe_cell's formula triggers (a cell's first character), read off the rule itself.
+_TRIGGERS = bytes(c for c in range(128) if safe_cell(chr(c)) != chr(c))
+_NEEDS_QUOTING = b',"\r\n'  # a cell with one of these is quoted by the csv module
 _SEP = "\x1f"  # between a site code and a serial in a lookup key (digits never hold it)
 Rows = npt.NDArray[np.int64]
 
@@ -101,6 +103,16 @@ class PlannedRows:
     row_class: npt.NDArray[np.int32]  # per row: index into `classes`, -1 when in none
     classes: tuple[DeviceClass, ...]
     decisions: tuple[ClassDecision | None, ...]  # per class index
+    columns: ClassColumns  # per class index: id, mode, server site as columns
+
+    @classmethod
+    def of(cls, table: DeviceTable, row_class: npt.NDArray[np.int32],
+           classes: Sequence[DeviceClass], decisions: Sequence[ClassDecision]) -> PlannedRows:
+        """`table`'s rows sorted, each class with the last of `decisions` naming its id."""
+        columns = class_columns(classes, decisions)
+        decided = tuple(decisions)
+        per_class = tuple(decided[i] if i >= 0 else None for i in columns.decision.tolist())
+        return cls(table, sorted_rows(table), row_class, tuple(classes), per_class, columns)
 
     def devices(self, rows: Sequence[int]) -> Iterator[tuple[Device, ClassDecision | None]]:
         """Device records for `rows` only, each with its decision (None: undecided); made in
@@ -115,11 +127,9 @@ class PlannedRows:
 def planned_rows(plan: Plan) -> PlannedRows:
     """The plan's devices as columns, sorted, with their classes' decisions."""
     table = DeviceTable.of(plan.estate.devices)
-    decided = {d.class_id: d for d in plan.class_decisions}
     row_class = (plan.class_of_row if plan.class_of_row is not None and table is plan.estate.devices
                  else class_of_rows(table, plan.classes))
-    return PlannedRows(table, sorted_rows(table), row_class,
-                       plan.classes, tuple(decided.get(c.id) for c in plan.classes))
+    return PlannedRows.of(table, row_class, plan.classes, plan.class_decisions)
 
 
 def licence_text(uses: Sequence[LicenceUse]) -> str:
@@ -129,22 +139,56 @@ def licence_text(uses: Sequence[LicenceUse]) -> str:
 
 def _cells(values: Sequence[str]) -> tuple[Any, npt.NDArray[np.bool_]]:
     """Neutralised cells for a column's distinct values, and which of them need quoting."""
-    return _cells_as_is([safe_cell(v) for v in values] or [""])
+    cells = pa.array([safe_cell(v) for v in values] or [""], pa.large_string())
+    return cells, _holding(cells, _NEEDS_QUOTING)
 
 
-def _cells_as_is(cells: list[str]) -> tuple[Any, npt.NDArray[np.bool_]]:
-    """Cells already neutralised, and which of them need quoting."""
-    array = pa.array(cells, pa.large_string())
-    special: npt.NDArray[np.bool_] = pc.match_substring_regex(
-        array, _NEEDS_QUOTING).to_numpy(zero_copy_only=False)
-    return array, special
+def _strings_cells(column: Any) -> tuple[Any, npt.NDArray[np.bool_]]:
+    """A large_string column (null: empty) neutralised like `fileio.safe_cell` on the whole
+    column, and which rows need quoting."""
+    column = pc.fill_null(column, _text(""))
+    trigger = _starting_with(column, _TRIGGERS)
+    if trigger.any():
+        column = pc.if_else(pa.array(trigger), pc.binary_join_element_wise(
+            _text("'"), column, _text("")), column)
+    return column, _holding(column, _NEEDS_QUOTING)
 
 
-def _strings_cells(column: Any) -> tuple[Any, Any]:
-    """A string column neutralised on the whole column, and which rows need quoting."""
-    trigger = pc.match_substring_regex(column, _TRIGGER)
-    cells = pc.if_else(trigger, pc.binary_join_element_wise(_text("'"), column, _text("")), column)
-    return cells, pc.match_substring_regex(cells, _NEEDS_QUOTING)
+def _bounds(column: Any) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.uint8]]:
+    """A large_string array's offsets (len + 1) and its data buffer, as numpy views."""
+    offsets = np.frombuffer(column.buffers()[1], dtype=np.int64)[
+        column.offset:column.offset + len(column) + 1]
+    data = column.buffers()[2]
+    return offsets, (np.frombuffer(data, dtype=np.uint8) if data is not None
+                     else np.zeros(0, dtype=np.uint8))
+
+
+def _byte_set(chars: bytes) -> npt.NDArray[np.bool_]:
+    wanted = np.zeros(256, dtype=bool)
+    wanted[np.frombuffer(chars, dtype=np.uint8)] = True
+    return wanted
+
+
+def _starting_with(column: Any, chars: bytes) -> npt.NDArray[np.bool_]:
+    """Per string, whether its first byte is one of `chars` (ASCII: never a UTF-8 tail byte)."""
+    offsets, data = _bounds(column)
+    starts = offsets[:-1]
+    filled = starts < offsets[1:]
+    out = np.zeros(len(column), dtype=bool)
+    out[filled] = _byte_set(chars)[data[starts[filled]]]
+    return out
+
+
+def _holding(column: Any, chars: bytes) -> npt.NDArray[np.bool_]:
+    """Per string, whether it holds any byte of `chars` (ASCII: never inside a UTF-8 tail),
+    found on the data buffer in one pass, not string by string."""
+    offsets, data = _bounds(column)
+    out = np.zeros(len(column), dtype=bool)
+    if not len(column):
+        return out
+    hits = np.flatnonzero(_byte_set(chars)[data[offsets[0]:offsets[-1]]]) + offsets[0]
+    out[np.searchsorted(offsets, hits, side="right") - 1] = True
+    return out
 
 
 def _member_cells(table: DeviceTable) -> tuple[Any, npt.NDArray[np.bool_], npt.NDArray[np.int32]]:
@@ -153,8 +197,7 @@ def _member_cells(table: DeviceTable) -> tuple[Any, npt.NDArray[np.bool_], npt.N
     held = table.members
     code = np.zeros(len(table), dtype=np.int32)
     if not len(held):
-        cells, special = _cells_as_is([""])
-        return cells, special, code
+        return pa.array([""], pa.large_string()), np.zeros(1, dtype=bool), code
     pids = pa.array(held.pid.values, pa.large_string()).take(pa.array(held.pid.codes))
     entries = pc.binary_join_element_wise(pids, _large(held.serial), _text(":"))
     per_row = pc.binary_join(pa.LargeListArray.from_arrays(
@@ -162,17 +205,7 @@ def _member_cells(table: DeviceTable) -> tuple[Any, npt.NDArray[np.bool_], npt.N
     cells, special = _strings_cells(per_row)
     code[held.rows] = np.arange(1, len(held.rows) + 1, dtype=np.int32)
     return (pa.concat_arrays([pa.array([""], pa.large_string()), cells]),
-            np.concatenate([[False], special.to_numpy(zero_copy_only=False)]), code)
-
-
-def _joined_bytes(lines: Any) -> bytes:
-    """The bytes of every string of a large_string array one after another."""
-    if not len(lines):
-        return b""
-    offsets, data = lines.buffers()[1], lines.buffers()[2]
-    bounds = np.frombuffer(offsets, dtype=np.int64)[lines.offset:lines.offset + len(lines) + 1]
-    got: bytes = data[int(bounds[0]):int(bounds[-1])].to_pybytes()
-    return got
+            np.concatenate([[False], special]), code)
 
 
 def devices_csv_chunks(rows: PlannedRows,
@@ -192,40 +225,38 @@ def devices_csv_chunks(rows: PlannedRows,
     site, site_special = _cells(table.site.values)
     va, va_special = _cells(table.virtual_account.values)
     lic, lic_special = _cells([licence_text(v) for v in table.licences.values])
-    # Per class index, and one more for "no class": mode, server site, class id.
-    decided = [(d.mode.value, d.server_site or "", c.id) if d is not None else ("", "", c.id)
-               for c, d in zip(rows.classes, rows.decisions, strict=True)] + [("", "", "")]
-    mode, mode_special = _cells([m for m, _s, _c in decided])
-    server, server_special = _cells([s for _m, s, _c in decided])
-    cid, cid_special = _cells([c for _m, _s, c in decided])
-    klass = np.where(rows.row_class >= 0, rows.row_class, len(decided) - 1)
+    # Per class index, and one more (the last) for "no class": mode, server site, class id.
+    none = pa.array([None], pa.large_string())
+    per_class = rows.columns
+    mode, mode_special = _strings_cells(pa.concat_arrays([per_class.mode, none]))
+    server, server_special = _strings_cells(pa.concat_arrays([per_class.server_site, none]))
+    cid, cid_special = _strings_cells(pa.concat_arrays([per_class.ids, none]))
+    klass = np.where(rows.row_class >= 0, rows.row_class, len(rows.classes))
     members, member_special, member_code = _member_cells(table)
-    special_columns: list[tuple[npt.NDArray[np.bool_], npt.NDArray[Any]]] = [
-        (pid_special, table.pid.codes), (site_special, table.site.codes),
-        (va_special, table.virtual_account.codes), (lic_special, table.licences.codes),
-        (mode_special, klass), (server_special, klass), (cid_special, klass),
-        (member_special, member_code)]
+    # Per row, whether any of its cells needs quoting: those rows go through the csv module.
+    special = (host_special | serial_special | pid_special[table.pid.codes]
+               | site_special[table.site.codes] | va_special[table.virtual_account.codes]
+               | lic_special[table.licences.codes] | (mode_special | server_special
+                                                     | cid_special)[klass]
+               | member_special[member_code])
     for start in range(0, len(rows.order), rows_per_chunk):
         part = rows.order[start:start + rows_per_chunk]
         take = pa.array(part)
-        k = klass[part]
-        columns = [hostnames.take(take), pid.take(pa.array(table.pid.codes[part])),
-                   serials.take(take), site.take(pa.array(table.site.codes[part])),
-                   mode.take(pa.array(k)), server.take(pa.array(k)),
-                   va.take(pa.array(table.virtual_account.codes[part])),
-                   lic.take(pa.array(table.licences.codes[part])),
-                   members.take(pa.array(member_code[part])), cid.take(pa.array(k))]
-        lines = pc.binary_join_element_wise(
+        k = pa.array(klass[part])
+        columns = [hostnames.take(take), pid.take(table.pid.codes[part]),
+                   serials.take(take), site.take(table.site.codes[part]),
+                   mode.take(k), server.take(k),
+                   va.take(table.virtual_account.codes[part]),
+                   lic.take(table.licences.codes[part]),
+                   members.take(member_code[part]), cid.take(k)]
+        lines = pc.binary_join_element_wise(  # nested: faster than one join with literals
             pc.binary_join_element_wise(*columns, _text(",")), _text("\n"), _text(""))
-        special = (pc.or_(host_special.take(take), serial_special.take(take)).to_numpy(
-            zero_copy_only=False))
-        for flags, codes in special_columns:
-            special = special | flags[codes[part]]
-        if not special.any():
-            yield _joined_bytes(lines)
+        quoted = special[part]
+        if not quoted.any():
+            yield joined_bytes(lines)
             continue
         text = lines.to_pylist()  # the rare chunk with a cell to quote: those rows by csv
-        for i in np.flatnonzero(special).tolist():
+        for i in np.flatnonzero(quoted).tolist():
             buf.seek(0)
             buf.truncate()
             writer.writerow([str(col[i].as_py()) for col in columns])

@@ -25,7 +25,6 @@ from planner.writers.device_columns import (
     devices_csv_chunks,
     licence_text,
     planned_rows,
-    sorted_rows,
 )
 from planner.writers.plan_files import plan_obligations, render_plan_files, summary_text
 
@@ -80,8 +79,8 @@ def test_columns_give_the_bytes_of_the_row_path(devs: list[Device], data: st.Dat
                                      data.draw(st.sampled_from([None, "DC", "=x"])))
                  for c in classes if data.draw(st.booleans())}
     table = DeviceTable.from_devices(devs)
-    rows = PlannedRows(table, sorted_rows(table), class_of_rows(table, classes), tuple(classes),
-                       tuple(decisions.get(c.id) for c in classes))
+    rows = PlannedRows.of(table, class_of_rows(table, classes), classes,
+                          list(decisions.values()))
     size = data.draw(st.integers(1, 6))
     got = b"".join(devices_csv_chunks(rows, rows_per_chunk=size)).decode("utf-8")
     assert got == _row_path(devs, classes, decisions)

@@ -1,0 +1,122 @@
+"""The plan's classes as columns for the writers: a third of a million classes at a million
+devices, so plan.json and devices.csv read each class attribute as one array, never a Python
+object per class per file.
+
+Columns are in `plan.classes` order. A class's decision is the last of `plan.class_decisions`
+that names its id (what a dict filled in decision order gives). Strings become JSON literals
+on whole arrays: quoted by pyarrow, and only the rare value holding a character JSON escapes
+(a quote, a backslash, a control character) goes through the `json` module's own encoder.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from operator import attrgetter
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from planner.arrow import pa, pc
+from planner.plan import ClassDecision, DeviceClass
+
+# What json.dumps(ensure_ascii=False) escapes in a string: `"`, `\` and U+0000..U+001F.
+_JSON_ESCAPED = r'["\\\x00-\x1f]'
+_STR = json.encoder.encode_basestring  # JSONEncoder(ensure_ascii=False)'s string encoder
+
+
+def text(value: str) -> Any:
+    """A large_string scalar: pyarrow's string kernels take one string type at a time."""
+    return pa.scalar(value, pa.large_string())
+
+
+def strings(values: Sequence[str | None]) -> Any:
+    """Python strings (None: null) as one large_string array."""
+    return pa.array(values, pa.large_string())
+
+
+def json_strings(array: Any) -> Any:
+    """Each string of a large_string array as a JSON string literal, byte for byte what
+    `json.dumps(value, ensure_ascii=False)` writes; a null becomes `null`."""
+    quoted = pc.binary_join_element_wise(text('"'), array, text('"'), text(""))
+    escaped = pc.fill_null(pc.match_substring_regex(array, _JSON_ESCAPED), False)
+    if pc.any(escaped).as_py():
+        rows = np.flatnonzero(escaped.to_numpy(zero_copy_only=False))
+        values = array.take(pa.array(rows)).to_pylist()
+        quoted = pc.replace_with_mask(quoted, escaped, strings([_STR(v) for v in values]))
+    return pc.fill_null(quoted, text("null"))
+
+
+def json_numbers(values: npt.NDArray[np.int64]) -> Any:
+    """Integers as JSON number literals (a large_string array)."""
+    return pc.cast(pa.array(values, pa.int64()), pa.large_string())
+
+
+@dataclass(frozen=True, slots=True)
+class ClassColumns:
+    """Per class (in `plan.classes` order): its id, its decision's index, mode and server site
+    (-1 or null where the class has no decision, null where the decision names no server);
+    and the classes' order by id."""
+
+    ids: Any  # large_string
+    by_id: npt.NDArray[np.int64]  # class indices sorted by id (ties in class order)
+    decision: npt.NDArray[np.int32]  # index into the decisions, -1: none
+    mode: Any  # large_string, null: no decision
+    server_site: Any  # large_string, null: no decision or no server
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+def class_columns(classes: Sequence[DeviceClass],
+                  decisions: Sequence[ClassDecision]) -> ClassColumns:
+    """The classes' ids and decisions as columns."""
+    ids = strings(list(map(attrgetter("id"), classes)))
+    # A stable sort on UTF-8 bytes: the order of sorted() on the Python strings.
+    by_id: npt.NDArray[np.int64] = pc.sort_indices(ids).to_numpy().astype(np.int64)
+    decision = _decision_of_class(ids, by_id, decisions)
+    if not decisions:
+        empty = pa.nulls(len(classes), pa.large_string())
+        return ClassColumns(ids, by_id, decision, empty, empty)
+    at = pa.array(decision, mask=decision < 0)
+    modes = strings(list(map(attrgetter("mode"), decisions)))  # StrEnum: each is its value
+    servers = strings([d.server_site or None for d in decisions])
+    return ClassColumns(ids, by_id, decision, modes.take(at), servers.take(at))
+
+
+def _decision_of_class(ids: Any, by_id: npt.NDArray[np.int64],
+                       decisions: Sequence[ClassDecision]) -> npt.NDArray[np.int32]:
+    """Per class, the index of the last decision naming its id (-1: none).
+
+    The solver's decisions come one per class sorted by id: when they match the sorted ids
+    and no two classes share an id, that is a permutation and no lookup is needed; otherwise
+    each id is looked up by hash.
+    """
+    out = np.full(len(ids), -1, dtype=np.int32)
+    if not decisions or not len(ids):
+        return out
+    named = strings(list(map(attrgetter("class_id"), decisions)))
+    if len(named) == len(ids):
+        ranked = ids.take(pa.array(by_id))
+        if (pc.all(pc.equal(named, ranked)).as_py()
+                and not pc.any(pc.equal(ranked[1:], ranked[:-1])).as_py()):
+            out[by_id] = np.arange(len(ids), dtype=np.int32)
+            return out
+    last = len(named) - 1
+    found = pc.index_in(ids, value_set=named[::-1])  # the first match: the last decision
+    valid = found.is_valid().to_numpy(zero_copy_only=False)
+    out[valid] = last - found.drop_null().to_numpy()
+    return out
+
+
+def joined_bytes(lines: Any) -> bytes:
+    """The UTF-8 bytes of every string of a large_string array, one after another: its data
+    buffer between the first and the last offset, copied once."""
+    if not len(lines):
+        return b""
+    offsets, data = lines.buffers()[1], lines.buffers()[2]
+    bounds = np.frombuffer(offsets, dtype=np.int64)[lines.offset:lines.offset + len(lines) + 1]
+    got: bytes = data[int(bounds[0]):int(bounds[-1])].to_pybytes()
+    return got
