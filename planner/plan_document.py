@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date
 from operator import attrgetter
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from planner import json_shape as shape
 from planner.encode import finite
@@ -30,6 +30,9 @@ from planner.model import Device, Mode
 from planner.modes import reservation_modes
 from planner.plan import ClassDecision, DeviceClass, Plan, Transfer
 from planner.problems import InputError, error
+
+if TYPE_CHECKING:
+    from planner.class_columns import ClassColumns
 
 PLAN_SCHEMA = "planner.plan/2"
 PLAN_SCHEMA_V1 = "planner.plan/1"
@@ -171,7 +174,8 @@ def _class_records(plan: Plan, runs: Mapping[str, tuple[Run, ...]]) -> list[dict
 _CLASSES_PER_BLOCK = 1 << 15
 
 
-def _class_blocks(plan: Plan, runs: Mapping[str, tuple[Run, ...]]) -> Iterator[bytes]:
+def _class_blocks(plan: Plan, runs: Mapping[str, tuple[Run, ...]],
+                  columns: ClassColumns | None = None) -> Iterator[bytes]:
     """The class records, sorted by id, as JSON lines a block at a time: byte for byte the
     encoder's text of `_class_record` (tested), made column by column.
 
@@ -190,7 +194,8 @@ def _class_blocks(plan: Plan, runs: Mapping[str, tuple[Run, ...]]) -> Iterator[b
     n = len(classes)
     if not n:
         return
-    decided = cols.class_columns(classes, plan.class_decisions)
+    decided = columns if columns is not None else cols.class_columns(classes,
+                                                                      plan.class_decisions)
     order = pa.array(decided.by_id)
 
     def coded(array: Any) -> tuple[Any, Any]:
@@ -257,13 +262,14 @@ def onprem_document(plan: Plan) -> dict[str, Any]:
     return {"schema": PLAN_SCHEMA, "servers": server_records(plan)}
 
 
-def plan_document(plan: Plan, generated: date | None = None, *,
-                  encoded_classes: bool = False) -> dict[str, Any]:
+def plan_document(plan: Plan, generated: date | None = None, *, encoded_classes: bool = False,
+                  columns: ClassColumns | None = None) -> dict[str, Any]:
     """The plan as plain data, per docs/plan-schema.md and models/plan.schema.json.
 
     `encoded_classes` leaves the class records as LazyRecords for `json_chunks`, encoded a
-    block at a time as they are written (the writers' fast path); by default they are dicts
-    like every other record.
+    block at a time as they are written (the writers' fast path), from `columns` when the
+    writer has the plan's class columns already; by default they are dicts like every other
+    record.
     """
     estate = plan.estate
     runs = reservation_runs(plan)
@@ -305,7 +311,7 @@ def plan_document(plan: Plan, generated: date | None = None, *,
             "labour_hours_per_year": hours(s.labour_hours_per_year),
             "excluded": {m.value: list(r) for m, r in s.excluded},
         } for s in sorted(plan.sites, key=lambda s: s.site)],
-        "classes": LazyRecords(len(plan.classes), lambda: _class_blocks(plan, runs))
+        "classes": LazyRecords(len(plan.classes), lambda: _class_blocks(plan, runs, columns))
         if encoded_classes else _class_records(plan, runs),
         "servers": server_records(plan),
         "transfers": [{

@@ -297,7 +297,7 @@ def plan_file_set(plan: Plan, generated: date | None = None) -> dict[str, Conten
     """Every plan file: relative path -> content, the large ones Streamed (made as written)."""
     rows = planned_rows(plan)
     obligations = plan_obligations(plan, rows)  # once: summary.txt counts them too
-    doc = plan_document(plan, generated, encoded_classes=True)
+    doc = plan_document(plan, generated, encoded_classes=True, columns=rows.columns)
     files: dict[str, Content] = {
         "plan.json": Streamed(lambda: json_chunks(doc)),
         "devices.csv": devices_csv(rows),
