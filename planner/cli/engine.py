@@ -135,14 +135,16 @@ def plan_cmd(estate: Path, outdir: Path, solve: SolveOptions, strict: bool, fmt:
     summary.txt; prints a summary. Exit 3 when no plan is possible or the solver fails.
     """
     from planner.optimise import plan_estate
-    from planner.redact import Redactor
     from planner.writers.plan_files import generated_date, render_plan_files, write_plan_files
 
     when = generated_date(date_text)  # a bad --date fails before any solving
     check_target(outdir, folder=True)
     loaded = read_estate(estate, strict, when)
-    redactor = Redactor() if redact else None
-    if redactor is not None:  # a plan to share: solved on the tokenised estate
+    redactor = None
+    if redact:  # a plan to share: solved on the tokenised estate
+        from planner.redact import Redactor  # only a redacted plan needs it
+
+        redactor = Redactor()
         loaded = redactor.estate(loaded)
     plan = plan_estate(loaded, solve)  # NoPlanError (exit 3) when no plan is possible
     rows, cols, _ = plan.model_size
