@@ -13,10 +13,13 @@ import csv
 import hashlib
 import io
 import os
+import re
 import stat
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import compress, repeat
+from operator import is_, itemgetter
 from pathlib import Path
 
 from planner.output import Content, write_file, write_folder
@@ -169,12 +172,84 @@ def safe_cell(value: object) -> str:
     return text
 
 
+# The first characters of the triggers: a column none of whose cells starts with one holds no
+# formula, and is written as it is (safe_column's fast path).
+_TRIGGER_HEADS = frozenset(t[0] for t in _FORMULA_TRIGGERS)
+_HEAD = itemgetter(slice(0, 1))
+
+
+def safe_column(values: Sequence[object]) -> list[str]:
+    """`[safe_cell(v) for v in values]`, worked out on the whole column: the cells become text
+    in one pass (`str`), and only a column whose first characters include a trigger is looked
+    at cell by cell. Plan files hold hundreds of thousands of cells; this is their one path."""
+    if any(map(is_, values, repeat(None))):
+        texts = ["" if v is None else str(v) for v in values]
+    else:
+        texts = list(map(str, values))
+    if _TRIGGER_HEADS.isdisjoint(map(_HEAD, texts)):
+        return texts
+    return ["'" + t if t.startswith(_FORMULA_TRIGGERS) else t for t in texts]
+
+
+# A field holding one of these is quoted by the csv module (the delimiter, the quote character,
+# line breaks; 3.11 leaves a lone \r bare, later versions quote it): a superset is safe, as rows
+# holding one are written by the csv module itself.
+_QUOTED_CHARACTERS = ',"\r\n'
+_QUOTED = re.compile(f"[{_QUOTED_CHARACTERS}]")
+
+
+def _may_quote(column: list[str]) -> bool:
+    """Whether some cell of the column holds a character the csv module may quote."""
+    text = "".join(column)
+    return any(c in text for c in _QUOTED_CHARACTERS)  # one memchr-fast scan per character
+
+
+def csv_columns(header: Sequence[str], columns: Sequence[Sequence[object]]) -> str:
+    """CSV from columns of equal length (see csv_text): each column neutralised as a whole.
+
+    A row none of whose cells the csv module would quote is the cells joined by commas, which
+    is what the csv module writes for it; the other rows (and one-column files, where an
+    empty cell is written `""`) go through the csv module."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(safe_column(header))
+    cells = [safe_column(column) for column in columns]
+    if len({len(column) for column in cells}) > 1:
+        raise ValueError("CSV columns of different lengths")
+    if len(cells) < 2:
+        writer.writerows(zip(*cells, strict=True))
+        return buf.getvalue()
+    rows = list(zip(*cells, strict=True))
+    lines = list(map(",".join, rows))
+    quoted = [column for column in cells if _may_quote(column)]
+    if quoted:
+        flags = [any(map(_QUOTED.search, row)) for row in zip(*quoted, strict=True)]
+        row_buf = io.StringIO()
+        row_writer = csv.writer(row_buf, lineterminator="\n")  # it decides what is quoted
+        for i in compress(range(len(rows)), flags):
+            row_buf.seek(0)
+            row_buf.truncate()
+            row_writer.writerow(rows[i])
+            lines[i] = row_buf.getvalue()[:-1]
+    if lines:
+        buf.write("\n".join(lines))
+        buf.write("\n")
+    return buf.getvalue()
+
+
 def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
-    """CSV with a fixed header, every cell neutralised, `\\n` line ends (byte-stable output)."""
+    """CSV with a fixed header, every cell neutralised, `\\n` line ends (byte-stable output).
+
+    Rows of one width go column by column (csv_columns); rows of mixed widths row by row. Both
+    give every cell exactly as `safe_cell` does (tested)."""
+    table = rows if isinstance(rows, list | tuple) else list(rows)
+    widths = set(map(len, table))
+    if len(widths) == 1 and 0 not in widths:
+        return csv_columns(header, list(zip(*table, strict=True)))
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow([safe_cell(h) for h in header])
-    for row in rows:
+    for row in table:
         writer.writerow([safe_cell(v) for v in row])
     return buf.getvalue()
 
