@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from planner.model import Device, LicensingState, Mode
+from planner.slac import units_of
 
 _HELD = {LicensingState.SLR: Mode.SLR, LicensingState.PLR: Mode.PLR}
 
@@ -33,16 +34,24 @@ class ReturnEntry:
     planned_virtual_account: str
 
 
+def returned_reservation(state: LicensingState, mode: Mode | None, *,
+                         moves_account: bool = False) -> Mode | None:
+    """The reservation (SLR or PLR) a device in `state` returns when planned into `mode`, or
+    None when it holds none, has no planned mode, or keeps the one it has (same mode, same
+    Virtual Account). planner.writers.obligations applies it per (state, mode) pair."""
+    held = _HELD.get(state)
+    if held is None or mode is None or (mode is held and not moves_account):
+        return None
+    return held
+
+
 def return_entry(device: Device, mode: Mode | None,
                  planned_va: str | None = None) -> ReturnEntry | None:
     """The device's return, or None when it holds no reservation or keeps the one it has."""
-    held = _HELD.get(device.state)
+    target_va = planned_va or device.virtual_account
+    held = returned_reservation(device.state, mode,
+                                moves_account=target_va != device.virtual_account)
     if held is None or mode is None:
         return None
-    target_va = planned_va or device.virtual_account
-    if mode is held and target_va == device.virtual_account:
-        return None
-    units = [f"{device.pid}:{device.serial}"]
-    units += [f"{m.pid}:{m.serial}" for m in device.members if m.serial != device.serial]
     return ReturnEntry(device.virtual_account, device.site, device.hostname, device.pid,
-                       device.serial, tuple(units), held, mode, target_va)
+                       device.serial, units_of(device), held, mode, target_va)

@@ -25,8 +25,6 @@ class SlacPath(StrEnum):
     OFFLINE = "offline"  # generated in CSSM for the UDI, carried in as a file, imported
 
 
-
-
 def gated_licences(licences: Iterable[LicenceUse], catalogue: Catalogue) -> tuple[str, ...]:
     """The enforced or export-controlled licence tags among a device's licences, sorted."""
     out = set()
@@ -37,7 +35,9 @@ def gated_licences(licences: Iterable[LicenceUse], catalogue: Catalogue) -> tupl
     return tuple(sorted(out))
 
 
-def _runs_slup(family: ProductFamily | None, version: str, state: LicensingState) -> bool:
+def knows_slac(family: ProductFamily | None, version: str, state: LicensingState) -> bool:
+    """Whether the device's software has SLACs at all: it runs Smart Licensing Using Policy
+    (reported so, or a version at or past its family's SLUP release)."""
     if state is LicensingState.SLUP:
         return True
     return family is not None and family.slup_from is not None and bool(version) and \
@@ -56,8 +56,10 @@ def slac_path(mode: Mode | None) -> SlacPath | None:
 def needs_slac(family: ProductFamily | None, version: str, state: LicensingState,
                licences: Iterable[LicenceUse], mode: Mode | None,
                catalogue: Catalogue) -> tuple[str, ...]:
-    """The licences a device must hold a SLAC for in its planned mode (empty: none)."""
-    if slac_path(mode) is None or not _runs_slup(family, version, state):
+    """The licences a device must hold a SLAC for in its planned mode (empty: none): a mode
+    that obtains SLACs, software that knows them, and an enforced or export-controlled licence.
+    (planner.writers.obligations applies the same three rules to the device columns.)"""
+    if slac_path(mode) is None or not knows_slac(family, version, state):
         return ()
     return gated_licences(licences, catalogue)
 
@@ -84,7 +86,13 @@ def slac_entry(device: Device, mode: Mode | None, catalogue: Catalogue) -> SlacE
     path = slac_path(mode)
     if not tags or path is None or mode is None:
         return None
+    return SlacEntry(device.virtual_account, device.site, device.hostname, device.pid,
+                     device.serial, units_of(device), tags, mode, path)
+
+
+def units_of(device: Device) -> tuple[str, ...]:
+    """"PID:serial" of the device, then of every stack member or supervisor with a serial of
+    its own (each is a UDI of its own): the units a SLAC or a reservation return names."""
     units = [f"{device.pid}:{device.serial}"]
     units += [f"{m.pid}:{m.serial}" for m in device.members if m.serial != device.serial]
-    return SlacEntry(device.virtual_account, device.site, device.hostname, device.pid,
-                     device.serial, tuple(units), tags, mode, path)
+    return tuple(units)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from planner.catalogue import Catalogue, estate_catalogue
+from planner.catalogue import estate_catalogue
 from planner.clock import stamp_date
 from planner.collector import bulk_objects
 from planner.encode import finite
@@ -36,14 +36,15 @@ from planner.plan_document import (
     plan_document,
     rebatch_transfers,
 )
-from planner.returns import ReturnEntry, holds_reservation, return_entry
+from planner.returns import ReturnEntry
 from planner.safe_names import file_name, file_names
-from planner.slac import SlacEntry, gated_licences, slac_entry, slac_path
+from planner.slac import SlacEntry
 from planner.writers.device_columns import (
     PlannedRows,
     devices_csv_chunks,
     planned_rows,
 )
+from planner.writers.obligations import MODES, Obligations, obligations
 
 
 def generated_date(option: str | None = None) -> date | None:
@@ -69,16 +70,18 @@ def _reservation_files(plan: Plan) -> dict[str, str]:
     header = ("virtual_account", "mode", "site", "hostname", "role", "pid", "serial",
               "member_of", "tag", "count")
     groups: dict[tuple[str, Mode], list[tuple[object, ...]]] = defaultdict(list)
-    for r in sorted(plan.reservations, key=lambda r: (r.virtual_account, r.mode.value,
-                                                      r.site, r.hostname, r.serial)):
+    # A mode sorts as its text does (a StrEnum is its value).
+    for r in sorted(plan.reservations,
+                    key=attrgetter("virtual_account", "mode", "site", "hostname", "serial")):
         rows = groups[(r.virtual_account, r.mode)]
+        mode = r.mode.value
         for tag, count in r.licences:
-            rows.append((r.virtual_account, r.mode.value, r.site, r.hostname, "device", r.pid,
+            rows.append((r.virtual_account, mode, r.site, r.hostname, "device", r.pid,
                          r.serial, "", tag, count))
         for member in r.members:
             if (member.pid, member.serial) == (r.pid, r.serial):
                 continue  # the device row already names the active member
-            rows.append((r.virtual_account, r.mode.value, r.site, r.hostname, "member",
+            rows.append((r.virtual_account, mode, r.site, r.hostname, "member",
                          member.pid, member.serial, r.serial, "", ""))
     files = {}
     for mode in sorted({m for _va, m in groups}, key=lambda m: m.value):
@@ -88,72 +91,16 @@ def _reservation_files(plan: Plan) -> dict[str, str]:
     return files
 
 
-def _obligation_rows(rows: PlannedRows, catalogue: Catalogue) -> list[int]:
-    """The rows, in devices.csv order, that may owe a SLAC or a reservation return: a device
-    holding a reservation today, or one with an enforced or export-controlled licence in a mode
-    that obtains SLACs. Only these become Device records; the per-device rules decide."""
-    table = rows.table
-    held = np.array([holds_reservation(state) for state in table.state.values] or [False])
-    gated = np.array([bool(gated_licences(uses, catalogue)) for uses in table.licences.values]
-                     or [False])
-    slac_mode = np.array([d is not None and slac_path(d.mode) is not None
-                          for d in rows.decisions] + [False])
-    order = rows.order
-    klass = rows.row_class[order]
-    maybe = held[table.state.codes[order]] | (
-        gated[table.licences.codes[order]] & slac_mode[np.where(klass >= 0, klass, -1)])
-    got: list[int] = order[maybe].tolist()
-    return got
-
-
 def plan_obligations(plan: Plan, rows: PlannedRows | None = None,
                      ) -> tuple[list[SlacEntry], list[ReturnEntry]]:
-    """What the plan obliges per device besides its mode: a SLAC for an enforced or
-    export-controlled licence, and the return of a reservation the device leaves."""
-    catalogue = estate_catalogue(plan.estate)
-    rows = rows if rows is not None else planned_rows(plan)
-    slacs: list[SlacEntry] = []
-    returns: list[ReturnEntry] = []
-    for device, decision in rows.devices(_obligation_rows(rows, catalogue)):
-        mode = decision.mode if decision else None
-        slac = slac_entry(device, mode, catalogue)
-        if slac is not None:
-            slacs.append(slac)
-        back = return_entry(device, mode)
-        if back is not None:
-            returns.append(back)
-    slacs.sort(key=attrgetter("virtual_account", "site", "hostname", "serial"))
-    returns.sort(key=attrgetter("virtual_account", "site", "hostname", "serial"))
-    return slacs, returns
+    """What the plan obliges per device besides its mode, as records: a SLAC for an enforced
+    or export-controlled licence, and the return of a reservation the device leaves."""
+    return _obligations(plan, rows).entries()
 
 
-def _obligation_files(slacs: list[SlacEntry], returns: list[ReturnEntry]) -> dict[str, str]:
-    """Per Virtual Account: slac/<va>.csv (which UDI needs which authorization code, online or
-    offline) and returns/<va>.csv (reservations to return, and the mode each device goes to)."""
-    slac_rows: dict[str, list[tuple[object, ...]]] = defaultdict(list)
-    for e in slacs:
-        slac_rows[e.virtual_account].append(
-            (e.virtual_account, e.site, e.hostname, e.pid, e.serial, ";".join(e.units),
-             ";".join(e.licences), e.mode.value, e.path.value))
-    return_rows: dict[str, list[tuple[object, ...]]] = defaultdict(list)
-    for r in returns:
-        return_rows[r.virtual_account].append(
-            (r.virtual_account, r.site, r.hostname, r.pid, r.serial, ";".join(r.units),
-             r.held.value, r.planned.value, r.planned_virtual_account))
-    # One shared naming per folder (planner.safe_names): safe, bounded, collision-free names.
-    slac_names = file_names(slac_rows, suffix=".csv")
-    return_names = file_names(return_rows, suffix=".csv")
-    files = {f"slac/{slac_names[va]}": csv_text(SLAC_HEADER, rows)
-             for va, rows in slac_rows.items()}
-    files.update({f"returns/{return_names[va]}": csv_text(RETURN_HEADER, rows)
-                  for va, rows in return_rows.items()})
-    return files
-
-
-SLAC_HEADER = ("virtual_account", "site", "hostname", "pid", "serial", "units", "licences",
-               "mode", "path")
-RETURN_HEADER = ("virtual_account", "site", "hostname", "pid", "serial", "units", "holds",
-                 "planned_mode", "planned_virtual_account")
+def _obligations(plan: Plan, rows: PlannedRows | None = None) -> Obligations:
+    return obligations(rows if rows is not None else planned_rows(plan),
+                       estate_catalogue(plan.estate))
 
 
 def _onprem_csv(plan: Plan) -> str:
@@ -180,22 +127,35 @@ PURCHASE_COLUMNS = ("virtual_account", "tag", "licence_term", "quantity", "unit_
 
 
 def _purchase_platforms(plan: Plan, rows: PlannedRows) -> dict[tuple[str, str], set[str]]:
-    """(Virtual Account, licence) -> the PIDs of the devices that use it there: per distinct
-    (class, PID) pair of the device rows, not per device."""
+    """(Virtual Account, licence) -> the PIDs of the devices that use it there: the purchased
+    (account, licence) pairs each class uses are worked out once per distinct (account, licence
+    set), and the PIDs once per distinct (those pairs, PID) among the device rows."""
     wanted = {(p.virtual_account, p.tag) for p in plan.purchases}
     out: dict[tuple[str, str], set[str]] = {}
     if not wanted or not len(rows.table):
         return out
+    uses: dict[frozenset[tuple[str, str]], int] = {}  # distinct pair sets, numbered
+    # Classes share their licence-set tuple (optimise.classes), so `id` finds a set seen
+    # before without hashing its items; equal sets held apart only cost one more look.
+    seen: dict[tuple[str, int], int] = {}
+    per_class = []
+    for klass in rows.classes:
+        seen_key = (klass.virtual_account, id(klass.licences))
+        code = seen.get(seen_key)
+        if code is None:
+            used = frozenset((klass.virtual_account, u.tag) for u in klass.licences) & wanted
+            code = seen[seen_key] = uses.setdefault(used, len(uses)) if used else -1
+        per_class.append(code)
     pids = rows.table.pid
-    inside = rows.row_class >= 0
-    pairs = np.unique(rows.row_class[inside].astype(np.int64) * len(pids.values)
-                      + pids.codes[inside])
-    for pair in pairs.tolist():
-        klass, pid = rows.classes[pair // len(pids.values)], pids.values[pair % len(pids.values)]
-        for use in klass.licences:
-            key = (klass.virtual_account, use.tag)
-            if key in wanted:
-                out.setdefault(key, set()).add(pid)
+    row_uses = np.append(np.array(per_class, dtype=np.int64), -1)[rows.row_class]
+    inside = row_uses >= 0
+    pairs = np.bincount(row_uses[inside] * len(pids.values) + pids.codes[inside],
+                        minlength=len(uses) * len(pids.values))
+    pair_sets = list(uses)
+    for pair in np.flatnonzero(pairs).tolist():
+        pid = pids.values[pair % len(pids.values)]
+        for account_tag in pair_sets[pair // len(pids.values)]:
+            out.setdefault(account_tag, set()).add(pid)
     return out
 
 
@@ -241,10 +201,9 @@ def unpriced_note(plan: Plan) -> str:
 # --- summary ----------------------------------------------------------------------------------
 
 def summary_text(plan: Plan, generated: date | None = None,
-                 rows: PlannedRows | None = None,
-                 obligations: tuple[list[SlacEntry], list[ReturnEntry]] | None = None) -> str:
+                 rows: PlannedRows | None = None, owed: Obligations | None = None) -> str:
     """A page a person reads first: status, cost parts, sites by mode, what to do next.
-    `obligations` is plan_obligations' answer when the caller has it (it walks every device)."""
+    `owed` is the plan's obligations when the caller has them (they read every device)."""
     cur = plan.estate.costs.currency
     lines = [f"Plan for {plan.estate.name} ({PLAN_SCHEMA})"]
     if generated:
@@ -263,21 +222,21 @@ def summary_text(plan: Plan, generated: date | None = None,
     for decided in plan.sites:
         for chosen in decided.modes:
             by_mode[chosen.value] += 1
-    rows = rows if rows is not None else planned_rows(plan)
-    per_class = np.bincount(rows.row_class + 1, minlength=len(rows.classes) + 1).tolist()
-    for decision, n in zip((None, *rows.decisions), per_class, strict=True):  # first: no class
+    owed = owed if owed is not None else _obligations(plan, rows)
+    # Devices per planned mode, counted on the mode codes (first count: no mode, -1).
+    per_mode = np.bincount(owed.mode.astype(np.intp) + 1, minlength=len(MODES) + 1).tolist()
+    for mode, n in zip((None, *MODES), per_mode, strict=True):
         if n:
-            devices_by_mode[decision.mode.value if decision else "unassigned"] += n
-    slacs, returns = obligations or plan_obligations(plan, rows)
+            devices_by_mode[mode.value if mode is not None else "unassigned"] += n
     lines += ["", "Sites and devices by mode:"]
     for name in sorted(set(by_mode) | set(devices_by_mode)):
         lines.append(f"  {name:<20}{by_mode[name]:>6} sites{devices_by_mode[name]:>9} devices")
     lines += ["", f"On-Prem servers: {sum(p.servers for p in plan.servers)} at "
               f"{len(plan.servers)} site(s)",
               f"Devices reserved (SLR/PLR): {plan.devices_reserved}",
-              f"Authorization codes (SLAC) to obtain: {len(slacs)} device(s) "
-              f"({sum(e.path.value == 'offline' for e in slacs)} by the offline path; slac/)",
-              f"Reservations to return first: {len(returns)} device(s) (returns/)",
+              f"Authorization codes (SLAC) to obtain: {len(owed.slac)} device(s) "
+              f"({owed.offline_slacs} by the offline path; slac/)",
+              f"Reservations to return first: {len(owed.returns)} device(s) (returns/)",
               f"Transfers: {len(rebatch_transfers(plan.transfers))} batch(es); purchases: "
               f"{len(plan.purchases)} line(s)",
               f"Labour: {plan.labour_hours_initial:,.1f} h initial, "
@@ -296,7 +255,7 @@ def summary_text(plan: Plan, generated: date | None = None,
 def plan_file_set(plan: Plan, generated: date | None = None) -> dict[str, Content]:
     """Every plan file: relative path -> content, the large ones Streamed (made as written)."""
     rows = planned_rows(plan)
-    obligations = plan_obligations(plan, rows)  # once: summary.txt counts them too
+    owed = _obligations(plan, rows)  # once: summary.txt counts them too
     doc = plan_document(plan, generated, encoded_classes=True, columns=rows.columns)
     files: dict[str, Content] = {
         "plan.json": Streamed(lambda: json_chunks(doc)),
@@ -305,10 +264,10 @@ def plan_file_set(plan: Plan, generated: date | None = None) -> dict[str, Conten
         "onprem.json": json_text(onprem_document(plan)),
         "transfers.csv": _transfers_csv(plan),
         "purchases.csv": _purchases_csv(plan, rows),
-        "summary.txt": summary_text(plan, generated, rows, obligations),
+        "summary.txt": summary_text(plan, generated, rows, owed),
     }
     files.update(_reservation_files(plan))
-    files.update(_obligation_files(*obligations))
+    files.update(owed.files())
     return files
 
 

@@ -4,17 +4,28 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from planner.device_table import DeviceTable
 from planner.loader import load_estate
+from planner.model import Device, LicenceUse, LicensingState
 from planner.optimise import plan_estate
 from planner.parts import load_parts, part_numbers
-from planner.plan import Purchase
+from planner.plan import DeviceClass, Purchase
 from planner.resources import examples_dir
-from planner.writers.plan_files import PURCHASE_COLUMNS, render_plan_files, unpriced_note
+from planner.writers.device_columns import PlannedRows, class_of_rows
+from planner.writers.plan_files import (
+    PURCHASE_COLUMNS,
+    _purchase_platforms,
+    render_plan_files,
+    unpriced_note,
+)
 from tests.engine_io.conftest import sample_plan
 
 
@@ -71,3 +82,42 @@ def test_every_part_entry_is_sourced_or_marked() -> None:
     assert parts
     prefixes = [p.pid_prefix for p in parts]
     assert prefixes == sorted(prefixes, key=len, reverse=True)  # most specific first
+
+
+TAGS = ["a", "b", "c"]
+LICENCE_SETS = [(), ("a",), ("a", "b"), ("c",)]
+
+
+@settings(max_examples=150, deadline=None, derandomize=True)
+@given(data=st.data())
+def test_platforms_are_the_pids_of_every_device_walked(data: st.DataObject) -> None:
+    """The PIDs per purchased (account, licence), found per distinct licence set and PID, are
+    those of walking every device of every class; classes may share a licence-set object or
+    hold equal sets apart, and some devices are in no class."""
+    shared = {tags: tuple(LicenceUse(t, 1) for t in tags) for tags in LICENCE_SETS}
+    devs = [Device(f"h{i}", data.draw(st.sampled_from(["P1", "P2", "=P"])), f"s{i}", "S", "VA",
+                   "17.9.4", LicensingState.SLUP) for i in range(data.draw(st.integers(0, 12)))]
+    classes = []
+    for k in range(data.draw(st.integers(0, 5))):
+        tags = data.draw(st.sampled_from(LICENCE_SETS))
+        licences = (shared[tags] if data.draw(st.booleans())  # one object, or an equal copy
+                    else tuple(LicenceUse(t, 1) for t in tags))
+        held = data.draw(st.lists(st.sampled_from(devs), max_size=4, unique=True)) if devs else []
+        classes.append(DeviceClass(f"c{k}", "S", "", licences, "", len(held), 0,
+                                   data.draw(st.sampled_from(["VA", "VB"])),
+                                   tuple(sorted(d.serial for d in held))))
+    table = DeviceTable.from_devices(devs)
+    rows = PlannedRows.of(table, class_of_rows(table, classes), classes, [])
+    purchases = tuple(Purchase(va, tag, 1, 1.0, 1.0)
+                      for va, tag in data.draw(st.sets(st.tuples(st.sampled_from(["VA", "VB"]),
+                                                                 st.sampled_from(TAGS)))))
+    plan = replace(sample_plan(), purchases=purchases)
+    walked: dict[tuple[str, str], set[str]] = {}
+    wanted = {(p.virtual_account, p.tag) for p in purchases}
+    for row, k in enumerate(rows.row_class.tolist()):
+        if k >= 0:
+            for use in classes[k].licences:
+                if (classes[k].virtual_account, use.tag) in wanted:
+                    walked.setdefault((classes[k].virtual_account, use.tag), set()).add(
+                        devs[row].pid)
+    assert _purchase_platforms(plan, rows) == walked
