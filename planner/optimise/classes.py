@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,6 +42,8 @@ class Classes:
     starts: npt.NDArray[np.int64]  # len(classes) + 1 offsets into `order`
     class_of_row: npt.NDArray[np.int32]
     index: Mapping[str, int]  # class id -> position in `classes`
+    codes: ClassCodes  # per class, the codes of its key (arrays, in class order)
+    id_ranks: npt.NDArray[np.int64]  # per class, its id's position in sorted id order
 
     def rows(self, class_id: str) -> npt.NDArray[np.int64]:
         """The table rows of one class, in the class's device order."""
@@ -104,23 +106,99 @@ def _ranks(values: Sequence[Any], key: Callable[[Any], Any] | None = None) -> np
     return ranks
 
 
-def _group(keys: Sequence[npt.NDArray[np.int64]],
-           sizes: Sequence[int]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-    """(first row of each group, group of each row) for rows grouped on equal `keys`, groups in
-    ascending key order (the keys are ranks, so that is the sort order of the values)."""
-    if math.prod(max(n, 1) for n in sizes) < 2**62:
-        combined = np.zeros(len(keys[0]), dtype=np.int64)
-        for key, n in zip(keys, sizes, strict=True):
-            combined = combined * max(n, 1) + key
-        _unique, first, group = np.unique(combined, return_index=True, return_inverse=True)
-        return first, group.reshape(-1)
-    order = np.lexsort(tuple(reversed(keys)))
-    stacked = np.stack([k[order] for k in keys])
-    new = np.ones(len(order), dtype=bool)
-    new[1:] = (stacked[:, 1:] != stacked[:, :-1]).any(axis=0)
-    group = np.empty(len(order), dtype=np.int64)
-    group[order] = np.cumsum(new) - 1
-    return order[new], group
+def _distinct(keys: npt.NDArray[np.int64],
+              space: int) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """`np.unique(keys, return_inverse=True)` for keys in range(space): a table lookup when the
+    space is small (a few distinct PIDs, versions and states), no sort of a million keys."""
+    if space > max(4 * len(keys), 1 << 16):
+        found, inverse = np.unique(keys, return_inverse=True)
+        return found, inverse.reshape(-1)
+    seen = np.zeros(space, dtype=bool)
+    seen[keys] = True
+    position = np.cumsum(seen) - 1
+    return np.flatnonzero(seen), position[keys]
+
+
+def _sorted_rows(keys: Sequence[npt.NDArray[np.int64]], sizes: Sequence[int], table: DeviceTable,
+                 pid_rank: npt.NDArray[np.int64]) -> tuple[npt.NDArray[np.int64],
+                                                           npt.NDArray[np.bool_]]:
+    """The rows in class order, each class's rows by serial, hostname, PID and then file order,
+    and per position in that order whether it starts a class. Classes are the rows equal on
+    `keys` (ranks, so ascending key order is the sort order of the values): one sort does both
+    the grouping and the order within classes."""
+    n = len(table)
+    columns: dict[str, Any] = {}
+    if math.prod(max(k, 1) for k in sizes) < 2**62:
+        combined = np.zeros(n, dtype=np.int64)
+        for key, size in zip(keys, sizes, strict=True):
+            combined = combined * max(size, 1) + key
+        columns["k"] = combined
+    else:
+        columns.update((f"k{i}", key) for i, key in enumerate(keys))
+    names = list(columns)
+    columns.update(s=table.serial, h=table.hostname, p=pid_rank, r=np.arange(n, dtype=np.int64))
+    order: npt.NDArray[np.int64] = pc.sort_indices(
+        pa.table(columns), sort_keys=[(k, "ascending") for k in columns]).to_numpy().astype(
+        np.int64)
+    new = np.ones(n, dtype=bool)
+    for name in names:
+        ranked = np.asarray(columns[name])[order]
+        new[1:] &= ranked[1:] == ranked[:-1]
+    np.logical_not(new, out=new)
+    if n:
+        new[0] = True
+    return order, new
+
+
+@dataclass(frozen=True, slots=True)
+class ClassCodes:
+    """Per class, in class order, the integer codes of its key: what the model's data is worked
+    out from with arrays, where a third of a million DeviceClass objects would be slow to read.
+    Every class's field value is `<values>[<codes>[i]]` (e.g. its site is
+    `sites[site[i]]`)."""
+
+    site: npt.NDArray[np.int64]  # into `sites`
+    virtual_account: npt.NDArray[np.int64]  # into `virtual_accounts`
+    family: npt.NDArray[np.int64]  # into `family_ids` ("" : PID unknown)
+    state: npt.NDArray[np.int64]  # into `states`
+    slup: npt.NDArray[np.int64]  # into `slup_texts` ("slup", "classic" or "?")
+    licences: npt.NDArray[np.int64]  # into `licence_sets`
+    version: npt.NDArray[np.int64]  # the lowest version, into `versions` (sorted low to high)
+    devices: npt.NDArray[np.int64]
+    members: npt.NDArray[np.int64]
+    sites: tuple[str, ...]
+    virtual_accounts: tuple[str, ...]
+    family_ids: tuple[str, ...]
+    states: tuple[str, ...]
+    slup_texts: tuple[str, ...]
+    licence_sets: tuple[tuple[LicenceUse, ...], ...]
+    versions: tuple[str, ...]
+
+
+def _class_ids(parts: Sequence[tuple[Sequence[str], npt.NDArray[np.int64]]]) -> list[str]:
+    """Each class's id: its key's texts joined by "/" (joined by pyarrow, one column per part);
+    where ids written alike collide, every later one takes "#<position>" so ids stay unique."""
+    if not len(parts[0][1]):
+        return []
+    columns = [pa.array(values, pa.string()).take(pa.array(codes)) for values, codes in parts]
+    ids: list[str] = pc.binary_join_element_wise(*columns, "/").to_pylist()
+    if len(set(ids)) == len(ids):
+        return ids
+    seen: set[str] = set()
+    for c, class_id in enumerate(ids):
+        if class_id in seen:
+            class_id = ids[c] = f"{class_id}#{c}"
+        seen.add(class_id)
+    return ids
+
+
+def _ranks_of_text(texts: list[str]) -> npt.NDArray[np.int64]:
+    """Each text's position in sorted order (pyarrow sorts UTF-8 bytes, which is code point
+    order, as Python sorts str)."""
+    ranks = np.empty(len(texts), dtype=np.int64)
+    if texts:
+        ranks[pc.sort_indices(pa.array(texts, pa.string())).to_numpy()] = np.arange(len(texts))
+    return ranks
 
 
 def build_classes(estate: Estate, catalogue: Catalogue) -> Classes:
@@ -128,8 +206,9 @@ def build_classes(estate: Estate, catalogue: Catalogue) -> Classes:
 
     Grouping runs on the table's integer codes: the family, train and SLUP answer are worked out
     once per distinct (PID, version, state), the merged licence set once per distinct licences
-    cell, and rows are grouped by numpy on the ranks of those values, so the class order is the
-    order of (site, Virtual Account, family, train, state, SLUP, licence text) as text.
+    cell, and rows are sorted by pyarrow on the ranks of those values (then serial, hostname,
+    PID), so the class order is the order of (site, Virtual Account, family, train, state,
+    SLUP, licence text) as text. Each class's fields are then read from per-class arrays.
     """
     table = DeviceTable.of(estate.devices)
     n = len(table)
@@ -137,8 +216,7 @@ def build_classes(estate: Estate, catalogue: Catalogue) -> Classes:
     nv, ns = max(len(table.version.values), 1), max(len(table.state.values), 1)
     meta_key = (table.pid.codes.astype(np.int64) * nv + table.version.codes) * ns \
         + table.state.codes
-    metas, meta_of_row = np.unique(meta_key, return_inverse=True)
-    meta_of_row = meta_of_row.reshape(-1)
+    metas, meta_of_row = _distinct(meta_key, max(len(table.pid.values), 1) * nv * ns)
     families: dict[str, ProductFamily] = {}
     family_of_pid: dict[str, ProductFamily | None] = {}
     fid_values: dict[str, int] = {}
@@ -167,7 +245,7 @@ def build_classes(estate: Estate, catalogue: Catalogue) -> Classes:
     merged_index: dict[tuple[LicenceUse, ...], int] = {}
     lic_merged = np.array([merged_index.setdefault(merged_licences(cell), len(merged_index))
                            for cell in table.licences.values], dtype=np.int64)
-    merged_sets = list(merged_index)
+    merged_sets = tuple(merged_index)
     lic_text = ["+".join(f"{u.tag}x{u.count}" if u.count != 1 else u.tag for u in m)
                 for m in merged_sets]
     if n:
@@ -176,39 +254,37 @@ def build_classes(estate: Estate, catalogue: Catalogue) -> Classes:
         np.minimum.at(first_use, lic_merged[present], present)
     else:
         first_use = np.zeros(len(merged_sets), dtype=np.int64)
-    fids, trains, states, sluts = (list(d) for d in (fid_values, train_values, state_values,
-                                                     slup_values))
+    fids, trains, states, sluts = (tuple(d) for d in (fid_values, train_values, state_values,
+                                                      slup_values))
+    meta_rows = meta_codes[:, meta_of_row] if n else np.zeros((4, 0), dtype=np.int64)
+    lic_rows = lic_merged[table.licences.codes] if n else np.zeros(0, dtype=np.int64)
     ranked = [
         (_ranks(table.site.values), table.site.codes),
         (_ranks(table.virtual_account.values), table.virtual_account.codes),
-        (_ranks(fids), meta_codes[0][meta_of_row]),
-        (_ranks(trains), meta_codes[1][meta_of_row]),
-        (_ranks(states), meta_codes[2][meta_of_row]),
-        (_ranks(sluts), meta_codes[3][meta_of_row]),
+        (_ranks(fids), meta_rows[0]),
+        (_ranks(trains), meta_rows[1]),
+        (_ranks(states), meta_rows[2]),
+        (_ranks(sluts), meta_rows[3]),
         # Licence text, then (for two sets written alike) the set seen first.
-        (_ranks(list(zip(lic_text, first_use.tolist(), strict=True))),
-         lic_merged[table.licences.codes] if n else np.zeros(0, dtype=np.int64)),
+        (_ranks(list(zip(lic_text, first_use.tolist(), strict=True))), lic_rows),
     ]
     keys = [ranks[codes] for ranks, codes in ranked]
-    first, group = _group(keys, [len(ranks) for ranks, _codes in ranked]) if n else (
-        np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
-    # Rows in class order, each class's devices by serial, hostname, PID (then file order).
     pid_rank = _ranks(table.pid.values)[table.pid.codes]
-    order = pc.sort_indices(pa.table({
-        "c": group, "s": table.serial, "h": table.hostname, "p": pid_rank,
-        "r": np.arange(n, dtype=np.int64)}), sort_keys=[(k, "ascending") for k in "cshpr"]
-    ).to_numpy().astype(np.int64)
-    sizes = np.bincount(group, minlength=len(first)) if n else np.zeros(0, dtype=np.int64)
-    starts = np.zeros(len(first) + 1, dtype=np.int64)
-    np.cumsum(sizes, out=starts[1:])
+    order, new = _sorted_rows(keys, [len(ranks) for ranks, _codes in ranked], table, pid_rank)
+    group_in_order = np.cumsum(new) - 1
+    group = np.empty(n, dtype=np.int64)
+    group[order] = group_in_order
+    heads = np.flatnonzero(new)
+    starts = np.append(heads, n).astype(np.int64)
+    sizes = np.diff(starts)
     # Eligibility is judged on the lowest version of the class: every version in it shares
     # the family, the train and the SLUP answer, which is all the rules read.
     versions = table.version.values
     version_rank = _ranks(versions, key=lambda v: (version_key(v), v))
-    by_rank = sorted(versions, key=lambda v: (version_key(v), v))
-    lowest = np.minimum.reduceat(version_rank[table.version.codes[order]], starts[:-1]) \
+    by_rank = tuple(sorted(versions, key=lambda v: (version_key(v), v)))
+    lowest = np.minimum.reduceat(version_rank[table.version.codes[order]], heads) \
         if n else np.zeros(0, dtype=np.int64)
-    extra = np.zeros(len(first), dtype=np.int64)
+    extra = np.zeros(len(heads), dtype=np.int64)
     stacks = table.members
     if len(stacks):
         # Members beyond the device itself (a stack lists its own serial as member 1 or not).
@@ -216,34 +292,58 @@ def build_classes(estate: Estate, catalogue: Catalogue) -> Classes:
         same = pc.equal(stacks.serial, own).to_numpy(zero_copy_only=False).astype(np.int64)
         beyond = stacks.lengths() - np.add.reduceat(same, stacks.offsets[:-1])
         np.add.at(extra, group[stacks.rows], beyond)
-    serials = table.serial.take(pa.array(order)).to_pylist()
-    # Per class, the codes of its first row (every row of a class shares them), as lists: the
-    # loop below runs once per class, a third of a million times at a million devices.
+    # Per class, the codes of its first row (every row of a class shares them).
+    first = order[heads]
     meta_c = meta_of_row[first]
-    site_c = table.site.codes[first].tolist()
-    va_c = table.virtual_account.codes[first].tolist()
-    fid_c, train_c, state_c, slup_c = (meta_codes[k][meta_c].tolist() for k in range(4))
-    lic_c = lic_merged[table.licences.codes[first]].tolist() if n else []
-    site_values, va_values = table.site.values, table.virtual_account.values
-    classes: list[DeviceClass] = []
-    family_of: dict[str, ProductFamily | None] = {}
-    index: dict[str, int] = {}
+    codes = ClassCodes(
+        site=table.site.codes[first].astype(np.int64),
+        virtual_account=table.virtual_account.codes[first].astype(np.int64),
+        family=meta_codes[0][meta_c], state=meta_codes[2][meta_c], slup=meta_codes[3][meta_c],
+        licences=lic_rows[first], version=lowest.astype(np.int64), devices=sizes,
+        members=extra, sites=tuple(table.site.values),
+        virtual_accounts=tuple(table.virtual_account.values), family_ids=fids, states=states,
+        slup_texts=sluts, licence_sets=merged_sets, versions=by_rank)
+    train_c = meta_codes[1][meta_c]
+    ids = _class_ids([
+        (codes.sites, codes.site), (codes.virtual_accounts, codes.virtual_account),
+        ([f or "unknown" for f in fids], codes.family), ([t or "-" for t in trains], train_c),
+        (states, codes.state), (sluts, codes.slup),
+        ([t or "none" for t in lic_text], codes.licences)])
+    serials = tuple(table.serial.take(pa.array(order)).to_pylist())  # a tuple slices to tuples
     bounds = starts.tolist()
-    low_c, members_c = lowest.tolist(), extra.tolist()
-    make = _make_class
-    for c in range(len(bounds) - 1):
-        site, va = site_values[site_c[c]], va_values[va_c[c]]
-        family_id, train = fids[fid_c[c]], trains[train_c[c]]
-        state, slup_text, lic = states[state_c[c]], sluts[slup_c[c]], lic_c[c]
-        class_id = "/".join((site, va, family_id or "unknown", train or "-", state, slup_text,
-                             lic_text[lic] or "none"))
-        if class_id in index:  # ids containing "/" could collide: keep every id unique
-            class_id += f"#{len(classes)}"
-        a, b = bounds[c], bounds[c + 1]
-        classes.append(make(class_id, site, family_id, merged_sets[lic], train, b - a,
-                            members_c[c], va, tuple(serials[a:b]), by_rank[low_c[c]], state,
-                            slup_text == "slup"))
-        index[class_id] = c
-        family_of[class_id] = families.get(family_id)
-    return Classes(tuple(classes), family_of, table, order, starts,
-                   group.astype(np.int32), index)
+
+    def column(values: Sequence[Any], at: npt.NDArray[np.int64]) -> list[Any]:
+        return list(map(values.__getitem__, at.tolist()))
+
+    is_slup = [s == "slup" for s in sluts]
+    classes = tuple(map(
+        _make_class, ids, column(codes.sites, codes.site), column(fids, codes.family),
+        column(merged_sets, codes.licences), column(trains, train_c), sizes.tolist(),
+        extra.tolist(), column(codes.virtual_accounts, codes.virtual_account),
+        map(serials.__getitem__, map(slice, bounds[:-1], bounds[1:])),
+        column(by_rank, codes.version), column(states, codes.state),
+        column(is_slup, codes.slup)))
+    index = dict(zip(ids, range(len(ids)), strict=True))
+    family_of = _FamilyOf(index, codes.family.tolist(), [families.get(f) for f in fids])
+    return Classes(classes, family_of, table, order, starts, group.astype(np.int32), index,
+                   codes, _ranks_of_text(ids))
+
+
+class _FamilyOf(Mapping[str, ProductFamily | None]):
+    """Class id -> its product family (None: PID unknown), read through the class index and
+    the per-class family codes rather than held in a dict of a third of a million ids."""
+
+    __slots__ = ("_codes", "_families", "_index")
+
+    def __init__(self, index: Mapping[str, int], codes: list[int],
+                 families: list[ProductFamily | None]) -> None:
+        self._index, self._codes, self._families = index, codes, families
+
+    def __getitem__(self, class_id: str) -> ProductFamily | None:
+        return self._families[self._codes[self._index[class_id]]]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._index)
+
+    def __len__(self) -> int:
+        return len(self._index)

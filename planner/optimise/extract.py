@@ -9,6 +9,8 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 
+import numpy as np
+
 from planner.costing import exposure_per_element, labour_money
 from planner.model import DataElement, Mode
 from planner.modes import data_leaving_for, load_modes, reservation_modes
@@ -25,6 +27,10 @@ from planner.plan import (
     SiteDecision,
     Transfer,
 )
+from planner.readers._build import fast_constructor
+
+# A third of a million classes at a million devices, decided once per plan.
+_make_decision = fast_constructor(ClassDecision)
 
 
 def _int(values: list[float], col: int) -> int:
@@ -36,7 +42,9 @@ class Solution:
 
     def __init__(self, data: ModelData, xs: Variables, values: list[float]) -> None:
         self.data = data
-        self.mode: list[Mode] = [max(unit.modes, key=lambda m: values[xs.z[(u, m)]])
+        # A unit with one mode (every pinned unit) has taken it: no columns to read.
+        self.mode: list[Mode] = [unit.modes[0] if len(unit.modes) == 1
+                                 else max(unit.modes, key=lambda m: values[xs.z[(u, m)]])
                                  for u, unit in enumerate(data.units)]
         self.group: list[int | None] = [None] * len(data.units)
         for (u, g), col in sorted(xs.a.items()):
@@ -50,13 +58,25 @@ class Solution:
         self.charged = [any(self.mode[u] is c.mode for u in c.units) for c in data.charges]
 
     def class_decisions(self) -> tuple[ClassDecision, ...]:
-        out: list[ClassDecision] = []
-        for u, unit in enumerate(self.data.units):
-            g = self.group[u]
-            server = self.data.groups[g].site if g is not None else None
-            out.extend(ClassDecision(cid, unit.site, self.mode[u], server)
-                       for cid in unit.class_ids)
-        return tuple(sorted(out, key=lambda d: d.class_id))
+        """Each class's decision (its unit's site, mode and server), sorted by class id: the
+        classes are put in id order by their ranks (worked out once per set of classes), and
+        each decision is made from per-class columns, not one generator per unit."""
+        units = self.data.units
+        groups = self.data.groups
+        cids = [cid for unit in units for cid in unit.class_ids]
+        if not cids:
+            return ()
+        unit_of = np.repeat(np.arange(len(units)), [len(unit.class_ids) for unit in units])
+        classes = self.data.classes
+        rank = classes.id_ranks[np.fromiter(map(classes.index.__getitem__, cids),
+                                             dtype=np.int64, count=len(cids))]
+        order = np.argsort(rank, kind="stable")
+        picked = unit_of[order].tolist()
+        sites = [unit.site for unit in units]
+        servers = [groups[g].site if g is not None else None for g in self.group]
+        return tuple(map(_make_decision, map(cids.__getitem__, order.tolist()),
+                         map(sites.__getitem__, picked), map(self.mode.__getitem__, picked),
+                         map(servers.__getitem__, picked)))
 
     def transfers(self) -> tuple[Transfer, ...]:
         pairs: dict[tuple[str, str], list[tuple[str, int]]] = defaultdict(list)
@@ -76,13 +96,17 @@ class Solution:
 
     def server_placements(self) -> tuple[ServerPlacement, ...]:
         ha = self.data.estate.costs.onprem_ha
+        served: dict[int, list[int]] = defaultdict(list)
+        for u, g in enumerate(self.group):
+            if g is not None:
+                served[g].append(u)
         out = []
         for g, count in sorted(self.servers.items()):
             if count <= 0:
                 continue
             group = self.data.groups[g]
             work = self._server_work(g)
-            mine = [u for u, gg in enumerate(self.group) if gg == g]
+            mine = served.get(g, [])
             out.append(ServerPlacement(
                 site=group.site, mode=group.mode, servers=count, ha=ha,
                 sites_served=tuple(sorted({self.data.units[u].site for u in mine})),
@@ -172,16 +196,29 @@ class Solution:
         acc: dict[tuple[str, DataElement], list[float]] = {}
         sites = {s.id: s for s in data.estate.sites}
         policies = {p.name: p for p in data.estate.policies}
+        # What leaves, per (site, mode), and the money per element, per (policy, devices): the
+        # same few values for tens of thousands of units.
+        leaves: dict[tuple[str, Mode], tuple[frozenset[DataElement], float, str]] = {}
+        money: dict[tuple[str, int], float] = {}
         for u, unit in enumerate(data.units):
-            policy = policies[sites[unit.site].classification]
-            spec = specs[self.mode[u]]
-            leaving = data_leaving_for(spec, policy)
+            found = leaves.get((unit.site, self.mode[u]))
+            if found is None:
+                policy = policies[sites[unit.site].classification]
+                spec = specs[self.mode[u]]
+                found = leaves[(unit.site, self.mode[u])] = (
+                    data_leaving_for(spec, policy), spec.transfers_per_year, policy.name)
+            leaving, per_year, name = found
+            if not leaving:
+                continue
             # The unit's exposure cost split evenly over the elements it sends (costing module).
-            each = exposure_per_element(policy, unit.devices, years)
+            each = money.get((name, unit.devices))
+            if each is None:
+                each = money[(name, unit.devices)] = exposure_per_element(
+                    policies[name], unit.devices, years)
             for element in leaving:
                 row = acc.setdefault((unit.site, element), [0.0, 0.0, 0.0])
                 row[0] += unit.devices
-                row[1] = max(row[1], spec.transfers_per_year)
+                row[1] = max(row[1], per_year)
                 row[2] += each
         return tuple(ExposureItem(site, element, int(r[0]), r[1], r[2])
                      for (site, element), r in sorted(acc.items()))
