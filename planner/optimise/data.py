@@ -17,8 +17,12 @@ import math
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from itertools import pairwise
 
-from planner.catalogue import Catalogue, ProductFamily, estate_catalogue, version_key
+import numpy as np
+import numpy.typing as npt
+
+from planner.catalogue import Catalogue, ProductFamily, estate_catalogue
 from planner.costing import (
     UnitCost,
     UnitRates,
@@ -37,8 +41,9 @@ from planner.graph import Reach, analyse_reach
 from planner.model import Estate, LicenceUse, LicensingState, Mode, Site
 from planner.modes import ModeSpec, modes_for, server_modes
 from planner.optimise.allocation import Allocation, build_allocation
-from planner.optimise.classes import Classes, build_classes
+from planner.optimise.classes import ClassCodes, Classes, build_classes
 from planner.plan import DeviceClass
+from planner.readers._build import fast_constructor
 
 # The prices moved to planner.costing; these names stay importable from here for scripts.
 __all__ = ["ModelData", "ServerGroup", "SiteCharge", "Unit", "UnitCost", "build_data",
@@ -64,6 +69,9 @@ class Unit:
     modes: tuple[Mode, ...]  # E_u: eligible modes, in Mode order
     cost: Mapping[Mode, UnitCost]  # shared between units of equal price: never mutate
     excluded: Mapping[Mode, tuple[str, ...]]  # why the other modes are out (shared likewise)
+
+
+_make_unit = fast_constructor(Unit)  # tens of thousands of units at a million devices
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,80 +218,129 @@ def build_data(estate: Estate, *, forced: Mapping[str, Mode] | None = None,
 def _units(estate: Estate, classes: Classes, pricing: _Pricing,
            forced: Mapping[str, Mode] | None, only: Mode | None,
            ) -> tuple[list[Unit], dict[str, tuple[str, ...]]]:
-    """The decision units, site by site in sorted order, and the sites left with no mode."""
+    """The decision units, site by site in sorted order, and the sites left with no mode.
+
+    Worked on the classes' code arrays: eligibility once per (site, kind of device), the SLAC
+    need once per (licence set, SLUP, state), the grouping into units by numpy; Python runs once
+    per unit, to build it."""
+    codes = classes.codes
+    n = len(classes.classes)
+    if not n:
+        return [], {}
     sites = {s.id: s for s in estate.sites}
-    by_site: dict[str, list[DeviceClass]] = defaultdict(list)
-    for cls in classes.classes:
-        by_site[cls.site].append(cls)
-    vkey: dict[str, tuple[tuple[int, ...], str]] = {}
+    site_ids = codes.sites
+    mixing_at = np.array([estate.policy(sites[s].classification).allow_mixed_modes
+                          if s in sites else False for s in site_ids], dtype=bool)
+    # Eligibility reads the family, the state and the SLUP answer (all in the class key), and
+    # names a version only in its wording: one verdict per (family, state, SLUP) at a site,
+    # worded with the lowest version it covers (true of every version it covers). The SLUP
+    # answer as eligibility reads it is unknown without version or family.
+    blank = np.array([v == "" for v in codes.versions], dtype=bool)[codes.version] | \
+        np.array([f == "" for f in codes.family_ids], dtype=bool)[codes.family]
+    slup_read = np.where(blank, 2, np.array([t == "slup" for t in codes.slup_texts],
+                                            dtype=np.int64)[codes.slup])
+    kind = (codes.family * len(codes.states) + codes.state) * 3 + slup_read
+    pair_key = codes.site * (int(kind.max()) + 1) + kind
+    _pairs, pair_of = np.unique(pair_key, return_inverse=True)
+    lowest = np.full(len(_pairs), len(codes.versions), dtype=np.int64)
+    np.minimum.at(lowest, pair_of.reshape(-1), codes.version)
+    # The verdict joins the site's own reasons (one object per distinct set: most sites share
+    # theirs) and the device kind's, worded with that lowest version: judged once per distinct
+    # (site reasons, kind, version), on the first class that has them.
+    reason_no: dict[int, int] = {}
+    reasons: list[Mapping[Mode, tuple[str, ...]]] = []
+    site_reason = np.zeros(len(site_ids), dtype=np.int64)
+    for s in np.unique(codes.site).tolist():
+        found = pricing.site_reasons(sites[site_ids[s]])
+        site_reason[s] = reason_no.setdefault(id(found), len(reasons))
+        if site_reason[s] == len(reasons):
+            reasons.append(found)
+    judged = (site_reason[codes.site] * (int(kind.max()) + 1) + kind) * len(codes.versions) \
+        + lowest[pair_of.reshape(-1)]
+    _judged, judged_first, judged_of = np.unique(judged, return_index=True, return_inverse=True)
+    verdicts: list[_Verdict] = []
+    verdict_no: dict[int, int] = {}
+    judged_verdict = np.empty(len(_judged), dtype=np.int64)
+    for j, (c, key) in enumerate(zip(judged_first.tolist(), _judged.tolist(), strict=True)):
+        cls = classes.classes[c]
+        found = pricing.verdict(
+            reasons[int(site_reason[codes.site[c]])],
+            pricing.device_reasons(sites[cls.site], classes.families[cls.id],
+                                   codes.versions[key % len(codes.versions)], cls.state))
+        v = verdict_no.get(id(found))
+        if v is None:
+            v = verdict_no[id(found)] = len(verdicts)
+            verdicts.append(found)
+        judged_verdict[j] = v
+    verdict_of = judged_verdict[judged_of.reshape(-1)]
+    # The SLAC need, once per (licence set, SLUP, state).
+    runs_slup = np.array([t == "slup" for t in codes.slup_texts], dtype=bool)[codes.slup]
+    slac_key = (codes.licences * 2 + runs_slup) * len(codes.states) + codes.state
+    slac_keys, slac_first, slac_of = np.unique(slac_key, return_index=True, return_inverse=True)
+    slac = np.array([pricing.needs_slac(classes.classes[c]) for c in slac_first.tolist()],
+                    dtype=bool)[slac_of.reshape(-1)] if len(slac_keys) else np.zeros(n, bool)
+    units, unit_of = _bundles(codes, verdicts, verdict_of, mixing_at, slac)
+    # Each unit's classes in class order, and what is summed or collected over them.
+    by_unit = np.argsort(unit_of, kind="stable")
+    heads = np.flatnonzero(np.diff(unit_of[by_unit], prepend=-1))
+    devices = np.add.reduceat(codes.devices[by_unit], heads).tolist()
+    members = np.add.reduceat(codes.members[by_unit], heads).tolist()
+    slac_devices = np.add.reduceat(np.where(slac, codes.devices, 0)[by_unit], heads).tolist()
+    ids = list(classes.index)  # class ids in class order
+    ordered = [ids[k] for k in by_unit.tolist()]
+    bounds = [*heads.tolist(), n]
+    class_ids = [tuple(ordered[a:b]) for a, b in pairwise(bounds)]
+    # The distinct verdicts of each unit's classes, in the order they first appear.
+    found_of = _distinct_per_unit(unit_of, verdict_of, len(verdicts), by_class=True)
+    # Each unit's Virtual Accounts, sorted: distinct ranks ascending, named.
+    va_by_rank = sorted(codes.virtual_accounts)
+    rank_of = {v: r for r, v in enumerate(va_by_rank)}
+    va_rank = np.array([rank_of[v] for v in codes.virtual_accounts], dtype=np.int64)
+    vas_of = [tuple(va_by_rank[r] for r in ranks) for ranks in _distinct_per_unit(
+        unit_of, va_rank[codes.virtual_account], len(va_by_rank), by_class=False)]
+    mixed = mixing_at.tolist()
+    pins = forced or {}
     merged: dict[tuple[object, ...], tuple[dict[Mode, tuple[str, ...]], tuple[Mode, ...]]] = {}
-    slac_of = pricing.slac_memo
-    units: list[Unit] = []
+    out: list[Unit] = []
     infeasible: dict[str, tuple[str, ...]] = {}
-    for site_id in sorted(by_site):
-        site = sites[site_id]
-        members = by_site[site_id]
-        policy = estate.policy(site.classification)
-        mixing = policy.allow_mixed_modes
-        pinned = only if only is not None else (forced or {}).get(site_id)
-        # Eligibility reads the family, the state and the SLUP answer (all in the class key),
-        # and names a version only in its wording: one verdict per (family, state, SLUP) at the
-        # site, worded with the lowest version it covers (true of every version it covers).
-        lowest: dict[tuple[str, str, str], DeviceClass] = {}
-        kind_of: list[tuple[str, str, str]] = []
-        slac: list[bool] = []
-        for cls in members:
-            # The SLUP answer as eligibility reads it: unknown without version or family.
-            family, version = cls.family, cls.version
-            key = (family, cls.state, "?" if not version or not family
-                   else ("slup" if cls.runs_slup else "classic"))
-            kind_of.append(key)
-            rep = lowest.get(key)
-            if rep is None:
-                lowest[key] = cls
-            elif version != rep.version:
-                a = vkey.get(cls.version) or vkey.setdefault(
-                    cls.version, (version_key(cls.version), cls.version))
-                b = vkey.get(rep.version) or vkey.setdefault(
-                    rep.version, (version_key(rep.version), rep.version))
-                if a < b:
-                    lowest[key] = cls
-            needs = slac_of.get((id(cls.licences), cls.runs_slup, cls.state))
-            slac.append(pricing.needs_slac(cls) if needs is None else needs)
-        at_site = pricing.site_reasons(site)
-        verdict = {key: pricing.verdict(at_site, pricing.device_reasons(
-                       site, classes.families[rep.id], rep.version, rep.state))
-                   for key, rep in lowest.items()}
-        reasons_of = [verdict[key] for key in kind_of]
+    policies: dict[int, str] = {}
+    for u, s in enumerate(units):
+        site_id = site_ids[s]
+        policy = policies.get(s)
+        if policy is None:
+            policy = policies[s] = estate.policy(sites[site_id].classification).name
+        pinned = only if only is not None else pins.get(site_id)
         # A pin's reason names the site; without one, units of any site share their reasons.
         where = site_id if pinned is not None else ""
-        for group in _bundles(members, reasons_of, mixing, slac):
-            # The reasons of a unit: every distinct verdict of its classes, merged in order.
-            found = tuple({id(reasons_of[k]): reasons_of[k] for k in group}.values())
-            mkey = (tuple(map(id, found)), pinned, where)
-            done = merged.get(mkey)
-            if done is None:
-                done = merged[mkey] = _merge(found, pinned, site_id)
-            excluded, eligible = done
-            n_dev = n_mem = n_slac = 0
-            for k in group:
-                cls = members[k]
-                n_dev += cls.devices
-                n_mem += cls.members
-                if slac[k]:
-                    n_slac += cls.devices
-            if not eligible:
-                want = [pinned] if pinned is not None else list(MODES)
-                why = tuple(f"{m.value}: {r}" for m in want for r in excluded[m])
-                infeasible[site_id] = tuple(dict.fromkeys(infeasible.get(site_id, ()) + why))
-            units.append(Unit(
-                id=site_id if not mixing else f"{site_id}#{len(units)}", site=site_id,
-                class_ids=tuple(members[k].id for k in group), devices=n_dev, members=n_mem,
-                vas=tuple(sorted({members[k].virtual_account for k in group})),
-                modes=eligible, cost=pricing.cost(policy.name, eligible, n_dev, n_mem, n_slac),
-                excluded=excluded,
-            ))
-    return units, infeasible
+        seen = found_of[u]
+        mkey = (seen, pinned, where)
+        done = merged.get(mkey)
+        if done is None:
+            done = merged[mkey] = _merge(tuple(verdicts[v] for v in seen), pinned, site_id)
+        excluded, eligible = done
+        if not eligible:
+            want = [pinned] if pinned is not None else list(MODES)
+            why = tuple(f"{m.value}: {r}" for m in want for r in excluded[m])
+            infeasible[site_id] = tuple(dict.fromkeys(infeasible.get(site_id, ()) + why))
+        n_dev, n_mem = devices[u], members[u]
+        out.append(_make_unit(site_id if not mixed[s] else f"{site_id}#{u}", site_id,
+                              class_ids[u], n_dev, n_mem, vas_of[u], eligible,
+                              pricing.cost(policy, eligible, n_dev, n_mem, slac_devices[u]),
+                              excluded))
+    return out, infeasible
+
+
+def _distinct_per_unit(unit_of: npt.NDArray[np.int64], value: npt.NDArray[np.int64], size: int,
+                       *, by_class: bool) -> list[tuple[int, ...]]:
+    """Per unit, the distinct values its classes hold: in the order they first appear among
+    its classes (`by_class`), else ascending."""
+    key = unit_of * max(size, 1) + value
+    found, first = np.unique(key, return_index=True)
+    if by_class:
+        found = found[np.lexsort((first, found // max(size, 1)))]
+    bounds = np.searchsorted(found // max(size, 1), np.arange(int(unit_of.max()) + 2)).tolist()
+    values = (found % max(size, 1)).tolist()
+    return [tuple(values[a:b]) for a, b in pairwise(bounds)]
 
 
 def _merge(found: tuple[_Verdict, ...], pinned: Mode | None, site_id: str,
@@ -310,100 +367,157 @@ def prune_dominated(units: list[Unit], charges: tuple[SiteCharge, ...]) -> list[
     charges at s cost no more than m''s: moving every m unit to m' then frees m's charges and
     servers and cannot cost more. Ties go to the earlier mode, as the tie-break costs do.
     Unit rule: m goes from u when a server-free m' is strictly cheaper for u even if u alone pays
-    all of m''s charges. The modes stay eligible (no exclusion reason); they just cannot win."""
-    modes = [set(u.modes) for u in units]
-    # Units of equal price share one cost mapping: total each mapping once.
-    totals_of: dict[int, dict[Mode, float]] = {}
-    totals: list[dict[Mode, float]] = []
-    for unit in units:
-        t = totals_of.get(id(unit.cost))
-        if t is None:
-            t = totals_of[id(unit.cost)] = {m: c.total for m, c in unit.cost.items()}
-        totals.append(t)
-    charge_site: dict[tuple[str, Mode], float] = defaultdict(float)
-    charge_unit: dict[tuple[int, Mode], float] = defaultdict(float)
-    for c in charges:
-        charge_site[(c.site, c.mode)] += c.cost
-        for u in c.units:
-            charge_unit[(u, c.mode)] += c.cost
-    # Per site, the units that may take each mode. The site rule only ever drops the mode it is
-    # looking at from all of its users, so these lists stay exact once a dropped mode is noted.
-    users_of: dict[str, dict[Mode, list[int]]] = defaultdict(lambda: defaultdict(list))
-    for u, unit in enumerate(units):
-        at = users_of[unit.site]
-        for m in unit.modes:
-            at[m].append(u)
+    all of m''s charges. The modes stay eligible (no exclusion reason); they just cannot win.
+
+    Both rules run on unit x mode arrays: the site rule for every site at once, mode by mode in
+    Mode order (a dropped mode is no alternative for the modes after it)."""
+    if not units:
+        return []
+    costs = _UnitArrays.of(units, charges)
+    eligible, total, site = costs.eligible, costs.total, costs.site
     tol = 1e-9
-    for site, at in users_of.items():
-        dropped: set[Mode] = set()
-        sets = {m: set(users) for m, users in at.items()}
-        for m in MODES:
-            users = at.get(m)
-            if not users:
+    # Per site (rows of `at_site`, units sorted by site), what its units may take.
+    by_site = np.argsort(site, kind="stable")
+    heads = np.flatnonzero(np.diff(site[by_site], prepend=-1))
+    has = np.logical_or.reduceat(eligible[by_site], heads, axis=0)
+    sites = site[by_site][heads]
+    charge_site = costs.charge_site[sites]
+    dropped = np.zeros_like(has)
+    for mi, m in enumerate(MODES):
+        takes = eligible[:, mi:mi + 1]
+        gap = total[:, mi:mi + 1] - total  # per unit and alternative: c[u,m] - c[u,alt]
+        least = np.minimum.reduceat(np.where(takes, gap, np.inf)[by_site], heads, axis=0)
+        most = np.maximum.reduceat(np.where(takes, gap, -np.inf)[by_site], heads, axis=0)
+        not_all = np.logical_or.reduceat((takes & ~eligible)[by_site], heads, axis=0)
+        spare = charge_site[:, mi:mi + 1] - charge_site
+        open_ = has[:, mi].copy()
+        for ai, alt in enumerate(MODES):
+            if ai == mi or alt in ONPREM:
                 continue
-            for alt in MODES:
-                if (alt is m or alt in ONPREM or alt in dropped or alt not in at
-                        or not sets[alt].issuperset(users)):
-                    continue
-                gaps = [totals[u][m] - totals[u][alt] for u in users]
-                spare = charge_site[(site, m)] - charge_site[(site, alt)]
-                if min(gaps) < -tol or spare < -tol:
-                    continue
-                if max(max(gaps), spare) > tol or _RANK[alt] < _RANK[m]:
-                    for u in users:
-                        modes[u].discard(m)
-                    dropped.add(m)
-                    break
-    out = []
+            fit = (open_ & has[:, ai] & ~dropped[:, ai] & ~not_all[:, ai]
+                   & (least[:, ai] >= -tol) & (spare[:, ai] >= -tol))
+            if _RANK[alt] > _RANK[m]:
+                fit &= np.maximum(most[:, ai], spare[:, ai]) > tol
+            dropped[fit, mi] = True
+            open_ &= ~fit
+    left = eligible.copy()
+    left[by_site] &= ~np.repeat(dropped, np.diff(np.append(heads, len(units))), axis=0)
+    # Unit rule, for units with two modes or more (a unit's one mode is kept by both rules).
+    alone = np.where(left & ~_ONPREM_COLUMNS, total + costs.charge_unit, np.inf).min(axis=1)
+    keep = left & (total <= alone[:, None] + 1e-6)
+    changed = np.flatnonzero((keep != eligible).any(axis=1) & (eligible.sum(axis=1) >= 2))
+    out = list(units)
     pruned: dict[tuple[int, tuple[Mode, ...]], Mapping[Mode, UnitCost]] = {}
-    for u, unit in enumerate(units):
-        if len(unit.modes) < 2:  # its one mode is kept by both rules
-            out.append(unit)
-            continue
-        total = totals[u]
-        best = min((total[m] + charge_unit[(u, m)] for m in modes[u]
-                    if m not in ONPREM), default=math.inf)
-        keep = tuple(m for m in unit.modes if m in modes[u] and total[m] <= best + 1e-6)
-        if keep == unit.modes:
-            out.append(unit)
-            continue
-        cost = pruned.get((id(unit.cost), keep))
+    for u, row in zip(changed.tolist(), keep[changed].tolist(), strict=True):
+        unit = units[u]
+        kept = tuple(m for m in unit.modes if row[_RANK[m]])
+        cost = pruned.get((id(unit.cost), kept))
         if cost is None:
-            cost = pruned[(id(unit.cost), keep)] = {m: c for m, c in unit.cost.items()
-                                                     if m in keep}
-        out.append(Unit(unit.id, unit.site, unit.class_ids, unit.devices, unit.members,
-                        unit.vas, keep, cost, unit.excluded))
+            cost = pruned[(id(unit.cost), kept)] = {m: c for m, c in unit.cost.items()
+                                                     if m in kept}
+        out[u] = Unit(unit.id, unit.site, unit.class_ids, unit.devices, unit.members,
+                      unit.vas, kept, cost, unit.excluded)
     return out
 
 
-def _bundles(members: list[DeviceClass], reasons_of: list[_Verdict], mixing: bool,
-             slac: list[bool]) -> list[list[int]]:
-    """The decision units of one site, as lists of positions in `members` (docs/model.md, set U).
+_ONPREM_COLUMNS = np.array([m in ONPREM for m in MODES], dtype=bool)
+
+
+@dataclass(frozen=True, slots=True)
+class _UnitArrays:
+    """Units and charges as unit x mode arrays, columns in Mode order: who may take each mode,
+    its total cost to the unit, the charges each unit's choice of a mode can trigger, and per
+    site the charges of each mode (money summed in `charges` order, as a loop would)."""
+
+    eligible: npt.NDArray[np.bool_]
+    total: npt.NDArray[np.float64]  # 0 where not eligible
+    site: npt.NDArray[np.int64]  # per unit, a site number
+    charge_unit: npt.NDArray[np.float64]
+    charge_site: npt.NDArray[np.float64]  # per site number and mode
+
+    @classmethod
+    def of(cls, units: list[Unit], charges: tuple[SiteCharge, ...]) -> _UnitArrays:
+        # Units of equal price share one cost mapping, and many share their modes: one row of
+        # each per distinct object.
+        cost_row: dict[int, int] = {}
+        totals: list[list[float]] = []
+        mode_row: dict[tuple[Mode, ...], int] = {}
+        allowed: list[list[bool]] = []
+        site_no: dict[str, int] = {}
+        cost_at, modes_at, site_at = [], [], []
+        for unit in units:
+            k = cost_row.get(id(unit.cost))
+            if k is None:
+                k = cost_row[id(unit.cost)] = len(totals)
+                totals.append([c.total if (c := unit.cost.get(m)) is not None else 0.0
+                               for m in MODES])
+            cost_at.append(k)
+            k = mode_row.get(unit.modes)
+            if k is None:
+                k = mode_row[unit.modes] = len(allowed)
+                allowed.append([m in unit.modes for m in MODES])
+            modes_at.append(k)
+            site_at.append(site_no.setdefault(unit.site, len(site_no)))
+        eligible = np.array(allowed, dtype=bool)[modes_at]
+        total = np.where(eligible, np.array(totals, dtype=np.float64)[cost_at], 0.0)
+        for charge in charges:
+            site_no.setdefault(charge.site, len(site_no))
+        charge_unit = np.zeros(total.shape)
+        charge_site = np.zeros((len(site_no), len(MODES)))
+        if charges:
+            mode_of = np.array([_RANK[c.mode] for c in charges], dtype=np.int64)
+            money = np.array([c.cost for c in charges], dtype=np.float64)
+            np.add.at(charge_site, (np.array([site_no[c.site] for c in charges]), mode_of),
+                      money)
+            per = np.array([len(c.units) for c in charges], dtype=np.int64)
+            who = np.fromiter((u for c in charges for u in c.units), dtype=np.int64,
+                              count=int(per.sum()))
+            np.add.at(charge_unit, (who, np.repeat(mode_of, per)), np.repeat(money, per))
+        return cls(eligible, total, np.array(site_at, dtype=np.int64), charge_unit,
+                   charge_site)
+
+
+def _bundles(codes: ClassCodes, verdicts: list[_Verdict], verdict_of: npt.NDArray[np.int64],
+             mixing_at: npt.NDArray[np.bool_], slac: npt.NDArray[np.bool_],
+             ) -> tuple[list[int], npt.NDArray[np.int64]]:
+    """The decision units (docs/model.md, set U): per unit its site, and per class its unit.
+    Units come site by site, in a site in the order their first class comes.
 
     Mixing forbidden: the whole site. Mixing allowed: classes that would always choose alike are
     decided together: same eligible modes, same stack members per device (so their costs are
     proportional in every mode), the same need for a SLAC (its labour is per device and mode)
     and, where connected CSLU is eligible, the same Virtual
     Account (CSLU is charged per Virtual Account)."""
-    if not mixing:
-        return [list(range(len(members)))]
-    bundles: dict[tuple[object, ...], list[int]] = {}
-    allowed: dict[int, tuple[tuple[Mode, ...], bool]] = {}
-    for k, cls in enumerate(members):
-        found = reasons_of[k]
-        eligible = allowed.get(id(found))
-        if eligible is None:
-            modes = tuple(m for m in MODES if not found[m])
-            eligible = allowed[id(found)] = (modes, Mode.CSLU in modes)
-        va = cls.virtual_account if eligible[1] else ""
-        # equal ratios give equal floats (division is correctly rounded); a class has 1+ devices
-        key = (eligible[0], cls.members / (cls.devices or 1), va, slac[k])
-        found_list = bundles.get(key)
-        if found_list is None:
-            bundles[key] = [k]
-        else:
-            found_list.append(k)
-    return list(bundles.values())
+    modes_no: dict[tuple[Mode, ...], int] = {}
+    eligible = np.array([modes_no.setdefault(tuple(m for m in MODES if not found[m]),
+                                             len(modes_no)) for found in verdicts],
+                        dtype=np.int64)
+    cslu = np.array([not found[Mode.CSLU] for found in verdicts], dtype=bool)
+    # equal ratios give equal floats (division is correctly rounded); a class has 1+ devices
+    ratio = codes.members / np.maximum(codes.devices, 1)
+    _ratios, ratio_of = np.unique(ratio, return_inverse=True)
+    mixing = mixing_at[codes.site]
+    va = np.where(cslu[verdict_of], codes.virtual_account + 1, 0)
+    parts = [(codes.site, len(codes.sites)),
+             (np.where(mixing, eligible[verdict_of], 0), len(modes_no)),
+             (np.where(mixing, ratio_of.reshape(-1), 0), len(_ratios)),
+             (np.where(mixing, va, 0), len(codes.virtual_accounts) + 1),
+             (np.where(mixing, slac, 0).astype(np.int64), 2)]
+    if math.prod(max(size, 1) for _, size in parts) < 2**62:
+        key = np.zeros(len(codes.site), dtype=np.int64)
+        for part, size in parts:
+            key = key * max(size, 1) + part
+        _keys, first, group = np.unique(key, return_index=True, return_inverse=True)
+    else:
+        stacked = np.stack([part for part, _ in parts], axis=1)
+        _rows, first, group = np.unique(stacked, axis=0, return_index=True,
+                                        return_inverse=True)
+    # Units in the order of their first class (classes are in site order).
+    rank = np.empty(len(first), dtype=np.int64)
+    rank[np.argsort(first, kind="stable")] = np.arange(len(first), dtype=np.int64)
+    unit_of = rank[group.reshape(-1)]
+    site_of_unit = codes.site[np.sort(first)].tolist()
+    return site_of_unit, unit_of
 
 
 def site_charges(estate: Estate, units: list[Unit],
