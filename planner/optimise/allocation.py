@@ -10,6 +10,8 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+import numpy as np
+
 from planner.catalogue import Catalogue
 from planner.costing import horizon_price, quoted_prices, transfer_batch_cost, unit_price
 from planner.model import Estate, LicenceUse, LicensingState
@@ -39,18 +41,13 @@ class Allocation:
 def build_allocation(estate: Estate, classes: Classes, cat: Catalogue) -> Allocation:
     """S, D, cov and prices for the estate (docs/model.md section 3)."""
     costs = estate.costs
-    # Classes share licence set objects: count devices per (VA, set, reserved) first, then
-    # expand each set once (keyed by identity: hashing a set of frozen dataclasses is slow).
-    per_set: dict[tuple[str, int, str], int] = defaultdict(int)
-    sets: dict[int, tuple[LicenceUse, ...]] = {}
-    for cls in classes.classes:
-        sets[id(cls.licences)] = cls.licences
-        per_set[(cls.virtual_account, id(cls.licences), cls.state)] += cls.devices
+    # Devices per (VA, licence set, state), counted on the classes' codes; then each set is
+    # expanded once per such triple (integer sums: the order they are added in is immaterial).
     demand: dict[tuple[str, str], int] = defaultdict(int)
     reserved_need: dict[tuple[str, str], int] = defaultdict(int)
-    for (va, set_id, state), devices in per_set.items():
+    for va, licences, state, devices in _devices_per_set(classes):
         locked = state in RESERVED_STATES
-        for use in sets[set_id]:
+        for use in licences:
             demand[(va, use.tag)] += use.count * devices
             if locked:
                 reserved_need[(va, use.tag)] += use.count * devices
@@ -91,6 +88,21 @@ def build_allocation(estate: Estate, classes: Classes, cat: Catalogue) -> Alloca
     return Allocation(vas, dict(sorted(supply.items())), dict(sorted(demand.items())), covers,
                       price, unit_prices, transfer_batch_cost(costs),
                       *receiver_cuts(vas, supply, demand, covers, price))
+
+
+def _devices_per_set(classes: Classes) -> list[tuple[str, tuple[LicenceUse, ...], str, int]]:
+    """(Virtual Account, licence set, state, devices) for each such triple some class holds."""
+    codes = classes.codes
+    if not len(codes.site):
+        return []
+    sizes = (len(codes.virtual_accounts), len(codes.licence_sets), len(codes.states))
+    key = (codes.virtual_account * sizes[1] + codes.licences) * sizes[2] + codes.state
+    found, inverse = np.unique(key, return_inverse=True)
+    devices = np.zeros(len(found), dtype=np.int64)
+    np.add.at(devices, inverse.reshape(-1), codes.devices)
+    return [(codes.virtual_accounts[k // (sizes[1] * sizes[2])],
+             codes.licence_sets[k // sizes[2] % sizes[1]], codes.states[k % sizes[2]], n)
+            for k, n in zip(found.tolist(), devices.tolist(), strict=True)]
 
 
 def receiver_cuts(vas: tuple[str, ...], supply: Mapping[tuple[str, str], int],

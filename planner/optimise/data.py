@@ -38,7 +38,7 @@ from planner.costing import (
 )
 from planner.eligibility import mode_exclusions, site_mode_exclusions
 from planner.graph import Reach, analyse_reach
-from planner.model import Estate, LicenceUse, LicensingState, Mode, Site
+from planner.model import Estate, LicensingState, Mode, Site
 from planner.modes import ModeSpec, modes_for, server_modes
 from planner.optimise.allocation import Allocation, build_allocation
 from planner.optimise.classes import ClassCodes, Classes, build_classes
@@ -608,19 +608,19 @@ def _assumptions(estate: Estate, classes: Classes, cat: Catalogue) -> tuple[str,
         "their demand; any excess is held by devices outside the estate (ASSUMPTION).",
         "Term licences are priced per year over the horizon; perpetual ones once.",
     ]
-    by_state: dict[str, int] = defaultdict(int)
-    sets: dict[int, tuple[LicenceUse, ...]] = {}  # distinct licence set objects
-    for c in classes.classes:
-        by_state[c.state] += c.devices
-        sets[id(c.licences)] = c.licences
+    codes = classes.codes
+    by_state = np.zeros(len(codes.states), dtype=np.int64)
+    np.add.at(by_state, codes.state, codes.devices)
+    devices_in = dict(zip(codes.states, by_state.tolist(), strict=True))
+    sets = [codes.licence_sets[k] for k in np.unique(codes.licences).tolist()]
     for state in ("slr", "plr"):
-        n = by_state.get(state, 0)
+        n = devices_in.get(state, 0)
         if n:
             notes.append(f"{n} device(s) already hold an {state.upper()} reservation: they stay "
                          f"eligible for {state} whatever the product family table says (the "
                          "Smart Account pre-approval still applies: every later change is a new "
                          "request).")
-    unknown = sorted({u.tag for lic in sets.values() for u in lic if u.tag not in cat.licences})
+    unknown = sorted({u.tag for lic in sets for u in lic if u.tag not in cat.licences})
     if unknown:
         notes.append("Licences not in the catalogue (no tier substitution, priced from `prices:` "
                       f"or 0): {', '.join(unknown)}")
