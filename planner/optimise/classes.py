@@ -175,29 +175,31 @@ class ClassCodes:
     versions: tuple[str, ...]
 
 
-def _class_ids(parts: Sequence[tuple[Sequence[str], npt.NDArray[np.int64]]]) -> list[str]:
+def _class_ids(parts: Sequence[tuple[Sequence[str], npt.NDArray[np.int64]]],
+               ) -> tuple[list[str], npt.NDArray[np.int64]]:
     """Each class's id: its key's texts joined by "/" (joined by pyarrow, one column per part);
-    where ids written alike collide, every later one takes "#<position>" so ids stay unique."""
+    where ids written alike collide, every later one takes "#<position>" so ids stay unique.
+    And each id's position in sorted id order."""
     if not len(parts[0][1]):
-        return []
+        return [], np.zeros(0, dtype=np.int64)
     columns = [pa.array(values, pa.string()).take(pa.array(codes)) for values, codes in parts]
-    ids: list[str] = pc.binary_join_element_wise(*columns, "/").to_pylist()
+    joined = pc.binary_join_element_wise(*columns, "/")
+    ids: list[str] = joined.to_pylist()
     if len(set(ids)) == len(ids):
-        return ids
+        return ids, _ranks_of_text(joined)
     seen: set[str] = set()
     for c, class_id in enumerate(ids):
         if class_id in seen:
             class_id = ids[c] = f"{class_id}#{c}"
         seen.add(class_id)
-    return ids
+    return ids, _ranks_of_text(pa.array(ids, pa.string()))
 
 
-def _ranks_of_text(texts: list[str]) -> npt.NDArray[np.int64]:
-    """Each text's position in sorted order (pyarrow sorts UTF-8 bytes, which is code point
-    order, as Python sorts str)."""
+def _ranks_of_text(texts: Any) -> npt.NDArray[np.int64]:
+    """Each text of a pyarrow string array: its position in sorted order (pyarrow sorts UTF-8
+    bytes, which is code point order, as Python sorts str)."""
     ranks = np.empty(len(texts), dtype=np.int64)
-    if texts:
-        ranks[pc.sort_indices(pa.array(texts, pa.string())).to_numpy()] = np.arange(len(texts))
+    ranks[pc.sort_indices(texts).to_numpy()] = np.arange(len(texts))
     return ranks
 
 
@@ -304,7 +306,7 @@ def build_classes(estate: Estate, catalogue: Catalogue) -> Classes:
         virtual_accounts=tuple(table.virtual_account.values), family_ids=fids, states=states,
         slup_texts=sluts, licence_sets=merged_sets, versions=by_rank)
     train_c = meta_codes[1][meta_c]
-    ids = _class_ids([
+    ids, id_ranks = _class_ids([
         (codes.sites, codes.site), (codes.virtual_accounts, codes.virtual_account),
         ([f or "unknown" for f in fids], codes.family), ([t or "-" for t in trains], train_c),
         (states, codes.state), (sluts, codes.slup),
@@ -313,7 +315,13 @@ def build_classes(estate: Estate, catalogue: Catalogue) -> Classes:
     bounds = starts.tolist()
 
     def column(values: Sequence[Any], at: npt.NDArray[np.int64]) -> list[Any]:
-        return list(map(values.__getitem__, at.tolist()))
+        # Through an object array: numpy's take, then one tolist (each value filled in on its
+        # own, as numpy would unpack a list of tuples into a 2-D array).
+        objects = np.empty(len(values), dtype=object)
+        for k, value in enumerate(values):
+            objects[k] = value
+        got: list[Any] = objects[at].tolist()
+        return got
 
     is_slup = [s == "slup" for s in sluts]
     classes = tuple(map(
@@ -326,7 +334,7 @@ def build_classes(estate: Estate, catalogue: Catalogue) -> Classes:
     index = dict(zip(ids, range(len(ids)), strict=True))
     family_of = _FamilyOf(index, codes.family.tolist(), [families.get(f) for f in fids])
     return Classes(classes, family_of, table, order, starts, group.astype(np.int32), index,
-                   codes, _ranks_of_text(ids))
+                   codes, id_ranks)
 
 
 class _FamilyOf(Mapping[str, ProductFamily | None]):

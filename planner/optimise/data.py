@@ -522,24 +522,77 @@ def _bundles(codes: ClassCodes, verdicts: list[_Verdict], verdict_of: npt.NDArra
 
 def site_charges(estate: Estate, units: list[Unit],
                   specs: Mapping[Mode, ModeSpec]) -> tuple[SiteCharge, ...]:
-    """The per-site charges the units' eligible modes can trigger, in (site, mode, VA) order."""
-    charged = {m: has_site_charge(specs[m]) for m in MODES}
-    per_account = {m: charged_per_account(m) for m in MODES}
-    no_account = ("",)
-    touched: dict[tuple[str, Mode, str], list[int]] = defaultdict(list)
-    for u, unit in enumerate(units):
-        site = unit.site
-        for mode in unit.modes:
-            if charged[mode]:
-                for va in (unit.vas if per_account[mode] else no_account):
-                    touched[(site, mode, va)].append(u)
+    """The per-site charges the units' eligible modes can trigger, in (site, mode, VA) order
+    (as text), each with the units that trigger it in unit order.
+
+    The (unit, mode[, VA]) pairs are listed per distinct modes tuple and sorted by numpy: tens
+    of thousands of units, a few charged modes each."""
+    charged = tuple(m for m in MODES if has_site_charge(specs[m]))
+    if not units or not charged:
+        return ()
+    site_no: dict[str, int] = {}
+    modes_no: dict[tuple[Mode, ...], int] = {}
+    per_unit: list[tuple[tuple[int, ...], tuple[int, ...]]] = []  # (site-wide, per-VA) modes
+    unit_site, unit_modes = [], []
+    for unit in units:
+        unit_site.append(site_no.setdefault(unit.site, len(site_no)))
+        k = modes_no.get(unit.modes)
+        if k is None:
+            k = modes_no[unit.modes] = len(per_unit)
+            per_unit.append((tuple(_RANK[m] for m in charged if m in unit.modes
+                                   and not charged_per_account(m)),
+                             tuple(_RANK[m] for m in charged if m in unit.modes
+                                   and charged_per_account(m))))
+        unit_modes.append(k)
+    # Site-wide charges: (unit, mode) with no VA; per-account ones: one per (unit, mode, VA).
+    who: list[int] = []
+    what: list[int] = []
+    whose: list[str] = []
+    for u, (unit, k) in enumerate(zip(units, unit_modes, strict=True)):
+        wide, by_va = per_unit[k]
+        for m in wide:
+            who.append(u)
+            what.append(m)
+            whose.append("")
+        for m in by_va:
+            for va in unit.vas:
+                who.append(u)
+                what.append(m)
+                whose.append(va)
+    if not who:
+        return ()
+    sites = list(site_no)
+    site_rank = _text_ranks(sites)
+    va_text = sorted(set(whose))
+    va_no = {v: i for i, v in enumerate(va_text)}
+    mode_rank = _text_ranks([m.value for m in MODES])
+    unit_of = np.array(who, dtype=np.int64)
+    mode_of = np.array(what, dtype=np.int64)
+    va_of = np.array([va_no[v] for v in whose], dtype=np.int64)
+    keys = (site_rank[np.array(unit_site, dtype=np.int64)[unit_of]], mode_rank[mode_of], va_of)
+    order = np.lexsort((unit_of, keys[2], keys[1], keys[0]))
+    ranked = np.stack([k[order] for k in keys])
+    heads = np.flatnonzero(np.concatenate(([True], (ranked[:, 1:] != ranked[:, :-1]).any(axis=0))))
+    takers = unit_of[order].tolist()
+    bounds = [*heads.tolist(), len(order)]
+    first = order[heads].tolist()
+    cost = {m: site_charge(estate.costs, specs[m]) for m in charged}
     charges = []
-    for (site, mode, va), idx in sorted(touched.items()):
+    for at, a, b in zip(first, bounds[:-1], bounds[1:], strict=True):
+        site, mode, va = units[who[at]].site, MODES[what[at]], whose[at]
         spec = specs[mode]
         key = f"{site}|{mode.value}" + (f"|{va}" if va else "")
-        charges.append(SiteCharge(key, site, mode, tuple(idx), spec.hours_initial_per_site,
-                                  spec.hours_per_site_year, site_charge(estate.costs, spec)))
+        charges.append(SiteCharge(key, site, mode, tuple(takers[a:b]),
+                                  spec.hours_initial_per_site, spec.hours_per_site_year,
+                                  cost[mode]))
     return tuple(charges)
+
+
+def _text_ranks(texts: list[str]) -> npt.NDArray[np.int64]:
+    """Each text's position in sorted order."""
+    ranks = np.empty(len(texts), dtype=np.int64)
+    ranks[sorted(range(len(texts)), key=texts.__getitem__)] = np.arange(len(texts))
+    return ranks
 
 
 def restrict_charges(charges: tuple[SiteCharge, ...],

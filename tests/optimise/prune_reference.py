@@ -1,8 +1,10 @@
-"""The loop-by-loop dominance pruning the array one replaced, kept as the tests' oracle.
+"""The loop-by-loop dominance pruning and site charges the array ones replaced, kept as the
+tests' oracles.
 
-planner.optimise.data.prune_dominated runs both dominance rules on unit x mode arrays; this is
-the version it replaced (dicts and sets, one unit and mode at a time), verbatim but for its
-name. tests/optimise/test_prune.py holds the array version to it.
+planner.optimise.data.prune_dominated runs both dominance rules on unit x mode arrays, and
+site_charges sorts (unit, mode, VA) pairs with numpy; these are the versions they replaced
+(dicts and sets, one unit and mode at a time), verbatim but for their names.
+tests/optimise/test_prune.py holds the array versions to them.
 """
 
 from __future__ import annotations
@@ -11,8 +13,9 @@ import math
 from collections import defaultdict
 from collections.abc import Mapping
 
-from planner.costing import UnitCost
-from planner.model import Mode
+from planner.costing import UnitCost, charged_per_account, has_site_charge, site_charge
+from planner.model import Estate, Mode
+from planner.modes import ModeSpec
 from planner.optimise.data import MODES, ONPREM, SiteCharge, Unit
 
 _RANK = {m: i for i, m in enumerate(MODES)}
@@ -90,3 +93,25 @@ def prune_by_loops(units: list[Unit], charges: tuple[SiteCharge, ...]) -> list[U
         out.append(Unit(unit.id, unit.site, unit.class_ids, unit.devices, unit.members,
                         unit.vas, keep, cost, unit.excluded))
     return out
+
+
+def site_charges_by_loops(estate: Estate, units: list[Unit],
+                  specs: Mapping[Mode, ModeSpec]) -> tuple[SiteCharge, ...]:
+    """The per-site charges the units' eligible modes can trigger, in (site, mode, VA) order."""
+    charged = {m: has_site_charge(specs[m]) for m in MODES}
+    per_account = {m: charged_per_account(m) for m in MODES}
+    no_account = ("",)
+    touched: dict[tuple[str, Mode, str], list[int]] = defaultdict(list)
+    for u, unit in enumerate(units):
+        site = unit.site
+        for mode in unit.modes:
+            if charged[mode]:
+                for va in (unit.vas if per_account[mode] else no_account):
+                    touched[(site, mode, va)].append(u)
+    charges = []
+    for (site, mode, va), idx in sorted(touched.items()):
+        spec = specs[mode]
+        key = f"{site}|{mode.value}" + (f"|{va}" if va else "")
+        charges.append(SiteCharge(key, site, mode, tuple(idx), spec.hours_initial_per_site,
+                                  spec.hours_per_site_year, site_charge(estate.costs, spec)))
+    return tuple(charges)

@@ -43,6 +43,8 @@ def _assert_same(estate: Estate, catalogue: Catalogue) -> None:
     for i, cid in enumerate(ids):
         assert (new.class_of_row[new.rows(cid)] == i).all()
     assert sorted(new.order.tolist()) == list(range(len(table)))
+    # id_ranks put the ids in the order Python sorts them (ids that collided included).
+    assert [ids[i] for i in np.argsort(new.id_ranks)] == sorted(ids)
 
 
 @pytest.mark.parametrize("example", ["federal-agency", "regional-bank", "utility"])
