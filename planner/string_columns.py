@@ -9,7 +9,6 @@ one by one, by the precise code that always did.
 
 from __future__ import annotations
 
-import re
 from itertools import pairwise
 from typing import Any
 
@@ -23,7 +22,6 @@ from planner.arrow import pa
 _MIX_A = np.uint64(0x9E3779B97F4A7C15)
 _MIX_B = np.uint64(0xBF58476D1CE4E5B9)
 _MIX_C = np.uint64(0x94D049BB133111EB)
-_ROWS_AT_ONCE = 1 << 16  # rows padded to whole words at a time (bounds the scratch memory)
 
 
 def _buffers(strings: Any) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.uint8]]:
@@ -53,7 +51,8 @@ def fingerprints(strings: Any) -> npt.NDArray[np.uint64]:
         out[:] = _fold(cells, first)
         return out
     # Cells grouped by length, each group copied into one run of equal-width rows.
-    order = np.argsort(lengths, kind="stable")
+    # Lengths as 16-bit keys when they fit: numpy sorts those by radix, in linear time.
+    order = np.argsort(lengths.astype(np.int16) if last < 1 << 15 else lengths, kind="stable")
     grouped = strings.take(pa.array(order, type=pa.int64()))
     g_offsets, g_data = _buffers(grouped)
     g_lengths = lengths[order]
@@ -66,32 +65,39 @@ def fingerprints(strings: Any) -> npt.NDArray[np.uint64]:
 
 
 def _fold(cells: npt.NDArray[np.uint8], width: int) -> npt.NDArray[np.uint64]:
-    """The fingerprints of equal-width cells (one row of bytes each), a block of rows at a
-    time: the length, then each 8-byte word, folded in by xor and an odd multiply."""
-    out = np.empty(len(cells), dtype=np.uint64)
-    words = (width + 7) // 8
-    for start in range(0, len(cells), _ROWS_AT_ONCE):
-        block = cells[start:start + _ROWS_AT_ONCE]
-        padded = np.zeros((len(block), words * 8), dtype=np.uint8)
-        padded[:, :width] = block
-        as_words = padded.view(np.uint64)
-        h = np.full(len(block), width, dtype=np.uint64)
-        h *= _MIX_A  # array arithmetic wraps modulo 2**64 silently, as a hash wants
-        h += _MIX_C
-        for j in range(words):
-            h ^= as_words[:, j]
-            h *= _MIX_B
-            h ^= h >> np.uint64(31)
-        h *= _MIX_C
-        h ^= h >> np.uint64(29)
-        out[start:start + len(block)] = h
-    return out
+    """The fingerprints of equal-width cells (one C-ordered row of bytes each): the width, then
+    each 8-byte word of the row, folded in by xor and an odd multiply.
+
+    A row of 8 bytes or more is read as words where it lies, the last word ending at the row's
+    end (overlapping the one before when the width is not a multiple of 8: the words still
+    determine every byte); a shorter row is padded with zeros to one word."""
+    rows = len(cells)
+    if width >= 8:
+        starts = [min(8 * j, width - 8) for j in range((width + 7) // 8)]
+        base = np.ascontiguousarray(cells).reshape(-1)
+        words = [np.ndarray((rows,), dtype=np.uint64, buffer=base, offset=at, strides=(width,))
+                 for at in starts]
+    else:
+        padded = np.zeros((rows, 8), dtype=np.uint8)
+        padded[:, :width] = cells
+        words = [padded.view(np.uint64).reshape(-1)]
+    h = np.full(rows, width, dtype=np.uint64)
+    h *= _MIX_A  # array arithmetic wraps modulo 2**64 silently, as a hash wants
+    h += _MIX_C
+    for word in words:
+        h ^= word
+        h *= _MIX_B
+        h ^= h >> np.uint64(31)
+    h *= _MIX_C
+    h ^= h >> np.uint64(29)
+    return h
 
 
 def all_distinct(prints: npt.NDArray[np.uint64]) -> bool:
-    """True when no fingerprint repeats (so no two of their cells are equal): one sort."""
-    ordered = np.sort(prints)
-    return not bool((ordered[1:] == ordered[:-1]).any())
+    """True when no fingerprint repeats (so no two of their cells are equal): one sort, done in
+    place (`prints` comes back sorted)."""
+    prints.sort()
+    return not bool((prints[1:] == prints[:-1]).any())
 
 
 def edges_not_printable(strings: Any) -> npt.NDArray[np.bool_]:
@@ -108,10 +114,12 @@ def edges_not_printable(strings: Any) -> npt.NDArray[np.bool_]:
     return out
 
 
-def any_match(strings: Any, pattern: re.Pattern[bytes]) -> bool:
-    """Does any cell hold a match of `pattern`, a pattern of single bytes that cannot match
-    across a cell boundary (a character class)? One scan of the column's bytes."""
+def any_control(strings: Any) -> bool:
+    """Does any cell hold a C0 control character or DEL (U+0000 to U+001F, U+007F)? In UTF-8
+    those bytes encode only those characters, so the column's smallest byte and a search for
+    0x7F answer it, a pass over the bytes each, no per-cell work."""
     if not len(strings):
         return False
     offsets, data = _buffers(strings)
-    return pattern.search(data[int(offsets[0]):int(offsets[-1])].data) is not None
+    body = data[int(offsets[0]):int(offsets[-1])]
+    return bool(len(body)) and (int(body.min()) < 0x20 or bool((body == 0x7F).any()))

@@ -29,14 +29,12 @@ from planner.eligibility import slup_answer
 from planner.identifiers import Place, lookalike_collisions, lookalike_of, skeleton
 from planner.model import Device, Entitlement, Estate, LicensingState
 from planner.problems import Problem, error, warning
-from planner.string_columns import all_distinct, any_match, fingerprints
+from planner.string_columns import all_distinct, any_control, fingerprints
 from planner.tally import DeviceTally
 
 # Line breaks, tabs, NUL and other C0/DEL controls: no real hostname, serial or PID has them,
 # and in one they would split lines of summaries, command files and calendars.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-# The same characters as UTF-8 bytes (no other character's encoding holds one of them).
-_CONTROL_BYTES = re.compile(rb"[\x00-\x1f\x7f]")
 # States that settle the SLUP question on their own, or hold a reservation that stays eligible.
 _SETTLED = frozenset({LicensingState.CLASSIC, LicensingState.SLUP, LicensingState.SLR,
                       LicensingState.PLR})
@@ -237,7 +235,7 @@ def _control_characters(table: DeviceTable, estate: Estate) -> list[Problem]:
             hit = np.flatnonzero(pc.match_substring_regex(values, _CONTROL.pattern)
                                  .to_numpy(zero_copy_only=False))
             mask = np.isin(table.pid.codes, hit)
-        elif any_match(getattr(table, column), _CONTROL_BYTES):  # one scan of the bytes
+        elif any_control(getattr(table, column)):  # a pass over the bytes
             mask = pc.match_substring_regex(getattr(table, column), _CONTROL.pattern) \
                 .to_numpy(zero_copy_only=False)
         else:
