@@ -115,9 +115,10 @@ class DevicesCsvReader:
         # position (or its cells from a split on commas): those take the precise path.
         split = None
         if simple:
+            ascii_only = plain is not None
             buffer = plain if plain is not None else text.encode("utf-8")
             del text, plain  # one copy of the file in memory while pyarrow splits it
-            split = _split_arrow(buffer, cols, len(header))
+            split = _split_arrow(buffer, cols, len(header), ascii_only=ascii_only)
             if split is None:  # a ragged row: split record by record, to say where
                 text = buffer.decode("utf-8")
             del buffer
@@ -144,9 +145,11 @@ class _Split:
     cells: dict[str, Any]  # column -> pyarrow string or dictionary array, maybe chunked
     lines: npt.NDArray[np.int32]  # each record's first physical line
     rows: int
+    ascii_only: bool = False  # every cell known to be ASCII (the file was)
 
 
-def _split_arrow(data: bytes, cols: dict[str, int], width: int) -> _Split | None:
+def _split_arrow(data: bytes, cols: dict[str, int], width: int, *,
+                 ascii_only: bool = False) -> _Split | None:
     """The fast path: pyarrow splits a file (UTF-8, header first) that has no quotes or
     carriage returns; a file with a blank line, or a row with the wrong number of cells,
     returns None, and is split by `_split_rows`, which reports exactly where."""
@@ -171,7 +174,7 @@ def _split_arrow(data: bytes, cols: dict[str, int], width: int) -> _Split | None
     # error of its own) sends the file to the precise path when it has a blank line.
     if rows and pc.min(pc.binary_length(cells["serial"])).as_py() == 0 and b"\n\n" in data:
         return None
-    return _Split(cells, np.arange(2, rows + 2, dtype=np.int32), rows)
+    return _Split(cells, np.arange(2, rows + 2, dtype=np.int32), rows, ascii_only)
 
 
 def _split_rows(text: str, cols: dict[str, int], width: int, display: str,
@@ -263,7 +266,8 @@ def _checked(split: _Split, display: str, catalogue: Catalogue,
     members = Members.empty()
     raw_members = cells.get("members")
     if raw_members is not None:
-        members = _member_columns(strings(raw_members), lines, bad, display, problems)
+        members = _member_columns(strings(raw_members), lines, bad, display, problems,
+                                  ascii_only=split.ascii_only)
 
     table = DeviceTable(
         hostname=hostname, serial=serial, pid=pid, site=site,
@@ -328,12 +332,13 @@ _CLEAN_MEMBERS_RE2 = f"^{_PART}:{_PART}(?:;{_PART}:{_PART})*$"
 
 
 def _member_columns(raw: Any, lines: npt.NDArray[np.int32], bad: npt.NDArray[np.bool_],
-                    display: str, problems: list[Problem]) -> Members:
+                    display: str, problems: list[Problem], *, ascii_only: bool) -> Members:
     """Every members cell as member columns: clean `PID:SERIAL;PID:SERIAL` cells are split by
     pyarrow, any other cell is parsed (and reported, marking its row bad) one by one."""
     present = pc.greater(pc.binary_length(raw), 0)
-    clean = pc.and_(pc.and_(present, pc.string_is_ascii(raw)),
-                    pc.match_substring_regex(raw, _CLEAN_MEMBERS_RE2))
+    # The RE2 pattern stands for the Python one on ASCII cells only.
+    ascii_cells = present if ascii_only else pc.and_(present, pc.string_is_ascii(raw))
+    clean = pc.and_(ascii_cells, pc.match_substring_regex(raw, _CLEAN_MEMBERS_RE2))
     clean_rows = np.flatnonzero(clean.to_numpy(zero_copy_only=False))
     other_rows = np.flatnonzero(pc.and_(present, pc.invert(clean))
                                 .to_numpy(zero_copy_only=False))

@@ -36,7 +36,8 @@ CELLS = {
                  "network-advantage:0", "network-advantage:x", "", " ",
                  "Network Advantage;network-advantage:2", "dna-advantage:-1;hseck9"],
     "members": ["", "C9300-48P:FOC9;C9300-48P:FOC8", "bad", " A : B ", ";", "A:B;;C:D",
-                "C9300-48P:FOC1", " "],
+                "C9300-48P:FOC1", " ", "A:B\u00a0", "C9300-48P:F\u00e9C5;\u2003A:B",
+                "A:B:C", ":B", "A:;C:D", "A:B;"],
     "smart_account": ["", "acme", " acme "],
 }
 NAMES = list(CELLS)
