@@ -22,15 +22,19 @@ from planner.arrow import pa
 _MIX_A = np.uint64(0x9E3779B97F4A7C15)
 _MIX_B = np.uint64(0xBF58476D1CE4E5B9)
 _MIX_C = np.uint64(0x94D049BB133111EB)
+# Per byte value: outside `!` to `~` (space, controls, DEL, and every byte of a non-ASCII
+# character's UTF-8)?
+_NOT_PRINTABLE = np.ones(256, dtype=bool)
+_NOT_PRINTABLE[0x21:0x7F] = False
 
 
-def _buffers(strings: Any) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.uint8]]:
-    """Each cell's start and end in the data buffer (one more offset than cells), and the data
-    buffer itself, for a string or large_string array (any slice of one)."""
+def _buffers(strings: Any) -> tuple[npt.NDArray[Any], npt.NDArray[np.uint8]]:
+    """Each cell's start and end in the data buffer (one more offset than cells; int32, or
+    int64 for a large_string array), and the data buffer itself (any slice of an array)."""
     offset_type = np.int64 if pa.types.is_large_string(strings.type) else np.int32
     _validity, offsets_buffer, data_buffer = strings.buffers()
     offsets = np.frombuffer(offsets_buffer, dtype=offset_type)[
-        strings.offset:strings.offset + len(strings) + 1].astype(np.int64)
+        strings.offset:strings.offset + len(strings) + 1]
     data = np.zeros(0, np.uint8) if data_buffer is None else np.frombuffer(data_buffer, np.uint8)
     return offsets, data
 
@@ -105,12 +109,15 @@ def edges_not_printable(strings: Any) -> npt.NDArray[np.bool_]:
     (`!` to `~`)? Exactly the cells the regex `^[^!-~]|[^!-~]$` matches, as a cell that starts
     or ends with any other character starts or ends with such a byte in UTF-8."""
     offsets, data = _buffers(strings)
-    nonempty = np.flatnonzero(offsets[1:] > offsets[:-1])
+    starts, ends = offsets[:-1], offsets[1:]
+    if len(starts) and int((ends - starts).min()) > 0:  # no empty cell (the usual case)
+        edges: npt.NDArray[np.bool_] = _NOT_PRINTABLE[data[starts]] | _NOT_PRINTABLE[data[ends - 1]]
+        return edges
+    nonempty = np.flatnonzero(ends > starts)
     out = np.zeros(len(strings), dtype=bool)
     if len(nonempty):
-        first = data[offsets[nonempty]]
-        last = data[offsets[nonempty + 1] - 1]
-        out[nonempty] = ((first < 0x21) | (first > 0x7E)) | ((last < 0x21) | (last > 0x7E))
+        out[nonempty] = (_NOT_PRINTABLE[data[starts[nonempty]]]
+                         | _NOT_PRINTABLE[data[ends[nonempty] - 1]])
     return out
 
 
