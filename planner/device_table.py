@@ -61,6 +61,8 @@ class Coded(Generic[T]):
         index: dict[T, int] = {}
         remap = np.fromiter((index.setdefault(v, len(index)) for v in values), dtype=np.int32,
                             count=len(values))
+        if len(index) == len(values) and codes.dtype == np.int32:
+            return cls(tuple(index), codes)  # nothing merged: the codes stand as they are
         return cls(tuple(index), remap[codes] if len(codes) else codes.astype(np.int32))
 
     def decoded(self, start: int = 0, stop: int | None = None) -> list[T]:

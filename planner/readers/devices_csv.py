@@ -285,17 +285,17 @@ def _encoded(raw: Any, n: int) -> Coded[str]:
         return Coded(("",), np.zeros(n, dtype=np.int32))
     if not pa.types.is_dictionary(raw.type):
         raw = raw.dictionary_encode()
+    if not isinstance(raw, pa.ChunkedArray):
+        raw = pa.chunked_array([raw])
+    if not raw.num_chunks:
+        return Coded((), np.zeros(0, dtype=np.int32))
     # pyarrow's blocks each have their own dictionary (values in order of first appearance in
-    # the block): one list of every block's values, merged where equal, keeps that order.
-    values: list[str] = []
-    codes = []
-    for chunk in raw.chunks if isinstance(raw, pa.ChunkedArray) else (raw,):
-        codes.append(chunk.indices.to_numpy(zero_copy_only=False).astype(np.int32)
-                     + np.int32(len(values)))
-        values.extend(chunk.dictionary.to_pylist())
-    if len(codes) == 1:
-        return Coded(tuple(values), codes[0])
-    return Coded.remapped(values, np.concatenate(codes) if codes else np.zeros(0, np.int32))
+    # the block); unified, the first block's values come first and each later block adds its
+    # new ones, so the order of first appearance holds.
+    raw = raw.unify_dictionaries()
+    codes = [chunk.indices.to_numpy(zero_copy_only=False) for chunk in raw.chunks]
+    return Coded(tuple(raw.chunk(0).dictionary.to_pylist()),
+                 np.concatenate(codes).astype(np.int32, copy=False))
 
 
 def _coded(raw: Any, n: int) -> Coded[str]:
