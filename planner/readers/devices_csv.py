@@ -366,10 +366,12 @@ def _member_columns(raw: Any, lines: npt.NDArray[np.int32], bad: npt.NDArray[np.
     entry_rows.append(np.array(other_entries, dtype=np.int64))
     pids.append(pa.array(other_pids, type=pa.string()))
     serials.append(pa.array(other_serials, type=pa.string()))
-    all_pids = _encoded(pa.chunked_array([p.cast(pa.string()) for p in pids]).combine_chunks(),
-                        0)
+    # Empty pieces left out, so the usual file (every cell clean) copies no column here.
+    all_pids = _encoded(pa.chunked_array([p.cast(pa.string()) for p in pids if len(p)],
+                                         type=pa.string()), 0)
     return Members.of_entries(np.concatenate(entry_rows), all_pids,
-                              strings(pa.chunked_array([x.cast(pa.string()) for x in serials])))
+                              strings(pa.chunked_array([x.cast(pa.string()) for x in serials
+                                                        if len(x)], type=pa.string())))
 
 
 def _members(cell: str, shared: dict[str, str], display: str,
