@@ -27,6 +27,7 @@ import errno
 import fcntl
 import json
 import os
+import queue
 import shutil
 import signal
 import stat
@@ -291,6 +292,51 @@ def _pieces(content: Content) -> Iterator[bytes]:
         yield _encode(content)
 
 
+def _write_fully(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+
+
+_END = None  # what the maker hands the writer thread last
+
+
+def _write_streamed(fd: int, pieces: Iterator[bytes]) -> None:
+    """Write `pieces` to `fd`, each while the next is being made: a writer thread takes them
+    one at a time (os.write runs without the GIL, the pieces' makers mostly in pyarrow and
+    numpy), so a second core copies a large file into the page cache while the first makes
+    the next piece. At most one finished piece waits, so memory stays one piece ahead.
+
+    An error on either side stops both: a piece that cannot be made propagates once the
+    thread has finished the write in hand; a write that fails (a full disk) is raised here.
+    """
+    ready: queue.Queue[bytes | None] = queue.Queue(maxsize=1)
+    failed: list[OSError] = []
+
+    def drain() -> None:
+        while (data := ready.get()) is not _END:
+            if not failed:  # after a failure keep taking pieces, so the maker never blocks
+                try:
+                    _write_fully(fd, data)
+                except OSError as exc:
+                    failed.append(exc)
+
+    writer = threading.Thread(target=drain, name="planner-writer", daemon=True)
+    writer.start()
+    try:
+        for data in pieces:
+            if failed:
+                break
+            if data:
+                ready.put(data)
+    finally:
+        ready.put(_END)
+        writer.join()
+    if failed:
+        raise failed[0]
+
+
 def _write_new(path: Path, content: Content, mode: int, *, sync: bool = True) -> None:
     """Create `path` (never an existing file or a symlink) holding `content`, piece by piece
     when it is Streamed; `sync=False` leaves the flush to one `_sync_all` for a whole set
@@ -298,11 +344,10 @@ def _write_new(path: Path, content: Content, mode: int, *, sync: bool = True) ->
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC | os.O_NOFOLLOW, mode)
     try:
         os.fchmod(fd, mode)  # the umask already applied; fchmod makes it exact
-        for data in _pieces(content):
-            view = memoryview(data)
-            while view:
-                written = os.write(fd, view)
-                view = view[written:]
+        if isinstance(content, Streamed):
+            _write_streamed(fd, _pieces(content))
+        else:
+            _write_fully(fd, _encode(content))
         if sync:
             os.fsync(fd)
     finally:

@@ -82,3 +82,24 @@ def test_an_os_error_while_streaming_is_an_output_error(tmp_path: Path,
     monkeypatch.undo()
     assert (out / "devices.csv").read_text() == "old\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_a_failed_write_stops_the_pieces_being_made(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    # Pieces are written by a thread while the next is made: once a write fails, no more of
+    # a (possibly huge) file is made, and the error is the write's.
+    made: list[int] = []
+
+    def pieces() -> Iterator[str]:
+        for i in range(10_000):
+            made.append(i)
+            yield f"{i}\n"
+
+    def disk_full(fd: int, data: bytes | memoryview) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(output.os, "write", disk_full)
+    with pytest.raises(OutputError, match="disk is full"):
+        write_folder(tmp_path / "out", {"devices.csv": Streamed(pieces)})
+    assert len(made) < 10
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
