@@ -174,6 +174,19 @@ def _class_records(plan: Plan, runs: Mapping[str, tuple[Run, ...]]) -> list[dict
 _CLASSES_PER_BLOCK = 1 << 15
 
 
+def _reserved_column(ids: Any, runs: Mapping[str, tuple[Run, ...]]) -> Any:
+    """Per class, its `"reserved": [...], ` text (empty for a class that reserves nothing):
+    the few reserving classes are found by a hash lookup of their ids, not a loop over all."""
+    from planner import class_columns as cols
+    from planner.arrow import pc
+
+    named = [cid for cid, r in runs.items() if r]
+    texts = cols.strings(["", *(f'"reserved": {_ENCODER.encode(_run_list(runs[cid]))}, '
+                                for cid in named)])
+    at = pc.fill_null(pc.add(pc.index_in(ids, value_set=cols.strings(named)), 1), 0)
+    return texts.take(at)
+
+
 def _class_blocks(plan: Plan, runs: Mapping[str, tuple[Run, ...]],
                   columns: ClassColumns | None = None) -> Iterator[bytes]:
     """The class records, sorted by id, as JSON lines a block at a time: byte for byte the
@@ -226,9 +239,7 @@ def _class_blocks(plan: Plan, runs: Mapping[str, tuple[Run, ...]],
         "virtual_account": text_field("virtual_account")}
     whole = {"devices": number_field("devices"), "members": number_field("members"),
              "id": cols.json_strings(decided.ids.take(order)),
-             "reserved": cols.strings([f'"reserved": {_ENCODER.encode(_run_list(r))}, '
-                                       if (r := runs.get(c.id)) else "" for c in classes]
-                                      ).take(order) if runs else None}
+             "reserved": _reserved_column(decided.ids, runs).take(order) if runs else None}
     lit = cols.text
     for start in range(0, n, _CLASSES_PER_BLOCK):
         size = min(_CLASSES_PER_BLOCK, n - start)

@@ -181,12 +181,15 @@ def _starting_with(column: Any, chars: bytes) -> npt.NDArray[np.bool_]:
 
 def _holding(column: Any, chars: bytes) -> npt.NDArray[np.bool_]:
     """Per string, whether it holds any byte of `chars` (ASCII: never inside a UTF-8 tail),
-    found on the data buffer in one pass, not string by string."""
+    found on the data buffer in one pass, not string by string: one comparison finds the bytes
+    up to the highest of `chars` (rare in names and serials), and only those are looked at."""
     offsets, data = _bounds(column)
     out = np.zeros(len(column), dtype=bool)
     if not len(column):
         return out
-    hits = np.flatnonzero(_byte_set(chars)[data[offsets[0]:offsets[-1]]]) + offsets[0]
+    span = data[offsets[0]:offsets[-1]]
+    low = np.flatnonzero(span <= max(chars))
+    hits = low[_byte_set(chars)[span[low]]] + offsets[0]
     out[np.searchsorted(offsets, hits, side="right") - 1] = True
     return out
 
