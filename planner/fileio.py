@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from itertools import compress, repeat
 from operator import is_, itemgetter
 from pathlib import Path
+from typing import cast
 
 from planner.output import Content, write_file, write_folder
 from planner.problems import InputError, error
@@ -176,13 +177,16 @@ def safe_cell(value: object) -> str:
 # formula, and is written as it is (safe_column's fast path).
 _TRIGGER_HEADS = frozenset(t[0] for t in _FORMULA_TRIGGERS)
 _HEAD = itemgetter(slice(0, 1))
+_PLAIN_TEXT = frozenset({str})  # exactly str: a subclass (an enum) may show other text
 
 
 def safe_column(values: Sequence[object]) -> list[str]:
     """`[safe_cell(v) for v in values]`, worked out on the whole column: the cells become text
     in one pass (`str`), and only a column whose first characters include a trigger is looked
     at cell by cell. Plan files hold hundreds of thousands of cells; this is their one path."""
-    if any(map(is_, values, repeat(None))):
+    if set(map(type, values)) <= _PLAIN_TEXT:  # str(v) is v: no copy, no call per cell
+        texts = cast(list[str], list(values))
+    elif any(map(is_, values, repeat(None))):
         texts = ["" if v is None else str(v) for v in values]
     else:
         texts = list(map(str, values))
