@@ -17,7 +17,7 @@ import math
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from itertools import pairwise
+from itertools import chain, pairwise
 
 import numpy as np
 import numpy.typing as npt
@@ -407,16 +407,23 @@ def prune_dominated(units: list[Unit], charges: tuple[SiteCharge, ...]) -> list[
     keep = left & (total <= alone[:, None] + 1e-6)
     changed = np.flatnonzero((keep != eligible).any(axis=1) & (eligible.sum(axis=1) >= 2))
     out = list(units)
-    pruned: dict[tuple[int, tuple[Mode, ...]], Mapping[Mode, UnitCost]] = {}
-    for u, row in zip(changed.tolist(), keep[changed].tolist(), strict=True):
+    # The modes kept, as a bit mask per unit: the kept tuple and cost mapping are made once
+    # per (modes tuple, mask) and (cost mapping, mask) (keyed by identity: the units hold them).
+    masks = (keep[changed] @ (1 << np.arange(len(MODES)))).tolist()
+    kept_of: dict[tuple[int, int], tuple[Mode, ...]] = {}
+    pruned: dict[tuple[int, int], Mapping[Mode, UnitCost]] = {}
+    for u, mask in zip(changed.tolist(), masks, strict=True):
         unit = units[u]
-        kept = tuple(m for m in unit.modes if row[_RANK[m]])
-        cost = pruned.get((id(unit.cost), kept))
+        kept = kept_of.get((id(unit.modes), mask))
+        if kept is None:
+            kept = kept_of[(id(unit.modes), mask)] = tuple(
+                m for m in unit.modes if mask >> _RANK[m] & 1)
+        cost = pruned.get((id(unit.cost), mask))
         if cost is None:
-            cost = pruned[(id(unit.cost), kept)] = {m: c for m, c in unit.cost.items()
+            cost = pruned[(id(unit.cost), mask)] = {m: c for m, c in unit.cost.items()
                                                      if m in kept}
-        out[u] = Unit(unit.id, unit.site, unit.class_ids, unit.devices, unit.members,
-                      unit.vas, kept, cost, unit.excluded)
+        out[u] = _make_unit(unit.id, unit.site, unit.class_ids, unit.devices, unit.members,
+                            unit.vas, kept, cost, unit.excluded)
     return out
 
 
@@ -470,8 +477,8 @@ class _UnitArrays:
             np.add.at(charge_site, (np.array([site_no[c.site] for c in charges]), mode_of),
                       money)
             per = np.array([len(c.units) for c in charges], dtype=np.int64)
-            who = np.fromiter((u for c in charges for u in c.units), dtype=np.int64,
-                              count=int(per.sum()))
+            who = np.fromiter(chain.from_iterable(c.units for c in charges),
+                              dtype=np.int64, count=int(per.sum()))
             np.add.at(charge_unit, (who, np.repeat(mode_of, per)), np.repeat(money, per))
         return cls(eligible, total, np.array(site_at, dtype=np.int64), charge_unit,
                    charge_site)
@@ -525,64 +532,62 @@ def site_charges(estate: Estate, units: list[Unit],
     """The per-site charges the units' eligible modes can trigger, in (site, mode, VA) order
     (as text), each with the units that trigger it in unit order.
 
-    The (unit, mode[, VA]) pairs are listed per distinct modes tuple and sorted by numpy: tens
-    of thousands of units, a few charged modes each."""
-    charged = tuple(m for m in MODES if has_site_charge(specs[m]))
+    The (unit, mode[, VA]) pairs come from a unit x mode array (one row per distinct modes
+    tuple) and are sorted by numpy: tens of thousands of units, a few charged modes each."""
+    charged = [m for m in MODES if has_site_charge(specs[m])]
     if not units or not charged:
         return ()
     site_no: dict[str, int] = {}
     modes_no: dict[tuple[Mode, ...], int] = {}
-    per_unit: list[tuple[tuple[int, ...], tuple[int, ...]]] = []  # (site-wide, per-VA) modes
+    rows: list[list[bool]] = []
     unit_site, unit_modes = [], []
     for unit in units:
         unit_site.append(site_no.setdefault(unit.site, len(site_no)))
         k = modes_no.get(unit.modes)
         if k is None:
-            k = modes_no[unit.modes] = len(per_unit)
-            per_unit.append((tuple(_RANK[m] for m in charged if m in unit.modes
-                                   and not charged_per_account(m)),
-                             tuple(_RANK[m] for m in charged if m in unit.modes
-                                   and charged_per_account(m))))
+            k = modes_no[unit.modes] = len(rows)
+            rows.append([m in unit.modes for m in MODES])
         unit_modes.append(k)
-    # Site-wide charges: (unit, mode) with no VA; per-account ones: one per (unit, mode, VA).
-    who: list[int] = []
-    what: list[int] = []
-    whose: list[str] = []
-    for u, (unit, k) in enumerate(zip(units, unit_modes, strict=True)):
-        wide, by_va = per_unit[k]
-        for m in wide:
-            who.append(u)
-            what.append(m)
-            whose.append("")
-        for m in by_va:
-            for va in unit.vas:
-                who.append(u)
-                what.append(m)
-                whose.append(va)
-    if not who:
+    eligible = np.array(rows, dtype=bool)[unit_modes]
+    # Site-wide charges: one per (unit, mode), no VA.
+    wide = np.array([_RANK[m] for m in charged if not charged_per_account(m)], dtype=np.int64)
+    at, col = np.nonzero(eligible[:, wide])
+    unit_of, mode_of = [at], [wide[col]]
+    vas: list[str] = []
+    va_of = [np.full(len(at), -1, dtype=np.int64)]
+    # Per-account charges: one per (unit, mode, VA of the unit).
+    for mode in (m for m in charged if charged_per_account(m)):
+        takers = np.flatnonzero(eligible[:, _RANK[mode]]).tolist()
+        counts = [len(units[u].vas) for u in takers]
+        start = len(vas)
+        for u in takers:
+            vas.extend(units[u].vas)
+        unit_of.append(np.repeat(np.array(takers, dtype=np.int64), counts))
+        mode_of.append(np.full(len(vas) - start, _RANK[mode], dtype=np.int64))
+        va_of.append(np.arange(start, len(vas), dtype=np.int64))
+    who, what, whose = (np.concatenate(x) for x in (unit_of, mode_of, va_of))
+    if not len(who):
         return ()
-    sites = list(site_no)
-    site_rank = _text_ranks(sites)
-    va_text = sorted(set(whose))
-    va_no = {v: i for i, v in enumerate(va_text)}
-    mode_rank = _text_ranks([m.value for m in MODES])
-    unit_of = np.array(who, dtype=np.int64)
-    mode_of = np.array(what, dtype=np.int64)
-    va_of = np.array([va_no[v] for v in whose], dtype=np.int64)
-    keys = (site_rank[np.array(unit_site, dtype=np.int64)[unit_of]], mode_rank[mode_of], va_of)
-    order = np.lexsort((unit_of, keys[2], keys[1], keys[0]))
+    va_text = sorted(set(vas))
+    rank_of = {v: r for r, v in enumerate(va_text)}
+    va_rank = np.array([rank_of[v] for v in vas] + [-1], dtype=np.int64)  # -1: no VA
+    keys = (_text_ranks(list(site_no))[np.array(unit_site, dtype=np.int64)[who]],
+            _text_ranks([m.value for m in MODES])[what], va_rank[whose])
+    order = np.lexsort((who, keys[2], keys[1], keys[0]))
     ranked = np.stack([k[order] for k in keys])
     heads = np.flatnonzero(np.concatenate(([True], (ranked[:, 1:] != ranked[:, :-1]).any(axis=0))))
-    takers = unit_of[order].tolist()
+    takers_in_order = who[order].tolist()
     bounds = [*heads.tolist(), len(order)]
     first = order[heads].tolist()
+    who_l, what_l, whose_l = who.tolist(), what.tolist(), whose.tolist()
     cost = {m: site_charge(estate.costs, specs[m]) for m in charged}
     charges = []
-    for at, a, b in zip(first, bounds[:-1], bounds[1:], strict=True):
-        site, mode, va = units[who[at]].site, MODES[what[at]], whose[at]
+    for k, a, b in zip(first, bounds[:-1], bounds[1:], strict=True):
+        site, mode = units[who_l[k]].site, MODES[what_l[k]]
+        va = vas[whose_l[k]] if whose_l[k] >= 0 else ""
         spec = specs[mode]
         key = f"{site}|{mode.value}" + (f"|{va}" if va else "")
-        charges.append(SiteCharge(key, site, mode, tuple(takers[a:b]),
+        charges.append(SiteCharge(key, site, mode, tuple(takers_in_order[a:b]),
                                   spec.hours_initial_per_site, spec.hours_per_site_year,
                                   cost[mode]))
     return tuple(charges)
