@@ -190,38 +190,58 @@ class Solution:
         return tuple(out)
 
     def exposure(self) -> tuple[ExposureItem, ...]:
+        """Per (site, data element): the devices whose units send it, the most transfers a
+        year of the modes that send it, and the exposure money (each unit's cost split evenly
+        over the elements it sends: the costing module). Worked on arrays: what leaves is
+        read once per (site, mode), the money once per (policy, devices), and the sums are
+        added in unit order, as a loop over the units would add them."""
         data = self.data
+        units = data.units
         specs = load_modes()
         years = data.estate.costs.horizon_years
-        acc: dict[tuple[str, DataElement], list[float]] = {}
         sites = {s.id: s for s in data.estate.sites}
         policies = {p.name: p for p in data.estate.policies}
-        # What leaves, per (site, mode), and the money per element, per (policy, devices): the
-        # same few values for tens of thousands of units.
-        leaves: dict[tuple[str, Mode], tuple[frozenset[DataElement], float, str]] = {}
-        money: dict[tuple[str, int], float] = {}
-        for u, unit in enumerate(data.units):
-            found = leaves.get((unit.site, self.mode[u]))
-            if found is None:
-                policy = policies[sites[unit.site].classification]
-                spec = specs[self.mode[u]]
-                found = leaves[(unit.site, self.mode[u])] = (
-                    data_leaving_for(spec, policy), spec.transfers_per_year, policy.name)
-            leaving, per_year, name = found
-            if not leaving:
-                continue
-            # The unit's exposure cost split evenly over the elements it sends (costing module).
-            each = money.get((name, unit.devices))
-            if each is None:
-                each = money[(name, unit.devices)] = exposure_per_element(
-                    policies[name], unit.devices, years)
-            for element in leaving:
-                row = acc.setdefault((unit.site, element), [0.0, 0.0, 0.0])
-                row[0] += unit.devices
-                row[1] = max(row[1], per_year)
-                row[2] += each
-        return tuple(ExposureItem(site, element, int(r[0]), r[1], r[2])
-                     for (site, element), r in sorted(acc.items()))
+        pair_no: dict[tuple[str, Mode], int] = {}
+        pair_of = np.fromiter((pair_no.setdefault((unit.site, mode), len(pair_no))
+                               for unit, mode in zip(units, self.mode, strict=True)),
+                              dtype=np.int64, count=len(units))
+        rows: dict[tuple[str, DataElement], int] = {}
+        sent: list[list[int]] = []  # per (site, mode): the rows of the elements it sends
+        per_year: list[float] = []
+        policy_no: dict[str, int] = {}
+        policy_of: list[int] = []
+        for site, mode in pair_no:
+            policy = policies[sites[site].classification]
+            spec = specs[mode]
+            sent.append([rows.setdefault((site, e), len(rows))
+                         for e in data_leaving_for(spec, policy)])
+            per_year.append(spec.transfers_per_year)
+            policy_of.append(policy_no.setdefault(policy.name, len(policy_no)))
+        count = np.array([len(r) for r in sent], dtype=np.int64)[pair_of]
+        if not count.sum():
+            return ()
+        devices = np.array([unit.devices for unit in units], dtype=np.int64)
+        # The money per element, once per distinct (policy, devices).
+        names = list(policy_no)
+        key = np.array(policy_of, dtype=np.int64)[pair_of] * (int(devices.max()) + 1) + devices
+        distinct, inverse = np.unique(key, return_inverse=True)
+        each = np.array([exposure_per_element(policies[names[k // (int(devices.max()) + 1)]],
+                                              k % (int(devices.max()) + 1), years)
+                         for k in distinct.tolist()], dtype=np.float64)[inverse.reshape(-1)]
+        # One (unit, row) per element a unit sends, units in order.
+        starts = np.cumsum([0] + [len(r) for r in sent])[:-1]
+        table = np.array([row for r in sent for row in r], dtype=np.int64)
+        unit_at = np.repeat(np.arange(len(units)), count)
+        within = np.arange(len(unit_at)) - np.repeat(np.cumsum(count) - count, count)
+        row_at = table[starts[pair_of[unit_at]] + within]
+        sums = np.zeros((3, len(rows)))
+        np.add.at(sums[0], row_at, devices[unit_at].astype(np.float64))
+        np.maximum.at(sums[1], row_at, np.array(per_year, dtype=np.float64)[pair_of[unit_at]])
+        np.add.at(sums[2], row_at, each[unit_at])
+        held, most, money = (x.tolist() for x in sums)
+        keys = list(rows)
+        return tuple(ExposureItem(keys[r][0], keys[r][1], int(held[r]), most[r], money[r])
+                     for r in sorted(range(len(keys)), key=keys.__getitem__))
 
     def reservations(self) -> tuple[Reservation, ...]:
         """Per reserved device: the tags and counts to reserve, drawn from its VA's allocation."""
