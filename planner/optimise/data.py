@@ -371,8 +371,9 @@ def prune_dominated(units: list[Unit], charges: tuple[SiteCharge, ...]) -> list[
 
     Both rules run on unit x mode arrays: the site rule for every site at once, mode by mode in
     Mode order (a dropped mode is no alternative for the modes after it)."""
-    if not units:
-        return []
+    if all(len(unit.modes) < 2 for unit in units):
+        # One mode each (a pinned strategy): no unit can move, so no mode can go.
+        return list(units)
     costs = _UnitArrays.of(units, charges)
     eligible, total, site = costs.eligible, costs.total, costs.site
     tol = 1e-9
