@@ -13,8 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
-from planner.model import Mode
+from planner.model import LicenceUse, Mode
 from planner.optimise.data import MODES, ModelData
 
 
@@ -45,30 +46,45 @@ class Footprints:
         # Several units of one site can take one On-Prem mode: the group names the server of
         # the unit holding the largest class id, as reading per-class decisions in id order did.
         self._last = [max(u.class_ids) for u in units]
+        # Licences in use per unit: each class's counts times its devices, summed. Classes hold
+        # a few dozen distinct licence sets between them: the classes are read once for their
+        # unit, devices and set, and each set's tags are spread over its classes with arrays.
         classes, index = data.classes.classes, data.classes.index
-        tag_of: dict[str, int] = {}
+        slot_of: dict[int, int] = {}  # id of a licence set -> its slot in `sets`
+        sets: list[tuple[LicenceUse, ...]] = []  # also keeps each id its own
+        set_of: list[int] = []
         unit_of: list[int] = []
-        tag: list[int] = []
-        count: list[int] = []
+        devices: list[int] = []
         for u, unit in enumerate(units):
             for cid in unit.class_ids:
                 cls = classes[index[cid]]
-                for use in cls.licences:
-                    t = tag_of.get(use.tag)
-                    if t is None:
-                        t = tag_of[use.tag] = len(tag_of)
-                    unit_of.append(u)
-                    tag.append(t)
-                    count.append(use.count * cls.devices)
+                slot = slot_of.get(id(cls.licences))
+                if slot is None:
+                    slot = slot_of[id(cls.licences)] = len(sets)
+                    sets.append(cls.licences)
+                set_of.append(slot)
+                unit_of.append(u)
+                devices.append(cls.devices)
+        self.tags = sorted({use.tag for licences in sets for use in licences})
         # Tags numbered in name order, so ascending codes are the order the register prints.
-        self.tags = sorted(tag_of)
-        rank = np.empty(len(self.tags), dtype=np.int64)
-        rank[[tag_of[t] for t in self.tags]] = np.arange(len(self.tags), dtype=np.int64)
+        code = {t: i for i, t in enumerate(self.tags)}
         n_tags = max(len(self.tags), 1)
-        keys = np.asarray(unit_of, dtype=np.int64) * n_tags \
-            + rank[np.asarray(tag, dtype=np.int64)]
+        owner = np.asarray(unit_of, dtype=np.int64)
+        size = np.asarray(devices, dtype=np.int64)
+        which = np.asarray(set_of, dtype=np.int64)
+        keys_parts: list[npt.NDArray[np.int64]] = []
+        count_parts: list[npt.NDArray[np.int64]] = []
+        for slot, licences in enumerate(sets):
+            if not licences:
+                continue
+            mine = which == slot
+            for use in licences:
+                keys_parts.append(owner[mine] * n_tags + code[use.tag])
+                count_parts.append(size[mine] * use.count)
+        keys = np.concatenate(keys_parts) if keys_parts else np.zeros(0, dtype=np.int64)
+        counts = np.concatenate(count_parts) if count_parts else np.zeros(0, dtype=np.int64)
         merged, inverse = np.unique(keys, return_inverse=True)
-        self._qty = np.bincount(inverse.reshape(-1), weights=np.asarray(count, dtype=np.float64),
+        self._qty = np.bincount(inverse.reshape(-1), weights=counts.astype(np.float64),
                                 minlength=len(merged)).astype(np.int64)
         self._unit, self._tag = np.divmod(merged, n_tags)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import string
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -156,12 +156,13 @@ def inventory(estate: Estate, plan: Plan, catalogue: Catalogue) -> Inventory:
         states=tuple(sorted(states.items(), key=lambda kv: (-kv[1], kv[0]))), rows=tuple(rows))
 
 
-def flows(plan: Plan) -> tuple[Flow, ...]:
-    """Every flow of licence data out of a site, then each On-Prem server's flow to CSSM."""
+def flows(plan: Plan, grouped: Sequence[Group] | None = None) -> tuple[Flow, ...]:
+    """Every flow of licence data out of a site, then each On-Prem server's flow to CSSM
+    (`grouped`: the plan's `groups`, when the caller holds them already)."""
     estate, specs = plan.estate, load_modes()
     rows: list[tuple[str, str, str, tuple[str, ...], str, str, str, int]] = []
     served: dict[str, set[DataElement]] = {}
-    for group in groups(plan):
+    for group in groups(plan) if grouped is None else grouped:
         elements, _ = leaving(estate, group)
         site = group.site
         if group.mode in server_modes():
@@ -326,7 +327,8 @@ def _ack_clock(site: str, assumed_due: str, ledger: Mapping[str, SiteAcks],
 
 def clocks(plan: Plan, when: date | None, catalogue: Catalogue,
            ledger: Mapping[str, SiteAcks] | None = None,
-           crossings: Mapping[str, tuple[str, str]] | None = None) -> tuple[Clock, ...]:
+           crossings: Mapping[str, tuple[str, str]] | None = None,
+           grouped: Sequence[Group] | None = None) -> tuple[Clock, ...]:
     """Licensing clocks per site and device class, from the reporting policy and CSSM's
     On-Prem clocks (models/reporting.yaml; docs/licensing-facts.md); the ACK clock comes from the
     recorded ledger where a site has evidence, and a manual On-Prem server's sync clocks from the
@@ -335,7 +337,7 @@ def clocks(plan: Plan, when: date | None, catalogue: Catalogue,
     costs = plan.estate.costs
     classes = {c.id: c for c in plan.classes}  # once: estates have tens of thousands
     licence_classes: dict[int, frozenset[LicenceClass]] = {}  # keyed by the plan's licence sets
-    for group in groups(plan):
+    for group in groups(plan) if grouped is None else grouped:
         mode, site = group.mode, group.site.id
         for kind in _kinds(classes, group, catalogue, licence_classes):
             def add(clock: str, due: str, basis: str, k: _Kind = kind, at: str = site,
@@ -592,8 +594,10 @@ def build_compliance(plan: Plan, *, when: date | None, date_source: str,
     estate = plan.estate
     catalogue = estate_catalogue(estate)
     scope_ = scope(estate, plan)
-    flows_ = flows(plan)
-    clocks_ = clocks(plan, when, catalogue, _ledger(estate, when), _crossings(estate, when))
+    grouped = groups(plan)  # once: flows, clocks and components all read them
+    flows_ = flows(plan, grouped)
+    clocks_ = clocks(plan, when, catalogue, _ledger(estate, when), _crossings(estate, when),
+                     grouped)
     source, controls_ = controls(control_facts(plan, scope_, flows_, len(clocks_)))
     cur = estate.costs.currency
     summary = (
@@ -616,7 +620,7 @@ def build_compliance(plan: Plan, *, when: date | None, date_source: str,
         clock_summary=summarise_clocks(clocks_),
         report_date=when.isoformat() if when else "not stamped (dates are relative)",
         controls=controls_, controls_source=source,
-        components=components(plan, flows_, tuple(c.id for c in controls_)),
+        components=components(plan, flows_, tuple(c.id for c in controls_), grouped),
         assumptions=plan.assumptions,
         risks=risks(plan, flows_), signoff=SIGNOFF,
         reproducibility=reproducibility(estate, plan, when, date_source, command),

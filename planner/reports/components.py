@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import string
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -19,7 +20,7 @@ from planner.model import Mode
 from planner.modes import load_modes
 from planner.plan import Plan
 from planner.reports.context import Component, Flow
-from planner.reports.exposure import CSSM, groups
+from planner.reports.exposure import CSSM, Group, groups
 from planner.resources import models_dir
 
 KINDS = ("licensing-plan", "device-agent", "cslu", "onprem-server", "cssm-connection",
@@ -69,7 +70,7 @@ def _make(kind: str, key: str, sites: tuple[str, ...], devices: int, known: set[
 
 
 def components(plan: Plan, flows: tuple[Flow, ...], control_ids: tuple[str, ...],
-               ) -> tuple[Component, ...]:
+               grouped: Sequence[Group] | None = None) -> tuple[Component, ...]:
     """The components the plan uses, in a fixed order; controls limited to `control_ids`.
 
     A control the catalogue of components names but the pack does not carry is left out here
@@ -78,7 +79,7 @@ def components(plan: Plan, flows: tuple[Flow, ...], control_ids: tuple[str, ...]
     known = set(control_ids)
     specs = load_modes()
     by_mode: dict[Mode, list[tuple[str, int]]] = defaultdict(list)
-    for group in groups(plan):
+    for group in groups(plan) if grouped is None else grouped:
         by_mode[group.mode].append((group.site.id, group.devices))
     out: list[Component] = [_make(
         "licensing-plan", "licensing-plan", tuple(sorted(s.id for s in plan.estate.sites)),

@@ -19,6 +19,7 @@ from planner.plan import Plan
 from planner.reports.charts import COMMON_PART
 from planner.reports.compliance import clocks, flows, risks
 from planner.reports.context import ExecutiveRisk, ExecutiveRow, ExecutiveSummary, StrategyRow
+from planner.reports.exposure import groups
 from planner.reports.registers import summarise_clocks
 
 RISKS_SHOWN = 3
@@ -76,7 +77,8 @@ def top_risks(plan: Plan, when: date | None) -> tuple[ExecutiveRisk, ...]:
     estate = plan.estate
     catalogue = estate_catalogue(estate)
     dated: dict[str, ExecutiveRisk] = {}
-    for item in summarise_clocks(clocks(plan, when, catalogue)):
+    grouped = groups(plan)  # once, for the clocks and the flows
+    for item in summarise_clocks(clocks(plan, when, catalogue, grouped=grouped)):
         try:
             date.fromisoformat(item.due)
         except ValueError:
@@ -88,7 +90,7 @@ def top_risks(plan: Plan, when: date | None) -> tuple[ExecutiveRisk, ...]:
             f"{item.sites} site{'s' if item.sites != 1 else ''}, {item.devices:,} devices")
     ordered = sorted(dated.values(), key=lambda r: (r.deadline, r.risk))
     standing = [ExecutiveRisk(r.risk, "before adopting the plan", r.treatment)
-                for r in risks(plan, flows(plan)) if r.standing]
+                for r in risks(plan, flows(plan, grouped)) if r.standing]
     return tuple((standing + ordered)[:RISKS_SHOWN])
 
 
