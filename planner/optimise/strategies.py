@@ -26,8 +26,8 @@ from planner.optimise.data import (
     UnitCost,
     build_data,
     prune_dominated,
+    restrict_charges,
     server_groups,
-    site_charges,
 )
 from planner.optimise.extract import Solution
 from planner.optimise.footprint import Footprints, SiteMode
@@ -371,11 +371,14 @@ def pure_reasons(blocked: list[Unit], mode: Mode) -> dict[str, tuple[str, ...]]:
 
 def derive(base: ModelData, units: list[Unit], specs: Mapping[Mode, ModeSpec]) -> ModelData:
     """The strategy's sets from the unpruned base: prune, then the charges and server groups
-    its units can trigger (the same steps as `build_data`, without rebuilding the rest)."""
+    its units can trigger (the same steps as `build_data`, without rebuilding the rest).
+
+    `units` are the base's units with their modes narrowed or kept (pinned, then pruned), so
+    their charges are the base's charges trimmed (`restrict_charges`), not built again."""
     estate = base.estate
-    kept = prune_dominated(units, site_charges(estate, units, specs))
+    kept = prune_dominated(units, restrict_charges(base.charges, units))
     groups, unit_groups = server_groups(estate, base.reach, kept, specs)
-    return replace(base, units=tuple(kept), charges=site_charges(estate, kept, specs),
+    return replace(base, units=tuple(kept), charges=restrict_charges(base.charges, kept),
                    groups=groups, unit_groups=unit_groups, infeasible={})
 
 

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from planner.loader import load_estate
 from planner.model import Estate
 from planner.modes import load_modes
-from planner.optimise.data import ModelData, build_data
+from planner.optimise.data import ModelData, Unit, build_data, prune_dominated, site_charges
 from planner.optimise.formulation import build_model
 from planner.optimise.linear import INF, LinearModel
 from planner.optimise.strategies import COMPARED, derive, pin, pin_all
@@ -39,6 +39,16 @@ def _same(data: ModelData) -> None:
     assert gxs == wxs
 
 
+def _derived(base: ModelData, units: list[Unit]) -> ModelData:
+    """`derive`, checked against building the strategy's charges and groups from scratch."""
+    specs = load_modes()
+    data = derive(base, units, specs)
+    kept = list(data.units)
+    assert kept == prune_dominated(units, site_charges(base.estate, units, specs))
+    assert data.charges == site_charges(base.estate, kept, specs)
+    return data
+
+
 def _every_strategy(estate: Estate) -> int:
     """The optimal mix's data and each single mode's (pinned where eligible), as `compare`
     derives them; how many models were compared."""
@@ -47,13 +57,13 @@ def _every_strategy(estate: Estate) -> int:
     if base.infeasible:
         return 0
     _same(build_data(estate))
-    _same(derive(base, list(base.units), specs))
+    _same(_derived(base, list(base.units)))
     for strategy in COMPARED[1:]:
         mode = strategy.forced_mode
         assert mode is not None
         pinned = pin_all(base.units, mode)
         assert pinned == [pin(u, mode) if mode in u.modes else u for u in base.units]
-        _same(derive(base, pinned, specs))
+        _same(_derived(base, pinned))
     return len(COMPARED) + 1
 
 
