@@ -144,9 +144,9 @@ def _cells(values: Sequence[str]) -> tuple[Any, npt.NDArray[np.bool_]]:
 
 
 def _strings_cells(column: Any) -> tuple[Any, npt.NDArray[np.bool_]]:
-    """A large_string column (null: empty) neutralised like `fileio.safe_cell` on the whole
+    """A string column (null: empty) neutralised like `fileio.safe_cell` on the whole
     column, and which rows need quoting."""
-    column = pc.fill_null(column, _text(""))
+    column = pc.fill_null(_large(column), _text(""))  # _bounds reads 64-bit offsets
     trigger = _starting_with(column, _TRIGGERS)
     if trigger.any():
         column = pc.if_else(pa.array(trigger), pc.binary_join_element_wise(

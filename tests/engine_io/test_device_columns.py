@@ -171,3 +171,26 @@ def test_state_counts_on_codes_are_the_counted_devices(devs: list[Device]) -> No
         expected[d.state] = expected.get(d.state, 0) + 1
     assert state_counts(DeviceTable.from_devices(devs)) == expected
     assert state_counts(tuple(devs)) == expected
+
+
+@settings(max_examples=100, deadline=None, derandomize=True)
+@given(st.lists(st.one_of(st.none(), st.text(max_size=6), CELL), max_size=12),
+       st.sampled_from(["string", "large_string"]))
+def test_string_cells_are_safe_cell_and_flag_what_csv_quotes(values: list[str | None],
+                                                             kind: str) -> None:
+    # A flagged row is written by the csv module itself, so a flag where csv would not quote
+    # (a carriage return) costs time, never bytes; a cell csv quotes must never go unflagged.
+    import csv
+    import io
+
+    from planner.arrow import pa
+    from planner.fileio import safe_cell
+    from planner.writers.device_columns import _strings_cells
+
+    cells, quoted = _strings_cells(pa.array(values, getattr(pa, kind)()))
+    expected = [safe_cell(v) for v in values]
+    assert cells.to_pylist() == expected
+    for cell, flag in zip(expected, quoted.tolist(), strict=True):
+        buf = io.StringIO()
+        csv.writer(buf, lineterminator="\n").writerow([cell, "x"])
+        assert flag or not buf.getvalue().startswith('"'), cell
