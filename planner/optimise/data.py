@@ -87,6 +87,9 @@ class SiteCharge:
     cost: float
 
 
+_make_charge = fast_constructor(SiteCharge)  # thousands of charges per strategy
+
+
 @dataclass(frozen=True, slots=True)
 class ServerGroup:
     """Interchangeable candidate server sites for one sync mode: same sites served, so a server
@@ -449,7 +452,7 @@ class _UnitArrays:
         # each per distinct object.
         cost_row: dict[int, int] = {}
         totals: list[list[float]] = []
-        mode_row: dict[tuple[Mode, ...], int] = {}
+        mode_row: dict[int, int] = {}  # keyed by identity: hashing Modes is slow
         allowed: list[list[bool]] = []
         site_no: dict[str, int] = {}
         cost_at, modes_at, site_at = [], [], []
@@ -460,9 +463,9 @@ class _UnitArrays:
                 totals.append([c.total if (c := unit.cost.get(m)) is not None else 0.0
                                for m in MODES])
             cost_at.append(k)
-            k = mode_row.get(unit.modes)
+            k = mode_row.get(id(unit.modes))
             if k is None:
-                k = mode_row[unit.modes] = len(allowed)
+                k = mode_row[id(unit.modes)] = len(allowed)
                 allowed.append([m in unit.modes for m in MODES])
             modes_at.append(k)
             site_at.append(site_no.setdefault(unit.site, len(site_no)))
@@ -539,14 +542,14 @@ def site_charges(estate: Estate, units: list[Unit],
     if not units or not charged:
         return ()
     site_no: dict[str, int] = {}
-    modes_no: dict[tuple[Mode, ...], int] = {}
+    modes_no: dict[int, int] = {}  # keyed by identity: hashing a tuple of Modes is slow
     rows: list[list[bool]] = []
     unit_site, unit_modes = [], []
     for unit in units:
         unit_site.append(site_no.setdefault(unit.site, len(site_no)))
-        k = modes_no.get(unit.modes)
+        k = modes_no.get(id(unit.modes))
         if k is None:
-            k = modes_no[unit.modes] = len(rows)
+            k = modes_no[id(unit.modes)] = len(rows)
             rows.append([m in unit.modes for m in MODES])
         unit_modes.append(k)
     eligible = np.array(rows, dtype=bool)[unit_modes]
@@ -581,16 +584,19 @@ def site_charges(estate: Estate, units: list[Unit],
     bounds = [*heads.tolist(), len(order)]
     first = order[heads].tolist()
     who_l, what_l, whose_l = who.tolist(), what.tolist(), whose.tolist()
-    cost = {m: site_charge(estate.costs, specs[m]) for m in charged}
+    # Per mode: its text, hours and cost (Mode.value is a Python-level property).
+    about = [(m, m.value, specs[m].hours_initial_per_site, specs[m].hours_per_site_year,
+              site_charge(estate.costs, specs[m])) if m in charged else None for m in MODES]
     charges = []
     for k, a, b in zip(first, bounds[:-1], bounds[1:], strict=True):
-        site, mode = units[who_l[k]].site, MODES[what_l[k]]
+        site = units[who_l[k]].site
+        found = about[what_l[k]]
+        assert found is not None
+        mode, text, hours_initial, hours_year, money = found
         va = vas[whose_l[k]] if whose_l[k] >= 0 else ""
-        spec = specs[mode]
-        key = f"{site}|{mode.value}" + (f"|{va}" if va else "")
-        charges.append(SiteCharge(key, site, mode, tuple(takers_in_order[a:b]),
-                                  spec.hours_initial_per_site, spec.hours_per_site_year,
-                                  cost[mode]))
+        key = f"{site}|{text}|{va}" if va else f"{site}|{text}"
+        charges.append(_make_charge(key, site, mode, tuple(takers_in_order[a:b]),
+                                    hours_initial, hours_year, money))
     return tuple(charges)
 
 
