@@ -28,11 +28,10 @@ from planner.model import (
     SmartAccount,
     VirtualAccount,
 )
+from planner.model_yaml import LOADER
 from planner.problems import InputError, Problem, error
 from planner.readers import SourceKind
 
-# libyaml's loader when PyYAML was built with it (same safe constructors, much faster).
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_BYTES = 10 * 1024 * 1024  # a hand-written estate file is kilobytes; refuse anything absurd
 MAX_NODES = 1_000_000  # nodes after alias expansion
 INVENTORY_KEYS = tuple(k.value for k in SourceKind)
@@ -91,7 +90,7 @@ def read_estate_document(path: Path, display: str) -> EstateDoc:
     if not text.strip():
         raise InputError([error(display, "file is empty", line=1,
                                 expected="an estate YAML mapping (name, account, sites, ...)")])
-    loader = _Loader(text)
+    loader = LOADER(text)
     try:
         node = loader.get_single_node()
         if node is None:

@@ -9,8 +9,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-import yaml
-
 from planner.cadence import network_reauths, offline_trips, onprem_manual_syncs
 from planner.catalogue import Catalogue, estate_catalogue
 from planner.cycle.record import SiteAcks
@@ -26,6 +24,7 @@ from planner.model import (
     LicensingState,
     Mode,
 )
+from planner.model_yaml import safe_load
 from planner.modes import load_modes, reservation_modes, server_modes
 from planner.money import money
 from planner.plan import DeviceClass, Plan, SolveStatus
@@ -66,7 +65,7 @@ class ControlDef:
 
 def load_controls() -> tuple[str, tuple[ControlDef, ...]]:
     """models/controls.yaml: (source, controls)."""
-    doc = yaml.safe_load(read_text(models_dir() / "controls.yaml"))
+    doc = safe_load(read_text(models_dir() / "controls.yaml"))
     controls = tuple(ControlDef(str(c["id"]), str(c["title"]),
                                 " ".join(str(c["statement"]).split()),
                                 " ".join(str(c["satisfied"]).split())) for c in doc["controls"])

@@ -13,10 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
-import yaml
-
 from planner.fileio import read_text
 from planner.model import Mode
+from planner.model_yaml import safe_load
 from planner.modes import load_modes
 from planner.plan import Plan
 from planner.reports.context import Component, Flow
@@ -39,7 +38,7 @@ class ComponentDef:
 @cache
 def load_component_defs() -> dict[str, ComponentDef]:
     """models/components.yaml, keyed by kind; every kind of KINDS must be there."""
-    doc = yaml.safe_load(read_text(models_dir() / "components.yaml"))
+    doc = safe_load(read_text(models_dir() / "components.yaml"))
     out = {}
     for kind, entry in doc["components"].items():
         out[kind] = ComponentDef(kind, str(entry["type"]), " ".join(str(entry["title"]).split()),

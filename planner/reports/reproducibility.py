@@ -16,6 +16,7 @@ from planner.catalogue import estate_catalogue
 from planner.clock import stamp_date
 from planner.fileio import read_text
 from planner.model import Estate
+from planner.model_yaml import safe_load
 from planner.plan import Plan
 from planner.reports.context import InputHash, Reproducibility
 from planner.resources import models_dir
@@ -32,7 +33,7 @@ def report_date(option: str | None) -> tuple[date | None, str]:
 
 def _file_version(path: Path) -> str:
     try:
-        doc = yaml.safe_load(read_text(path))
+        doc = safe_load(read_text(path))
     except (OSError, yaml.YAMLError):
         return "unreadable"
     return str(doc.get("version", "unversioned")) if isinstance(doc, dict) else "unversioned"
