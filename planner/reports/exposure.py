@@ -51,8 +51,9 @@ def cadence(spec: ModeSpec) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class Group:
-    """The devices of one site in one mode under a plan."""
+class Placed:
+    """What one site sends in one mode under a plan: what an exposure register row reads, from
+    a plan's class decisions (Group) or from a strategy's footprint (SiteMode)."""
 
     site: Site
     mode: Mode
@@ -60,6 +61,12 @@ class Group:
     devices: int
     members: int
     licences: tuple[tuple[str, int], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Group(Placed):
+    """The devices of one site in one mode under a plan, with the classes they come from."""
+
     families: tuple[str, ...]
     class_ids: tuple[str, ...]
 
@@ -147,23 +154,11 @@ def exposure_rows(plan: Plan, footprint: Sequence[SiteMode] | None = None,
     if footprint is None:
         return _rows(plan, groups(plan))
     sites = {s.id: s for s in plan.estate.sites}
-    return _rows(plan, [_Placed(sites[g.site], g.mode, g.server_site, g.devices, g.members,
-                                g.licences) for g in footprint])
+    return _rows(plan, [Placed(sites[g.site], g.mode, g.server_site, g.devices, g.members,
+                               g.licences) for g in footprint])
 
 
-@dataclass(frozen=True, slots=True)
-class _Placed:
-    """What a register row reads of a Group or a footprint's SiteMode."""
-
-    site: Site
-    mode: Mode
-    server_site: str | None
-    devices: int
-    members: int
-    licences: tuple[tuple[str, int], ...]
-
-
-def _rows(plan: Plan, placed: Sequence[_Placed | Group]) -> tuple[ExposureRow, ...]:
+def _rows(plan: Plan, placed: Sequence[Placed]) -> tuple[ExposureRow, ...]:
     specs = load_modes()
     rows = []
     for group in placed:
