@@ -455,54 +455,6 @@ def _length(start: int, stop: int | None, n: int) -> int:
     return max((n if stop is None else min(stop, n)) - start, 0)
 
 
-def concat(tables: Sequence[DeviceTable]) -> DeviceTable:
-    """The rows of `tables` one after another, as one table."""
-    if len(tables) == 1:
-        return tables[0]
-    if not tables:
-        return DeviceTable.empty()
-    files: dict[str, int] = {}
-    file_codes = []
-    for table in tables:
-        remap = np.array([files.setdefault(f, len(files)) for f in table.files] + [NO_FILE],
-                         dtype=np.int32)
-        file_codes.append(remap[table.file])  # NO_FILE (-1) reads the trailing NO_FILE
-
-    def joined(name: str) -> Coded[Any]:
-        values: list[Any] = []
-        codes = []
-        for table in tables:
-            column: Coded[Any] = getattr(table, name)
-            codes.append(column.codes + len(values))
-            values.extend(column.values)
-        return Coded.remapped(values, np.concatenate(codes).astype(np.int32))
-
-    entry_rows, member_pids, member_serials = [], [], []
-    offset = 0
-    for table in tables:
-        entry_rows.append(table.members.entry_rows() + offset)
-        member_pids.append(table.members.pid)
-        member_serials.append(table.members.serial)
-        offset += len(table)
-    pid_values: list[str] = []
-    pid_codes = []
-    for coded in member_pids:
-        pid_codes.append(coded.codes + len(pid_values))
-        pid_values.extend(coded.values)
-    members = Members.of_entries(
-        np.concatenate(entry_rows).astype(np.int64),
-        Coded.remapped(pid_values, np.concatenate(pid_codes).astype(np.int32)),
-        _strings(pa.chunked_array([_large(m) for m in member_serials])))
-    return DeviceTable(
-        hostname=_strings(pa.chunked_array([_large(t.hostname) for t in tables])),
-        serial=_strings(pa.chunked_array([_large(t.serial) for t in tables])),
-        pid=joined("pid"), site=joined("site"), virtual_account=joined("virtual_account"),
-        version=joined("version"), state=joined("state"), licences=joined("licences"),
-        smart_account=joined("smart_account"), members=members, files=tuple(files),
-        file=np.concatenate(file_codes).astype(np.int32),
-        line=np.concatenate([t.line for t in tables]).astype(np.int32))
-
-
 def strings(values: Sequence[str] | Any) -> Any:
     """A string column as DeviceTable holds it (from a list or a pyarrow array)."""
     return _strings(values)

@@ -16,11 +16,6 @@ from planner.slac import units_of
 _HELD = {LicensingState.SLR: Mode.SLR, LicensingState.PLR: Mode.PLR}
 
 
-def holds_reservation(state: LicensingState) -> bool:
-    """Whether a device in `state` holds a reservation (SLR or PLR) it may have to return."""
-    return state in _HELD
-
-
 @dataclass(frozen=True, slots=True)
 class ReturnEntry:
     virtual_account: str  # where the reservation is held today
