@@ -11,11 +11,35 @@ Every module imports pyarrow from here (tests/test_arrow_pool.py).
 from __future__ import annotations
 
 import os
+from typing import Any
 
 os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
 
+import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
-__all__ = ["pa", "pa_csv", "pc"]
+__all__ = ["as_large", "large_text", "pa", "pa_csv", "pc", "string_buffers"]
+
+
+def large_text(value: str) -> Any:
+    """A large_string scalar: pyarrow's string kernels take one string type at a time."""
+    return pa.scalar(value, pa.large_string())
+
+
+def as_large(column: Any) -> Any:
+    """A string column as large_string (a table may hold string or large_string)."""
+    return column if column.type == pa.large_string() else pc.cast(column, pa.large_string())
+
+
+def string_buffers(strings: Any) -> tuple[npt.NDArray[Any], npt.NDArray[np.uint8]]:
+    """A string array's cell bounds in its data buffer (one more offset than cells; int32, or
+    int64 for a large_string array) and the data buffer itself, as numpy views (any slice)."""
+    offset_type = np.int64 if pa.types.is_large_string(strings.type) else np.int32
+    _validity, offsets_buffer, data_buffer = strings.buffers()
+    offsets = np.frombuffer(offsets_buffer, dtype=offset_type)[
+        strings.offset:strings.offset + len(strings) + 1]
+    data = np.zeros(0, np.uint8) if data_buffer is None else np.frombuffer(data_buffer, np.uint8)
+    return offsets, data

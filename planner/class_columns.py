@@ -19,17 +19,12 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from planner.arrow import pa, pc
+from planner.arrow import large_text, pa, pc
 from planner.plan import ClassDecision, DeviceClass
 
 # What json.dumps(ensure_ascii=False) escapes in a string: `"`, `\` and U+0000..U+001F.
 _JSON_ESCAPED = r'["\\\x00-\x1f]'
 _STR = json.encoder.encode_basestring  # JSONEncoder(ensure_ascii=False)'s string encoder
-
-
-def text(value: str) -> Any:
-    """A large_string scalar: pyarrow's string kernels take one string type at a time."""
-    return pa.scalar(value, pa.large_string())
 
 
 def strings(values: Sequence[str | None]) -> Any:
@@ -40,13 +35,13 @@ def strings(values: Sequence[str | None]) -> Any:
 def json_strings(array: Any) -> Any:
     """Each string of a large_string array as a JSON string literal, byte for byte what
     `json.dumps(value, ensure_ascii=False)` writes; a null becomes `null`."""
-    quoted = pc.binary_join_element_wise(text('"'), array, text('"'), text(""))
+    quoted = pc.binary_join_element_wise(large_text('"'), array, large_text('"'), large_text(""))
     escaped = pc.fill_null(pc.match_substring_regex(array, _JSON_ESCAPED), False)
     if pc.any(escaped).as_py():
         rows = np.flatnonzero(escaped.to_numpy(zero_copy_only=False))
         values = array.take(pa.array(rows)).to_pylist()
         quoted = pc.replace_with_mask(quoted, escaped, strings([_STR(v) for v in values]))
-    return pc.fill_null(quoted, text("null"))
+    return pc.fill_null(quoted, large_text("null"))
 
 
 def json_numbers(values: npt.NDArray[np.int64]) -> Any:

@@ -201,7 +201,7 @@ def _class_blocks(plan: Plan, runs: Mapping[str, tuple[Run, ...]],
     import numpy as np  # only when plan.json is written: reading a plan needs neither
 
     from planner import class_columns as cols
-    from planner.arrow import pa, pc
+    from planner.arrow import large_text, pa, pc
 
     classes = plan.classes
     n = len(classes)
@@ -240,7 +240,7 @@ def _class_blocks(plan: Plan, runs: Mapping[str, tuple[Run, ...]],
     whole = {"devices": number_field("devices"), "members": number_field("members"),
              "id": cols.json_strings(decided.ids.take(order)),
              "reserved": _reserved_column(decided.ids, runs).take(order) if runs else None}
-    lit = cols.text
+    lit = large_text
     for start in range(0, n, _CLASSES_PER_BLOCK):
         size = min(_CLASSES_PER_BLOCK, n - start)
         block = {key: values.take(codes.slice(start, size))

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from planner.arrow import pa
+from planner.arrow import pa, string_buffers
 
 # Odd 64-bit constants (from splitmix64 and the golden ratio): multiplying by one is a
 # bijection on 64-bit words, so folding a word in never loses it.
@@ -28,17 +28,6 @@ _NOT_PRINTABLE = np.ones(256, dtype=bool)
 _NOT_PRINTABLE[0x21:0x7F] = False
 
 
-def _buffers(strings: Any) -> tuple[npt.NDArray[Any], npt.NDArray[np.uint8]]:
-    """Each cell's start and end in the data buffer (one more offset than cells; int32, or
-    int64 for a large_string array), and the data buffer itself (any slice of an array)."""
-    offset_type = np.int64 if pa.types.is_large_string(strings.type) else np.int32
-    _validity, offsets_buffer, data_buffer = strings.buffers()
-    offsets = np.frombuffer(offsets_buffer, dtype=offset_type)[
-        strings.offset:strings.offset + len(strings) + 1]
-    data = np.zeros(0, np.uint8) if data_buffer is None else np.frombuffer(data_buffer, np.uint8)
-    return offsets, data
-
-
 def fingerprints(strings: Any) -> npt.NDArray[np.uint64]:
     """A 64-bit fingerprint per cell of a string array (no nulls): equal cells have equal
     fingerprints, so cells whose fingerprints differ differ. Equal fingerprints do not prove
@@ -46,7 +35,7 @@ def fingerprints(strings: Any) -> npt.NDArray[np.uint64]:
     repeat must compare the cells themselves."""
     if not len(strings):
         return np.zeros(0, dtype=np.uint64)
-    offsets, data = _buffers(strings)
+    offsets, data = string_buffers(strings)
     lengths = np.diff(offsets)
     out = np.empty(len(lengths), dtype=np.uint64)
     first, last = int(lengths.min()), int(lengths.max())
@@ -58,7 +47,7 @@ def fingerprints(strings: Any) -> npt.NDArray[np.uint64]:
     # Lengths as 16-bit keys when they fit: numpy sorts those by radix, in linear time.
     order = np.argsort(lengths.astype(np.int16) if last < 1 << 15 else lengths, kind="stable")
     grouped = strings.take(pa.array(order, type=pa.int64()))
-    g_offsets, g_data = _buffers(grouped)
+    g_offsets, g_data = string_buffers(grouped)
     g_lengths = lengths[order]
     bounds = [*np.flatnonzero(np.diff(g_lengths, prepend=-1)).tolist(), len(order)]
     for start, stop in pairwise(bounds):
@@ -108,7 +97,7 @@ def edges_not_printable(strings: Any) -> npt.NDArray[np.bool_]:
     """Per cell: does it start or end with a byte outside printable ASCII without the space
     (`!` to `~`)? Exactly the cells the regex `^[^!-~]|[^!-~]$` matches, as a cell that starts
     or ends with any other character starts or ends with such a byte in UTF-8."""
-    offsets, data = _buffers(strings)
+    offsets, data = string_buffers(strings)
     starts, ends = offsets[:-1], offsets[1:]
     if len(starts) and int((ends - starts).min()) > 0:  # no empty cell (the usual case)
         edges: npt.NDArray[np.bool_] = _NOT_PRINTABLE[data[starts]] | _NOT_PRINTABLE[data[ends - 1]]
@@ -127,6 +116,6 @@ def any_control(strings: Any) -> bool:
     0x7F answer it, a pass over the bytes each, no per-cell work."""
     if not len(strings):
         return False
-    offsets, data = _buffers(strings)
+    offsets, data = string_buffers(strings)
     body = data[int(offsets[0]):int(offsets[-1])]
     return bool(len(body)) and (int(body.min()) < 0x20 or bool((body == 0x7F).any()))

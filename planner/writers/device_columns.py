@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from planner.arrow import pa, pc
+from planner.arrow import as_large, large_text, pa, pc, string_buffers
 from planner.class_columns import ClassColumns, class_columns, joined_bytes
 from planner.device_table import DeviceTable
 from planner.fileio import safe_cell
@@ -38,15 +38,6 @@ _TRIGGERS = bytes(c for c in range(128) if safe_cell(chr(c)) != chr(c))
 _NEEDS_QUOTING = b',"\r\n'  # a cell with one of these is quoted by the csv module
 _SEP = "\x1f"  # between a site code and a serial in a lookup key (digits never hold it)
 Rows = npt.NDArray[np.int64]
-
-
-def _text(value: str) -> Any:
-    return pa.scalar(value, pa.large_string())  # one string type: kernels take one
-
-
-def _large(column: Any) -> Any:
-    """A string column as large_string (the table may hold string or large_string)."""
-    return column if column.type == pa.large_string() else pc.cast(column, pa.large_string())
 
 
 def class_of_rows(table: DeviceTable, classes: Sequence[DeviceClass]) -> npt.NDArray[np.int32]:
@@ -71,7 +62,7 @@ def class_of_rows(table: DeviceTable, classes: Sequence[DeviceClass]) -> npt.NDA
     if not owners or not len(table):
         return out
     rows = pc.binary_join_element_wise(pc.cast(pa.array(table.site.codes), pa.large_string()),
-                                       _large(table.serial), _text(_SEP))
+                                       as_large(table.serial), large_text(_SEP))
     at = pc.index_in(rows, value_set=pa.array(keys, pa.large_string()))
     found = at.is_valid().to_numpy(zero_copy_only=False)
     out[found] = np.array(owners, dtype=np.int32)[at.drop_null().to_numpy()]
@@ -146,21 +137,12 @@ def _cells(values: Sequence[str]) -> tuple[Any, npt.NDArray[np.bool_]]:
 def _strings_cells(column: Any) -> tuple[Any, npt.NDArray[np.bool_]]:
     """A string column (null: empty) neutralised like `fileio.safe_cell` on the whole
     column, and which rows need quoting."""
-    column = pc.fill_null(_large(column), _text(""))  # _bounds reads 64-bit offsets
+    column = pc.fill_null(as_large(column), large_text(""))  # one string type for the kernels
     trigger = _starting_with(column, _TRIGGERS)
     if trigger.any():
         column = pc.if_else(pa.array(trigger), pc.binary_join_element_wise(
-            _text("'"), column, _text("")), column)
+            large_text("'"), column, large_text("")), column)
     return column, _holding(column, _NEEDS_QUOTING)
-
-
-def _bounds(column: Any) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.uint8]]:
-    """A large_string array's offsets (len + 1) and its data buffer, as numpy views."""
-    offsets = np.frombuffer(column.buffers()[1], dtype=np.int64)[
-        column.offset:column.offset + len(column) + 1]
-    data = column.buffers()[2]
-    return offsets, (np.frombuffer(data, dtype=np.uint8) if data is not None
-                     else np.zeros(0, dtype=np.uint8))
 
 
 def _byte_set(chars: bytes) -> npt.NDArray[np.bool_]:
@@ -171,7 +153,7 @@ def _byte_set(chars: bytes) -> npt.NDArray[np.bool_]:
 
 def _starting_with(column: Any, chars: bytes) -> npt.NDArray[np.bool_]:
     """Per string, whether its first byte is one of `chars` (ASCII: never a UTF-8 tail byte)."""
-    offsets, data = _bounds(column)
+    offsets, data = string_buffers(column)
     starts = offsets[:-1]
     filled = starts < offsets[1:]
     out = np.zeros(len(column), dtype=bool)
@@ -183,7 +165,7 @@ def _holding(column: Any, chars: bytes) -> npt.NDArray[np.bool_]:
     """Per string, whether it holds any byte of `chars` (ASCII: never inside a UTF-8 tail),
     found on the data buffer in one pass, not string by string: one comparison finds the bytes
     up to the highest of `chars` (rare in names and serials), and only those are looked at."""
-    offsets, data = _bounds(column)
+    offsets, data = string_buffers(column)
     out = np.zeros(len(column), dtype=bool)
     if not len(column):
         return out
@@ -202,9 +184,9 @@ def _member_cells(table: DeviceTable) -> tuple[Any, npt.NDArray[np.bool_], npt.N
     if not len(held):
         return pa.array([""], pa.large_string()), np.zeros(1, dtype=bool), code
     pids = pa.array(held.pid.values, pa.large_string()).take(pa.array(held.pid.codes))
-    entries = pc.binary_join_element_wise(pids, _large(held.serial), _text(":"))
+    entries = pc.binary_join_element_wise(pids, as_large(held.serial), large_text(":"))
     per_row = pc.binary_join(pa.LargeListArray.from_arrays(
-        pa.array(held.offsets, pa.int64()), entries), _text(";"))
+        pa.array(held.offsets, pa.int64()), entries), large_text(";"))
     cells, special = _strings_cells(per_row)
     code[held.rows] = np.arange(1, len(held.rows) + 1, dtype=np.int32)
     return (pa.concat_arrays([pa.array([""], pa.large_string()), cells]),
@@ -222,8 +204,8 @@ def devices_csv_chunks(rows: PlannedRows,
     table = rows.table
     if not len(table):
         return
-    hostnames, host_special = _strings_cells(_large(table.hostname))
-    serials, serial_special = _strings_cells(_large(table.serial))
+    hostnames, host_special = _strings_cells(as_large(table.hostname))
+    serials, serial_special = _strings_cells(as_large(table.serial))
     pid, pid_special = _cells(table.pid.values)
     site, site_special = _cells(table.site.values)
     va, va_special = _cells(table.virtual_account.values)
@@ -253,7 +235,8 @@ def devices_csv_chunks(rows: PlannedRows,
                    lic.take(table.licences.codes[part]),
                    members.take(member_code[part]), cid.take(k)]
         lines = pc.binary_join_element_wise(  # nested: faster than one join with literals
-            pc.binary_join_element_wise(*columns, _text(",")), _text("\n"), _text(""))
+            pc.binary_join_element_wise(*columns, large_text(",")), large_text("\n"),
+            large_text(""))
         quoted = special[part]
         if not quoted.any():
             yield joined_bytes(lines)

@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 import numpy as np
 import numpy.typing as npt
 
-from planner.arrow import pa, pc
+from planner.arrow import as_large, large_text, pa, pc
 from planner.catalogue import Catalogue, ProductFamily
 from planner.class_columns import ClassColumns
 from planner.device_table import Coded, DeviceTable
@@ -180,38 +180,31 @@ def _device_cells(table: DeviceTable, rows: Rows) -> list[list[str]]:
             _unit_cells(table, rows)]
 
 
-def _text(value: str) -> Any:
-    return pa.scalar(value, pa.large_string())  # the kernels take one string type at a time
-
-
-def _large(column: Any) -> Any:
-    return column if column.type == pa.large_string() else column.cast(pa.large_string())
-
-
 def _unit_cells(table: DeviceTable, rows: Rows) -> list[str]:
     """Per row, slac.units_of joined by ";": "PID:serial" of the device, then of every member
     whose serial is not the device's, in the order the source listed them."""
     if not len(rows):
         return []
-    serial = _large(table.serial.take(pa.array(rows, type=pa.int64())))
+    serial = as_large(table.serial.take(pa.array(rows, type=pa.int64())))
     pid = pa.array(table.pid.values, pa.large_string()).take(pa.array(table.pid.codes[rows]))
-    own = pc.binary_join_element_wise(pid, serial, _text(":"))
+    own = pc.binary_join_element_wise(pid, serial, large_text(":"))
     held = table.members.take(rows)  # renumbered: a member's row is its position in `rows`
     if not len(held):
         got: list[str] = own.to_pylist()
         return got
     entry_rows = held.entry_rows()
-    member_serial = _large(held.serial)
+    member_serial = as_large(held.serial)
     own_serial = serial.take(pa.array(entry_rows, type=pa.int64()))
     keep = pc.not_equal(member_serial, own_serial).to_numpy(zero_copy_only=False)
     member_pid = pa.array(held.pid.values, pa.large_string()).take(pa.array(held.pid.codes))
-    entries = pc.binary_join_element_wise(member_pid, member_serial, _text(":"))
+    entries = pc.binary_join_element_wise(member_pid, member_serial, large_text(":"))
     entries = entries.filter(pa.array(keep))
     counts = np.bincount(entry_rows[keep], minlength=len(rows))
     offsets = np.zeros(len(rows) + 1, dtype=np.int64)
     np.cumsum(counts, out=offsets[1:])
     lists = pa.LargeListArray.from_arrays(pa.array(offsets), entries)
-    joined = pc.binary_join_element_wise(own, pc.binary_join(lists, _text(";")), _text(";"))
+    joined = pc.binary_join_element_wise(own, pc.binary_join(lists, large_text(";")),
+                                         large_text(";"))
     cells = pc.if_else(pa.array(counts > 0), joined, own)
     got = cells.to_pylist()
     return got
