@@ -100,11 +100,12 @@ def read_sources(doc: EstateDoc, estate_path: Path, display: str,
     ctx = ReadContext(catalogue, _site_ids(doc),
                       extra_columns=doc.extra_columns is ExtraColumns.IGNORE)
     for kind in SourceKind:
-        reader = reader_for(kind)
         listed = doc.inventory.get(kind.value, ())
+        if not listed:
+            continue  # a kind the estate does not list: its reader is never loaded
+        reader = reader_for(kind)
         if isinstance(reader, FolderReader):
-            if listed:
-                _read_folders(reader, listed, doc, base, display, ctx, parts)
+            _read_folders(reader, listed, doc, base, display, ctx, parts)
         else:
             for rel in listed:
                 _read_file(reader, rel, doc, base, display, ctx, parts)

@@ -3,7 +3,8 @@
 Each case runs the CLI in a fresh interpreter and lists the modules it ended with. networkx
 (graph exports only), jinja2 (documents), multiprocessing (forked strategies), sqlite3 (the
 history database) and pandas (never) stay out of `validate` and `plan`; the solver stays out of
-`validate`; `planner --help` loads no command's module at all.
+`validate`; only the readers of the kinds an estate lists load; `planner --help` loads no
+command's module at all.
 """
 
 from __future__ import annotations
@@ -52,6 +53,14 @@ def plan_modules(tmp_path_factory: pytest.TempPathFactory) -> set[str]:
     modules = _modules("plan", str(EXAMPLE), "-o", str(out / "plan"), "--date", "2026-12-01")
     assert (out / "plan" / "plan.json").is_file()  # the probe really planned
     return modules
+
+
+def test_plan_loads_only_the_readers_its_estate_lists(plan_modules: set[str]) -> None:
+    """The example lists devices and entitlements: no CSSM, NetBox or capture parser loads."""
+    readers = {m for m in plan_modules if m.startswith("planner.readers.")}
+    assert {"planner.readers.devices_csv", "planner.readers.entitlements_csv"} <= readers
+    assert not readers & {f"planner.readers.{kind}"
+                          for kind in ("cssm_json", "cssm_csv", "netbox_csv", "captures")}
 
 
 def test_validate_imports_no_solver_and_nothing_plan_does_not() -> None:
