@@ -1,6 +1,6 @@
 """Run the planner as `python -m planner`."""
 
-from planner.cli import main
+from planner.cli import run
 
 if __name__ == "__main__":
-    main()
+    run()
