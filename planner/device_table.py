@@ -18,7 +18,7 @@ from typing import Any, Generic, TypeVar, overload
 import numpy as np
 import numpy.typing as npt
 
-from planner.arrow import pa
+from planner.arrow import from_numpy, pa
 from planner.model import Device, LicenceUse, LicensingState, Origin, StackMember
 from planner.readers._build import fast_constructor
 
@@ -185,7 +185,7 @@ class Members:
             order = np.argsort(entry_rows, kind="stable")
             entry_rows = entry_rows[order]
             pids = pids.take(order)
-            serials = serials.take(pa.array(order, type=pa.int64()))
+            serials = serials.take(from_numpy(order))
         else:  # already in row order (a reader's usual case): nothing to sort or copy
             pids = pids.compacted()
         # Sorted, each row's entries are one run: its start is where the row number changes.
@@ -244,7 +244,7 @@ class Members:
         offsets = np.zeros(len(new_rows) + 1, dtype=np.int64)
         np.cumsum(lengths, out=offsets[1:])
         return Members(new_rows, offsets, self.pid.take(entries),
-                       self.serial.take(pa.array(entries, type=pa.int64())))
+                       self.serial.take(from_numpy(entries)))
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Members):
@@ -320,7 +320,7 @@ class DeviceTable(Sequence[Device]):
 
     def take(self, rows: npt.NDArray[np.intp]) -> DeviceTable:
         """The rows `rows` (ascending row numbers), as a table of their own."""
-        indices = pa.array(rows, type=pa.int64())
+        indices = from_numpy(np.asarray(rows, dtype=np.int64))
         return DeviceTable(
             hostname=self.hostname.take(indices), serial=self.serial.take(indices),
             pid=self.pid.take(rows), site=self.site.take(rows),

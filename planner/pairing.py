@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import numpy.typing as npt
 
-from planner.arrow import pa, pc
+from planner.arrow import from_numpy, pa, pc
 from planner.catalogue import Catalogue, PairingRule
 from planner.device_table import DeviceTable
 from planner.model import Device
@@ -79,11 +79,11 @@ def pairing_problems(devices: Sequence[Device], catalogue: Catalogue,
     for rule, rows in sorted(broken_pairing_rows(table, catalogue, rules).items(),
                              key=lambda kv: kv[0].addon):
         # The first SHOWN by (site, hostname, serial), sorted on the columns (then estate order).
+        at = from_numpy(rows)
         order = pc.sort_indices(pa.table({
-            "site": site_rank[table.site.codes[rows]],
-            "hostname": table.hostname.take(pa.array(rows, type=pa.int64())),
-            "serial": table.serial.take(pa.array(rows, type=pa.int64())),
-            "row": rows}), sort_keys=[(k, "ascending") for k in ("site", "hostname", "serial",
+            "site": from_numpy(site_rank[table.site.codes[rows]]),
+            "hostname": table.hostname.take(at), "serial": table.serial.take(at),
+            "row": at}), sort_keys=[(k, "ascending") for k in ("site", "hostname", "serial",
                                                                    "row")])
         shown = table.rows(rows[order.to_numpy()[:SHOWN]])
         names = ", ".join(f"{d.hostname} ({d.site})" for d in shown)

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from planner.arrow import pa, string_buffers
+from planner.arrow import from_numpy, string_buffers
 
 # Odd 64-bit constants (from splitmix64 and the golden ratio): multiplying by one is a
 # bijection on 64-bit words, so folding a word in never loses it.
@@ -46,7 +46,7 @@ def fingerprints(strings: Any) -> npt.NDArray[np.uint64]:
     # Cells grouped by length, each group copied into one run of equal-width rows.
     # Lengths as 16-bit keys when they fit: numpy sorts those by radix, in linear time.
     order = np.argsort(lengths.astype(np.int16) if last < 1 << 15 else lengths, kind="stable")
-    grouped = strings.take(pa.array(order, type=pa.int64()))
+    grouped = strings.take(from_numpy(order))
     g_offsets, g_data = string_buffers(grouped)
     g_lengths = lengths[order]
     bounds = [*np.flatnonzero(np.diff(g_lengths, prepend=-1)).tolist(), len(order)]

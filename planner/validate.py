@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from planner.arrow import pa, pc
+from planner.arrow import from_numpy, pa, pc
 from planner.catalogue import Catalogue
 from planner.device_table import Coded, DeviceTable
 from planner.eligibility import slup_answer
@@ -273,8 +273,8 @@ def _serials_clean(table: DeviceTable) -> bool:
         # are left out, once the strings themselves are seen to be equal.
         maybe_own = np.flatnonzero(member_prints == prints[owners])
         if len(maybe_own):
-            same = pc.equal(listed.take(pa.array(maybe_own, type=pa.int64())),
-                            keys.take(pa.array(owners[maybe_own], type=pa.int64())))
+            same = pc.equal(listed.take(from_numpy(maybe_own)),
+                            keys.take(from_numpy(owners[maybe_own])))
             own = maybe_own[same.to_numpy(zero_copy_only=False)]
             member_prints = np.delete(member_prints, own)
         prints = np.concatenate([prints, member_prints])

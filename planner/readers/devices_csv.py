@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from planner.arrow import pa, pa_csv, pc
+from planner.arrow import from_numpy, pa, pa_csv, pc
 from planner.catalogue import Catalogue
 from planner.device_table import Coded, DeviceTable, Members, strings
 from planner.domains import MAX_COUNT
@@ -234,8 +234,7 @@ def _checked(split: _Split, display: str, catalogue: Catalogue,
     pid, site = _coded(cells.get("pid"), n), _coded(cells.get("site"), n)
     for name, column in (("pid", pid), ("serial", None), ("site", site)):
         if column is None:
-            blank = np.flatnonzero(pc.equal(pc.binary_length(serial), 0)
-                                   .to_numpy(zero_copy_only=False))
+            blank = np.flatnonzero(pc.binary_length(serial).to_numpy(zero_copy_only=False) == 0)
         else:
             blank = _rows_where(column, "")
         report(blank, name, f"{name} is blank", f"a {name}")
@@ -317,8 +316,8 @@ def _stripped(raw: Any) -> Any:
     if not edges.any():
         return raw
     rows = np.flatnonzero(edges)
-    fixed = [cell.strip() for cell in raw.take(pa.array(rows)).to_pylist()]
-    return pc.replace_with_mask(raw, pa.array(edges), pa.array(fixed, type=raw.type))
+    fixed = [cell.strip() for cell in raw.take(from_numpy(rows)).to_pylist()]
+    return pc.replace_with_mask(raw, from_numpy(edges), pa.array(fixed, type=raw.type))
 
 
 def _state(raw: str) -> LicensingState | None:
@@ -329,30 +328,33 @@ def _state(raw: str) -> LicensingState | None:
 # _CLEAN_MEMBERS for pyarrow's RE2, on ASCII cells: Python's `\s` there is these characters.
 _PART = r"[^:;\t\n\x0b\x0c\r\x1c-\x1f ]+"
 _CLEAN_MEMBERS_RE2 = f"^{_PART}:{_PART}(?:;{_PART}:{_PART})*$"
+# List positions as typed scalars: pyarrow infers a plain Python int's type, and its inference
+# imports dateutil (~1 ms) the first time.
+_FIRST, _SECOND = pa.scalar(0, pa.int32()), pa.scalar(1, pa.int32())
 
 
 def _member_columns(raw: Any, lines: npt.NDArray[np.int32], bad: npt.NDArray[np.bool_],
                     display: str, problems: list[Problem], *, ascii_only: bool) -> Members:
     """Every members cell as member columns: clean `PID:SERIAL;PID:SERIAL` cells are split by
     pyarrow, any other cell is parsed (and reported, marking its row bad) one by one."""
-    present = pc.greater(pc.binary_length(raw), 0)
+    present = pc.cast(pc.binary_length(raw), pa.bool_())  # a length above 0
     # The RE2 pattern stands for the Python one on ASCII cells only.
     ascii_cells = present if ascii_only else pc.and_(present, pc.string_is_ascii(raw))
     clean = pc.and_(ascii_cells, pc.match_substring_regex(raw, _CLEAN_MEMBERS_RE2))
     clean_rows = np.flatnonzero(clean.to_numpy(zero_copy_only=False))
     other_rows = np.flatnonzero(pc.and_(present, pc.invert(clean))
                                 .to_numpy(zero_copy_only=False))
-    parts = pc.split_pattern(raw.take(pa.array(clean_rows, type=pa.int64())), ";")
+    parts = pc.split_pattern(raw.take(from_numpy(clean_rows)), ";")
     lengths = pc.list_value_length(parts).to_numpy(zero_copy_only=False).astype(np.int64)
     pairs = pc.split_pattern(pc.list_flatten(parts), ":", max_splits=1)
     entry_rows = [np.repeat(clean_rows.astype(np.int64), lengths)]
-    pids: list[Any] = [pc.list_element(pairs, 0)]
-    serials: list[Any] = [pc.list_element(pairs, 1)]
+    pids: list[Any] = [pc.list_element(pairs, _FIRST)]
+    serials: list[Any] = [pc.list_element(pairs, _SECOND)]
     shared: dict[str, str] = {}
     other_entries: list[int] = []
     other_pids: list[str] = []
     other_serials: list[str] = []
-    for row, cell in zip(other_rows.tolist(), raw.take(pa.array(other_rows, type=pa.int64()))
+    for row, cell in zip(other_rows.tolist(), raw.take(from_numpy(other_rows))
                          .to_pylist(), strict=True):
         got, member_problems = _members(cell, shared, display, int(lines[row]))
         if member_problems:
