@@ -5,8 +5,10 @@ rendering and writing plan files, generating estates) make hundreds of thousands
 small objects that form no reference cycles: reference counting frees them, and the cyclic
 collector would only rescan the growing heap again and again (measured at 1M devices: seconds
 in the reader, the optimiser and the plan writer). Every CLI command runs inside one
-`bulk_objects(keep=True)` (planner.cli.PlannerCommand); the library's bulk stages open their own
-for scripts that call them directly (nested uses cost nothing).
+`bulk_objects(keep=True)` (planner.cli.PlannerCommand), and the `planner` program opens one
+before it imports a command (planner.cli.run), so start-up's imports are not scanned either;
+the library's bulk stages open their own for scripts that call them directly (nested uses cost
+nothing).
 """
 
 from __future__ import annotations

@@ -68,3 +68,14 @@ def test_python_dash_m_runs_the_same_program(tmp_path: Path) -> None:
                          capture_output=True, text=True, cwd=ROOT, check=False, timeout=120)
     assert got.returncode == 0, got.stderr
     assert json.loads(got.stdout)
+
+
+def test_the_collector_stays_paused_from_the_first_import_of_a_command() -> None:
+    """Start-up's imports (numpy, pyarrow, the planner's modules) run with the cyclic
+    collector paused, like the command itself (planner.collector)."""
+    got = _program("validate", str(EXAMPLE), "--date", "2026-12-01", before=(
+        "import atexit, gc\nimport planner.cli\npasses = []\n"
+        "gc.callbacks.append(lambda phase, info: passes.append(phase))\n"
+        "atexit.register(lambda: print('collector passes:', len(passes), file=sys.stderr))"))
+    assert got.returncode == 0, got.stderr
+    assert "collector passes: 0" in got.stderr
