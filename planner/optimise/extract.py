@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 
 import numpy as np
 
@@ -31,6 +32,18 @@ from planner.readers._build import fast_constructor
 
 # A third of a million classes at a million devices, decided once per plan.
 _make_decision = fast_constructor(ClassDecision)
+MODES = tuple(Mode)  # iterating the enum itself is slow in a loop
+
+
+def _merge_reasons(found: Iterable[Mapping[Mode, tuple[str, ...]]],
+                   ) -> tuple[tuple[Mode, tuple[str, ...]], ...]:
+    """Units' exclusion reasons joined per mode, each reason once, in the order met; modes in
+    Mode order, those without a reason left out."""
+    excluded: dict[Mode, list[str]] = defaultdict(list)
+    for reasons_of in found:
+        for m, reasons in reasons_of.items():
+            excluded[m].extend(r for r in reasons if r not in excluded[m])
+    return tuple((m, tuple(excluded[m])) for m in MODES if excluded.get(m))
 
 
 def _int(values: list[float], col: int) -> int:
@@ -158,34 +171,44 @@ class Solution:
                               reservation_uplift=uplift), hours_year, hours_once)
 
     def sites(self) -> tuple[SiteDecision, ...]:
+        """Each site's outcome, sites in sorted order: its modes, server, devices, and cost
+        parts summed over its units (math.fsum, in unit order) plus the charges it pays. Most
+        units share their exclusion reasons (one mapping per distinct set): a site's merged
+        reasons are worked out once per distinct sequence of mappings, not per site."""
         data = self.data
+        units, mode, group = data.units, self.mode, self.group
         per: dict[str, list[int]] = defaultdict(list)
-        for u, unit in enumerate(data.units):
+        for u, unit in enumerate(units):
             per[unit.site].append(u)
         site_charge: dict[str, tuple[float, float]] = defaultdict(lambda: (0.0, 0.0))
         for k, charge in enumerate(data.charges):
             if self.charged[k]:
                 cost, hours = site_charge[charge.site]
                 site_charge[charge.site] = (cost + charge.cost, hours + charge.hours_per_year)
+        chosen = [unit.cost[m] for unit, m in zip(units, mode, strict=True)]
+        merged: dict[tuple[int, ...], tuple[tuple[Mode, tuple[str, ...]], ...]] = {}
         out = []
         for site, idx in sorted(per.items()):
-            costs = [data.units[u].cost[self.mode[u]] for u in idx]
-            groups = sorted({g for u in idx if (g := self.group[u]) is not None})
-            excluded: dict[Mode, list[str]] = defaultdict(list)
-            for u in idx:
-                for m, reasons in data.units[u].excluded.items():
-                    excluded[m].extend(r for r in reasons if r not in excluded[m])
+            costs = [chosen[u] for u in idx]
+            # Merging a mapping again adds no reason: its first appearance is all that counts.
+            seen = {id(units[u].excluded): units[u].excluded for u in idx}
+            key = tuple(seen)
+            excluded = merged.get(key)
+            if excluded is None:
+                excluded = merged[key] = _merge_reasons(seen.values())
+            taken = {mode[u] for u in idx}
+            servers = [g for u in idx if (g := group[u]) is not None]
             charge_cost, charge_hours = site_charge[site]
             out.append(SiteDecision(
-                site=site, modes=tuple(m for m in Mode if any(self.mode[u] is m for u in idx)),
-                server_site=data.groups[groups[0]].site if groups else None,
-                devices=sum(data.units[u].devices for u in idx),
+                site=site, modes=tuple(m for m in MODES if m in taken),
+                server_site=data.groups[min(servers)].site if servers else None,
+                devices=sum(units[u].devices for u in idx),
                 labour=math.fsum(c.labour for c in costs) + charge_cost,
                 exposure=math.fsum(c.exposure for c in costs),
                 flexibility=math.fsum(c.flexibility for c in costs),
                 reservation_uplift=math.fsum(c.uplift for c in costs),
                 labour_hours_per_year=math.fsum(c.hours_per_year for c in costs) + charge_hours,
-                excluded=tuple((m, tuple(excluded[m])) for m in Mode if excluded.get(m)),
+                excluded=excluded,
             ))
         return tuple(out)
 
@@ -262,12 +285,14 @@ class Solution:
                 row.append((need, self.bought[(v, need)]))
             tags[(v, need)] = [t for t, _ in row]
             left[(v, need)] = [q for _, q in row]
-        classes = {c.id: c for c in data.classes.classes}
+        classes, index = data.classes.classes, data.classes.index
+        ids_of = [sorted(data.units[u].class_ids) for u in reserved_units]
+        # Every reserved device built in one pass over the table, taken in the order above.
+        devices_of = iter(data.classes.devices_of([cid for ids in ids_of for cid in ids]))
         out = []
-        for u in reserved_units:
-            ids = sorted(data.units[u].class_ids)
-            for cid, devices in zip(ids, data.classes.devices_of(ids), strict=True):
-                cls = classes[cid]
+        for u, ids in zip(reserved_units, ids_of, strict=True):
+            for cid, devices in zip(ids, devices_of, strict=False):
+                cls = classes[index[cid]]
                 for dev in devices:
                     got: dict[str, int] = defaultdict(int)
                     for use in cls.licences:
