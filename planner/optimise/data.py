@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import chain, pairwise
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -120,6 +121,7 @@ class ModelData:
     assumptions: tuple[str, ...] = field(default=())
 
 
+T = TypeVar("T")
 _Verdict = dict[Mode, tuple[str, ...]]  # per mode, why it is excluded (empty: eligible)
 
 
@@ -132,7 +134,8 @@ class _Pricing:
                  reach: Reach) -> None:
         self.estate, self.cat, self.specs, self.reach = estate, cat, specs, reach
         self._rates: dict[str, dict[Mode, UnitRates]] = {}
-        self._costs: dict[tuple[object, ...], Mapping[Mode, UnitCost]] = {}
+        # (policy, eligible modes, devices, members, SLAC devices) -> the unit's cost mapping
+        self.costs_memo: dict[tuple[object, ...], Mapping[Mode, UnitCost]] = {}
         self._device: dict[tuple[str, str, str], _Verdict] = {}
         self.slac_memo: dict[tuple[int, bool, str], bool] = {}
         self._sites: dict[tuple[tuple[str, ...], ...], Mapping[Mode, tuple[str, ...]]] = {}
@@ -150,10 +153,10 @@ class _Pricing:
     def cost(self, policy_name: str, eligible: tuple[Mode, ...], devices: int, members: int,
              slac: int) -> Mapping[Mode, UnitCost]:
         key = (policy_name, eligible, devices, members, slac)
-        found = self._costs.get(key)
+        found = self.costs_memo.get(key)
         if found is None:
             rates = self.rates(policy_name)
-            found = self._costs[key] = {m: price_unit(rates[m], devices, members, slac)
+            found = self.costs_memo[key] = {m: price_unit(rates[m], devices, members, slac)
                                         for m in eligible}
         return found
 
@@ -299,24 +302,24 @@ def _units(estate: Estate, classes: Classes, pricing: _Pricing,
     va_by_rank = sorted(codes.virtual_accounts)
     rank_of = {v: r for r, v in enumerate(va_by_rank)}
     va_rank = np.array([rank_of[v] for v in codes.virtual_accounts], dtype=np.int64)
-    vas_of = [tuple(va_by_rank[r] for r in ranks) for ranks in _distinct_per_unit(
-        unit_of, va_rank[codes.virtual_account], len(va_by_rank), by_class=False)]
+    vas_of = _distinct_per_unit(unit_of, va_rank[codes.virtual_account], len(va_by_rank),
+                                by_class=False, names=va_by_rank)
     mixed = mixing_at.tolist()
     pins = forced or {}
     merged: dict[tuple[object, ...], tuple[dict[Mode, tuple[str, ...]], tuple[Mode, ...]]] = {}
+    priced = pricing.costs_memo
     out: list[Unit] = []
     infeasible: dict[str, tuple[str, ...]] = {}
     policies: dict[int, str] = {}
-    for u, s in enumerate(units):
+    for u, (s, seen, n_dev, n_mem, n_slac) in enumerate(zip(
+            units, found_of, devices, members, slac_devices, strict=True)):
         site_id = site_ids[s]
         policy = policies.get(s)
         if policy is None:
             policy = policies[s] = estate.policy(sites[site_id].classification).name
         pinned = only if only is not None else pins.get(site_id)
         # A pin's reason names the site; without one, units of any site share their reasons.
-        where = site_id if pinned is not None else ""
-        seen = found_of[u]
-        mkey = (seen, pinned, where)
+        mkey = (seen, pinned, site_id) if pinned is not None else seen
         done = merged.get(mkey)
         if done is None:
             done = merged[mkey] = _merge(tuple(verdicts[v] for v in seen), pinned, site_id)
@@ -325,41 +328,49 @@ def _units(estate: Estate, classes: Classes, pricing: _Pricing,
             want = [pinned] if pinned is not None else list(MODES)
             why = tuple(f"{m.value}: {r}" for m in want for r in excluded[m])
             infeasible[site_id] = tuple(dict.fromkeys(infeasible.get(site_id, ()) + why))
-        n_dev, n_mem = devices[u], members[u]
-        out.append(_make_unit(site_id if not mixed[s] else f"{site_id}#{u}", site_id,
-                              class_ids[u], n_dev, n_mem, vas_of[u], eligible,
-                              pricing.cost(policy, eligible, n_dev, n_mem, slac_devices[u]),
-                              excluded))
+        cost = priced.get((policy, eligible, n_dev, n_mem, n_slac))
+        if cost is None:
+            cost = pricing.cost(policy, eligible, n_dev, n_mem, n_slac)
+        out.append(_make_unit(f"{site_id}#{u}" if mixed[s] else site_id, site_id,
+                              class_ids[u], n_dev, n_mem, vas_of[u], eligible, cost, excluded))
     return out, infeasible
 
 
 def _distinct_per_unit(unit_of: npt.NDArray[np.int64], value: npt.NDArray[np.int64], size: int,
-                       *, by_class: bool) -> list[tuple[int, ...]]:
+                       *, by_class: bool, names: Sequence[T] | None = None,
+                       ) -> list[tuple[Any, ...]]:
     """Per unit, the distinct values its classes hold: in the order they first appear among
-    its classes (`by_class`), else ascending."""
+    its classes (`by_class`), else ascending; as `names[value]` when `names` is given."""
     key = unit_of * max(size, 1) + value
     found, first = np.unique(key, return_index=True)
     if by_class:
         found = found[np.lexsort((first, found // max(size, 1)))]
     bounds = np.searchsorted(found // max(size, 1), np.arange(int(unit_of.max()) + 2)).tolist()
-    values = (found % max(size, 1)).tolist()
+    values: list[Any] = (found % max(size, 1)).tolist()
+    if names is not None:
+        values = list(map(names.__getitem__, values))
     return [tuple(values[a:b]) for a, b in pairwise(bounds)]
 
 
 def _merge(found: tuple[_Verdict, ...], pinned: Mode | None, site_id: str,
            ) -> tuple[dict[Mode, tuple[str, ...]], tuple[Mode, ...]]:
     """A unit's exclusion reasons (its classes' verdicts merged, the strategy's pin added) and
-    the modes left eligible."""
-    excluded: dict[Mode, list[str]] = {m: [] for m in MODES}
-    for verdict in found:
-        for mode, reasons in verdict.items():
-            excluded[mode].extend(r for r in reasons if r not in excluded[mode])
-    if pinned is not None:
-        for mode in MODES:
-            if mode is not pinned and not excluded[mode]:
-                excluded[mode].append(f"strategy pins site {site_id} to {pinned.value}")
-    eligible = tuple(m for m in MODES if not excluded[m])
-    return {m: tuple(r) for m, r in excluded.items() if r}, eligible
+    the modes left eligible. Per mode, the reasons in the order the verdicts give them, each
+    once (dict.fromkeys keeps the first of equal ones)."""
+    excluded: dict[Mode, tuple[str, ...]] = {}
+    for mode in MODES:
+        if len(found) == 1:
+            reasons = found[0][mode]
+            if len(reasons) > 1:
+                reasons = tuple(dict.fromkeys(reasons))
+        else:
+            reasons = tuple(dict.fromkeys(chain.from_iterable(v[mode] for v in found)))
+        if not reasons and pinned is not None and mode is not pinned:
+            reasons = (f"strategy pins site {site_id} to {pinned.value}",)
+        if reasons:
+            excluded[mode] = reasons
+    eligible = tuple(m for m in MODES if m not in excluded)
+    return excluded, eligible
 
 
 def prune_dominated(units: list[Unit], charges: tuple[SiteCharge, ...]) -> list[Unit]:

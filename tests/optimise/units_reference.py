@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from planner.catalogue import version_key
 from planner.model import Estate, Mode
 from planner.optimise.classes import Classes
-from planner.optimise.data import MODES, Unit, _merge, _Pricing, _Verdict
+from planner.optimise.data import MODES, Unit, _Pricing, _Verdict
 from planner.plan import DeviceClass
 
 
@@ -73,7 +73,7 @@ def units_by_loops(estate: Estate, classes: Classes, pricing: _Pricing,
             mkey = (tuple(map(id, found)), pinned, where)
             done = merged.get(mkey)
             if done is None:
-                done = merged[mkey] = _merge(found, pinned, site_id)
+                done = merged[mkey] = _merge_by_loops(found, pinned, site_id)
             excluded, eligible = done
             n_dev = n_mem = n_slac = 0
             for k in group:
@@ -124,3 +124,19 @@ def _bundles_by_loops(members: list[DeviceClass], reasons_of: list[_Verdict], mi
         else:
             found_list.append(k)
     return list(bundles.values())
+
+
+def _merge_by_loops(found: tuple[_Verdict, ...], pinned: Mode | None, site_id: str,
+                    ) -> tuple[dict[Mode, tuple[str, ...]], tuple[Mode, ...]]:
+    """A unit's exclusion reasons (its classes' verdicts merged, the strategy's pin added) and
+    the modes left eligible: the list-and-test merge `data._merge` replaced."""
+    excluded: dict[Mode, list[str]] = {m: [] for m in MODES}
+    for verdict in found:
+        for mode, reasons in verdict.items():
+            excluded[mode].extend(r for r in reasons if r not in excluded[mode])
+    if pinned is not None:
+        for mode in MODES:
+            if mode is not pinned and not excluded[mode]:
+                excluded[mode].append(f"strategy pins site {site_id} to {pinned.value}")
+    eligible = tuple(m for m in MODES if not excluded[m])
+    return {m: tuple(r) for m, r in excluded.items() if r}, eligible
