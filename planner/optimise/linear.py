@@ -7,12 +7,24 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
 
 INF = math.inf
+T = TypeVar("T")
+
+
+def _taker(at: list[int]) -> Callable[[list[T]], list[T]]:
+    """A function picking the items at positions `at` (ascending) of a list: a slice when they
+    are one run, as a block's columns and rows usually are (the formulation adds them block by
+    block)."""
+    if at and at[-1] - at[0] + 1 == len(at):
+        first, stop = at[0], at[-1] + 1
+        return lambda items: items[first:stop]
+    return lambda items: [items[i] for i in at]
 
 
 class LinearModel:
@@ -150,17 +162,18 @@ class LinearModel:
             entries = entry_block == bid
             sub = LinearModel()
             picked = cols.tolist()
-            sub.col_names = [self.col_names[j] for j in picked]
-            sub.lb = [self.lb[j] for j in picked]
-            sub.ub = [self.ub[j] for j in picked]
-            sub.cost = [self.cost[j] for j in picked]
-            sub.integer = [self.integer[j] for j in picked]
-            sub.whole = [self.whole[j] for j in picked]
+            take_col, take_row = _taker(picked), _taker(rows)
+            sub.col_names = take_col(self.col_names)
+            sub.lb = take_col(self.lb)
+            sub.ub = take_col(self.ub)
+            sub.cost = take_col(self.cost)
+            sub.integer = take_col(self.integer)
+            sub.whole = take_col(self.whole)
             sub.block = [0] * len(picked)
-            sub.row_names = [self.row_names[i] for i in rows]
-            sub.row_lo = [self.row_lo[i] for i in rows]
-            sub.row_hi = [self.row_hi[i] for i in rows]
-            sub.cut = [self.cut[i] for i in rows]
+            sub.row_names = take_row(self.row_names)
+            sub.row_lo = take_row(self.row_lo)
+            sub.row_hi = take_row(self.row_hi)
+            sub.cut = take_row(self.cut)
             sub.index = local[index[entries]].tolist()
             sub.value = value[entries].tolist()
             sub.starts = [0, *np.cumsum(lengths[rows]).tolist()]

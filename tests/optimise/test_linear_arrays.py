@@ -13,14 +13,18 @@ from planner.optimise.linear import INF, LinearModel
 
 @st.composite
 def models(draw: st.DrawFn) -> LinearModel:
-    """Columns in 1-3 blocks; rows whose columns all lie in one block (as the formulation
-    writes them), some empty, some with repeated or cancelling terms."""
+    """Columns in 1-3 blocks (each block one run of columns, or blocks interleaved); rows whose
+    columns all lie in one block (as the formulation writes them), some empty, some with
+    repeated or cancelling terms."""
     lm = LinearModel()
     n = draw(st.integers(1, 12))
+    blocks = draw(st.lists(st.integers(0, 2), min_size=n, max_size=n))
+    if draw(st.booleans()):  # block by block, as the formulation adds them: each block a run
+        blocks.sort()
     for j in range(n):
         lm.var(f"x{j}", lb=draw(st.sampled_from((0.0, 1.0))),
                ub=draw(st.sampled_from((1.0, 5.0, INF))), integer=draw(st.booleans()),
-               cost=draw(st.floats(-5, 5, allow_nan=False)), block=draw(st.integers(0, 2)),
+               cost=draw(st.floats(-5, 5, allow_nan=False)), block=blocks[j],
                whole=draw(st.booleans()))
     for i in range(draw(st.integers(0, 12))):
         b = draw(st.integers(0, 2))
