@@ -31,7 +31,6 @@ from planner.readers.estate_yaml import (
     read_estate_document,
 )
 from planner.readers.registry import reader_for
-from planner.summary import EstateSummary, summarise
 from planner.tally import DeviceTally
 from planner.validate import validate_estate
 
@@ -281,5 +280,4 @@ def _site_ids(doc: EstateDoc) -> dict[str, str]:
     return ids
 
 
-__all__ = ["EstateSummary", "LoadResult", "estate_catalogue", "load_estate", "reference_date",
-           "summarise"]
+__all__ = ["LoadResult", "estate_catalogue", "load_estate", "reference_date"]

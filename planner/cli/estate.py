@@ -35,7 +35,8 @@ def validate(estate: Path, strict: bool, fmt: str, date_text: str | None) -> Non
     warning with --strict.
     """
     # Imported here: every `planner` command imports this module, only validate needs these.
-    from planner.loader import load_estate, reference_date, summarise
+    from planner.loader import load_estate, reference_date
+    from planner.summary import summarise
 
     result = load_estate(estate, strict=strict, today=reference_date(date_text))
     for problem in result.warnings:

@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 from planner.fileio import sha256_file
-from planner.loader import estate_catalogue, load_estate, reference_date, summarise
+from planner.loader import estate_catalogue, load_estate, reference_date
 from planner.model import CostAssumptions, Mode
 from planner.problems import InputError, Severity, UsageError
+from planner.summary import summarise
 from tests.validation.conftest import ESTATE, write_estate
 
 TODAY = date(2026, 11, 1)
