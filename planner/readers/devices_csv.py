@@ -159,8 +159,11 @@ def _split_arrow(data: bytes, cols: dict[str, int], width: int, *,
     try:
         table = pa_csv.read_csv(
             pa.py_buffer(data),
+            # One block has nothing to parse in parallel: handing it to pyarrow's threads only
+            # adds their wake-up (a few ms of a 10k-device file).
             read_options=pa_csv.ReadOptions(column_names=names, skip_rows=1,
-                                            block_size=_BLOCK_BYTES),
+                                            block_size=_BLOCK_BYTES,
+                                            use_threads=len(data) > _BLOCK_BYTES),
             parse_options=pa_csv.ParseOptions(quote_char=False, ignore_empty_lines=False),
             # The bytes are known UTF-8 (ASCII, or encoded from decoded text): not checked again.
             convert_options=pa_csv.ConvertOptions(
