@@ -119,8 +119,8 @@ def read_estate_document(path: Path, display: str) -> EstateDoc:
     return doc
 
 
-_STR, _SEQ, _MAP, _TIMESTAMP, _MERGE = (f"tag:yaml.org,2002:{t}" for t in (
-    "str", "seq", "map", "timestamp", "merge"))
+_STR, _SEQ, _MAP, _TIMESTAMP, _MERGE, _VALUE = (f"tag:yaml.org,2002:{t}" for t in (
+    "str", "seq", "map", "timestamp", "merge", "value"))
 
 
 class _Builder:
@@ -129,7 +129,8 @@ class _Builder:
     One pass instead of PyYAML's construct_document plus a separate walk. Scalars other than
     strings go through the safe constructor (ints, floats, booleans, nulls, dates); merge keys
     are flattened as safe_load does. Every node visit is counted, so an alias bomb is refused
-    instead of expanded.
+    instead of expanded. Text scalars, most of an estate file, are taken where they are met
+    (a mapping's keys and values, a list's items) rather than by a call per node.
     """
 
     def __init__(self, loader: Any, lines: dict[str, int], display: str) -> None:
@@ -141,53 +142,94 @@ class _Builder:
         self.columns: dict[str, int] = {}  # YAML path -> 1-based column, for problems as data
 
     def build(self, node: yaml.Node, path: str) -> Any:
+        self._visit()
+        mark = node.start_mark
+        self.lines.setdefault(path, mark.line + 1)
+        self.columns.setdefault(path, mark.column + 1)
+        if isinstance(node, yaml.ScalarNode):
+            return self._scalar(node, path)
+        if isinstance(node, yaml.SequenceNode) and node.tag == _SEQ:
+            return self._sequence(node, path)
+        if isinstance(node, yaml.MappingNode) and node.tag == _MAP:
+            return self._mapping(node, path)
+        # Any other tag (!!set, !!omap, !!python/...): the safe constructor accepts or refuses.
+        return self.loader.construct_object(node)
+
+    def _visit(self) -> None:
         self.visits += 1
         if self.visits > MAX_NODES:
             raise InputError([error(self.display, f"document expands to more than {MAX_NODES} "
                                     "nodes (nested aliases?)", expected="a plain estate file")])
-        self.lines.setdefault(path, node.start_mark.line + 1)
-        self.columns.setdefault(path, node.start_mark.column + 1)
-        if isinstance(node, yaml.ScalarNode):
-            if node.tag in (_STR, _TIMESTAMP):
-                # Dates stay text here: the typed reader checks them as calendar dates with
-                # their line (PyYAML raises a bare ValueError for 2025-02-30 and turns
-                # `2025-01-01T10:00+02:00` into a datetime that no date compares with).
-                return node.value
-            try:
-                return self.loader.construct_object(node)
-            except (ValueError, OverflowError) as exc:
-                self.problems.append(error(self.display, f"value {node.value!r} cannot be read "
-                                           f"({exc})", line=node.start_mark.line + 1,
-                                           column=path or None, expected="a plain value"))
-                return node.value
-        if isinstance(node, yaml.SequenceNode) and node.tag == _SEQ:
-            return [self.build(item, f"{path}[{i}]") for i, item in enumerate(node.value)]
-        if isinstance(node, yaml.MappingNode) and node.tag == _MAP:
-            self._duplicates(node, path)
+
+    def _scalar(self, node: yaml.ScalarNode, path: str) -> Any:
+        if node.tag in (_STR, _TIMESTAMP):
+            # Dates stay text here: the typed reader checks them as calendar dates with
+            # their line (PyYAML raises a bare ValueError for 2025-02-30 and turns
+            # `2025-01-01T10:00+02:00` into a datetime that no date compares with).
+            return node.value
+        try:
+            return self.loader.construct_object(node)
+        except (ValueError, OverflowError) as exc:
+            self.problems.append(error(self.display, f"value {node.value!r} cannot be read "
+                                       f"({exc})", line=node.start_mark.line + 1,
+                                       column=path or None, expected="a plain value"))
+            return node.value
+
+    def _sequence(self, node: yaml.SequenceNode, path: str) -> list[Any]:
+        out: list[Any] = []
+        lines, columns = self.lines, self.columns
+        for i, item in enumerate(node.value):
+            where = f"{path}[{i}]"
+            if type(item) is yaml.ScalarNode and item.tag == _STR:
+                self._visit()
+                mark = item.start_mark
+                lines.setdefault(where, mark.line + 1)
+                columns.setdefault(where, mark.column + 1)
+                out.append(item.value)
+            else:
+                out.append(self.build(item, where))
+        return out
+
+    def _mapping(self, node: yaml.MappingNode, path: str) -> dict[Any, Any]:
+        if self._duplicates(node, path):
             self.loader.flatten_mapping(node)
-            out: dict[Any, Any] = {}
-            for key_node, value_node in node.value:
+        lines, columns = self.lines, self.columns
+        out: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if type(key_node) is yaml.ScalarNode and key_node.tag == _STR:
+                # The mapping's own path is recorded already: a key adds only its visit.
+                self._visit()
+                key: Any = key_node.value
+            else:
                 key = self.build(key_node, path)
                 if isinstance(key, (dict, list)):
                     raise InputError([error(self.display, "a mapping key is not a plain value",
                                             line=key_node.start_mark.line + 1, column=path,
                                             expected="text keys")])
-                name = f"{path}.{key}" if path else str(key)
+            name = f"{path}.{key}" if path else str(key)
+            if type(value_node) is yaml.ScalarNode and value_node.tag == _STR:
+                self._visit()  # its own line would be replaced by the key's just below
+                out[key] = value_node.value
+            else:
                 out[key] = self.build(value_node, name)
-                self.lines[name] = key_node.start_mark.line + 1
-                self.columns[name] = key_node.start_mark.column + 1
-            return out
-        # Any other tag (!!set, !!omap, !!python/...): the safe constructor accepts or refuses.
-        return self.loader.construct_object(node)
+            mark = key_node.start_mark
+            lines[name] = mark.line + 1
+            columns[name] = mark.column + 1
+        return out
 
-    def _duplicates(self, node: yaml.MappingNode, path: str) -> None:
+    def _duplicates(self, node: yaml.MappingNode, path: str) -> bool:
         """A key written twice in one mapping is an error (YAML says keys are unique; PyYAML
         silently keeps the last). Checked before merge keys (`<<`) are expanded, since an
-        explicit key overriding a merged one is the point of a merge."""
+        explicit key overriding a merged one is the point of a merge. True when a key is a
+        merge (`<<`) or value (`=`) key, which the safe constructor's flattening handles."""
         first: dict[str, int] = {}
+        special = False
         for key_node, _ in node.value:
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == _MERGE:
+                special = special or key_node.tag in (_MERGE, _VALUE)
                 continue
+            if key_node.tag == _VALUE:
+                special = True
             line = key_node.start_mark.line + 1
             key = key_node.value
             if key not in first:
@@ -198,6 +240,7 @@ class _Builder:
                 f"{first[key]})", line=line, column=f"{path}.{key}" if path else str(key),
                 position=key_node.start_mark.column + 1,
                 expected="each key once (YAML would silently keep the last)"))
+        return special
 
 
 class _Typer:
