@@ -106,12 +106,12 @@ def _decision_of_class(ids: Any, by_id: npt.NDArray[np.int64],
     return out
 
 
-def joined_bytes(lines: Any) -> bytes:
-    """The UTF-8 bytes of every string of a large_string array, one after another: its data
-    buffer between the first and the last offset, copied once."""
+def joined_bytes(lines: Any) -> memoryview:
+    """The UTF-8 bytes of every string of a large_string array, one after another: a view of
+    its data buffer between the first and the last offset, not a copy (the view keeps the
+    buffer alive until it is written; a copy of a plan.json block is megabytes of fresh pages)."""
     if not len(lines):
-        return b""
+        return memoryview(b"")
     offsets, data = lines.buffers()[1], lines.buffers()[2]
     bounds = np.frombuffer(offsets, dtype=np.int64)[lines.offset:lines.offset + len(lines) + 1]
-    got: bytes = data[int(bounds[0]):int(bounds[-1])].to_pybytes()
-    return got
+    return memoryview(data).cast("B")[int(bounds[0]):int(bounds[-1])]

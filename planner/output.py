@@ -25,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import itertools
 import json
 import os
 import queue
@@ -37,6 +38,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from planner.problems import PlannerError
 
@@ -53,6 +55,10 @@ class OutputError(PlannerError):
     """An output could not be written: the path and the operating system's reason."""
 
 
+Bytes = bytes | memoryview  # UTF-8 bytes, or a view of them (a pyarrow buffer's, not copied)
+Piece = str | Bytes
+
+
 @dataclass(frozen=True, slots=True)
 class Streamed:
     """A file's content made in pieces while it is written (a million-row devices.csv), so it is
@@ -60,7 +66,7 @@ class Streamed:
     piece goes straight to the file's temporary copy. An error while making a piece fails the
     whole set like any other: the previous set stays untouched."""
 
-    chunks: Callable[[], Iterable[str | bytes]]
+    chunks: Callable[[], Iterable[Piece]]
 
 
 Content = str | bytes | Streamed
@@ -280,11 +286,11 @@ def _remove_empty(created: list[Path]) -> None:
 
 # --- the writers ------------------------------------------------------------------------------
 
-def _encode(content: str | bytes) -> bytes:
+def _encode(content: Piece) -> Bytes:
     return content.encode("utf-8") if isinstance(content, str) else content
 
 
-def _pieces(content: Content) -> Iterator[bytes]:
+def _pieces(content: Content) -> Iterator[Bytes]:
     if isinstance(content, Streamed):
         for piece in content.chunks():
             yield _encode(piece)
@@ -292,17 +298,35 @@ def _pieces(content: Content) -> Iterator[bytes]:
         yield _encode(content)
 
 
-def _write_fully(fd: int, data: bytes) -> None:
+def _write_fully(fd: int, data: Bytes) -> None:
     view = memoryview(data)
     while view:
         written = os.write(fd, view)
         view = view[written:]
 
 
+# The size of a piece from which the rest of a file is written by a writer thread. Below it a
+# piece is written where it is made: copying a few megabytes into the page cache takes about a
+# millisecond, less than starting a thread and handing pieces over (measured at 10k devices:
+# plan.json and devices.csv are one piece each, 2-3 MB, and the thread cost ~6 ms a run).
+THREADED_PIECE_BYTES = 4 << 20
+
+
+def _write_streamed(fd: int, pieces: Iterator[Bytes]) -> None:
+    """Write `pieces` to `fd`. Small pieces are written as they come; from the first piece of
+    THREADED_PIECE_BYTES on, a writer thread writes each piece while the next is being made
+    (`_write_overlapped`). Either way the file holds the same bytes."""
+    for data in pieces:
+        if len(data) >= THREADED_PIECE_BYTES:
+            _write_overlapped(fd, itertools.chain((data,), pieces))
+            return
+        _write_fully(fd, data)
+
+
 _END = None  # what the maker hands the writer thread last
 
 
-def _write_streamed(fd: int, pieces: Iterator[bytes]) -> None:
+def _write_overlapped(fd: int, pieces: Iterator[Bytes]) -> None:
     """Write `pieces` to `fd`, each while the next is being made: a writer thread takes them
     one at a time (os.write runs without the GIL, the pieces' makers mostly in pyarrow and
     numpy), so a second core copies a large file into the page cache while the first makes
@@ -311,7 +335,7 @@ def _write_streamed(fd: int, pieces: Iterator[bytes]) -> None:
     An error on either side stops both: a piece that cannot be made propagates once the
     thread has finished the write in hand; a write that fails (a full disk) is raised here.
     """
-    ready: queue.Queue[bytes | None] = queue.Queue(maxsize=1)
+    ready: queue.Queue[Bytes | None] = queue.Queue(maxsize=1)
     failed: list[OSError] = []
 
     def drain() -> None:
@@ -328,7 +352,7 @@ def _write_streamed(fd: int, pieces: Iterator[bytes]) -> None:
         for data in pieces:
             if failed:
                 break
-            if data:
+            if len(data):
                 ready.put(data)
     finally:
         ready.put(_END)
@@ -354,19 +378,26 @@ def _write_new(path: Path, content: Content, mode: int, *, sync: bool = True) ->
         os.close(fd)
 
 
+def _libc() -> Any:
+    """The C library's functions the os module lacks (syncfs, renameat2), or None. They are
+    looked up in the running process (dlopen(NULL)), which has the C library loaded: naming
+    it with ctypes.util.find_library would run ldconfig, ~7 ms a swap."""
+    import ctypes  # only here: most commands never write a folder
+
+    try:
+        return ctypes.CDLL(None, use_errno=True)
+    except OSError:
+        return None
+
+
 def _sync_all(folder: Path, paths: list[Path]) -> None:
     """Flush a freshly written set to disk before it is swapped in: one syncfs(2) of the
     filesystem where Linux has it, else an fsync per file."""
     fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
     try:
-        try:
-            import ctypes  # only here: most commands never write a folder
-
-            libc = ctypes.CDLL(None, use_errno=True)
-            if getattr(libc, "syncfs", None) is not None and libc.syncfs(fd) == 0:
-                return
-        except OSError:
-            pass
+        libc = _libc()
+        if libc is not None and getattr(libc, "syncfs", None) is not None and libc.syncfs(fd) == 0:
+            return
         for path in paths:
             file_fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
             try:
@@ -482,13 +513,9 @@ def _carry_over(old: Path, new: Path, skip: set[str], rel: str = "") -> None:
 def _exchange(a: Path, b: Path) -> bool:
     """Swap two paths in one system call; False where the system cannot."""
     import ctypes  # only here: most commands never swap a folder
-    import ctypes.util
 
-    libc_name = ctypes.util.find_library("c")
-    if not libc_name:
-        return False
-    libc = ctypes.CDLL(libc_name, use_errno=True)
-    renameat2 = getattr(libc, "renameat2", None)
+    libc = _libc()
+    renameat2 = getattr(libc, "renameat2", None) if libc is not None else None
     if renameat2 is None:
         return False
     at_fdcwd = -100

@@ -28,6 +28,7 @@ from planner.encode import finite
 from planner.fileio import read_text
 from planner.model import Device, Mode
 from planner.modes import reservation_modes
+from planner.output import Bytes
 from planner.plan import ClassDecision, DeviceClass, Plan, Transfer
 from planner.problems import InputError, error
 
@@ -132,7 +133,7 @@ class LazyRecords:
     a plan with hundreds of thousands of classes never holds them all as text at once."""
 
     count: int
-    blocks: Callable[[], Iterator[bytes]]  # every record as a line `    {...},\n`, in blocks
+    blocks: Callable[[], Iterator[Bytes]]  # every record as a line `    {...},\n`, in blocks
 
 
 _STR = json.encoder.encode_basestring  # what JSONEncoder(ensure_ascii=False) uses for strings
@@ -188,7 +189,7 @@ def _reserved_column(ids: Any, runs: Mapping[str, tuple[Run, ...]]) -> Any:
 
 
 def _class_blocks(plan: Plan, runs: Mapping[str, tuple[Run, ...]],
-                  columns: ClassColumns | None = None) -> Iterator[bytes]:
+                  columns: ClassColumns | None = None) -> Iterator[memoryview]:
     """The class records, sorted by id, as JSON lines a block at a time: byte for byte the
     encoder's text of `_class_record` (tested), made column by column.
 
@@ -346,9 +347,10 @@ def plan_document(plan: Plan, generated: date | None = None, *, encoded_classes:
 _RECORDS_PER_CHUNK = 2048
 
 
-def json_chunks(doc: Mapping[str, Any]) -> Iterator[str | bytes]:
-    """`doc` as JSON text (UTF-8 bytes for LazyRecords' blocks) in pieces of at most a few
-    thousand list records: sorted keys, one top-level key per line and one list record per line.
+def json_chunks(doc: Mapping[str, Any]) -> Iterator[str | Bytes]:
+    """`doc` as JSON text (UTF-8 bytes, or views of them, for LazyRecords' blocks) in pieces of
+    at most a few thousand list records: sorted keys, one top-level key per line and one list
+    record per line.
 
     Readable and diff-friendly, and it keeps to the C encoder (json's `indent` switches to the
     pure-Python one, several times slower on a plan with a hundred thousand classes). Written
@@ -377,21 +379,23 @@ def json_chunks(doc: Mapping[str, Any]) -> Iterator[str | bytes]:
     yield "}\n"
 
 
-def _last_without_comma(blocks: Iterator[bytes]) -> Iterator[bytes]:
-    """Blocks of `record,\n` lines, the last line's comma dropped (JSON has no trailing one)."""
-    held: bytes | None = None
+def _last_without_comma(blocks: Iterator[Bytes]) -> Iterator[Bytes]:
+    """Blocks of `record,\n` lines, the last line's comma dropped (JSON has no trailing one):
+    the last block up to its comma, then the line end, so no block is copied."""
+    held: Bytes | None = None
     for block in blocks:
-        if block:
+        if len(block):
             if held is not None:
                 yield held
             held = block
     if held is not None:
-        yield held[:-2] + b"\n"
+        yield memoryview(held)[:-2]
+        yield b"\n"
 
 
 def json_text(doc: Mapping[str, Any]) -> str:
     """`json_chunks` joined: the whole document as one string (small documents, tests)."""
-    return "".join(p if isinstance(p, str) else p.decode("utf-8") for p in json_chunks(doc))
+    return "".join(p if isinstance(p, str) else str(p, "utf-8") for p in json_chunks(doc))
 
 
 # --- reading ------------------------------------------------------------------------------------

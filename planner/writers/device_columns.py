@@ -28,6 +28,7 @@ from planner.class_columns import ClassColumns, class_columns, joined_bytes
 from planner.device_table import DeviceTable
 from planner.fileio import safe_cell
 from planner.model import Device, LicenceUse
+from planner.output import Bytes
 from planner.plan import ClassDecision, DeviceClass, Plan
 
 DEVICE_HEADER = ("hostname", "pid", "serial", "site", "mode", "server_site", "virtual_account",
@@ -194,7 +195,7 @@ def _member_cells(table: DeviceTable) -> tuple[Any, npt.NDArray[np.bool_], npt.N
 
 
 def devices_csv_chunks(rows: PlannedRows,
-                       rows_per_chunk: int = ROWS_PER_CHUNK) -> Iterator[bytes]:
+                       rows_per_chunk: int = ROWS_PER_CHUNK) -> Iterator[Bytes]:
     """devices.csv in pieces of `rows_per_chunk` rows (the header first): the bytes
     `fileio.csv_text(DEVICE_HEADER, ...)` gives for the same rows, never held whole."""
     buf = io.StringIO()

@@ -274,7 +274,7 @@ def plan_file_set(plan: Plan, generated: date | None = None) -> dict[str, Conten
 def render_plan_files(plan: Plan, generated: date | None = None) -> dict[str, str | bytes]:
     """Every plan file, rendered whole in memory: relative path -> content (a redacted copy,
     tests). `write_plan_files` writes the same bytes without holding the large files whole."""
-    return {name: "".join(c.decode("utf-8") if isinstance(c, bytes) else c
+    return {name: "".join(c if isinstance(c, str) else str(c, "utf-8")
                           for c in content.chunks()) if isinstance(content, Streamed)
             else content for name, content in plan_file_set(plan, generated).items()}
 

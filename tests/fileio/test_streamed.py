@@ -6,6 +6,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -32,6 +33,41 @@ def test_a_streamed_file_holds_its_pieces_in_order(tmp_path_factory: pytest.Temp
     assert (folder / "out" / "big.csv").read_bytes() == expected
     manifest = json.loads((folder / "out" / MANIFEST).read_text(encoding="utf-8"))
     assert manifest["files"] == ["big.csv", "small.txt"]
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(pieces=st.lists(st.one_of(st.text(max_size=40), st.binary(max_size=40),
+                                 st.binary(max_size=40).map(memoryview)), max_size=12),
+       threaded_from=st.integers(min_value=0, max_value=60))
+def test_a_file_holds_the_same_bytes_written_inline_or_by_the_writer_thread(
+        tmp_path_factory: pytest.TempPathFactory, pieces: list[str | bytes | memoryview],
+        threaded_from: int) -> None:
+    # Small pieces are written where they are made; from the first piece of
+    # THREADED_PIECE_BYTES on, a writer thread takes the rest. The bytes never depend on it.
+    folder = tmp_path_factory.mktemp("threaded")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(output, "THREADED_PIECE_BYTES", threaded_from)
+        write_folder(folder / "out", {"big.csv": Streamed(lambda: iter(pieces))})
+    expected = b"".join(p.encode() if isinstance(p, str) else bytes(p) for p in pieces)
+    assert (folder / "out" / "big.csv").read_bytes() == expected
+
+
+def test_only_a_large_piece_starts_the_writer_thread(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    started: list[str] = []
+    real_overlapped = output._write_overlapped
+
+    def overlapped(fd: int, pieces: Iterator[bytes | memoryview]) -> None:
+        started.append("thread")
+        real_overlapped(fd, pieces)
+
+    monkeypatch.setattr(output, "_write_overlapped", overlapped)
+    monkeypatch.setattr(output, "THREADED_PIECE_BYTES", 8)
+    write_folder(tmp_path / "small", {"a.csv": Streamed(lambda: iter(["1234567", "x"]))})
+    assert started == []
+    write_folder(tmp_path / "large", {"a.csv": Streamed(lambda: iter(["1", "12345678", "9"]))})
+    assert started == ["thread"]
+    assert (tmp_path / "large" / "a.csv").read_text() == "1123456789"
 
 
 def test_chunks_are_made_once_and_only_while_writing(tmp_path: Path) -> None:
@@ -103,3 +139,38 @@ def test_a_failed_write_stops_the_pieces_being_made(tmp_path: Path,
         write_folder(tmp_path / "out", {"devices.csv": Streamed(pieces)})
     assert len(made) < 10
     assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("threaded_from", [0, 1 << 30])
+def test_a_failed_write_stops_the_pieces_either_way(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch,
+                                                    threaded_from: int) -> None:
+    made: list[int] = []
+
+    def pieces() -> Iterator[str]:
+        for i in range(10_000):
+            made.append(i)
+            yield f"{i}\n"
+
+    def disk_full(fd: int, data: bytes | memoryview) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(output, "THREADED_PIECE_BYTES", threaded_from)
+    monkeypatch.setattr(output.os, "write", disk_full)
+    with pytest.raises(OutputError, match="disk is full"):
+        write_folder(tmp_path / "out", {"devices.csv": Streamed(pieces)})
+    assert len(made) < 10
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="syncfs and renameat2: Linux")
+def test_the_c_library_calls_are_found_in_the_process(tmp_path: Path) -> None:
+    # Looked up in the running process, not by naming the library (which runs ldconfig).
+    libc = output._libc()
+    assert libc is not None and libc.syncfs is not None
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "x").write_text("a")
+    (tmp_path / "b").mkdir()
+    assert output._exchange(tmp_path / "a", tmp_path / "b")
+    assert (tmp_path / "b" / "x").read_text() == "a"
+    assert list((tmp_path / "a").iterdir()) == []
