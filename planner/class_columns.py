@@ -19,11 +19,11 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from planner.arrow import large_text, pa, pc
+from planner.arrow import large_text, pa, pc, string_buffers
 from planner.plan import ClassDecision, DeviceClass
 
 # What json.dumps(ensure_ascii=False) escapes in a string: `"`, `\` and U+0000..U+001F.
-_JSON_ESCAPED = r'["\\\x00-\x1f]'
+_JSON_ESCAPED = bytes(range(0x20)) + b'"\\'
 _STR = json.encoder.encode_basestring  # JSONEncoder(ensure_ascii=False)'s string encoder
 
 
@@ -36,12 +36,37 @@ def json_strings(array: Any) -> Any:
     """Each string of a large_string array as a JSON string literal, byte for byte what
     `json.dumps(value, ensure_ascii=False)` writes; a null becomes `null`."""
     quoted = pc.binary_join_element_wise(large_text('"'), array, large_text('"'), large_text(""))
-    escaped = pc.fill_null(pc.match_substring_regex(array, _JSON_ESCAPED), False)
-    if pc.any(escaped).as_py():
-        rows = np.flatnonzero(escaped.to_numpy(zero_copy_only=False))
-        values = array.take(pa.array(rows)).to_pylist()
-        quoted = pc.replace_with_mask(quoted, escaped, strings([_STR(v) for v in values]))
+    escaped = holding(array, _JSON_ESCAPED)
+    if array.null_count:
+        escaped &= array.is_valid().to_numpy(zero_copy_only=False)
+    if escaped.any():
+        values = array.take(pa.array(np.flatnonzero(escaped))).to_pylist()
+        quoted = pc.replace_with_mask(quoted, pa.array(escaped),
+                                      strings([_STR(v) for v in values]))
     return pc.fill_null(quoted, large_text("null"))
+
+
+def byte_set(chars: bytes) -> npt.NDArray[np.bool_]:
+    """A lookup table: which of the 256 byte values are in `chars`."""
+    wanted = np.zeros(256, dtype=bool)
+    wanted[np.frombuffer(chars, dtype=np.uint8)] = True
+    return wanted
+
+
+def holding(column: Any, chars: bytes) -> npt.NDArray[np.bool_]:
+    """Per string, whether it holds any byte of `chars` (ASCII: never inside a UTF-8 tail),
+    found on the data buffer in one pass, not string by string: one comparison finds the bytes
+    up to the highest of `chars`, and only those are looked up. (A null reads as its bytes,
+    none when pyarrow made it.)"""
+    offsets, data = string_buffers(column)
+    out = np.zeros(len(column), dtype=bool)
+    if not len(column):
+        return out
+    span = data[offsets[0]:offsets[-1]]
+    low = np.flatnonzero(span <= max(chars))
+    hits = low[byte_set(chars)[span[low]]] + offsets[0]
+    out[np.searchsorted(offsets, hits, side="right") - 1] = True
+    return out
 
 
 def json_numbers(values: npt.NDArray[np.int64]) -> Any:

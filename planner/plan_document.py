@@ -173,6 +173,7 @@ def _class_records(plan: Plan, runs: Mapping[str, tuple[Run, ...]]) -> list[dict
 
 
 _CLASSES_PER_BLOCK = 1 << 15
+CodedText = tuple[Any, Any]  # (a text per distinct value, a code per class): large_string, int32
 
 
 def _reserved_column(ids: Any, runs: Mapping[str, tuple[Run, ...]]) -> Any:
@@ -196,8 +197,9 @@ def _class_blocks(plan: Plan, runs: Mapping[str, tuple[Run, ...]],
     Classes are the one part of plan.json that grows with the estate: a third of a million at
     a million devices. Each field is one array (planner.class_columns); a field with few
     distinct values (site, Virtual Account, family, train, version, state, licence set, mode,
-    server site) is encoded once per distinct value and taken by code, numbers are cast by
-    pyarrow, and a block's records are joined by pyarrow, never one string per class.
+    server site, device and member counts) is encoded once per distinct value, with the
+    record's text around it, and taken by code, and a block's records are joined by pyarrow,
+    never one string per class.
     """
     import numpy as np  # only when plan.json is written: reading a plan needs neither
 
@@ -211,18 +213,28 @@ def _class_blocks(plan: Plan, runs: Mapping[str, tuple[Run, ...]],
     decided = columns if columns is not None else cols.class_columns(classes,
                                                                       plan.class_decisions)
     order = pa.array(decided.by_id)
+    lit = large_text
 
-    def coded(array: Any) -> tuple[Any, Any]:
-        """(a JSON literal per distinct value, each class's code, in id order)."""
+    def coded(literals: Any, codes: Any, before: str, after: str = "") -> CodedText:
+        """The text `before`, a distinct value's literal and `after`, per distinct value, and
+        each class's code in id order: the record's fixed text is joined to the few distinct
+        values once, not to every class."""
+        return (pc.binary_join_element_wise(lit(before), literals, lit(after), lit("")),
+                codes.take(order))
+
+    def text_field(array: Any, before: str, after: str = "") -> CodedText:
         encoded = array.dictionary_encode(null_encoding="encode")  # null: `null`
-        return cols.json_strings(encoded.dictionary), encoded.indices.take(order)
+        return coded(cols.json_strings(encoded.dictionary), encoded.indices, before, after)
 
-    def text_field(name: str) -> tuple[Any, Any]:
-        return coded(cols.strings(list(map(attrgetter(name), classes))))
+    def attribute(name: str, after: str = "") -> CodedText:
+        return text_field(cols.strings(list(map(attrgetter(name), classes))),
+                          f', "{name}": ', after)
 
-    def number_field(name: str) -> Any:
+    def number_field(name: str, before: str) -> CodedText:
         values = np.fromiter(map(attrgetter(name), classes), np.int64, count=n)
-        return cols.json_numbers(values).take(order)
+        distinct, which = np.unique(values, return_inverse=True)  # counts repeat: few values
+        return coded(cols.json_numbers(distinct), pa.array(which.reshape(-1).astype(np.int32)),
+                     before)
 
     # A licence set is one tuple shared by its classes: encoded once per tuple.
     licences = list(map(attrgetter("licences"), classes))
@@ -231,31 +243,23 @@ def _class_blocks(plan: Plan, runs: Mapping[str, tuple[Run, ...]],
     sets = cols.strings([_ENCODER.encode([{"tag": u.tag, "count": u.count} for u in licences[i]])
                          for i in first.tolist()])
     del licences
-    coded_fields = {
-        "family": text_field("family"),
-        "licences": (sets, pa.array(which.reshape(-1).astype(np.int32)).take(order)),
-        "mode": coded(decided.mode), "server_site": coded(decided.server_site),
-        "site": text_field("site"), "state": text_field("state"),
-        "train": text_field("train"), "version": text_field("version"),
-        "virtual_account": text_field("virtual_account")}
-    whole = {"devices": number_field("devices"), "members": number_field("members"),
-             "id": cols.json_strings(decided.ids.take(order)),
-             "reserved": _reserved_column(decided.ids, runs).take(order) if runs else None}
-    lit = large_text
+    # The record's fields in key order: coded ones (distinct values with the text around
+    # them, and a code per class) and whole ones (a value per class, in id order). The text
+    # between fields goes with a coded neighbour, so a block joins 13 arrays, not 26.
+    fields: list[CodedText | Any] = [
+        number_field("devices", '    {"devices": '), attribute("family", ', "id": '),
+        cols.json_strings(decided.ids.take(order)),
+        coded(sets, pa.array(which.reshape(-1).astype(np.int32)), ', "licences": '),
+        number_field("members", ', "members": '), text_field(decided.mode, ', "mode": ', ", ")]
+    if runs:
+        fields.append(_reserved_column(decided.ids, runs).take(order))
+    fields += [text_field(decided.server_site, '"server_site": '), attribute("site"),
+               attribute("state"), attribute("train"), attribute("version"),
+               attribute("virtual_account", "},\n")]
     for start in range(0, n, _CLASSES_PER_BLOCK):
         size = min(_CLASSES_PER_BLOCK, n - start)
-        block = {key: values.take(codes.slice(start, size))
-                 for key, (values, codes) in coded_fields.items()}
-        block.update({key: values.slice(start, size) if values is not None else lit("")
-                      for key, values in whole.items()})
-        parts = [
-            lit('    {"devices": '), block["devices"], lit(', "family": '), block["family"],
-            lit(', "id": '), block["id"], lit(', "licences": '), block["licences"],
-            lit(', "members": '), block["members"], lit(', "mode": '), block["mode"],
-            lit(", "), block["reserved"], lit('"server_site": '), block["server_site"],
-            lit(', "site": '), block["site"], lit(', "state": '), block["state"],
-            lit(', "train": '), block["train"], lit(', "version": '), block["version"],
-            lit(', "virtual_account": '), block["virtual_account"], lit("},\n")]
+        parts = [f[0].take(f[1].slice(start, size)) if isinstance(f, tuple)
+                 else f.slice(start, size) for f in fields]
         yield cols.joined_bytes(pc.binary_join_element_wise(*parts, lit("")))
 
 

@@ -24,7 +24,7 @@ import numpy as np
 import numpy.typing as npt
 
 from planner.arrow import as_large, large_text, pa, pc, string_buffers
-from planner.class_columns import ClassColumns, class_columns, joined_bytes
+from planner.class_columns import ClassColumns, byte_set, class_columns, holding, joined_bytes
 from planner.device_table import DeviceTable
 from planner.fileio import safe_cell
 from planner.model import Device, LicenceUse
@@ -132,7 +132,7 @@ def licence_text(uses: Sequence[LicenceUse]) -> str:
 def _cells(values: Sequence[str]) -> tuple[Any, npt.NDArray[np.bool_]]:
     """Neutralised cells for a column's distinct values, and which of them need quoting."""
     cells = pa.array([safe_cell(v) for v in values] or [""], pa.large_string())
-    return cells, _holding(cells, _NEEDS_QUOTING)
+    return cells, holding(cells, _NEEDS_QUOTING)
 
 
 def _strings_cells(column: Any) -> tuple[Any, npt.NDArray[np.bool_]]:
@@ -143,13 +143,7 @@ def _strings_cells(column: Any) -> tuple[Any, npt.NDArray[np.bool_]]:
     if trigger.any():
         column = pc.if_else(pa.array(trigger), pc.binary_join_element_wise(
             large_text("'"), column, large_text("")), column)
-    return column, _holding(column, _NEEDS_QUOTING)
-
-
-def _byte_set(chars: bytes) -> npt.NDArray[np.bool_]:
-    wanted = np.zeros(256, dtype=bool)
-    wanted[np.frombuffer(chars, dtype=np.uint8)] = True
-    return wanted
+    return column, holding(column, _NEEDS_QUOTING)
 
 
 def _starting_with(column: Any, chars: bytes) -> npt.NDArray[np.bool_]:
@@ -158,22 +152,7 @@ def _starting_with(column: Any, chars: bytes) -> npt.NDArray[np.bool_]:
     starts = offsets[:-1]
     filled = starts < offsets[1:]
     out = np.zeros(len(column), dtype=bool)
-    out[filled] = _byte_set(chars)[data[starts[filled]]]
-    return out
-
-
-def _holding(column: Any, chars: bytes) -> npt.NDArray[np.bool_]:
-    """Per string, whether it holds any byte of `chars` (ASCII: never inside a UTF-8 tail),
-    found on the data buffer in one pass, not string by string: one comparison finds the bytes
-    up to the highest of `chars` (rare in names and serials), and only those are looked at."""
-    offsets, data = string_buffers(column)
-    out = np.zeros(len(column), dtype=bool)
-    if not len(column):
-        return out
-    span = data[offsets[0]:offsets[-1]]
-    low = np.flatnonzero(span <= max(chars))
-    hits = low[_byte_set(chars)[span[low]]] + offsets[0]
-    out[np.searchsorted(offsets, hits, side="right") - 1] = True
+    out[filled] = byte_set(chars)[data[starts[filled]]]
     return out
 
 
