@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from planner.model import Estate, TermType, Tier
-from planner.model_yaml import safe_load
+from planner.model_yaml import load_model
 from planner.resources import models_dir
 
 
@@ -156,8 +156,7 @@ def build_prefixes(families: dict[str, ProductFamily]) -> tuple[tuple[str, str],
 
 
 def _load_yaml(path: Path) -> dict[str, Any]:
-    with open(path, encoding="utf-8") as fh:
-        data = safe_load(fh)
+    data = load_model(path)
     if not isinstance(data, dict):
         raise ValueError(f"{path}: expected a mapping at the top level")
     return data

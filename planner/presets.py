@@ -26,7 +26,7 @@ from planner.catalogue import (
 )
 from planner.domains import MAX_AMOUNT, finite_number
 from planner.model import ClassificationPolicy, CostAssumptions, DataElement, Mode
-from planner.model_yaml import safe_load
+from planner.model_yaml import load_model
 from planner.problems import Problem, error
 from planner.readers.estate_yaml import EstateDoc
 from planner.resources import models_dir
@@ -137,8 +137,7 @@ def convert(shape: Shape, value: Any) -> Any:
 
 
 def _models_doc(name: str) -> dict[str, Any]:
-    with open(models_dir() / name, encoding="utf-8") as fh:
-        data = safe_load(fh)
+    data = load_model(models_dir() / name)
     return data if isinstance(data, dict) else {}
 
 
