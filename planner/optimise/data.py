@@ -208,12 +208,17 @@ def build_data(estate: Estate, *, forced: Mapping[str, Mode] | None = None,
     specs = modes or modes_for(estate.costs)
     reach = analyse_reach(estate)
     classes = build_classes(estate, cat)
-    units, infeasible = _units(estate, classes, _Pricing(estate, cat, specs, reach),
-                               forced, only)
-    charges = site_charges(estate, units, specs)
-    if prune:
-        units = prune_dominated(units, charges)
-        charges = restrict_charges(charges, units)
+    # Units stay columns until their modes are final: charges and dominance are worked out
+    # on arrays, and each Unit and SiteCharge is made once.
+    cols, infeasible = _unit_columns(estate, classes, _Pricing(estate, cat, specs, reach),
+                                     forced, only)
+    table = _ChargeTable.of(estate, cols, specs)
+    if prune and cols.choices():
+        keep = _kept_modes(cols.index, table.money(cols.index))
+        cols = cols.narrowed(keep)
+        table = _ChargeTable.of(estate, cols, specs)
+    units = cols.units()
+    charges = table.charges(cols)
     groups, unit_groups = server_groups(estate, reach, units, specs)
     allocation = build_allocation(estate, classes, cat)
     notes = _assumptions(estate, classes, cat)
@@ -224,7 +229,16 @@ def build_data(estate: Estate, *, forced: Mapping[str, Mode] | None = None,
 def _units(estate: Estate, classes: Classes, pricing: _Pricing,
            forced: Mapping[str, Mode] | None, only: Mode | None,
            ) -> tuple[list[Unit], dict[str, tuple[str, ...]]]:
-    """The decision units, site by site in sorted order, and the sites left with no mode.
+    """The decision units, site by site in sorted order, and the sites left with no mode."""
+    cols, infeasible = _unit_columns(estate, classes, pricing, forced, only)
+    return cols.units(), infeasible
+
+
+def _unit_columns(estate: Estate, classes: Classes, pricing: _Pricing,
+                  forced: Mapping[str, Mode] | None, only: Mode | None,
+                  ) -> tuple[_UnitColumns, dict[str, tuple[str, ...]]]:
+    """The decision units as columns, site by site in sorted order, and the sites left with
+    no mode.
 
     Worked on the classes' code arrays: eligibility once per (site, kind of device), the SLAC
     need once per (licence set, SLUP, state), the grouping into units by numpy; Python runs once
@@ -232,7 +246,7 @@ def _units(estate: Estate, classes: Classes, pricing: _Pricing,
     codes = classes.codes
     n = len(classes.classes)
     if not n:
-        return [], {}
+        return _UnitColumns.of([]), {}
     sites = {s.id: s for s in estate.sites}
     site_ids = codes.sites
     mixing_at = np.array([estate.policy(sites[s].classification).allow_mixed_modes
@@ -308,7 +322,19 @@ def _units(estate: Estate, classes: Classes, pricing: _Pricing,
     pins = forced or {}
     merged: dict[tuple[object, ...], tuple[dict[Mode, tuple[str, ...]], tuple[Mode, ...]]] = {}
     priced = pricing.costs_memo
-    out: list[Unit] = []
+    unit_ids: list[str] = []
+    unit_sites: list[str] = []
+    unit_modes: list[tuple[Mode, ...]] = []
+    unit_costs: list[Mapping[Mode, UnitCost]] = []
+    unit_excluded: list[Mapping[Mode, tuple[str, ...]]] = []
+    # One row of eligible modes and of cost totals per distinct tuple and mapping (keyed by
+    # identity: units of equal verdicts and prices share them), and each unit's row numbers.
+    mode_row: dict[int, int] = {}
+    cost_row: dict[int, int] = {}
+    allowed: list[list[bool]] = []
+    totals: list[list[float]] = []
+    modes_at: list[int] = []
+    costs_at: list[int] = []
     infeasible: dict[str, tuple[str, ...]] = {}
     policies: dict[int, str] = {}
     for u, (s, seen, n_dev, n_mem, n_slac) in enumerate(zip(
@@ -331,9 +357,25 @@ def _units(estate: Estate, classes: Classes, pricing: _Pricing,
         cost = priced.get((policy, eligible, n_dev, n_mem, n_slac))
         if cost is None:
             cost = pricing.cost(policy, eligible, n_dev, n_mem, n_slac)
-        out.append(_make_unit(f"{site_id}#{u}" if mixed[s] else site_id, site_id,
-                              class_ids[u], n_dev, n_mem, vas_of[u], eligible, cost, excluded))
-    return out, infeasible
+        unit_ids.append(f"{site_id}#{u}" if mixed[s] else site_id)
+        unit_sites.append(site_id)
+        unit_modes.append(eligible)
+        unit_costs.append(cost)
+        unit_excluded.append(excluded)
+        k = mode_row.get(id(eligible))
+        if k is None:
+            k = mode_row[id(eligible)] = len(allowed)
+            allowed.append(_modes_row(eligible))
+        modes_at.append(k)
+        k = cost_row.get(id(cost))
+        if k is None:
+            k = cost_row[id(cost)] = len(totals)
+            totals.append(_totals_row(cost))
+        costs_at.append(k)
+    index = _UnitIndex.of_rows(np.array(units, dtype=np.int64), list(site_ids),
+                               allowed, modes_at, totals, costs_at)
+    return _UnitColumns(unit_ids, unit_sites, class_ids, devices, members, vas_of, unit_modes,
+                        unit_costs, unit_excluded, index), infeasible
 
 
 def _distinct_per_unit(unit_of: npt.NDArray[np.int64], value: npt.NDArray[np.int64], size: int,
@@ -383,12 +425,26 @@ def prune_dominated(units: list[Unit], charges: tuple[SiteCharge, ...]) -> list[
     Unit rule: m goes from u when a server-free m' is strictly cheaper for u even if u alone pays
     all of m''s charges. The modes stay eligible (no exclusion reason); they just cannot win.
 
-    Both rules run on unit x mode arrays: the site rule for every site at once, mode by mode in
-    Mode order (a dropped mode is no alternative for the modes after it)."""
+    Both rules run on unit x mode arrays (`_kept_modes`)."""
     if all(len(unit.modes) < 2 for unit in units):
         # One mode each (a pinned strategy): no unit can move, so no mode can go.
         return list(units)
-    costs = _UnitArrays.of(units, charges)
+    index = _UnitIndex.of(units)
+    keep = _kept_modes(index, _ChargeMoney.of_charges(charges, index))
+    out = list(units)
+    for u, kept, cost in _narrowing(index.eligible, keep, [unit.modes for unit in units],
+                                    [unit.cost for unit in units]):
+        unit = units[u]
+        out[u] = _make_unit(unit.id, unit.site, unit.class_ids, unit.devices, unit.members,
+                            unit.vas, kept, cost, unit.excluded)
+    return out
+
+
+def _kept_modes(index: _UnitIndex, charges: _ChargeMoney) -> npt.NDArray[np.bool_]:
+    """Per unit and mode (Mode order), whether the mode survives both dominance rules of
+    `prune_dominated`: the site rule for every site at once, mode by mode in Mode order (a
+    dropped mode is no alternative for the modes after it), then the unit rule."""
+    costs = _UnitArrays.of(index, charges)
     eligible, total, site = costs.eligible, costs.total, costs.site
     tol = 1e-9
     # Per site (rows of `at_site`, units sorted by site), what its units may take.
@@ -416,40 +472,175 @@ def prune_dominated(units: list[Unit], charges: tuple[SiteCharge, ...]) -> list[
             dropped[fit, mi] = True
             open_ &= ~fit
     left = eligible.copy()
-    left[by_site] &= ~np.repeat(dropped, np.diff(np.append(heads, len(units))), axis=0)
+    left[by_site] &= ~np.repeat(dropped, np.diff(np.append(heads, len(site))), axis=0)
     # Unit rule, for units with two modes or more (a unit's one mode is kept by both rules).
     alone = np.where(left & ~_ONPREM_COLUMNS, total + costs.charge_unit, np.inf).min(axis=1)
-    keep = left & (total <= alone[:, None] + 1e-6)
+    keep: npt.NDArray[np.bool_] = left & (total <= alone[:, None] + 1e-6)
+    return keep
+
+
+def _narrowing(eligible: npt.NDArray[np.bool_], keep: npt.NDArray[np.bool_],
+               modes: Sequence[tuple[Mode, ...]], costs: Sequence[Mapping[Mode, UnitCost]],
+               ) -> list[tuple[int, tuple[Mode, ...], Mapping[Mode, UnitCost]]]:
+    """The units (of two modes or more) that `keep` takes modes from: each with its kept modes
+    and its cost mapping cut to them. The kept tuple and mapping are made once per (modes
+    tuple, kept mask) and (cost mapping, mask) (keyed by identity: units share them)."""
     changed = np.flatnonzero((keep != eligible).any(axis=1) & (eligible.sum(axis=1) >= 2))
-    out = list(units)
-    # The modes kept, as a bit mask per unit: the kept tuple and cost mapping are made once
-    # per (modes tuple, mask) and (cost mapping, mask) (keyed by identity: the units hold them).
     masks = (keep[changed] @ (1 << np.arange(len(MODES)))).tolist()
     kept_of: dict[tuple[int, int], tuple[Mode, ...]] = {}
     pruned: dict[tuple[int, int], Mapping[Mode, UnitCost]] = {}
+    out = []
     for u, mask in zip(changed.tolist(), masks, strict=True):
-        unit = units[u]
-        kept = kept_of.get((id(unit.modes), mask))
+        unit_modes, unit_cost = modes[u], costs[u]
+        kept = kept_of.get((id(unit_modes), mask))
         if kept is None:
-            kept = kept_of[(id(unit.modes), mask)] = tuple(
-                m for m in unit.modes if mask >> _RANK[m] & 1)
-        cost = pruned.get((id(unit.cost), mask))
+            kept = kept_of[(id(unit_modes), mask)] = tuple(
+                m for m in unit_modes if mask >> _RANK[m] & 1)
+        cost = pruned.get((id(unit_cost), mask))
         if cost is None:
-            cost = pruned[(id(unit.cost), mask)] = {m: c for m, c in unit.cost.items()
+            cost = pruned[(id(unit_cost), mask)] = {m: c for m, c in unit_cost.items()
                                                      if m in kept}
-        out[u] = _make_unit(unit.id, unit.site, unit.class_ids, unit.devices, unit.members,
-                            unit.vas, kept, cost, unit.excluded)
+        out.append((u, kept, cost))
     return out
 
 
 _ONPREM_COLUMNS = np.array([m in ONPREM for m in MODES], dtype=bool)
 
 
+def _modes_row(modes: tuple[Mode, ...]) -> list[bool]:
+    return [m in modes for m in MODES]
+
+
+def _totals_row(cost: Mapping[Mode, UnitCost]) -> list[float]:
+    return [c.total if (c := cost.get(m)) is not None else 0.0 for m in MODES]
+
+
+@dataclass(frozen=True, slots=True)
+class _UnitIndex:
+    """Units as arrays, columns in Mode order: each unit's site number (into `sites`), the
+    modes it may take, and their total costs to it (0 where it may not)."""
+
+    site: npt.NDArray[np.int64]
+    sites: list[str]
+    eligible: npt.NDArray[np.bool_]
+    total: npt.NDArray[np.float64]
+
+    @classmethod
+    def of_rows(cls, site: npt.NDArray[np.int64], sites: list[str], allowed: list[list[bool]],
+                modes_at: list[int], totals: list[list[float]], costs_at: list[int],
+                ) -> _UnitIndex:
+        """From one row of modes per distinct modes tuple and of totals per distinct cost
+        mapping, and each unit's row numbers."""
+        eligible = np.array(allowed, dtype=bool).reshape(-1, len(MODES))[modes_at]
+        total = np.where(eligible, np.array(totals, dtype=np.float64).reshape(
+            -1, len(MODES))[costs_at], 0.0)
+        return cls(site, sites, eligible, total)
+
+    @classmethod
+    def of(cls, units: Sequence[Unit]) -> _UnitIndex:
+        # Units of equal price share one cost mapping, and many share their modes: one row of
+        # each per distinct object (keyed by identity: hashing Modes is slow).
+        cost_row: dict[int, int] = {}
+        totals: list[list[float]] = []
+        mode_row: dict[int, int] = {}
+        allowed: list[list[bool]] = []
+        site_no: dict[str, int] = {}
+        cost_at, modes_at, site_at = [], [], []
+        for unit in units:
+            k = cost_row.get(id(unit.cost))
+            if k is None:
+                k = cost_row[id(unit.cost)] = len(totals)
+                totals.append(_totals_row(unit.cost))
+            cost_at.append(k)
+            k = mode_row.get(id(unit.modes))
+            if k is None:
+                k = mode_row[id(unit.modes)] = len(allowed)
+                allowed.append(_modes_row(unit.modes))
+            modes_at.append(k)
+            site_at.append(site_no.setdefault(unit.site, len(site_no)))
+        return cls.of_rows(np.array(site_at, dtype=np.int64), list(site_no), allowed, modes_at,
+                           totals, cost_at)
+
+
+@dataclass(frozen=True, slots=True)
+class _UnitColumns:
+    """The decision units as columns (one list per Unit field, in unit order) and as arrays:
+    what charges and dominance are worked out from before any Unit is made."""
+
+    id: list[str]
+    site: list[str]
+    class_ids: list[tuple[str, ...]]
+    devices: list[int]
+    members: list[int]
+    vas: list[tuple[str, ...]]
+    modes: list[tuple[Mode, ...]]
+    cost: list[Mapping[Mode, UnitCost]]
+    excluded: list[Mapping[Mode, tuple[str, ...]]]
+    index: _UnitIndex
+
+    @classmethod
+    def of(cls, units: Sequence[Unit]) -> _UnitColumns:
+        return cls([u.id for u in units], [u.site for u in units],
+                   [u.class_ids for u in units], [u.devices for u in units],
+                   [u.members for u in units], [u.vas for u in units],
+                   [u.modes for u in units], [u.cost for u in units],
+                   [u.excluded for u in units], _UnitIndex.of(units))
+
+    def __len__(self) -> int:
+        return len(self.id)
+
+    def units(self) -> list[Unit]:
+        return list(map(_make_unit, self.id, self.site, self.class_ids, self.devices,
+                        self.members, self.vas, self.modes, self.cost, self.excluded))
+
+    def choices(self) -> bool:
+        """Whether some unit may take two modes or more (else no mode can be pruned)."""
+        return bool((self.index.eligible.sum(axis=1) >= 2).any())
+
+    def narrowed(self, keep: npt.NDArray[np.bool_]) -> _UnitColumns:
+        """These units with the modes `keep` drops (see `_narrowing`) taken away."""
+        modes, cost = list(self.modes), list(self.cost)
+        eligible = self.index.eligible.copy()
+        for u, kept, narrowed in _narrowing(self.index.eligible, keep, self.modes, self.cost):
+            modes[u], cost[u] = kept, narrowed
+            eligible[u] = keep[u]
+        index = _UnitIndex(self.index.site, self.index.sites, eligible,
+                           np.where(eligible, self.index.total, 0.0))
+        return _UnitColumns(self.id, self.site, self.class_ids, self.devices, self.members,
+                            self.vas, modes, cost, self.excluded, index)
+
+
+@dataclass(frozen=True, slots=True)
+class _ChargeMoney:
+    """Charges as arrays, in charge order: each one's site number (as the units' index counts
+    sites, `sites` in all), mode (its Mode position), money, and the units that trigger it
+    (`per` of them each, all in one array)."""
+
+    site: npt.NDArray[np.int64]
+    mode: npt.NDArray[np.int64]
+    money: npt.NDArray[np.float64]
+    per: npt.NDArray[np.int64]
+    takers: npt.NDArray[np.int64]
+    sites: int
+
+    @classmethod
+    def of_charges(cls, charges: Sequence[SiteCharge], index: _UnitIndex) -> _ChargeMoney:
+        site_no = {s: i for i, s in enumerate(index.sites)}
+        for charge in charges:
+            site_no.setdefault(charge.site, len(site_no))
+        per = np.array([len(c.units) for c in charges], dtype=np.int64)
+        return cls(np.array([site_no[c.site] for c in charges], dtype=np.int64),
+                   np.array([_RANK[c.mode] for c in charges], dtype=np.int64),
+                   np.array([c.cost for c in charges], dtype=np.float64), per,
+                   np.fromiter(chain.from_iterable(c.units for c in charges), dtype=np.int64,
+                               count=int(per.sum())), len(site_no))
+
+
 @dataclass(frozen=True, slots=True)
 class _UnitArrays:
     """Units and charges as unit x mode arrays, columns in Mode order: who may take each mode,
     its total cost to the unit, the charges each unit's choice of a mode can trigger, and per
-    site the charges of each mode (money summed in `charges` order, as a loop would)."""
+    site the charges of each mode (money summed in charge order, as a loop would)."""
 
     eligible: npt.NDArray[np.bool_]
     total: npt.NDArray[np.float64]  # 0 where not eligible
@@ -458,45 +649,14 @@ class _UnitArrays:
     charge_site: npt.NDArray[np.float64]  # per site number and mode
 
     @classmethod
-    def of(cls, units: list[Unit], charges: tuple[SiteCharge, ...]) -> _UnitArrays:
-        # Units of equal price share one cost mapping, and many share their modes: one row of
-        # each per distinct object.
-        cost_row: dict[int, int] = {}
-        totals: list[list[float]] = []
-        mode_row: dict[int, int] = {}  # keyed by identity: hashing Modes is slow
-        allowed: list[list[bool]] = []
-        site_no: dict[str, int] = {}
-        cost_at, modes_at, site_at = [], [], []
-        for unit in units:
-            k = cost_row.get(id(unit.cost))
-            if k is None:
-                k = cost_row[id(unit.cost)] = len(totals)
-                totals.append([c.total if (c := unit.cost.get(m)) is not None else 0.0
-                               for m in MODES])
-            cost_at.append(k)
-            k = mode_row.get(id(unit.modes))
-            if k is None:
-                k = mode_row[id(unit.modes)] = len(allowed)
-                allowed.append([m in unit.modes for m in MODES])
-            modes_at.append(k)
-            site_at.append(site_no.setdefault(unit.site, len(site_no)))
-        eligible = np.array(allowed, dtype=bool)[modes_at]
-        total = np.where(eligible, np.array(totals, dtype=np.float64)[cost_at], 0.0)
-        for charge in charges:
-            site_no.setdefault(charge.site, len(site_no))
-        charge_unit = np.zeros(total.shape)
-        charge_site = np.zeros((len(site_no), len(MODES)))
-        if charges:
-            mode_of = np.array([_RANK[c.mode] for c in charges], dtype=np.int64)
-            money = np.array([c.cost for c in charges], dtype=np.float64)
-            np.add.at(charge_site, (np.array([site_no[c.site] for c in charges]), mode_of),
-                      money)
-            per = np.array([len(c.units) for c in charges], dtype=np.int64)
-            who = np.fromiter(chain.from_iterable(c.units for c in charges),
-                              dtype=np.int64, count=int(per.sum()))
-            np.add.at(charge_unit, (who, np.repeat(mode_of, per)), np.repeat(money, per))
-        return cls(eligible, total, np.array(site_at, dtype=np.int64), charge_unit,
-                   charge_site)
+    def of(cls, index: _UnitIndex, charges: _ChargeMoney) -> _UnitArrays:
+        charge_unit = np.zeros(index.total.shape)
+        charge_site = np.zeros((charges.sites, len(MODES)))
+        if len(charges.mode):
+            np.add.at(charge_site, (charges.site, charges.mode), charges.money)
+            np.add.at(charge_unit, (charges.takers, np.repeat(charges.mode, charges.per)),
+                      np.repeat(charges.money, charges.per))
+        return cls(index.eligible, index.total, index.site, charge_unit, charge_site)
 
 
 def _bundles(codes: ClassCodes, verdicts: list[_Verdict], verdict_of: npt.NDArray[np.int64],
@@ -545,70 +705,102 @@ def _bundles(codes: ClassCodes, verdicts: list[_Verdict], verdict_of: npt.NDArra
 def site_charges(estate: Estate, units: list[Unit],
                   specs: Mapping[Mode, ModeSpec]) -> tuple[SiteCharge, ...]:
     """The per-site charges the units' eligible modes can trigger, in (site, mode, VA) order
-    (as text), each with the units that trigger it in unit order.
+    (as text), each with the units that trigger it in unit order (see `_ChargeTable`)."""
+    cols = _UnitColumns.of(units)
+    return _ChargeTable.of(estate, cols, specs).charges(cols)
 
-    The (unit, mode[, VA]) pairs come from a unit x mode array (one row per distinct modes
-    tuple) and are sorted by numpy: tens of thousands of units, a few charged modes each."""
-    charged = [m for m in MODES if has_site_charge(specs[m])]
-    if not units or not charged:
-        return ()
-    site_no: dict[str, int] = {}
-    modes_no: dict[int, int] = {}  # keyed by identity: hashing a tuple of Modes is slow
-    rows: list[list[bool]] = []
-    unit_site, unit_modes = [], []
-    for unit in units:
-        unit_site.append(site_no.setdefault(unit.site, len(site_no)))
-        k = modes_no.get(id(unit.modes))
-        if k is None:
-            k = modes_no[id(unit.modes)] = len(rows)
-            rows.append([m in unit.modes for m in MODES])
-        unit_modes.append(k)
-    eligible = np.array(rows, dtype=bool)[unit_modes]
-    # Site-wide charges: one per (unit, mode), no VA.
-    wide = np.array([_RANK[m] for m in charged if not charged_per_account(m)], dtype=np.int64)
-    at, col = np.nonzero(eligible[:, wide])
-    unit_of, mode_of = [at], [wide[col]]
-    vas: list[str] = []
-    va_of = [np.full(len(at), -1, dtype=np.int64)]
-    # Per-account charges: one per (unit, mode, VA of the unit).
-    for mode in (m for m in charged if charged_per_account(m)):
-        takers = np.flatnonzero(eligible[:, _RANK[mode]]).tolist()
-        counts = [len(units[u].vas) for u in takers]
-        start = len(vas)
-        for u in takers:
-            vas.extend(units[u].vas)
-        unit_of.append(np.repeat(np.array(takers, dtype=np.int64), counts))
-        mode_of.append(np.full(len(vas) - start, _RANK[mode], dtype=np.int64))
-        va_of.append(np.arange(start, len(vas), dtype=np.int64))
-    who, what, whose = (np.concatenate(x) for x in (unit_of, mode_of, va_of))
-    if not len(who):
-        return ()
-    va_text = sorted(set(vas))
-    rank_of = {v: r for r, v in enumerate(va_text)}
-    va_rank = np.array([rank_of[v] for v in vas] + [-1], dtype=np.int64)  # -1: no VA
-    keys = (_text_ranks(list(site_no))[np.array(unit_site, dtype=np.int64)[who]],
-            _text_ranks([m.value for m in MODES])[what], va_rank[whose])
-    order = np.lexsort((who, keys[2], keys[1], keys[0]))
-    ranked = np.stack([k[order] for k in keys])
-    heads = np.flatnonzero(np.concatenate(([True], (ranked[:, 1:] != ranked[:, :-1]).any(axis=0))))
-    takers_in_order = who[order].tolist()
-    bounds = [*heads.tolist(), len(order)]
-    first = order[heads].tolist()
-    who_l, what_l, whose_l = who.tolist(), what.tolist(), whose.tolist()
-    # Per mode: its text, hours and cost (Mode.value is a Python-level property).
-    about = [(m, m.value, specs[m].hours_initial_per_site, specs[m].hours_per_site_year,
-              site_charge(estate.costs, specs[m])) if m in charged else None for m in MODES]
-    charges = []
-    for k, a, b in zip(first, bounds[:-1], bounds[1:], strict=True):
-        site = units[who_l[k]].site
-        found = about[what_l[k]]
-        assert found is not None
-        mode, text, hours_initial, hours_year, money = found
-        va = vas[whose_l[k]] if whose_l[k] >= 0 else ""
-        key = f"{site}|{text}|{va}" if va else f"{site}|{text}"
-        charges.append(_make_charge(key, site, mode, tuple(takers_in_order[a:b]),
-                                    hours_initial, hours_year, money))
-    return tuple(charges)
+
+_Charged = tuple[Mode, str, float, float, float]  # a mode, its text, hours and money
+
+
+@dataclass(frozen=True, slots=True)
+class _ChargeTable:
+    """The (unit, mode[, VA]) pairs that trigger per-site charges, sorted into charges: pair
+    arrays (`who`, `what`: a Mode position, `whose`: into `vas`, -1 for none), the pairs in
+    charge order (`order`) and where each charge starts in it (`heads`).
+
+    The pairs come from the unit x mode array and are sorted by numpy: tens of thousands of
+    units, a few charged modes each; a SiteCharge is made only when asked for."""
+
+    who: npt.NDArray[np.int64]
+    what: npt.NDArray[np.int64]
+    whose: npt.NDArray[np.int64]
+    vas: list[str]
+    order: npt.NDArray[np.int64]
+    heads: npt.NDArray[np.int64]
+    about: tuple[_Charged | None, ...]  # per Mode position, None where no charge
+
+    @classmethod
+    def of(cls, estate: Estate, cols: _UnitColumns,
+           specs: Mapping[Mode, ModeSpec]) -> _ChargeTable:
+        charged = [m for m in MODES if has_site_charge(specs[m])]
+        # Per mode: its text, hours and cost (Mode.value is a Python-level property).
+        about = tuple((m, m.value, specs[m].hours_initial_per_site, specs[m].hours_per_site_year,
+                       site_charge(estate.costs, specs[m])) if m in charged else None
+                      for m in MODES)
+        none = np.zeros(0, dtype=np.int64)
+        if not len(cols) or not charged:
+            return cls(none, none, none, [], none, none, about)
+        eligible, unit_site = cols.index.eligible, cols.index.site
+        # Site-wide charges: one per (unit, mode), no VA.
+        wide = np.array([_RANK[m] for m in charged if not charged_per_account(m)],
+                        dtype=np.int64)
+        at, col = np.nonzero(eligible[:, wide])
+        unit_of, mode_of = [at], [wide[col]]
+        vas: list[str] = []
+        va_of = [np.full(len(at), -1, dtype=np.int64)]
+        # Per-account charges: one per (unit, mode, VA of the unit).
+        for mode in (m for m in charged if charged_per_account(m)):
+            takers = np.flatnonzero(eligible[:, _RANK[mode]]).tolist()
+            counts = [len(cols.vas[u]) for u in takers]
+            start = len(vas)
+            for u in takers:
+                vas.extend(cols.vas[u])
+            unit_of.append(np.repeat(np.array(takers, dtype=np.int64), counts))
+            mode_of.append(np.full(len(vas) - start, _RANK[mode], dtype=np.int64))
+            va_of.append(np.arange(start, len(vas), dtype=np.int64))
+        who, what, whose = (np.concatenate(x) for x in (unit_of, mode_of, va_of))
+        if not len(who):
+            return cls(none, none, none, [], none, none, about)
+        va_text = sorted(set(vas))
+        rank_of = {v: r for r, v in enumerate(va_text)}
+        va_rank = np.array([rank_of[v] for v in vas] + [-1], dtype=np.int64)  # -1: no VA
+        keys = (_text_ranks(cols.index.sites)[unit_site[who]],
+                _text_ranks([m.value for m in MODES])[what], va_rank[whose])
+        order = np.lexsort((who, keys[2], keys[1], keys[0]))
+        ranked = np.stack([k[order] for k in keys])
+        heads = np.flatnonzero(np.concatenate(
+            ([True], (ranked[:, 1:] != ranked[:, :-1]).any(axis=0))))
+        return cls(who, what, whose, vas, order, heads, about)
+
+    def money(self, index: _UnitIndex) -> _ChargeMoney:
+        """The charges as arrays, for the units `index` reads (the units this was made of)."""
+        first = self.order[self.heads]
+        mode = self.what[first]
+        money = np.array([found[4] for k in mode.tolist() if (found := self.about[k])],
+                         dtype=np.float64)
+        return _ChargeMoney(index.site[self.who[first]], mode, money,
+                            np.diff(np.append(self.heads, len(self.order))),
+                            self.who[self.order], len(index.sites))
+
+    def charges(self, cols: _UnitColumns) -> tuple[SiteCharge, ...]:
+        """The charges, each with the units that trigger it in unit order."""
+        takers_in_order = self.who[self.order].tolist()
+        bounds = [*self.heads.tolist(), len(self.order)]
+        first = self.order[self.heads].tolist()
+        who_l, what_l, whose_l = self.who.tolist(), self.what.tolist(), self.whose.tolist()
+        vas, sites = self.vas, cols.site
+        charges = []
+        for k, a, b in zip(first, bounds[:-1], bounds[1:], strict=True):
+            site = sites[who_l[k]]
+            found = self.about[what_l[k]]
+            assert found is not None
+            mode, text, hours_initial, hours_year, money = found
+            va = vas[whose_l[k]] if whose_l[k] >= 0 else ""
+            key = f"{site}|{text}|{va}" if va else f"{site}|{text}"
+            charges.append(_make_charge(key, site, mode, tuple(takers_in_order[a:b]),
+                                        hours_initial, hours_year, money))
+        return tuple(charges)
 
 
 def _text_ranks(texts: list[str]) -> npt.NDArray[np.int64]:
