@@ -103,21 +103,32 @@ def _connectivity_reasons(site: Site, spec: ModeSpec, reach: Reach,
 
 
 def site_mode_exclusions(estate: Estate, site: Site, reach: Reach,
-                         modes: Mapping[Mode, ModeSpec]) -> dict[Mode, tuple[str, ...]]:
+                         modes: Mapping[Mode, ModeSpec], *,
+                         memo: dict[str, dict[Mode, list[str]]] | None = None,
+                         ) -> dict[Mode, tuple[str, ...]]:
     """The site-level reasons (policy, connectivity) per mode: the same for every device there.
 
     Compute once per site and pass as `mode_exclusions(..., site_reasons=...)` when judging many
-    device classes of one site.
+    device classes of one site. A caller judging many sites with the same `modes` may pass a
+    `memo` (a dict it keeps): the policy's own reasons, which read no site, are then worked out
+    once per policy.
     """
     try:
         policy: ClassificationPolicy | None = estate.policy(site.classification)
     except KeyError:
         policy = None
     servers = reach.servers_for(site.id)
-    return {mode: tuple(_policy_reason(site, policy, mode)
-                        + _telemetry_reason(policy, modes[mode])
-                        + _connectivity_reasons(site, modes[mode], reach, servers))
-            for mode in Mode}
+    own = memo.get(policy.name) if memo is not None and policy is not None else None
+    if own is None:
+        own = {mode: _policy_reason(site, policy, mode) + _telemetry_reason(policy, modes[mode])
+               for mode in _MODES}
+        if memo is not None and policy is not None:
+            memo[policy.name] = own
+    return {mode: tuple(own[mode] + _connectivity_reasons(site, modes[mode], reach, servers))
+            for mode in _MODES}
+
+
+_MODES = tuple(Mode)  # iterating the enum itself is slow
 
 
 _ADD_FAMILY = "add its family under `products:` in the estate file (name, pids, os, kind)"

@@ -138,6 +138,7 @@ class _Pricing:
         self.costs_memo: dict[tuple[object, ...], Mapping[Mode, UnitCost]] = {}
         self._device: dict[tuple[str, str, str], _Verdict] = {}
         self.slac_memo: dict[tuple[int, bool, str], bool] = {}
+        self._policy_reasons: dict[str, dict[Mode, list[str]]] = {}
         self._sites: dict[tuple[tuple[str, ...], ...], Mapping[Mode, tuple[str, ...]]] = {}
         self._verdicts: dict[tuple[int, int], _Verdict] = {}
         self._keep: list[object] = []  # keeps objects whose id() keys a memo alive
@@ -175,7 +176,8 @@ class _Pricing:
     def site_reasons(self, site: Site) -> Mapping[Mode, tuple[str, ...]]:
         """The site's own reasons per mode, one object per distinct set of reasons (most sites
         share theirs), so what is built from them can be shared too."""
-        found = site_mode_exclusions(self.estate, site, self.reach, self.specs)
+        found = site_mode_exclusions(self.estate, site, self.reach, self.specs,
+                                     memo=self._policy_reasons)
         return self._sites.setdefault(tuple(found[m] for m in MODES), found)
 
     def verdict(self, at_site: Mapping[Mode, tuple[str, ...]], device: _Verdict) -> _Verdict:

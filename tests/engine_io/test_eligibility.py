@@ -141,6 +141,18 @@ def test_precomputed_site_reasons_give_the_same_answer(estate: Estate) -> None:
                 estate, site, family, version, state, reach, modes)
 
 
+def test_site_reasons_with_a_policy_memo_equal_those_without(estate: Estate) -> None:
+    from planner.eligibility import site_mode_exclusions
+
+    reach, modes = analyse_reach(estate), load_modes()
+    memo: dict[str, dict[Mode, list[str]]] = {}
+    for _ in range(2):  # the second pass reads every policy from the memo
+        for site in estate.sites:
+            assert site_mode_exclusions(estate, site, reach, modes, memo=memo) == \
+                site_mode_exclusions(estate, site, reach, modes)
+    assert memo
+
+
 def test_policy_telemetry_limit_is_a_hard_rule(estate: Estate) -> None:
     # A policy that lets only the UDI leave keeps PLR (sends the UDI) and rules out SLR (which
     # also sends the reserved tags and counts), whatever the allowed modes say.
