@@ -110,6 +110,17 @@ def edges_not_printable(strings: Any) -> npt.NDArray[np.bool_]:
     return out
 
 
+def all_ascii(strings: Any) -> bool:
+    """Is every cell ASCII? One pass over the column's bytes: a UTF-8 string is ASCII exactly
+    when none of its bytes is 0x80 or above. (pyarrow's string_is_ascii fills its Unicode tables
+    the first time, ~2.5 ms of a 10k-device run.)"""
+    if not len(strings):
+        return True
+    offsets, data = string_buffers(strings)
+    body = data[int(offsets[0]):int(offsets[-1])]
+    return not len(body) or int(body.max()) < 0x80
+
+
 def any_control(strings: Any) -> bool:
     """Does any cell hold a C0 control character or DEL (U+0000 to U+001F, U+007F)? In UTF-8
     those bytes encode only those characters, so the column's smallest byte and a search for

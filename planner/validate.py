@@ -29,7 +29,7 @@ from planner.eligibility import slup_answer
 from planner.identifiers import Place, lookalike_collisions, lookalike_of, skeleton
 from planner.model import Device, Entitlement, Estate, LicensingState
 from planner.problems import Problem, error, warning
-from planner.string_columns import all_distinct, any_control, fingerprints
+from planner.string_columns import all_ascii, all_distinct, any_control, fingerprints
 from planner.tally import DeviceTally
 
 # Line breaks, tabs, NUL and other C0/DEL controls: no real hostname, serial or PID has them,
@@ -251,7 +251,7 @@ def _control_characters(table: DeviceTable, estate: Estate) -> list[Problem]:
 def _upper(serials: Any) -> Any:
     # pyarrow upper-cases ASCII exactly as str.upper does; anything else goes through Python
     # (str.upper turns `ß` into `SS`, which a per-character mapping would not).
-    if pc.all(pc.string_is_ascii(serials)).as_py() is not False:
+    if all_ascii(serials):
         return pc.ascii_upper(serials)
     return pa.array([s.upper() for s in serials.to_pylist()], type=pa.large_string())
 

@@ -11,7 +11,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from planner.arrow import pa, pc
-from planner.string_columns import all_distinct, any_control, edges_not_printable, fingerprints
+from planner.string_columns import (
+    all_ascii,
+    all_distinct,
+    any_control,
+    edges_not_printable,
+    fingerprints,
+)
 
 # Short cells from a small alphabet repeat often; long ones cross the 8-byte words.
 CELLS = st.lists(st.text(alphabet=st.sampled_from(list("aAb0 \x00\x1f\x7f\u00a0é\u2003;")),
@@ -77,3 +83,12 @@ def test_any_control_as_cell_by_cell(cells: list[str], kind: pa.DataType, cut: i
     assert any_control(column) == any(control.search(v) for v in column.to_pylist())
     assert not any_control(pa.array([], type=kind))
     assert not any_control(pa.array(["", ""], type=kind))
+
+
+@settings(max_examples=300, deadline=None)
+@given(cells=CELLS, kind=TYPES, cut=st.integers(0, 2))
+def test_all_ascii_as_cell_by_cell(cells: list[str], kind: pa.DataType, cut: int) -> None:
+    column = _column(cells, kind, cut)
+    assert all_ascii(column) == all(v.isascii() for v in column.to_pylist())
+    assert all_ascii(column) == (pc.all(pc.string_is_ascii(column)).as_py() is not False)
+    assert all_ascii(pa.array([], type=kind)) and all_ascii(pa.array(["", ""], type=kind))
