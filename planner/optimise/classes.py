@@ -176,23 +176,25 @@ class ClassCodes:
 
 
 def _class_ids(parts: Sequence[tuple[Sequence[str], npt.NDArray[np.int64]]],
-               ) -> tuple[list[str], npt.NDArray[np.int64]]:
+               ) -> tuple[list[str], dict[str, int], npt.NDArray[np.int64]]:
     """Each class's id: its key's texts joined by "/" (joined by pyarrow, one column per part);
     where ids written alike collide, every later one takes "#<position>" so ids stay unique.
-    And each id's position in sorted id order."""
+    And each id's position in the list (the class index) and in sorted id order."""
     if not len(parts[0][1]):
-        return [], np.zeros(0, dtype=np.int64)
+        return [], {}, np.zeros(0, dtype=np.int64)
     columns = [pa.array(values, pa.string()).take(pa.array(codes)) for values, codes in parts]
     joined = pc.binary_join_element_wise(*columns, "/")
     ids: list[str] = joined.to_pylist()
-    if len(set(ids)) == len(ids):
-        return ids, _ranks_of_text(joined)
+    index = dict(zip(ids, range(len(ids)), strict=True))
+    if len(index) == len(ids):  # no two ids alike
+        return ids, index, _ranks_of_text(joined)
     seen: set[str] = set()
     for c, class_id in enumerate(ids):
         if class_id in seen:
             class_id = ids[c] = f"{class_id}#{c}"
         seen.add(class_id)
-    return ids, _ranks_of_text(pa.array(ids, pa.string()))
+    index = dict(zip(ids, range(len(ids)), strict=True))
+    return ids, index, _ranks_of_text(pa.array(ids, pa.string()))
 
 
 def _ranks_of_text(texts: Any) -> npt.NDArray[np.int64]:
@@ -306,7 +308,7 @@ def build_classes(estate: Estate, catalogue: Catalogue) -> Classes:
         virtual_accounts=tuple(table.virtual_account.values), family_ids=fids, states=states,
         slup_texts=sluts, licence_sets=merged_sets, versions=by_rank)
     train_c = meta_codes[1][meta_c]
-    ids, id_ranks = _class_ids([
+    ids, index, id_ranks = _class_ids([
         (codes.sites, codes.site), (codes.virtual_accounts, codes.virtual_account),
         ([f or "unknown" for f in fids], codes.family), ([t or "-" for t in trains], train_c),
         (states, codes.state), (sluts, codes.slup),
@@ -331,7 +333,6 @@ def build_classes(estate: Estate, catalogue: Catalogue) -> Classes:
         map(serials.__getitem__, map(slice, bounds[:-1], bounds[1:])),
         column(by_rank, codes.version), column(states, codes.state),
         column(is_slup, codes.slup)))
-    index = dict(zip(ids, range(len(ids)), strict=True))
     family_of = _FamilyOf(index, codes.family.tolist(), [families.get(f) for f in fids])
     return Classes(classes, family_of, table, order, starts, group.astype(np.int32), index,
                    codes, id_ranks)

@@ -135,7 +135,7 @@ class _Pricing:
         self.estate, self.cat, self.specs, self.reach = estate, cat, specs, reach
         self._rates: dict[str, dict[Mode, UnitRates]] = {}
         # (policy, eligible modes, devices, members, SLAC devices) -> the unit's cost mapping
-        self.costs_memo: dict[tuple[object, ...], Mapping[Mode, UnitCost]] = {}
+        self._costs: dict[tuple[object, ...], Mapping[Mode, UnitCost]] = {}
         self._device: dict[tuple[str, str, str], _Verdict] = {}
         self.slac_memo: dict[tuple[int, bool, str], bool] = {}
         self._policy_reasons: dict[str, dict[Mode, list[str]]] = {}
@@ -154,10 +154,10 @@ class _Pricing:
     def cost(self, policy_name: str, eligible: tuple[Mode, ...], devices: int, members: int,
              slac: int) -> Mapping[Mode, UnitCost]:
         key = (policy_name, eligible, devices, members, slac)
-        found = self.costs_memo.get(key)
+        found = self._costs.get(key)
         if found is None:
             rates = self.rates(policy_name)
-            found = self.costs_memo[key] = {m: price_unit(rates[m], devices, members, slac)
+            found = self._costs[key] = {m: price_unit(rates[m], devices, members, slac)
                                         for m in eligible}
         return found
 
@@ -322,58 +322,57 @@ def _unit_columns(estate: Estate, classes: Classes, pricing: _Pricing,
                                 by_class=False, names=va_by_rank)
     mixed = mixing_at.tolist()
     pins = forced or {}
-    merged: dict[tuple[object, ...], tuple[dict[Mode, tuple[str, ...]], tuple[Mode, ...]]] = {}
-    priced = pricing.costs_memo
+    # Per site number: its policy's name and the mode it is pinned to, if any.
+    policy_of: dict[int, str] = {}
+    pin_of: dict[int, Mode | None] = {}
+    for s in dict.fromkeys(units):
+        site_id = site_ids[s]
+        policy_of[s] = estate.policy(sites[site_id].classification).name
+        pin_of[s] = only if only is not None else pins.get(site_id)
+    # Per merge key: the reasons, the modes left and their row of `allowed`; per price key:
+    # the cost mapping and its row of `totals` (units of equal verdicts and prices share them).
+    merged: dict[tuple[object, ...], tuple[dict[Mode, tuple[str, ...]], tuple[Mode, ...],
+                                           int]] = {}
+    priced: dict[tuple[object, ...], tuple[Mapping[Mode, UnitCost], int]] = {}
+    allowed: list[list[bool]] = []
+    totals: list[list[float]] = []
     unit_ids: list[str] = []
-    unit_sites: list[str] = []
     unit_modes: list[tuple[Mode, ...]] = []
     unit_costs: list[Mapping[Mode, UnitCost]] = []
     unit_excluded: list[Mapping[Mode, tuple[str, ...]]] = []
-    # One row of eligible modes and of cost totals per distinct tuple and mapping (keyed by
-    # identity: units of equal verdicts and prices share them), and each unit's row numbers.
-    mode_row: dict[int, int] = {}
-    cost_row: dict[int, int] = {}
-    allowed: list[list[bool]] = []
-    totals: list[list[float]] = []
     modes_at: list[int] = []
     costs_at: list[int] = []
     infeasible: dict[str, tuple[str, ...]] = {}
-    policies: dict[int, str] = {}
     for u, (s, seen, n_dev, n_mem, n_slac) in enumerate(zip(
             units, found_of, devices, members, slac_devices, strict=True)):
         site_id = site_ids[s]
-        policy = policies.get(s)
-        if policy is None:
-            policy = policies[s] = estate.policy(sites[site_id].classification).name
-        pinned = only if only is not None else pins.get(site_id)
+        pinned = pin_of[s]
         # A pin's reason names the site; without one, units of any site share their reasons.
         mkey = (seen, pinned, site_id) if pinned is not None else seen
         done = merged.get(mkey)
         if done is None:
-            done = merged[mkey] = _merge(tuple(verdicts[v] for v in seen), pinned, site_id)
-        excluded, eligible = done
+            excluded, eligible = _merge(tuple(verdicts[v] for v in seen), pinned, site_id)
+            done = merged[mkey] = (excluded, eligible, len(allowed))
+            allowed.append(_modes_row(eligible))
+        excluded, eligible, mode_row = done
         if not eligible:
             want = [pinned] if pinned is not None else list(MODES)
             why = tuple(f"{m.value}: {r}" for m in want for r in excluded[m])
             infeasible[site_id] = tuple(dict.fromkeys(infeasible.get(site_id, ()) + why))
-        cost = priced.get((policy, eligible, n_dev, n_mem, n_slac))
-        if cost is None:
+        policy = policy_of[s]
+        pkey = (policy, eligible, n_dev, n_mem, n_slac)
+        price = priced.get(pkey)
+        if price is None:
             cost = pricing.cost(policy, eligible, n_dev, n_mem, n_slac)
-        unit_ids.append(f"{site_id}#{u}" if mixed[s] else site_id)
-        unit_sites.append(site_id)
-        unit_modes.append(eligible)
-        unit_costs.append(cost)
-        unit_excluded.append(excluded)
-        k = mode_row.get(id(eligible))
-        if k is None:
-            k = mode_row[id(eligible)] = len(allowed)
-            allowed.append(_modes_row(eligible))
-        modes_at.append(k)
-        k = cost_row.get(id(cost))
-        if k is None:
-            k = cost_row[id(cost)] = len(totals)
+            price = priced[pkey] = (cost, len(totals))
             totals.append(_totals_row(cost))
-        costs_at.append(k)
+        unit_ids.append(f"{site_id}#{u}" if mixed[s] else site_id)
+        unit_modes.append(eligible)
+        unit_costs.append(price[0])
+        unit_excluded.append(excluded)
+        modes_at.append(mode_row)
+        costs_at.append(price[1])
+    unit_sites = [site_ids[s] for s in units]
     index = _UnitIndex.of_rows(np.array(units, dtype=np.int64), list(site_ids),
                                allowed, modes_at, totals, costs_at)
     return _UnitColumns(unit_ids, unit_sites, class_ids, devices, members, vas_of, unit_modes,

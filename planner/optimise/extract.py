@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 
 import numpy as np
 
@@ -35,15 +35,21 @@ _make_decision = fast_constructor(ClassDecision)
 MODES = tuple(Mode)  # iterating the enum itself is slow in a loop
 
 
-def _merge_reasons(found: Iterable[Mapping[Mode, tuple[str, ...]]],
+def _merge_reasons(found: list[Mapping[Mode, tuple[str, ...]]],
                    ) -> tuple[tuple[Mode, tuple[str, ...]], ...]:
     """Units' exclusion reasons joined per mode, each reason once, in the order met; modes in
     Mode order, those without a reason left out."""
-    excluded: dict[Mode, list[str]] = defaultdict(list)
+    # Per mode, the reasons as dict keys: an update adds the new ones after the old, in order.
+    joined: dict[Mode, dict[str, None]] = {}
     for reasons_of in found:
         for m, reasons in reasons_of.items():
-            excluded[m].extend(r for r in reasons if r not in excluded[m])
-    return tuple((m, tuple(excluded[m])) for m in MODES if excluded.get(m))
+            if reasons:
+                got = joined.get(m)
+                if got is None:
+                    joined[m] = dict.fromkeys(reasons)
+                else:
+                    got.update(dict.fromkeys(reasons))
+    return tuple((m, tuple(joined[m])) for m in MODES if m in joined)
 
 
 def _int(values: list[float], col: int) -> int:
@@ -195,7 +201,7 @@ class Solution:
             key = tuple(seen)
             excluded = merged.get(key)
             if excluded is None:
-                excluded = merged[key] = _merge_reasons(seen.values())
+                excluded = merged[key] = _merge_reasons(list(seen.values()))
             taken = {mode[u] for u in idx}
             servers = [g for u in idx if (g := group[u]) is not None]
             charge_cost, charge_hours = site_charge[site]

@@ -33,6 +33,7 @@ from planner.optimise.linear import INF, LinearModel
 EPS = 1e-4  # tie-break cost per decision step; far below any real cost (a cent)
 MODES_BLOCK, ALLOCATION_BLOCK = 0, 1  # no row links them: see LinearModel.blocks
 _MODE_RANK = {m: i for i, m in enumerate(Mode)}
+_MODE_TEXT = {m: m.value for m in Mode}  # Mode.value is a Python-level property
 
 
 @dataclass(slots=True)
@@ -73,7 +74,7 @@ def _mode_variables(data: ModelData, lm: LinearModel, xs: Variables) -> None:
     # which is what the assignment rows (1) are built from.
     keys = [(u, m) for u, unit in enumerate(data.units) for m in unit.modes]
     first = lm.add_columns(
-        [f"z[{data.units[u].id},{m.value}]" for u, m in keys],
+        [f"z[{data.units[u].id},{_MODE_TEXT[m]}]" for u, m in keys],
         lb=[1.0 if len(unit.modes) == 1 else 0.0 for unit in data.units for _ in unit.modes],
         ub=1.0, integer=True)
     xs.z.update(zip(keys, range(first, first + len(keys)), strict=True))
@@ -163,17 +164,16 @@ def _mode_constraints(data: ModelData, lm: LinearModel, xs: Variables) -> None:
         return
     # Both families are built from arrays: a row per unit and a row per (charge, unit) are
     # most of the model's rows at scale.
-    lengths = np.fromiter((len(unit.modes) for unit in data.units), dtype=np.int64,
-                          count=len(data.units))
-    z = np.fromiter((xs.z[(u, m)] for u, unit in enumerate(data.units) for m in unit.modes),
-                    dtype=np.int64, count=int(lengths.sum()))
+    lengths = np.array([len(unit.modes) for unit in data.units], dtype=np.int64)
+    # xs.z holds each unit's columns in its modes' order, unit after unit (_mode_variables).
+    z = np.fromiter(xs.z.values(), dtype=np.int64, count=len(xs.z))
     lm.add_rows([f"assign[{unit.id}]" for unit in data.units], lengths, z,  # (1)
                 np.ones(len(z), dtype=np.float64), lo=1.0, hi=1.0)
     pairs = [(charge, k, u) for k, charge in enumerate(data.charges) if len(charge.units) > 1
              for u in charge.units]
-    terms = np.fromiter((col for charge, k, u in pairs
-                         for col in (xs.z[(u, charge.mode)], xs.w[k])),
-                        dtype=np.int64, count=2 * len(pairs))
+    z_of, w_of = xs.z, xs.w
+    terms = np.array([(z_of[(u, charge.mode)], w_of[k]) for charge, k, u in pairs],
+                     dtype=np.int64).reshape(-1)
     lm.add_rows([f"charge[{charge.key},{data.units[u].id}]" for charge, _, u in pairs],  # (2)
                 np.full(len(pairs), 2, dtype=np.int64), terms,
                 np.tile(np.array([1.0, -1.0]), len(pairs)), hi=0.0)
@@ -258,8 +258,13 @@ def _allocation_constraints(data: ModelData, lm: LinearModel, xs: Variables) -> 
 
 def define_objective(data: ModelData, lm: LinearModel, xs: Variables) -> None:
     units, cost = data.units, lm.cost
+    totals: dict[int, float] = {}  # UnitCost.total is worked out on each read; units share them
     for (u, m), col in xs.z.items():
-        cost[col] += units[u].cost[m].total + EPS * _MODE_RANK[m]
+        part = units[u].cost[m]
+        total = totals.get(id(part))
+        if total is None:
+            total = totals[id(part)] = part.total
+        cost[col] += total + EPS * _MODE_RANK[m]
     for k, col in xs.w.items():
         lm.add_cost(col, data.charges[k].cost)
     for g, col in xs.n.items():

@@ -146,9 +146,10 @@ def _solve_highs(lm: LinearModel, time_limit: float, gap: float, money: float,
     model.num_row_ = len(lm.row_names)
     model.col_cost_ = np.asarray(lm.cost, dtype=np.float64)
     model.col_lower_ = np.asarray(lm.lb, dtype=np.float64)
-    model.col_upper_ = np.asarray([highspy.kHighsInf if u == INF else u for u in lm.ub])
-    model.row_lower_ = np.asarray([-highspy.kHighsInf if v == -INF else v for v in lm.row_lo])
-    model.row_upper_ = np.asarray([highspy.kHighsInf if v == INF else v for v in lm.row_hi])
+    # Infinite bounds as HiGHS spells them (clipping leaves every finite bound as it is).
+    model.col_upper_ = np.minimum(np.asarray(lm.ub, dtype=np.float64), highspy.kHighsInf)
+    model.row_lower_ = np.maximum(np.asarray(lm.row_lo, dtype=np.float64), -highspy.kHighsInf)
+    model.row_upper_ = np.minimum(np.asarray(lm.row_hi, dtype=np.float64), highspy.kHighsInf)
     model.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
     model.a_matrix_.start_ = np.asarray(lm.starts, dtype=np.int32)
     model.a_matrix_.index_ = np.asarray(lm.index, dtype=np.int32)
