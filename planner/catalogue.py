@@ -85,6 +85,10 @@ class Catalogue:
     # catalogue built from another (estate overrides) never inherits its answers.
     _family_of: dict[str, ProductFamily | None] = field(default_factory=dict, init=False,
                                                          repr=False, compare=False)
+    # Spelling -> tag, filled likewise: a licences column repeats a few dozen spellings, each
+    # folded and searched for a regid once.
+    _tag_of: dict[str, str | None] = field(default_factory=dict, init=False, repr=False,
+                                           compare=False)
 
     def canonical_tag(self, name: str) -> str | None:
         """The canonical short tag for any spelling of a licence, or None when unknown.
@@ -92,6 +96,16 @@ class Catalogue:
         Accepts a canonical tag, an alias, a full entitlement tag (`regid....com.cisco.X,1.0_u`),
         or a device line such as `network-advantage (C9300-24 Network Advantage)`.
         """
+        try:
+            return self._tag_of[name]
+        except KeyError:
+            pass
+        found = self._tag(name)
+        if len(self._tag_of) < _MEMO_SIZE:  # bounded, whatever an input holds
+            self._tag_of[name] = found
+        return found
+
+    def _tag(self, name: str) -> str | None:
         text = name.strip()
         if not text:
             return None
@@ -117,12 +131,12 @@ class Catalogue:
         upper = pid.strip().upper()
         found = next((self.families[family_id] for prefix, family_id in self._prefixes
                       if upper.startswith(prefix)), None)
-        if len(self._family_of) < _PID_MEMO:  # bounded, whatever an input holds
+        if len(self._family_of) < _MEMO_SIZE:  # bounded, whatever an input holds
             self._family_of[pid] = found
         return found
 
 
-_PID_MEMO = 1 << 16
+_MEMO_SIZE = 1 << 16
 _REGID = re.compile(r"com\.cisco\.([^,\s]+)(?:,|$)")
 _FOLD = re.compile(r"[\s_\-]+")
 

@@ -56,6 +56,7 @@ _BLOCK_BYTES = 4 << 20
 _STATES = {s.value: s for s in LicensingState}
 _STATE_LIST = "|".join(s.value for s in LicensingState)
 
+_COUNT_EXPECTED = f"licence:count with count from 1 to {MAX_COUNT:,} in ASCII digits"
 # A parsed licences cell: the shared tuple, or the (message, expected) pairs wrong with it.
 _Parsed = tuple[tuple[LicenceUse, ...], tuple[tuple[str, str], ...]]
 
@@ -69,7 +70,8 @@ class DevicesCsvReader:
     kind = SourceKind.DEVICES
 
     def read(self, path: Path, display: str, ctx: ReadContext) -> ReadResult:
-        result = ReadResult(devices=DeviceTable.empty())
+        # The table is made where the file yields one; a file refused whole yields an empty one.
+        result = ReadResult()
         problems = result.problems
         source = read_input(path, display)  # one open, hashed as read, size-capped
         result.sha256 = source.sha256
@@ -100,17 +102,17 @@ class DevicesCsvReader:
         header = first[1] if first else None
         if header is None or not any(h.strip() for h in header):
             problems.append(empty_file(display, "a header line: " + ",".join(COLUMNS)))
-            return result
+            return _no_devices(result)
         cols, missing = match_header(header, COLUMNS, REQUIRED, display,
                                      extra_columns=ctx.extra_columns)
         if missing:
             problems.extend(missing)
-            return result
+            return _no_devices(result)
         if end < 0 or end + 1 == length:
             # Any line after the header, even a blank one, counts as a row.
             problems.append(error(display, "file has a header but no devices", line=1,
                                   expected="at least one device row"))
-            return result
+            return _no_devices(result)
         # Quotes, carriage returns and blank lines would make a record's line differ from its
         # position (or its cells from a split on commas): those take the precise path.
         split = None
@@ -136,6 +138,11 @@ class DevicesCsvReader:
         del split
         pa.default_memory_pool().release_unused()
         return result
+
+
+def _no_devices(result: ReadResult) -> ReadResult:
+    result.devices = DeviceTable.empty()
+    return result
 
 
 @dataclass(frozen=True, slots=True)
@@ -402,7 +409,7 @@ def _parse_licences(cell: str, catalogue: Catalogue,
         if not sep:
             name, count_text = part, "1"
         count_text = count_text.strip()
-        expected = f"licence:count with count from 1 to {MAX_COUNT:,} in ASCII digits"
+        expected = _COUNT_EXPECTED
         if not (count_text.isascii() and count_text.lstrip("-").isdigit()):
             wrong.append((f"licence count {count_text!r} for {name.strip()!r} is not a whole "
                           "number", expected))
