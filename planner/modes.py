@@ -11,7 +11,7 @@ from typing import Any
 
 from planner.cadence import network_reauths, offline_trips, onprem_manual_syncs
 from planner.model import ClassificationPolicy, CostAssumptions, DataElement, Mode
-from planner.model_yaml import safe_load
+from planner.model_yaml import load_model
 from planner.resources import models_dir
 
 
@@ -156,8 +156,7 @@ def _spec(mode: Mode, raw: dict[str, Any], where: str) -> ModeSpec:
 
 def read_modes(path: Path) -> dict[Mode, ModeSpec]:
     """Read a mode catalogue file; every Mode must appear exactly once."""
-    with open(path, encoding="utf-8") as fh:
-        doc = safe_load(fh)
+    doc = load_model(path)
     if not isinstance(doc, dict) or not isinstance(doc.get("modes"), dict):
         raise ValueError(f"{path}: expected a mapping with a `modes:` mapping")
     specs: dict[Mode, ModeSpec] = {}

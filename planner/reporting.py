@@ -18,7 +18,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from planner.model_yaml import safe_load
+from planner.model_yaml import load_model
 from planner.resources import models_dir
 
 DAYS_PER_YEAR = 365
@@ -162,8 +162,7 @@ def _policy(name: str, raw: Any, where: str) -> ReportingPolicy:
 
 def read_reporting(path: Path) -> ReportingCatalogue:
     """Read a reporting-policy file; it must hold the Cisco default policy and a schedule."""
-    with open(path, encoding="utf-8") as fh:
-        doc = safe_load(fh)
+    doc = load_model(path)
     if not isinstance(doc, dict) or not isinstance(doc.get("policies"), dict):
         raise ValueError(f"{path}: expected a mapping with a `policies:` mapping")
     policies = {name: _policy(name, raw, str(path)) for name, raw in doc["policies"].items()}
