@@ -137,11 +137,11 @@ _NO_NEW_SLR = ("SLUP guides: reservations made before SLUP carry over, a new one
                "requested; Catalyst 9400 17.4 configuration guide, SLUP chapter")
 
 
-def _slup_reasons(spec: ModeSpec, family: ProductFamily | None, version: str,
-                  state: LicensingState) -> list[str]:
+def _slup_reasons(spec: ModeSpec, family: ProductFamily | None, state: LicensingState,
+                  software: tuple[bool | None, str]) -> list[str]:
     if not spec.needs_slup:
         return []
-    slup, shown = _software(family, version, state)
+    slup, shown = software
     if slup:
         return []
     if family is None and slup is False:
@@ -163,8 +163,8 @@ def _slup_reasons(spec: ModeSpec, family: ProductFamily | None, version: str,
             f"{spec.mode.value}"]
 
 
-def _slr_reasons(estate: Estate, family: ProductFamily | None, version: str,
-                 state: LicensingState) -> list[str]:
+def _slr_reasons(estate: Estate, family: ProductFamily | None, state: LicensingState,
+                 software: tuple[bool | None, str]) -> list[str]:
     reasons = []
     if not estate.account.slr_preapproved:
         reasons.append("Smart Account not pre-approved for SLR: ask Cisco to pre-approve SLR on "
@@ -180,7 +180,7 @@ def _slr_reasons(estate: Estate, family: ProductFamily | None, version: str,
                        "`products:` if Cisco documents it)")
         return reasons
     if not family.new_slr_under_slup:
-        slup, shown = _software(family, version, state)
+        slup, shown = software
         if slup:
             reasons.append(f"{shown} runs SLUP: new SLR is not possible on {family.name} "
                            f"({_NO_NEW_SLR})")
@@ -220,12 +220,13 @@ def mode_exclusions(estate: Estate, site: Site, family: ProductFamily | None, ve
     """
     base = site_reasons if site_reasons is not None else site_mode_exclusions(
         estate, site, reach, modes)
+    software = _software(family, version, state)  # what the SLUP and SLR rules read
     result: dict[Mode, tuple[str, ...]] = {}
-    for mode in Mode:
+    for mode in _MODES:
         spec = modes[mode]
-        extra = _slup_reasons(spec, family, version, state)
+        extra = _slup_reasons(spec, family, state, software)
         if mode is Mode.SLR:
-            extra += _slr_reasons(estate, family, version, state)
+            extra += _slr_reasons(estate, family, state, software)
         elif mode is Mode.PLR:
             extra += _plr_reasons(estate, family, state)
         result[mode] = (*base[mode], *extra) if extra else tuple(base[mode])
