@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from planner.arrow import pa, pc
+from planner.arrow import from_numpy, pa, pc
 from planner.catalogue import Catalogue, ProductFamily, version_key
 from planner.device_table import DeviceTable
 from planner.eligibility import slup_answer
@@ -109,7 +109,8 @@ def _ranks(values: Sequence[Any], key: Callable[[Any], Any] | None = None) -> np
 def _distinct(keys: npt.NDArray[np.int64],
               space: int) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
     """`np.unique(keys, return_inverse=True)` for keys in range(space): a table lookup when the
-    space is small (a few distinct PIDs, versions and states), no sort of a million keys."""
+    space is small (a few distinct PIDs, versions and states), no sort of a million keys. (A
+    plain np.unique would also import numpy.ma, ~7 ms, to rule out a masked array.)"""
     if space > max(4 * len(keys), 1 << 16):
         found, inverse = np.unique(keys, return_inverse=True)
         return found, inverse.reshape(-1)
@@ -136,10 +137,12 @@ def _sorted_rows(keys: Sequence[npt.NDArray[np.int64]], sizes: Sequence[int], ta
     else:
         columns.update((f"k{i}", key) for i, key in enumerate(keys))
     names = list(columns)
-    columns.update(s=table.serial, h=table.hostname, p=pid_rank, r=np.arange(n, dtype=np.int64))
+    columns.update(p=pid_rank, r=np.arange(n, dtype=np.int64))
+    arrays = {k: from_numpy(v) for k, v in columns.items()}  # over numpy's buffers
+    arrays.update(s=table.serial, h=table.hostname)
     order: npt.NDArray[np.int64] = pc.sort_indices(
-        pa.table(columns), sort_keys=[(k, "ascending") for k in columns]).to_numpy().astype(
-        np.int64)
+        pa.table(arrays), sort_keys=[(k, "ascending") for k in
+                                     (*names, "s", "h", "p", "r")]).to_numpy().astype(np.int64)
     new = np.ones(n, dtype=bool)
     for name in names:
         ranked = np.asarray(columns[name])[order]
@@ -182,7 +185,7 @@ def _class_ids(parts: Sequence[tuple[Sequence[str], npt.NDArray[np.int64]]],
     And each id's position in the list (the class index) and in sorted id order."""
     if not len(parts[0][1]):
         return [], {}, np.zeros(0, dtype=np.int64)
-    columns = [pa.array(values, pa.string()).take(pa.array(codes)) for values, codes in parts]
+    columns = [pa.array(values, pa.string()).take(from_numpy(codes)) for values, codes in parts]
     joined = pc.binary_join_element_wise(*columns, "/")
     ids: list[str] = joined.to_pylist()
     index = dict(zip(ids, range(len(ids)), strict=True))
@@ -253,7 +256,8 @@ def build_classes(estate: Estate, catalogue: Catalogue) -> Classes:
     lic_text = ["+".join(f"{u.tag}x{u.count}" if u.count != 1 else u.tag for u in m)
                 for m in merged_sets]
     if n:
-        present = np.unique(table.licences.codes)
+        present = _distinct(table.licences.codes.astype(np.int64),
+                            max(len(table.licences.values), 1))[0]
         first_use = np.full(len(merged_sets), n, dtype=np.int64)
         np.minimum.at(first_use, lic_merged[present], present)
     else:
@@ -292,7 +296,7 @@ def build_classes(estate: Estate, catalogue: Catalogue) -> Classes:
     stacks = table.members
     if len(stacks):
         # Members beyond the device itself (a stack lists its own serial as member 1 or not).
-        own = table.serial.take(pa.array(stacks.entry_rows(), type=pa.int64()))
+        own = table.serial.take(from_numpy(np.asarray(stacks.entry_rows(), dtype=np.int64)))
         same = pc.equal(stacks.serial, own).to_numpy(zero_copy_only=False).astype(np.int64)
         beyond = stacks.lengths() - np.add.reduceat(same, stacks.offsets[:-1])
         np.add.at(extra, group[stacks.rows], beyond)
@@ -313,7 +317,7 @@ def build_classes(estate: Estate, catalogue: Catalogue) -> Classes:
         ([f or "unknown" for f in fids], codes.family), ([t or "-" for t in trains], train_c),
         (states, codes.state), (sluts, codes.slup),
         ([t or "none" for t in lic_text], codes.licences)])
-    serials = tuple(table.serial.take(pa.array(order)).to_pylist())  # a tuple slices to tuples
+    serials = tuple(table.serial.take(from_numpy(order)).to_pylist())  # a tuple slices to tuples
     bounds = starts.tolist()
 
     def column(values: Sequence[Any], at: npt.NDArray[np.int64]) -> list[Any]:

@@ -272,7 +272,8 @@ def _unit_columns(estate: Estate, classes: Classes, pricing: _Pricing,
     reason_no: dict[int, int] = {}
     reasons: list[Mapping[Mode, tuple[str, ...]]] = []
     site_reason = np.zeros(len(site_ids), dtype=np.int64)
-    for s in np.unique(codes.site).tolist():
+    # The sites that have classes, ascending (bincount: np.unique would import numpy.ma).
+    for s in np.flatnonzero(np.bincount(codes.site)).tolist():
         found = pricing.site_reasons(sites[site_ids[s]])
         site_reason[s] = reason_no.setdefault(id(found), len(reasons))
         if site_reason[s] == len(reasons):
@@ -881,7 +882,7 @@ def _assumptions(estate: Estate, classes: Classes, cat: Catalogue) -> tuple[str,
     by_state = np.zeros(len(codes.states), dtype=np.int64)
     np.add.at(by_state, codes.state, codes.devices)
     devices_in = dict(zip(codes.states, by_state.tolist(), strict=True))
-    sets = [codes.licence_sets[k] for k in np.unique(codes.licences).tolist()]
+    sets = [codes.licence_sets[k] for k in np.flatnonzero(np.bincount(codes.licences)).tolist()]
     for state in ("slr", "plr"):
         n = devices_in.get(state, 0)
         if n:
