@@ -57,9 +57,9 @@ def test_only_a_large_piece_starts_the_writer_thread(tmp_path: Path,
     started: list[str] = []
     real_overlapped = output._write_overlapped
 
-    def overlapped(fd: int, pieces: Iterator[bytes | memoryview]) -> None:
+    def overlapped(fd: int, pieces: Iterator[bytes | memoryview]) -> int:
         started.append("thread")
-        real_overlapped(fd, pieces)
+        return real_overlapped(fd, pieces)
 
     monkeypatch.setattr(output, "_write_overlapped", overlapped)
     monkeypatch.setattr(output, "THREADED_PIECE_BYTES", 8)
@@ -163,11 +163,31 @@ def test_a_failed_write_stops_the_pieces_either_way(tmp_path: Path,
     assert sorted(p.name for p in tmp_path.iterdir()) == []
 
 
+def test_a_large_file_has_its_writeback_started_as_it_is_finished(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A hint to the kernel, so the flush before the swap waits for less; the bytes and the
+    # flush itself (_sync_all) are the same either way.
+    started: list[int] = []
+    real_start = output._start_writeback
+
+    def start(fd: int) -> None:
+        started.append(os.fstat(fd).st_size)
+        real_start(fd)
+
+    monkeypatch.setattr(output, "_start_writeback", start)
+    monkeypatch.setattr(output, "EARLY_WRITEBACK_BYTES", 1000)
+    write_folder(tmp_path / "out", {"big.csv": Streamed(lambda: iter(["1" * 500, "2" * 500])),
+                                    "big.txt": "x" * 1200, "small.txt": "y" * 999})
+    assert sorted(started) == [1000, 1200]
+    assert (tmp_path / "out" / "big.csv").read_text() == "1" * 500 + "2" * 500
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="syncfs and renameat2: Linux")
 def test_the_c_library_calls_are_found_in_the_process(tmp_path: Path) -> None:
     # Looked up in the running process, not by naming the library (which runs ldconfig).
     libc = output._libc()
     assert libc is not None and libc.syncfs is not None
+    assert output._writeback_call() is not None
     (tmp_path / "a").mkdir()
     (tmp_path / "a" / "x").write_text("a")
     (tmp_path / "b").mkdir()
