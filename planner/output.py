@@ -430,20 +430,22 @@ def _libc() -> Any:
         return None
 
 
-def _sync_all(folder: Path, paths: list[Path]) -> None:
+def _sync_all(folder: Path, paths: list[Path]) -> bool:
     """Flush a freshly written set to disk before it is swapped in: one syncfs(2) of the
-    filesystem where Linux has it, else an fsync per file."""
+    filesystem where Linux has it (True: every file and folder entry on it is on disk), else
+    an fsync per file (False: the folder's entries are still to flush)."""
     fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
     try:
         libc = _libc()
         if libc is not None and getattr(libc, "syncfs", None) is not None and libc.syncfs(fd) == 0:
-            return
+            return True
         for path in paths:
             file_fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
             try:
                 os.fsync(file_fd)
             finally:
                 os.close(file_fd)
+        return False
     finally:
         os.close(fd)
 
@@ -682,14 +684,16 @@ def write_folder(outdir: Path | str, files: Mapping[str, Content]) -> list[Path]
             _write_new(path, files[rel], file_mode, sync=False)
             written.append(path)
         _write_new(stage / MANIFEST, _manifest(files), file_mode, sync=False)
-        _sync_all(stage, [*written, stage / MANIFEST])
-        if exists and _holds_cwd(target):
+        moving_in = exists and _holds_cwd(target)
+        if exists and not moving_in:  # before the flush, so it covers the links too
+            _carry_over(target, stage, owned_files(target) | set(files))
+        whole_fs = _sync_all(stage, [*written, stage / MANIFEST])
+        if moving_in:
             _move_in(stage, target, sorted(files), owned_files(target) - set(files))
             shutil.rmtree(stage)
         else:
-            if exists:
-                _carry_over(target, stage, owned_files(target) | set(files))
-            _fsync_dir(stage)
+            if not whole_fs:  # syncfs flushed the folder's entries already (a commit saved)
+                _fsync_dir(stage)
             _swap_in(stage, target)
         stage = None
     except OSError as exc:

@@ -194,3 +194,31 @@ def test_the_c_library_calls_are_found_in_the_process(tmp_path: Path) -> None:
     assert output._exchange(tmp_path / "a", tmp_path / "b")
     assert (tmp_path / "b" / "x").read_text() == "a"
     assert list((tmp_path / "a").iterdir()) == []
+
+
+@pytest.mark.parametrize("has_syncfs", [True, False])
+def test_the_stage_folder_is_flushed_by_syncfs_or_on_its_own(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, has_syncfs: bool) -> None:
+    # syncfs flushes every file and folder entry of the filesystem, the carried-over links
+    # included (they are made before it), so the stage folder needs no fsync of its own; the
+    # per-file fallback leaves the entries, and the folder is fsynced before the swap.
+    out = tmp_path / "out"
+    write_folder(out, {"plan.json": "{}\n"})
+    (out / "notes.txt").write_text("mine")  # not the planner's: carried over
+    flushed: list[str] = []
+    real_fsync_dir = output._fsync_dir
+
+    def fsync_dir(path: Path) -> None:
+        flushed.append(Path(path).name)
+        real_fsync_dir(path)
+
+    monkeypatch.setattr(output, "_fsync_dir", fsync_dir)
+    if not has_syncfs:
+        monkeypatch.setattr(output, "_libc", lambda: None)
+    elif not sys.platform.startswith("linux"):
+        pytest.skip("syncfs: Linux")
+    write_folder(out, {"plan.json": "{\"new\": 1}\n"})
+    stage_flushes = [name for name in flushed if ".planner-new-" in name]
+    assert len(stage_flushes) == (0 if has_syncfs else 1)
+    assert (out / "notes.txt").read_text() == "mine"
+    assert (out / "plan.json").read_text() == "{\"new\": 1}\n"
