@@ -55,18 +55,37 @@ def byte_set(chars: bytes) -> npt.NDArray[np.bool_]:
 
 def holding(column: Any, chars: bytes) -> npt.NDArray[np.bool_]:
     """Per string, whether it holds any byte of `chars` (ASCII: never inside a UTF-8 tail),
-    found on the data buffer in one pass, not string by string: one comparison finds the bytes
-    up to the highest of `chars`, and only those are looked up. (A null reads as its bytes,
-    none when pyarrow made it.)"""
+    found on the data buffer in one pass, not string by string: a comparison or two per run
+    of consecutive byte values in `chars` (JSON's escapes are three runs), which is several
+    times faster than a table lookup per byte. (A null reads as its bytes, none when pyarrow
+    made it.)"""
     offsets, data = string_buffers(column)
     out = np.zeros(len(column), dtype=bool)
     if not len(column):
         return out
     span = data[offsets[0]:offsets[-1]]
-    low = np.flatnonzero(span <= max(chars))
-    hits = low[byte_set(chars)[span[low]]] + offsets[0]
+    found = np.zeros(len(span), dtype=bool)
+    for low, high in _runs(sorted(set(chars))):
+        if low == high:
+            found |= span == low
+        elif low == 0:
+            found |= span <= high
+        else:
+            found |= (span >= low) & (span <= high)
+    hits = np.flatnonzero(found) + offsets[0]
     out[np.searchsorted(offsets, hits, side="right") - 1] = True
     return out
+
+
+def _runs(values: list[int]) -> list[tuple[int, int]]:
+    """Sorted distinct integers as runs of consecutive values: (first, last) each."""
+    runs: list[tuple[int, int]] = []
+    for v in values:
+        if runs and runs[-1][1] == v - 1:
+            runs[-1] = (runs[-1][0], v)
+        else:
+            runs.append((v, v))
+    return runs
 
 
 def json_numbers(values: npt.NDArray[np.int64]) -> Any:

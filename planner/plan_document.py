@@ -142,6 +142,22 @@ _STR = json.encoder.encode_basestring  # what JSONEncoder(ensure_ascii=False) us
 _ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False, allow_nan=False)
 
 
+def _record_encoder() -> Callable[[Any], str]:
+    """`_ENCODER.encode`, with the C encoder it builds on every call built once: plan.json
+    encodes a record per line, a thousand at 10k devices, and the per-call set-up was a third
+    of their time. Same text (the json module's own C encoder, the same settings); where the
+    json module has no C encoder, `_ENCODER.encode` itself."""
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:
+        return _ENCODER.encode
+    encode = make({}, _ENCODER.default, _STR, None, _ENCODER.key_separator,
+                  _ENCODER.item_separator, True, False, False)  # sorted keys, no NaN
+    return lambda value: "".join(encode(value, 0))  # type: ignore[no-any-return]
+
+
+_ENCODE = _record_encoder()
+
+
 def _licence_list(uses: Iterable[tuple[str, int]]) -> list[dict[str, Any]]:
     return [{"tag": tag, "count": n} for tag, n in uses]
 
@@ -374,12 +390,12 @@ def json_chunks(doc: Mapping[str, Any]) -> Iterator[str | Bytes]:
             for start in range(0, len(value), _RECORDS_PER_CHUNK):
                 part = value[start:start + _RECORDS_PER_CHUNK]
                 last = start + _RECORDS_PER_CHUNK >= len(value)
-                yield ",\n".join(f"    {_ENCODER.encode(item)}" for item in part) + (
+                yield ",\n".join(f"    {_ENCODE(item)}" for item in part) + (
                     "\n" if last else ",\n")
             yield f"  ]{end}"
         else:
             value = [] if isinstance(value, LazyRecords) else value
-            yield f"  {_ENCODER.encode(key)}: {_ENCODER.encode(value)}{end}"
+            yield f"  {_ENCODER.encode(key)}: {_ENCODE(value)}{end}"
     yield "}\n"
 
 

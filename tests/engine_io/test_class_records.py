@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from planner.arrow import pa
-from planner.class_columns import class_columns, json_strings
+from planner.class_columns import class_columns, holding, json_strings
 from planner.model import LicenceUse, Mode
 from planner.plan import ClassDecision, DeviceClass
 from planner.plan_document import (
@@ -113,3 +113,16 @@ def test_each_class_gets_the_last_decision_naming_it(klasses: list[DeviceClass],
     columns = class_columns(klasses, decisions)
     assert columns.decision.tolist() == [decided.get(c.id, -1) for c in klasses]
     assert columns.by_id.tolist() == sorted(range(len(klasses)), key=lambda k: klasses[k].id)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(values=st.lists(st.one_of(st.none(), st.text(max_size=8)), max_size=12),
+       chars=st.sets(st.integers(0, 127), min_size=1, max_size=40), start=st.integers(0, 3))
+def test_holding_finds_the_strings_with_any_of_the_bytes(values: list[str | None],
+                                                         chars: set[int], start: int) -> None:
+    # Runs of consecutive byte values are compared at once; a slice of an array reads only
+    # its own strings.
+    array = pa.array(["x\x00\"\\", *values], pa.large_string()).slice(min(start, 1))
+    wanted = bytes(sorted(chars))
+    expected = [v is not None and any(b in wanted for b in v.encode()) for v in array.to_pylist()]
+    assert holding(array, wanted).tolist() == expected

@@ -19,6 +19,8 @@ from planner.loader import load_estate
 from planner.model import Device, LicensingState
 from planner.optimise import plan_estate
 from planner.plan_document import (
+    _ENCODE,
+    _ENCODER,
     PLAN_SCHEMA,
     PLAN_SCHEMA_V1,
     hours,
@@ -130,3 +132,22 @@ def test_money_and_hours_are_cents_and_never_negative_zero(value: float) -> None
     for rounded in (money(value), hours(value)):
         assert rounded == round(value, 2)
         assert rounded < 0 or math.copysign(1.0, rounded) == 1.0  # no -0.0
+
+
+_TEXT = st.text(alphabet=st.sampled_from(list('ab"\\\x00\x1f\x7f\t\né\u2028\U0001F600/')),
+                max_size=6)
+_JSON = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(-10**20, 10**20), _TEXT,
+              st.floats(allow_nan=False, allow_infinity=False)),
+    lambda inner: st.one_of(st.lists(inner, max_size=4),
+                            st.dictionaries(_TEXT, inner, max_size=4)), max_leaves=20)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(value=_JSON)
+def test_records_are_encoded_as_the_json_module_encodes_them(value: object) -> None:
+    # The C encoder is built once and reused (plan_document._ENCODE): the same text as the
+    # shared JSONEncoder's encode(), and a non-finite number is still refused.
+    assert _ENCODE(value) == _ENCODER.encode(value)
+    with pytest.raises(ValueError):
+        _ENCODE({"cost": [value, math.nan]})
