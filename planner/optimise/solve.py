@@ -141,23 +141,22 @@ def _solve_highs(lm: LinearModel, time_limit: float, gap: float, money: float,
                         ("random_seed", SEED % 2147483647),
                         ("threads", int(threads)), ("mip_feasibility_tolerance", 1e-7)):
         h.setOptionValue(name, value)
-    model = highspy.HighsLp()
-    model.num_col_ = len(lm.col_names)
-    model.num_row_ = len(lm.row_names)
-    model.col_cost_ = np.asarray(lm.cost, dtype=np.float64)
-    model.col_lower_ = np.asarray(lm.lb, dtype=np.float64)
-    # Infinite bounds as HiGHS spells them (clipping leaves every finite bound as it is).
-    model.col_upper_ = np.minimum(np.asarray(lm.ub, dtype=np.float64), highspy.kHighsInf)
-    model.row_lower_ = np.maximum(np.asarray(lm.row_lo, dtype=np.float64), -highspy.kHighsInf)
-    model.row_upper_ = np.minimum(np.asarray(lm.row_hi, dtype=np.float64), highspy.kHighsInf)
-    model.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
-    model.a_matrix_.start_ = np.asarray(lm.starts, dtype=np.int32)
-    model.a_matrix_.index_ = np.asarray(lm.index, dtype=np.int32)
-    model.a_matrix_.value_ = np.asarray(lm.value, dtype=np.float64)
-    model.integrality_ = [highspy.HighsVarType.kInteger if i else highspy.HighsVarType.kContinuous
-                          for i in lm.integer]
+    # The model goes over as arrays in one call (HiGHS reads their buffers): filling a HighsLp
+    # converts every entry of every list one by one.
     with _quiet_stdout():
-        if h.passModel(model) != highspy.HighsStatus.kOk:
+        if h.passModel(
+                len(lm.col_names), len(lm.row_names), len(lm.index),
+                int(highspy.MatrixFormat.kRowwise), int(highspy.ObjSense.kMinimize), 0.0,
+                np.asarray(lm.cost, dtype=np.float64), np.asarray(lm.lb, dtype=np.float64),
+                # Infinite bounds as HiGHS spells them (clipping leaves finite bounds as they are).
+                np.minimum(np.asarray(lm.ub, dtype=np.float64), highspy.kHighsInf),
+                np.maximum(np.asarray(lm.row_lo, dtype=np.float64), -highspy.kHighsInf),
+                np.minimum(np.asarray(lm.row_hi, dtype=np.float64), highspy.kHighsInf),
+                np.asarray(lm.starts, dtype=np.int32), np.asarray(lm.index, dtype=np.int32),
+                np.asarray(lm.value, dtype=np.float64),
+                np.where(np.asarray(lm.integer, dtype=bool), int(highspy.HighsVarType.kInteger),
+                         int(highspy.HighsVarType.kContinuous)).astype(np.int32),
+        ) != highspy.HighsStatus.kOk:
             raise SolverError("HiGHS rejected the model (passModel failed)")
         run = h.run()
     seconds = time.perf_counter() - start
