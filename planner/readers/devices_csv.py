@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from planner.arrow import from_numpy, pa, pa_csv, pc
+from planner.arrow import from_numpy, pa, pa_csv, pc, string_buffers
 from planner.catalogue import Catalogue
 from planner.device_table import Coded, DeviceTable, Members, strings
 from planner.domains import MAX_COUNT
@@ -347,13 +347,17 @@ def _member_columns(raw: Any, lines: npt.NDArray[np.int32], bad: npt.NDArray[np.
                     display: str, problems: list[Problem], *, ascii_only: bool) -> Members:
     """Every members cell as member columns: clean `PID:SERIAL;PID:SERIAL` cells are split by
     pyarrow, any other cell is parsed (and reported, marking its row bad) one by one."""
-    present = pc.cast(pc.binary_length(raw), pa.bool_())  # a length above 0
-    # The RE2 pattern stands for the Python one on ASCII cells only.
-    ascii_cells = present if ascii_only else pc.and_(present, pc.string_is_ascii(raw))
-    clean = pc.and_(ascii_cells, pc.match_substring_regex(raw, _CLEAN_MEMBERS_RE2))
-    clean_rows = np.flatnonzero(clean.to_numpy(zero_copy_only=False))
-    other_rows = np.flatnonzero(pc.and_(present, pc.invert(clean))
-                                .to_numpy(zero_copy_only=False))
+    # The masks are numpy's (each pyarrow kernel costs its first use): a cell is present when
+    # its offsets differ, and clean when the RE2 pattern matches it, which stands for the
+    # Python one on ASCII cells only.
+    offsets, _data = string_buffers(raw)
+    present = np.diff(offsets) > 0
+    clean = present & pc.match_substring_regex(raw, _CLEAN_MEMBERS_RE2).to_numpy(
+        zero_copy_only=False)
+    if not ascii_only:
+        clean &= pc.string_is_ascii(raw).to_numpy(zero_copy_only=False)
+    clean_rows = np.flatnonzero(clean)
+    other_rows = np.flatnonzero(present & ~clean)
     parts = pc.split_pattern(raw.take(from_numpy(clean_rows)), ";")
     lengths = pc.list_value_length(parts).to_numpy(zero_copy_only=False).astype(np.int64)
     pairs = pc.split_pattern(pc.list_flatten(parts), ":", max_splits=1)
