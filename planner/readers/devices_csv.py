@@ -182,7 +182,7 @@ def _split_arrow(data: bytes, cols: dict[str, int], width: int, *,
     cells = {name: table.column(names[i]) for name, i in cols.items()}
     # pyarrow reads a blank line as a row of blank cells, so a blank serial cell (rare: an
     # error of its own) sends the file to the precise path when it has a blank line.
-    if rows and pc.min(pc.binary_length(cells["serial"])).as_py() == 0 and b"\n\n" in data:
+    if rows and b"\n\n" in data and pc.min(pc.binary_length(cells["serial"])).as_py() == 0:
         return None
     return _Split(cells, np.arange(2, rows + 2, dtype=np.int32), rows, ascii_only)
 
@@ -244,7 +244,7 @@ def _checked(split: _Split, display: str, catalogue: Catalogue,
     pid, site = _coded(cells.get("pid"), n), _coded(cells.get("site"), n)
     for name, column in (("pid", pid), ("serial", None), ("site", site)):
         if column is None:
-            blank = np.flatnonzero(pc.binary_length(serial).to_numpy(zero_copy_only=False) == 0)
+            blank = np.flatnonzero(np.diff(string_buffers(serial)[0]) == 0)
         else:
             blank = _rows_where(column, "")
         report(blank, name, f"{name} is blank", f"a {name}")
@@ -383,11 +383,16 @@ def _member_columns(raw: Any, lines: npt.NDArray[np.int32], bad: npt.NDArray[np.
     pids.append(pa.array(other_pids, type=pa.string()))
     serials.append(pa.array(other_serials, type=pa.string()))
     # Empty pieces left out, so the usual file (every cell clean) copies no column here.
-    all_pids = _encoded(pa.chunked_array([p.cast(pa.string()) for p in pids if len(p)],
+    all_pids = _encoded(pa.chunked_array([_as_string(p) for p in pids if len(p)],
                                          type=pa.string()), 0)
     return Members.of_entries(np.concatenate(entry_rows), all_pids,
-                              strings(pa.chunked_array([x.cast(pa.string()) for x in serials
+                              strings(pa.chunked_array([_as_string(x) for x in serials
                                                         if len(x)], type=pa.string())))
+
+
+def _as_string(column: Any) -> Any:
+    """`column` as pyarrow string (a cast only when it is not one already)."""
+    return column if column.type == pa.string() else column.cast(pa.string())
 
 
 def _members(cell: str, shared: dict[str, str], display: str,
