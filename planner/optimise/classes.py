@@ -231,6 +231,8 @@ def build_classes(estate: Estate, catalogue: Catalogue) -> Classes:
     slup_values: dict[str, int] = {}
     state_values: dict[str, int] = {}
     meta_codes = np.zeros((4, len(metas)), dtype=np.int64)
+    trains_of: dict[str, str] = {}
+    slups_of: dict[tuple[str, str, LicensingState], str] = {}
     for m, key in enumerate(metas.tolist()):
         pid = table.pid.values[key // (nv * ns)]
         version = table.version.values[key // ns % nv]
@@ -241,8 +243,14 @@ def build_classes(estate: Estate, catalogue: Catalogue) -> Classes:
         if family is not None:
             families[family.id] = family
         fid = family.id if family else ""
-        train = train_of(version)
-        slup = _slup_text(slup_state(family, version, state))
+        # PIDs of one family share their versions' answers: each worked out once.
+        train = trains_of.get(version)
+        if train is None:
+            train = trains_of[version] = train_of(version)
+        slup = slups_of.get((fid, version, state))
+        if slup is None:
+            slup = slups_of[(fid, version, state)] = _slup_text(
+                slup_state(family, version, state))
         meta_codes[:, m] = (fid_values.setdefault(fid, len(fid_values)),
                             train_values.setdefault(train, len(train_values)),
                             state_values.setdefault(state.value, len(state_values)),

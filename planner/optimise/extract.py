@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Mapping
+from operator import attrgetter
 
 import numpy as np
 
@@ -33,6 +34,9 @@ from planner.readers._build import fast_constructor
 # A third of a million classes at a million devices, decided once per plan.
 _make_decision = fast_constructor(ClassDecision)
 MODES = tuple(Mode)  # iterating the enum itself is slow in a loop
+# The cost parts a site decision sums (attrgetter: no generator frame per site and part).
+_LABOUR, _EXPOSURE, _FLEXIBILITY, _UPLIFT, _HOURS_PER_YEAR = (attrgetter(part) for part in (
+    "labour", "exposure", "flexibility", "uplift", "hours_per_year"))
 
 
 def _merge_reasons(found: list[Mapping[Mode, tuple[str, ...]]],
@@ -192,6 +196,7 @@ class Solution:
                 cost, hours = site_charge[charge.site]
                 site_charge[charge.site] = (cost + charge.cost, hours + charge.hours_per_year)
         chosen = [unit.cost[m] for unit, m in zip(units, mode, strict=True)]
+        devices = [unit.devices for unit in units]
         merged: dict[tuple[int, ...], tuple[tuple[Mode, tuple[str, ...]], ...]] = {}
         out = []
         for site, idx in sorted(per.items()):
@@ -208,12 +213,12 @@ class Solution:
             out.append(SiteDecision(
                 site=site, modes=tuple(m for m in MODES if m in taken),
                 server_site=data.groups[min(servers)].site if servers else None,
-                devices=sum(units[u].devices for u in idx),
-                labour=math.fsum(c.labour for c in costs) + charge_cost,
-                exposure=math.fsum(c.exposure for c in costs),
-                flexibility=math.fsum(c.flexibility for c in costs),
-                reservation_uplift=math.fsum(c.uplift for c in costs),
-                labour_hours_per_year=math.fsum(c.hours_per_year for c in costs) + charge_hours,
+                devices=sum(map(devices.__getitem__, idx)),
+                labour=math.fsum(map(_LABOUR, costs)) + charge_cost,
+                exposure=math.fsum(map(_EXPOSURE, costs)),
+                flexibility=math.fsum(map(_FLEXIBILITY, costs)),
+                reservation_uplift=math.fsum(map(_UPLIFT, costs)),
+                labour_hours_per_year=math.fsum(map(_HOURS_PER_YEAR, costs)) + charge_hours,
                 excluded=excluded,
             ))
         return tuple(out)
