@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from planner.arrow import large_text, pa, pc, string_buffers
+from planner.arrow import from_numpy, large_text, pa, pc, string_buffers
 from planner.plan import ClassDecision, DeviceClass
 
 # What json.dumps(ensure_ascii=False) escapes in a string: `"`, `\` and U+0000..U+001F.
@@ -40,8 +40,8 @@ def json_strings(array: Any) -> Any:
     if array.null_count:
         escaped &= array.is_valid().to_numpy(zero_copy_only=False)
     if escaped.any():
-        values = array.take(pa.array(np.flatnonzero(escaped))).to_pylist()
-        quoted = pc.replace_with_mask(quoted, pa.array(escaped),
+        values = array.take(from_numpy(np.flatnonzero(escaped))).to_pylist()
+        quoted = pc.replace_with_mask(quoted, from_numpy(escaped),
                                       strings([_STR(v) for v in values]))
     return pc.fill_null(quoted, large_text("null"))
 
@@ -98,7 +98,7 @@ def _runs(values: list[int]) -> list[tuple[int, int]]:
 
 def json_numbers(values: npt.NDArray[np.int64]) -> Any:
     """Integers as JSON number literals (a large_string array)."""
-    return pc.cast(pa.array(values, pa.int64()), pa.large_string())
+    return pc.cast(from_numpy(values.astype(np.int64, copy=False)), pa.large_string())
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +127,7 @@ def class_columns(classes: Sequence[DeviceClass],
     if not decisions:
         empty = pa.nulls(len(classes), pa.large_string())
         return ClassColumns(ids, by_id, decision, empty, empty)
-    at = pa.array(decision, mask=decision < 0)
+    at = from_numpy(decision, decision < 0)
     modes = strings(list(map(attrgetter("mode"), decisions)))  # StrEnum: each is its value
     servers = strings([d.server_site or None for d in decisions])
     return ClassColumns(ids, by_id, decision, modes.take(at), servers.take(at))
@@ -146,7 +146,7 @@ def _decision_of_class(ids: Any, by_id: npt.NDArray[np.int64],
         return out
     named = strings(list(map(attrgetter("class_id"), decisions)))
     if len(named) == len(ids):
-        ranked = ids.take(pa.array(by_id))
+        ranked = ids.take(from_numpy(by_id))
         if (pc.all(pc.equal(named, ranked)).as_py()
                 and not pc.any(pc.equal(ranked[1:], ranked[:-1])).as_py()):
             out[by_id] = np.arange(len(ids), dtype=np.int32)

@@ -196,12 +196,14 @@ def _reserved_column(ids: Any, runs: Mapping[str, tuple[Run, ...]]) -> Any:
     """Per class, its `"reserved": [...], ` text (empty for a class that reserves nothing):
     the few reserving classes are found by a hash lookup of their ids, not a loop over all."""
     from planner import class_columns as cols
-    from planner.arrow import pc
+    from planner.arrow import pa, pc
 
     named = [cid for cid, r in runs.items() if r]
     texts = cols.strings(["", *(f'"reserved": {_ENCODER.encode(_run_list(runs[cid]))}, '
                                 for cid in named)])
-    at = pc.fill_null(pc.add(pc.index_in(ids, value_set=cols.strings(named)), 1), 0)
+    # Typed scalars: an untyped Python int has pyarrow infer its type, importing dateutil.
+    found = pc.index_in(ids, value_set=cols.strings(named))  # int32, null: not reserving
+    at = pc.fill_null(pc.add(found, pa.scalar(1, pa.int32())), pa.scalar(0, pa.int32()))
     return texts.take(at)
 
 
@@ -220,7 +222,7 @@ def _class_blocks(plan: Plan, runs: Mapping[str, tuple[Run, ...]],
     import numpy as np  # only when plan.json is written: reading a plan needs neither
 
     from planner import class_columns as cols
-    from planner.arrow import large_text, pa, pc
+    from planner.arrow import from_numpy, large_text, pc
 
     classes = plan.classes
     n = len(classes)
@@ -228,7 +230,7 @@ def _class_blocks(plan: Plan, runs: Mapping[str, tuple[Run, ...]],
         return
     decided = columns if columns is not None else cols.class_columns(classes,
                                                                       plan.class_decisions)
-    order = pa.array(decided.by_id)
+    order = from_numpy(decided.by_id)
     lit = large_text
 
     def coded(literals: Any, codes: Any, before: str, after: str = "") -> CodedText:
@@ -249,7 +251,7 @@ def _class_blocks(plan: Plan, runs: Mapping[str, tuple[Run, ...]],
     def number_field(name: str, before: str) -> CodedText:
         values = np.fromiter(map(attrgetter(name), classes), np.int64, count=n)
         distinct, which = np.unique(values, return_inverse=True)  # counts repeat: few values
-        return coded(cols.json_numbers(distinct), pa.array(which.reshape(-1).astype(np.int32)),
+        return coded(cols.json_numbers(distinct), from_numpy(which.reshape(-1).astype(np.int32)),
                      before)
 
     # A licence set is one tuple shared by its classes: encoded once per tuple.
@@ -265,7 +267,7 @@ def _class_blocks(plan: Plan, runs: Mapping[str, tuple[Run, ...]],
     fields: list[CodedText | Any] = [
         number_field("devices", '    {"devices": '), attribute("family", ', "id": '),
         cols.json_strings(decided.ids.take(order)),
-        coded(sets, pa.array(which.reshape(-1).astype(np.int32)), ', "licences": '),
+        coded(sets, from_numpy(which.reshape(-1).astype(np.int32)), ', "licences": '),
         number_field("members", ', "members": '), text_field(decided.mode, ', "mode": ', ", ")]
     if runs:
         fields.append(_reserved_column(decided.ids, runs).take(order))

@@ -186,7 +186,7 @@ def _class_ids(parts: Sequence[tuple[Sequence[str], npt.NDArray[np.int64]]],
     if not len(parts[0][1]):
         return [], {}, np.zeros(0, dtype=np.int64)
     columns = [pa.array(values, pa.string()).take(from_numpy(codes)) for values, codes in parts]
-    joined = pc.binary_join_element_wise(*columns, "/")
+    joined = pc.binary_join_element_wise(*columns, pa.scalar("/", pa.string()))
     ids: list[str] = joined.to_pylist()
     index = dict(zip(ids, range(len(ids)), strict=True))
     if len(index) == len(ids):  # no two ids alike

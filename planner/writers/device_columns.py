@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from planner.arrow import as_large, large_text, pa, pc, string_buffers
+from planner.arrow import as_large, from_numpy, large_text, pa, pc, string_buffers
 from planner.class_columns import ClassColumns, byte_set, class_columns, holding, joined_bytes
 from planner.device_table import DeviceTable
 from planner.fileio import safe_cell
@@ -62,7 +62,7 @@ def class_of_rows(table: DeviceTable, classes: Sequence[DeviceClass]) -> npt.NDA
         owners.extend([k] * len(klass.device_serials))
     if not owners or not len(table):
         return out
-    rows = pc.binary_join_element_wise(pc.cast(pa.array(table.site.codes), pa.large_string()),
+    rows = pc.binary_join_element_wise(pc.cast(from_numpy(table.site.codes), pa.large_string()),
                                        as_large(table.serial), large_text(_SEP))
     at = pc.index_in(rows, value_set=pa.array(keys, pa.large_string()))
     found = at.is_valid().to_numpy(zero_copy_only=False)
@@ -78,7 +78,7 @@ def sorted_rows(table: DeviceTable) -> Rows:
     rank = np.empty(len(table.site.values), dtype=np.int32)
     rank[sorted(range(len(table.site.values)), key=table.site.values.__getitem__)] = \
         np.arange(len(table.site.values), dtype=np.int32)
-    keyed = pa.table({"site": pa.array(rank[table.site.codes]), "hostname": table.hostname,
+    keyed = pa.table({"site": from_numpy(rank[table.site.codes]), "hostname": table.hostname,
                       "serial": table.serial})
     order = pc.sort_indices(keyed, sort_keys=[("site", "ascending"), ("hostname", "ascending"),
                                               ("serial", "ascending")])
@@ -141,7 +141,7 @@ def _strings_cells(column: Any) -> tuple[Any, npt.NDArray[np.bool_]]:
     column = pc.fill_null(as_large(column), large_text(""))  # one string type for the kernels
     trigger = _starting_with(column, _TRIGGERS)
     if trigger.any():
-        column = pc.if_else(pa.array(trigger), pc.binary_join_element_wise(
+        column = pc.if_else(from_numpy(trigger), pc.binary_join_element_wise(
             large_text("'"), column, large_text("")), column)
     return column, holding(column, _NEEDS_QUOTING)
 
@@ -163,10 +163,10 @@ def _member_cells(table: DeviceTable) -> tuple[Any, npt.NDArray[np.bool_], npt.N
     code = np.zeros(len(table), dtype=np.int32)
     if not len(held):
         return pa.array([""], pa.large_string()), np.zeros(1, dtype=bool), code
-    pids = pa.array(held.pid.values, pa.large_string()).take(pa.array(held.pid.codes))
+    pids = pa.array(held.pid.values, pa.large_string()).take(from_numpy(held.pid.codes))
     entries = pc.binary_join_element_wise(pids, as_large(held.serial), large_text(":"))
     per_row = pc.binary_join(pa.LargeListArray.from_arrays(
-        pa.array(held.offsets, pa.int64()), entries), large_text(";"))
+        from_numpy(held.offsets.astype(np.int64, copy=False)), entries), large_text(";"))
     cells, special = _strings_cells(per_row)
     code[held.rows] = np.arange(1, len(held.rows) + 1, dtype=np.int32)
     return (pa.concat_arrays([pa.array([""], pa.large_string()), cells]),
@@ -210,13 +210,14 @@ def devices_csv_chunks(rows: PlannedRows,
     cid_line = pc.binary_join_element_wise(cid, large_text("\n"), large_text(""))
     for start in range(0, len(rows.order), rows_per_chunk):
         part = rows.order[start:start + rows_per_chunk]
-        take = pa.array(part)
-        k = pa.array(klass[part])
+        take = from_numpy(part)
+        k = from_numpy(klass[part])
         lines = pc.binary_join_element_wise(
-            hostnames.take(take), pid.take(table.pid.codes[part]), serials.take(take),
-            site.take(table.site.codes[part]), mode_server.take(k),
-            va.take(table.virtual_account.codes[part]), lic.take(table.licences.codes[part]),
-            members.take(member_code[part]), cid_line.take(k), large_text(","))
+            hostnames.take(take), pid.take(from_numpy(table.pid.codes[part])),
+            serials.take(take), site.take(from_numpy(table.site.codes[part])),
+            mode_server.take(k), va.take(from_numpy(table.virtual_account.codes[part])),
+            lic.take(from_numpy(table.licences.codes[part])),
+            members.take(from_numpy(member_code[part])), cid_line.take(k), large_text(","))
         quoted = special[part]
         if not quoted.any():
             yield joined_bytes(lines)

@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 import numpy as np
 import numpy.typing as npt
 
-from planner.arrow import as_large, large_text, pa, pc
+from planner.arrow import as_large, from_numpy, large_text, pa, pc
 from planner.catalogue import Catalogue, ProductFamily
 from planner.class_columns import ClassColumns
 from planner.device_table import Coded, DeviceTable
@@ -47,7 +47,8 @@ def class_modes(columns: ClassColumns) -> ModeCodes:
     """Per class, the code of its planned mode (-1: undecided), from the class columns."""
     values = pa.array([m.value for m in MODES], pa.large_string())
     found = pc.index_in(columns.mode, value_set=values)
-    got: ModeCodes = pc.fill_null(found, -1).to_numpy(zero_copy_only=False).astype(np.int8)
+    got: ModeCodes = pc.fill_null(found, pa.scalar(-1, found.type)).to_numpy(
+        zero_copy_only=False).astype(np.int8)
     return got
 
 
@@ -171,7 +172,7 @@ def _pick(values: Sequence[T], codes: npt.NDArray[Any]) -> list[T]:
 
 def _device_cells(table: DeviceTable, rows: Rows) -> list[list[str]]:
     """Virtual Account, site, hostname, PID, serial and units of `rows`, as columns."""
-    take = pa.array(rows, type=pa.int64())
+    take = from_numpy(rows.astype(np.int64, copy=False))
     return [Coded(table.virtual_account.values, table.virtual_account.codes[rows]).decoded(),
             Coded(table.site.values, table.site.codes[rows]).decoded(),
             table.hostname.take(take).to_pylist(),
@@ -185,8 +186,8 @@ def _unit_cells(table: DeviceTable, rows: Rows) -> list[str]:
     whose serial is not the device's, in the order the source listed them."""
     if not len(rows):
         return []
-    serial = as_large(table.serial.take(pa.array(rows, type=pa.int64())))
-    pid = pa.array(table.pid.values, pa.large_string()).take(pa.array(table.pid.codes[rows]))
+    serial = as_large(table.serial.take(from_numpy(rows.astype(np.int64, copy=False))))
+    pid = pa.array(table.pid.values, pa.large_string()).take(from_numpy(table.pid.codes[rows]))
     own = pc.binary_join_element_wise(pid, serial, large_text(":"))
     held = table.members.take(rows)  # renumbered: a member's row is its position in `rows`
     if not len(held):
@@ -194,18 +195,18 @@ def _unit_cells(table: DeviceTable, rows: Rows) -> list[str]:
         return got
     entry_rows = held.entry_rows()
     member_serial = as_large(held.serial)
-    own_serial = serial.take(pa.array(entry_rows, type=pa.int64()))
+    own_serial = serial.take(from_numpy(entry_rows.astype(np.int64, copy=False)))
     keep = pc.not_equal(member_serial, own_serial).to_numpy(zero_copy_only=False)
-    member_pid = pa.array(held.pid.values, pa.large_string()).take(pa.array(held.pid.codes))
+    member_pid = pa.array(held.pid.values, pa.large_string()).take(from_numpy(held.pid.codes))
     entries = pc.binary_join_element_wise(member_pid, member_serial, large_text(":"))
-    entries = entries.filter(pa.array(keep))
+    entries = entries.filter(from_numpy(keep))
     counts = np.bincount(entry_rows[keep], minlength=len(rows))
     offsets = np.zeros(len(rows) + 1, dtype=np.int64)
     np.cumsum(counts, out=offsets[1:])
-    lists = pa.LargeListArray.from_arrays(pa.array(offsets), entries)
+    lists = pa.LargeListArray.from_arrays(from_numpy(offsets), entries)
     joined = pc.binary_join_element_wise(own, pc.binary_join(lists, large_text(";")),
                                          large_text(";"))
-    cells = pc.if_else(pa.array(counts > 0), joined, own)
+    cells = pc.if_else(from_numpy(counts > 0), joined, own)
     got = cells.to_pylist()
     return got
 
