@@ -22,8 +22,8 @@ the ratio of the whole processes' wall times is shown beside it.
 Targets (issue 16, end to end on a 2-core machine, median of 3): plan 100k devices / 1,000 sites
 <= 2 s; plan 1M / 2,000 sites <= 10 s and <= 1 GiB; validate 1M <= 3 s and <= 600 MiB; compare
 and the trade-off report at 1M <= 2x plan; plan at 10k >= 40x faster than the naive model on
-CBC, from files to plan files. The solver time limit is 60 s per solve. On a shared, loaded machine the medians are noisy:
-the wall range column shows the spread of the runs.
+CBC, from files to plan files. The solver time limit is 60 s per solve. On a shared, loaded
+machine the medians are noisy: the wall range column shows the spread of the runs.
 
 The planner's bytecode is compiled before the first run, as pip does when it installs a wheel:
 an environment with PYTHONDONTWRITEBYTECODE set (some CI and sandbox shells) would otherwise
