@@ -271,8 +271,8 @@ def run() -> NoReturn:
 
     By then every file is written and synced, and stdout and stderr are flushed below. What a
     normal exit would still do is tear the interpreter down: free every module and object one
-    by one, memory the OS takes back whole anyway (~15 ms for any command, most of a small
-    plan's remaining time, and more with a large plan in memory). The atexit callbacks still
+    by one, memory the OS takes back whole anyway (~15 ms for any command, more with a large
+    plan in memory). The atexit callbacks still
     run; if another thread is still alive or a stream cannot be flushed, the exit is Python's
     normal one, so nothing is cut short. Library callers (`main(...)`, click's test runner)
     never come here.
